@@ -1,0 +1,83 @@
+# mmretry: build, test and benchmark. `make help` lists the targets.
+OUTPUT      := build
+CLANG       ?= clang
+LLVM_STRIP  ?= llvm-strip
+BPFTOOL     ?= bpftool
+CC          ?= cc
+ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CFLAGS      ?= -O2 -g
+CFLAGS      += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
+               -I$(OUTPUT) -Ibpf -Iuser -DMMRETRY_VERSION='"$(VERSION)"'
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall \
+               -Wno-unused-function
+LIBS        := -lbpf -lelf -lz -ljansson
+
+BPF_OBJS    := faults probe
+SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
+CORE_SRCS   := user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
+               user/faults_trace.c user/target.c
+CMD_SRCS    := user/cmd_probe.c user/cmd_stat.c
+CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))
+CMD_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CMD_SRCS) user/main.c)
+UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
+GEN         := tools/mmretry-gen
+
+.SECONDARY:
+.PHONY: all clean deps vmlinux test unit live vmtest bench help
+all: mmretry $(GEN)
+
+help:
+	@echo 'make            build ./mmretry and tools/mmretry-gen'
+	@echo 'make deps       install the Debian packages the build and tests need'
+	@echo 'make test       deps, build, unit tests, live tests (root)'
+	@echo 'make unit       unit tests only (no root, no kernel)'
+	@echo 'make live       live tests on this kernel (root)'
+	@echo 'make bench      fault-path overhead of mmretry stat (root)'
+	@echo 'make vmlinux    regenerate vmlinux.h from this kernel'
+
+deps:
+	@tools/deps.sh
+
+vmlinux:
+	tools/vmlinux.sh > vmlinux.h.tmp && mv vmlinux.h.tmp vmlinux.h
+
+$(OUTPUT) $(OUTPUT)/tests:
+	mkdir -p $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h vmlinux.h | $(OUTPUT)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/%.o: user/%.c user/*.h bpf/faults.h $(SKELS) | $(OUTPUT)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+mmretry: $(CORE_OBJS) $(CMD_OBJS)
+	$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+
+$(GEN): tools/mmretry-gen.c
+	$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $<
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(CORE_OBJS) | $(OUTPUT)/tests
+	$(CC) $(CFLAGS) $< $(CORE_OBJS) $(LIBS) -lcmocka -o $@
+
+unit: $(UNIT_TESTS)
+	@tests/unit/run.sh $(UNIT_TESTS)
+
+live: all
+	@tests/live/run.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) live
+
+bench: all
+	@tests/bench/fault_overhead.sh
+
+clean:
+	rm -rf $(OUTPUT) mmretry $(GEN)

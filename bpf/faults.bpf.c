@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * faults.bpf.c: page-fault attempts, retries and why they retried.
+ *
+ * Three modes share this object; user space autoloads one set:
+ *  - fentry/fexit on handle_mm_fault and the retry producers (preferred);
+ *  - kprobe/kretprobe on the same functions (fallback);
+ *  - tracepoints only: exceptions:page_fault_{user,kernel},
+ *    filemap:mm_filemap_fault and mmap_lock:*, from which retries are
+ *    inferred (for kernels that refuse the other two, e.g. under lockdown).
+ * Twin programs are one-line wrappers around one __always_inline handler.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"
+#include "filter.bpf.h"
+#include "faults.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by user space from the probed features (user/plan.c). */
+const volatile __u8 per_vma_locks = 0;		/* CONFIG_PER_VMA_LOCK: lock_vma_under_rcu */
+const volatile __u8 folio_lock_or_retry_bool = 0; /* 6.1: returns bool, false = retry */
+const volatile __u8 stream_events = 1;
+/* [start, end) of lock_mm_and_find_vma's text, from kallsyms; 0 = unknown */
+const volatile __u64 lmfv_start = 0;
+const volatile __u64 lmfv_end = 0;
+
+/* Per-thread state of the fault in progress. */
+#define MMR_LMFV_FRAMES 16
+
+struct tstate {
+	__u64 addr;		/* page of the current fault */
+	__u64 vm_ops;		/* vma->vm_ops at the attempt's entry */
+	__u64 maj_flt;		/* tracepoint mode: task->maj_flt at fault start */
+	__u32 flags;		/* FAULT_FLAG_* of the attempt */
+	__u16 attempt;		/* attempts of the current fault so far */
+	__u8 pending;		/* last attempt returned RETRY */
+	__u8 in_attempt;	/* inside handle_mm_fault */
+	__u8 reason;		/* enum mmr_reason of the attempt, NONE if no producer */
+	__u8 kind;		/* enum mmr_vma_kind */
+	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
+	/* tracepoint mode */
+	__u8 tp_open;		/* a page_fault_* event opened a fault */
+	__u8 tp_user;		/* it was a user-mode fault */
+	__u8 tp_start;		/* mmap_lock read start_locking seen, no acquire yet */
+	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
+	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tstate);
+} tstates SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mmr_fault_counters);
+} fault_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);	/* resized by user space */
+} events SEC(".maps");
+
+static __always_inline struct mmr_fault_counters *counters(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&fault_counters, &zero);
+}
+
+static __always_inline struct tstate *tstate_get(bool create)
+{
+	return bpf_task_storage_get(&tstates, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
+				       __u32 flags, __u32 result, __u8 reason,
+				       __u8 kind, __u16 attempt, __u16 inferred)
+{
+	struct mmr_retry_event *e;
+	__u64 id;
+
+	if (!stream_events)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&c->lost_events, 1);
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->type = MMR_EV_RETRY;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->flags = flags;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->addr = addr;
+	e->result = result;
+	e->reason = reason;
+	e->vma_kind = kind;
+	e->attempt = attempt;
+	e->inferred = inferred;
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* fentry and kprobe modes: every handle_mm_fault attempt             */
+
+static __always_inline __u8 vma_kind(__u64 vm_file, __u64 vm_ops)
+{
+	if (!vm_ops)
+		return MMR_VMA_ANON;	/* vma_is_anonymous() */
+	return vm_file ? MMR_VMA_FILE : MMR_VMA_SPECIAL;
+}
+
+static __always_inline void attempt_enter(__u64 address, __u32 flags,
+					  __u64 vm_file, __u64 vm_ops)
+{
+	struct mmr_fault_counters *c;
+	struct tstate *st;
+	__u64 page = address & ~0xfffULL;
+
+	if (!mmr_traced())
+		return;
+	st = tstate_get(true);
+	if (!st)
+		return;
+	if (st->pending && st->addr == page) {
+		st->attempt++;
+	} else {
+		if (st->pending) {
+			/* the previous fault's last attempt retried and was
+			 * not attempted again (fault_signal_pending) */
+			c = counters();
+			if (c) {
+				__sync_fetch_and_add(&c->faults, 1);
+				__sync_fetch_and_add(&c->abandoned, 1);
+			}
+		}
+		st->attempt = 1;
+	}
+	st->addr = page;
+	st->flags = flags;
+	st->vm_ops = vm_ops;
+	st->kind = vma_kind(vm_file, vm_ops);
+	st->reason = MMR_REASON_NONE;
+	st->lock_wait = 0;
+	st->pending = 0;
+	st->in_attempt = 1;
+}
+
+static __always_inline void attempt_exit(__u32 ret)
+{
+	struct mmr_fault_counters *c;
+	struct tstate *st;
+	__u32 vma_lock = fault_flag_vma_lock();
+	__u8 reason;
+
+	st = tstate_get(false);
+	if (!st || !st->in_attempt)
+		return;
+	st->in_attempt = 0;
+	c = counters();
+	if (!c)
+		return;
+	__sync_fetch_and_add(&c->attempts, 1);
+	if (vma_lock && (st->flags & vma_lock))
+		__sync_fetch_and_add(&c->vma_lock_attempts, 1);
+	else
+		__sync_fetch_and_add(&c->mmap_lock_attempts, 1);
+	if (ret & MMR_VM_FAULT_MAJOR)
+		__sync_fetch_and_add(&c->major, 1);
+	if (ret & MMR_VM_FAULT_COMPLETED)
+		__sync_fetch_and_add(&c->completed, 1);
+	if (ret & MMR_VM_FAULT_ERROR)
+		__sync_fetch_and_add(&c->errors, 1);
+	if (!(ret & MMR_VM_FAULT_RETRY)) {
+		__sync_fetch_and_add(&c->faults, 1);
+		return;
+	}
+
+	reason = st->reason;
+	if (reason == MMR_REASON_NONE) {
+		reason = MMR_REASON_OTHER;
+		/* vmf_can_call_fault() is inlined: under the VMA lock a
+		 * vm_ops without ->map_pages must be retried under mmap_lock */
+		if (vma_lock && (st->flags & vma_lock) && st->vm_ops) {
+			const struct vm_operations_struct *ops = (void *)st->vm_ops;
+
+			if (!BPF_CORE_READ(ops, map_pages))
+				reason = MMR_REASON_VMA_FALLBACK;
+		}
+	}
+	if (reason < MMR_NR_REASONS)
+		__sync_fetch_and_add(&c->reasons[reason], 1);
+	__sync_fetch_and_add(&c->retries, 1);
+	st->pending = 1;
+	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
+}
+
+/* A retry producer returned: the innermost one names the reason. */
+static __always_inline void producer_exit(bool retried, __u8 reason)
+{
+	struct tstate *st;
+
+	if (!retried)
+		return;
+	st = tstate_get(false);
+	if (st && st->in_attempt && st->reason == MMR_REASON_NONE)
+		st->reason = reason;
+}
+
+static __always_inline void filemap_fault_exit(__u32 ret)
+{
+	struct tstate *st = tstate_get(false);
+
+	if (!(ret & MMR_VM_FAULT_RETRY) || !st || !st->in_attempt)
+		return;
+	/* lock_folio_maybe_drop_mmap() dropped the lock to wait for a
+	 * folio under I/O; otherwise the lock was dropped to do the I/O */
+	if (st->reason == MMR_REASON_NONE)
+		st->reason = st->lock_wait ? MMR_REASON_PAGE_LOCK : MMR_REASON_FILE_IO;
+}
+
+static __always_inline void folio_lock_killable_enter(void)
+{
+	struct tstate *st = tstate_get(false);
+
+	if (st && st->in_attempt)
+		st->lock_wait = 1;
+}
+
+static __always_inline void shmem_fault_exit(__u32 ret)
+{
+	struct tstate *st = tstate_get(false);
+
+	if (!st || !st->in_attempt)
+		return;
+	st->kind = MMR_VMA_SHMEM;
+	if ((ret & MMR_VM_FAULT_RETRY) && st->reason == MMR_REASON_NONE)
+		st->reason = MMR_REASON_SHMEM;
+}
+
+static __always_inline bool folio_lock_or_retry_retried(__u64 ret)
+{
+	/* 6.1: bool __folio_lock_or_retry(folio, mm, flags), false means the
+	 * caller returns RETRY; 6.5+: vm_fault_t __folio_lock_or_retry(folio, vmf) */
+	if (folio_lock_or_retry_bool)
+		return (__u8)ret == 0;
+	return ret & MMR_VM_FAULT_RETRY;
+}
+
+/* fentry/fexit twins */
+
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fentry_handle_mm_fault, struct vm_area_struct *vma,
+	     unsigned long address, unsigned int flags)
+{
+	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops);
+	return 0;
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fexit_handle_mm_fault, struct vm_area_struct *vma,
+	     unsigned long address, unsigned int flags, struct pt_regs *regs,
+	     vm_fault_t ret)
+{
+	attempt_exit(ret);
+	return 0;
+}
+
+SEC("fentry/__folio_lock_killable")
+int BPF_PROG(fentry_folio_lock_killable)
+{
+	folio_lock_killable_enter();
+	return 0;
+}
+
+SEC("fexit/filemap_fault")
+int BPF_PROG(fexit_filemap_fault, struct vm_fault *vmf, vm_fault_t ret)
+{
+	filemap_fault_exit(ret);
+	return 0;
+}
+
+SEC("fexit/__folio_lock_or_retry")
+int fexit_folio_lock_or_retry(__u64 *ctx)
+{
+	__u64 ret = 0;
+
+	/* the argument count changed (6.1: 3, 6.5+: 2); ask for the return */
+	bpf_get_func_ret(ctx, &ret);
+	producer_exit(folio_lock_or_retry_retried(ret), MMR_REASON_SWAP);
+	return 0;
+}
+
+SEC("fexit/do_swap_page")
+int BPF_PROG(fexit_do_swap_page, struct vm_fault *vmf, vm_fault_t ret)
+{
+	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_SWAP);
+	return 0;
+}
+
+SEC("fexit/handle_userfault")
+int BPF_PROG(fexit_handle_userfault, struct vm_fault *vmf, unsigned long reason,
+	     vm_fault_t ret)
+{
+	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_USERFAULTFD);
+	return 0;
+}
+
+SEC("fexit/shmem_fault")
+int BPF_PROG(fexit_shmem_fault, struct vm_fault *vmf, vm_fault_t ret)
+{
+	shmem_fault_exit(ret);
+	return 0;
+}
+
+SEC("fexit/__vmf_anon_prepare")
+int BPF_PROG(fexit_vmf_anon_prepare, struct vm_fault *vmf, vm_fault_t ret)
+{
+	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_ANON_VMA);
+	return 0;
+}
+
+/* kprobe/kretprobe twins */
+
+SEC("kprobe/handle_mm_fault")
+int BPF_KPROBE(kprobe_handle_mm_fault, struct vm_area_struct *vma,
+	       unsigned long address, unsigned int flags)
+{
+	attempt_enter(address, flags, (__u64)BPF_CORE_READ(vma, vm_file),
+		      (__u64)BPF_CORE_READ(vma, vm_ops));
+	return 0;
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(kretprobe_handle_mm_fault, vm_fault_t ret)
+{
+	attempt_exit(ret);
+	return 0;
+}
+
+SEC("kprobe/__folio_lock_killable")
+int BPF_KPROBE(kprobe_folio_lock_killable)
+{
+	folio_lock_killable_enter();
+	return 0;
+}
+
+SEC("kretprobe/filemap_fault")
+int BPF_KRETPROBE(kretprobe_filemap_fault, vm_fault_t ret)
+{
+	filemap_fault_exit(ret);
+	return 0;
+}
+
+SEC("kretprobe/__folio_lock_or_retry")
+int BPF_KRETPROBE(kretprobe_folio_lock_or_retry, __u64 ret)
+{
+	producer_exit(folio_lock_or_retry_retried(ret), MMR_REASON_SWAP);
+	return 0;
+}
+
+SEC("kretprobe/do_swap_page")
+int BPF_KRETPROBE(kretprobe_do_swap_page, vm_fault_t ret)
+{
+	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_SWAP);
+	return 0;
+}
+
+SEC("kretprobe/handle_userfault")
+int BPF_KRETPROBE(kretprobe_handle_userfault, vm_fault_t ret)
+{
+	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_USERFAULTFD);
+	return 0;
+}
+
+SEC("kretprobe/shmem_fault")
+int BPF_KRETPROBE(kretprobe_shmem_fault, vm_fault_t ret)
+{
+	shmem_fault_exit(ret);
+	return 0;
+}
+
+SEC("kretprobe/__vmf_anon_prepare")
+int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
+{
+	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_ANON_VMA);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* tracepoint mode: faults delimited by page_fault_*, retries inferred */
+
+/*
+ * Close the fault a page_fault_* event opened. Each mmap_lock read
+ * acquisition of the faulting mm is one attempt under mmap_lock
+ * (lock_mm_and_find_vma). Without per-VMA locks (6.1) the first attempt
+ * takes it too, so retries = acquisitions - 1. With per-VMA locks a user
+ * fault first tries lock_vma_under_rcu() (untraced), so every acquisition
+ * follows a VMA-lock retry or abort: retries = acquisitions.
+ */
+static __always_inline void tp_close(struct tstate *st, struct task_struct *task)
+{
+	struct mmr_fault_counters *c;
+	__u32 nacq = st->tp_nacq, retries, first_vma;
+	bool major;
+	__u8 reason;
+
+	if (!st->tp_open)
+		return;
+	st->tp_open = 0;
+	c = counters();
+	if (!c)
+		return;
+	first_vma = per_vma_locks && st->tp_user;
+	retries = first_vma ? nacq : (nacq ? nacq - 1 : 0);
+	/* mm_account_fault() counted the fault major (VM_FAULT_MAJOR or TRIED) */
+	major = BPF_CORE_READ(task, maj_flt) != st->maj_flt;
+
+	__sync_fetch_and_add(&c->faults, 1);
+	__sync_fetch_and_add(&c->attempts, first_vma + nacq);
+	__sync_fetch_and_add(&c->vma_lock_attempts, first_vma);
+	__sync_fetch_and_add(&c->mmap_lock_attempts, nacq);
+	if (major)
+		__sync_fetch_and_add(&c->major, 1);
+	if (!retries)
+		return;
+	__sync_fetch_and_add(&c->retries, retries);
+
+	/* mm_filemap_fault (6.12+) before the first mmap_lock acquisition:
+	 * the first retry came out of filemap_fault; with I/O it is major */
+	reason = MMR_REASON_UNATTRIBUTED;
+	if (st->tp_filemap_first)
+		reason = major ? MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
+	__sync_fetch_and_add(&c->reasons[reason], 1);
+	if (retries > 1)
+		__sync_fetch_and_add(&c->reasons[MMR_REASON_UNATTRIBUTED], retries - 1);
+
+	for (__u32 i = 0; i < 8 && i < retries; i++)
+		emit_retry(c, st->addr, 0, 0, i ? MMR_REASON_UNATTRIBUTED : reason,
+			   MMR_VMA_UNKNOWN, i + 1, 1);
+}
+
+static __always_inline void tp_page_fault(unsigned long address, bool user)
+{
+	struct task_struct *task;
+	struct tstate *st;
+
+	/* kernel-mode faults on kernel addresses never reach handle_mm_fault */
+	if (!user && (address >> 63))
+		return;
+	if (!mmr_traced())
+		return;
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&tstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return;
+	tp_close(st, task);
+	st->tp_open = 1;
+	st->tp_user = user;
+	st->tp_start = 0;
+	st->tp_filemap_first = 0;
+	st->tp_nacq = 0;
+	st->addr = address;
+	st->maj_flt = task->maj_flt;
+}
+
+static __always_inline struct tstate *tp_open_fault_on(struct mm_struct *mm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct tstate *st;
+
+	st = bpf_task_storage_get(&tstates, task, 0, 0);
+	if (!st || !st->tp_open || task->mm != mm)
+		return NULL;
+	return st;
+}
+
+/*
+ * Was this mmap_lock taken by lock_mm_and_find_vma(), i.e. for a fault
+ * attempt under mmap_lock? __vmf_anon_prepare() (6.12+) also takes
+ * mmap_read_trylock inside a fault running under the VMA lock, without any
+ * retry. Only called for read locks taken inside an open fault, which are
+ * rare with per-VMA locks, so the stack walk stays off the hot path.
+ */
+static __always_inline bool taken_for_attempt(void *ctx)
+{
+	__u64 ips[MMR_LMFV_FRAMES];
+	long n;
+
+	if (!lmfv_start)
+		return true;	/* cannot tell: count every acquisition */
+	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	for (int i = 0; i < MMR_LMFV_FRAMES; i++) {
+		if (i * 8 >= n)
+			break;
+		if (ips[i] >= lmfv_start && ips[i] < lmfv_end)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bool write)
+{
+	struct tstate *st;
+
+	if (write)
+		return;
+	st = tp_open_fault_on(mm);
+	if (st && taken_for_attempt(ctx))
+		st->tp_start = 1;
+}
+
+static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write,
+						bool success)
+{
+	struct tstate *st;
+
+	/* mmap_write_downgrade() emits acquire_returned(read) with no
+	 * start_locking: only count acquisitions that started as reads */
+	if (write)
+		return;
+	st = tp_open_fault_on(mm);
+	if (!st || !st->tp_start)
+		return;
+	st->tp_start = 0;
+	if (success && st->tp_nacq < 255)
+		st->tp_nacq++;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(tp_page_fault_user, unsigned long address)
+{
+	tp_page_fault(address, true);
+	return 0;
+}
+
+SEC("tp_btf/page_fault_kernel")
+int BPF_PROG(tp_page_fault_kernel, unsigned long address)
+{
+	tp_page_fault(address, false);
+	return 0;
+}
+
+SEC("tp_btf/mm_filemap_fault")
+int BPF_PROG(tp_mm_filemap_fault)
+{
+	struct tstate *st = bpf_task_storage_get(&tstates, bpf_get_current_task_btf(), 0, 0);
+
+	if (st && st->tp_open && st->tp_nacq == 0)
+		st->tp_filemap_first = 1;
+	return 0;
+}
+
+/* mmap_lock tracepoints: 6.14 dropped the memcg_path argument
+ * ("mm: mmap_lock: optimize mmap_lock tracepoints") */
+
+SEC("tp_btf/mmap_lock_start_locking")
+int BPF_PROG(tp_start_locking_old, struct mm_struct *mm, const char *memcg_path,
+	     bool write)
+{
+	tp_start_locking(ctx, mm, write);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_start_locking")
+int BPF_PROG(tp_start_locking_new, struct mm_struct *mm, bool write)
+{
+	tp_start_locking(ctx, mm, write);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_acquire_returned")
+int BPF_PROG(tp_acquire_returned_old, struct mm_struct *mm, const char *memcg_path,
+	     bool write, bool success)
+{
+	tp_acquire_returned(mm, write, success);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_acquire_returned")
+int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool success)
+{
+	tp_acquire_returned(mm, write, success);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* every mode                                                          */
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
+{
+	struct mmr_fault_counters *c;
+	struct tstate *st;
+
+	mmr_forget_exit(task);
+	st = bpf_task_storage_get(&tstates, task, 0, 0);
+	if (!st)
+		return 0;
+	tp_close(st, task);
+	if (st->pending) {
+		/* the task dies with a retried fault not attempted again */
+		st->pending = 0;
+		c = counters();
+		if (c) {
+			__sync_fetch_and_add(&c->faults, 1);
+			__sync_fetch_and_add(&c->abandoned, 1);
+		}
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	mmr_follow_fork(parent, child);
+	return 0;
+}

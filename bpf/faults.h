@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * faults.h: what bpf/faults.bpf.c and user space share about fault retries.
+ *
+ * Compiles in both worlds: fixed-width types only, no pointers (addresses
+ * are __u64), no implicit padding. tests/unit/test_abi.c asserts the sizes.
+ */
+#ifndef MMRETRY_FAULTS_H
+#define MMRETRY_FAULTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* enum vm_fault_reason bits, identical in 6.1 .. 7.2 (include/linux/mm_types.h) */
+#define MMR_VM_FAULT_OOM		0x0001
+#define MMR_VM_FAULT_SIGBUS		0x0002
+#define MMR_VM_FAULT_MAJOR		0x0004
+#define MMR_VM_FAULT_HWPOISON		0x0010
+#define MMR_VM_FAULT_HWPOISON_LARGE	0x0020
+#define MMR_VM_FAULT_SIGSEGV		0x0040
+#define MMR_VM_FAULT_RETRY		0x0400
+#define MMR_VM_FAULT_FALLBACK		0x0800
+#define MMR_VM_FAULT_COMPLETED		0x4000	/* since 5.19 */
+/* VM_FAULT_ERROR is a macro, not in BTF */
+#define MMR_VM_FAULT_ERROR \
+	(MMR_VM_FAULT_OOM | MMR_VM_FAULT_SIGBUS | MMR_VM_FAULT_SIGSEGV | \
+	 MMR_VM_FAULT_HWPOISON | MMR_VM_FAULT_HWPOISON_LARGE | MMR_VM_FAULT_FALLBACK)
+
+/* enum fault_flag bits that mmretry reads */
+#define MMR_FAULT_FLAG_WRITE		0x0001
+#define MMR_FAULT_FLAG_TRIED		0x0020
+#define MMR_FAULT_FLAG_USER		0x0040
+#define MMR_FAULT_FLAG_VMA_LOCK		0x1000	/* 6.4+, per-VMA locks */
+
+/*
+ * Why a fault attempt returned VM_FAULT_RETRY: the producer that returned
+ * it (KERNEL.md §1). The innermost producer wins.
+ */
+enum mmr_reason {
+	MMR_REASON_FILE_IO,	/* filemap_fault dropped the lock for I/O */
+	MMR_REASON_PAGE_LOCK,	/* filemap_fault waited for a locked folio */
+	MMR_REASON_SWAP,	/* do_swap_page / __folio_lock_or_retry */
+	MMR_REASON_USERFAULTFD,	/* handle_userfault */
+	MMR_REASON_SHMEM,	/* shmem_fault waiting on a hole-punch */
+	MMR_REASON_ANON_VMA,	/* __vmf_anon_prepare: mmap_read_trylock failed */
+	MMR_REASON_VMA_FALLBACK,/* per-VMA lock attempt that must run under mmap_lock */
+	MMR_REASON_OTHER,	/* no producer mmretry hooks (drivers, fs page_mkwrite) */
+	MMR_REASON_UNATTRIBUTED,/* tracepoint mode: a retry whose producer is unseen */
+	MMR_NR_REASONS,
+	MMR_REASON_NONE = 0xff,
+};
+
+/* What kind of VMA a fault attempt ran against. */
+enum mmr_vma_kind {
+	MMR_VMA_UNKNOWN,
+	MMR_VMA_ANON,		/* no vm_ops */
+	MMR_VMA_FILE,		/* vm_file, not shmem */
+	MMR_VMA_SHMEM,		/* shmem_fault ran: tmpfs, memfd, shared anon */
+	MMR_VMA_SPECIAL,	/* vm_ops without a file: vDSO, drivers */
+	MMR_NR_VMA_KINDS,
+};
+
+/*
+ * In-kernel aggregates: one per CPU in a BPF_MAP_TYPE_PERCPU_ARRAY, summed
+ * by user space. Tracepoint mode fills the subset it can infer.
+ */
+struct mmr_fault_counters {
+	__u64 attempts;			/* handle_mm_fault calls */
+	__u64 faults;			/* attempts that did not return RETRY, plus abandoned */
+	__u64 retries;			/* attempts that returned VM_FAULT_RETRY */
+	__u64 completed;		/* attempts that returned VM_FAULT_COMPLETED */
+	__u64 major;			/* attempts that returned VM_FAULT_MAJOR */
+	__u64 errors;			/* attempts that returned VM_FAULT_ERROR bits */
+	__u64 vma_lock_attempts;	/* attempts with FAULT_FLAG_VMA_LOCK */
+	__u64 mmap_lock_attempts;	/* attempts under mmap_lock */
+	__u64 abandoned;		/* faults whose last attempt retried */
+	__u64 lost_events;		/* ring buffer full */
+	__u64 reasons[MMR_NR_REASONS];
+};
+
+enum mmr_event_type {
+	MMR_EV_RETRY = 1,
+};
+
+/* One VM_FAULT_RETRY, streamed through the ring buffer. */
+struct mmr_retry_event {
+	__u32 type;		/* MMR_EV_RETRY */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 flags;		/* FAULT_FLAG_* of the attempt; 0 if unseen */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 addr;		/* faulting address */
+	__u32 result;		/* vm_fault_t of the attempt; 0 if unseen */
+	__u16 reason;		/* enum mmr_reason */
+	__u16 vma_kind;		/* enum mmr_vma_kind */
+	__u16 attempt;		/* 1 = the fault's first attempt */
+	__u16 inferred;		/* 1 = reconstructed from tracepoints */
+	__u32 pad;
+	char comm[16];
+};
+
+/* Values of the read-only `mode` variable of faults.bpf.c. */
+enum mmr_mode {
+	MMR_MODE_NONE,
+	MMR_MODE_FENTRY,
+	MMR_MODE_KPROBE,
+	MMR_MODE_TRACEPOINT,
+	MMR_NR_MODES,
+};
+
+#endif /* MMRETRY_FAULTS_H */

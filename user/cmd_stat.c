@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* mmretry stat: count fault retries over a duration, a pid, a cgroup or a command. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "faults_trace.h"
+#include "options.h"
+#include "report.h"
+#include "target.h"
+#include "util.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int on_event(void *ctx, const struct mmr_retry_event *e)
+{
+	return report_add_event(ctx, e);
+}
+
+static void on_fallback(void *ctx, enum mmr_mode failed, int err)
+{
+	struct report *r = ctx;
+
+	mmr_warn("%s mode failed to load or attach (%s); falling back (-v shows why)",
+		 mode_name(failed), strerror(-err));
+	report_note(r, "%s mode failed to load or attach: %s", mode_name(failed),
+		    strerror(-err));
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* a closed pipe on the report must not kill us before we detach */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int cmd_stat(int argc, char **argv)
+{
+	struct command cmd = { .pid = -1, .go_fd = -1, .err_fd = -1 };
+	struct trace_target tg = { .cgroup_fd = -1 };
+	struct faults_trace *ft = NULL;
+	struct mmr_fault_counters sum;
+	struct stat_opts o;
+	struct features f;
+	struct report r;
+	struct plan p;
+	struct utsname u;
+	uint8_t states[FF_NR];
+	char err[512];
+	pid_t tgid = 0;
+	double t0, deadline = 0;
+	int rc = EXIT_CANNOT_TRACE, status, ret;
+	FILE *out = stdout;
+
+	report_init(&r);
+	ret = stat_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(stat_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	mmr_verbose = o.verbose;
+
+	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
+		mmr_err("no process with pid %d", (int)o.pid);
+		return EXIT_USAGE;
+	}
+	if (o.cgroup) {
+		tg.cgroup_fd = cgroup_open(o.cgroup);
+		if (tg.cgroup_fd < 0) {
+			mmr_err("cannot open cgroup v2 '%s': %s", o.cgroup,
+				tg.cgroup_fd == -ENOTDIR ? "not a cgroup v2 directory" :
+				strerror(-tg.cgroup_fd));
+			return EXIT_USAGE;
+		}
+	}
+	if (o.output) {
+		out = fopen(o.output, "w");
+		if (!out) {
+			mmr_err("cannot write '%s': %s", o.output, strerror(errno));
+			goto cleanup;
+		}
+	}
+
+	features_probe(&f);
+	if (plan_make(&f, o.mode, &p, err, sizeof(err))) {
+		mmr_err("%s", err);
+		goto cleanup;
+	}
+
+	if (o.argv) {
+		ret = command_prepare(&cmd, o.argv);
+		if (ret) {
+			mmr_err("cannot fork: %s", strerror(-ret));
+			goto cleanup;
+		}
+		tgid = cmd.pid;
+		tg.follow_forks = true;
+		r.target = TARGET_COMMAND;
+		r.argv = o.argv;
+	} else if (o.pid) {
+		tgid = o.pid;
+		r.target = TARGET_PID;
+		r.pid = o.pid;
+	} else if (o.cgroup) {
+		r.target = TARGET_CGROUP;
+		r.cgroup = o.cgroup;
+	}
+	if (tgid) {
+		tg.tgids = &tgid;
+		tg.ntgids = 1;
+	}
+
+	{
+		struct faults_trace_opts fo = {
+			.features = &f, .plan = &p, .target = &tg,
+			.ringbuf_bytes = o.ringbuf_bytes,
+			.on_event = on_event, .ctx = &r, .on_fallback = on_fallback,
+		};
+
+		ret = faults_trace_open(&ft, &fo);
+	}
+	if (ret) {
+		mmr_err("cannot load and attach the fault tracer: %s%s", strerror(-ret),
+			mmr_verbose ? "" : " (-v shows libbpf's log)");
+		goto cleanup;
+	}
+	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(ft)));
+
+	install_signals();
+	t0 = mono_now();
+	if (o.duration)
+		deadline = t0 + o.duration;
+	if (o.argv) {
+		ret = command_start(&cmd);
+		if (ret) {
+			mmr_err("cannot run '%s': %s", o.argv[0], strerror(-ret));
+			cmd.pid = -1;
+			rc = ret == -ENOENT ? 127 : 126;
+			goto cleanup;
+		}
+	}
+
+	while (!stop) {
+		ret = faults_trace_poll(ft, 100);
+		if (ret < 0) {
+			mmr_err("reading events: %s", strerror(-ret));
+			break;
+		}
+		if (deadline && mono_now() >= deadline)
+			break;
+		if (cmd.pid > 0) {
+			pid_t w = waitpid(cmd.pid, &status, WNOHANG);
+
+			if (w == cmd.pid) {
+				r.exit_status = command_exit_code(status);
+				cmd.pid = -1;
+				break;
+			}
+		}
+	}
+	if (cmd.pid > 0) {
+		/* interrupted: the command got the same SIGINT from the tty;
+		 * wait for it so its exit is in the report */
+		if (waitpid(cmd.pid, &status, 0) == cmd.pid)
+			r.exit_status = command_exit_code(status);
+		cmd.pid = -1;
+	}
+	r.duration_s = mono_now() - t0;
+	faults_trace_poll(ft, 0);	/* drain what is left */
+
+	ret = faults_trace_read(ft, &sum);
+	if (ret) {
+		mmr_err("reading counters: %s", strerror(-ret));
+		goto cleanup;
+	}
+	faults_trace_states(ft, states);
+	report_set_faults(&r, &sum, states);
+	report_sort_procs(&r);
+	r.fault_mode = faults_trace_mode(ft);
+	if (!uname(&u))
+		strlcpy_(r.kernel, u.release, sizeof(r.kernel));
+	faults_trace_close(ft);
+	ft = NULL;
+
+	if (sum.lost_events)
+		mmr_warn("%llu retry events were lost (ring buffer full): the per-process "
+			 "table is short; counters are exact", (unsigned long long)sum.lost_events);
+	if (o.json)
+		ret = report_print_json(out, &r);
+	else
+		report_print_text(out, &r), ret = 0;
+	if (ret || fflush(out)) {
+		mmr_err("cannot write the report: %s", strerror(errno));
+		goto cleanup;
+	}
+	rc = r.target == TARGET_COMMAND && r.exit_status >= 0 ? r.exit_status : EXIT_OK;
+cleanup:
+	if (cmd.pid > 0)
+		command_abort(&cmd);
+	faults_trace_close(ft);
+	if (out && out != stdout)
+		fclose(out);
+	if (tg.cgroup_fd >= 0)
+		close(tg.cgroup_fd);
+	report_free(&r);
+	return rc;
+}

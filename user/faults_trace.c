@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "faults.skel.h"
+#include "faults_trace.h"
+#include "util.h"
+
+struct faults_trace {
+	struct faults_bpf *skel;
+	struct ring_buffer *rb;
+	enum mmr_mode mode;
+	bool hooks[NR_FNS];	/* hooks attached */
+	const struct features *f;
+	retry_event_fn on_event;
+	void *ctx;
+	int ncpus;
+};
+
+/* Programs of each mode: the hook each serves (-1: always needed in that mode). */
+struct prog_spec {
+	const char *name;
+	enum mmr_mode mode;
+	int fn;			/* enum mmr_fn, or -1 */
+	int tp;			/* enum mmr_tp needed, or -1 */
+	bool required;		/* failing to attach it fails the mode */
+};
+
+static const struct prog_spec progs[] = {
+	{ "fentry_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true },
+	{ "fexit_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true },
+	{ "fentry_folio_lock_killable",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_KILLABLE, -1, false },
+	{ "fexit_filemap_fault",	MMR_MODE_FENTRY, FN_FILEMAP_FAULT, -1, false },
+	{ "fexit_folio_lock_or_retry",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_OR_RETRY, -1, false },
+	{ "fexit_do_swap_page",		MMR_MODE_FENTRY, FN_DO_SWAP_PAGE, -1, false },
+	{ "fexit_handle_userfault",	MMR_MODE_FENTRY, FN_HANDLE_USERFAULT, -1, false },
+	{ "fexit_shmem_fault",		MMR_MODE_FENTRY, FN_SHMEM_FAULT, -1, false },
+	{ "fexit_vmf_anon_prepare",	MMR_MODE_FENTRY, FN_VMF_ANON_PREPARE, -1, false },
+	{ "kprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true },
+	{ "kretprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true },
+	{ "kprobe_folio_lock_killable",	MMR_MODE_KPROBE, FN_FOLIO_LOCK_KILLABLE, -1, false },
+	{ "kretprobe_filemap_fault",	MMR_MODE_KPROBE, FN_FILEMAP_FAULT, -1, false },
+	{ "kretprobe_folio_lock_or_retry", MMR_MODE_KPROBE, FN_FOLIO_LOCK_OR_RETRY, -1, false },
+	{ "kretprobe_do_swap_page",	MMR_MODE_KPROBE, FN_DO_SWAP_PAGE, -1, false },
+	{ "kretprobe_handle_userfault",	MMR_MODE_KPROBE, FN_HANDLE_USERFAULT, -1, false },
+	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false },
+	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false },
+	{ "tp_page_fault_user",		MMR_MODE_TRACEPOINT, -1, TP_PAGE_FAULT_USER, true },
+	{ "tp_page_fault_kernel",	MMR_MODE_TRACEPOINT, -1, TP_PAGE_FAULT_KERNEL, false },
+	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false },
+	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
+	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
+	{ "tp_acquire_returned_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
+	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
+	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true },
+	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false },
+};
+
+#define NPROGS (sizeof(progs) / sizeof(progs[0]))
+
+/* Should this program load in mode m on this kernel? */
+static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
+			const struct features *f, const bool hooks[NR_FNS],
+			bool follow_forks)
+{
+	if (s->mode != MMR_MODE_NONE && s->mode != m)
+		return false;
+	if (s->fn >= 0 && !hooks[s->fn])
+		return false;
+	if (s->tp >= 0 && !f->tp[s->tp])
+		return false;
+	if (!strcmp(s->name, "tp_sched_process_fork"))
+		return follow_forks;
+	/* the mmap_lock prototype twins: one per kernel */
+	if (strstr(s->name, "_old") && !f->mmap_lock_memcg_path)
+		return false;
+	if (strstr(s->name, "_new") && f->mmap_lock_memcg_path)
+		return false;
+	return true;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct faults_trace *t = ctx;
+	const struct mmr_retry_event *e = data;
+
+	if (size < sizeof(*e) || e->type != MMR_EV_RETRY)
+		return 0;
+	return t->on_event ? t->on_event(t->ctx, e) : 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && mmr_verbose < 2)
+		return 0;
+	if (!mmr_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void destroy(struct faults_trace *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	faults_bpf__destroy(t->skel);	/* detaches every link */
+	t->skel = NULL;
+}
+
+static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults_trace_opts *o)
+{
+	const struct features *f = o->features;
+	const struct trace_target *tg = o->target;
+	struct faults_bpf *skel;
+	struct bpf_program *prog;
+	size_t i;
+	int err, fd, ti;
+	__u8 one = 1;
+
+	faults_hooks(f, m, t->hooks);
+	skel = faults_bpf__open();
+	if (!skel)
+		return -errno;
+	t->skel = skel;
+
+	skel->rodata->per_vma_locks = f->per_vma_locks;
+	skel->rodata->folio_lock_or_retry_bool = f->folio_lock_or_retry_bool;
+	skel->rodata->lmfv_start = f->lmfv_start;
+	skel->rodata->lmfv_end = f->lmfv_end;
+	skel->rodata->filter_tgids = tg->ntgids > 0;
+	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
+	skel->rodata->follow_forks = tg->follow_forks;
+	if (o->ringbuf_bytes)
+		bpf_map__set_max_entries(skel->maps.events, o->ringbuf_bytes);
+
+	for (i = 0; i < NPROGS; i++) {
+		prog = bpf_object__find_program_by_name(skel->obj, progs[i].name);
+		if (!prog)
+			return -ENOENT;
+		bpf_program__set_autoload(prog, prog_wanted(&progs[i], m, f, t->hooks,
+							    tg->follow_forks));
+	}
+	err = faults_bpf__load(skel);
+	if (err)
+		return err;
+
+	for (ti = 0; ti < tg->ntgids; ti++) {
+		__u32 key = tg->tgids[ti];
+
+		if (bpf_map__update_elem(skel->maps.traced_tgids, &key, sizeof(key), &one,
+					 sizeof(one), BPF_ANY))
+			return -errno;
+	}
+	if (tg->cgroup_fd >= 0) {
+		__u32 key = 0;
+
+		fd = tg->cgroup_fd;
+		if (bpf_map__update_elem(skel->maps.cgroup_map, &key, sizeof(key), &fd,
+					 sizeof(fd), BPF_ANY))
+			return -errno;
+	}
+
+	for (i = 0; i < NPROGS; i++) {
+		struct bpf_link *link;
+
+		prog = bpf_object__find_program_by_name(skel->obj, progs[i].name);
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			if (progs[i].required)
+				return err;
+			/* an optional producer: its figure becomes unavailable */
+			mmr_debug("cannot attach %s: %s; its figure is unavailable",
+				  progs[i].name, strerror(-err));
+			if (progs[i].fn >= 0)
+				t->hooks[progs[i].fn] = false;
+			continue;
+		}
+		/* the skeleton's link slot: destroyed with the skeleton */
+		for (int k = 0; k < skel->skeleton->prog_cnt; k++)
+			if (*skel->skeleton->progs[k].prog == prog)
+				*skel->skeleton->progs[k].link = link;
+	}
+
+	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, t, NULL);
+	if (!t->rb)
+		return -errno;
+	t->mode = m;
+	return 0;
+}
+
+int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o)
+{
+	struct faults_trace *t;
+	int i, err = -ENOTSUP;
+
+	libbpf_set_print(libbpf_print);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->f = o->features;
+	t->on_event = o->on_event;
+	t->ctx = o->ctx;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		free(t);
+		return -EINVAL;
+	}
+	for (i = 0; i < o->plan->faults.nmodes; i++) {
+		enum mmr_mode m = o->plan->faults.modes[i];
+
+		err = try_mode(t, m, o);
+		if (!err) {
+			*out = t;
+			return 0;
+		}
+		mmr_debug("faults: %s mode failed: %s", mode_name(m), strerror(-err));
+		destroy(t);
+		if (o->on_fallback && i + 1 < o->plan->faults.nmodes)
+			o->on_fallback(o->ctx, m, err);
+	}
+	free(t);
+	return err;
+}
+
+enum mmr_mode faults_trace_mode(const struct faults_trace *t)
+{
+	return t->mode;
+}
+
+void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR])
+{
+	faults_figure_states(t->f, t->mode, t->hooks, states);
+}
+
+int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid)
+{
+	__u32 key = tgid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.traced_tgids, &key, sizeof(key), &one,
+				 sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int faults_trace_poll(struct faults_trace *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum)
+{
+	struct mmr_fault_counters *percpu;
+	__u32 zero = 0;
+	int c, i, err = 0;
+
+	percpu = calloc(t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(t->skel->maps.fault_counters, &zero, sizeof(zero), percpu,
+				 t->ncpus * sizeof(*percpu), 0)) {
+		err = -errno;
+		goto out;
+	}
+	/* every field is a __u64 counter (test_abi.c checks): sum them all */
+	memset(sum, 0, sizeof(*sum));
+	for (c = 0; c < t->ncpus; c++) {
+		const __u64 *src = (const __u64 *)&percpu[c];
+		__u64 *dst = (__u64 *)sum;
+
+		for (i = 0; i < (int)(sizeof(*sum) / sizeof(__u64)); i++)
+			dst[i] += src[i];
+	}
+out:
+	free(percpu);
+	return err;
+}
+
+void faults_trace_close(struct faults_trace *t)
+{
+	if (!t)
+		return;
+	destroy(t);
+	free(t);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * faults_trace.h: the faults capability's narrow API (after perf lock
+ * contention): open (load + attach, falling back along the plan), poll
+ * events, read counters, close. Only faults_trace.c touches the skeleton.
+ */
+#ifndef MMRETRY_FAULTS_TRACE_H
+#define MMRETRY_FAULTS_TRACE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "faults.h"
+#include "kfeatures.h"
+#include "figures.h"
+#include "plan.h"
+
+struct faults_trace;
+
+/* Who to trace; see bpf/filter.bpf.h. */
+struct trace_target {
+	pid_t *tgids;		/* traced processes (and, with follow_forks, their children) */
+	int ntgids;
+	int cgroup_fd;		/* -1 for none */
+	bool follow_forks;
+};
+
+typedef int (*retry_event_fn)(void *ctx, const struct mmr_retry_event *e);
+
+struct faults_trace_opts {
+	const struct features *features;
+	const struct plan *plan;
+	const struct trace_target *target;
+	size_t ringbuf_bytes;	/* power of two; 0 = default */
+	retry_event_fn on_event;
+	void *ctx;
+	/* a mode that failed to load or attach; the caller reports the fallback */
+	void (*on_fallback)(void *ctx, enum mmr_mode failed, int err);
+};
+
+/* 0 or -errno (the last mode's error if every mode failed) */
+int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o);
+enum mmr_mode faults_trace_mode(const struct faults_trace *t);
+/* figure states for the mode in use and the hooks that really attached */
+void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR]);
+int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid);
+/* events delivered so far through on_event; 0 on timeout, -EINTR, or -errno */
+int faults_trace_poll(struct faults_trace *t, int timeout_ms);
+int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
+void faults_trace_close(struct faults_trace *t);
+
+#endif

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * kfeatures.c: probe what the running kernel offers. This file reads BTF,
+ * kallsyms and securityfs, and tries the probe skeleton's programs one at
+ * a time; everything it learns goes into struct features.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "kfeatures.h"
+#include "probe.skel.h"
+#include "util.h"
+
+const char *const mmr_fn_names[NR_FNS] = {
+	[FN_HANDLE_MM_FAULT]	 = "handle_mm_fault",
+	[FN_FILEMAP_FAULT]	 = "filemap_fault",
+	[FN_FOLIO_LOCK_KILLABLE] = "__folio_lock_killable",
+	[FN_FOLIO_LOCK_OR_RETRY] = "__folio_lock_or_retry",
+	[FN_DO_SWAP_PAGE]	 = "do_swap_page",
+	[FN_HANDLE_USERFAULT]	 = "handle_userfault",
+	[FN_SHMEM_FAULT]	 = "shmem_fault",
+	[FN_VMF_ANON_PREPARE]	 = "__vmf_anon_prepare",
+	[FN_LOCK_VMA_UNDER_RCU]	 = "lock_vma_under_rcu",
+};
+
+const char *const mmr_tp_names[NR_TPS] = {
+	[TP_PAGE_FAULT_USER]		= "page_fault_user",
+	[TP_PAGE_FAULT_KERNEL]		= "page_fault_kernel",
+	[TP_MM_FILEMAP_FAULT]		= "mm_filemap_fault",
+	[TP_MMAP_LOCK_START_LOCKING]	= "mmap_lock_start_locking",
+	[TP_MMAP_LOCK_ACQUIRE_RETURNED] = "mmap_lock_acquire_returned",
+	[TP_MMAP_LOCK_RELEASED]		= "mmap_lock_released",
+	[TP_SCHED_PROCESS_FORK]		= "sched_process_fork",
+	[TP_SCHED_PROCESS_EXIT]		= "sched_process_exit",
+};
+
+/* Number of parameters of a FUNC_PROTO behind `type_id` (through typedefs
+ * and pointers), or -1. */
+static int proto_nparams(const struct btf *btf, __u32 type_id, __u32 *ret_type)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+
+	while (t && (btf_is_typedef(t) || btf_is_ptr(t) || btf_is_func(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	if (ret_type)
+		*ret_type = t->type;
+	return btf_vlen(t);
+}
+
+void features_scan_btf(const struct btf *btf, struct features *f)
+{
+	char name[64];
+	__s32 id;
+	__u32 ret;
+	int i, n;
+
+	for (i = 0; i < NR_FNS; i++)
+		f->fn_btf[i] = btf__find_by_name_kind(btf, mmr_fn_names[i], BTF_KIND_FUNC) > 0;
+	for (i = 0; i < NR_TPS; i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", mmr_tp_names[i]);
+		f->tp[i] = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+	}
+	f->per_vma_locks = f->fn_btf[FN_LOCK_VMA_UNDER_RCU];
+
+	/* btf_trace_mmap_lock_start_locking is void (*)(void *, mm, [memcg_path,] write):
+	 * 6.14 dropped memcg_path (Shakeel Butt, "mm: mmap_lock: optimize
+	 * mmap_lock tracepoints") */
+	id = btf__find_by_name_kind(btf, "btf_trace_mmap_lock_start_locking", BTF_KIND_TYPEDEF);
+	if (id > 0)
+		f->mmap_lock_memcg_path = proto_nparams(btf, id, NULL) == 4;
+
+	/* bool __folio_lock_or_retry(folio, mm, flags) in 6.1;
+	 * vm_fault_t __folio_lock_or_retry(folio, vmf) since 6.5 */
+	id = btf__find_by_name_kind(btf, "__folio_lock_or_retry", BTF_KIND_FUNC);
+	if (id > 0 && (n = proto_nparams(btf, id, &ret)) >= 0) {
+		const struct btf_type *rt = btf__type_by_id(btf, ret);
+
+		f->folio_lock_or_retry_bool = rt && btf_is_int(rt) &&
+			(btf_int_encoding(rt) & BTF_INT_BOOL);
+	}
+}
+
+static void scan_kallsyms(struct features *f)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr, end = ~0ULL;
+	FILE *fp = fopen("/proc/kallsyms", "r");
+	int i;
+
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		for (i = 0; i < NR_FNS; i++)
+			if (!f->fn_ksym[i] && !strcmp(sym, mmr_fn_names[i]))
+				f->fn_ksym[i] = true;
+		if (!strcmp(sym, "lock_mm_and_find_vma"))
+			f->lmfv_start = addr;
+	}
+	/* its end is the next text symbol's address (kallsyms is not sorted) */
+	if (f->lmfv_start) {
+		rewind(fp);
+		while (fgets(line, sizeof(line), fp)) {
+			if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
+			    (type == 't' || type == 'T') && addr > f->lmfv_start && addr < end)
+				end = addr;
+		}
+		if (end != ~0ULL && end - f->lmfv_start < 65536)
+			f->lmfv_end = end;
+		else
+			f->lmfv_start = 0;
+	}
+	fclose(fp);
+	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
+		f->per_vma_locks = true;
+}
+
+static void read_lockdown(struct features *f)
+{
+	char buf[128], *l, *r;
+	FILE *fp = fopen("/sys/kernel/security/lockdown", "r");
+
+	f->lockdown[0] = '\0';
+	if (!fp)
+		return;
+	if (fgets(buf, sizeof(buf), fp) && (l = strchr(buf, '[')) && (r = strchr(l, ']'))) {
+		*r = '\0';
+		strlcpy_(f->lockdown, l + 1, sizeof(f->lockdown));
+	}
+	fclose(fp);
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+/* Load and attach exactly one program of the probe skeleton. */
+static enum probed try_prog(const char *which, int *err_out)
+{
+	libbpf_print_fn_t old = libbpf_set_print(mmr_verbose > 1 ? NULL : silent_print);
+	struct probe_bpf *skel;
+	struct bpf_program *prog;
+	struct bpf_link *link = NULL;
+	int err = 0;
+
+	if (mmr_verbose > 1)
+		libbpf_set_print(old);
+	skel = probe_bpf__open();
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), which));
+	bpf_map__set_autocreate(skel->maps.probe_task_storage, false);
+	err = probe_bpf__load(skel);
+	if (err)
+		goto out;
+	prog = bpf_object__find_program_by_name(skel->obj, which);
+	link = bpf_program__attach(prog);
+	if (!link)
+		err = -errno;
+out:
+	bpf_link__destroy(link);
+	probe_bpf__destroy(skel);
+	libbpf_set_print(old);
+	*err_out = err;
+	return err ? PROBE_NO : PROBE_YES;
+}
+
+int features_probe(struct features *f)
+{
+	struct utsname u;
+	struct btf *btf;
+	char what[128];
+
+	memset(f, 0, sizeof(*f));
+	f->fentry = f->kprobe = f->tp_btf = PROBE_UNTESTED;
+	if (!uname(&u))
+		strlcpy_(f->release, u.release, sizeof(f->release));
+
+	btf = btf__load_vmlinux_btf();
+	if (btf) {
+		f->btf = true;
+		features_scan_btf(btf, f);
+		btf__free(btf);
+	}
+	scan_kallsyms(f);
+	read_lockdown(f);
+
+	if (check_bpf_privileges(what, sizeof(what)))
+		return 0;	/* what needs loading stays untested */
+	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
+	if (!f->btf)
+		return 0;	/* every probe program needs BTF */
+	f->tp_btf = f->tp[TP_PAGE_FAULT_USER] ? try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
+	f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ? try_prog("probe_fentry", &f->fentry_err) : PROBE_NO;
+	f->kprobe = f->fn_ksym[FN_HANDLE_MM_FAULT] ? try_prog("probe_kprobe", &f->kprobe_err) : PROBE_NO;
+	return 0;
+}

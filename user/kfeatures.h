@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * kfeatures.h: what the running kernel offers, probed once. The plan
+ * (plan.h) is a pure function of this struct, so unit tests can feed it
+ * any kernel they like.
+ */
+#ifndef MMRETRY_KFEATURES_H
+#define MMRETRY_KFEATURES_H
+
+#include <stdbool.h>
+
+struct btf;
+
+/* Kernel functions mmretry hooks; present in BTF (fentry) and kallsyms (kprobe). */
+enum mmr_fn {
+	FN_HANDLE_MM_FAULT,
+	FN_FILEMAP_FAULT,
+	FN_FOLIO_LOCK_KILLABLE,
+	FN_FOLIO_LOCK_OR_RETRY,
+	FN_DO_SWAP_PAGE,
+	FN_HANDLE_USERFAULT,
+	FN_SHMEM_FAULT,
+	FN_VMF_ANON_PREPARE,
+	FN_LOCK_VMA_UNDER_RCU,
+	NR_FNS,
+};
+
+/* Tracepoints mmretry uses, present as btf_trace_<name> in BTF. */
+enum mmr_tp {
+	TP_PAGE_FAULT_USER,
+	TP_PAGE_FAULT_KERNEL,
+	TP_MM_FILEMAP_FAULT,
+	TP_MMAP_LOCK_START_LOCKING,
+	TP_MMAP_LOCK_ACQUIRE_RETURNED,
+	TP_MMAP_LOCK_RELEASED,
+	TP_SCHED_PROCESS_FORK,
+	TP_SCHED_PROCESS_EXIT,
+	NR_TPS,
+};
+
+extern const char *const mmr_fn_names[NR_FNS];
+extern const char *const mmr_tp_names[NR_TPS];
+
+/* A capability tested by loading and attaching a program: yes, no, or
+ * not tested (no privileges to try). */
+enum probed { PROBE_UNTESTED = -1, PROBE_NO = 0, PROBE_YES = 1 };
+
+struct features {
+	char release[65];
+	bool btf;			/* /sys/kernel/btf/vmlinux parses */
+	enum probed fentry, kprobe, tp_btf;
+	int fentry_err, kprobe_err, tp_btf_err;	/* errno of a refused attach */
+	bool ringbuf, task_storage;
+	char lockdown[20];		/* none, integrity, confidentiality; "" = unknown */
+	bool per_vma_locks;		/* lock_vma_under_rcu exists (6.4+) */
+	bool fn_btf[NR_FNS];		/* FUNC in vmlinux BTF */
+	bool fn_ksym[NR_FNS];		/* in /proc/kallsyms */
+	bool tp[NR_TPS];
+	/* prototypes that changed */
+	bool mmap_lock_memcg_path;	/* <= 6.13: (mm, memcg_path, write[, success]) */
+	bool folio_lock_or_retry_bool;	/* 6.1: bool (folio, mm, flags) */
+	/* text of lock_mm_and_find_vma from kallsyms; 0 if addresses are hidden */
+	unsigned long long lmfv_start, lmfv_end;
+};
+
+/* Fill *f from the running kernel. Loads test programs when privileged. */
+int features_probe(struct features *f);
+/* The BTF part of features_probe(), for tests: btf may be any vmlinux BTF. */
+void features_scan_btf(const struct btf *btf, struct features *f);
+
+#endif

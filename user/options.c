@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "plan.h"
+#include "util.h"
+
+const char stat_usage[] =
+"usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
+"                    [-o FILE] [-v] [-- COMMAND [ARGS...]]\n"
+"\n"
+"Count page-fault attempts, retries and their reasons, then print a summary.\n"
+"\n"
+"  -d, --duration=TIME   trace for TIME (10, 1.5, 500ms, 2m); default: until\n"
+"                        Ctrl-C, or until COMMAND exits\n"
+"  -p, --pid=PID         trace only process PID (all its threads)\n"
+"  -c, --cgroup=PATH     trace only tasks in cgroup v2 PATH (absolute, or\n"
+"                        relative to /sys/fs/cgroup)\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default: auto,\n"
+"                        the best this kernel allows; see `mmretry probe`)\n"
+"  -j, --json            print one JSON document (docs/json.md)\n"
+"  -o, --output=FILE     write the report to FILE instead of stdout\n"
+"      --ringbuf-size=N  ring buffer for retry events (default 1M)\n"
+"  -v, --verbose         say more; twice shows libbpf's log\n"
+"  -h, --help            this text\n"
+"\n"
+"With COMMAND, mmretry starts it, traces it with its threads and children\n"
+"until it exits, and exits with its status.\n"
+"\n"
+"examples:\n"
+"  mmretry stat -- tools/mmretry-gen mix      retries of the built-in workloads\n"
+"  mmretry stat -d 10                         every process, for 10 seconds\n"
+"  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
+"  mmretry stat -c system.slice/nginx.service -d 1m\n";
+
+const char probe_usage[] =
+"usage: mmretry probe [--json] [-v]\n"
+"\n"
+"Show what this kernel offers (BTF, fentry/fexit, kprobes, tracepoints, ring\n"
+"buffer, lockdown, per-VMA locks) and the mode each capability will use.\n"
+"Run it as root: only then can it try to load programs.\n"
+"\n"
+"  -j, --json     print JSON\n"
+"  -v, --verbose  show why a refused program was refused\n"
+"  -h, --help     this text\n";
+
+enum { OPT_RINGBUF = 256 };
+
+static int usage_err(char *err, size_t len, const char *fmt, const char *arg)
+{
+	snprintf(err, len, fmt, arg);
+	return -EINVAL;
+}
+
+int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;	/* reset getopt, also for repeated calls in tests */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+d:p:c:m:jo:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_duration(optarg, &o->duration))
+				return usage_err(err, errlen, "invalid duration '%s'", optarg);
+			break;
+		case 'p':
+			if (parse_u64(optarg, &v) || v == 0 || v > 4194304)
+				return usage_err(err, errlen, "invalid pid '%s'", optarg);
+			o->pid = (pid_t)v;
+			break;
+		case 'c':
+			if (!*optarg)
+				return usage_err(err, errlen, "empty cgroup path%s", "");
+			o->cgroup = optarg;
+			break;
+		case 'm':
+			if (mode_parse(optarg, &o->mode))
+				return usage_err(err, errlen, "unknown mode '%s' (fentry, kprobe, "
+						 "tracepoint or auto)", optarg);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_RINGBUF:
+			if (parse_size(optarg, &v) || (v & (v - 1)))
+				return usage_err(err, errlen, "invalid ring buffer size '%s' (a power "
+						 "of two from 4k to 1G)", optarg);
+			o->ringbuf_bytes = v;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				snprintf(err, errlen, "stat: unknown option '-%c' or missing argument",
+					 optopt);
+			else
+				snprintf(err, errlen, "stat: unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		o->argv = &argv[optind];
+	if (o->argv && o->pid)
+		return usage_err(err, errlen, "-p and a command cannot be combined%s", "");
+	if (o->argv && o->duration)
+		return usage_err(err, errlen, "-d and a command cannot be combined: the command "
+				 "decides how long%s", "");
+	return 0;
+}
+
+int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			snprintf(err, errlen, "probe: unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		return usage_err(err, errlen, "probe: unexpected argument '%s'", argv[optind]);
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* options.h: command-line parsing, kept free of side effects for tests. */
+#ifndef MMRETRY_OPTIONS_H
+#define MMRETRY_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "faults.h"
+
+struct stat_opts {
+	double duration;	/* seconds; 0 = until SIGINT or the command exits */
+	pid_t pid;		/* 0 = none */
+	const char *cgroup;	/* NULL = none */
+	enum mmr_mode mode;	/* MMR_MODE_NONE = automatic */
+	bool json;
+	const char *output;	/* NULL = stdout */
+	uint64_t ringbuf_bytes;	/* 0 = default */
+	int verbose;
+	char **argv;		/* the command after --, or NULL */
+};
+
+/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
+int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen);
+extern const char stat_usage[];
+
+struct probe_opts {
+	bool json;
+	int verbose;
+};
+
+int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen);
+extern const char probe_usage[];
+
+#endif

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+
+static const char *const mode_names[MMR_NR_MODES] = {
+	[MMR_MODE_NONE]	      = "none",
+	[MMR_MODE_FENTRY]     = "fentry",
+	[MMR_MODE_KPROBE]     = "kprobe",
+	[MMR_MODE_TRACEPOINT] = "tracepoint",
+};
+
+const char *mode_name(enum mmr_mode m)
+{
+	return m < MMR_NR_MODES ? mode_names[m] : "?";
+}
+
+int mode_parse(const char *s, enum mmr_mode *m)
+{
+	int i;
+
+	if (!s)
+		return -EINVAL;
+	if (!strcmp(s, "auto")) {
+		*m = MMR_MODE_NONE;
+		return 0;
+	}
+	for (i = MMR_MODE_FENTRY; i < MMR_NR_MODES; i++) {
+		if (!strcmp(s, mode_names[i])) {
+			*m = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char *tri_why(enum probed t, int err, const char *what)
+{
+	static char buf[96];
+
+	if (t == PROBE_UNTESTED)
+		snprintf(buf, sizeof(buf), "%s untested (needs root to try)", what);
+	else if (err)
+		snprintf(buf, sizeof(buf), "%s refused: %s", what, strerror(-err));
+	else
+		snprintf(buf, sizeof(buf), "%s unavailable", what);
+	return buf;
+}
+
+bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len)
+{
+	const char *w = "ok";
+	bool ok = false;
+
+	if (!f->btf)
+		w = "kernel has no BTF (/sys/kernel/btf/vmlinux)";
+	else if (f->ringbuf == false && f->tp_btf != PROBE_UNTESTED)
+		w = "kernel has no BPF ring buffer (5.8+)";
+	else if (!f->task_storage && f->tp_btf != PROBE_UNTESTED)
+		w = "kernel has no BPF task storage (5.11+)";
+	else {
+		switch (m) {
+		case MMR_MODE_FENTRY:
+			if (!f->fn_btf[FN_HANDLE_MM_FAULT])
+				w = "handle_mm_fault is not in BTF";
+			else if (f->fentry != PROBE_YES)
+				w = tri_why(f->fentry, f->fentry_err, "fentry/fexit");
+			else
+				ok = true;
+			break;
+		case MMR_MODE_KPROBE:
+			if (!f->fn_ksym[FN_HANDLE_MM_FAULT])
+				w = "handle_mm_fault is not in kallsyms";
+			else if (f->kprobe != PROBE_YES)
+				w = tri_why(f->kprobe, f->kprobe_err, "kprobes");
+			else
+				ok = true;
+			break;
+		case MMR_MODE_TRACEPOINT:
+			if (!f->tp[TP_PAGE_FAULT_USER])
+				w = "tracepoint exceptions:page_fault_user is missing";
+			else if (!f->tp[TP_MMAP_LOCK_START_LOCKING] ||
+				 !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED])
+				w = "mmap_lock tracepoints are missing";
+			else if (f->tp_btf != PROBE_YES)
+				w = tri_why(f->tp_btf, f->tp_btf_err, "tp_btf programs");
+			else
+				ok = true;
+			break;
+		default:
+			w = "unknown mode";
+		}
+	}
+	if (why)
+		snprintf(why, len, "%s", w);
+	return ok;
+}
+
+int plan_make(const struct features *f, enum mmr_mode forced, struct plan *p,
+	      char *err, size_t errlen)
+{
+	static const enum mmr_mode order[] = {
+		MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
+	};
+	struct fault_plan *fp = &p->faults;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum mmr_mode m = order[i];
+		bool ok = faults_mode_usable(f, m, fp->why[m], sizeof(fp->why[m]));
+
+		if (ok && (forced == MMR_MODE_NONE || forced == m))
+			fp->modes[fp->nmodes++] = m;
+	}
+	if (fp->nmodes)
+		return 0;
+	if (!f->btf)
+		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+			 "mmretry needs CONFIG_DEBUG_INFO_BTF=y");
+	else if (forced != MMR_MODE_NONE)
+		snprintf(err, errlen, "mode '%s' is not available: %s", mode_name(forced),
+			 fp->why[forced]);
+	else
+		snprintf(err, errlen, "no mode can trace faults here: fentry: %s; kprobe: %s; "
+			 "tracepoint: %s", fp->why[MMR_MODE_FENTRY], fp->why[MMR_MODE_KPROBE],
+			 fp->why[MMR_MODE_TRACEPOINT]);
+	return -ENOTSUP;
+}
+
+void faults_hooks(const struct features *f, enum mmr_mode m, bool hooks[NR_FNS])
+{
+	const bool *have = m == MMR_MODE_FENTRY ? f->fn_btf : f->fn_ksym;
+	int i;
+
+	for (i = 0; i < NR_FNS; i++)
+		hooks[i] = false;
+	if (m != MMR_MODE_FENTRY && m != MMR_MODE_KPROBE)
+		return;
+	for (i = 0; i < NR_FNS; i++)
+		hooks[i] = have[i] && i != FN_LOCK_VMA_UNDER_RCU;
+}
+
+void faults_figure_states(const struct features *f, enum mmr_mode m,
+			  const bool hooks[NR_FNS], uint8_t states[FF_NR])
+{
+	int i;
+
+	for (i = 0; i < FF_NR; i++)
+		states[i] = VAL_NA;
+
+	if (m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE) {
+		if (!hooks[FN_HANDLE_MM_FAULT])
+			return;
+		for (i = 0; i < FF_REASON0; i++)
+			states[i] = VAL_EXACT;
+		/* a reason is exact where its producer is hooked; one the
+		 * kernel cannot produce (e.g. anon_vma on 6.1) is an exact 0 */
+		states[FF_REASON0 + MMR_REASON_FILE_IO] =
+			hooks[FN_FILEMAP_FAULT] ? VAL_EXACT : VAL_NA;
+		states[FF_REASON0 + MMR_REASON_PAGE_LOCK] =
+			hooks[FN_FILEMAP_FAULT] && hooks[FN_FOLIO_LOCK_KILLABLE] ? VAL_EXACT : VAL_NA;
+		states[FF_REASON0 + MMR_REASON_SWAP] =
+			hooks[FN_DO_SWAP_PAGE] || hooks[FN_FOLIO_LOCK_OR_RETRY] ? VAL_EXACT : VAL_NA;
+		states[FF_REASON0 + MMR_REASON_USERFAULTFD] =
+			hooks[FN_HANDLE_USERFAULT] ? VAL_EXACT : VAL_NA;
+		states[FF_REASON0 + MMR_REASON_SHMEM] =
+			hooks[FN_SHMEM_FAULT] ? VAL_EXACT : VAL_NA;
+		states[FF_REASON0 + MMR_REASON_ANON_VMA] =
+			hooks[FN_VMF_ANON_PREPARE] || !f->per_vma_locks ? VAL_EXACT : VAL_NA;
+		states[FF_REASON0 + MMR_REASON_VMA_FALLBACK] = VAL_EXACT;
+		states[FF_REASON0 + MMR_REASON_OTHER] = VAL_EXACT;
+		states[FF_REASON0 + MMR_REASON_UNATTRIBUTED] = VAL_EXACT;
+		return;
+	}
+	if (m != MMR_MODE_TRACEPOINT)
+		return;
+	/* one page_fault_* event per hardware fault (not GUP's faults) */
+	states[FF_FAULTS] = VAL_EXACT;
+	states[FF_ATTEMPTS] = VAL_INFERRED;
+	states[FF_RETRIES] = VAL_INFERRED;
+	states[FF_MAJOR] = VAL_INFERRED;	/* task->maj_flt moved */
+	states[FF_MMAP_LOCK_ATTEMPTS] = VAL_INFERRED;
+	/* no per-VMA locks: no VMA-lock attempts, exactly */
+	states[FF_VMA_LOCK_ATTEMPTS] = f->per_vma_locks ? VAL_INFERRED : VAL_EXACT;
+	if (f->tp[TP_MM_FILEMAP_FAULT]) {
+		states[FF_REASON0 + MMR_REASON_FILE_IO] = VAL_INFERRED;
+		states[FF_REASON0 + MMR_REASON_PAGE_LOCK] = VAL_INFERRED;
+	}
+	states[FF_REASON0 + MMR_REASON_UNATTRIBUTED] = VAL_INFERRED;
+	/* completed, errors, abandoned and the other reasons are unseen */
+}
