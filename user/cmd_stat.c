@@ -166,6 +166,8 @@ int cmd_stat(int argc, char **argv)
 		}
 		if (deadline && mono_now() >= deadline)
 			break;
+		if (o.pid && kill(o.pid, 0) && errno == ESRCH)
+			break;	/* the traced process is gone */
 		if (cmd.pid > 0) {
 			pid_t w = waitpid(cmd.pid, &status, WNOHANG);
 

@@ -172,29 +172,33 @@ static const char *fmt_val(char *buf, size_t len, const struct mmr_val *v)
 
 static void print_target(FILE *out, const struct report *r)
 {
+	char line[81];
+	size_t n = 0;
 	int i;
 
 	switch (r->target) {
 	case TARGET_SYSTEM:
 		fprintf(out, "target   all processes\n");
-		break;
+		return;
 	case TARGET_PID:
 		fprintf(out, "target   pid %d\n", (int)r->pid);
-		break;
+		return;
 	case TARGET_CGROUP:
-		fprintf(out, "target   cgroup %s\n", r->cgroup);
-		break;
+		fprintf(out, "target   cgroup %.64s\n", r->cgroup);
+		return;
 	case TARGET_COMMAND:
-		fprintf(out, "target  ");
-		for (i = 0; r->argv && r->argv[i] && i < 8; i++)
-			fprintf(out, " %s", r->argv[i]);
-		if (r->argv && r->argv[i])
-			fprintf(out, " ...");
-		if (r->exit_status >= 0)
-			fprintf(out, " (exit %d)", r->exit_status);
-		fputc('\n', out);
 		break;
 	}
+	/* the command line, cut to fit 80 columns with its exit status */
+	n = snprintf(line, sizeof(line), "target  ");
+	for (i = 0; r->argv && r->argv[i] && n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - n, " %s", r->argv[i]);
+	if (n >= 66)
+		strcpy(line + 62, " ...");
+	fputs(line, out);
+	if (r->exit_status >= 0)
+		fprintf(out, " (exit %d)", r->exit_status);
+	fputc('\n', out);
 }
 
 void report_print_text(FILE *out, const struct report *r)

@@ -94,14 +94,37 @@ int command_exit_code(int wstatus)
 	return 1;
 }
 
+/* Where cgroup v2 is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on
+ * hybrid hosts. */
+static int cgroup2_mount(char *buf, size_t len)
+{
+	char dev[256], dir[4096], type[64];
+	FILE *fp = fopen("/proc/self/mounts", "r");
+	int found = -ENOENT;
+
+	if (!fp)
+		return -errno;
+	while (fscanf(fp, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(buf, len, "%s", dir);
+			found = 0;
+			break;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
 int cgroup_open(const char *path)
 {
-	char buf[4096];
+	char buf[8192], root[4096];
 	struct statfs sfs;
 	int fd;
 
 	if (path[0] != '/') {
-		snprintf(buf, sizeof(buf), "/sys/fs/cgroup/%s", path);
+		if (cgroup2_mount(root, sizeof(root)))
+			return -ENOENT;
+		snprintf(buf, sizeof(buf), "%s/%s", root, path);
 		path = buf;
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -1,0 +1,312 @@
+#!/bin/bash
+# tests/live/run.sh: mmretry against the running kernel, as root.
+#
+# Each test runs a tools/mmretry-gen workload under `mmretry stat --json`
+# and checks the report against what the workload knows it produced. The
+# expectations depend on the mode the report says it used: fentry and kprobe
+# figures are exact, tracepoint figures are inferred or unavailable (null).
+#
+# Environment:
+#   MMRETRY_MODE  force a mode (fentry, kprobe, tracepoint); default: auto
+#   MMRETRY_DATA  file or block device for file-backed workloads; default: a
+#                 file in a temporary directory under /var/tmp (not tmpfs)
+#   MMRETRY_SLACK retries a process's own start-up may add (default 8)
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+MMR=./mmretry
+GEN=./tools/mmretry-gen
+MODE=${MMRETRY_MODE:-}
+SLACK=${MMRETRY_SLACK:-8}
+pass=0
+fail=0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "live: needs root" >&2
+	echo "live: 0 passed, 1 failed"
+	exit 1
+fi
+for f in "$MMR" "$GEN"; do
+	[ -x "$f" ] || { echo "live: $f is not built (run make)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d /var/tmp/mmretry-live.XXXXXX)
+cg=
+cleanup() {
+	[ -n "$cg" ] && rmdir "$cg" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+DATA=${MMRETRY_DATA:-$tmp/data}
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+
+# check NAME JQ-EXPR FILE: the jq expression must be true for FILE
+check() {
+	local name=$1 expr=$2 file=$3
+	if jq -e "$expr" "$file" >/dev/null 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name" "jq '$expr' is false for: $(jq -c '.faults // .' "$file" 2>&1 | cut -c1-400)"
+	fi
+}
+
+mode_args=()
+[ -n "$MODE" ] && mode_args=(--mode "$MODE")
+
+# stat_gen NAME GEN-ARGS...: $tmp/NAME.json (report), $tmp/NAME.gen (workload)
+stat_gen() {
+	local name=$1
+	shift
+	"$MMR" stat "${mode_args[@]}" --json -o "$tmp/$name.json" -- \
+		"$GEN" --json "$@" >"$tmp/$name.gen" 2>"$tmp/$name.err"
+	local rc=$?
+	if [ $rc -ne 0 ] || ! jq -e . "$tmp/$name.json" >/dev/null 2>&1; then
+		not_ok "$name: stat ran" "exit $rc: $(head -c 400 "$tmp/$name.err")"
+		return 1
+	fi
+	ok "$name: stat ran ($(jq -r .modes.faults "$tmp/$name.json") mode)"
+}
+
+# gen NAME KEY: a value from the workload's own JSON line (first line)
+gen() { head -n1 "$tmp/$1.gen" | jq -r "$2"; }
+
+exact() { [ "$(jq -r .modes.faults "$tmp/$1.json")" != tracepoint ]; }
+
+# --- probe --------------------------------------------------------------------
+if "$MMR" probe --json >"$tmp/probe.json" 2>"$tmp/probe.err"; then
+	check "probe: JSON with a faults mode" \
+		'.schema == "mmretry.probe/1" and (.capabilities.faults.mode | type == "string")' \
+		"$tmp/probe.json"
+else
+	not_ok "probe ran" "$(cat "$tmp/probe.err")"
+fi
+planned=$(jq -r '.capabilities.faults.mode' "$tmp/probe.json" 2>/dev/null)
+
+# --- uncached file pages: one file_io retry each -------------------------------
+if stat_gen file file -n 4096 -f "$DATA"; then
+	n=$(gen file .expect.retries)
+	[ -z "$MODE" ] && check "file: stat picks the mode probe plans ($planned)" \
+		".modes.faults == \"$planned\"" "$tmp/file.json"
+	check "file: $n uncached pages expected" "$n >= 4000" "$tmp/file.gen"
+	# within 2% of the pages touched, plus the process's own start-up
+	check "file: retries within 2% of $n" \
+		".faults.retries >= $n and .faults.retries <= $n + ([$n * 0.02, $SLACK] | max)" \
+		"$tmp/file.json"
+	check "file: reason file_io for each page" \
+		".faults.retry_reasons.file_io >= $n and .faults.retry_reasons.file_io <= $n + $SLACK" \
+		"$tmp/file.json"
+	check "file: major faults for each page" \
+		".faults.major >= $n and .faults.major <= $n + 2 * $SLACK" "$tmp/file.json"
+	check "file: per-process table names the workload" \
+		".processes[0].comm == \"mmretry-gen\" and .processes[0].retries >= $n" \
+		"$tmp/file.json"
+	check "file: every retry streamed or counted lost" \
+		".retry_events + .lost_events == .faults.retries" "$tmp/file.json"
+	if exact file; then
+		check "file: completed and errors exact" \
+			'(.faults.completed | type == "number") and .faults.errors == 0' "$tmp/file.json"
+		check "file: a fault is its attempts until one does not retry" \
+			'.faults.attempts == .faults.faults + .faults.retries - .faults.abandoned' \
+			"$tmp/file.json"
+	else
+		check "file: completed, errors unavailable (null), not 0" \
+			'.faults.completed == null and .faults.errors == null and .faults.abandoned == null' \
+			"$tmp/file.json"
+		check "file: inferred figures are marked" \
+			'.faults.inferred | index("retries") and index("file_io")' "$tmp/file.json"
+	fi
+fi
+
+# --- first writes to a shared memfd: VM_FAULT_COMPLETED ------------------------
+if stat_gen memfd memfd -n 1000; then
+	if exact memfd; then
+		check "memfd: completed equals pages written" \
+			'.faults.completed >= 1000 and .faults.completed <= 1000 + '"$SLACK" "$tmp/memfd.json"
+		check "memfd: reason shmem never claimed without a hole-punch" \
+			'.faults.retry_reasons.shmem == 0' "$tmp/memfd.json"
+	else
+		check "memfd: completed unavailable (null)" '.faults.completed == null' "$tmp/memfd.json"
+	fi
+	check "memfd: no retries beyond start-up" ".faults.retries <= $SLACK" "$tmp/memfd.json"
+fi
+
+# --- userfaultfd MISSING faults served by another thread -----------------------
+if stat_gen uffd uffd -n 100; then
+	n=$(gen uffd .observed.served)
+	check "uffd: retries equal faults served ($n)" \
+		".faults.retries >= $n and .faults.retries <= $n + $SLACK" "$tmp/uffd.json"
+	if exact uffd; then
+		check "uffd: reason userfaultfd" ".faults.retry_reasons.userfaultfd == $n" "$tmp/uffd.json"
+	else
+		check "uffd: reason userfaultfd unavailable (null)" \
+			'.faults.retry_reasons.userfaultfd == null' "$tmp/uffd.json"
+	fi
+fi
+
+# --- per-VMA-lock fallbacks: forked children touch the vDSO ---------------------
+if stat_gen vdso vdso -n 16; then
+	if [ "$(gen vdso .per_vma_locks)" = true ]; then
+		check "vdso: a retry per child (children are followed)" \
+			".faults.retries >= 16 and .faults.retries <= 16 + $SLACK" "$tmp/vdso.json"
+		exact vdso && check "vdso: reason vma_fallback" \
+			'.faults.retry_reasons.vma_fallback >= 16' "$tmp/vdso.json"
+	else
+		check "vdso: no fallbacks without per-VMA locks" \
+			".faults.retries <= $SLACK" "$tmp/vdso.json"
+	fi
+	check "vdso: children appear as processes" '(.processes | length) >= 16' "$tmp/vdso.json"
+fi
+
+# --- page-lock waits: pages whose read is in flight ----------------------------
+if stat_gen pagelock pagelock -n 64 -f "$DATA"; then
+	if exact pagelock || jq -e '.faults.retry_reasons.page_lock != null' "$tmp/pagelock.json" >/dev/null; then
+		check "pagelock: page_lock retries, at most one per round" \
+			'.faults.retry_reasons.page_lock >= 1 and .faults.retry_reasons.page_lock <= 64' \
+			"$tmp/pagelock.json"
+	else
+		check "pagelock: retries seen, reason unavailable" \
+			'.faults.retries >= 1 and .faults.retry_reasons.page_lock == null' "$tmp/pagelock.json"
+	fi
+fi
+
+# --- the text report ------------------------------------------------------------
+if "$MMR" stat "${mode_args[@]}" -- "$GEN" -q file -n 64 -f "$DATA" >"$tmp/text.out" 2>&1; then
+	if grep -q '^retry reasons' "$tmp/text.out" && ! awk 'length > 80 { bad = 1 } END { exit !bad }' "$tmp/text.out"; then
+		ok "text: report has the reasons and fits 80 columns"
+	else
+		not_ok "text: report has the reasons and fits 80 columns" "$(head -5 "$tmp/text.out")"
+	fi
+	if [ "$(jq -r .modes.faults "$tmp/file.json" 2>/dev/null)" = tracepoint ]; then
+		grep -Eq '^  completed +n/a' "$tmp/text.out" && ok "text: unavailable shows n/a" ||
+			not_ok "text: unavailable shows n/a"
+	fi
+else
+	not_ok "text: stat ran" "$(head -5 "$tmp/text.out")"
+fi
+
+# --- exit status and errors ---------------------------------------------------------
+expect_rc() {
+	local name=$1 want=$2
+	shift 2
+	"$@" >/dev/null 2>"$tmp/rc.err"
+	local rc=$?
+	local lines
+	lines=$(wc -l <"$tmp/rc.err")
+	if [ "$rc" -eq "$want" ] && { [ "$want" -lt 2 ] || [ "$want" -ge 5 ] || [ "$lines" -eq 1 ]; }; then
+		ok "$name (exit $rc)"
+	else
+		not_ok "$name" "exit $rc, want $want; stderr: $(head -c 300 "$tmp/rc.err")"
+	fi
+}
+expect_rc "exit: the command's status" 7 "$MMR" stat -- sh -c 'exit 7'
+expect_rc "exit: 128+signal when the command is killed" 137 "$MMR" stat -- sh -c 'kill -9 $$'
+expect_rc "exit: 127 for a missing command" 127 "$MMR" stat -- /nonexistent/command
+expect_rc "usage: unknown option, one line" 2 "$MMR" stat --bogus
+expect_rc "usage: bad duration, one line" 2 "$MMR" stat -d 10x
+expect_rc "usage: no such pid, one line" 2 "$MMR" stat -p 4000000
+expect_rc "usage: no such cgroup, one line" 2 "$MMR" stat -c mmretry-no-such-cgroup -d 1
+expect_rc "usage: unknown command, one line" 2 "$MMR" frobnicate
+if command -v setpriv >/dev/null; then
+	expect_rc "privileges: not root, one line" 4 \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$MMR" stat -d 1
+	grep -q 'needs root' "$tmp/rc.err" && ok "privileges: says root is needed" ||
+		not_ok "privileges: says root is needed" "$(cat "$tmp/rc.err")"
+fi
+for m in fentry kprobe tracepoint; do
+	if jq -e ".capabilities.faults.modes.$m != true" "$tmp/probe.json" >/dev/null 2>&1; then
+		expect_rc "mode: forcing unavailable $m fails, one line" 4 "$MMR" stat --mode "$m" -d 1
+	fi
+done
+
+# --- SIGINT: a clean summary and nothing left attached ------------------------------
+ours='[.[] | select(.name | test("^(tp_|fentry_|fexit_|kprobe_|kretprobe_)"))] | length'
+before=$(bpftool prog show -j 2>/dev/null | jq "$ours")
+"$MMR" stat "${mode_args[@]}" --json -o "$tmp/int.json" 2>"$tmp/int.err" &
+spid=$!
+sleep 1.5
+during=$(bpftool prog show -j 2>/dev/null | jq "$ours")
+kill -INT "$spid"
+wait "$spid"
+rc=$?
+# programs are freed asynchronously (RCU, workqueue) after the last fd closes
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	after=$(bpftool prog show -j 2>/dev/null | jq "$ours")
+	[ "$after" -eq "$before" ] && break
+	sleep 0.2
+done
+if [ "$rc" -eq 0 ] && jq -e '.target.kind == "system" and .duration_s > 1' "$tmp/int.json" >/dev/null; then
+	ok "sigint: exit 0 with a summary"
+else
+	not_ok "sigint: exit 0 with a summary" "exit $rc: $(head -c 300 "$tmp/int.err")"
+fi
+if [ -n "$before" ] && [ "$during" -gt "$before" ] && [ "$after" -eq "$before" ]; then
+	ok "sigint: programs attached while running, none left after ($before/$during/$after)"
+else
+	not_ok "sigint: programs attached while running, none left after" \
+		"before $before, during $during, after $after"
+fi
+
+# --- -d: system-wide for a duration ---------------------------------------------
+if "$MMR" stat "${mode_args[@]}" -d 1 --json -o "$tmp/dur.json" 2>"$tmp/dur.err"; then
+	check "duration: -d 1 traces about one second" \
+		'.duration_s >= 0.9 and .duration_s < 2 and .target.kind == "system"' "$tmp/dur.json"
+else
+	not_ok "duration: -d 1 ran" "$(cat "$tmp/dur.err")"
+fi
+
+# --- -p: one process, until it exits ----------------------------------------------
+sh -c "sleep 2; exec $GEN -q file -n 512 -f $DATA.p" &
+bg=$!
+if "$MMR" stat "${mode_args[@]}" -p "$bg" --json -o "$tmp/pid.json" 2>"$tmp/pid.err"; then
+	check "pid: -p counts that process's retries and stops when it exits" \
+		".target.pid == $bg and .faults.retries >= 512 and .faults.retries <= 512 + $SLACK" \
+		"$tmp/pid.json"
+else
+	not_ok "pid: -p ran" "$(cat "$tmp/pid.err")"
+fi
+wait "$bg" 2>/dev/null
+
+# --- -c: a cgroup v2, and nothing outside it ------------------------------------
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+if [ -n "$cg2" ] && mkdir "$cg2/mmretry-live-$$" 2>/dev/null; then
+	cg=$cg2/mmretry-live-$$
+	sh -c "echo \$\$ > $cg/cgroup.procs; sleep 1.5; exec $GEN -q file -n 512 -f $DATA.c1" &
+	in=$!
+	sh -c "sleep 1.5; exec $GEN -q file -n 256 -f $DATA.c2" &
+	out=$!
+	if "$MMR" stat "${mode_args[@]}" -c "mmretry-live-$$" -d 4 --json -o "$tmp/cg.json" 2>"$tmp/cg.err"; then
+		check "cgroup: counts only the tasks inside it" \
+			".target.kind == \"cgroup\" and .faults.retries >= 512 and .faults.retries <= 512 + $SLACK" \
+			"$tmp/cg.json"
+	else
+		not_ok "cgroup: -c ran" "$(cat "$tmp/cg.err")"
+	fi
+	wait "$in" "$out" 2>/dev/null
+else
+	echo "# skip cgroup: no writable cgroup2 mount"
+fi
+
+# --- a full ring buffer loses events, never counts ----------------------------------
+# Stop mmretry while the workload faults, so its 4 KiB ring buffer overflows.
+"$MMR" stat "${mode_args[@]}" --ringbuf-size 4k --json -o "$tmp/lost.json" -- \
+	sh -c "sleep 1; exec $GEN -q file -n 4096 -f $DATA" 2>"$tmp/lost.err" &
+spid=$!
+sleep 0.5
+kill -STOP "$spid"
+sleep 3
+kill -CONT "$spid"
+if wait "$spid"; then
+	check "lost: a 4 KiB ring buffer loses events and says so" \
+		'.lost_events > 0 and .retry_events + .lost_events == .faults.retries' "$tmp/lost.json"
+	check "lost: counters stay exact" ".faults.retries >= 4096 and .faults.retries <= 4096 + $SLACK" \
+		"$tmp/lost.json"
+	grep -q 'lost' "$tmp/lost.err" && ok "lost: a warning on stderr" ||
+		not_ok "lost: a warning on stderr" "$(cat "$tmp/lost.err")"
+else
+	not_ok "lost: stat ran" "$(cat "$tmp/lost.err")"
+fi
+
+echo "live: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
