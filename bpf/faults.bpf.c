@@ -42,6 +42,7 @@ struct tstate {
 	__u8 reason;		/* enum mmr_reason of the attempt, NONE if no producer */
 	__u8 kind;		/* enum mmr_vma_kind */
 	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
+	__u8 filter;		/* tgid filter verdict: 0 unknown, 1 traced, 2 not */
 	/* tracepoint mode */
 	__u8 tp_open;		/* a page_fault_* event opened a fault */
 	__u8 tp_user;		/* it was a user-mode fault */
@@ -82,6 +83,29 @@ static __always_inline struct tstate *tstate_get(bool create)
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
+/*
+ * The state of a traced task, NULL for a task the filter leaves out. The
+ * tgid verdict is cached in the task's storage: a tgid never changes, and
+ * traced tgids are added before their first fault (fork or command start),
+ * so the hash lookup stays off the fault path.
+ */
+static __always_inline struct tstate *traced_tstate(struct task_struct *task)
+{
+	struct tstate *st;
+	__u32 tgid;
+
+	if (filter_cgroup && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+		return NULL;
+	st = bpf_task_storage_get(&tstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st || !filter_tgids)
+		return st;
+	if (!st->filter) {
+		tgid = bpf_get_current_pid_tgid() >> 32;
+		st->filter = bpf_map_lookup_elem(&traced_tgids, &tgid) ? 1 : 2;
+	}
+	return st->filter == 1 ? st : NULL;
+}
+
 static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
 				       __u32 flags, __u32 result, __u8 reason,
 				       __u8 kind, __u16 attempt, __u16 inferred)
@@ -93,7 +117,7 @@ static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		__sync_fetch_and_add(&c->lost_events, 1);
+		c->lost_events += 1;
 		return;
 	}
 	id = bpf_get_current_pid_tgid();
@@ -130,9 +154,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	struct tstate *st;
 	__u64 page = address & ~0xfffULL;
 
-	if (!mmr_traced())
-		return;
-	st = tstate_get(true);
+	st = traced_tstate(bpf_get_current_task_btf());
 	if (!st)
 		return;
 	if (st->pending && st->addr == page) {
@@ -143,8 +165,8 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 			 * not attempted again (fault_signal_pending) */
 			c = counters();
 			if (c) {
-				__sync_fetch_and_add(&c->faults, 1);
-				__sync_fetch_and_add(&c->abandoned, 1);
+				c->faults += 1;
+				c->abandoned += 1;
 			}
 		}
 		st->attempt = 1;
@@ -173,19 +195,19 @@ static __always_inline void attempt_exit(__u32 ret)
 	c = counters();
 	if (!c)
 		return;
-	__sync_fetch_and_add(&c->attempts, 1);
+	c->attempts += 1;
 	if (vma_lock && (st->flags & vma_lock))
-		__sync_fetch_and_add(&c->vma_lock_attempts, 1);
+		c->vma_lock_attempts += 1;
 	else
-		__sync_fetch_and_add(&c->mmap_lock_attempts, 1);
+		c->mmap_lock_attempts += 1;
 	if (ret & MMR_VM_FAULT_MAJOR)
-		__sync_fetch_and_add(&c->major, 1);
+		c->major += 1;
 	if (ret & MMR_VM_FAULT_COMPLETED)
-		__sync_fetch_and_add(&c->completed, 1);
+		c->completed += 1;
 	if (ret & MMR_VM_FAULT_ERROR)
-		__sync_fetch_and_add(&c->errors, 1);
+		c->errors += 1;
 	if (!(ret & MMR_VM_FAULT_RETRY)) {
-		__sync_fetch_and_add(&c->faults, 1);
+		c->faults += 1;
 		return;
 	}
 
@@ -202,8 +224,8 @@ static __always_inline void attempt_exit(__u32 ret)
 		}
 	}
 	if (reason < MMR_NR_REASONS)
-		__sync_fetch_and_add(&c->reasons[reason], 1);
-	__sync_fetch_and_add(&c->retries, 1);
+		c->reasons[reason] += 1;
+	c->retries += 1;
 	st->pending = 1;
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 }
@@ -404,77 +426,89 @@ int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
 /* tracepoint mode: faults delimited by page_fault_*, retries inferred */
 
 /*
- * Close the fault a page_fault_* event opened. Each mmap_lock read
- * acquisition of the faulting mm is one attempt under mmap_lock
- * (lock_mm_and_find_vma). Without per-VMA locks (6.1) the first attempt
- * takes it too, so retries = acquisitions - 1. With per-VMA locks a user
- * fault first tries lock_vma_under_rcu() (untraced), so every acquisition
- * follows a VMA-lock retry or abort: retries = acquisitions.
+ * A fault that took mmap_lock or ran filemap_fault: the rare path. Each
+ * mmap_lock read acquisition by lock_mm_and_find_vma() is one attempt under
+ * mmap_lock. Without per-VMA locks (6.1) the first attempt takes it too, so
+ * retries = acquisitions - 1. With per-VMA locks a user fault first tries
+ * lock_vma_under_rcu() (untraced), so every acquisition follows a VMA-lock
+ * retry or abort: retries = acquisitions.
  */
-static __always_inline void tp_close(struct tstate *st, struct task_struct *task)
+static __always_inline void tp_close_slow(struct tstate *st, struct mmr_fault_counters *c,
+					  bool major)
 {
-	struct mmr_fault_counters *c;
-	__u32 nacq = st->tp_nacq, retries, first_vma;
-	bool major;
+	__u32 nacq = st->tp_nacq, retries;
 	__u8 reason;
 
-	if (!st->tp_open)
-		return;
-	st->tp_open = 0;
-	c = counters();
-	if (!c)
-		return;
-	first_vma = per_vma_locks && st->tp_user;
-	retries = first_vma ? nacq : (nacq ? nacq - 1 : 0);
-	/* mm_account_fault() counted the fault major (VM_FAULT_MAJOR or TRIED) */
-	major = BPF_CORE_READ(task, maj_flt) != st->maj_flt;
-
-	__sync_fetch_and_add(&c->faults, 1);
-	__sync_fetch_and_add(&c->attempts, first_vma + nacq);
-	__sync_fetch_and_add(&c->vma_lock_attempts, first_vma);
-	__sync_fetch_and_add(&c->mmap_lock_attempts, nacq);
-	if (major)
-		__sync_fetch_and_add(&c->major, 1);
+	c->attempts += nacq;
+	c->mmap_lock_attempts += nacq;
+	retries = per_vma_locks && st->tp_user ? nacq : (nacq ? nacq - 1 : 0);
 	if (!retries)
 		return;
-	__sync_fetch_and_add(&c->retries, retries);
+	c->retries += retries;
 
 	/* mm_filemap_fault (6.12+) before the first mmap_lock acquisition:
 	 * the first retry came out of filemap_fault; with I/O it is major */
 	reason = MMR_REASON_UNATTRIBUTED;
 	if (st->tp_filemap_first)
 		reason = major ? MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
-	__sync_fetch_and_add(&c->reasons[reason], 1);
+	c->reasons[reason] += 1;
 	if (retries > 1)
-		__sync_fetch_and_add(&c->reasons[MMR_REASON_UNATTRIBUTED], retries - 1);
+		c->reasons[MMR_REASON_UNATTRIBUTED] += retries - 1;
 
 	for (__u32 i = 0; i < 8 && i < retries; i++)
 		emit_retry(c, st->addr, 0, 0, i ? MMR_REASON_UNATTRIBUTED : reason,
 			   MMR_VMA_UNKNOWN, i + 1, 1);
 }
 
+/* Close the fault the last page_fault_* event opened; maj_flt is the task's
+ * count now: mm_account_fault() counted the fault major if it moved. */
+static __always_inline void tp_close(struct tstate *st, struct mmr_fault_counters *c,
+				     __u64 maj_flt)
+{
+	bool major;
+
+	if (!st->tp_open)
+		return;
+	st->tp_open = 0;
+	major = maj_flt != st->maj_flt;
+	c->major += major;
+	if (st->tp_nacq || st->tp_filemap_first)
+		tp_close_slow(st, c, major);
+}
+
 static __always_inline void tp_page_fault(unsigned long address, bool user)
 {
+	struct mmr_fault_counters *c;
 	struct task_struct *task;
 	struct tstate *st;
+	__u64 maj_flt;
+	__u32 first_vma;
 
 	/* kernel-mode faults on kernel addresses never reach handle_mm_fault */
 	if (!user && (address >> 63))
 		return;
-	if (!mmr_traced())
-		return;
 	task = bpf_get_current_task_btf();
-	st = bpf_task_storage_get(&tstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	st = traced_tstate(task);
 	if (!st)
 		return;
-	tp_close(st, task);
+	c = counters();
+	if (!c)
+		return;
+	maj_flt = task->maj_flt;
+	tp_close(st, c, maj_flt);
+
+	/* kernel-mode faults always take mmap_lock (do_user_addr_fault) */
+	first_vma = per_vma_locks && user;
+	c->faults += 1;
+	c->attempts += first_vma;
+	c->vma_lock_attempts += first_vma;
 	st->tp_open = 1;
 	st->tp_user = user;
 	st->tp_start = 0;
 	st->tp_filemap_first = 0;
 	st->tp_nacq = 0;
 	st->addr = address;
-	st->maj_flt = task->maj_flt;
+	st->maj_flt = maj_flt;
 }
 
 static __always_inline struct tstate *tp_open_fault_on(struct mm_struct *mm)
@@ -608,17 +642,15 @@ int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 
 	mmr_forget_exit(task);
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
-	if (!st)
+	c = counters();
+	if (!st || !c)
 		return 0;
-	tp_close(st, task);
+	tp_close(st, c, task->maj_flt);
 	if (st->pending) {
 		/* the task dies with a retried fault not attempted again */
 		st->pending = 0;
-		c = counters();
-		if (c) {
-			__sync_fetch_and_add(&c->faults, 1);
-			__sync_fetch_and_add(&c->abandoned, 1);
-		}
+		c->faults += 1;
+		c->abandoned += 1;
 	}
 	return 0;
 }
