@@ -25,12 +25,13 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit
 GEN         := tools/mmretry-gen
 
 .SECONDARY:
-.PHONY: all clean deps vmlinux test unit live vmtest bench help
+.PHONY: all clean deps demo vmlinux test unit live vmtest bench help
 all: mmretry $(GEN)
 
 help:
 	@echo 'make            build ./mmretry and tools/mmretry-gen'
 	@echo 'make deps       install the Debian packages the build and tests need'
+	@echo 'make demo       deps, build, then mmretry stat over the workload mix (root)'
 	@echo 'make test       deps, build, unit tests, live tests (root)'
 	@echo 'make unit       unit tests only (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
@@ -39,6 +40,10 @@ help:
 
 deps:
 	@tools/deps.sh
+
+demo: deps
+	$(MAKE) all
+	./mmretry stat -- tools/mmretry-gen mix
 
 vmlinux:
 	tools/vmlinux.sh > vmlinux.h.tmp && mv vmlinux.h.tmp vmlinux.h
