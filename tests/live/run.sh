@@ -99,6 +99,17 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 		"$tmp/file.json"
 	check "file: major faults for each page" \
 		".faults.major >= $n and .faults.major <= $n + 2 * $SLACK" "$tmp/file.json"
+	# 6.4+: the first attempt runs under the per-VMA lock, the retry falls
+	# back to mmap_lock; before: every attempt takes mmap_lock
+	if [ "$(jq -r .per_vma_locks "$tmp/probe.json")" = true ]; then
+		check "file: per-VMA lock first, mmap_lock for the retry" \
+			".faults.vma_lock_attempts >= $n and .faults.mmap_lock_attempts >= $n and .faults.mmap_lock_attempts <= $n + 2 * $SLACK" \
+			"$tmp/file.json"
+	else
+		check "file: every attempt under mmap_lock (no per-VMA locks)" \
+			".faults.vma_lock_attempts == 0 and .faults.mmap_lock_attempts >= 2 * $n" \
+			"$tmp/file.json"
+	fi
 	check "file: per-process table names the workload" \
 		".processes[0].comm == \"mmretry-gen\" and .processes[0].retries >= $n" \
 		"$tmp/file.json"
