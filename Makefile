@@ -67,7 +67,7 @@ mmretry: $(CORE_OBJS) $(CMD_OBJS)
 $(GEN): tools/mmretry-gen.c
 	$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $<
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(CORE_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJS) | $(OUTPUT)/tests
 	$(CC) $(CFLAGS) $< $(CORE_OBJS) $(LIBS) -lcmocka -o $@
 
 unit: $(UNIT_TESTS)

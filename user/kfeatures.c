@@ -80,7 +80,8 @@ void features_scan_btf(const struct btf *btf, struct features *f)
 	 * vm_fault_t __folio_lock_or_retry(folio, vmf) since 6.5 */
 	id = btf__find_by_name_kind(btf, "__folio_lock_or_retry", BTF_KIND_FUNC);
 	if (id > 0 && (n = proto_nparams(btf, id, &ret)) >= 0) {
-		const struct btf_type *rt = btf__type_by_id(btf, ret);
+		/* through typedefs: vmlinux BTF returns TYPEDEF bool -> INT _Bool */
+		const struct btf_type *rt = btf__type_by_id(btf, btf__resolve_type(btf, ret));
 
 		f->folio_lock_or_retry_bool = rt && btf_is_int(rt) &&
 			(btf_int_encoding(rt) & BTF_INT_BOOL);

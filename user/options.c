@@ -158,7 +158,12 @@ int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, siz
 		case 'h':
 			return 1;
 		default:
-			snprintf(err, errlen, "probe: unknown option '%s'", argv[optind - 1]);
+			/* optopt: a short option, maybe inside a cluster like -xj */
+			if (optopt && optopt < 256)
+				snprintf(err, errlen, "probe: unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "probe: unknown option '%s'",
+					 argv[optind - 1]);
 			return -EINVAL;
 		}
 	}

@@ -216,8 +216,10 @@ void report_print_text(FILE *out, const struct report *r)
 	for (i = 0; i < FF_NR; i++)
 		any_inferred |= r->faults[i].state == VAL_INFERRED;
 
-	fprintf(out, "mmretry stat: %.2f s, kernel %s, faults traced with %s\n",
-		r->duration_s, r->kernel, mode_name(r->fault_mode));
+	/* a kernel release can be 64 characters: on a line of its own */
+	fprintf(out, "mmretry stat: %.2f s, faults traced with %s\n", r->duration_s,
+		mode_name(r->fault_mode));
+	fprintf(out, "kernel   %s\n", r->kernel);
 	print_target(out, r);
 	fputc('\n', out);
 	for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
@@ -269,6 +271,28 @@ void report_print_text(FILE *out, const struct report *r)
 		fprintf(out, "note: %s\n", r->notes[i]);
 }
 
+/* jansson takes valid UTF-8 only (json_string() returns NULL otherwise), but
+ * comm is cut at 15 bytes by the kernel, maybe inside a character, and argv,
+ * paths and the release are bytes: replace the non-ASCII bytes of a string
+ * that is not UTF-8 with '?' */
+static json_t *json_bytes(const char *s)
+{
+	json_t *j = json_string(s);
+	char *copy, *p;
+
+	if (j || !s)
+		return j;
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	for (p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
 static json_t *val_json(const struct mmr_val *v)
 {
 	return v->state == VAL_NA ? json_null() : json_integer((json_int_t)v->v);
@@ -286,7 +310,7 @@ json_t *report_to_json(const struct report *r)
 		goto fail;
 	json_object_set_new(root, "schema", json_string(REPORT_SCHEMA));
 	json_object_set_new(root, "mmretry_version", json_string(MMRETRY_VERSION));
-	json_object_set_new(root, "kernel", json_string(r->kernel));
+	json_object_set_new(root, "kernel", json_bytes(r->kernel));
 	json_object_set_new(modes, "faults", json_string(mode_name(r->fault_mode)));
 	json_object_set_new(root, "modes", modes);
 
@@ -300,14 +324,14 @@ json_t *report_to_json(const struct report *r)
 		break;
 	case TARGET_CGROUP:
 		json_object_set_new(target, "kind", json_string("cgroup"));
-		json_object_set_new(target, "path", json_string(r->cgroup));
+		json_object_set_new(target, "path", json_bytes(r->cgroup));
 		break;
 	case TARGET_COMMAND: {
 		json_t *argv = json_array();
 
 		json_object_set_new(target, "kind", json_string("command"));
 		for (j = 0; r->argv && r->argv[j]; j++)
-			json_array_append_new(argv, json_string(r->argv[j]));
+			json_array_append_new(argv, json_bytes(r->argv[j]));
 		json_object_set_new(target, "argv", argv);
 		json_object_set_new(target, "exit_status", r->exit_status >= 0 ?
 				    json_integer(r->exit_status) : json_null());
@@ -336,7 +360,7 @@ json_t *report_to_json(const struct report *r)
 		json_t *o = json_object(), *rr = json_object();
 
 		json_object_set_new(o, "pid", json_integer(p->pid));
-		json_object_set_new(o, "comm", json_string(p->comm));
+		json_object_set_new(o, "comm", json_bytes(p->comm));
 		json_object_set_new(o, "retries", json_integer((json_int_t)p->retries));
 		for (j = 0; j < MMR_NR_REASONS; j++)
 			if (p->reasons[j])
@@ -347,7 +371,7 @@ json_t *report_to_json(const struct report *r)
 	}
 	json_object_set_new(root, "processes", procs);
 	for (j = 0; j < r->nnotes; j++)
-		json_array_append_new(notes, json_string(r->notes[j]));
+		json_array_append_new(notes, json_bytes(r->notes[j]));
 	json_object_set_new(root, "notes", notes);
 	return root;
 fail:

@@ -17,7 +17,7 @@ void mmr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_u64(const char *s, uint64_t *out);
 /* "10", "1.5", "500ms", "2m", "1h" -> seconds (> 0) */
 int parse_duration(const char *s, double *secs);
-/* 1 KiB .. 1 GiB, "4M", "256k", "1048576" -> bytes */
+/* 4 KiB .. 1 GiB, "4M", "256k", "1048576" -> bytes */
 int parse_size(const char *s, uint64_t *bytes);
 
 /* The privileges loading BPF tracing programs needs: 0, or -EPERM with

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_abi.c: what bpf/faults.h promises both worlds: no implicit padding
+ * (clang -target bpf and cc must agree on every offset), the sizes user
+ * space reads from maps and the ring buffer, and complete name tables.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "faults.h"
+#include "figures.h"
+#include "kfeatures.h"
+#include "unit.h"
+
+#define FIELD_SIZE(type, f) sizeof(((type *)0)->f)
+
+/* Each field starts where the previous one ended. */
+#define ASSERT_FOLLOWS(type, prev, next)					\
+	assert_int_equal(offsetof(type, next),					\
+			 offsetof(type, prev) + FIELD_SIZE(type, prev))
+
+/* Compile-time too: a layout change fails the build, not only the test. */
+_Static_assert(sizeof(struct mmr_retry_event) == 64, "mmr_retry_event is 64 bytes");
+_Static_assert(sizeof(struct mmr_fault_counters) == (10 + MMR_NR_REASONS) * 8,
+	       "mmr_fault_counters is only __u64");
+
+static void retry_event_layout(void **state)
+{
+	typedef struct mmr_retry_event ev;
+
+	assert_int_equal(offsetof(ev, type), 0);
+	ASSERT_FOLLOWS(ev, type, pid);
+	ASSERT_FOLLOWS(ev, pid, tid);
+	ASSERT_FOLLOWS(ev, tid, flags);
+	ASSERT_FOLLOWS(ev, flags, ts_ns);
+	ASSERT_FOLLOWS(ev, ts_ns, addr);
+	ASSERT_FOLLOWS(ev, addr, result);
+	ASSERT_FOLLOWS(ev, result, reason);
+	ASSERT_FOLLOWS(ev, reason, vma_kind);
+	ASSERT_FOLLOWS(ev, vma_kind, attempt);
+	ASSERT_FOLLOWS(ev, attempt, inferred);
+	ASSERT_FOLLOWS(ev, inferred, pad);
+	ASSERT_FOLLOWS(ev, pad, comm);
+	/* no tail padding: the size is the sum of the fields */
+	assert_int_equal(sizeof(ev), offsetof(ev, comm) + FIELD_SIZE(ev, comm));
+	assert_int_equal(sizeof(ev),
+			 4 * 4 +	/* type, pid, tid, flags */
+			 2 * 8 +	/* ts_ns, addr */
+			 4 +		/* result */
+			 4 * 2 +	/* reason, vma_kind, attempt, inferred */
+			 4 +		/* pad */
+			 16);		/* comm */
+	assert_int_equal(sizeof(ev), 64);
+	/* 8-byte fields 8-byte aligned, in both worlds */
+	assert_int_equal(offsetof(ev, ts_ns) % 8, 0);
+	assert_int_equal(offsetof(ev, addr) % 8, 0);
+	assert_int_equal(sizeof(ev) % 8, 0);
+	assert_int_equal(FIELD_SIZE(ev, comm), 16);	/* TASK_COMM_LEN */
+}
+
+static void retry_event_fields_hold_values(void **state)
+{
+	struct mmr_retry_event e;
+
+	/* reason and vma_kind hold their enums, MMR_REASON_NONE included */
+	e.reason = MMR_REASON_NONE;
+	assert_int_equal(e.reason, MMR_REASON_NONE);
+	e.vma_kind = MMR_NR_VMA_KINDS - 1;
+	assert_int_equal(e.vma_kind, MMR_VMA_SPECIAL);
+	assert_true(MMR_REASON_NONE >= MMR_NR_REASONS);
+	assert_int_equal(MMR_EV_RETRY, 1);	/* 0 is never a valid type */
+}
+
+static void counters_only_u64(void **state)
+{
+	typedef struct mmr_fault_counters fc;
+	static const size_t offs[] = {
+		offsetof(fc, attempts), offsetof(fc, faults), offsetof(fc, retries),
+		offsetof(fc, completed), offsetof(fc, major), offsetof(fc, errors),
+		offsetof(fc, vma_lock_attempts), offsetof(fc, mmap_lock_attempts),
+		offsetof(fc, abandoned), offsetof(fc, lost_events), offsetof(fc, reasons),
+	};
+	size_t i;
+
+	assert_int_equal(sizeof(fc), (10 + MMR_NR_REASONS) * 8);
+	assert_int_equal(sizeof(fc), 152);
+	for (i = 0; i < ARRAY_LEN(offs); i++)
+		assert_int_equal(offs[i], i * 8);
+	assert_int_equal(FIELD_SIZE(fc, reasons), MMR_NR_REASONS * 8);
+	assert_int_equal(FIELD_SIZE(fc, reasons[0]), 8);
+	assert_int_equal(FIELD_SIZE(fc, lost_events), 8);
+}
+
+static void enum_counts(void **state)
+{
+	assert_int_equal(MMR_NR_REASONS, 9);
+	assert_int_equal(MMR_REASON_UNATTRIBUTED, MMR_NR_REASONS - 1);
+	assert_int_equal(MMR_REASON_NONE, 0xff);
+	assert_int_equal(MMR_NR_VMA_KINDS, 5);
+	assert_int_equal(MMR_NR_MODES, 4);
+	/* the BPF side's `mode` defaults to 0: nothing selected */
+	assert_int_equal(MMR_MODE_NONE, 0);
+	assert_int_equal(FF_REASON0, 9);
+	assert_int_equal(FF_NR, FF_REASON0 + MMR_NR_REASONS);
+	assert_int_equal(NR_FNS, 9);
+	assert_int_equal(NR_TPS, 8);
+	/* NA is what a zeroed struct mmr_val says */
+	assert_int_equal(VAL_NA, 0);
+}
+
+static void vm_fault_bits(void **state)
+{
+	static const unsigned bits[] = {
+		MMR_VM_FAULT_OOM, MMR_VM_FAULT_SIGBUS, MMR_VM_FAULT_MAJOR,
+		MMR_VM_FAULT_HWPOISON, MMR_VM_FAULT_HWPOISON_LARGE, MMR_VM_FAULT_SIGSEGV,
+		MMR_VM_FAULT_RETRY, MMR_VM_FAULT_FALLBACK, MMR_VM_FAULT_COMPLETED,
+	};
+	unsigned seen = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(bits); i++) {
+		assert_int_equal(bits[i] & (bits[i] - 1), 0);	/* one bit each */
+		assert_int_equal(seen & bits[i], 0);		/* distinct */
+		seen |= bits[i];
+	}
+	/* a retry, a completion or a major fault is not an error */
+	assert_int_equal(MMR_VM_FAULT_ERROR & (MMR_VM_FAULT_RETRY | MMR_VM_FAULT_COMPLETED |
+					       MMR_VM_FAULT_MAJOR), 0);
+	assert_int_equal(MMR_VM_FAULT_ERROR, 0x0873);	/* include/linux/mm_types.h */
+	assert_int_equal(MMR_FAULT_FLAG_VMA_LOCK & (MMR_FAULT_FLAG_WRITE | MMR_FAULT_FLAG_TRIED |
+						    MMR_FAULT_FLAG_USER), 0);
+}
+
+/* Every entry set, non-empty, [a-z0-9_] (JSON keys, file names), unique. */
+static void assert_names(const char *table, const char *const *names, size_t n)
+{
+	size_t i, j;
+	const char *c;
+
+	for (i = 0; i < n; i++) {
+		if (!names[i])
+			fail_msg("%s[%zu] is NULL", table, i);
+		if (!names[i][0])
+			fail_msg("%s[%zu] is empty", table, i);
+		for (c = names[i]; *c; c++)
+			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_'))
+				fail_msg("%s[%zu] = '%s': not [a-z0-9_]", table, i, names[i]);
+		for (j = 0; j < i; j++)
+			if (!strcmp(names[i], names[j]))
+				fail_msg("%s: '%s' twice", table, names[i]);
+	}
+}
+
+#define ASSERT_NAMES(t) assert_names(#t, t, ARRAY_LEN(t))
+
+static void name_tables_complete(void **state)
+{
+	int i;
+
+	ASSERT_NAMES(reason_names);
+	ASSERT_NAMES(fault_fig_names);
+	ASSERT_NAMES(vma_kind_names);
+	ASSERT_NAMES(mmr_fn_names);
+	ASSERT_NAMES(mmr_tp_names);
+
+	/* a reason figure is named after its reason */
+	for (i = 0; i < MMR_NR_REASONS; i++)
+		assert_string_equal(fault_fig_names[FF_REASON0 + i], reason_names[i]);
+	/* spot checks against the enums, in case two entries were swapped */
+	assert_string_equal(reason_names[MMR_REASON_ANON_VMA], "anon_vma");
+	assert_string_equal(reason_names[MMR_REASON_UNATTRIBUTED], "unattributed");
+	assert_string_equal(fault_fig_names[FF_VMA_LOCK_ATTEMPTS], "vma_lock_attempts");
+	assert_string_equal(vma_kind_names[MMR_VMA_SHMEM], "shmem");
+	assert_string_equal(mmr_fn_names[FN_LOCK_VMA_UNDER_RCU], "lock_vma_under_rcu");
+	assert_string_equal(mmr_fn_names[FN_FOLIO_LOCK_OR_RETRY], "__folio_lock_or_retry");
+	assert_string_equal(mmr_tp_names[TP_MMAP_LOCK_START_LOCKING], "mmap_lock_start_locking");
+}
+
+int main(void)
+{
+	const struct CMUnitTest test_abi[] = {
+		cmocka_unit_test(retry_event_layout),
+		cmocka_unit_test(retry_event_fields_hold_values),
+		cmocka_unit_test(counters_only_u64),
+		cmocka_unit_test(enum_counts),
+		cmocka_unit_test(vm_fault_bits),
+		cmocka_unit_test(name_tables_complete),
+	};
+
+	return cmocka_run_group_tests(test_abi, NULL, NULL);
+}

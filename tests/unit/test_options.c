@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_options.c: the command lines of stat and probe (options.c) and the
+ * value parsers under them (util.c). Every call gets a fresh argv: getopt
+ * keeps state between calls, which the parsers must reset themselves.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "util.h"
+#include "unit.h"
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(v) ((int)(sizeof(v) / sizeof(char *)) - 1)
+
+struct parsed {
+	int ret;
+	struct stat_opts o;
+	char err[256];
+};
+
+/* Parse `mmretry stat ARGS...`: argv[0] is "stat", as main() passes it. The
+ * compound literal lives to the end of the calling block, as o.argv must. */
+#define STAT(...) stat_parse(ARGC(ARGV("stat", __VA_ARGS__)), ARGV("stat", __VA_ARGS__))
+#define STAT0() stat_parse(1, ARGV("stat"))
+
+static struct parsed stat_parse(int argc, char **argv)
+{
+	struct parsed p;
+
+	memset(&p, 0, sizeof(p));
+	p.ret = stat_opts_parse(argc, argv, &p.o, p.err, sizeof(p.err));
+	return p;
+}
+
+static void assert_contains(const char *s, const char *sub)
+{
+	if (!strstr(s, sub))
+		fail_msg("'%s' does not contain '%s'", s, sub);
+}
+
+/* A usage error with a message naming `sub`. */
+static void assert_usage_error(struct parsed p, const char *sub)
+{
+	if (p.ret != -EINVAL)
+		fail_msg("ret %d, want -EINVAL (for '%s')", p.ret, sub);
+	assert_contains(p.err, sub);
+	assert_null(strchr(p.err, '\n'));
+}
+
+/* ---- stat ---- */
+
+static void stat_defaults(void **state)
+{
+	struct parsed p = STAT0();
+
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.duration == 0);
+	assert_int_equal(p.o.pid, 0);
+	assert_null(p.o.cgroup);
+	assert_int_equal(p.o.mode, MMR_MODE_NONE);
+	assert_false(p.o.json);
+	assert_null(p.o.output);
+	assert_int_equal(p.o.ringbuf_bytes, 0);
+	assert_int_equal(p.o.verbose, 0);
+	assert_null(p.o.argv);
+	assert_string_equal(p.err, "");
+}
+
+static void stat_duration(void **state)
+{
+	static const struct { char *arg; double secs; } ok[] = {
+		{ "10", 10 }, { "1.5", 1.5 }, { "500ms", 0.5 }, { "2m", 120 },
+		{ "30s", 30 }, { "1h", 3600 }, { "0.25", 0.25 },
+	};
+	struct parsed p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(ok); i++) {
+		p = STAT("-d", ok[i].arg);
+		assert_int_equal(p.ret, 0);
+		if (p.o.duration != ok[i].secs)
+			fail_msg("-d %s: %g s, want %g", ok[i].arg, p.o.duration, ok[i].secs);
+	}
+	p = STAT("--duration=2m");
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.duration == 120);
+	p = STAT("--duration", "1.5");
+	assert_true(p.o.duration == 1.5);
+	p = STAT("-d500ms");
+	assert_true(p.o.duration == 0.5);
+	p = STAT("-d", "1", "-d", "2");		/* the last one wins */
+	assert_true(p.o.duration == 2);
+}
+
+static void stat_duration_bad(void **state)
+{
+	static char *const bad[] = { "0", "-1", "abc", "10x", "", "0ms", "1d", "inf" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "invalid duration '%s'", bad[i]);
+		assert_usage_error(STAT("-d", bad[i]), want);
+	}
+	assert_usage_error(STAT("-d"), "-d");	/* missing argument */
+}
+
+static void stat_pid(void **state)
+{
+	static char *const bad[] = { "0", "-5", "abc", "99999999", "", "4194305", "12a" };
+	struct parsed p;
+	size_t i;
+
+	p = STAT("-p", "123");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.pid, 123);
+	p = STAT("--pid=4194304");	/* PID_MAX_LIMIT */
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.pid, 4194304);
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "invalid pid '%s'", bad[i]);
+		assert_usage_error(STAT("-p", bad[i]), want);
+	}
+}
+
+static void stat_cgroup(void **state)
+{
+	char *argv[] = { "stat", "-c", "/sys/fs/cgroup/system.slice", NULL };
+	struct parsed p = stat_parse(3, argv);
+
+	assert_int_equal(p.ret, 0);
+	assert_ptr_equal(p.o.cgroup, argv[2]);	/* points into argv */
+	p = STAT("--cgroup=system.slice/nginx.service");
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.o.cgroup, "system.slice/nginx.service");
+	assert_usage_error(STAT("-c", ""), "empty cgroup path");
+}
+
+static void stat_mode(void **state)
+{
+	static const struct { char *arg; enum mmr_mode m; } ok[] = {
+		{ "fentry", MMR_MODE_FENTRY }, { "kprobe", MMR_MODE_KPROBE },
+		{ "tracepoint", MMR_MODE_TRACEPOINT }, { "auto", MMR_MODE_NONE },
+	};
+	struct parsed p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(ok); i++) {
+		p = STAT("--mode", ok[i].arg);
+		assert_int_equal(p.ret, 0);
+		assert_int_equal(p.o.mode, ok[i].m);
+	}
+	p = STAT("-m", "kprobe");
+	assert_int_equal(p.o.mode, MMR_MODE_KPROBE);
+	p = STAT("--mode=tracepoint");
+	assert_int_equal(p.o.mode, MMR_MODE_TRACEPOINT);
+
+	p = STAT("--mode", "bpf");
+	assert_usage_error(p, "unknown mode 'bpf'");
+	assert_contains(p.err, "fentry");
+	assert_contains(p.err, "kprobe");
+	assert_contains(p.err, "tracepoint");
+	assert_contains(p.err, "auto");
+	assert_usage_error(STAT("--mode", "none"), "unknown mode 'none'");
+}
+
+static void stat_json_output(void **state)
+{
+	char *argv[] = { "stat", "-o", "r.json", NULL };
+	struct parsed p;
+
+	p = STAT("--json");
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.json);
+	p = STAT("-j");
+	assert_true(p.o.json);
+	p = stat_parse(3, argv);
+	assert_int_equal(p.ret, 0);
+	assert_ptr_equal(p.o.output, argv[2]);
+	assert_false(p.o.json);
+	p = STAT("--output=/tmp/report.txt", "-j");
+	assert_string_equal(p.o.output, "/tmp/report.txt");
+	assert_true(p.o.json);
+}
+
+static void stat_ringbuf_size(void **state)
+{
+	static const struct { char *arg; uint64_t bytes; } ok[] = {
+		{ "4M", 4 << 20 }, { "4k", 4096 }, { "4096", 4096 }, { "256K", 256 << 10 },
+		{ "1G", 1 << 30 }, { "1m", 1 << 20 },
+	};
+	static char *const bad[] = { "3M", "1k", "2G", "0", "", "-4M", "4MB", "6144" };
+	struct parsed p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(ok); i++) {
+		p = STAT("--ringbuf-size", ok[i].arg);
+		assert_int_equal(p.ret, 0);
+		assert_int_equal(p.o.ringbuf_bytes, ok[i].bytes);
+	}
+	p = STAT("--ringbuf-size=8M");
+	assert_int_equal(p.o.ringbuf_bytes, 8 << 20);
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "invalid ring buffer size '%s'", bad[i]);
+		p = STAT("--ringbuf-size", bad[i]);
+		assert_usage_error(p, want);
+		assert_contains(p.err, "power of two");
+	}
+}
+
+static void stat_verbose_help(void **state)
+{
+	struct parsed p;
+
+	p = STAT("-v", "-v");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.verbose, 2);
+	p = STAT("-vv", "--verbose");
+	assert_int_equal(p.o.verbose, 3);
+	p = STAT("-v");
+	assert_int_equal(p.o.verbose, 1);
+	assert_int_equal(STAT("-h").ret, 1);
+	assert_int_equal(STAT("--help").ret, 1);
+	assert_int_equal(STAT("-v", "-h", "-d", "bad").ret, 1);	/* help first */
+}
+
+static void stat_unknown_option(void **state)
+{
+	assert_usage_error(STAT("-x"), "'-x'");
+	assert_usage_error(STAT("-jx"), "'-x'");
+	assert_usage_error(STAT("--bogus"), "'--bogus'");
+	assert_usage_error(STAT("--bogus=1"), "--bogus");
+	assert_usage_error(STAT("-d", "1", "-Z"), "'-Z'");
+	assert_usage_error(STAT("--json=yes"), "-j");	/* takes no argument */
+	assert_usage_error(STAT("--mode"), "-m");	/* missing argument */
+}
+
+static void stat_command(void **state)
+{
+	char *argv[] = { "stat", "-j", "--", "cmd", "a", "b", NULL };
+	struct parsed p = stat_parse(6, argv);
+
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.json);
+	assert_ptr_equal(p.o.argv, &argv[3]);
+	assert_string_equal(p.o.argv[0], "cmd");
+	assert_string_equal(p.o.argv[1], "a");
+	assert_string_equal(p.o.argv[2], "b");
+	assert_null(p.o.argv[3]);
+
+	/* without "--" the first non-option starts the command ("+": no permuting) */
+	p = STAT("cmd", "a");
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.o.argv[0], "cmd");
+	assert_string_equal(p.o.argv[1], "a");
+
+	/* "--" and nothing after it: no command */
+	p = STAT("-j", "--");
+	assert_int_equal(p.ret, 0);
+	assert_null(p.o.argv);
+
+	/* a cgroup and a command together are allowed */
+	p = STAT("-c", "x", "--", "cmd");
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.o.argv[0], "cmd");
+}
+
+static void stat_command_conflicts(void **state)
+{
+	assert_usage_error(STAT("-p", "1", "--", "cmd"), "-p and a command");
+	assert_usage_error(STAT("-d", "1", "--", "cmd"), "-d and a command");
+	assert_usage_error(STAT("-d", "1", "cmd"), "-d and a command");
+}
+
+/* Options after the command are the command's. */
+static void stat_options_after_command(void **state)
+{
+	char *argv[] = { "stat", "-v", "--", "cmd", "-d", "5", "--json", "-p", "1", NULL };
+	char *argv2[] = { "stat", "cmd", "-x", "--", "y", NULL };
+	struct parsed p = stat_parse(9, argv);
+
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.verbose, 1);
+	assert_true(p.o.duration == 0);
+	assert_false(p.o.json);
+	assert_int_equal(p.o.pid, 0);
+	assert_ptr_equal(p.o.argv, &argv[3]);
+	assert_string_equal(p.o.argv[1], "-d");
+	assert_string_equal(p.o.argv[2], "5");
+	assert_string_equal(p.o.argv[3], "--json");
+	assert_null(p.o.argv[6]);
+	/* argv was not permuted */
+	assert_string_equal(argv[1], "-v");
+	assert_string_equal(argv[2], "--");
+
+	p = stat_parse(5, argv2);
+	assert_int_equal(p.ret, 0);
+	assert_ptr_equal(p.o.argv, &argv2[1]);
+	assert_string_equal(p.o.argv[1], "-x");
+	assert_string_equal(p.o.argv[2], "--");
+}
+
+/* An earlier parse that stopped inside "-jx" leaves getopt mid-word;
+ * the next parse must not continue from there. */
+static void stat_repeated_calls(void **state)
+{
+	struct parsed p;
+
+	assert_usage_error(STAT("-xj", "-v"), "'-x'");
+	p = STAT("-v");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.verbose, 1);
+	assert_false(p.o.json);
+	p = STAT("-d", "1", "-p", "2");
+	assert_int_equal(p.ret, 0);
+	p = STAT0();	/* nothing left over from the call before */
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.duration == 0);
+	assert_int_equal(p.o.pid, 0);
+	assert_int_equal(STAT("-h").ret, 1);
+	p = STAT("-j");
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.json);
+}
+
+/* ---- probe ---- */
+
+static int probe_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t len)
+{
+	memset(err, 0, len);
+	return probe_opts_parse(argc, argv, o, err, len);
+}
+
+#define PROBE(o, err, ...)							\
+	probe_parse(ARGC(ARGV("probe", __VA_ARGS__)), ARGV("probe", __VA_ARGS__), o,	\
+		    err, sizeof(err))
+
+static void probe_options(void **state)
+{
+	struct probe_opts o;
+	char err[256];
+
+	assert_int_equal(probe_parse(1, ARGV("probe"), &o, err, sizeof(err)), 0);
+	assert_false(o.json);
+	assert_int_equal(o.verbose, 0);
+	assert_int_equal(PROBE(&o, err, "--json"), 0);
+	assert_true(o.json);
+	assert_int_equal(PROBE(&o, err, "-j", "-v", "-v"), 0);
+	assert_true(o.json);
+	assert_int_equal(o.verbose, 2);
+	assert_int_equal(PROBE(&o, err, "--verbose"), 0);
+	assert_false(o.json);
+	assert_int_equal(o.verbose, 1);
+	assert_int_equal(PROBE(&o, err, "-h"), 1);
+	assert_int_equal(PROBE(&o, err, "--help"), 1);
+}
+
+static void probe_bad(void **state)
+{
+	struct probe_opts o;
+	char err[256];
+
+	assert_int_equal(PROBE(&o, err, "foo"), -EINVAL);
+	assert_contains(err, "unexpected argument 'foo'");
+	assert_int_equal(PROBE(&o, err, "-j", "foo"), -EINVAL);
+	assert_contains(err, "'foo'");
+	assert_int_equal(PROBE(&o, err, "-x"), -EINVAL);
+	assert_contains(err, "unknown option '-x'");
+	assert_int_equal(PROBE(&o, err, "--bogus"), -EINVAL);
+	assert_contains(err, "'--bogus'");
+	assert_int_equal(PROBE(&o, err, "-d", "5"), -EINVAL);
+	assert_contains(err, "'-d'");
+}
+
+/* An unknown letter in the middle of a cluster of short options. */
+static void probe_unknown_in_cluster(void **state)
+{
+	struct probe_opts o;
+	char err[256];
+
+	assert_int_equal(PROBE(&o, err, "-xj"), -EINVAL);
+	assert_true(strstr(err, "-x") != NULL);
+}
+
+/* ---- util.c parsers ---- */
+
+static void u64(void **state)
+{
+	static const char *const bad[] = { "", "-1", "+1", "1a", "a", "0x10", "1 ", "1.0" };
+	uint64_t v = 7;
+	size_t i;
+
+	assert_int_equal(parse_u64("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u64("42", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_u64("007", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_u64("18446744073709551615", &v), 0);
+	assert_true(v == UINT64_MAX);
+
+	v = 7;
+	assert_int_equal(parse_u64("18446744073709551616", &v), -ERANGE);
+	assert_int_equal(parse_u64("99999999999999999999999", &v), -ERANGE);
+	for (i = 0; i < ARRAY_LEN(bad); i++)
+		if (parse_u64(bad[i], &v) != -EINVAL)
+			fail_msg("parse_u64('%s') accepted", bad[i]);
+	assert_int_equal(parse_u64(NULL, &v), -EINVAL);
+	assert_int_equal(v, 7);		/* untouched on error */
+}
+
+/* strtoull() skips leading blanks and accepts a sign after them. */
+static void u64_blank_then_sign(void **state)
+{
+	uint64_t v = 7;
+	int ret = parse_u64(" -1", &v);
+
+	assert_true(ret == -EINVAL);
+}
+
+static void duration(void **state)
+{
+	static const struct { const char *s; double secs; } ok[] = {
+		{ "10", 10 }, { "1.5", 1.5 }, { "500ms", 0.5 }, { "2m", 120 }, { "1h", 3600 },
+		{ "10s", 10 }, { ".5", 0.5 }, { "1.5m", 90 }, { "1e3", 1000 },
+	};
+	static const char *const einval[] = {
+		"", "-1", "+1", "abc", "10x", "ms", "10 s", "10S", "inf", "nan", "1e400",
+		"5 ", "10mss",
+	};
+	double d = 7;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(ok); i++) {
+		assert_int_equal(parse_duration(ok[i].s, &d), 0);
+		if (d != ok[i].secs)
+			fail_msg("parse_duration('%s') = %g, want %g", ok[i].s, d, ok[i].secs);
+	}
+	d = 7;
+	for (i = 0; i < ARRAY_LEN(einval); i++)
+		if (parse_duration(einval[i], &d) != -EINVAL)
+			fail_msg("parse_duration('%s') did not fail with -EINVAL", einval[i]);
+	assert_int_equal(parse_duration(NULL, &d), -EINVAL);
+	/* zero is not a duration */
+	assert_int_equal(parse_duration("0", &d), -ERANGE);
+	assert_int_equal(parse_duration("0ms", &d), -ERANGE);
+	assert_int_equal(parse_duration("0.0h", &d), -ERANGE);
+	assert_true(d == 7);		/* untouched on error */
+}
+
+static void size(void **state)
+{
+	static const struct { const char *s; uint64_t bytes; } ok[] = {
+		{ "4096", 4096 }, { "4k", 4096 }, { "4K", 4096 }, { "256k", 256 << 10 },
+		{ "1048576", 1 << 20 }, { "4M", 4 << 20 }, { "4m", 4 << 20 },
+		{ "1G", 1ULL << 30 }, { "1g", 1ULL << 30 }, { "1024M", 1ULL << 30 },
+		{ "3M", 3 << 20 },	/* a power of two is the caller's rule */
+	};
+	static const char *const einval[] = {
+		"", "-4k", "+4k", "4MB", "4kb", "1T", "k", "4 k", "4.5M",
+		"99999999999999999999",
+	};
+	static const char *const erange[] = { "4095", "1k", "3k", "0", "0M", "2G", "1025M",
+					      "1073741825", "18014398509481984k" };
+	uint64_t v = 7;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(ok); i++) {
+		assert_int_equal(parse_size(ok[i].s, &v), 0);
+		assert_int_equal(v, ok[i].bytes);
+	}
+	v = 7;
+	for (i = 0; i < ARRAY_LEN(einval); i++)
+		if (parse_size(einval[i], &v) != -EINVAL)
+			fail_msg("parse_size('%s') did not fail with -EINVAL", einval[i]);
+	for (i = 0; i < ARRAY_LEN(erange); i++)
+		if (parse_size(erange[i], &v) != -ERANGE)
+			fail_msg("parse_size('%s') did not fail with -ERANGE", erange[i]);
+	assert_int_equal(parse_size(NULL, &v), -EINVAL);
+	assert_int_equal(v, 7);
+}
+
+static void strlcpy_cuts(void **state)
+{
+	char buf[8];
+
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(strlcpy_(buf, "0123456789", sizeof(buf)), 10);
+	assert_string_equal(buf, "0123456");
+	assert_int_equal(strlcpy_(buf, "ab", sizeof(buf)), 2);
+	assert_string_equal(buf, "ab");
+	buf[0] = 'q';
+	assert_int_equal(strlcpy_(buf, "zz", 0), 2);	/* writes nothing */
+	assert_int_equal(buf[0], 'q');
+}
+
+int main(void)
+{
+	const struct CMUnitTest test_options[] = {
+		cmocka_unit_test(stat_defaults),
+		cmocka_unit_test(stat_duration),
+		cmocka_unit_test(stat_duration_bad),
+		cmocka_unit_test(stat_pid),
+		cmocka_unit_test(stat_cgroup),
+		cmocka_unit_test(stat_mode),
+		cmocka_unit_test(stat_json_output),
+		cmocka_unit_test(stat_ringbuf_size),
+		cmocka_unit_test(stat_verbose_help),
+		cmocka_unit_test(stat_unknown_option),
+		cmocka_unit_test(stat_command),
+		cmocka_unit_test(stat_command_conflicts),
+		cmocka_unit_test(stat_options_after_command),
+		cmocka_unit_test(stat_repeated_calls),
+		cmocka_unit_test(probe_options),
+		cmocka_unit_test(probe_bad),
+		cmocka_unit_test(probe_unknown_in_cluster),
+		cmocka_unit_test(u64),
+		cmocka_unit_test(u64_blank_then_sign),
+		cmocka_unit_test(duration),
+		cmocka_unit_test(size),
+		cmocka_unit_test(strlcpy_cuts),
+	};
+
+	return cmocka_run_group_tests(test_options, NULL, NULL);
+}

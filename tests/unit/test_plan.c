@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_plan.c: the plan (which mode traces faults, which hooks attach, what
+ * each figure is) on made-up kernels. plan.c is pure, so each kernel below
+ * is only a struct features as features_probe() would fill it there.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+#include "unit.h"
+
+/* ---- kernels ---- */
+
+/* Everything present and every probe program accepted. */
+static struct features kernel_full(const char *release)
+{
+	struct features f;
+	int i;
+
+	memset(&f, 0, sizeof(f));
+	snprintf(f.release, sizeof(f.release), "%s", release);
+	f.btf = true;
+	f.fentry = f.kprobe = f.tp_btf = PROBE_YES;
+	f.ringbuf = f.task_storage = true;
+	strcpy(f.lockdown, "none");
+	for (i = 0; i < NR_FNS; i++)
+		f.fn_btf[i] = f.fn_ksym[i] = true;
+	for (i = 0; i < NR_TPS; i++)
+		f.tp[i] = true;
+	f.per_vma_locks = true;
+	return f;
+}
+
+static void drop_fn(struct features *f, enum mmr_fn fn)
+{
+	f->fn_btf[fn] = f->fn_ksym[fn] = false;
+}
+
+/* Debian 12: no per-VMA locks (6.4), no mm_filemap_fault tracepoint, no
+ * __vmf_anon_prepare (6.8); old mmap_lock tracepoints, bool __folio_lock_or_retry. */
+static struct features kernel_6_1(void)
+{
+	struct features f = kernel_full("6.1.0-28-amd64");
+
+	f.per_vma_locks = false;
+	drop_fn(&f, FN_LOCK_VMA_UNDER_RCU);
+	drop_fn(&f, FN_VMF_ANON_PREPARE);
+	f.tp[TP_MM_FILEMAP_FAULT] = false;
+	f.mmap_lock_memcg_path = true;
+	f.folio_lock_or_retry_bool = true;
+	return f;
+}
+
+/* Everything, per-VMA locks, mmap_lock tracepoints still with memcg_path. */
+static struct features kernel_6_12(void)
+{
+	struct features f = kernel_full("6.12.12-amd64");
+
+	f.mmap_lock_memcg_path = true;
+	return f;
+}
+
+/* The mmap_lock tracepoints without memcg_path (6.14+). */
+static struct features kernel_7_2(void)
+{
+	struct features f = kernel_full("7.2.0");
+
+	f.mmap_lock_memcg_path = false;
+	return f;
+}
+
+/* This machine: 6.18 under lockdown, where only tp_btf programs attach. */
+static struct features kernel_6_18_lockdown(void)
+{
+	struct features f = kernel_full("6.18.44-fc-v669");
+
+	strcpy(f.lockdown, "confidentiality");
+	f.fentry = PROBE_NO;
+	f.fentry_err = -EPERM;
+	f.kprobe = PROBE_NO;
+	f.kprobe_err = -ENOENT;
+	return f;
+}
+
+/* No /sys/kernel/btf/vmlinux: features_probe() stops before any program. */
+static struct features kernel_no_btf(void)
+{
+	struct features f = kernel_6_1();
+	int i;
+
+	f.btf = false;
+	f.fentry = f.kprobe = f.tp_btf = PROBE_UNTESTED;
+	for (i = 0; i < NR_FNS; i++)
+		f.fn_btf[i] = false;
+	for (i = 0; i < NR_TPS; i++)
+		f.tp[i] = false;
+	return f;
+}
+
+/* Not root: BTF and kallsyms are read, nothing is loaded. */
+static struct features kernel_unprivileged(void)
+{
+	struct features f = kernel_6_12();
+
+	f.fentry = f.kprobe = f.tp_btf = PROBE_UNTESTED;
+	f.ringbuf = f.task_storage = false;
+	return f;
+}
+
+/* ---- helpers ---- */
+
+static void assert_modes(const struct plan *p, int n, const enum mmr_mode *want)
+{
+	int i;
+
+	assert_int_equal(p->faults.nmodes, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(mode_name(p->faults.modes[i]), mode_name(want[i]));
+}
+
+#define ASSERT_MODES(p, ...)							\
+	do {									\
+		const enum mmr_mode want_[] = { __VA_ARGS__ };			\
+		assert_modes(p, ARRAY_LEN(want_), want_);			\
+	} while (0)
+
+static void assert_contains(const char *s, const char *sub)
+{
+	if (!strstr(s, sub))
+		fail_msg("'%s' does not contain '%s'", s, sub);
+}
+
+static const char *state_name(int s)
+{
+	return s == VAL_NA ? "n/a" : s == VAL_EXACT ? "exact" : s == VAL_INFERRED ?
+	       "inferred" : "?";
+}
+
+/* Compare all figure states, naming every mismatch. */
+static void assert_states(const uint8_t got[FF_NR], const uint8_t want[FF_NR])
+{
+	int i, bad = 0;
+
+	for (i = 0; i < FF_NR; i++) {
+		if (got[i] != want[i]) {
+			print_error("figure %s: %s, want %s\n", fault_fig_names[i],
+				    state_name(got[i]), state_name(want[i]));
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void states_for(const struct features *f, enum mmr_mode m, uint8_t states[FF_NR])
+{
+	bool hooks[NR_FNS];
+
+	faults_hooks(f, m, hooks);
+	memset(states, 0xee, FF_NR);	/* every entry must be written */
+	faults_figure_states(f, m, hooks, states);
+}
+
+static void all_states(uint8_t states[FF_NR], uint8_t s)
+{
+	memset(states, s, FF_NR);
+}
+
+#define REASON(r) (FF_REASON0 + MMR_REASON_##r)
+
+/* ---- mode names ---- */
+
+static void mode_name_and_parse(void **state)
+{
+	enum mmr_mode m;
+
+	assert_string_equal(mode_name(MMR_MODE_NONE), "none");
+	assert_string_equal(mode_name(MMR_MODE_FENTRY), "fentry");
+	assert_string_equal(mode_name(MMR_MODE_KPROBE), "kprobe");
+	assert_string_equal(mode_name(MMR_MODE_TRACEPOINT), "tracepoint");
+	assert_string_equal(mode_name(MMR_NR_MODES), "?");
+	assert_string_equal(mode_name((enum mmr_mode)1000), "?");
+
+	assert_int_equal(mode_parse("fentry", &m), 0);
+	assert_int_equal(m, MMR_MODE_FENTRY);
+	assert_int_equal(mode_parse("kprobe", &m), 0);
+	assert_int_equal(m, MMR_MODE_KPROBE);
+	assert_int_equal(mode_parse("tracepoint", &m), 0);
+	assert_int_equal(m, MMR_MODE_TRACEPOINT);
+	assert_int_equal(mode_parse("auto", &m), 0);
+	assert_int_equal(m, MMR_MODE_NONE);
+
+	/* "none" is the internal name of auto, not an accepted spelling */
+	m = MMR_MODE_KPROBE;
+	assert_int_equal(mode_parse("none", &m), -EINVAL);
+	assert_int_equal(mode_parse("", &m), -EINVAL);
+	assert_int_equal(mode_parse("FENTRY", &m), -EINVAL);
+	assert_int_equal(mode_parse("fentry ", &m), -EINVAL);
+	assert_int_equal(mode_parse("tp", &m), -EINVAL);
+	assert_int_equal(mode_parse(NULL, &m), -EINVAL);
+	assert_int_equal(m, MMR_MODE_KPROBE);	/* untouched on error */
+}
+
+/* ---- plan_make ---- */
+
+static void plan_6_1_all_modes(void **state)
+{
+	struct features f = kernel_6_1();
+	struct plan p;
+	char err[512] = "";
+	int m;
+
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
+		assert_string_equal(p.faults.why[m], "ok");
+	assert_string_equal(err, "");	/* untouched on success */
+}
+
+static void plan_6_12_and_7_2(void **state)
+{
+	struct features a = kernel_6_12(), b = kernel_7_2();
+	struct plan p;
+	char err[512];
+
+	/* the mmap_lock prototype does not change which modes work */
+	assert_int_equal(plan_make(&a, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	assert_int_equal(plan_make(&b, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+}
+
+static void plan_fallback_order(void **state)
+{
+	struct features f = kernel_6_12();
+	struct plan p;
+	char err[512];
+
+	f.fentry = PROBE_NO;
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	assert_string_equal(p.faults.why[MMR_MODE_FENTRY], "fentry/fexit unavailable");
+
+	f = kernel_6_12();
+	f.kprobe = PROBE_NO;
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
+
+	f = kernel_6_12();
+	f.tp_btf = PROBE_NO;
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE);
+
+	/* handle_mm_fault missing from BTF only: fentry is out, kprobe stays */
+	f = kernel_6_12();
+	f.fn_btf[FN_HANDLE_MM_FAULT] = false;
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	assert_string_equal(p.faults.why[MMR_MODE_FENTRY], "handle_mm_fault is not in BTF");
+
+	f = kernel_6_12();
+	f.fn_ksym[FN_HANDLE_MM_FAULT] = false;
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
+	assert_string_equal(p.faults.why[MMR_MODE_KPROBE],
+			    "handle_mm_fault is not in kallsyms");
+}
+
+static void plan_6_18_lockdown_tracepoint_only(void **state)
+{
+	struct features f = kernel_6_18_lockdown();
+	struct plan p;
+	char err[512];
+
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
+	assert_contains(p.faults.why[MMR_MODE_FENTRY], "fentry/fexit refused");
+	assert_contains(p.faults.why[MMR_MODE_FENTRY], strerror(EPERM));
+	assert_contains(p.faults.why[MMR_MODE_KPROBE], "kprobes refused");
+	assert_contains(p.faults.why[MMR_MODE_KPROBE], strerror(ENOENT));
+	assert_string_equal(p.faults.why[MMR_MODE_TRACEPOINT], "ok");
+}
+
+static void plan_no_btf(void **state)
+{
+	struct features f = kernel_no_btf();
+	struct plan p;
+	char err[512] = "";
+	int m;
+
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(p.faults.nmodes, 0);
+	assert_contains(err, "BTF");
+	assert_contains(err, "CONFIG_DEBUG_INFO_BTF");
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
+		assert_contains(p.faults.why[m], "no BTF");
+
+	/* forcing a mode says the same: BTF is the first thing missing */
+	assert_int_equal(plan_make(&f, MMR_MODE_KPROBE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_contains(err, "BTF");
+}
+
+static void plan_unprivileged(void **state)
+{
+	struct features f = kernel_unprivileged();
+	struct plan p;
+	char err[512] = "";
+	int m;
+
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(p.faults.nmodes, 0);
+	/* one line naming each mode and what it lacks: root, not a missing
+	 * ring buffer (which was never tested) */
+	assert_null(strchr(err, '\n'));
+	assert_contains(err, "no mode can trace faults here");
+	assert_contains(err, "fentry: fentry/fexit untested (needs root to try)");
+	assert_contains(err, "kprobe: kprobes untested (needs root to try)");
+	assert_contains(err, "tracepoint: tp_btf programs untested (needs root to try)");
+	assert_null(strstr(err, "ring buffer"));
+	assert_true(strlen(err) < sizeof(err) - 1);	/* not truncated */
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
+		assert_contains(p.faults.why[m], "untested");
+}
+
+static void plan_forced_unsupported(void **state)
+{
+	struct features f = kernel_6_18_lockdown();
+	struct plan p;
+	char err[512] = "";
+
+	assert_int_equal(plan_make(&f, MMR_MODE_FENTRY, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(p.faults.nmodes, 0);
+	assert_contains(err, "mode 'fentry' is not available");
+	assert_contains(err, strerror(EPERM));
+
+	assert_int_equal(plan_make(&f, MMR_MODE_KPROBE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_contains(err, "mode 'kprobe' is not available");
+	assert_contains(err, strerror(ENOENT));
+
+	f = kernel_6_1();
+	f.tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] = false;
+	assert_int_equal(plan_make(&f, MMR_MODE_TRACEPOINT, &p, err, sizeof(err)), -ENOTSUP);
+	assert_contains(err, "mode 'tracepoint' is not available");
+	assert_contains(err, "mmap_lock tracepoints are missing");
+}
+
+static void plan_forced_supported(void **state)
+{
+	struct features f = kernel_6_12();
+	struct plan p;
+	char err[512];
+
+	assert_int_equal(plan_make(&f, MMR_MODE_KPROBE, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_KPROBE);
+	assert_int_equal(plan_make(&f, MMR_MODE_TRACEPOINT, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
+	assert_int_equal(plan_make(&f, MMR_MODE_FENTRY, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY);
+	/* why[] still describes the modes that were not chosen */
+	assert_string_equal(p.faults.why[MMR_MODE_KPROBE], "ok");
+
+	f = kernel_6_18_lockdown();
+	assert_int_equal(plan_make(&f, MMR_MODE_TRACEPOINT, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
+}
+
+static void plan_err_truncated_safely(void **state)
+{
+	struct features f = kernel_unprivileged();
+	struct plan p;
+	char err[24];
+
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(strlen(err), sizeof(err) - 1);
+}
+
+/* ---- faults_mode_usable ---- */
+
+static void usable_needs_ringbuf_and_task_storage(void **state)
+{
+	struct features f = kernel_6_12();
+	char why[96];
+	int m;
+
+	f.ringbuf = false;
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
+		assert_false(faults_mode_usable(&f, m, why, sizeof(why)));
+		assert_contains(why, "ring buffer");
+	}
+	f = kernel_6_12();
+	f.task_storage = false;
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
+		assert_false(faults_mode_usable(&f, m, why, sizeof(why)));
+		assert_contains(why, "task storage");
+	}
+}
+
+static void usable_tracepoint_needs(void **state)
+{
+	struct features f = kernel_6_12();
+	char why[96];
+
+	f.tp[TP_PAGE_FAULT_USER] = false;
+	assert_false(faults_mode_usable(&f, MMR_MODE_TRACEPOINT, why, sizeof(why)));
+	assert_contains(why, "page_fault_user");
+
+	f = kernel_6_12();
+	f.tp[TP_MMAP_LOCK_START_LOCKING] = false;
+	assert_false(faults_mode_usable(&f, MMR_MODE_TRACEPOINT, why, sizeof(why)));
+	assert_contains(why, "mmap_lock tracepoints");
+
+	/* mm_filemap_fault only refines reasons; it is not required */
+	f = kernel_6_12();
+	f.tp[TP_MM_FILEMAP_FAULT] = false;
+	assert_true(faults_mode_usable(&f, MMR_MODE_TRACEPOINT, why, sizeof(why)));
+	assert_string_equal(why, "ok");
+}
+
+static void usable_other_modes(void **state)
+{
+	struct features f = kernel_6_12();
+	char why[96];
+
+	assert_false(faults_mode_usable(&f, MMR_MODE_NONE, why, sizeof(why)));
+	assert_string_equal(why, "unknown mode");
+	assert_false(faults_mode_usable(&f, MMR_NR_MODES, why, sizeof(why)));
+	/* why may be NULL */
+	assert_true(faults_mode_usable(&f, MMR_MODE_FENTRY, NULL, 0));
+}
+
+/* ---- faults_hooks ---- */
+
+static void hooks_follow_mode_source(void **state)
+{
+	struct features f = kernel_6_12();
+	bool hooks[NR_FNS];
+	int i;
+
+	/* BTF and kallsyms disagree: each mode must read its own */
+	for (i = 0; i < NR_FNS; i++) {
+		f.fn_btf[i] = i % 2 == 0;
+		f.fn_ksym[i] = i % 2 == 1;
+	}
+	f.fn_btf[FN_HANDLE_MM_FAULT] = f.fn_ksym[FN_HANDLE_MM_FAULT] = true;
+	f.fn_btf[FN_LOCK_VMA_UNDER_RCU] = f.fn_ksym[FN_LOCK_VMA_UNDER_RCU] = true;
+
+	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
+	for (i = 0; i < NR_FNS; i++)
+		if (i != FN_LOCK_VMA_UNDER_RCU && hooks[i] != f.fn_btf[i])
+			fail_msg("fentry hook %s: %d, want %d", mmr_fn_names[i], hooks[i],
+				 f.fn_btf[i]);
+
+	faults_hooks(&f, MMR_MODE_KPROBE, hooks);
+	for (i = 0; i < NR_FNS; i++)
+		if (i != FN_LOCK_VMA_UNDER_RCU && hooks[i] != f.fn_ksym[i])
+			fail_msg("kprobe hook %s: %d, want %d", mmr_fn_names[i], hooks[i],
+				 f.fn_ksym[i]);
+}
+
+static void hooks_never_lock_vma_under_rcu(void **state)
+{
+	struct features f = kernel_6_12();
+	bool hooks[NR_FNS];
+	int m, i;
+
+	assert_true(f.fn_btf[FN_LOCK_VMA_UNDER_RCU] && f.fn_ksym[FN_LOCK_VMA_UNDER_RCU]);
+	for (m = MMR_MODE_NONE; m < MMR_NR_MODES; m++) {
+		memset(hooks, 1, sizeof(hooks));
+		faults_hooks(&f, m, hooks);
+		assert_false(hooks[FN_LOCK_VMA_UNDER_RCU]);
+	}
+	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
+	for (i = 0; i < NR_FNS; i++)
+		assert_int_equal(hooks[i], i != FN_LOCK_VMA_UNDER_RCU);
+}
+
+static void hooks_none_outside_fentry_kprobe(void **state)
+{
+	struct features f = kernel_6_12();
+	bool hooks[NR_FNS];
+	int i;
+
+	memset(hooks, 1, sizeof(hooks));
+	faults_hooks(&f, MMR_MODE_TRACEPOINT, hooks);
+	for (i = 0; i < NR_FNS; i++)
+		assert_false(hooks[i]);
+
+	memset(hooks, 1, sizeof(hooks));
+	faults_hooks(&f, MMR_MODE_NONE, hooks);
+	for (i = 0; i < NR_FNS; i++)
+		assert_false(hooks[i]);
+}
+
+/* ---- faults_figure_states ---- */
+
+/* Tracepoint mode on a kernel without per-VMA locks or mm_filemap_fault. */
+static void states_tracepoint_6_1(void **state)
+{
+	struct features f = kernel_6_1();
+	uint8_t got[FF_NR], want[FF_NR];
+
+	all_states(want, VAL_NA);
+	want[FF_FAULTS] = VAL_EXACT;
+	want[FF_ATTEMPTS] = VAL_INFERRED;
+	want[FF_RETRIES] = VAL_INFERRED;
+	want[FF_MAJOR] = VAL_INFERRED;
+	want[FF_MMAP_LOCK_ATTEMPTS] = VAL_INFERRED;
+	want[FF_VMA_LOCK_ATTEMPTS] = VAL_EXACT;	/* no per-VMA locks: exactly 0 */
+	want[REASON(UNATTRIBUTED)] = VAL_INFERRED;
+
+	states_for(&f, MMR_MODE_TRACEPOINT, got);
+	assert_states(got, want);
+}
+
+/* Tracepoint mode with per-VMA locks and mm_filemap_fault. */
+static void states_tracepoint_6_12(void **state)
+{
+	struct features f = kernel_6_12();
+	uint8_t got[FF_NR], want[FF_NR];
+
+	all_states(want, VAL_NA);
+	want[FF_FAULTS] = VAL_EXACT;
+	want[FF_ATTEMPTS] = VAL_INFERRED;
+	want[FF_RETRIES] = VAL_INFERRED;
+	want[FF_MAJOR] = VAL_INFERRED;
+	want[FF_MMAP_LOCK_ATTEMPTS] = VAL_INFERRED;
+	want[FF_VMA_LOCK_ATTEMPTS] = VAL_INFERRED;
+	want[REASON(FILE_IO)] = VAL_INFERRED;
+	want[REASON(PAGE_LOCK)] = VAL_INFERRED;
+	want[REASON(UNATTRIBUTED)] = VAL_INFERRED;
+
+	states_for(&f, MMR_MODE_TRACEPOINT, got);
+	assert_states(got, want);
+
+	/* the figures tracepoints cannot see, spelled out */
+	assert_int_equal(got[FF_COMPLETED], VAL_NA);
+	assert_int_equal(got[FF_ERRORS], VAL_NA);
+	assert_int_equal(got[FF_ABANDONED], VAL_NA);
+	assert_int_equal(got[REASON(SWAP)], VAL_NA);
+	assert_int_equal(got[REASON(USERFAULTFD)], VAL_NA);
+	assert_int_equal(got[REASON(SHMEM)], VAL_NA);
+	assert_int_equal(got[REASON(ANON_VMA)], VAL_NA);
+	assert_int_equal(got[REASON(VMA_FALLBACK)], VAL_NA);
+	assert_int_equal(got[REASON(OTHER)], VAL_NA);
+}
+
+/* The hooks argument does not matter in tracepoint mode. */
+static void states_tracepoint_ignores_hooks(void **state)
+{
+	struct features f = kernel_6_12();
+	uint8_t a[FF_NR], b[FF_NR];
+	bool hooks[NR_FNS];
+
+	states_for(&f, MMR_MODE_TRACEPOINT, a);
+	memset(hooks, 1, sizeof(hooks));
+	faults_figure_states(&f, MMR_MODE_TRACEPOINT, hooks, b);
+	assert_memory_equal(a, b, FF_NR);
+}
+
+static void states_fentry_6_12_all_exact(void **state)
+{
+	struct features f = kernel_6_12();
+	uint8_t got[FF_NR], want[FF_NR];
+
+	all_states(want, VAL_EXACT);
+	states_for(&f, MMR_MODE_FENTRY, got);
+	assert_states(got, want);
+	states_for(&f, MMR_MODE_KPROBE, got);
+	assert_states(got, want);
+}
+
+/* 6.1 has no __vmf_anon_prepare, but without per-VMA locks no anon_vma
+ * retry exists either: an exact 0, not n/a. */
+static void states_fentry_6_1(void **state)
+{
+	struct features f = kernel_6_1();
+	uint8_t got[FF_NR], want[FF_NR];
+
+	all_states(want, VAL_EXACT);
+	states_for(&f, MMR_MODE_FENTRY, got);
+	assert_states(got, want);
+	assert_int_equal(got[REASON(ANON_VMA)], VAL_EXACT);
+	assert_int_equal(got[FF_VMA_LOCK_ATTEMPTS], VAL_EXACT);
+}
+
+/* Per-VMA locks without __vmf_anon_prepare (6.4 .. 6.7): anon_vma retries
+ * exist and nothing attributes them. */
+static void states_fentry_anon_vma_unseen(void **state)
+{
+	struct features f = kernel_6_12();
+	uint8_t got[FF_NR], want[FF_NR];
+
+	drop_fn(&f, FN_VMF_ANON_PREPARE);
+	all_states(want, VAL_EXACT);
+	want[REASON(ANON_VMA)] = VAL_NA;
+	states_for(&f, MMR_MODE_FENTRY, got);
+	assert_states(got, want);
+}
+
+/* A reason whose producer hook is missing is n/a; nothing else changes. */
+static void states_fentry_missing_producers(void **state)
+{
+	static const struct {
+		enum mmr_fn fn;
+		int reason;	/* enum fault_fig that becomes n/a */
+	} cases[] = {
+		{ FN_HANDLE_USERFAULT, REASON(USERFAULTFD) },
+		{ FN_SHMEM_FAULT, REASON(SHMEM) },
+		{ FN_VMF_ANON_PREPARE, REASON(ANON_VMA) },
+		{ FN_FOLIO_LOCK_KILLABLE, REASON(PAGE_LOCK) },
+	};
+	struct features f = kernel_6_12();
+	uint8_t got[FF_NR], want[FF_NR];
+	bool hooks[NR_FNS];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		faults_hooks(&f, MMR_MODE_FENTRY, hooks);
+		hooks[cases[i].fn] = false;
+		all_states(want, VAL_EXACT);
+		want[cases[i].reason] = VAL_NA;
+		faults_figure_states(&f, MMR_MODE_FENTRY, hooks, got);
+		assert_states(got, want);
+	}
+
+	/* filemap_fault feeds both file_io and page_lock */
+	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
+	hooks[FN_FILEMAP_FAULT] = false;
+	all_states(want, VAL_EXACT);
+	want[REASON(FILE_IO)] = VAL_NA;
+	want[REASON(PAGE_LOCK)] = VAL_NA;
+	faults_figure_states(&f, MMR_MODE_FENTRY, hooks, got);
+	assert_states(got, want);
+}
+
+/* swap has two producers: do_swap_page and __folio_lock_or_retry. */
+static void states_fentry_swap_either_producer(void **state)
+{
+	struct features f = kernel_6_12();
+	uint8_t got[FF_NR];
+	bool hooks[NR_FNS];
+
+	faults_hooks(&f, MMR_MODE_KPROBE, hooks);
+	hooks[FN_DO_SWAP_PAGE] = false;
+	faults_figure_states(&f, MMR_MODE_KPROBE, hooks, got);
+	assert_int_equal(got[REASON(SWAP)], VAL_EXACT);
+
+	faults_hooks(&f, MMR_MODE_KPROBE, hooks);
+	hooks[FN_FOLIO_LOCK_OR_RETRY] = false;
+	faults_figure_states(&f, MMR_MODE_KPROBE, hooks, got);
+	assert_int_equal(got[REASON(SWAP)], VAL_EXACT);
+
+	hooks[FN_DO_SWAP_PAGE] = false;
+	faults_figure_states(&f, MMR_MODE_KPROBE, hooks, got);
+	assert_int_equal(got[REASON(SWAP)], VAL_NA);
+}
+
+/* Without handle_mm_fault nothing is counted at all. */
+static void states_no_handle_mm_fault(void **state)
+{
+	struct features f = kernel_6_12();
+	uint8_t got[FF_NR], want[FF_NR];
+	bool hooks[NR_FNS];
+
+	all_states(want, VAL_NA);
+	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
+	hooks[FN_HANDLE_MM_FAULT] = false;
+	memset(got, 0xee, sizeof(got));
+	faults_figure_states(&f, MMR_MODE_FENTRY, hooks, got);
+	assert_states(got, want);
+
+	states_for(&f, MMR_MODE_NONE, got);
+	assert_states(got, want);
+}
+
+/* From features to figure states, as stat does it, on each kernel. */
+static void plan_to_states_per_kernel(void **state)
+{
+	struct features kernels[] = {
+		kernel_6_1(), kernel_6_12(), kernel_7_2(), kernel_6_18_lockdown(),
+	};
+	const enum mmr_mode first[] = {
+		MMR_MODE_FENTRY, MMR_MODE_FENTRY, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT,
+	};
+	uint8_t got[FF_NR];
+	struct plan p;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(kernels); i++) {
+		assert_int_equal(plan_make(&kernels[i], MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+		assert_int_equal(p.faults.modes[0], first[i]);
+		states_for(&kernels[i], p.faults.modes[0], got);
+		/* every kernel counts faults exactly; only tracepoints infer retries */
+		assert_int_equal(got[FF_FAULTS], VAL_EXACT);
+		assert_int_equal(got[FF_RETRIES], first[i] == MMR_MODE_TRACEPOINT ?
+				 VAL_INFERRED : VAL_EXACT);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest test_plan[] = {
+		cmocka_unit_test(mode_name_and_parse),
+		cmocka_unit_test(plan_6_1_all_modes),
+		cmocka_unit_test(plan_6_12_and_7_2),
+		cmocka_unit_test(plan_fallback_order),
+		cmocka_unit_test(plan_6_18_lockdown_tracepoint_only),
+		cmocka_unit_test(plan_no_btf),
+		cmocka_unit_test(plan_unprivileged),
+		cmocka_unit_test(plan_forced_unsupported),
+		cmocka_unit_test(plan_forced_supported),
+		cmocka_unit_test(plan_err_truncated_safely),
+		cmocka_unit_test(usable_needs_ringbuf_and_task_storage),
+		cmocka_unit_test(usable_tracepoint_needs),
+		cmocka_unit_test(usable_other_modes),
+		cmocka_unit_test(hooks_follow_mode_source),
+		cmocka_unit_test(hooks_never_lock_vma_under_rcu),
+		cmocka_unit_test(hooks_none_outside_fentry_kprobe),
+		cmocka_unit_test(states_tracepoint_6_1),
+		cmocka_unit_test(states_tracepoint_6_12),
+		cmocka_unit_test(states_tracepoint_ignores_hooks),
+		cmocka_unit_test(states_fentry_6_12_all_exact),
+		cmocka_unit_test(states_fentry_6_1),
+		cmocka_unit_test(states_fentry_anon_vma_unseen),
+		cmocka_unit_test(states_fentry_missing_producers),
+		cmocka_unit_test(states_fentry_swap_either_producer),
+		cmocka_unit_test(states_no_handle_mm_fault),
+		cmocka_unit_test(plan_to_states_per_kernel),
+	};
+
+	return cmocka_run_group_tests(test_plan, NULL, NULL);
+}
