@@ -1,0 +1,1158 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * mmretry-gen: produce each kind of page-fault retry (VM_FAULT_RETRY) and
+ * completion (VM_FAULT_COMPLETED) on purpose, and print how many a tracer
+ * should count for this process, next to what the process observed itself.
+ *
+ * Build: cc -O2 -g -Wall -Wextra -pthread -o tools/mmretry-gen tools/mmretry-gen.c
+ * Only libc and pthread are used, so -static works too.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC 0x858458f6
+#endif
+#ifndef BLKGETSIZE64
+#define BLKGETSIZE64 _IOR(0x12, 114, size_t)
+#endif
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
+#ifndef USERFAULTFD_IOC_NEW
+#define USERFAULTFD_IOC_NEW _IO(0xAA, 0x00)
+#endif
+
+#define PROG "mmretry-gen"
+#define DEFAULT_PATH "./mmretry-gen.data"
+#define MAX_COUNT (1UL << 24)
+#define PAGELOCK_WINDOW (128UL * 1024)
+
+struct range {
+	unsigned long min, max;
+};
+
+/* Expected counts, summed over the workloads run (for mix). */
+struct totals {
+	struct range retries, file_io, userfaultfd, page_lock, vma_fallback;
+	unsigned long major, completed;
+};
+
+struct faults {
+	long minflt, majflt;
+};
+
+struct target {
+	const char *path;
+	int fd;
+	int blockdev;
+	int created;
+	size_t len;
+};
+
+static struct {
+	int json, quiet, keep;
+	unsigned long count, rounds;
+	int have_count, have_rounds;
+	const char *path;
+} opt;
+
+static size_t page_size;
+static const char *volatile unlink_path;	/* data file to remove on exit */
+static volatile unsigned char sink;
+
+static void cleanup(void)
+{
+	const char *p = unlink_path;
+
+	if (p) {
+		unlink(p);
+		unlink_path = NULL;
+	}
+}
+
+static void on_signal(int sig)
+{
+	const char *p = unlink_path;
+
+	if (p)
+		unlink(p);
+	raise(sig);	/* SA_RESETHAND restored the default action */
+}
+
+static void die_sys(const char *call) __attribute__((noreturn));
+static void die_sys(const char *call)
+{
+	int e = errno;
+
+	cleanup();
+	fflush(stdout);
+	fprintf(stderr, PROG ": %s: %s\n", call, strerror(e));
+	exit(1);
+}
+
+static void die_code(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+static void die_code(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	cleanup();
+	fflush(stdout);
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+#define die_usage(...) die_code(2, __VA_ARGS__)
+#define die_msg(...) die_code(1, __VA_ARGS__)
+
+static void human(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void human(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opt.json || opt.quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opt.quiet)
+		return;
+	fputs(PROG ": warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		die_sys("clock_gettime");
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct faults faults_now(int who)
+{
+	struct rusage ru;
+	struct faults f;
+
+	if (getrusage(who, &ru))
+		die_sys("getrusage");
+	f.minflt = ru.ru_minflt;
+	f.majflt = ru.ru_majflt;
+	return f;
+}
+
+static struct faults faults_since(int who, struct faults before)
+{
+	struct faults f = faults_now(who);
+
+	f.minflt -= before.minflt;
+	f.majflt -= before.majflt;
+	return f;
+}
+
+static struct range exact(unsigned long n)
+{
+	struct range r = { n, n };
+
+	return r;
+}
+
+static void range_add(struct range *r, struct range a)
+{
+	r->min += a.min;
+	r->max += a.max;
+}
+
+static const char *range_str(struct range r, char *buf, size_t len)
+{
+	if (r.min == r.max)
+		snprintf(buf, len, "%lu", r.min);
+	else
+		snprintf(buf, len, "%lu..%lu", r.min, r.max);
+	return buf;
+}
+
+static void json_range(const char *key, struct range r)
+{
+	if (r.min == r.max)
+		printf("\"%s\":%lu", key, r.min);
+	else
+		printf("\"%s\":{\"min\":%lu,\"max\":%lu}", key, r.min, r.max);
+}
+
+static void json_head(const char *workload, unsigned long count)
+{
+	printf("{\"workload\":\"%s\",\"count\":%lu", workload, count);
+}
+
+static void json_expect(struct range retries, const char *reason,
+			unsigned long major, unsigned long completed)
+{
+	fputs(",\"expect\":{", stdout);
+	json_range("retries", retries);
+	if (reason)
+		printf(",\"reason\":\"%s\"", reason);
+	else
+		fputs(",\"reason\":null", stdout);
+	printf(",\"major\":%lu,\"completed\":%lu}", major, completed);
+}
+
+static void json_faults(struct faults f, double elapsed)
+{
+	printf("\"majflt\":%ld,\"minflt\":%ld,\"elapsed_s\":%.6f", f.majflt,
+	       f.minflt, elapsed);
+}
+
+static void json_tail(void)
+{
+	printf(",\"pid\":%ld}\n", (long)getpid());
+}
+
+static void finish_output(void)
+{
+	if (fflush(stdout) == EOF)
+		die_sys("write(stdout)");
+}
+
+static void fadvise(int fd, off_t off, off_t len, int advice, const char *call)
+{
+	int err = posix_fadvise(fd, off, len, advice);
+
+	if (err) {
+		errno = err;
+		die_sys(call);
+	}
+}
+
+static void check_fs(const struct statfs *sfs, const char *path)
+{
+	const char *fs = NULL;
+
+	/* tmpfs is served by shmem_fault, not filemap_fault: no I/O, no file_io or page_lock retry. */
+	if ((unsigned long)sfs->f_type == TMPFS_MAGIC)
+		fs = "tmpfs";
+	/* ramfs pages never leave the page cache, so filemap_fault never reads. */
+	else if ((unsigned long)sfs->f_type == RAMFS_MAGIC)
+		fs = "ramfs";
+	if (fs)
+		die_usage("'%s' is on %s, whose faults never wait for I/O; use a disk filesystem or a block device such as /dev/ram0",
+			  path, fs);
+}
+
+/* Refuse, before anything runs, a PATH whose faults would not go through filemap_fault. */
+static void check_path(const char *path)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (!*path)
+		die_usage("-f needs a non-empty path");
+	if (stat(path, &st) == 0) {
+		if (S_ISBLK(st.st_mode))
+			return;
+		if (!S_ISREG(st.st_mode))
+			die_usage("'%s' is neither a regular file nor a block device", path);
+		if (statfs(path, &sfs))
+			die_sys("statfs");
+	} else if (errno == ENOENT) {
+		char *copy = strdup(path);
+
+		if (!copy)
+			die_sys("strdup");
+		if (statfs(dirname(copy), &sfs)) {
+			if (errno == ENOENT)
+				die_usage("directory of '%s' does not exist", path);
+			die_sys("statfs");
+		}
+		free(copy);
+	} else {
+		die_sys("stat");
+	}
+	check_fs(&sfs, path);
+}
+
+static void fill_file(int fd, off_t from, off_t to)
+{
+	size_t bufsize = 64 * page_size;
+	char *buf = malloc(bufsize);
+
+	if (!buf)
+		die_sys("malloc");
+	memset(buf, 0x5a, bufsize);
+	while (from < to) {
+		size_t n = (size_t)(to - from) < bufsize ? (size_t)(to - from) : bufsize;
+		ssize_t w = pwrite(fd, buf, n, from);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			die_sys("pwrite");
+		}
+		from += w;
+	}
+	free(buf);
+}
+
+/* Open the block device, or create/extend the regular file to npages pages. */
+static void target_open(struct target *t, const char *path, size_t npages)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	t->len = npages * page_size;
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
+		uint64_t size;
+
+		t->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (t->fd < 0)
+			die_sys("open");
+		if (ioctl(t->fd, BLKGETSIZE64, &size))
+			die_sys("ioctl(BLKGETSIZE64)");
+		if (size < t->len)
+			die_usage("'%s' holds %llu pages, %zu needed", path,
+				  (unsigned long long)(size / page_size), npages);
+		t->blockdev = 1;
+		return;
+	}
+	t->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (t->fd >= 0) {
+		t->created = 1;
+		if (!opt.keep)
+			unlink_path = path;
+	} else if (errno == EEXIST) {
+		t->fd = open(path, O_RDWR | O_CLOEXEC);
+		if (t->fd < 0)
+			die_sys("open");
+	} else {
+		die_sys("open");
+	}
+	if (fstat(t->fd, &st))
+		die_sys("fstat");
+	if (!S_ISREG(st.st_mode))
+		die_usage("'%s' is neither a regular file nor a block device", path);
+	if (fstatfs(t->fd, &sfs))
+		die_sys("fstatfs");
+	check_fs(&sfs, path);
+	if ((size_t)st.st_size < t->len)
+		fill_file(t->fd, st.st_size, (off_t)t->len);
+	if (fsync(t->fd))
+		die_sys("fsync");
+}
+
+static void target_close(struct target *t)
+{
+	if (close(t->fd))
+		die_sys("close");
+	if (t->created && !opt.keep) {
+		if (unlink(t->path))
+			die_sys("unlink");
+		unlink_path = NULL;
+	}
+}
+
+static const char *target_kind(const struct target *t)
+{
+	return t->blockdev ? "blockdev" : "file";
+}
+
+static unsigned char *map_target(const struct target *t)
+{
+	unsigned char *map = mmap(NULL, t->len, PROT_READ, MAP_SHARED, t->fd, 0);
+
+	if (map == MAP_FAILED)
+		die_sys("mmap");
+	/*
+	 * VM_RAND_READ: do_sync_mmap_readahead reads nothing around the fault,
+	 * so each uncached page is read by its own fault.
+	 */
+	if (madvise(map, t->len, MADV_RANDOM))
+		die_sys("madvise(MADV_RANDOM)");
+	return map;
+}
+
+static size_t count_uncached(const unsigned char *addr, size_t len, unsigned char *vec)
+{
+	size_t i, n = len / page_size, uncached = 0;
+
+	if (mincore((void *)addr, len, vec))
+		die_sys("mincore");
+	for (i = 0; i < n; i++)
+		uncached += !(vec[i] & 1);
+	return uncached;
+}
+
+/* Drop [0, len) from the page cache; returns the pages mincore() reports uncached. */
+static size_t evict(const struct target *t, const unsigned char *map, unsigned char *vec)
+{
+	size_t npages = t->len / page_size, uncached = 0;
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		if (tries) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+		if (fdatasync(t->fd))
+			die_sys("fdatasync");
+		fadvise(t->fd, 0, (off_t)t->len, POSIX_FADV_DONTNEED,
+			"posix_fadvise(POSIX_FADV_DONTNEED)");
+		uncached = count_uncached(map, t->len, vec);
+		if (uncached == npages)
+			break;
+	}
+	if (uncached < npages)
+		warn("%zu of %zu pages of '%s' still cached after POSIX_FADV_DONTNEED",
+		     npages - uncached, npages, t->path);
+	return uncached;
+}
+
+static void run_file(unsigned long pages, const char *path, struct totals *tot)
+{
+	const volatile unsigned char *p;
+	struct target t;
+	unsigned char *map, *vec;
+	struct faults f0, f;
+	size_t uncached, i;
+	double t0, elapsed;
+
+	target_open(&t, path, pages);
+	map = map_target(&t);
+	vec = malloc(pages);
+	if (!vec)
+		die_sys("malloc");
+	uncached = evict(&t, map, vec);
+
+	/*
+	 * filemap_fault on an uncached page: lock_folio_maybe_drop_mmap takes the
+	 * new folio, page_not_uptodate drops the fault lock for the read and
+	 * returns VM_FAULT_MAJOR|VM_FAULT_RETRY; the retry has FAULT_FLAG_TRIED
+	 * and is served by filemap_map_pages, so exactly one retry per page.
+	 */
+	p = map;
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (i = pages; i-- > 0;)
+		sink += p[i * page_size];
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	if (munmap(map, t.len))
+		die_sys("munmap");
+	free(vec);
+	target_close(&t);
+
+	range_add(&tot->retries, exact(uncached));
+	range_add(&tot->file_io, exact(uncached));
+	tot->major += uncached;
+
+	if (opt.json) {
+		json_head("file", pages);
+		printf(",\"target\":\"%s\"", target_kind(&t));
+		json_expect(exact(uncached), "file_io", uncached, 0);
+		printf(",\"observed\":{\"uncached\":%zu,", uncached);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("file: read %lu pages of '%s' (%zu uncached) in %.2f s\n"
+	      "  expect %zu retries (file_io), %zu major; getrusage majflt +%ld minflt +%ld\n",
+	      pages, path, uncached, elapsed, uncached, uncached, f.majflt, f.minflt);
+	finish_output();
+}
+
+static void run_memfd(unsigned long pages, struct totals *tot)
+{
+	volatile unsigned char *p;
+	size_t len = pages * page_size, i;
+	struct faults f0, f;
+	double t0, elapsed;
+	void *map;
+	int fd;
+
+	fd = memfd_create(PROG, MFD_CLOEXEC);
+	if (fd < 0)
+		die_sys("memfd_create");
+	if (ftruncate(fd, (off_t)len))
+		die_sys("ftruncate");
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die_sys("mmap");
+	/* One fault per page even if shmem huge pages are enabled. */
+	if (madvise(map, len, MADV_NOHUGEPAGE))
+		die_sys("madvise(MADV_NOHUGEPAGE)");
+
+	/*
+	 * do_shared_fault -> fault_dirty_shared_page: a first-attempt write that
+	 * newly dirties the folio drops the fault lock for
+	 * balance_dirty_pages_ratelimited and returns VM_FAULT_COMPLETED.
+	 */
+	p = map;
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (i = 0; i < pages; i++)
+		p[i * page_size] = 1;
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	if (munmap(map, len))
+		die_sys("munmap");
+	if (close(fd))
+		die_sys("close");
+
+	tot->completed += pages;
+
+	if (opt.json) {
+		json_head("memfd", pages);
+		json_expect(exact(0), NULL, 0, pages);
+		fputs(",\"observed\":{", stdout);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("memfd: first write to %lu pages in %.2f s\n"
+	      "  expect %lu completed, 0 retries; getrusage majflt +%ld minflt +%ld\n",
+	      pages, elapsed, pages, f.majflt, f.minflt);
+	finish_output();
+}
+
+struct uffd_handler {
+	int uffd, stopfd;
+	void *src;
+	unsigned long served;
+};
+
+static void *uffd_serve(void *arg)
+{
+	struct uffd_handler *h = arg;
+	struct pollfd pfd[2] = { { h->uffd, POLLIN, 0 }, { h->stopfd, POLLIN, 0 } };
+	struct uffd_msg msgs[16];
+
+	for (;;) {
+		ssize_t n;
+		int i;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_sys("poll");
+		}
+		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			die_msg("poll: userfaultfd reported an error");
+		if (pfd[0].revents & POLLIN) {
+			n = read(h->uffd, msgs, sizeof(msgs));
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					continue;
+				die_sys("read(userfaultfd)");
+			}
+			for (i = 0; i < n / (ssize_t)sizeof(msgs[0]); i++) {
+				struct uffdio_copy copy;
+
+				if (msgs[i].event != UFFD_EVENT_PAGEFAULT)
+					continue;
+				memset(&copy, 0, sizeof(copy));
+				copy.dst = msgs[i].arg.pagefault.address & ~(uint64_t)(page_size - 1);
+				copy.src = (uintptr_t)h->src;
+				copy.len = page_size;
+				if (ioctl(h->uffd, UFFDIO_COPY, &copy)) {
+					struct uffdio_range wake = { copy.dst, page_size };
+
+					if (errno != EEXIST)
+						die_sys("ioctl(UFFDIO_COPY)");
+					if (ioctl(h->uffd, UFFDIO_WAKE, &wake))
+						die_sys("ioctl(UFFDIO_WAKE)");
+				}
+				h->served++;
+			}
+			continue;
+		}
+		if (pfd[1].revents)
+			return NULL;
+	}
+}
+
+static int open_userfaultfd(void)
+{
+	int flags = O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY;
+	int fd, dev, err;
+
+	fd = (int)syscall(SYS_userfaultfd, flags);
+	if (fd < 0 && errno == EINVAL) {
+		/* UFFD_USER_MODE_ONLY is 5.11+. */
+		flags &= ~UFFD_USER_MODE_ONLY;
+		fd = (int)syscall(SYS_userfaultfd, flags);
+	}
+	if (fd >= 0)
+		return fd;
+	if (errno != EPERM && errno != ENOSYS)
+		die_sys("userfaultfd");
+	err = errno;
+	dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+	if (dev < 0 && errno == ENOENT) {
+		errno = err;
+		die_sys("userfaultfd");
+	}
+	if (dev < 0)
+		die_sys("open(/dev/userfaultfd)");
+	fd = ioctl(dev, USERFAULTFD_IOC_NEW, flags);
+	if (fd < 0)
+		die_sys("ioctl(USERFAULTFD_IOC_NEW)");
+	close(dev);
+	return fd;
+}
+
+static void run_uffd(unsigned long nfaults, struct totals *tot)
+{
+	size_t len = nfaults * page_size, i;
+	struct uffd_handler h = { 0 };
+	struct uffdio_register reg;
+	struct uffdio_api api;
+	const volatile unsigned char *p;
+	struct faults f0, f;
+	double t0, elapsed;
+	int pipefd[2], err;
+	pthread_t thread;
+	void *map;
+
+	h.uffd = open_userfaultfd();
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	if (ioctl(h.uffd, UFFDIO_API, &api))
+		die_sys("ioctl(UFFDIO_API)");
+
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		die_sys("mmap");
+	/* One userfault per page: no huge-page fault covering many pages. */
+	if (madvise(map, len, MADV_NOHUGEPAGE))
+		die_sys("madvise(MADV_NOHUGEPAGE)");
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)map;
+	reg.range.len = len;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(h.uffd, UFFDIO_REGISTER, &reg))
+		die_sys("ioctl(UFFDIO_REGISTER)");
+	if (!(reg.ioctls & (1ULL << _UFFDIO_COPY)))
+		die_msg("ioctl(UFFDIO_REGISTER): UFFDIO_COPY not offered for this range");
+
+	h.src = aligned_alloc(page_size, page_size);
+	if (!h.src)
+		die_sys("aligned_alloc");
+	memset(h.src, 0x5a, page_size);
+	if (pipe2(pipefd, O_CLOEXEC))
+		die_sys("pipe2");
+	h.stopfd = pipefd[0];
+	err = pthread_create(&thread, NULL, uffd_serve, &h);
+	if (err) {
+		errno = err;
+		die_sys("pthread_create");
+	}
+
+	/*
+	 * A read of a missing anonymous page reaches handle_userfault (also via
+	 * do_anonymous_page's zero-page path), which queues the message, drops
+	 * the fault lock, sleeps until UFFDIO_COPY wakes it and returns
+	 * VM_FAULT_RETRY.
+	 */
+	p = map;
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (i = 0; i < nfaults; i++)
+		sink += p[i * page_size];
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	if (write(pipefd[1], "", 1) != 1)
+		die_sys("write(pipe)");
+	err = pthread_join(thread, NULL);
+	if (err) {
+		errno = err;
+		die_sys("pthread_join");
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	if (munmap(map, len))
+		die_sys("munmap");
+	close(h.uffd);
+	free(h.src);
+
+	range_add(&tot->retries, exact(h.served));
+	range_add(&tot->userfaultfd, exact(h.served));
+
+	if (opt.json) {
+		json_head("uffd", nfaults);
+		json_expect(exact(h.served), "userfaultfd", 0, 0);
+		printf(",\"observed\":{\"served\":%lu,", h.served);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("uffd: read %lu pages, handler served %lu messages in %.2f s\n"
+	      "  expect %lu retries (userfaultfd); getrusage majflt +%ld minflt +%ld\n",
+	      nfaults, h.served, elapsed, h.served, f.majflt, f.minflt);
+	finish_output();
+}
+
+static void run_pagelock(unsigned long rounds, const char *path, struct totals *tot)
+{
+	size_t window = PAGELOCK_WINDOW < page_size ? page_size : PAGELOCK_WINDOW;
+	const volatile unsigned char *p;
+	unsigned char *map, *vec;
+	struct target t;
+	struct faults f0, f;
+	size_t uncached = 0;
+	unsigned long r;
+	double t0, elapsed;
+	struct range expect = { 0, rounds };
+
+	target_open(&t, path, rounds * (window / page_size));
+	map = map_target(&t);
+	vec = malloc(t.len / page_size);
+	if (!vec)
+		die_sys("malloc");
+	evict(&t, map, vec);
+	for (r = 0; r < rounds; r++)
+		uncached += !(vec[r * (window / page_size)] & 1);
+
+	/*
+	 * The fault finds the folio that WILLNEED readahead still holds locked:
+	 * lock_folio_maybe_drop_mmap's trylock fails, it drops the fault lock
+	 * and waits in __folio_lock_killable, and filemap_fault returns
+	 * VM_FAULT_RETRY without VM_FAULT_MAJOR. If the read already finished
+	 * the fault completes at once: hence 0..rounds.
+	 */
+	p = map;
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (r = 0; r < rounds; r++) {
+		off_t off = (off_t)(r * window);
+
+		fadvise(t.fd, off, (off_t)window, POSIX_FADV_DONTNEED,
+			"posix_fadvise(POSIX_FADV_DONTNEED)");
+		fadvise(t.fd, off, (off_t)window, POSIX_FADV_WILLNEED,
+			"posix_fadvise(POSIX_FADV_WILLNEED)");
+		sink += p[off];
+	}
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	if (munmap(map, t.len))
+		die_sys("munmap");
+	free(vec);
+	target_close(&t);
+
+	range_add(&tot->retries, expect);
+	range_add(&tot->page_lock, expect);
+
+	if (opt.json) {
+		json_head("pagelock", rounds);
+		printf(",\"target\":\"%s\"", target_kind(&t));
+		json_expect(expect, "page_lock", 0, 0);
+		printf(",\"observed\":{\"uncached\":%zu,", uncached);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("pagelock: %lu rounds on '%s' (%zu windows uncached) in %.2f s\n"
+	      "  expect 0..%lu retries (page_lock); getrusage majflt +%ld minflt +%ld\n",
+	      rounds, path, uncached, elapsed, rounds, f.majflt, f.minflt);
+	finish_output();
+}
+
+/* 1 if the kernel has per-VMA locks (6.4+), 0 if not, -1 if unknown. */
+static int per_vma_locks(void)
+{
+	static const char sym[] = "lock_vma_under_rcu";
+	size_t cap = 0, lines = 0;
+	char *line = NULL;
+	int found = 0, err;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return -1;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char *name = strchr(line, ' ');
+
+		lines++;
+		if (name)
+			name = strchr(name + 1, ' ');
+		if (!name)
+			continue;
+		name++;
+		found = !strncmp(name, sym, sizeof(sym) - 1) &&
+			strchr(" \t\n", name[sizeof(sym) - 1]);
+	}
+	err = ferror(f);
+	free(line);
+	fclose(f);
+	if (found)
+		return 1;
+	return err || !lines ? -1 : 0;
+}
+
+static void run_vdso(unsigned long children, struct totals *tot)
+{
+	const volatile char *vdso = (const char *)getauxval(AT_SYSINFO_EHDR);
+	int pvl = per_vma_locks();
+	struct range expect = { 0, children };
+	struct faults f0, f;
+	double t0, elapsed;
+	unsigned long i;
+	char buf[64];
+
+	if (!vdso)
+		die_msg("getauxval(AT_SYSINFO_EHDR): no vDSO mapped");
+	if (pvl >= 0)
+		expect = exact(pvl ? children : 0);
+
+	finish_output();
+	f0 = faults_now(RUSAGE_CHILDREN);
+	t0 = now();
+	for (i = 0; i < children; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die_sys("fork");
+		if (pid == 0) {
+			/*
+			 * fork copies no PTEs of the vDSO (no anon_vma, not
+			 * PFNMAP/MIXEDMAP), and its special mapping has no
+			 * ->map_pages, so vmf_can_call_fault returns VM_FAULT_RETRY
+			 * under the per-VMA lock and the fault falls back to mmap_lock.
+			 */
+			(void)*vdso;
+			_exit(0);
+		}
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				die_sys("waitpid");
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			die_msg("child %ld did not exit cleanly (wait status 0x%x)", (long)pid, status);
+	}
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_CHILDREN, f0);
+
+	range_add(&tot->retries, expect);
+	range_add(&tot->vma_fallback, expect);
+
+	if (opt.json) {
+		json_head("vdso", children);
+		printf(",\"per_vma_locks\":%s", pvl < 0 ? "null" : pvl ? "true" : "false");
+		json_expect(expect, "vma_fallback", 0, 0);
+		printf(",\"observed\":{\"children\":%lu,", children);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("vdso: %lu children read the vDSO in %.2f s; per-VMA locks %s\n"
+	      "  expect %s retries (vma_fallback) in the children; their majflt +%ld minflt +%ld\n",
+	      children, elapsed, pvl < 0 ? "unknown" : pvl ? "present" : "absent",
+	      range_str(expect, buf, sizeof(buf)), f.majflt, f.minflt);
+	finish_output();
+}
+
+static void run_anon(unsigned long pages, unsigned long rounds)
+{
+	size_t len = pages * page_size, i;
+	unsigned long faults = pages * rounds, r;
+	double t0, elapsed, touch = 0, rate;
+	struct faults f0, f;
+
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (r = 0; r < rounds; r++) {
+		volatile unsigned char *p;
+		double t1;
+		void *map;
+
+		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (map == MAP_FAILED)
+			die_sys("mmap");
+		/* One fault per page: no THP / mTHP folio covering many pages. */
+		if (madvise(map, len, MADV_NOHUGEPAGE))
+			die_sys("madvise(MADV_NOHUGEPAGE)");
+		p = map;
+		t1 = now();
+		for (i = 0; i < pages; i++)
+			p[i * page_size] = 1;
+		touch += now() - t1;
+		if (munmap(map, len))
+			die_sys("munmap");
+	}
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+	rate = elapsed > 0 ? (double)faults / elapsed : 0;
+
+	if (opt.json) {
+		json_head("anon", pages);
+		printf(",\"rounds\":%lu", rounds);
+		json_expect(exact(0), NULL, 0, 0);
+		printf(",\"observed\":{\"faults\":%lu,", faults);
+		json_faults(f, elapsed);
+		printf(",\"touch_s\":%.6f,\"faults_per_s\":%.0f}", touch, rate);
+		json_tail();
+	}
+	human("anon: %lu x %lu pages = %lu faults in %.2f s (touch %.2f s), %.0f faults/s\n"
+	      "  expect 0 retries; getrusage majflt +%ld minflt +%ld\n",
+	      rounds, pages, faults, elapsed, touch, rate, f.majflt, f.minflt);
+	finish_output();
+}
+
+static void run_mix(const char *path, struct totals *tot)
+{
+	struct faults f0, f;
+	double t0, elapsed;
+	char b1[64], b2[64], b3[64];
+
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	run_file(256, path, tot);
+	run_memfd(256, tot);
+	run_uffd(64, tot);
+	run_pagelock(16, path, tot);
+	run_vdso(8, tot);
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	if (opt.json) {
+		json_head("mix", 5);
+		fputs(",\"expect\":{", stdout);
+		json_range("retries", tot->retries);
+		printf(",\"reason\":\"mix\",\"major\":%lu,\"completed\":%lu,", tot->major,
+		       tot->completed);
+		json_range("file_io", tot->file_io);
+		putchar(',');
+		json_range("userfaultfd", tot->userfaultfd);
+		putchar(',');
+		json_range("page_lock", tot->page_lock);
+		putchar(',');
+		json_range("vma_fallback", tot->vma_fallback);
+		fputs("},\"observed\":{", stdout);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("mix: expect %s retries, %lu major, %lu completed in all (%.2f s)\n"
+	      "  file_io %lu, userfaultfd %lu, page_lock %s, vma_fallback %s (children)\n",
+	      range_str(tot->retries, b1, sizeof(b1)), tot->major, tot->completed, elapsed,
+	      tot->file_io.min, tot->userfaultfd.min, range_str(tot->page_lock, b2, sizeof(b2)),
+	      range_str(tot->vma_fallback, b3, sizeof(b3)));
+	finish_output();
+}
+
+struct workload {
+	const char *name;
+	const char *options;	/* option letters it accepts */
+	unsigned long def_count;
+	const char *synopsis, *what, *expect;
+};
+
+static const struct workload workloads[] = {
+	{ "file", "nfk", 4096, "[-n PAGES=4096] [-f PATH] [-k]",
+	  "read PAGES uncached pages, last first, via MAP_SHARED and MADV_RANDOM",
+	  "retries = uncached pages (file_io), major = uncached pages" },
+	{ "memfd", "n", 1000, "[-n PAGES=1000]",
+	  "first write to each of PAGES pages of a MAP_SHARED memfd",
+	  "completed = PAGES, 0 retries" },
+	{ "uffd", "n", 100, "[-n FAULTS=100]",
+	  "read FAULTS missing uffd-registered pages; a thread UFFDIO_COPYs them",
+	  "retries = messages served (userfaultfd)" },
+	{ "pagelock", "nfk", 64, "[-n ROUNDS=64] [-f PATH] [-k]",
+	  "per round, WILLNEED a fresh 128 KiB window and fault on it at once",
+	  "0..ROUNDS retries (page_lock), timing dependent" },
+	{ "vdso", "n", 16, "[-n CHILDREN=16]",
+	  "CHILDREN forked children, one at a time, each read one vDSO byte",
+	  "CHILDREN retries (vma_fallback), in the children, if the\n"
+	  "                   kernel has per-VMA locks (6.4+), else 0" },
+	{ "anon", "nr", 4096, "[-n PAGES=4096] [-r ROUNDS=64]",
+	  "fault benchmark: ROUNDS x (mmap, first write to PAGES pages, munmap)",
+	  "0 retries; reports faults/s" },
+	{ "mix", "fk", 0, "[-f PATH] [-k]",
+	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8 in one process",
+	  "each line as above, then one line with the sums" },
+};
+
+#define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: " PROG " [--json] [-q] WORKLOAD [-n COUNT] [-f PATH] [-r ROUNDS] [-k]\n"
+	      "\n"
+	      "Produces page-fault retries (VM_FAULT_RETRY) and completions\n"
+	      "(VM_FAULT_COMPLETED) on purpose and prints what a tracer should count.\n"
+	      "\n"
+	      "workloads:\n", out);
+	for (i = 0; i < NWORKLOADS; i++)
+		fprintf(out, "  %-8s %s\n           %s\n           expect: %s\n",
+			workloads[i].name, workloads[i].synopsis, workloads[i].what,
+			workloads[i].expect);
+	fputs("\n"
+	      "options:\n"
+	      "  --json    one JSON object per workload per line on stdout\n"
+	      "  -q        no human-readable summary or warnings\n"
+	      "  -n COUNT  pages, faults, rounds or children, see above\n"
+	      "  -f PATH   regular file on a disk filesystem (not tmpfs), created if missing,\n"
+	      "            default " DEFAULT_PATH "; or a block device such as /dev/ram0,\n"
+	      "            used read-only\n"
+	      "  -k        keep the data file this run created (it is removed otherwise)\n"
+	      "  -r ROUNDS rounds of the anon workload\n"
+	      "  -h, --help\n"
+	      "\n"
+	      "\"major\" counts faults that returned VM_FAULT_MAJOR. getrusage majflt also counts\n"
+	      "uffd and pagelock retries as major without per-VMA locks (6.1), minor with them.\n",
+	      out);
+}
+
+static unsigned long parse_count(const char *s, char letter)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || v == 0 || v > MAX_COUNT)
+		die_usage("-%c wants an integer from 1 to %lu, not '%s'", letter, MAX_COUNT, s);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	const struct workload *w = NULL;
+	struct totals tot;
+	char given[8] = "";
+	struct sigaction sa;
+	size_t i;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *arg = argv[a];
+
+		if (!strcmp(arg, "--json")) {
+			opt.json = 1;
+		} else if (!strcmp(arg, "-q")) {
+			opt.quiet = 1;
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage(stdout);
+			finish_output();
+			return 0;
+		} else if (!strcmp(arg, "-k")) {
+			opt.keep = 1;
+			if (!strchr(given, 'k'))
+				strcat(given, "k");
+		} else if (arg[0] == '-' && arg[1] && strchr("nfr", arg[1])) {
+			char letter = arg[1];
+			const char *val = arg[2] ? arg + 2 : argv[++a];
+
+			if (!val)
+				die_usage("option -%c needs a value", letter);
+			if (letter == 'n') {
+				opt.count = parse_count(val, 'n');
+				opt.have_count = 1;
+			} else if (letter == 'r') {
+				opt.rounds = parse_count(val, 'r');
+				opt.have_rounds = 1;
+			} else {
+				opt.path = val;
+			}
+			if (!strchr(given, letter))
+				strncat(given, &letter, 1);
+		} else if (arg[0] == '-' && arg[1]) {
+			die_usage("unknown option '%s' (try --help)", arg);
+		} else if (!w) {
+			for (i = 0; i < NWORKLOADS && !w; i++)
+				if (!strcmp(arg, workloads[i].name))
+					w = &workloads[i];
+			if (!w)
+				die_usage("unknown workload '%s' (try --help)", arg);
+		} else {
+			die_usage("unexpected argument '%s'", arg);
+		}
+	}
+	if (!w)
+		die_usage("no workload given (try --help)");
+	for (i = 0; given[i]; i++)
+		if (!strchr(w->options, given[i]))
+			die_usage("option -%c does not apply to workload '%s'", given[i], w->name);
+	if (!opt.have_count)
+		opt.count = w->def_count;
+	if (!opt.have_rounds)
+		opt.rounds = 64;
+	if (!opt.path)
+		opt.path = DEFAULT_PATH;
+
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	if (strchr(w->options, 'f'))
+		check_path(opt.path);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	memset(&tot, 0, sizeof(tot));
+	if (!strcmp(w->name, "file"))
+		run_file(opt.count, opt.path, &tot);
+	else if (!strcmp(w->name, "memfd"))
+		run_memfd(opt.count, &tot);
+	else if (!strcmp(w->name, "uffd"))
+		run_uffd(opt.count, &tot);
+	else if (!strcmp(w->name, "pagelock"))
+		run_pagelock(opt.count, opt.path, &tot);
+	else if (!strcmp(w->name, "vdso"))
+		run_vdso(opt.count, &tot);
+	else if (!strcmp(w->name, "anon"))
+		run_anon(opt.count, opt.rounds);
+	else
+		run_mix(opt.path, &tot);
+	return 0;
+}
