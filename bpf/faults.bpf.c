@@ -186,6 +186,7 @@ static __always_inline void attempt_exit(__u32 ret)
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	__u32 vma_lock = fault_flag_vma_lock();
+	__u32 idx;
 	__u8 reason;
 
 	st = tstate_get(false);
@@ -223,8 +224,12 @@ static __always_inline void attempt_exit(__u32 ret)
 				reason = MMR_REASON_VMA_FALLBACK;
 		}
 	}
-	if (reason < MMR_NR_REASONS)
-		c->reasons[reason] += 1;
+	/* a 32-bit index bounded in the register used for the access: clang
+	 * otherwise tests a masked copy and the verifier loses the bound */
+	idx = reason < MMR_NR_REASONS ? reason : MMR_REASON_OTHER;
+	barrier_var(idx);
+	if (idx < MMR_NR_REASONS)
+		c->reasons[idx] += 1;
 	c->retries += 1;
 	st->pending = 1;
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
