@@ -36,6 +36,7 @@ help:
 	@echo 'make unit       unit tests only (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
 	@echo 'make bench      fault-path overhead of mmretry stat (root)'
+	@echo 'make vmtest     the VM suite on Debian kernels under QEMU (KERNELS="6.12")'
 	@echo 'make vmlinux    regenerate vmlinux.h from this kernel'
 
 deps:
@@ -75,6 +76,13 @@ unit: $(UNIT_TESTS)
 
 live: all
 	@tests/live/run.sh
+
+# The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset.
+KERNELS     ?= 6.1 6.12 7.2
+VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv tests/live/run.sh
+vmtest: all
+	@tools/deps.sh --vm
+	tools/vmtest $(foreach k,$(KERNELS),-k $(k)) $(foreach t,$(VM_TOOLS),-i $(t))
 
 test: deps
 	$(MAKE) all

@@ -77,6 +77,9 @@ int cmd_stat(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mmr_verbose = o.verbose;
+	/* first: a shell starts background jobs with SIGINT ignored, and an
+	 * interrupt during the (slow) load must still end the run cleanly */
+	install_signals();
 
 	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
 		mmr_err("no process with pid %d", (int)o.pid);
@@ -144,7 +147,6 @@ int cmd_stat(int argc, char **argv)
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(ft)));
 
-	install_signals();
 	t0 = mono_now();
 	if (o.duration)
 		deadline = t0 + o.duration;
