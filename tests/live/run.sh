@@ -247,14 +247,22 @@ wait_attached() {
 	done
 	return 1
 }
+# stat_bg NAME ARGS...: `mmretry stat ARGS` in the background, writing
+# $tmp/NAME.json and $tmp/NAME.err; returns once its programs are attached,
+# with its pid in $spid and the program count before it in $before
+stat_bg() {
+	local name=$1
+	shift
+	before=$(nprogs)
+	"$MMR" stat "${mode_args[@]}" --json -o "$tmp/$name.json" "$@" 2>"$tmp/$name.err" &
+	spid=$!
+	wait_attached "$before"
+}
 # a workload that starts when $tmp/go exists
 after_go() { echo "while [ ! -e $tmp/go ]; do sleep 0.05; done; $*"; }
 
 # --- SIGINT: a clean summary and nothing left attached ------------------------------
-before=$(nprogs)
-"$MMR" stat "${mode_args[@]}" --json -o "$tmp/int.json" 2>"$tmp/int.err" &
-spid=$!
-wait_attached "$before"
+stat_bg int
 sleep 1
 during=$(nprogs)
 kill -INT "$spid"
@@ -290,10 +298,7 @@ fi
 rm -f "$tmp/go"
 sh -c "$(after_go exec "$GEN" -q file -n 512 -f "${data[1]}")" &
 bg=$!
-before=$(nprogs)
-"$MMR" stat "${mode_args[@]}" -p "$bg" --json -o "$tmp/pid.json" 2>"$tmp/pid.err" &
-spid=$!
-wait_attached "$before"
+stat_bg pid -p "$bg"
 touch "$tmp/go"
 if wait "$spid"; then
 	check "pid: -p counts that process's retries and stops when it exits" \
@@ -313,10 +318,7 @@ if [ -n "$cg2" ] && mkdir "$cg2/mmretry-live-$$" 2>/dev/null; then
 	in=$!
 	sh -c "$(after_go exec "$GEN" -q file -n 256 -f "${data[3]}")" &
 	out=$!
-	before=$(nprogs)
-	"$MMR" stat "${mode_args[@]}" -c "mmretry-live-$$" --json -o "$tmp/cg.json" 2>"$tmp/cg.err" &
-	spid=$!
-	wait_attached "$before"
+	stat_bg cg -c "mmretry-live-$$"
 	touch "$tmp/go"
 	wait "$in" "$out" 2>/dev/null
 	kill -INT "$spid"
@@ -336,11 +338,8 @@ fi
 # --- a full ring buffer loses events, never counts ----------------------------------
 # Stop mmretry while the workload faults, so its 4 KiB ring buffer overflows.
 rm -f "$tmp/go" "$tmp/done"
-before=$(nprogs)
-"$MMR" stat "${mode_args[@]}" --ringbuf-size 4k --json -o "$tmp/lost.json" -- \
-	sh -c "$(after_go "$GEN" -q file -n 4096 -f "$DATA"); touch $tmp/done" 2>"$tmp/lost.err" &
-spid=$!
-wait_attached "$before"
+stat_bg lost --ringbuf-size 4k -- \
+	sh -c "$(after_go "$GEN" -q file -n 4096 -f "$DATA"); touch $tmp/done"
 kill -STOP "$spid"
 touch "$tmp/go"
 for ((i = 0; i < 1200; i++)); do [ -e "$tmp/done" ] && break; sleep 0.1; done
