@@ -207,10 +207,11 @@ int cmd_stat(int argc, char **argv)
 	if (sum.lost_events)
 		mmr_warn("%llu retry events were lost (ring buffer full): the per-process "
 			 "table is short; counters are exact", (unsigned long long)sum.lost_events);
+	ret = 0;
 	if (o.json)
 		ret = report_print_json(out, &r);
 	else
-		report_print_text(out, &r), ret = 0;
+		report_print_text(out, &r);
 	if (ret || fflush(out)) {
 		mmr_err("cannot write the report: %s", strerror(errno));
 		goto cleanup;

@@ -118,7 +118,6 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	struct bpf_program *prog;
 	size_t i;
 	int err, fd, ti;
-	__u8 one = 1;
 
 	faults_hooks(f, m, t->hooks);
 	skel = faults_bpf__open();
@@ -148,11 +147,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		return err;
 
 	for (ti = 0; ti < tg->ntgids; ti++) {
-		__u32 key = tg->tgids[ti];
-
-		if (bpf_map__update_elem(skel->maps.traced_tgids, &key, sizeof(key), &one,
-					 sizeof(one), BPF_ANY))
-			return -errno;
+		err = faults_trace_add_tgid(t, tg->tgids[ti]);
+		if (err)
+			return err;
 	}
 	if (tg->cgroup_fd >= 0) {
 		__u32 key = 0;
