@@ -92,17 +92,14 @@ static __always_inline struct tstate *tstate_get(bool create)
 static __always_inline struct tstate *traced_tstate(struct task_struct *task)
 {
 	struct tstate *st;
-	__u32 tgid;
 
-	if (filter_cgroup && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+	if (!mmr_in_cgroup())
 		return NULL;
 	st = bpf_task_storage_get(&tstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st || !filter_tgids)
 		return st;
-	if (!st->filter) {
-		tgid = bpf_get_current_pid_tgid() >> 32;
-		st->filter = bpf_map_lookup_elem(&traced_tgids, &tgid) ? 1 : 2;
-	}
+	if (!st->filter)
+		st->filter = mmr_tgid_listed(bpf_get_current_pid_tgid() >> 32) ? 1 : 2;
 	return st->filter == 1 ? st : NULL;
 }
 

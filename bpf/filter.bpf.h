@@ -24,18 +24,21 @@ struct {
 	__type(value, __u32);
 } cgroup_map SEC(".maps");
 
-static __always_inline bool mmr_traced_tgid(__u32 tgid)
+/* Is the current task in the traced cgroup (or is there no cgroup filter)? */
+static __always_inline bool mmr_in_cgroup(void)
 {
-	if (filter_cgroup && !bpf_current_task_under_cgroup(&cgroup_map, 0))
-		return false;
-	if (filter_tgids && !bpf_map_lookup_elem(&traced_tgids, &tgid))
-		return false;
-	return true;
+	return !filter_cgroup || bpf_current_task_under_cgroup(&cgroup_map, 0);
+}
+
+/* Is tgid one of the traced processes (or is there no tgid filter)? */
+static __always_inline bool mmr_tgid_listed(__u32 tgid)
+{
+	return !filter_tgids || bpf_map_lookup_elem(&traced_tgids, &tgid);
 }
 
 static __always_inline bool mmr_traced(void)
 {
-	return mmr_traced_tgid(bpf_get_current_pid_tgid() >> 32);
+	return mmr_in_cgroup() && mmr_tgid_listed(bpf_get_current_pid_tgid() >> 32);
 }
 
 /* A traced process's new processes are traced too (stat -- COMMAND). */
