@@ -27,6 +27,12 @@ const volatile __u8 stream_events = 1;
 /* [start, end) of lock_mm_and_find_vma's text, from kallsyms; 0 = unknown */
 const volatile __u64 lmfv_start = 0;
 const volatile __u64 lmfv_end = 0;
+/* [start, end) of asm_exc_page_fault's text: the outermost frame of a fault
+ * taken in user mode */
+const volatile __u64 aepf_start = 0;
+const volatile __u64 aepf_end = 0;
+/* tracepoint mode: sum the fault accounting of traced tasks as they exit */
+const volatile __u8 exit_accounting = 0;
 
 /* Per-thread state of the fault in progress. */
 #define MMR_LMFV_FRAMES 16
@@ -34,7 +40,7 @@ const volatile __u64 lmfv_end = 0;
 struct tstate {
 	__u64 addr;		/* page of the current fault */
 	__u64 vm_ops;		/* vma->vm_ops at the attempt's entry */
-	__u64 maj_flt;		/* tracepoint mode: task->maj_flt at fault start */
+	__u64 seq;		/* tracepoint mode: min_flt + maj_flt at fault start */
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */
@@ -44,10 +50,10 @@ struct tstate {
 	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
 	__u8 filter;		/* tgid filter verdict: 0 unknown, 1 traced, 2 not */
 	/* tracepoint mode */
-	__u8 tp_open;		/* a page_fault_* event opened a fault */
-	__u8 tp_user;		/* it was a user-mode fault */
-	__u8 tp_start;		/* mmap_lock read start_locking seen, no acquire yet */
+	__u8 tp_open;		/* seq names the fault in progress */
+	__u8 tp_start;		/* MMR_LMFV_*: a fault's mmap_lock read lock is starting */
 	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
+	__u8 tp_io;		/* ... and that attempt added a folio to the page cache */
 	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
 };
 
@@ -425,178 +431,174 @@ int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
 }
 
 /* ------------------------------------------------------------------ */
-/* tracepoint mode: faults delimited by page_fault_*, retries inferred */
+/* tracepoint mode: only the slow path is traced                      */
 
 /*
- * A fault that took mmap_lock or ran filemap_fault: the rare path. Each
- * mmap_lock read acquisition by lock_mm_and_find_vma() is one attempt under
- * mmap_lock. Without per-VMA locks (6.1) the first attempt takes it too, so
- * retries = acquisitions - 1. With per-VMA locks a user fault first tries
- * lock_vma_under_rcu() (untraced), so every acquisition follows a VMA-lock
- * retry or abort: retries = acquisitions.
+ * No tracepoint fires on every fault except exceptions:page_fault_*, and an
+ * enabled one costs ~4% of an anonymous fault by its mere presence (make
+ * bench). So this mode leaves the fast path alone and reconstructs faults
+ * from their slow-path events:
+ *  - mmap_lock read acquisitions made by lock_mm_and_find_vma() (told from
+ *    other read locks by a stack walk): one attempt under mmap_lock each;
+ *  - filemap:mm_filemap_fault (6.12+): an attempt ran filemap_fault;
+ *  - filemap:mm_filemap_add_to_page_cache: that attempt started I/O.
+ * Events belong to one fault while the task's fault accounting (min_flt +
+ * maj_flt, which mm_account_fault() skips on VM_FAULT_RETRY) stands still.
+ * The number of faults and major faults come from that accounting too:
+ * exiting tasks here, live ones from /proc (user/acct.c).
  */
-static __always_inline void tp_close_slow(struct tstate *st, struct mmr_fault_counters *c,
-					  bool major)
+
+/* Open the fault the task's accounting says is in progress, closing the
+ * one before if the accounting moved since. */
+static __always_inline struct tstate *tp_fault(struct task_struct *task, bool *fresh)
 {
-	__u32 nacq = st->tp_nacq, retries;
-	__u8 reason;
+	struct tstate *st = traced_tstate(task);
+	__u64 seq;
 
-	c->attempts += nacq;
-	c->mmap_lock_attempts += nacq;
-	retries = per_vma_locks && st->tp_user ? nacq : (nacq ? nacq - 1 : 0);
-	if (!retries)
-		return;
-	c->retries += retries;
-
-	/* mm_filemap_fault (6.12+) before the first mmap_lock acquisition:
-	 * the first retry came out of filemap_fault; with I/O it is major */
-	reason = MMR_REASON_UNATTRIBUTED;
-	if (st->tp_filemap_first)
-		reason = major ? MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
-	c->reasons[reason] += 1;
-	if (retries > 1)
-		c->reasons[MMR_REASON_UNATTRIBUTED] += retries - 1;
-
-	for (__u32 i = 0; i < 8 && i < retries; i++)
-		emit_retry(c, st->addr, 0, 0, i ? MMR_REASON_UNATTRIBUTED : reason,
-			   MMR_VMA_UNKNOWN, i + 1, 1);
-}
-
-/* Close the fault the last page_fault_* event opened; maj_flt is the task's
- * count now: mm_account_fault() counted the fault major if it moved. */
-static __always_inline void tp_close(struct tstate *st, struct mmr_fault_counters *c,
-				     __u64 maj_flt)
-{
-	bool major;
-
-	if (!st->tp_open)
-		return;
-	st->tp_open = 0;
-	major = maj_flt != st->maj_flt;
-	c->major += major;
-	if (st->tp_nacq || st->tp_filemap_first)
-		tp_close_slow(st, c, major);
-}
-
-static __always_inline void tp_page_fault(unsigned long address, bool user)
-{
-	struct mmr_fault_counters *c;
-	struct task_struct *task;
-	struct tstate *st;
-	__u64 maj_flt;
-	__u32 first_vma;
-
-	/* kernel-mode faults on kernel addresses never reach handle_mm_fault */
-	if (!user && (address >> 63))
-		return;
-	task = bpf_get_current_task_btf();
-	st = traced_tstate(task);
+	*fresh = false;
 	if (!st)
-		return;
-	c = counters();
-	if (!c)
-		return;
-	maj_flt = task->maj_flt;
-	tp_close(st, c, maj_flt);
-
-	/* kernel-mode faults always take mmap_lock (do_user_addr_fault) */
-	first_vma = per_vma_locks && user;
-	c->faults += 1;
-	c->attempts += first_vma;
-	c->vma_lock_attempts += first_vma;
-	st->tp_open = 1;
-	st->tp_user = user;
-	st->tp_start = 0;
-	st->tp_filemap_first = 0;
-	st->tp_nacq = 0;
-	st->addr = address;
-	st->maj_flt = maj_flt;
-}
-
-static __always_inline struct tstate *tp_open_fault_on(struct mm_struct *mm)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct tstate *st;
-
-	st = bpf_task_storage_get(&tstates, task, 0, 0);
-	if (!st || !st->tp_open || task->mm != mm)
 		return NULL;
+	seq = task->min_flt + task->maj_flt;
+	if (!st->tp_open || st->seq != seq) {
+		st->tp_open = 1;
+		st->seq = seq;
+		st->tp_nacq = 0;
+		st->tp_filemap_first = 0;
+		st->tp_io = 0;
+		st->attempt = 0;
+		*fresh = true;
+	}
 	return st;
 }
 
 /*
- * Was this mmap_lock taken by lock_mm_and_find_vma(), i.e. for a fault
- * attempt under mmap_lock? __vmf_anon_prepare() (6.12+) also takes
- * mmap_read_trylock inside a fault running under the VMA lock, without any
- * retry. Only called for read locks taken inside an open fault, which are
- * rare with per-VMA locks, so the stack walk stays off the hot path.
+ * Where was this mmap_lock read lock taken? 0: not by lock_mm_and_find_vma
+ * (mmap(), GUP, __vmf_anon_prepare()'s trylock inside a VMA-locked
+ * attempt...); MMR_LMFV_USER: for a fault from user mode; MMR_LMFV_KERNEL:
+ * for a fault the kernel took on a user address (copy_to_user), whose stack
+ * goes on past asm_exc_page_fault into the interrupted kernel code.
  */
-static __always_inline bool taken_for_attempt(void *ctx)
+#define MMR_LMFV_USER	1
+#define MMR_LMFV_KERNEL	2
+
+static __always_inline int lock_taken_for(void *ctx)
 {
 	__u64 ips[MMR_LMFV_FRAMES];
+	bool found = false;
 	long n;
+	__u32 last;
 
 	if (!lmfv_start)
-		return true;	/* cannot tell: count every acquisition */
+		return MMR_LMFV_USER;	/* cannot tell: every read lock is a fault's */
 	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	if (n < 8)
+		return 0;
 	for (int i = 0; i < MMR_LMFV_FRAMES; i++) {
 		if (i * 8 >= n)
 			break;
-		if (ips[i] >= lmfv_start && ips[i] < lmfv_end)
-			return true;
+		if (ips[i] >= lmfv_start && ips[i] < lmfv_end) {
+			found = true;
+			break;
+		}
 	}
-	return false;
+	if (!found)
+		return 0;
+	if (!aepf_start)
+		return MMR_LMFV_USER;
+	/* a user-mode fault's stack ends at the exception entry */
+	last = ((__u32)n / 8 - 1) & (MMR_LMFV_FRAMES - 1);
+	if (ips[last] >= aepf_start && ips[last] < aepf_end)
+		return MMR_LMFV_USER;
+	return MMR_LMFV_KERNEL;
 }
 
 static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bool write)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct tstate *st;
 
-	if (write)
+	if (write || task->mm != mm)
 		return;
-	st = tp_open_fault_on(mm);
-	if (st && taken_for_attempt(ctx))
-		st->tp_start = 1;
+	st = traced_tstate(task);
+	if (st)
+		st->tp_start = lock_taken_for(ctx);
 }
 
 static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write,
 						bool success)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_fault_counters *c;
 	struct tstate *st;
+	bool fresh, retry;
+	__u8 from, reason;
 
 	/* mmap_write_downgrade() emits acquire_returned(read) with no
 	 * start_locking: only count acquisitions that started as reads */
-	if (write)
+	if (write || task->mm != mm)
 		return;
-	st = tp_open_fault_on(mm);
+	st = bpf_task_storage_get(&tstates, task, 0, 0);
 	if (!st || !st->tp_start)
 		return;
+	from = st->tp_start;
 	st->tp_start = 0;
-	if (success && st->tp_nacq < 255)
+	if (!success)
+		return;
+	st = tp_fault(task, &fresh);
+	c = counters();
+	if (!st || !c)
+		return;
+	c->mmap_lock_attempts += 1;
+	if (st->tp_nacq < 255)
 		st->tp_nacq++;
-}
-
-SEC("tp_btf/page_fault_user")
-int BPF_PROG(tp_page_fault_user, unsigned long address)
-{
-	tp_page_fault(address, true);
-	return 0;
-}
-
-SEC("tp_btf/page_fault_kernel")
-int BPF_PROG(tp_page_fault_kernel, unsigned long address)
-{
-	tp_page_fault(address, false);
-	return 0;
+	st->attempt++;
+	/*
+	 * With per-VMA locks a user fault first tries lock_vma_under_rcu():
+	 * its first mmap_lock attempt follows a VMA-lock attempt that
+	 * retried. A kernel-mode fault, or any fault without per-VMA locks,
+	 * starts under mmap_lock. Every later attempt follows a retry.
+	 */
+	if (fresh && from == MMR_LMFV_KERNEL)
+		c->kernel_faults += 1;
+	retry = !fresh || (per_vma_locks && from == MMR_LMFV_USER);
+	if (!retry)
+		return;
+	if (fresh)
+		st->attempt++;	/* the VMA-lock attempt was the first */
+	c->retries += 1;
+	/* filemap_fault ran in the attempt before the first retry (6.12+):
+	 * it retried for I/O it started, or for a folio locked for I/O */
+	reason = MMR_REASON_UNATTRIBUTED;
+	if (st->tp_filemap_first && st->tp_nacq == 1)
+		reason = st->tp_io ? MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
+	c->reasons[reason] += 1;
+	emit_retry(c, 0, 0, 0, reason, st->tp_filemap_first ? MMR_VMA_FILE : MMR_VMA_UNKNOWN,
+		   st->attempt - 1, 1);
 }
 
 SEC("tp_btf/mm_filemap_fault")
 int BPF_PROG(tp_mm_filemap_fault)
 {
-	struct tstate *st = bpf_task_storage_get(&tstates, bpf_get_current_task_btf(), 0, 0);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct tstate *st;
+	bool fresh;
 
-	if (st && st->tp_open && st->tp_nacq == 0)
+	st = tp_fault(task, &fresh);
+	if (st && st->tp_nacq == 0)
 		st->tp_filemap_first = 1;
+	return 0;
+}
+
+SEC("tp_btf/mm_filemap_add_to_page_cache")
+int BPF_PROG(tp_mm_filemap_add_to_page_cache)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
+
+	/* only inside a fault whose first attempt is running filemap_fault */
+	if (st && st->tp_open && st->tp_filemap_first && st->tp_nacq == 0 &&
+	    st->seq == task->min_flt + task->maj_flt)
+		st->tp_io = 1;
 	return 0;
 }
 
@@ -639,16 +641,18 @@ int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool suc
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 {
-	struct mmr_fault_counters *c;
+	struct mmr_fault_counters *c = counters();
 	struct tstate *st;
 
+	if (!c)
+		return 0;
+	if (exit_accounting && task == bpf_get_current_task_btf() && traced_tstate(task)) {
+		c->exit_faults += task->min_flt + task->maj_flt;
+		c->exit_major += task->maj_flt;
+	}
 	mmr_forget_exit(task);
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
-	c = counters();
-	if (!st || !c)
-		return 0;
-	tp_close(st, c, task->maj_flt);
-	if (st->pending) {
+	if (st && st->pending) {
 		/* the task dies with a retried fault not attempted again */
 		st->pending = 0;
 		c->faults += 1;

@@ -76,6 +76,10 @@ struct mmr_fault_counters {
 	__u64 mmap_lock_attempts;	/* attempts under mmap_lock */
 	__u64 abandoned;		/* faults whose last attempt retried */
 	__u64 lost_events;		/* ring buffer full */
+	/* tracepoint mode */
+	__u64 kernel_faults;		/* faults from kernel mode that began under mmap_lock */
+	__u64 exit_faults;		/* min_flt + maj_flt of traced tasks at their exit */
+	__u64 exit_major;		/* maj_flt of traced tasks at their exit */
 	__u64 reasons[MMR_NR_REASONS];
 };
 

@@ -22,7 +22,7 @@ int BPF_KPROBE(probe_kprobe)
 	return 0;
 }
 
-SEC("tp_btf/page_fault_user")
+SEC("tp_btf/sched_process_exit")
 int BPF_PROG(probe_tp_btf)
 {
 	return 0;

@@ -49,9 +49,9 @@ static const struct prog_spec progs[] = {
 	{ "kretprobe_handle_userfault",	MMR_MODE_KPROBE, FN_HANDLE_USERFAULT, -1, false },
 	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false },
 	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false },
-	{ "tp_page_fault_user",		MMR_MODE_TRACEPOINT, -1, TP_PAGE_FAULT_USER, true },
-	{ "tp_page_fault_kernel",	MMR_MODE_TRACEPOINT, -1, TP_PAGE_FAULT_KERNEL, false },
 	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false },
+	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_TRACEPOINT, -1,
+	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false },
 	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
 	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
 	{ "tp_acquire_returned_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
@@ -129,6 +129,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->folio_lock_or_retry_bool = f->folio_lock_or_retry_bool;
 	skel->rodata->lmfv_start = f->lmfv_start;
 	skel->rodata->lmfv_end = f->lmfv_end;
+	skel->rodata->aepf_start = f->aepf_start;
+	skel->rodata->aepf_end = f->aepf_end;
+	skel->rodata->exit_accounting = m == MMR_MODE_TRACEPOINT;
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	skel->rodata->follow_forks = tg->follow_forks;
@@ -244,6 +247,20 @@ int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid)
 				 sizeof(one), BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max)
+{
+	const struct bpf_map *map = t->skel->maps.traced_tgids;
+	__u32 key, next, *prev = NULL;
+	int n = 0;
+
+	while (n < max && !bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		out[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	return n;
 }
 
 int faults_trace_poll(struct faults_trace *t, int timeout_ms)

@@ -44,6 +44,9 @@ enum mmr_mode faults_trace_mode(const struct faults_trace *t);
 /* figure states for the mode in use and the hooks that really attached */
 void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR]);
 int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid);
+/* The traced processes still alive (exited ones leave the filter when
+ * forks are followed): up to max into out; their number, or -errno. */
+int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max);
 /* events delivered so far through on_event; 0 on timeout, -EINTR, or -errno */
 int faults_trace_poll(struct faults_trace *t, int timeout_ms);
 int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);

@@ -29,9 +29,8 @@ const char *const mmr_fn_names[NR_FNS] = {
 };
 
 const char *const mmr_tp_names[NR_TPS] = {
-	[TP_PAGE_FAULT_USER]		= "page_fault_user",
-	[TP_PAGE_FAULT_KERNEL]		= "page_fault_kernel",
 	[TP_MM_FILEMAP_FAULT]		= "mm_filemap_fault",
+	[TP_MM_FILEMAP_ADD_TO_PAGE_CACHE] = "mm_filemap_add_to_page_cache",
 	[TP_MMAP_LOCK_START_LOCKING]	= "mmap_lock_start_locking",
 	[TP_MMAP_LOCK_ACQUIRE_RETURNED] = "mmap_lock_acquire_returned",
 	[TP_MMAP_LOCK_RELEASED]		= "mmap_lock_released",
@@ -88,10 +87,23 @@ void features_scan_btf(const struct btf *btf, struct features *f)
 	}
 }
 
+/*
+ * The text ranges of the functions the tracepoint mode looks for in stacks.
+ * A function ends where the next text symbol starts (kallsyms is not
+ * sorted, hence two passes); an implausible size means no range.
+ */
 static void scan_kallsyms(struct features *f)
 {
+	struct {
+		const char *name;
+		unsigned long long *start, *end, next;
+	} ranges[] = {
+		{ "lock_mm_and_find_vma", &f->lmfv_start, &f->lmfv_end, ~0ULL },
+		{ "asm_exc_page_fault", &f->aepf_start, &f->aepf_end, ~0ULL },
+	};
+	const int nranges = sizeof(ranges) / sizeof(ranges[0]);
+	unsigned long long addr;
 	char line[512], sym[256], type;
-	unsigned long long addr, end = ~0ULL;
 	FILE *fp = fopen("/proc/kallsyms", "r");
 	int i;
 
@@ -103,21 +115,25 @@ static void scan_kallsyms(struct features *f)
 		for (i = 0; i < NR_FNS; i++)
 			if (!f->fn_ksym[i] && !strcmp(sym, mmr_fn_names[i]))
 				f->fn_ksym[i] = true;
-		if (!strcmp(sym, "lock_mm_and_find_vma"))
-			f->lmfv_start = addr;
+		for (i = 0; i < nranges; i++)
+			if (addr && !strcmp(sym, ranges[i].name))
+				*ranges[i].start = addr;
 	}
-	/* its end is the next text symbol's address (kallsyms is not sorted) */
-	if (f->lmfv_start) {
-		rewind(fp);
-		while (fgets(line, sizeof(line), fp)) {
-			if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
-			    (type == 't' || type == 'T') && addr > f->lmfv_start && addr < end)
-				end = addr;
-		}
-		if (end != ~0ULL && end - f->lmfv_start < 65536)
-			f->lmfv_end = end;
+	rewind(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		for (i = 0; i < nranges; i++)
+			if (addr > *ranges[i].start && addr < ranges[i].next)
+				ranges[i].next = addr;
+	}
+	for (i = 0; i < nranges; i++) {
+		if (*ranges[i].start && ranges[i].next != ~0ULL &&
+		    ranges[i].next - *ranges[i].start < 65536)
+			*ranges[i].end = ranges[i].next;
 		else
-			f->lmfv_start = 0;
+			*ranges[i].start = 0;
 	}
 	fclose(fp);
 	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
@@ -204,7 +220,7 @@ int features_probe(struct features *f)
 	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 	if (!f->btf)
 		return 0;	/* every probe program needs BTF */
-	f->tp_btf = f->tp[TP_PAGE_FAULT_USER] ? try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
+	f->tp_btf = f->tp[TP_SCHED_PROCESS_EXIT] ? try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
 	f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ? try_prog("probe_fentry", &f->fentry_err) : PROBE_NO;
 	f->kprobe = f->fn_ksym[FN_HANDLE_MM_FAULT] ? try_prog("probe_kprobe", &f->kprobe_err) : PROBE_NO;
 	return 0;

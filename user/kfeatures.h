@@ -27,9 +27,8 @@ enum mmr_fn {
 
 /* Tracepoints mmretry uses, present as btf_trace_<name> in BTF. */
 enum mmr_tp {
-	TP_PAGE_FAULT_USER,
-	TP_PAGE_FAULT_KERNEL,
 	TP_MM_FILEMAP_FAULT,
+	TP_MM_FILEMAP_ADD_TO_PAGE_CACHE,
 	TP_MMAP_LOCK_START_LOCKING,
 	TP_MMAP_LOCK_ACQUIRE_RETURNED,
 	TP_MMAP_LOCK_RELEASED,
@@ -59,8 +58,10 @@ struct features {
 	/* prototypes that changed */
 	bool mmap_lock_memcg_path;	/* <= 6.13: (mm, memcg_path, write[, success]) */
 	bool folio_lock_or_retry_bool;	/* 6.1: bool (folio, mm, flags) */
-	/* text of lock_mm_and_find_vma from kallsyms; 0 if addresses are hidden */
+	/* text of lock_mm_and_find_vma and asm_exc_page_fault from kallsyms;
+	 * 0 if addresses are hidden */
 	unsigned long long lmfv_start, lmfv_end;
+	unsigned long long aepf_start, aepf_end;
 };
 
 /* Fill *f from the running kernel. Loads test programs when privileged. */

@@ -79,9 +79,7 @@ bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, si
 				ok = true;
 			break;
 		case MMR_MODE_TRACEPOINT:
-			if (!f->tp[TP_PAGE_FAULT_USER])
-				w = "tracepoint exceptions:page_fault_user is missing";
-			else if (!f->tp[TP_MMAP_LOCK_START_LOCKING] ||
+			if (!f->tp[TP_MMAP_LOCK_START_LOCKING] ||
 				 !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED])
 				w = "mmap_lock tracepoints are missing";
 			else if (f->tp_btf != PROBE_YES)
@@ -177,15 +175,19 @@ void faults_figure_states(const struct features *f, enum mmr_mode m,
 	}
 	if (m != MMR_MODE_TRACEPOINT)
 		return;
-	/* one page_fault_* event per hardware fault (not GUP's faults) */
-	states[FF_FAULTS] = VAL_EXACT;
+	/*
+	 * Faults and major faults from the kernel's fault accounting
+	 * (user/acct.c); retries and attempts reconstructed from mmap_lock
+	 * acquisitions and filemap events (bpf/faults.bpf.c).
+	 */
+	states[FF_FAULTS] = VAL_INFERRED;
+	states[FF_MAJOR] = VAL_INFERRED;
 	states[FF_ATTEMPTS] = VAL_INFERRED;
 	states[FF_RETRIES] = VAL_INFERRED;
-	states[FF_MAJOR] = VAL_INFERRED;	/* task->maj_flt moved */
 	states[FF_MMAP_LOCK_ATTEMPTS] = VAL_INFERRED;
 	/* no per-VMA locks: no VMA-lock attempts, exactly */
 	states[FF_VMA_LOCK_ATTEMPTS] = f->per_vma_locks ? VAL_INFERRED : VAL_EXACT;
-	if (f->tp[TP_MM_FILEMAP_FAULT]) {
+	if (f->tp[TP_MM_FILEMAP_FAULT] && f->tp[TP_MM_FILEMAP_ADD_TO_PAGE_CACHE]) {
 		states[FF_REASON0 + MMR_REASON_FILE_IO] = VAL_INFERRED;
 		states[FF_REASON0 + MMR_REASON_PAGE_LOCK] = VAL_INFERRED;
 	}

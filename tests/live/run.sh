@@ -78,6 +78,18 @@ gen() { head -n1 "$tmp/$1.gen" | jq -r "$2"; }
 
 exact() { [ "$(jq -r .modes.faults "$tmp/$1.json")" != tracepoint ]; }
 
+# faults agree with the workload's own getrusage (threads and reaped
+# children): short by the child's faults before it was released to exec
+# (~20), long by its exit's few faults after it read getrusage
+acct_agrees() {
+	local name=$1 total major
+	total=$(gen "$name" '.rusage.minflt + .rusage.majflt')
+	major=$(gen "$name" .rusage.majflt)
+	check "$name: faults agree with getrusage ($total, major $major)" \
+		".faults.faults >= $total - 64 and .faults.faults <= $total + $SLACK and
+		 .faults.major >= $major and .faults.major <= $major + $SLACK" "$tmp/$name.json"
+}
+
 # --- probe --------------------------------------------------------------------
 if "$MMR" probe --json >"$tmp/probe.json" 2>"$tmp/probe.err"; then
 	check "probe: JSON with a faults mode" \
@@ -114,6 +126,7 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 			".faults.vma_lock_attempts == 0 and .faults.mmap_lock_attempts >= 2 * $n" \
 			"$tmp/file.json"
 	fi
+	acct_agrees file
 	check "file: per-process table names the workload" \
 		".processes[0].comm == \"mmretry-gen\" and .processes[0].retries >= $n" \
 		"$tmp/file.json"
@@ -150,6 +163,7 @@ fi
 # --- userfaultfd MISSING faults served by another thread -----------------------
 if stat_gen uffd uffd -n 100; then
 	n=$(gen uffd .observed.served)
+	acct_agrees uffd
 	check "uffd: retries equal faults served ($n)" \
 		".faults.retries >= $n and .faults.retries <= $n + $SLACK" "$tmp/uffd.json"
 	if exact uffd; then
@@ -172,6 +186,16 @@ if stat_gen vdso vdso -n 16; then
 			".faults.retries <= $SLACK" "$tmp/vdso.json"
 	fi
 	check "vdso: children appear as processes" '(.processes | length) >= 16' "$tmp/vdso.json"
+	acct_agrees vdso
+fi
+
+# --- kernel-mode faults: read() into fresh anonymous pages -------------------------
+if stat_gen kread kread -n 1024; then
+	check "kread: kernel-mode faults are not retries" ".faults.retries <= $SLACK" "$tmp/kread.json"
+	check "kread: each starts under mmap_lock" \
+		'.faults.mmap_lock_attempts >= 1024 and .faults.mmap_lock_attempts <= 1024 + '"$SLACK" \
+		"$tmp/kread.json"
+	acct_agrees kread
 fi
 
 # --- page-lock waits: pages whose read is in flight ----------------------------

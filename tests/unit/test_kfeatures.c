@@ -241,7 +241,7 @@ static void fn_and_tp_flags_exact(void **state)
 		FN_HANDLE_MM_FAULT, FN_FILEMAP_FAULT, FN_DO_SWAP_PAGE, FN_SHMEM_FAULT,
 	};
 	static const enum mmr_tp tps[] = {
-		TP_PAGE_FAULT_USER, TP_MMAP_LOCK_RELEASED, TP_SCHED_PROCESS_EXIT,
+		TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, TP_MMAP_LOCK_RELEASED, TP_SCHED_PROCESS_EXIT,
 	};
 	struct kbtf k = kbtf_new();
 	struct features f;
