@@ -88,6 +88,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) live
+	$(MAKE) vmtest
 
 bench: all
 	@tests/bench/fault_overhead.sh

@@ -11,6 +11,9 @@
 #   MMRETRY_DATA  four files or block devices (space-separated) for the
 #                 file-backed workloads; default: files in a temporary
 #                 directory under /var/tmp (not tmpfs)
+#   MMRETRY_PAGELOCK_DATA  a file or block device whose reads complete
+#                 asynchronously, for page-lock waits (default: the first of
+#                 MMRETRY_DATA; a ram disk completes reads synchronously)
 #   TMPDIR        where reports go (default /var/tmp)
 #   MMRETRY_SLACK retries a process's own start-up may add (default 8)
 set -u
@@ -199,7 +202,7 @@ if stat_gen kread kread -n 1024; then
 fi
 
 # --- page-lock waits: pages whose read is in flight ----------------------------
-if stat_gen pagelock pagelock -n 64 -f "$DATA"; then
+if stat_gen pagelock pagelock -n 64 -f "${MMRETRY_PAGELOCK_DATA:-$DATA}"; then
 	if exact pagelock || jq -e '.faults.retry_reasons.page_lock != null' "$tmp/pagelock.json" >/dev/null; then
 		check "pagelock: page_lock retries, at most one per round" \
 			'.faults.retry_reasons.page_lock >= 1 and .faults.retry_reasons.page_lock <= 64' \
