@@ -32,7 +32,7 @@ help:
 	@echo 'make            build ./mmretry and tools/mmretry-gen'
 	@echo 'make deps       install the Debian packages the build and tests need'
 	@echo 'make demo       deps, build, then mmretry stat over the workload mix (root)'
-	@echo 'make test       deps, build, unit tests, live tests (root)'
+	@echo 'make test       deps, build, unit, live (root) and VM matrix tests'
 	@echo 'make unit       unit tests only (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
 	@echo 'make bench      fault-path overhead of mmretry stat (root)'

@@ -31,6 +31,8 @@ const volatile __u64 lmfv_end = 0;
  * taken in user mode */
 const volatile __u64 aepf_start = 0;
 const volatile __u64 aepf_end = 0;
+/* set by user space once tp_mm_filemap_add_to_page_cache is attached */
+__u8 io_hooked = 0;
 /* tracepoint mode: sum the fault accounting of traced tasks as they exit */
 const volatile __u8 exit_accounting = 0;
 
@@ -53,7 +55,7 @@ struct tstate {
 	__u8 tp_open;		/* seq names the fault in progress */
 	__u8 tp_start;		/* MMR_LMFV_*: a fault's mmap_lock read lock is starting */
 	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
-	__u8 tp_io;		/* ... and that attempt added a folio to the page cache */
+	__u8 tp_io;		/* the (first) attempt added a folio to the page cache */
 	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
 };
 
@@ -180,6 +182,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->kind = vma_kind(vm_file, vm_ops);
 	st->reason = MMR_REASON_NONE;
 	st->lock_wait = 0;
+	st->tp_io = 0;
 	st->pending = 0;
 	st->in_attempt = 1;
 }
@@ -256,9 +259,19 @@ static __always_inline void filemap_fault_exit(__u32 ret)
 
 	if (!(ret & MMR_VM_FAULT_RETRY) || !st || !st->in_attempt)
 		return;
-	/* lock_folio_maybe_drop_mmap() dropped the lock to wait for a
-	 * folio under I/O; otherwise the lock was dropped to do the I/O */
-	if (st->reason == MMR_REASON_NONE)
+	if (st->reason != MMR_REASON_NONE)
+		return;
+	/*
+	 * The attempt put folios in the page cache (a read or readahead it
+	 * started), or found none (MAJOR): the lock was dropped for its I/O.
+	 * Otherwise it waited for a folio someone else's I/O held locked.
+	 * Without the page-cache hook, fall back on the lock wait itself
+	 * (__folio_lock_killable, which some builds inline into filemap_fault).
+	 */
+	if (io_hooked)
+		st->reason = st->tp_io || (ret & MMR_VM_FAULT_MAJOR) ?
+			MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
+	else
 		st->reason = st->lock_wait ? MMR_REASON_PAGE_LOCK : MMR_REASON_FILE_IO;
 }
 
@@ -595,9 +608,13 @@ int BPF_PROG(tp_mm_filemap_add_to_page_cache)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
 
-	/* only inside a fault whose first attempt is running filemap_fault */
-	if (st && st->tp_open && st->tp_filemap_first && st->tp_nacq == 0 &&
-	    st->seq == task->min_flt + task->maj_flt)
+	if (!st)
+		return 0;
+	/* fentry, kprobe: inside an attempt; tracepoint: inside a fault whose
+	 * first attempt is running filemap_fault */
+	if (st->in_attempt ||
+	    (st->tp_open && st->tp_filemap_first && st->tp_nacq == 0 &&
+	     st->seq == task->min_flt + task->maj_flt))
 		st->tp_io = 1;
 	return 0;
 }

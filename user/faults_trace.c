@@ -50,7 +50,7 @@ static const struct prog_spec progs[] = {
 	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false },
 	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false },
 	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false },
-	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_TRACEPOINT, -1,
+	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_NONE, -1,
 	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false },
 	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
 	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
@@ -181,6 +181,8 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 				t->hooks[progs[i].fn] = false;
 			continue;
 		}
+		if (progs[i].tp == TP_MM_FILEMAP_ADD_TO_PAGE_CACHE)
+			skel->bss->io_hooked = 1;
 		/* the skeleton's link slot: destroyed with the skeleton */
 		for (int k = 0; k < skel->skeleton->prog_cnt; k++)
 			if (*skel->skeleton->progs[k].prog == prog)

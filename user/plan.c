@@ -158,8 +158,11 @@ void faults_figure_states(const struct features *f, enum mmr_mode m,
 		 * kernel cannot produce (e.g. anon_vma on 6.1) is an exact 0 */
 		states[FF_REASON0 + MMR_REASON_FILE_IO] =
 			hooks[FN_FILEMAP_FAULT] ? VAL_EXACT : VAL_NA;
+		/* page_lock: no folio added to the page cache (tracepoint), or
+		 * else a lock wait seen in __folio_lock_killable */
 		states[FF_REASON0 + MMR_REASON_PAGE_LOCK] =
-			hooks[FN_FILEMAP_FAULT] && hooks[FN_FOLIO_LOCK_KILLABLE] ? VAL_EXACT : VAL_NA;
+			hooks[FN_FILEMAP_FAULT] && (f->tp[TP_MM_FILEMAP_ADD_TO_PAGE_CACHE] ||
+						    hooks[FN_FOLIO_LOCK_KILLABLE]) ? VAL_EXACT : VAL_NA;
 		states[FF_REASON0 + MMR_REASON_SWAP] =
 			hooks[FN_DO_SWAP_PAGE] || hooks[FN_FOLIO_LOCK_OR_RETRY] ? VAL_EXACT : VAL_NA;
 		states[FF_REASON0 + MMR_REASON_USERFAULTFD] =

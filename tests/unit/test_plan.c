@@ -604,7 +604,6 @@ static void states_fentry_missing_producers(void **state)
 		{ FN_HANDLE_USERFAULT, REASON(USERFAULTFD) },
 		{ FN_SHMEM_FAULT, REASON(SHMEM) },
 		{ FN_VMF_ANON_PREPARE, REASON(ANON_VMA) },
-		{ FN_FOLIO_LOCK_KILLABLE, REASON(PAGE_LOCK) },
 	};
 	struct features f = kernel_6_12();
 	uint8_t got[FF_NR], want[FF_NR];
@@ -619,6 +618,18 @@ static void states_fentry_missing_producers(void **state)
 		faults_figure_states(&f, MMR_MODE_FENTRY, hooks, got);
 		assert_states(got, want);
 	}
+
+	/* page_lock needs the page-cache tracepoint or the lock-wait hook */
+	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
+	hooks[FN_FOLIO_LOCK_KILLABLE] = false;
+	all_states(want, VAL_EXACT);
+	faults_figure_states(&f, MMR_MODE_FENTRY, hooks, got);
+	assert_states(got, want);
+	f.tp[TP_MM_FILEMAP_ADD_TO_PAGE_CACHE] = false;
+	want[REASON(PAGE_LOCK)] = VAL_NA;
+	faults_figure_states(&f, MMR_MODE_FENTRY, hooks, got);
+	assert_states(got, want);
+	f = kernel_6_12();
 
 	/* filemap_fault feeds both file_io and page_lock */
 	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
