@@ -461,27 +461,21 @@ int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
  * exiting tasks here, live ones from /proc (user/acct.c).
  */
 
-/* Open the fault the task's accounting says is in progress, closing the
- * one before if the accounting moved since. */
-static __always_inline struct tstate *tp_fault(struct task_struct *task, bool *fresh)
+/* Make st (a traced task's state) describe the fault the task's accounting
+ * says is in progress; true if that is a new fault (the accounting moved). */
+static __always_inline bool tp_fault(struct tstate *st, struct task_struct *task)
 {
-	struct tstate *st = traced_tstate(task);
-	__u64 seq;
+	__u64 seq = task->min_flt + task->maj_flt;
 
-	*fresh = false;
-	if (!st)
-		return NULL;
-	seq = task->min_flt + task->maj_flt;
-	if (!st->tp_open || st->seq != seq) {
-		st->tp_open = 1;
-		st->seq = seq;
-		st->tp_nacq = 0;
-		st->tp_filemap_first = 0;
-		st->tp_io = 0;
-		st->attempt = 0;
-		*fresh = true;
-	}
-	return st;
+	if (st->tp_open && st->seq == seq)
+		return false;
+	st->tp_open = 1;
+	st->seq = seq;
+	st->tp_nacq = 0;
+	st->tp_filemap_first = 0;
+	st->tp_io = 0;
+	st->attempt = 0;
+	return true;
 }
 
 /*
@@ -547,7 +541,8 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	__u8 from, reason;
 
 	/* mmap_write_downgrade() emits acquire_returned(read) with no
-	 * start_locking: only count acquisitions that started as reads */
+	 * start_locking: only count acquisitions that started as reads (and
+	 * tp_start is only set in a traced task's state) */
 	if (write || task->mm != mm)
 		return;
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
@@ -555,12 +550,10 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 		return;
 	from = st->tp_start;
 	st->tp_start = 0;
-	if (!success)
-		return;
-	st = tp_fault(task, &fresh);
 	c = counters();
-	if (!st || !c)
+	if (!success || !c)
 		return;
+	fresh = tp_fault(st, task);
 	c->mmap_lock_attempts += 1;
 	if (st->tp_nacq < 255)
 		st->tp_nacq++;
@@ -593,11 +586,12 @@ SEC("tp_btf/mm_filemap_fault")
 int BPF_PROG(tp_mm_filemap_fault)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct tstate *st;
-	bool fresh;
+	struct tstate *st = traced_tstate(task);
 
-	st = tp_fault(task, &fresh);
-	if (st && st->tp_nacq == 0)
+	if (!st)
+		return 0;
+	tp_fault(st, task);
+	if (st->tp_nacq == 0)
 		st->tp_filemap_first = 1;
 	return 0;
 }

@@ -11,12 +11,12 @@
 
 int acct_parse_stat(const char *line, struct acct_count *c)
 {
-	unsigned long long minflt, cminflt, majflt;
+	unsigned long long minflt, majflt;
 	const char *p = strrchr(line, ')');	/* comm may hold spaces and ')' */
 
 	/* ") state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt" */
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %llu %llu",
-			 &minflt, &cminflt, &majflt) != 3)
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu",
+			 &minflt, &majflt) != 2)
 		return -EINVAL;
 	c->faults = minflt + majflt;
 	c->major = majflt;
