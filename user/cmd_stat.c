@@ -11,6 +11,8 @@
 #include "acct.h"
 #include "commands.h"
 #include "faults_trace.h"
+#include "ksyms.h"
+#include "lock_trace.h"
 #include "options.h"
 #include "report.h"
 #include "target.h"
@@ -26,6 +28,61 @@ static void on_signal(int sig)
 static int on_event(void *ctx, const struct mmr_retry_event *e)
 {
 	return report_add_event(ctx, e);
+}
+
+static int on_lock_event(void *ctx, const struct mmr_lock_event *e)
+{
+	return report_add_lock_event(ctx, e);
+}
+
+/* frames (leaf first) -> "root;...;leaf" */
+static char *fold(const uint64_t *ips, int n, const struct ksyms *ks)
+{
+	size_t len = 0, cap = 64 * (size_t)n + 1;
+	char *s = malloc(cap), name[24];
+	int i;
+
+	if (!s || !n) {
+		free(s);
+		return NULL;
+	}
+	s[0] = '\0';
+	for (i = n - 1; i >= 0; i--) {
+		const char *sym = ks ? ksyms_name(ks, ips[i]) : NULL;
+
+		if (!sym) {
+			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ips[i]);
+			sym = name;
+		}
+		len += snprintf(s + len, cap - len, "%s%.60s", len ? ";" : "", sym);
+		if (len >= cap)
+			break;
+	}
+	return s;
+}
+
+/* The mmap_lock figures: per-process rows and the long events' stacks. */
+static void read_lock(struct lock_trace *lt, struct report *r)
+{
+	struct ksyms *ks = ksyms_load();
+	struct lock_row *rows;
+	uint64_t ips[16];
+	size_t i;
+	int n;
+
+	n = lock_trace_rows(lt, &rows);
+	if (n >= 0)
+		report_set_lock_rows(r, rows, n);
+	r->lock.lost += lock_trace_lost(lt);
+	for (i = 0; i < r->lock.nlongs; i++) {
+		struct lock_long *x = &r->lock.longs[i];
+
+		n = lock_trace_stack(lt, x->e.kstack_id, ips, 16);
+		x->kstack = fold(ips, n, ks);
+		n = lock_trace_stack(lt, x->e.ustack_id, ips, 16);
+		x->ustack = fold(ips, n, NULL);
+	}
+	ksyms_free(ks);
 }
 
 static void on_fallback(void *ctx, enum mmr_mode failed, int err)
@@ -111,6 +168,7 @@ int cmd_stat(int argc, char **argv)
 	struct command cmd = { .pid = -1, .go_fd = -1, .err_fd = -1 };
 	struct trace_target tg = { .cgroup_fd = -1 };
 	struct faults_trace *ft = NULL;
+	struct lock_trace *lt = NULL;
 	struct mmr_fault_counters sum;
 	struct acct_count acct0;
 	bool acct_ok = false;
@@ -206,6 +264,23 @@ int cmd_stat(int argc, char **argv)
 		goto cleanup;
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(ft)));
+	if (!o.no_mmap_lock) {
+		struct lock_trace_opts lo = {
+			.features = &f, .target = &tg, .min_hold_ns = o.min_hold_ns,
+			.on_event = on_lock_event, .ctx = &r,
+		};
+
+		ret = lock_trace_open(&lt, &lo);
+		if (ret) {
+			mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret),
+				 mmr_verbose ? "" : " (-v shows libbpf's log)");
+			report_note(&r, "mmap_lock not traced: %s", strerror(-ret));
+			lt = NULL;
+		} else {
+			r.lock.traced = true;
+			r.lock.min_hold_ns = o.min_hold_ns;
+		}
+	}
 	if (faults_trace_mode(ft) == MMR_MODE_TRACEPOINT) {
 		ret = acct_read(ft, &tg, &acct0);
 		acct_ok = !ret;
@@ -228,6 +303,8 @@ int cmd_stat(int argc, char **argv)
 
 	while (!stop) {
 		ret = faults_trace_poll(ft, 100);
+		if (ret >= 0 && lt)
+			ret = lock_trace_poll(lt, 0);
 		if (ret < 0) {
 			mmr_err("reading events: %s", strerror(-ret));
 			break;
@@ -255,6 +332,12 @@ int cmd_stat(int argc, char **argv)
 	}
 	r.duration_s = mono_now() - t0;
 	faults_trace_poll(ft, 0);	/* drain what is left */
+	if (lt) {
+		lock_trace_poll(lt, 0);
+		read_lock(lt, &r);
+		lock_trace_close(lt);
+		lt = NULL;
+	}
 
 	ret = read_counters(ft, &tg, &acct0, &f, &sum, &acct_ok);
 	if (ret) {
@@ -286,11 +369,20 @@ int cmd_stat(int argc, char **argv)
 		mmr_err("cannot write the report: %s", strerror(errno));
 		goto cleanup;
 	}
+	if (o.folded) {
+		FILE *ff = fopen(o.folded, "w");
+
+		if (!ff || report_print_folded(ff, &r) || fclose(ff)) {
+			mmr_err("cannot write '%s': %s", o.folded, strerror(errno));
+			goto cleanup;
+		}
+	}
 	rc = r.target == TARGET_COMMAND && r.exit_status >= 0 ? r.exit_status : EXIT_OK;
 cleanup:
 	if (cmd.pid > 0)
 		command_abort(&cmd);
 	faults_trace_close(ft);
+	lock_trace_close(lt);
 	if (out && out != stdout)
 		fclose(out);
 	if (tg.cgroup_fd >= 0)

@@ -25,6 +25,11 @@ const char stat_usage[] =
 "  -j, --json            print one JSON document (docs/json.md)\n"
 "  -o, --output=FILE     write the report to FILE instead of stdout\n"
 "      --ringbuf-size=N  ring buffer for retry events (default 1M)\n"
+"      --min-hold=TIME   report mmap_lock holds and waits at least TIME long,\n"
+"                        with their stacks (default 1ms)\n"
+"      --folded=FILE     write those holds and waits to FILE as folded stacks\n"
+"                        (flamegraph.pl, inferno, speedscope read them)\n"
+"      --no-mmap-lock    do not trace mmap_lock waits and holds\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
@@ -48,7 +53,9 @@ const char probe_usage[] =
 "  -v, --verbose  show why a refused program was refused\n"
 "  -h, --help     this text\n";
 
-enum { OPT_RINGBUF = 256 };
+enum { OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK };
+
+#define DEFAULT_MIN_HOLD_NS 1000000ULL	/* README: "mmap_lock" explains the choice */
 
 static int usage_err(char *err, size_t len, const char *fmt, const char *arg)
 {
@@ -66,6 +73,9 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "min-hold", required_argument, NULL, OPT_MIN_HOLD },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "no-mmap-lock", no_argument, NULL, OPT_NO_MMAP_LOCK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -74,6 +84,7 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->min_hold_ns = DEFAULT_MIN_HOLD_NS;
 	optind = 0;	/* reset getopt, also for repeated calls in tests */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+d:p:c:m:jo:vh", longopts, NULL)) != -1) {
@@ -102,6 +113,21 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 			break;
 		case 'o':
 			o->output = optarg;
+			break;
+		case OPT_MIN_HOLD: {
+			double secs;
+
+			if (parse_duration(optarg, &secs) || secs < 1e-6)
+				return usage_err(err, errlen, "invalid --min-hold '%s' (e.g. 500us, "
+						 "1ms, 0.01)", optarg);
+			o->min_hold_ns = (uint64_t)(secs * 1e9 + 0.5);
+			break;
+		}
+		case OPT_FOLDED:
+			o->folded = optarg;
+			break;
+		case OPT_NO_MMAP_LOCK:
+			o->no_mmap_lock = true;
 			break;
 		case OPT_RINGBUF:
 			if (parse_size(optarg, &v) || (v & (v - 1)))

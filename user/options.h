@@ -18,6 +18,9 @@ struct stat_opts {
 	bool json;
 	const char *output;	/* NULL = stdout */
 	uint64_t ringbuf_bytes;	/* 0 = default */
+	uint64_t min_hold_ns;	/* mmap_lock holds and waits streamed from this long */
+	const char *folded;	/* --folded FILE: long holds and waits as folded stacks */
+	bool no_mmap_lock;	/* --no-mmap-lock */
 	int verbose;
 	char **argv;		/* the command after --, or NULL */
 };

@@ -57,9 +57,18 @@ void report_init(struct report *r)
 
 void report_free(struct report *r)
 {
+	size_t i;
+
 	free(r->procs);
 	r->procs = NULL;
 	r->nprocs = r->procs_cap = 0;
+	for (i = 0; i < r->lock.nlongs; i++) {
+		free(r->lock.longs[i].kstack);
+		free(r->lock.longs[i].ustack);
+	}
+	free(r->lock.longs);
+	free(r->lock.rows);
+	memset(&r->lock, 0, sizeof(r->lock));
 }
 
 void report_note(struct report *r, const char *fmt, ...)
@@ -265,6 +274,8 @@ void report_print_text(FILE *out, const struct report *r)
 		if (r->nprocs > n)
 			fprintf(out, "  (%zu more)\n", r->nprocs - n);
 	}
+	if (r->lock.traced)
+		report_print_lock_text(out, r);
 	if (any_inferred)
 		fprintf(out, "\n~ inferred from tracepoints; n/a: not observable in this mode\n");
 	for (i = 0; i < (size_t)r->nnotes; i++)
@@ -370,6 +381,7 @@ json_t *report_to_json(const struct report *r)
 		json_array_append_new(procs, o);
 	}
 	json_object_set_new(root, "processes", procs);
+	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(r) : json_null());
 	for (j = 0; j < r->nnotes; j++)
 		json_array_append_new(notes, json_bytes(r->notes[j]));
 	json_object_set_new(root, "notes", notes);

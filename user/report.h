@@ -13,6 +13,7 @@
 
 #include "faults.h"
 #include "figures.h"
+#include "lockstat.h"
 
 #define REPORT_SCHEMA "mmretry.stat/1"
 #define REPORT_MAX_NOTES 8
@@ -24,6 +25,26 @@ struct proc_row {
 	char comm[16];
 	uint64_t retries;
 	uint64_t reasons[MMR_NR_REASONS];
+};
+
+/* A long mmap_lock hold or wait, with its stacks folded root first. */
+struct lock_long {
+	struct mmr_lock_event e;
+	char *kstack;		/* "entry_SYSCALL_64;...;__vm_munmap" or NULL */
+	char *ustack;		/* hex addresses, or NULL */
+};
+
+#define REPORT_MAX_LONGS 10000
+
+struct report_lock {
+	bool traced;
+	uint64_t min_hold_ns;
+	struct lock_row *rows;		/* per process, from the kernel's histograms */
+	size_t nrows;
+	struct mmr_lock_stats total[2];	/* read, write */
+	struct lock_long *longs;
+	size_t nlongs, longs_cap;
+	uint64_t lost;			/* ring buffer full, or more than REPORT_MAX_LONGS */
 };
 
 struct report {
@@ -43,6 +64,8 @@ struct report {
 	struct proc_row *procs;		/* from the event stream */
 	size_t nprocs, procs_cap;
 
+	struct report_lock lock;
+
 	char notes[REPORT_MAX_NOTES][160];
 	int nnotes;
 };
@@ -58,6 +81,14 @@ void report_set_faults(struct report *r, const struct mmr_fault_counters *c,
 int report_add_event(struct report *r, const struct mmr_retry_event *e);
 /* Processes sorted by retries, most first. */
 void report_sort_procs(struct report *r);
+
+/* mmap_lock (report_lock.c): rows are taken over (freed with the report) */
+void report_set_lock_rows(struct report *r, struct lock_row *rows, size_t n);
+int report_add_lock_event(struct report *r, const struct mmr_lock_event *e);
+void report_print_lock_text(FILE *out, const struct report *r);
+json_t *report_lock_json(const struct report *r);
+/* --folded: one line per long hold or wait, "comm;frames... duration_ns" */
+int report_print_folded(FILE *out, const struct report *r);
 
 void report_print_text(FILE *out, const struct report *r);
 json_t *report_to_json(const struct report *r);

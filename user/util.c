@@ -80,7 +80,9 @@ int parse_duration(const char *s, double *secs)
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v))
 		return -EINVAL;
-	if (!strcmp(end, "ms"))
+	if (!strcmp(end, "us"))
+		mult = 1e-6;
+	else if (!strcmp(end, "ms"))
 		mult = 1e-3;
 	else if (!strcmp(end, "s") || !*end)
 		mult = 1;

@@ -15,7 +15,7 @@ void mmr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 0 or -EINVAL / -ERANGE */
 int parse_u64(const char *s, uint64_t *out);
-/* "10", "1.5", "500ms", "2m", "1h" -> seconds (> 0) */
+/* "10", "1.5", "500ms", "250us", "2m", "1h" -> seconds (> 0) */
 int parse_duration(const char *s, double *secs);
 /* 4 KiB .. 1 GiB, "4M", "256k", "1048576" -> bytes */
 int parse_size(const char *s, uint64_t *bytes);

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * mmap_lock.bpf.c: how long mmap_lock is waited for and held, per process
+ * and mode, from the mmap_lock tracepoints (include/linux/mmap_lock.h):
+ *
+ *   lock:      start_locking(w) -> acquire_returned(w, success)
+ *   trylock:   start_locking(w) -> acquire_returned(w, success)
+ *   unlock:    released(w)
+ *   downgrade: acquire_returned(read, true) alone: the write hold goes on
+ *              as a read hold
+ *
+ * A task holds at most a few mmap_locks at once: its own mm and, nested, a
+ * remote one (a /proc reader, remote GUP). Their state lives in the task's
+ * storage, so a holder that exits leaves nothing behind. Waits and holds
+ * go into per-CPU log2 histograms per (tgid, mode); the ones at least
+ * min_hold_ns long are streamed with their stacks.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "filter.bpf.h"
+#include "mmap_lock.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile __u64 min_hold_ns = 1000000;
+const volatile __u8 user_stacks = 1;
+/* [start, end) of lock_mm_and_find_vma: a lock taken for a page fault */
+const volatile __u64 lmfv_start = 0;
+const volatile __u64 lmfv_end = 0;
+
+#define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
+#define MMR_STACK_FRAMES 16
+
+struct held {
+	__u64 mm;		/* 0: free slot */
+	__u64 t_start;		/* start_locking */
+	__u64 t_acq;		/* acquire_returned; 0 while waiting */
+	__u8 write;
+	__u8 remote;
+	__u8 in_fault;
+	__u8 pad[5];
+};
+
+struct lstate {
+	struct held slot[MMR_LOCK_SLOTS];
+	__u8 filter;		/* 0 unknown, 1 traced, 2 not */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lstate);
+} lstates SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mmr_lock_key);
+	__type(value, struct mmr_lock_stats);
+} lock_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 4096);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, MMR_STACK_FRAMES * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} lock_events SEC(".maps");
+
+/* events the ring buffer could not take, per CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lock_lost SEC(".maps");
+
+static struct mmr_lock_stats zero_stats;
+
+static __always_inline struct lstate *lstate_of(struct task_struct *task)
+{
+	struct lstate *ls;
+
+	if (!mmr_in_cgroup())
+		return NULL;
+	ls = bpf_task_storage_get(&lstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ls || !filter_tgids)
+		return ls;
+	if (!ls->filter)
+		ls->filter = mmr_tgid_listed(task->tgid) ? 1 : 2;
+	return ls->filter == 1 ? ls : NULL;
+}
+
+static __always_inline struct held *slot_of(struct lstate *ls, __u64 mm)
+{
+	for (int i = 0; i < MMR_LOCK_SLOTS; i++)
+		if (ls->slot[i].mm == mm)
+			return &ls->slot[i];
+	return NULL;
+}
+
+static __always_inline struct mmr_lock_stats *stats_of(__u32 tgid, bool write)
+{
+	struct mmr_lock_key key = { .tgid = tgid, .write = write };
+	struct mmr_lock_stats *s;
+
+	s = bpf_map_lookup_elem(&lock_stats, &key);
+	if (s)
+		return s;
+	bpf_map_update_elem(&lock_stats, &key, &zero_stats, BPF_NOEXIST);
+	s = bpf_map_lookup_elem(&lock_stats, &key);
+	if (s && !s->comm[0])
+		bpf_get_current_comm(s->comm, sizeof(s->comm));
+	return s;
+}
+
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = 0;
+
+	/* floor(log2(v)), 0 for 0 and 1; bounded loop for the verifier */
+	for (int i = 32; i > 0; i >>= 1) {
+		if (v >> i) {
+			v >>= i;
+			r += i;
+		}
+	}
+	return r < MMR_HIST_SLOTS ? r : MMR_HIST_SLOTS - 1;
+}
+
+static __always_inline void hist_add(struct mmr_hist *h, __u64 ns)
+{
+	__u32 slot = log2_slot(ns);
+
+	h->count++;
+	h->sum_ns += ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+	barrier_var(slot);
+	if (slot < MMR_HIST_SLOTS)
+		h->slots[slot]++;
+}
+
+static __always_inline bool taken_in_fault(void *ctx)
+{
+	__u64 ips[MMR_STACK_FRAMES];
+	long n;
+
+	if (!lmfv_start)
+		return false;
+	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	for (int i = 0; i < MMR_STACK_FRAMES; i++) {
+		if (i * 8 >= n)
+			break;
+		if (ips[i] >= lmfv_start && ips[i] < lmfv_end)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 now,
+				 __u64 dur, bool success)
+{
+	struct mmr_lock_event *e;
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *lost = bpf_map_lookup_elem(&lock_lost, &zero);
+
+		if (lost)
+			*lost += 1;
+		return;
+	}
+	e->kind = kind;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->write = h->write;
+	e->remote = h->remote;
+	e->in_fault = h->in_fault;
+	e->success = success;
+	e->ts_ns = now;
+	e->dur_ns = dur;
+	e->mm = h->mm;
+	e->kstack_id = bpf_get_stackid(ctx, &stacks, 0);
+	e->ustack_id = user_stacks && !h->remote ?
+		bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK) : -1;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct lstate *ls = lstate_of(task);
+	struct held *h;
+
+	if (!ls)
+		return;
+	h = slot_of(ls, (__u64)mm);
+	if (!h)
+		h = slot_of(ls, 0);
+	if (!h)
+		return;	/* deeper nesting than we track */
+	h->mm = (__u64)mm;
+	h->t_start = bpf_ktime_get_ns();
+	h->t_acq = 0;
+	h->write = write;
+	h->remote = task->mm != mm;
+	h->in_fault = !write && taken_in_fault(ctx);
+}
+
+static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool write,
+				       bool success)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_lock_stats *s;
+	struct lstate *ls;
+	struct held *h;
+	__u64 now, wait;
+
+	ls = bpf_task_storage_get(&lstates, task, 0, 0);
+	if (!ls || ls->filter == 2)
+		return;
+	h = slot_of(ls, (__u64)mm);
+	if (!h)
+		return;	/* taken before tracing started */
+	now = bpf_ktime_get_ns();
+	if (h->t_acq) {
+		/* mmap_write_downgrade(): the write hold ends, a read hold starts */
+		if (write || !h->write)
+			return;
+		s = stats_of(task->tgid, true);
+		if (s) {
+			hist_add(&s->hold, now - h->t_acq);
+			s->downgrades++;
+		}
+		if (now - h->t_acq >= min_hold_ns)
+			emit(ctx, MMR_LOCK_EV_HOLD, h, now, now - h->t_acq, true);
+		h->write = 0;
+		h->t_acq = now;
+		return;
+	}
+	s = stats_of(task->tgid, h->write);
+	wait = now - h->t_start;
+	if (s) {
+		hist_add(&s->wait, wait);
+		if (success) {
+			s->acquisitions++;
+			s->remote += h->remote;
+		} else {
+			s->failures++;
+		}
+	}
+	if (wait >= min_hold_ns)
+		emit(ctx, MMR_LOCK_EV_WAIT, h, now, wait, success);
+	if (success)
+		h->t_acq = now;
+	else
+		h->mm = 0;
+}
+
+static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool write)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_lock_stats *s;
+	struct lstate *ls;
+	struct held *h;
+	__u64 now, hold;
+
+	ls = bpf_task_storage_get(&lstates, task, 0, 0);
+	if (!ls || ls->filter == 2)
+		return;
+	h = slot_of(ls, (__u64)mm);
+	if (!h || !h->t_acq)
+		return;	/* taken before tracing started, or by another task */
+	now = bpf_ktime_get_ns();
+	hold = now - h->t_acq;
+	s = stats_of(task->tgid, h->write);
+	if (s)
+		hist_add(&s->hold, hold);
+	if (hold >= min_hold_ns)
+		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true);
+	h->mm = 0;
+}
+
+/* 6.14 dropped memcg_path ("mm: mmap_lock: optimize mmap_lock tracepoints") */
+
+SEC("tp_btf/mmap_lock_start_locking")
+int BPF_PROG(lock_start_old, struct mm_struct *mm, const char *memcg_path, bool write)
+{
+	on_start(ctx, mm, write);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_start_locking")
+int BPF_PROG(lock_start_new, struct mm_struct *mm, bool write)
+{
+	on_start(ctx, mm, write);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_acquire_returned")
+int BPF_PROG(lock_acquire_old, struct mm_struct *mm, const char *memcg_path, bool write,
+	     bool success)
+{
+	on_acquire(ctx, mm, write, success);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_acquire_returned")
+int BPF_PROG(lock_acquire_new, struct mm_struct *mm, bool write, bool success)
+{
+	on_acquire(ctx, mm, write, success);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_released")
+int BPF_PROG(lock_release_old, struct mm_struct *mm, const char *memcg_path, bool write)
+{
+	on_release(ctx, mm, write);
+	return 0;
+}
+
+SEC("tp_btf/mmap_lock_released")
+int BPF_PROG(lock_release_new, struct mm_struct *mm, bool write)
+{
+	on_release(ctx, mm, write);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(lock_fork, struct task_struct *parent, struct task_struct *child)
+{
+	mmr_follow_fork(parent, child);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(lock_exit, struct task_struct *task)
+{
+	mmr_forget_exit(task);
+	return 0;
+}

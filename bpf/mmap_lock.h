@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * mmap_lock.h: what bpf/mmap_lock.bpf.c and user space share about
+ * mmap_lock waits and holds. Fixed-width types, no implicit padding;
+ * tests/unit/test_abi.c asserts the sizes.
+ */
+#ifndef MMRETRY_MMAP_LOCK_H
+#define MMRETRY_MMAP_LOCK_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* log2 buckets of nanoseconds: slot i counts [2^i, 2^(i+1)) ns, slot 0
+ * also 0 ns; the last slot everything from 2^(MMR_HIST_SLOTS-1) ns (~34 s) */
+#define MMR_HIST_SLOTS 36
+
+struct mmr_hist {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
+	__u64 slots[MMR_HIST_SLOTS];
+};
+
+/* Per process (the locking task's tgid) and lock mode, per CPU. */
+struct mmr_lock_key {
+	__u32 tgid;
+	__u32 write;		/* 0 read, 1 write */
+};
+
+struct mmr_lock_stats {
+	__u64 acquisitions;	/* acquire_returned(success) after start_locking */
+	__u64 failures;		/* failed trylocks and interrupted killable waits */
+	__u64 remote;		/* acquisitions of another process's mm (/proc, remote GUP) */
+	__u64 downgrades;	/* write holds turned read holds (mmap_write_downgrade) */
+	char comm[16];		/* of the task that created the entry */
+	struct mmr_hist wait;	/* start_locking -> acquire_returned */
+	struct mmr_hist hold;	/* acquire_returned -> released */
+};
+
+enum mmr_lock_event_kind {
+	MMR_LOCK_EV_HOLD = 1,	/* a hold at least min_hold_ns long ended */
+	MMR_LOCK_EV_WAIT = 2,	/* a wait at least min_hold_ns long ended */
+};
+
+/* A long hold or wait, streamed through the ring buffer. */
+struct mmr_lock_event {
+	__u32 kind;		/* enum mmr_lock_event_kind */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u8 write;
+	__u8 remote;		/* the mm was not the task's own */
+	__u8 in_fault;		/* the lock was taken by lock_mm_and_find_vma */
+	__u8 success;		/* waits: 0 if the lock was not obtained */
+	__u64 ts_ns;		/* end of the hold or wait (bpf_ktime_get_ns) */
+	__u64 dur_ns;
+	__u64 mm;		/* the mm_struct, to match waiters with holders */
+	__s32 kstack_id;	/* in the stacks map; < 0: none */
+	__s32 ustack_id;
+	char comm[16];
+};
+
+#endif /* MMRETRY_MMAP_LOCK_H */

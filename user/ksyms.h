@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* ksyms.h: kernel addresses to symbol names, from /proc/kallsyms. */
+#ifndef MMRETRY_KSYMS_H
+#define MMRETRY_KSYMS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct ksyms;
+
+/* NULL with errno set if kallsyms cannot be read or shows no addresses. */
+struct ksyms *ksyms_load(void);
+/* Parse kallsyms-format text (for tests). */
+struct ksyms *ksyms_parse(FILE *fp);
+/* The symbol containing addr, or NULL. */
+const char *ksyms_name(const struct ksyms *k, uint64_t addr);
+void ksyms_free(struct ksyms *k);
+
+#endif

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lock_trace.h"
+#include "mmap_lock.skel.h"
+#include "util.h"
+
+#define STACK_FRAMES 16	/* MMR_STACK_FRAMES in mmap_lock.bpf.c */
+
+struct lock_trace {
+	struct mmap_lock_bpf *skel;
+	struct ring_buffer *rb;
+	lock_event_fn on_event;
+	void *ctx;
+	int ncpus;
+};
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct lock_trace *t = ctx;
+
+	if (size < sizeof(struct mmr_lock_event))
+		return 0;
+	return t->on_event ? t->on_event(t->ctx, data) : 0;
+}
+
+int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
+{
+	const struct features *f = o->features;
+	const struct trace_target *tg = o->target;
+	const bool old = f->mmap_lock_memcg_path;
+	struct lock_trace *t;
+	struct mmap_lock_bpf *skel;
+	int err, i;
+
+	if (!f->tp[TP_MMAP_LOCK_START_LOCKING] || !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] ||
+	    !f->tp[TP_MMAP_LOCK_RELEASED])
+		return -ENOENT;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->on_event = o->on_event;
+	t->ctx = o->ctx;
+	t->ncpus = libbpf_num_possible_cpus();
+	skel = mmap_lock_bpf__open();
+	if (!skel) {
+		err = -errno;
+		free(t);
+		return err;
+	}
+	t->skel = skel;
+	skel->rodata->min_hold_ns = o->min_hold_ns;
+	skel->rodata->lmfv_start = f->lmfv_start;
+	skel->rodata->lmfv_end = f->lmfv_end;
+	skel->rodata->filter_tgids = tg->ntgids > 0;
+	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
+	skel->rodata->follow_forks = tg->follow_forks;
+	/* the prototype twins: one of each per kernel */
+	bpf_program__set_autoload(skel->progs.lock_start_old, old);
+	bpf_program__set_autoload(skel->progs.lock_acquire_old, old);
+	bpf_program__set_autoload(skel->progs.lock_release_old, old);
+	bpf_program__set_autoload(skel->progs.lock_start_new, !old);
+	bpf_program__set_autoload(skel->progs.lock_acquire_new, !old);
+	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
+	bpf_program__set_autoload(skel->progs.lock_fork, tg->follow_forks);
+	err = mmap_lock_bpf__load(skel);
+	if (err)
+		goto fail;
+	for (i = 0; i < tg->ntgids; i++) {
+		err = lock_trace_add_tgid(t, tg->tgids[i]);
+		if (err)
+			goto fail;
+	}
+	if (tg->cgroup_fd >= 0) {
+		__u32 key = 0;
+		int fd = tg->cgroup_fd;
+
+		if (bpf_map__update_elem(skel->maps.cgroup_map, &key, sizeof(key), &fd,
+					 sizeof(fd), BPF_ANY)) {
+			err = -errno;
+			goto fail;
+		}
+	}
+	err = mmap_lock_bpf__attach(skel);
+	if (err)
+		goto fail;
+	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.lock_events), handle_event, t, NULL);
+	if (!t->rb) {
+		err = -errno;
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	lock_trace_close(t);
+	return err;
+}
+
+int lock_trace_add_tgid(struct lock_trace *t, pid_t tgid)
+{
+	__u32 key = tgid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.traced_tgids, &key, sizeof(key), &one,
+				 sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int lock_trace_poll(struct lock_trace *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
+{
+	const struct bpf_map *map = t->skel->maps.lock_stats;
+	struct mmr_lock_key key, next, *prev = NULL;
+	struct mmr_lock_stats *percpu;
+	struct lock_row *out = NULL, *row;
+	size_t n = 0, cap = 0, i;
+	int c, err = 0;
+
+	percpu = calloc(t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(map, &key, sizeof(key), percpu,
+					 t->ncpus * sizeof(*percpu), 0))
+			continue;	/* deleted meanwhile */
+		for (i = 0, row = NULL; i < n; i++)
+			if (out[i].pid == key.tgid)
+				row = &out[i];
+		if (!row) {
+			if (n == cap) {
+				struct lock_row *grown;
+
+				cap = cap ? 2 * cap : 64;
+				grown = realloc(out, cap * sizeof(*out));
+				if (!grown) {
+					err = -ENOMEM;
+					break;
+				}
+				out = grown;
+			}
+			row = &out[n++];
+			memset(row, 0, sizeof(*row));
+			row->pid = key.tgid;
+		}
+		for (c = 0; c < t->ncpus; c++)
+			lock_stats_merge(&row->mode[key.write ? 1 : 0], &percpu[c]);
+		if (!row->comm[0])
+			memcpy(row->comm, row->mode[key.write ? 1 : 0].comm, sizeof(row->comm));
+		row->comm[sizeof(row->comm) - 1] = '\0';
+	}
+	free(percpu);
+	if (err) {
+		free(out);
+		return err;
+	}
+	*rows = out;
+	return (int)n;
+}
+
+uint64_t lock_trace_lost(struct lock_trace *t)
+{
+	__u64 *percpu, sum = 0;
+	__u32 zero = 0;
+	int c;
+
+	percpu = calloc(t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return 0;
+	if (!bpf_map__lookup_elem(t->skel->maps.lock_lost, &zero, sizeof(zero), percpu,
+				  t->ncpus * sizeof(*percpu), 0))
+		for (c = 0; c < t->ncpus; c++)
+			sum += percpu[c];
+	free(percpu);
+	return sum;
+}
+
+int lock_trace_stack(struct lock_trace *t, int32_t id, uint64_t *ips, int max)
+{
+	__u64 frames[STACK_FRAMES] = { 0 };
+	__u32 key = id;
+	int n;
+
+	if (id < 0 || bpf_map__lookup_elem(t->skel->maps.stacks, &key, sizeof(key), frames,
+					   sizeof(frames), 0))
+		return 0;
+	for (n = 0; n < STACK_FRAMES && n < max && frames[n]; n++)
+		ips[n] = frames[n];
+	return n;
+}
+
+void lock_trace_close(struct lock_trace *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	mmap_lock_bpf__destroy(t->skel);
+	free(t);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * lock_trace.h: the mmap_lock capability (bpf/mmap_lock.bpf.c): open (load
+ * and attach the tracepoints), poll long holds and waits, read the per
+ * process histograms, look up stacks, close. Only lock_trace.c touches
+ * the skeleton.
+ */
+#ifndef MMRETRY_LOCK_TRACE_H
+#define MMRETRY_LOCK_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faults_trace.h"	/* struct trace_target */
+#include "kfeatures.h"
+#include "lockstat.h"
+#include "mmap_lock.h"
+
+struct lock_trace;
+
+typedef int (*lock_event_fn)(void *ctx, const struct mmr_lock_event *e);
+
+struct lock_trace_opts {
+	const struct features *features;
+	const struct trace_target *target;
+	uint64_t min_hold_ns;	/* holds and waits streamed from this long */
+	lock_event_fn on_event;
+	void *ctx;
+};
+
+/* 0 or -errno */
+int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o);
+int lock_trace_add_tgid(struct lock_trace *t, pid_t tgid);
+/* events delivered; 0 on timeout, or -errno */
+int lock_trace_poll(struct lock_trace *t, int timeout_ms);
+/* Per-process rows summed over CPUs, in *rows (malloc'ed): their number or -errno. */
+int lock_trace_rows(struct lock_trace *t, struct lock_row **rows);
+uint64_t lock_trace_lost(struct lock_trace *t);
+/* A stack by id: its frames (up to max), or 0 if gone. */
+int lock_trace_stack(struct lock_trace *t, int32_t id, uint64_t *ips, int max);
+void lock_trace_close(struct lock_trace *t);
+
+#endif

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* report_lock.c: the mmap_lock section of the stat report. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define TOP_N 10
+#define MAX_BLOCKERS 4
+
+void report_set_lock_rows(struct report *r, struct lock_row *rows, size_t n)
+{
+	size_t i;
+
+	free(r->lock.rows);
+	r->lock.rows = rows;
+	r->lock.nrows = n;
+	memset(r->lock.total, 0, sizeof(r->lock.total));
+	for (i = 0; i < n; i++) {
+		lock_stats_merge(&r->lock.total[0], &rows[i].mode[0]);
+		lock_stats_merge(&r->lock.total[1], &rows[i].mode[1]);
+	}
+}
+
+int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
+{
+	struct report_lock *l = &r->lock;
+
+	if (l->nlongs == l->longs_cap) {
+		size_t cap = l->longs_cap ? l->longs_cap * 2 : 64;
+		struct lock_long *grown;
+
+		if (cap > REPORT_MAX_LONGS || !(grown = realloc(l->longs, cap * sizeof(*grown)))) {
+			l->lost++;
+			return 0;
+		}
+		l->longs = grown;
+		l->longs_cap = cap;
+	}
+	memset(&l->longs[l->nlongs], 0, sizeof(l->longs[0]));
+	l->longs[l->nlongs].e = *e;
+	l->longs[l->nlongs].e.comm[sizeof(e->comm) - 1] = '\0';
+	l->nlongs++;
+	return 0;
+}
+
+/* "812 ns", "3.4 us", "12.0 ms", "1.50 s" */
+static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
+}
+
+/* log2 histogram in the star-bar style of bcc's tools */
+static void print_hist(FILE *out, const char *title, const struct mmr_hist *h)
+{
+	uint64_t peak = 0;
+	int i, first = -1, last = -1;
+	char a[24], b[24], c[24];
+
+	fprintf(out, "  %s: %llu, p50 %s, p99 %s, max %s\n", title,
+		(unsigned long long)h->count, fmt_ns(a, sizeof(a), hist_quantile(h, 0.5)),
+		fmt_ns(b, sizeof(b), hist_quantile(h, 0.99)), fmt_ns(c, sizeof(c), h->max_ns));
+	for (i = 0; i < MMR_HIST_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (h->slots[i] > peak)
+			peak = h->slots[i];
+	}
+	if (first < 0)
+		return;
+	fprintf(out, "  %21s : %-10s %s\n", "ns", "count", "distribution");
+	for (i = first; i <= last; i++) {
+		unsigned long long lo = i ? 1ULL << i : 0, hi = (2ULL << i) - 1;
+		int stars = (int)(h->slots[i] * 30 / peak), k;
+
+		fprintf(out, "  %10llu -> %-10llu: %-10llu |", lo, hi,
+			(unsigned long long)h->slots[i]);
+		for (k = 0; k < 30; k++)
+			fputc(k < stars ? '*' : ' ', out);
+		fputs("|\n", out);
+	}
+}
+
+static void print_blockers(FILE *out, const struct report *r, const struct lock_long *w)
+{
+	struct mmr_lock_event *holds;
+	struct blocker b[MAX_BLOCKERS];
+	size_t i, n = 0;
+	char a[24];
+
+	holds = calloc(r->lock.nlongs ? r->lock.nlongs : 1, sizeof(*holds));
+	if (!holds)
+		return;
+	for (i = 0; i < r->lock.nlongs; i++)
+		holds[i] = r->lock.longs[i].e;
+	n = find_blockers(&w->e, holds, r->lock.nlongs, b, MAX_BLOCKERS);
+	free(holds);
+	for (i = 0; i < n; i++)
+		fprintf(out, "      blocked by %u/%u %s: %s hold, %s of it during the wait%s%s\n",
+			b[i].pid, b[i].tid, b[i].comm, b[i].write ? "write" : "read",
+			fmt_ns(a, sizeof(a), b[i].overlap_ns), b[i].in_fault ? ", in a page fault" : "",
+			b[i].remote ? ", on another process's mm" : "");
+}
+
+void report_print_lock_text(FILE *out, const struct report *r)
+{
+	const struct report_lock *l = &r->lock;
+	struct lock_row *rows;
+	size_t i, n;
+	char a[24], b[24];
+	int m;
+
+	fprintf(out, "\nmmap_lock\n");
+	for (m = 0; m < 2; m++) {
+		const struct mmr_lock_stats *s = &l->total[m];
+
+		fprintf(out, "%s: %llu acquisitions, %llu failed trylocks/waits, %llu remote%s\n",
+			m ? "write" : "read", (unsigned long long)s->acquisitions,
+			(unsigned long long)s->failures, (unsigned long long)s->remote,
+			m ? "" : "");
+		if (m && s->downgrades)
+			fprintf(out, "  (%llu downgraded to read)\n", (unsigned long long)s->downgrades);
+		print_hist(out, "wait", &s->wait);
+		print_hist(out, "hold", &s->hold);
+	}
+	if (l->nrows) {
+		rows = malloc(l->nrows * sizeof(*rows));
+		if (rows) {
+			memcpy(rows, l->rows, l->nrows * sizeof(*rows));
+			n = l->nrows < TOP_N ? l->nrows : TOP_N;
+			lock_rows_sort_by_write_hold(rows, l->nrows);
+			fprintf(out, "\nprocesses by mmap_lock write hold\n  %-8s %-16s %12s %10s\n",
+				"PID", "COMM", "WRITE HOLD", "HOLDS");
+			for (i = 0; i < n; i++)
+				fprintf(out, "  %-8u %-16s %12s %10llu\n", rows[i].pid, rows[i].comm,
+					fmt_ns(a, sizeof(a), rows[i].mode[1].hold.sum_ns),
+					(unsigned long long)rows[i].mode[1].hold.count);
+			lock_rows_sort_by_wait(rows, l->nrows);
+			fprintf(out, "\nprocesses by mmap_lock wait\n  %-8s %-16s %12s %12s\n",
+				"PID", "COMM", "READ WAIT", "WRITE WAIT");
+			for (i = 0; i < n; i++)
+				fprintf(out, "  %-8u %-16s %12s %12s\n", rows[i].pid, rows[i].comm,
+					fmt_ns(a, sizeof(a), rows[i].mode[0].wait.sum_ns),
+					fmt_ns(b, sizeof(b), rows[i].mode[1].wait.sum_ns));
+			free(rows);
+		}
+	}
+	fprintf(out, "\nlong holds and waits (>= %s): %zu", fmt_ns(a, sizeof(a), l->min_hold_ns),
+		l->nlongs);
+	if (l->lost)
+		fprintf(out, ", %llu lost", (unsigned long long)l->lost);
+	fputc('\n', out);
+	for (i = 0, n = 0; i < l->nlongs && n < TOP_N; i++) {
+		const struct lock_long *x = &l->longs[i];
+
+		if (x->e.kind != MMR_LOCK_EV_WAIT || !x->e.write)
+			continue;
+		n++;
+		fprintf(out, "  %u/%u %s waited %s for write\n", x->e.pid, x->e.tid, x->e.comm,
+			fmt_ns(a, sizeof(a), x->e.dur_ns));
+		print_blockers(out, r, x);
+	}
+}
+
+static json_t *hist_json(const struct mmr_hist *h)
+{
+	json_t *o = json_object(), *buckets = json_array();
+	int i;
+
+	json_object_set_new(o, "count", json_integer((json_int_t)h->count));
+	json_object_set_new(o, "sum", json_integer((json_int_t)h->sum_ns));
+	json_object_set_new(o, "p50", h->count ? json_integer((json_int_t)hist_quantile(h, 0.5)) :
+			    json_null());
+	json_object_set_new(o, "p99", h->count ? json_integer((json_int_t)hist_quantile(h, 0.99)) :
+			    json_null());
+	json_object_set_new(o, "max", h->count ? json_integer((json_int_t)h->max_ns) : json_null());
+	for (i = 0; i < MMR_HIST_SLOTS; i++) {
+		json_t *b;
+
+		if (!h->slots[i])
+			continue;
+		b = json_object();
+		json_object_set_new(b, "le", json_integer((json_int_t)((2ULL << i) - 1)));
+		json_object_set_new(b, "count", json_integer((json_int_t)h->slots[i]));
+		json_array_append_new(buckets, b);
+	}
+	json_object_set_new(o, "buckets", buckets);
+	return o;
+}
+
+static json_t *stats_json(const struct mmr_lock_stats *s, bool write)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "acquisitions", json_integer((json_int_t)s->acquisitions));
+	json_object_set_new(o, "holds", json_integer((json_int_t)s->hold.count));
+	json_object_set_new(o, "trylock_failures", json_integer((json_int_t)s->failures));
+	json_object_set_new(o, "remote", json_integer((json_int_t)s->remote));
+	if (write)
+		json_object_set_new(o, "downgrades", json_integer((json_int_t)s->downgrades));
+	json_object_set_new(o, "wait_ns", hist_json(&s->wait));
+	json_object_set_new(o, "hold_ns", hist_json(&s->hold));
+	return o;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *report_lock_json(const struct report *r)
+{
+	const struct report_lock *l = &r->lock;
+	json_t *o = json_object(), *procs = json_array(), *longs = json_array();
+	struct mmr_lock_event *holds = NULL;
+	size_t i, k;
+
+	json_object_set_new(o, "read", stats_json(&l->total[0], false));
+	json_object_set_new(o, "write", stats_json(&l->total[1], true));
+	for (i = 0; i < l->nrows; i++) {
+		json_t *p = json_object();
+
+		json_object_set_new(p, "pid", json_integer(l->rows[i].pid));
+		json_object_set_new(p, "comm", json_string(l->rows[i].comm[0] ? l->rows[i].comm : "?"));
+		json_object_set_new(p, "read", stats_json(&l->rows[i].mode[0], false));
+		json_object_set_new(p, "write", stats_json(&l->rows[i].mode[1], true));
+		json_array_append_new(procs, p);
+	}
+	json_object_set_new(o, "processes", procs);
+	json_object_set_new(o, "min_hold_ns", json_integer((json_int_t)l->min_hold_ns));
+	if (l->nlongs)
+		holds = calloc(l->nlongs, sizeof(*holds));
+	for (i = 0; holds && i < l->nlongs; i++)
+		holds[i] = l->longs[i].e;
+	for (i = 0; i < l->nlongs; i++) {
+		const struct lock_long *x = &l->longs[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "kind", json_string(x->e.kind == MMR_LOCK_EV_WAIT ? "wait" : "hold"));
+		json_object_set_new(e, "mode", json_string(x->e.write ? "write" : "read"));
+		json_object_set_new(e, "pid", json_integer(x->e.pid));
+		json_object_set_new(e, "tid", json_integer(x->e.tid));
+		json_object_set_new(e, "comm", json_string(x->e.comm[0] ? x->e.comm : "?"));
+		json_object_set_new(e, "duration_ns", json_integer((json_int_t)x->e.dur_ns));
+		json_object_set_new(e, "end_ns", json_integer((json_int_t)x->e.ts_ns));
+		json_object_set_new(e, "in_fault", json_boolean(x->e.in_fault));
+		json_object_set_new(e, "remote", json_boolean(x->e.remote));
+		if (x->e.kind == MMR_LOCK_EV_WAIT)
+			json_object_set_new(e, "acquired", json_boolean(x->e.success));
+		json_object_set_new(e, "kernel_stack", str_or_null(x->kstack));
+		json_object_set_new(e, "user_stack", str_or_null(x->ustack));
+		if (holds && x->e.kind == MMR_LOCK_EV_WAIT && x->e.write) {
+			struct blocker b[MAX_BLOCKERS];
+			size_t n = find_blockers(&x->e, holds, l->nlongs, b, MAX_BLOCKERS);
+			json_t *arr = json_array();
+
+			for (k = 0; k < n; k++) {
+				json_t *bo = json_object();
+
+				json_object_set_new(bo, "pid", json_integer(b[k].pid));
+				json_object_set_new(bo, "tid", json_integer(b[k].tid));
+				json_object_set_new(bo, "comm", json_string(b[k].comm[0] ? b[k].comm : "?"));
+				json_object_set_new(bo, "mode", json_string(b[k].write ? "write" : "read"));
+				json_object_set_new(bo, "overlap_ns", json_integer((json_int_t)b[k].overlap_ns));
+				json_object_set_new(bo, "hold_ns", json_integer((json_int_t)b[k].hold_ns));
+				json_object_set_new(bo, "in_fault", json_boolean(b[k].in_fault));
+				json_object_set_new(bo, "remote", json_boolean(b[k].remote));
+				json_array_append_new(arr, bo);
+			}
+			json_object_set_new(e, "blockers", arr);
+		}
+		json_array_append_new(longs, e);
+	}
+	free(holds);
+	json_object_set_new(o, "long", longs);
+	json_object_set_new(o, "long_lost", json_integer((json_int_t)l->lost));
+	return o;
+}
+
+int report_print_folded(FILE *out, const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->lock.nlongs; i++) {
+		const struct lock_long *x = &r->lock.longs[i];
+
+		fprintf(out, "%s;mmap_lock_%s_%s", x->e.comm[0] ? x->e.comm : "?",
+			x->e.write ? "write" : "read", x->e.kind == MMR_LOCK_EV_WAIT ? "wait" : "hold");
+		if (x->ustack)
+			fprintf(out, ";%s", x->ustack);
+		if (x->kstack)
+			fprintf(out, ";%s", x->kstack);
+		fprintf(out, " %llu\n", (unsigned long long)x->e.dur_ns);
+	}
+	return ferror(out) ? -EIO : 0;
+}
