@@ -23,6 +23,7 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -76,8 +77,8 @@ struct target {
 
 static struct {
 	int json, quiet, keep;
-	unsigned long count, rounds;
-	int have_count, have_rounds;
+	unsigned long count, rounds, size_mib;
+	int have_count, have_rounds, have_size;
 	const char *path;
 } opt;
 
@@ -995,6 +996,336 @@ static void run_kread(unsigned long pages)
 	finish_output();
 }
 
+/* ------------------------------------------------------------------ */
+/* mmap_lock workloads: known write holds, and a reader blocking a writer */
+
+#define MAX_CALLS 4096
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		die_sys("clock_gettime");
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static pid_t gettid_(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+/* A private anonymous region of 4 KiB pages, every page written. */
+static unsigned char *populated_region(size_t len)
+{
+	unsigned char *p;
+	size_t i;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die_sys("mmap");
+	if (madvise(p, len, MADV_NOHUGEPAGE))
+		die_sys("madvise(MADV_NOHUGEPAGE)");
+	for (i = 0; i < len; i += page_size)
+		p[i] = 1;
+	return p;
+}
+
+struct call {
+	uint64_t start_ns, end_ns;	/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
+};
+
+struct lock_thread {
+	pthread_t thread;
+	pid_t tid;
+	const char *name;
+	unsigned char *region;
+	size_t len;
+	unsigned long n;		/* calls to make, or made */
+	struct call calls[MAX_CALLS];
+	unsigned long writes;		/* syscalls that took mmap_lock for write */
+	unsigned long faults;		/* pages touched */
+};
+
+static pthread_barrier_t lock_start;
+static volatile int lock_done;
+
+static void thread_begin(struct lock_thread *t)
+{
+	t->tid = gettid_();
+	prctl(PR_SET_NAME, t->name);
+	pthread_barrier_wait(&lock_start);
+}
+
+/* n mprotect() calls on the whole populated region: each takes mmap_lock
+ * for write once and holds it while every PTE is changed */
+static void *wrhold_holder(void *arg)
+{
+	struct lock_thread *t = arg;
+	unsigned long i;
+
+	thread_begin(t);
+	for (i = 0; i < t->n; i++) {
+		int prot = i % 2 ? PROT_READ | PROT_WRITE : PROT_READ;
+
+		t->calls[i].start_ns = now_ns();
+		if (mprotect(t->region, t->len, prot))
+			die_sys("mprotect");
+		t->calls[i].end_ns = now_ns();
+	}
+	t->writes = t->n;
+	lock_done = 1;
+	return NULL;
+}
+
+/* small mmap + touch + munmap until the holder is done: one write hold
+ * for each mmap and each munmap (whose hold is downgraded to read) */
+static void *wrhold_mapper(void *arg)
+{
+	struct lock_thread *t = arg;
+	size_t len = 16 * page_size, i;
+
+	thread_begin(t);
+	while (!lock_done && t->n < MAX_CALLS) {
+		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die_sys("mmap");
+		for (i = 0; i < len; i += page_size)
+			p[i] = 1;
+		if (munmap(p, len))
+			die_sys("munmap");
+		t->n++;
+		t->faults += len / page_size;
+	}
+	t->writes = 2 * t->n;
+	return NULL;
+}
+
+/* faults on its own region, emptied with MADV_DONTNEED each pass */
+static void *wrhold_faulter(void *arg)
+{
+	struct lock_thread *t = arg;
+	size_t i;
+
+	thread_begin(t);
+	while (!lock_done) {
+		for (i = 0; i < t->len; i += page_size)
+			t->region[i] = 1;
+		t->faults += t->len / page_size;
+		if (madvise(t->region, t->len, MADV_DONTNEED))
+			die_sys("madvise(MADV_DONTNEED)");
+		t->n++;
+	}
+	return NULL;
+}
+
+static void json_thread(const struct lock_thread *t, int with_calls)
+{
+	unsigned long i;
+
+	printf("{\"tid\":%d,\"name\":\"%s\",\"calls\":%lu,\"writes\":%lu,\"faults\":%lu",
+	       (int)t->tid, t->name, t->n, t->writes, t->faults);
+	if (with_calls) {
+		fputs(",\"times\":[", stdout);
+		for (i = 0; i < t->n && i < MAX_CALLS; i++)
+			printf("%s[%llu,%llu]", i ? "," : "",
+			       (unsigned long long)t->calls[i].start_ns,
+			       (unsigned long long)t->calls[i].end_ns);
+		putchar(']');
+	}
+	putchar('}');
+}
+
+static void start_thread(struct lock_thread *t, void *(*fn)(void *))
+{
+	int err = pthread_create(&t->thread, NULL, fn, t);
+
+	if (err) {
+		errno = err;
+		die_sys("pthread_create");
+	}
+}
+
+static void join_thread(struct lock_thread *t)
+{
+	int err = pthread_join(t->thread, NULL);
+
+	if (err) {
+		errno = err;
+		die_sys("pthread_join");
+	}
+}
+
+static void run_wrhold(unsigned long calls, size_t mib)
+{
+	static struct lock_thread holder, mapper[2], faulter;
+	size_t len = mib << 20;
+	uint64_t min = UINT64_MAX, max = 0;
+	double t0, elapsed;
+	unsigned long i;
+
+	if (calls > MAX_CALLS)
+		die_usage("-n: at most %d calls", MAX_CALLS);
+	holder.name = "mmr-holder";
+	holder.region = populated_region(len);
+	holder.len = len;
+	holder.n = calls;
+	mapper[0].name = mapper[1].name = "mmr-mapper";
+	faulter.name = "mmr-faulter";
+	faulter.len = 256 * page_size;
+	faulter.region = populated_region(faulter.len);
+	lock_done = 0;
+	if (pthread_barrier_init(&lock_start, NULL, 5))
+		die_sys("pthread_barrier_init");
+	start_thread(&mapper[0], wrhold_mapper);
+	start_thread(&mapper[1], wrhold_mapper);
+	start_thread(&faulter, wrhold_faulter);
+	start_thread(&holder, wrhold_holder);
+	t0 = now();
+	pthread_barrier_wait(&lock_start);
+	join_thread(&holder);
+	join_thread(&mapper[0]);
+	join_thread(&mapper[1]);
+	join_thread(&faulter);
+	elapsed = now() - t0;
+	pthread_barrier_destroy(&lock_start);
+	for (i = 0; i < calls; i++) {
+		uint64_t d = holder.calls[i].end_ns - holder.calls[i].start_ns;
+
+		min = d < min ? d : min;
+		max = d > max ? d : max;
+	}
+	if (opt.json) {
+		json_head("wrhold", calls);
+		printf(",\"size_mib\":%zu", mib);
+		json_expect(exact(0), NULL, 0, 0);
+		/* the holder's write holds: one per mprotect, each within its call */
+		fputs(",\"observed\":{\"holder\":", stdout);
+		json_thread(&holder, 1);
+		fputs(",\"mappers\":[", stdout);
+		json_thread(&mapper[0], 0);
+		putchar(',');
+		json_thread(&mapper[1], 0);
+		fputs("],\"faulter\":", stdout);
+		json_thread(&faulter, 0);
+		printf(",\"call_ns\":{\"min\":%llu,\"max\":%llu},\"elapsed_s\":%.6f}",
+		       (unsigned long long)min, (unsigned long long)max, elapsed);
+		json_tail();
+	}
+	human("wrhold: %lu mprotect() calls over %zu MiB took %.2f..%.2f ms each\n"
+	      "  meanwhile 2 mappers made %lu and %lu mmap+munmap pairs, a faulter %lu faults\n"
+	      "  expect %lu write holds by thread %d (mmr-holder), each within its call\n",
+	      calls, mib, min / 1e6, max / 1e6, mapper[0].n, mapper[1].n, faulter.faults,
+	      holder.writes, (int)holder.tid);
+	finish_output();
+	munmap(holder.region, len);
+	munmap(faulter.region, faulter.len);
+}
+
+/* reads /proc/self/smaps over and over: walking the populated region's
+ * page tables under mmap_lock for read */
+static void *blocker_reader(void *arg)
+{
+	struct lock_thread *t = arg;
+	static char buf[1 << 16];
+
+	thread_begin(t);
+	while (!lock_done) {
+		int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+
+		if (fd < 0)
+			die_sys("open(/proc/self/smaps)");
+		do {
+			n = read(fd, buf, sizeof(buf));
+		} while (n > 0);
+		if (n < 0)
+			die_sys("read(/proc/self/smaps)");
+		close(fd);
+		t->n++;
+	}
+	return NULL;
+}
+
+/* mmap() + munmap() of one page, n times, 2 ms apart: each mmap waits for
+ * mmap_lock for write while the reader walks */
+static void *blocker_writer(void *arg)
+{
+	struct lock_thread *t = arg;
+	struct timespec gap = { 0, 2000000 };
+	unsigned long i;
+
+	thread_begin(t);
+	for (i = 0; i < t->n; i++) {
+		void *p;
+
+		nanosleep(&gap, NULL);
+		t->calls[i].start_ns = now_ns();
+		p = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		t->calls[i].end_ns = now_ns();
+		if (p == MAP_FAILED)
+			die_sys("mmap");
+		if (munmap(p, page_size))
+			die_sys("munmap");
+	}
+	t->writes = 2 * t->n;
+	lock_done = 1;
+	return NULL;
+}
+
+static void run_blocker(unsigned long writes, size_t mib)
+{
+	static struct lock_thread reader, writer;
+	size_t len = mib << 20;
+	uint64_t max = 0;
+	double t0, elapsed;
+	unsigned long i;
+
+	if (writes > MAX_CALLS)
+		die_usage("-n: at most %d writes", MAX_CALLS);
+	reader.name = "mmr-reader";
+	reader.region = populated_region(len);
+	reader.len = len;
+	writer.name = "mmr-writer";
+	writer.n = writes;
+	lock_done = 0;
+	if (pthread_barrier_init(&lock_start, NULL, 3))
+		die_sys("pthread_barrier_init");
+	start_thread(&reader, blocker_reader);
+	start_thread(&writer, blocker_writer);
+	t0 = now();
+	pthread_barrier_wait(&lock_start);
+	join_thread(&writer);
+	join_thread(&reader);
+	elapsed = now() - t0;
+	pthread_barrier_destroy(&lock_start);
+	for (i = 0; i < writes; i++) {
+		uint64_t d = writer.calls[i].end_ns - writer.calls[i].start_ns;
+
+		max = d > max ? d : max;
+	}
+	if (opt.json) {
+		json_head("blocker", writes);
+		printf(",\"size_mib\":%zu", mib);
+		json_expect(exact(0), NULL, 0, 0);
+		fputs(",\"observed\":{\"reader\":", stdout);
+		json_thread(&reader, 0);
+		fputs(",\"writer\":", stdout);
+		json_thread(&writer, 1);
+		printf(",\"max_mmap_ns\":%llu,\"elapsed_s\":%.6f}", (unsigned long long)max,
+		       elapsed);
+		json_tail();
+	}
+	human("blocker: thread %d (mmr-reader) read /proc/self/smaps %lu times over %zu MiB\n"
+	      "  while thread %d (mmr-writer) made %lu mmap() calls, the slowest %.2f ms\n"
+	      "  expect the writer's long waits blocked by the reader\n",
+	      (int)reader.tid, reader.n, mib, (int)writer.tid, writes, max / 1e6);
+	finish_output();
+	munmap(reader.region, len);
+}
+
 static void run_mix(const char *path, struct totals *tot)
 {
 	struct faults f0, f;
@@ -1067,6 +1398,14 @@ static const struct workload workloads[] = {
 	{ "anon", "nr", 4096, "[-n PAGES=4096] [-r ROUNDS=64]",
 	  "fault benchmark: ROUNDS x (mmap, first write to PAGES pages, munmap)",
 	  "0 retries; reports faults/s" },
+	{ "wrhold", "ns", 16, "[-n CALLS=16] [-s MIB=256]",
+	  "a thread mprotect()s a populated MIB region CALLS times while two\n"
+	  "           threads mmap/munmap and one faults",
+	  "CALLS write holds by mmr-holder, each within its timed call" },
+	{ "blocker", "ns", 16, "[-n WRITES=16] [-s MIB=256]",
+	  "a thread reads /proc/self/smaps (MIB populated) in a loop while\n"
+	  "           another mmap()s WRITES times",
+	  "the writer's long mmap_lock waits are blocked by mmr-reader" },
 	{ "mix", "fk", 0, "[-f PATH] [-k]",
 	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8 in one process",
 	  "each line as above, then one line with the sums" },
@@ -1078,7 +1417,7 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: " PROG " [--json] [-q] WORKLOAD [-n COUNT] [-f PATH] [-r ROUNDS] [-k]\n"
+	fputs("usage: " PROG " [--json] [-q] WORKLOAD [-n COUNT] [-f PATH] [-r ROUNDS] [-s MIB] [-k]\n"
 	      "\n"
 	      "Produces page-fault retries (VM_FAULT_RETRY) and completions\n"
 	      "(VM_FAULT_COMPLETED) on purpose and prints what a tracer should count.\n"
@@ -1098,6 +1437,7 @@ static void usage(FILE *out)
 	      "            used read-only\n"
 	      "  -k        keep the data file this run created (it is removed otherwise)\n"
 	      "  -r ROUNDS rounds of the anon workload\n"
+	      "  -s MIB    size of the populated region of wrhold and blocker\n"
 	      "  -h, --help\n"
 	      "\n"
 	      "\"major\" counts faults that returned VM_FAULT_MAJOR. getrusage majflt also counts\n"
@@ -1143,7 +1483,7 @@ int main(int argc, char **argv)
 			opt.keep = 1;
 			if (!strchr(given, 'k'))
 				strcat(given, "k");
-		} else if (arg[0] == '-' && arg[1] && strchr("nfr", arg[1])) {
+		} else if (arg[0] == '-' && arg[1] && strchr("nfrs", arg[1])) {
 			char letter = arg[1];
 			const char *val = arg[2] ? arg + 2 : argv[++a];
 
@@ -1152,6 +1492,9 @@ int main(int argc, char **argv)
 			if (letter == 'n') {
 				opt.count = parse_count(val, 'n');
 				opt.have_count = 1;
+			} else if (letter == 's') {
+				opt.size_mib = parse_count(val, 's');
+				opt.have_size = 1;
 			} else if (letter == 'r') {
 				opt.rounds = parse_count(val, 'r');
 				opt.have_rounds = 1;
@@ -1183,6 +1526,8 @@ int main(int argc, char **argv)
 		opt.rounds = 64;
 	if (!opt.path)
 		opt.path = DEFAULT_PATH;
+	if (!opt.have_size)
+		opt.size_mib = 256;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	if (strchr(w->options, 'f'))
@@ -1209,6 +1554,10 @@ int main(int argc, char **argv)
 		run_vdso(opt.count, &tot);
 	else if (!strcmp(w->name, "kread"))
 		run_kread(opt.count);
+	else if (!strcmp(w->name, "wrhold"))
+		run_wrhold(opt.count, opt.size_mib);
+	else if (!strcmp(w->name, "blocker"))
+		run_blocker(opt.count, opt.size_mib);
 	else if (!strcmp(w->name, "anon"))
 		run_anon(opt.count, opt.rounds);
 	else

@@ -26,7 +26,7 @@ const char stat_usage[] =
 "  -o, --output=FILE     write the report to FILE instead of stdout\n"
 "      --ringbuf-size=N  ring buffer for retry events (default 1M)\n"
 "      --min-hold=TIME   report mmap_lock holds and waits at least TIME long,\n"
-"                        with their stacks (default 1ms)\n"
+"                        with their stacks (default 1ms; 0: all of them)\n"
 "      --folded=FILE     write those holds and waits to FILE as folded stacks\n"
 "                        (flamegraph.pl, inferno, speedscope read them)\n"
 "      --no-mmap-lock    do not trace mmap_lock waits and holds\n"
@@ -117,9 +117,13 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 		case OPT_MIN_HOLD: {
 			double secs;
 
+			if (!strcmp(optarg, "0")) {
+				o->min_hold_ns = 0;	/* every hold and wait */
+				break;
+			}
 			if (parse_duration(optarg, &secs) || secs < 1e-6)
 				return usage_err(err, errlen, "invalid --min-hold '%s' (e.g. 500us, "
-						 "1ms, 0.01)", optarg);
+						 "1ms, 0.01, or 0 for all)", optarg);
 			o->min_hold_ns = (uint64_t)(secs * 1e9 + 0.5);
 			break;
 		}
