@@ -24,47 +24,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u8 per_vma_locks = 0;		/* CONFIG_PER_VMA_LOCK: lock_vma_under_rcu */
 const volatile __u8 folio_lock_or_retry_bool = 0; /* 6.1: returns bool, false = retry */
 const volatile __u8 stream_events = 1;
-/* [start, end) of lock_mm_and_find_vma's text, from kallsyms; 0 = unknown */
-const volatile __u64 lmfv_start = 0;
-const volatile __u64 lmfv_end = 0;
-/* [start, end) of asm_exc_page_fault's text: the outermost frame of a fault
- * taken in user mode */
-const volatile __u64 aepf_start = 0;
-const volatile __u64 aepf_end = 0;
 /* set by user space once tp_mm_filemap_add_to_page_cache is attached */
 __u8 io_hooked = 0;
 /* tracepoint mode: sum the fault accounting of traced tasks as they exit */
 const volatile __u8 exit_accounting = 0;
 
-/* Per-thread state of the fault in progress. */
-#define MMR_LMFV_FRAMES 16
-
-struct tstate {
-	__u64 addr;		/* page of the current fault */
-	__u64 vm_ops;		/* vma->vm_ops at the attempt's entry */
-	__u64 seq;		/* tracepoint mode: min_flt + maj_flt at fault start */
-	__u32 flags;		/* FAULT_FLAG_* of the attempt */
-	__u16 attempt;		/* attempts of the current fault so far */
-	__u8 pending;		/* last attempt returned RETRY */
-	__u8 in_attempt;	/* inside handle_mm_fault */
-	__u8 reason;		/* enum mmr_reason of the attempt, NONE if no producer */
-	__u8 kind;		/* enum mmr_vma_kind */
-	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
-	__u8 filter;		/* tgid filter verdict: 0 unknown, 1 traced, 2 not */
-	/* tracepoint mode */
-	__u8 tp_open;		/* seq names the fault in progress */
-	__u8 tp_start;		/* MMR_LMFV_*: a fault's mmap_lock read lock is starting */
-	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
-	__u8 tp_io;		/* the (first) attempt added a folio to the page cache */
-	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct tstate);
-} tstates SEC(".maps");
+#include "tstate.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -476,47 +441,6 @@ static __always_inline bool tp_fault(struct tstate *st, struct task_struct *task
 	st->tp_io = 0;
 	st->attempt = 0;
 	return true;
-}
-
-/*
- * Where was this mmap_lock read lock taken? 0: not by lock_mm_and_find_vma
- * (mmap(), GUP, __vmf_anon_prepare()'s trylock inside a VMA-locked
- * attempt...); MMR_LMFV_USER: for a fault from user mode; MMR_LMFV_KERNEL:
- * for a fault the kernel took on a user address (copy_to_user), whose stack
- * goes on past asm_exc_page_fault into the interrupted kernel code.
- */
-#define MMR_LMFV_USER	1
-#define MMR_LMFV_KERNEL	2
-
-static __always_inline int lock_taken_for(void *ctx)
-{
-	__u64 ips[MMR_LMFV_FRAMES];
-	bool found = false;
-	long n;
-	__u32 last;
-
-	if (!lmfv_start)
-		return MMR_LMFV_USER;	/* cannot tell: every read lock is a fault's */
-	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
-	if (n < 8)
-		return 0;
-	for (int i = 0; i < MMR_LMFV_FRAMES; i++) {
-		if (i * 8 >= n)
-			break;
-		if (ips[i] >= lmfv_start && ips[i] < lmfv_end) {
-			found = true;
-			break;
-		}
-	}
-	if (!found)
-		return 0;
-	if (!aepf_start)
-		return MMR_LMFV_USER;
-	/* a user-mode fault's stack ends at the exception entry */
-	last = ((__u32)n / 8 - 1) & (MMR_LMFV_FRAMES - 1);
-	if (ips[last] >= aepf_start && ips[last] < aepf_end)
-		return MMR_LMFV_USER;
-	return MMR_LMFV_KERNEL;
 }
 
 static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bool write)

@@ -20,15 +20,15 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "filter.bpf.h"
+#include "tstate.bpf.h"
 #include "mmap_lock.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u64 min_hold_ns = 1000000;
 const volatile __u8 user_stacks = 1;
-/* [start, end) of lock_mm_and_find_vma: a lock taken for a page fault */
-const volatile __u64 lmfv_start = 0;
-const volatile __u64 lmfv_end = 0;
+/* tstates is the fault tracer's, which sees page-cache insertions */
+const volatile __u8 io_known = 0;
 
 #define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
 #define MMR_STACK_FRAMES 16
@@ -40,13 +40,30 @@ struct held {
 	__u8 write;
 	__u8 remote;
 	__u8 in_fault;
-	__u8 pad[5];
+	__u8 wwait;		/* a write wait counted in wwaits */
+	__u8 pad[4];
 };
 
 struct lstate {
 	struct held slot[MMR_LOCK_SLOTS];
 	__u8 filter;		/* 0 unknown, 1 traced, 2 not */
 };
+
+/* Writers waiting for an mm's lock: holds that overlap such a wait are
+ * streamed (as blockers) from min_hold_ns / MMR_BLOCKER_DIV of overlap. */
+
+struct wwait {
+	__u64 since;		/* start of the oldest wait still going on */
+	__u32 n;		/* writers waiting */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);	/* mm */
+	__type(value, struct wwait);
+} wwaits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -84,7 +101,13 @@ struct {
 
 static struct mmr_lock_stats zero_stats;
 
-static __always_inline struct lstate *lstate_of(struct task_struct *task)
+/*
+ * The state of a task whose lock of mm is traced: a traced task's, or an
+ * untraced one's locking a traced process's mm (a /proc reader, remote
+ * GUP: a holder that can block the traced process). NULL otherwise.
+ */
+static __always_inline struct lstate *lstate_of(struct task_struct *task,
+						struct mm_struct *mm)
 {
 	struct lstate *ls;
 
@@ -95,7 +118,12 @@ static __always_inline struct lstate *lstate_of(struct task_struct *task)
 		return ls;
 	if (!ls->filter)
 		ls->filter = mmr_tgid_listed(task->tgid) ? 1 : 2;
-	return ls->filter == 1 ? ls : NULL;
+	if (ls->filter == 1)
+		return ls;
+	/* mm->owner (CONFIG_MEMCG) names the process the mm belongs to */
+	if (!bpf_core_field_exists(mm->owner) || mm == task->mm)
+		return NULL;
+	return mmr_tgid_listed(BPF_CORE_READ(mm, owner, tgid)) ? ls : NULL;
 }
 
 static __always_inline struct held *slot_of(struct lstate *ls, __u64 mm)
@@ -116,8 +144,6 @@ static __always_inline struct mmr_lock_stats *stats_of(__u32 tgid, bool write)
 		return s;
 	bpf_map_update_elem(&lock_stats, &key, &zero_stats, BPF_NOEXIST);
 	s = bpf_map_lookup_elem(&lock_stats, &key);
-	if (s && !s->comm[0])
-		bpf_get_current_comm(s->comm, sizeof(s->comm));
 	return s;
 }
 
@@ -148,28 +174,13 @@ static __always_inline void hist_add(struct mmr_hist *h, __u64 ns)
 		h->slots[slot]++;
 }
 
-static __always_inline bool taken_in_fault(void *ctx)
-{
-	__u64 ips[MMR_STACK_FRAMES];
-	long n;
-
-	if (!lmfv_start)
-		return false;
-	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
-	for (int i = 0; i < MMR_STACK_FRAMES; i++) {
-		if (i * 8 >= n)
-			break;
-		if (ips[i] >= lmfv_start && ips[i] < lmfv_end)
-			return true;
-	}
-	return false;
-}
-
 static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 now,
-				 __u64 dur, bool success)
+				 __u64 dur, bool success, bool blocking)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct mmr_lock_event *e;
 	__u64 id = bpf_get_current_pid_tgid();
+	struct tstate *st;
 
 	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
 	if (!e) {
@@ -187,6 +198,18 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->remote = h->remote;
 	e->in_fault = h->in_fault;
 	e->success = success;
+	e->blocking = blocking;
+	e->fault = 0;
+	e->fault_addr = 0;
+	/* what the fault tracer knows of the fault this lock was taken for */
+	if (h->in_fault && (st = bpf_task_storage_get(&tstates, task, 0, 0))) {
+		if (st->addr) {
+			e->fault |= MMR_LOCK_FAULT_ADDR;
+			e->fault_addr = st->addr;
+		}
+		if (io_known)
+			e->fault |= MMR_LOCK_FAULT_IO_KNOWN | (st->tp_io ? MMR_LOCK_FAULT_IO : 0);
+	}
 	e->ts_ns = now;
 	e->dur_ns = dur;
 	e->mm = h->mm;
@@ -200,8 +223,9 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct lstate *ls = lstate_of(task);
+	struct lstate *ls = lstate_of(task, mm);
 	struct held *h;
+	__u64 now;
 
 	if (!ls)
 		return;
@@ -210,12 +234,57 @@ static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write
 		h = slot_of(ls, 0);
 	if (!h)
 		return;	/* deeper nesting than we track */
+	now = bpf_ktime_get_ns();
 	h->mm = (__u64)mm;
-	h->t_start = bpf_ktime_get_ns();
+	h->t_start = now;
 	h->t_acq = 0;
 	h->write = write;
 	h->remote = task->mm != mm;
-	h->in_fault = !write && taken_in_fault(ctx);
+	h->in_fault = !write && lock_taken_for(ctx) != 0;
+	h->wwait = 0;
+	if (write) {
+		struct wwait *w = bpf_map_lookup_elem(&wwaits, &h->mm);
+
+		if (!w) {
+			struct wwait first = { .since = now, .n = 1 };
+
+			if (!bpf_map_update_elem(&wwaits, &h->mm, &first, BPF_NOEXIST)) {
+				h->wwait = 1;
+				return;
+			}
+			w = bpf_map_lookup_elem(&wwaits, &h->mm);
+			if (!w)
+				return;
+		}
+		if (!w->n)	/* racy, but only moves since a little */
+			w->since = now;
+		__sync_fetch_and_add(&w->n, 1);
+		h->wwait = 1;
+	}
+}
+
+static __always_inline void wwait_end(struct held *h)
+{
+	struct wwait *w;
+
+	if (!h->wwait)
+		return;
+	h->wwait = 0;
+	w = bpf_map_lookup_elem(&wwaits, &h->mm);
+	if (w)
+		__sync_fetch_and_add(&w->n, -1);
+}
+
+/* How long a hold ending now overlapped a writer's wait for the same mm. */
+static __always_inline __u64 writer_overlap(struct held *h, __u64 now)
+{
+	struct wwait *w = bpf_map_lookup_elem(&wwaits, &h->mm);
+	__u64 from;
+
+	if (!w || !w->n)
+		return 0;
+	from = w->since > h->t_acq ? w->since : h->t_acq;
+	return now > from ? now - from : 0;
 }
 
 static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool write,
@@ -228,11 +297,11 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 	__u64 now, wait;
 
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
-	if (!ls || ls->filter == 2)
+	if (!ls)
 		return;
 	h = slot_of(ls, (__u64)mm);
 	if (!h)
-		return;	/* taken before tracing started */
+		return;	/* taken before tracing started, or not traced */
 	now = bpf_ktime_get_ns();
 	if (h->t_acq) {
 		/* mmap_write_downgrade(): the write hold ends, a read hold starts */
@@ -244,11 +313,12 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 			s->downgrades++;
 		}
 		if (now - h->t_acq >= min_hold_ns)
-			emit(ctx, MMR_LOCK_EV_HOLD, h, now, now - h->t_acq, true);
+			emit(ctx, MMR_LOCK_EV_HOLD, h, now, now - h->t_acq, true, false);
 		h->write = 0;
 		h->t_acq = now;
 		return;
 	}
+	wwait_end(h);
 	s = stats_of(task->tgid, h->write);
 	wait = now - h->t_start;
 	if (s) {
@@ -256,12 +326,14 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		if (success) {
 			s->acquisitions++;
 			s->remote += h->remote;
+			/* the comm after exec, not the forking parent's */
+			bpf_get_current_comm(s->comm, sizeof(s->comm));
 		} else {
 			s->failures++;
 		}
 	}
 	if (wait >= min_hold_ns)
-		emit(ctx, MMR_LOCK_EV_WAIT, h, now, wait, success);
+		emit(ctx, MMR_LOCK_EV_WAIT, h, now, wait, success, false);
 	if (success)
 		h->t_acq = now;
 	else
@@ -277,18 +349,20 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	__u64 now, hold;
 
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
-	if (!ls || ls->filter == 2)
+	if (!ls)
 		return;
 	h = slot_of(ls, (__u64)mm);
 	if (!h || !h->t_acq)
-		return;	/* taken before tracing started, or by another task */
+		return;	/* taken before tracing started, by another task, untraced */
 	now = bpf_ktime_get_ns();
 	hold = now - h->t_acq;
 	s = stats_of(task->tgid, h->write);
 	if (s)
 		hist_add(&s->hold, hold);
 	if (hold >= min_hold_ns)
-		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true);
+		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, writer_overlap(h, now) > 0);
+	else if (writer_overlap(h, now) >= min_hold_ns / MMR_BLOCKER_DIV)
+		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, true);
 	h->mm = 0;
 }
 

@@ -43,7 +43,19 @@ enum mmr_lock_event_kind {
 	MMR_LOCK_EV_WAIT = 2,	/* a wait at least min_hold_ns long ended */
 };
 
-/* A long hold or wait, streamed through the ring buffer. */
+/* mmr_lock_event.fault: what is known of the fault a lock was taken for */
+#define MMR_LOCK_FAULT_ADDR	1	/* fault_addr is the faulting page */
+#define MMR_LOCK_FAULT_IO_KNOWN	2	/* MMR_LOCK_FAULT_IO says whether it did I/O */
+#define MMR_LOCK_FAULT_IO	4	/* the attempt added a folio to the page cache */
+
+/* a hold that overlapped a writer's wait by min_hold / MMR_BLOCKER_DIV or
+ * more is streamed however short, as a possible blocker */
+#define MMR_BLOCKER_DIV 8
+
+/*
+ * A long hold or wait, streamed through the ring buffer; also a shorter
+ * hold that overlapped a writer's wait (blocking), see MMR_BLOCKER_DIV.
+ */
 struct mmr_lock_event {
 	__u32 kind;		/* enum mmr_lock_event_kind */
 	__u32 pid;		/* tgid */
@@ -58,6 +70,10 @@ struct mmr_lock_event {
 	__s32 kstack_id;	/* in the stacks map; < 0: none */
 	__s32 ustack_id;
 	char comm[16];
+	__u64 fault_addr;	/* if fault & MMR_LOCK_FAULT_ADDR */
+	__u8 fault;		/* MMR_LOCK_FAULT_* */
+	__u8 blocking;		/* holds: a writer was waiting for this mm meanwhile */
+	__u8 pad[6];
 };
 
 #endif /* MMRETRY_MMAP_LOCK_H */

@@ -985,7 +985,8 @@ static void run_kread(unsigned long pages)
 	if (opt.json) {
 		json_head("kread", pages);
 		json_expect(exact(0), NULL, 0, 0);
-		printf(",\"observed\":{\"kernel_faults\":%lu,", pages);
+		printf(",\"observed\":{\"kernel_faults\":%lu,\"buffer\":[%lu,%lu],", pages,
+		       (unsigned long)map, (unsigned long)map + len);
 		json_faults(f, elapsed);
 		putchar('}');
 		json_tail();

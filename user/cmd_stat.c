@@ -35,13 +35,32 @@ static int on_lock_event(void *ctx, const struct mmr_lock_event *e)
 	return report_add_lock_event(ctx, e);
 }
 
-/* frames (leaf first) -> "root;...;leaf" */
+/* the tracing machinery's own frames at the leaf end of a kernel stack */
+static bool tracing_frame(const char *sym)
+{
+	static const char *const prefixes[] = {
+		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "__traceiter_",
+		"__mmap_lock_do_trace_", "trace_mmap_lock_",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* frames (leaf first) -> "root;...;leaf", without the tracing frames */
 static char *fold(const uint64_t *ips, int n, const struct ksyms *ks)
 {
 	size_t len = 0, cap = 64 * (size_t)n + 1;
 	char *s = malloc(cap), name[24];
 	int i;
 
+	while (ks && n > 1 && ksyms_name(ks, ips[0]) && tracing_frame(ksyms_name(ks, ips[0]))) {
+		ips++;
+		n--;
+	}
 	if (!s || !n) {
 		free(s);
 		return NULL;
@@ -269,6 +288,8 @@ int cmd_stat(int argc, char **argv)
 			.features = &f, .target = &tg, .min_hold_ns = o.min_hold_ns,
 			.on_event = on_lock_event, .ctx = &r,
 		};
+
+		lo.tstates_fd = faults_trace_tstates_fd(ft, &lo.io_known);
 
 		ret = lock_trace_open(&lt, &lo);
 		if (ret) {

@@ -230,6 +230,12 @@ int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts 
 	return err;
 }
 
+int faults_trace_tstates_fd(const struct faults_trace *t, bool *io_known)
+{
+	*io_known = t->skel->bss->io_hooked;
+	return bpf_map__fd(t->skel->maps.tstates);
+}
+
 enum mmr_mode faults_trace_mode(const struct faults_trace *t)
 {
 	return t->mode;

@@ -41,6 +41,11 @@ struct faults_trace_opts {
 /* 0 or -errno (the last mode's error if every mode failed) */
 int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o);
 enum mmr_mode faults_trace_mode(const struct faults_trace *t);
+/*
+ * The per-thread fault state map, for the mmap_lock tracer to say what a
+ * holder's fault was doing; *io_known: page-cache insertions are traced.
+ */
+int faults_trace_tstates_fd(const struct faults_trace *t, bool *io_known);
 /* figure states for the mode in use and the hooks that really attached */
 void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR]);
 int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid);

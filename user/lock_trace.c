@@ -56,6 +56,14 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	skel->rodata->min_hold_ns = o->min_hold_ns;
 	skel->rodata->lmfv_start = f->lmfv_start;
 	skel->rodata->lmfv_end = f->lmfv_end;
+	skel->rodata->aepf_start = f->aepf_start;
+	skel->rodata->aepf_end = f->aepf_end;
+	if (o->tstates_fd >= 0) {
+		err = bpf_map__reuse_fd(skel->maps.tstates, o->tstates_fd);
+		if (err)
+			goto fail;
+		skel->rodata->io_known = o->io_known;
+	}
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	skel->rodata->follow_forks = tg->follow_forks;
@@ -157,7 +165,7 @@ int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 		}
 		for (c = 0; c < t->ncpus; c++)
 			lock_stats_merge(&row->mode[key.write ? 1 : 0], &percpu[c]);
-		if (!row->comm[0])
+		if (!row->comm[0] || key.write == 0)	/* reads are the most common */
 			memcpy(row->comm, row->mode[key.write ? 1 : 0].comm, sizeof(row->comm));
 		row->comm[sizeof(row->comm) - 1] = '\0';
 	}

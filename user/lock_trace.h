@@ -8,6 +8,7 @@
 #ifndef MMRETRY_LOCK_TRACE_H
 #define MMRETRY_LOCK_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,8 @@ struct lock_trace_opts {
 	const struct features *features;
 	const struct trace_target *target;
 	uint64_t min_hold_ns;	/* holds and waits streamed from this long */
+	int tstates_fd;		/* the fault tracer's per-thread state, or -1 */
+	bool io_known;		/* ... which knows whether a fault did I/O */
 	lock_event_fn on_event;
 	void *ctx;
 };

@@ -22,7 +22,9 @@ void lock_stats_merge(struct mmr_lock_stats *a, const struct mmr_lock_stats *b)
 	a->failures += b->failures;
 	a->remote += b->remote;
 	a->downgrades += b->downgrades;
-	if (!a->comm[0])
+	/* the comm of the part with the most acquisitions (the kernel
+	 * refreshes it on each one: the name after exec wins) */
+	if (b->comm[0] && (!a->comm[0] || b->acquisitions > a->acquisitions - b->acquisitions))
 		memcpy(a->comm, b->comm, sizeof(a->comm));
 	hist_merge(&a->wait, &b->wait);
 	hist_merge(&a->hold, &b->hold);
@@ -146,6 +148,9 @@ size_t find_blockers(const struct mmr_lock_event *wait, const struct mmr_lock_ev
 		b->write = h->write;
 		b->in_fault = h->in_fault;
 		b->remote = h->remote;
+		b->fault = h->fault;
+		b->fault_addr = h->fault_addr;
+		b->index = i;
 		b->overlap_ns = hi - lo;
 		b->hold_ns = h->dur_ns;
 	}

@@ -39,8 +39,11 @@ struct blocker {
 	uint32_t pid, tid;
 	char comm[16];
 	bool write, in_fault, remote;
+	uint8_t fault;		/* MMR_LOCK_FAULT_* of the hold's fault */
+	uint64_t fault_addr;
 	uint64_t overlap_ns;	/* time the hold overlapped the wait */
 	uint64_t hold_ns;	/* the whole hold */
+	size_t index;		/* of the hold in the holds given */
 };
 
 /*

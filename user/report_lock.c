@@ -93,32 +93,74 @@ static void print_hist(FILE *out, const char *title, const struct mmr_hist *h)
 	}
 }
 
-static void print_blockers(FILE *out, const struct report *r, const struct lock_long *w)
+/* the leaf frame of a folded stack: where the lock was released or waited */
+static const char *site_of(const char *folded)
 {
-	struct mmr_lock_event *holds;
-	struct blocker b[MAX_BLOCKERS];
-	size_t i, n = 0;
-	char a[24];
+	const char *leaf;
 
-	holds = calloc(r->lock.nlongs ? r->lock.nlongs : 1, sizeof(*holds));
-	if (!holds)
-		return;
-	for (i = 0; i < r->lock.nlongs; i++)
-		holds[i] = r->lock.longs[i].e;
-	n = find_blockers(&w->e, holds, r->lock.nlongs, b, MAX_BLOCKERS);
-	free(holds);
+	if (!folded)
+		return NULL;
+	leaf = strrchr(folded, ';');
+	return leaf ? leaf + 1 : folded;
+}
+
+/* "in a page fault at 0x7f.. that did I/O", "not in a page fault (m_stop)" */
+static const char *doing(char *buf, size_t len, bool in_fault, uint8_t fault, uint64_t addr,
+			 const char *site)
+{
+	size_t n;
+
+	if (!in_fault) {
+		snprintf(buf, len, "not in a page fault%s%s%s", site ? " (" : "", site ? site : "",
+			 site ? ")" : "");
+		return buf;
+	}
+	n = (size_t)snprintf(buf, len, "in a page fault");
+	if (n < len && (fault & MMR_LOCK_FAULT_ADDR))
+		n += (size_t)snprintf(buf + n, len - n, " at 0x%llx", (unsigned long long)addr);
+	if (n < len && (fault & MMR_LOCK_FAULT_IO_KNOWN))
+		snprintf(buf + n, len - n, (fault & MMR_LOCK_FAULT_IO) ? " that did I/O" :
+			 " without I/O");
+	return buf;
+}
+
+static struct mmr_lock_event *events_of(const struct report_lock *l)
+{
+	struct mmr_lock_event *holds = calloc(l->nlongs ? l->nlongs : 1, sizeof(*holds));
+	size_t i;
+
+	for (i = 0; holds && i < l->nlongs; i++)
+		holds[i] = l->longs[i].e;
+	return holds;
+}
+
+static void print_blockers(FILE *out, const struct report_lock *l,
+			   const struct mmr_lock_event *holds, const struct lock_long *w)
+{
+	struct blocker b[MAX_BLOCKERS];
+	size_t i, n;
+	char a[24], c[24], d[128];
+
+	n = find_blockers(&w->e, holds, l->nlongs, b, MAX_BLOCKERS);
+	if (!n)
+		fprintf(out, "      no hold of %s or more (or blocking a writer for %s) seen\n",
+			fmt_ns(a, sizeof(a), l->min_hold_ns),
+			fmt_ns(c, sizeof(c), l->min_hold_ns / MMR_BLOCKER_DIV));
 	for (i = 0; i < n; i++)
-		fprintf(out, "      blocked by %u/%u %s: %s hold, %s of it during the wait%s%s\n",
+		fprintf(out, "      blocked by %u/%u %s: %s hold of %s, %s during the wait, %s%s\n",
 			b[i].pid, b[i].tid, b[i].comm, b[i].write ? "write" : "read",
-			fmt_ns(a, sizeof(a), b[i].overlap_ns), b[i].in_fault ? ", in a page fault" : "",
+			fmt_ns(a, sizeof(a), b[i].hold_ns), fmt_ns(c, sizeof(c), b[i].overlap_ns),
+			doing(d, sizeof(d), b[i].in_fault, b[i].fault, b[i].fault_addr,
+			      site_of(l->longs[b[i].index].kstack)),
 			b[i].remote ? ", on another process's mm" : "");
 }
 
 void report_print_lock_text(FILE *out, const struct report *r)
 {
 	const struct report_lock *l = &r->lock;
+	struct mmr_lock_event *holds;
 	struct lock_row *rows;
-	size_t i, n;
+	size_t i, n, nlong;
 	char a[24], b[24];
 	int m;
 
@@ -157,21 +199,30 @@ void report_print_lock_text(FILE *out, const struct report *r)
 			free(rows);
 		}
 	}
+	for (i = 0, nlong = 0; i < l->nlongs; i++)
+		nlong += l->longs[i].e.dur_ns >= l->min_hold_ns;
 	fprintf(out, "\nlong holds and waits (>= %s): %zu", fmt_ns(a, sizeof(a), l->min_hold_ns),
-		l->nlongs);
+		nlong);
+	if (l->nlongs > nlong)
+		fprintf(out, ", and %zu shorter holds that blocked a writer", l->nlongs - nlong);
 	if (l->lost)
 		fprintf(out, ", %llu lost", (unsigned long long)l->lost);
 	fputc('\n', out);
+	holds = events_of(l);
+	if (!holds)
+		return;
 	for (i = 0, n = 0; i < l->nlongs && n < TOP_N; i++) {
 		const struct lock_long *x = &l->longs[i];
 
 		if (x->e.kind != MMR_LOCK_EV_WAIT || !x->e.write)
 			continue;
 		n++;
-		fprintf(out, "  %u/%u %s waited %s for write\n", x->e.pid, x->e.tid, x->e.comm,
-			fmt_ns(a, sizeof(a), x->e.dur_ns));
-		print_blockers(out, r, x);
+		fprintf(out, "  %u/%u %s waited %s for write%s%s%s\n", x->e.pid, x->e.tid, x->e.comm,
+			fmt_ns(a, sizeof(a), x->e.dur_ns), x->kstack ? " (" : "",
+			x->kstack ? site_of(x->kstack) : "", x->kstack ? ")" : "");
+		print_blockers(out, l, holds, x);
 	}
+	free(holds);
 }
 
 static json_t *hist_json(const struct mmr_hist *h)
@@ -220,6 +271,21 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* the fault a lock was taken for: null if none, else what is known of it */
+static json_t *fault_json(bool in_fault, uint8_t fault, uint64_t addr)
+{
+	json_t *o;
+
+	if (!in_fault)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "address", (fault & MMR_LOCK_FAULT_ADDR) ?
+			    json_integer((json_int_t)addr) : json_null());
+	json_object_set_new(o, "io", (fault & MMR_LOCK_FAULT_IO_KNOWN) ?
+			    json_boolean(fault & MMR_LOCK_FAULT_IO) : json_null());
+	return o;
+}
+
 json_t *report_lock_json(const struct report *r)
 {
 	const struct report_lock *l = &r->lock;
@@ -240,10 +306,7 @@ json_t *report_lock_json(const struct report *r)
 	}
 	json_object_set_new(o, "processes", procs);
 	json_object_set_new(o, "min_hold_ns", json_integer((json_int_t)l->min_hold_ns));
-	if (l->nlongs)
-		holds = calloc(l->nlongs, sizeof(*holds));
-	for (i = 0; holds && i < l->nlongs; i++)
-		holds[i] = l->longs[i].e;
+	holds = events_of(l);
 	for (i = 0; i < l->nlongs; i++) {
 		const struct lock_long *x = &l->longs[i];
 		json_t *e = json_object();
@@ -256,7 +319,10 @@ json_t *report_lock_json(const struct report *r)
 		json_object_set_new(e, "duration_ns", json_integer((json_int_t)x->e.dur_ns));
 		json_object_set_new(e, "end_ns", json_integer((json_int_t)x->e.ts_ns));
 		json_object_set_new(e, "in_fault", json_boolean(x->e.in_fault));
+		json_object_set_new(e, "fault", fault_json(x->e.in_fault, x->e.fault, x->e.fault_addr));
 		json_object_set_new(e, "remote", json_boolean(x->e.remote));
+		if (x->e.kind == MMR_LOCK_EV_HOLD)
+			json_object_set_new(e, "blocked_writer", json_boolean(x->e.blocking));
 		if (x->e.kind == MMR_LOCK_EV_WAIT)
 			json_object_set_new(e, "acquired", json_boolean(x->e.success));
 		json_object_set_new(e, "kernel_stack", str_or_null(x->kstack));
@@ -276,6 +342,10 @@ json_t *report_lock_json(const struct report *r)
 				json_object_set_new(bo, "overlap_ns", json_integer((json_int_t)b[k].overlap_ns));
 				json_object_set_new(bo, "hold_ns", json_integer((json_int_t)b[k].hold_ns));
 				json_object_set_new(bo, "in_fault", json_boolean(b[k].in_fault));
+				json_object_set_new(bo, "fault", fault_json(b[k].in_fault, b[k].fault,
+									    b[k].fault_addr));
+				json_object_set_new(bo, "site",
+						    str_or_null(site_of(l->longs[b[k].index].kstack)));
 				json_object_set_new(bo, "remote", json_boolean(b[k].remote));
 				json_array_append_new(arr, bo);
 			}
@@ -296,6 +366,8 @@ int report_print_folded(FILE *out, const struct report *r)
 	for (i = 0; i < r->lock.nlongs; i++) {
 		const struct lock_long *x = &r->lock.longs[i];
 
+		if (x->e.dur_ns < r->lock.min_hold_ns)
+			continue;	/* a shorter hold kept as a blocker */
 		fprintf(out, "%s;mmap_lock_%s_%s", x->e.comm[0] ? x->e.comm : "?",
 			x->e.write ? "write" : "read", x->e.kind == MMR_LOCK_EV_WAIT ? "wait" : "hold");
 		if (x->ustack)
