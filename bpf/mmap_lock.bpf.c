@@ -30,6 +30,7 @@ const volatile __u8 user_stacks = 1;
 /* tstates is the fault tracer's, which sees page-cache insertions */
 const volatile __u8 io_known = 0;
 
+#define MMR_PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 #define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
 #define MMR_STACK_FRAMES 16
 
@@ -239,7 +240,9 @@ static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write
 	h->t_start = now;
 	h->t_acq = 0;
 	h->write = write;
-	h->remote = task->mm != mm;
+	/* an exiting task drops its mm (task->mm = NULL) before exit_mmap()
+	 * locks it for the last time: that lock is still its own */
+	h->remote = (task->flags & MMR_PF_KTHREAD) || (task->mm && task->mm != mm);
 	h->in_fault = !write && lock_taken_for(ctx) != 0;
 	h->wwait = 0;
 	if (write) {
@@ -326,8 +329,9 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		if (success) {
 			s->acquisitions++;
 			s->remote += h->remote;
-			/* the comm after exec, not the forking parent's */
-			bpf_get_current_comm(s->comm, sizeof(s->comm));
+			/* the process's name after exec, not the forking parent's */
+			bpf_probe_read_kernel_str(s->comm, sizeof(s->comm),
+						  task->group_leader->comm);
 		} else {
 			s->failures++;
 		}

@@ -56,6 +56,7 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 		printf("  faults    none: %s\n", err);
 	else
 		printf("  faults    %s\n", mode_name(p->faults.modes[0]));
+	printf("  mmap_lock %s\n", mmap_lock_unusable(f) ? mmap_lock_unusable(f) : "tracepoint");
 	printf("\nfaults modes\n");
 	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
 		printf("  %-11s %s\n", mode_name(m), p->faults.why[m]);
@@ -65,7 +66,7 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 		      const char *err)
 {
 	json_t *root = json_object(), *tps = json_object(), *fns = json_object();
-	json_t *caps = json_object(), *fmodes = json_object(), *fc = json_object();
+	json_t *caps = json_object(), *fmodes = json_object(), *fc = json_object(), *lc;
 	int i, m, rc;
 
 	json_object_set_new(root, "schema", json_string("mmretry.probe/1"));
@@ -110,6 +111,12 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 	}
 	json_object_set_new(fc, "modes", fmodes);
 	json_object_set_new(caps, "faults", fc);
+	lc = json_object();
+	json_object_set_new(lc, "mode", mmap_lock_unusable(f) ? json_null() :
+			    json_string("tracepoint"));
+	if (mmap_lock_unusable(f))
+		json_object_set_new(lc, "error", json_string(mmap_lock_unusable(f)));
+	json_object_set_new(caps, "mmap_lock", lc);
 	json_object_set_new(root, "capabilities", caps);
 
 	rc = json_dumpf(root, stdout, JSON_INDENT(2));

@@ -14,6 +14,7 @@
 #include "ksyms.h"
 #include "lock_trace.h"
 #include "options.h"
+#include "plan.h"
 #include "report.h"
 #include "target.h"
 #include "util.h"
@@ -283,7 +284,10 @@ int cmd_stat(int argc, char **argv)
 		goto cleanup;
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(ft)));
-	if (!o.no_mmap_lock) {
+	if (!o.no_mmap_lock && mmap_lock_unusable(&f)) {
+		mmr_warn("cannot trace mmap_lock: %s", mmap_lock_unusable(&f));
+		report_note(&r, "mmap_lock not traced: %s", mmap_lock_unusable(&f));
+	} else if (!o.no_mmap_lock) {
 		struct lock_trace_opts lo = {
 			.features = &f, .target = &tg, .min_hold_ns = o.min_hold_ns,
 			.on_event = on_lock_event, .ctx = &r,
@@ -322,6 +326,7 @@ int cmd_stat(int argc, char **argv)
 		}
 	}
 
+	mmr_debug("attached, tracing");
 	while (!stop) {
 		ret = faults_trace_poll(ft, 100);
 		if (ret >= 0 && lt)

@@ -49,6 +49,22 @@ static const char *tri_why(enum probed t, int err, const char *what)
 	return buf;
 }
 
+const char *mmap_lock_unusable(const struct features *f)
+{
+	if (!f->btf)
+		return "kernel has no BTF (/sys/kernel/btf/vmlinux)";
+	if (!f->tp[TP_MMAP_LOCK_START_LOCKING] || !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] ||
+	    !f->tp[TP_MMAP_LOCK_RELEASED])
+		return "kernel has no mmap_lock tracepoints (5.10+)";
+	if (f->tp_btf != PROBE_YES)
+		return tri_why(f->tp_btf, f->tp_btf_err, "tp_btf programs");
+	if (!f->ringbuf)
+		return "kernel has no BPF ring buffer (5.8+)";
+	if (!f->task_storage)
+		return "kernel has no BPF task storage (5.11+)";
+	return NULL;
+}
+
 bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len)
 {
 	const char *w = "ok";

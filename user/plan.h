@@ -29,6 +29,9 @@ const char *mode_name(enum mmr_mode m);
 int mode_parse(const char *s, enum mmr_mode *m);
 
 /* Can capability "faults" run in mode m here? why gets the reason either way. */
+/* Why the mmap_lock capability (tp_btf on the mmap_lock tracepoints) cannot
+ * run here, or NULL if it can. */
+const char *mmap_lock_unusable(const struct features *f);
 bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
 
 /* forced = MMR_MODE_NONE chooses automatically. 0, or -ENOTSUP with a

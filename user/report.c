@@ -323,6 +323,8 @@ json_t *report_to_json(const struct report *r)
 	json_object_set_new(root, "mmretry_version", json_string(MMRETRY_VERSION));
 	json_object_set_new(root, "kernel", json_bytes(r->kernel));
 	json_object_set_new(modes, "faults", json_string(mode_name(r->fault_mode)));
+	json_object_set_new(modes, "mmap_lock", r->lock.traced ? json_string("tracepoint") :
+			    json_null());
 	json_object_set_new(root, "modes", modes);
 
 	switch (r->target) {

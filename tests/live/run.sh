@@ -62,11 +62,13 @@ check() {
 mode_args=()
 [ -n "$MODE" ] && mode_args=(--mode "$MODE")
 
-# stat_gen NAME GEN-ARGS...: $tmp/NAME.json (report), $tmp/NAME.gen (workload)
+# stat_gen NAME GEN-ARGS...: $tmp/NAME.json (report), $tmp/NAME.gen (workload);
+# mmretry also gets the arguments in the array stat_args
+stat_args=()
 stat_gen() {
 	local name=$1
 	shift
-	"$MMR" stat "${mode_args[@]}" --json -o "$tmp/$name.json" -- \
+	"$MMR" stat "${mode_args[@]}" "${stat_args[@]}" --json -o "$tmp/$name.json" -- \
 		"$GEN" --json "$@" >"$tmp/$name.gen" 2>"$tmp/$name.err"
 	local rc=$?
 	if [ $rc -ne 0 ] || ! jq -e . "$tmp/$name.json" >/dev/null 2>&1; then
@@ -215,6 +217,109 @@ if stat_gen kread kread -n 1024; then
 	acct_agrees kread
 fi
 
+# --- mmap_lock: known write holds ---------------------------------------------------
+# A thread mprotect()s a populated region: one write hold per call, inside the
+# call's own timing, while two threads mmap/munmap (one write hold each call)
+# and one faults. --min-hold 0 streams every hold, so counts are per thread.
+stat_args=(--min-hold 0)
+if stat_gen wrhold wrhold -n 8 -s 64; then
+	holder=$(gen wrhold .observed.holder.tid)
+	n=$(gen wrhold .observed.holder.writes)
+	# write holds of thread T: streamed events
+	wholds() { echo "[.mmap_lock.long[] | select(.kind == \"hold\" and .mode == \"write\" and .tid == $1)]"; }
+	check "wrhold: mmap_lock traced, nothing lost" \
+		'.modes.mmap_lock == "tracepoint" and .mmap_lock.long_lost == 0 and .lost_events == 0' \
+		"$tmp/wrhold.json"
+	check "wrhold: exactly $n write holds by mmr-holder ($holder)" \
+		"$(wholds "$holder") | length == $n" "$tmp/wrhold.json"
+	for k in 0 1; do
+		t=$(gen wrhold ".observed.mappers[$k].tid")
+		w=$(gen wrhold ".observed.mappers[$k].writes")
+		check "wrhold: exactly $w write holds by mapper $k ($t)" \
+			"$(wholds "$t") | length == $w" "$tmp/wrhold.json"
+	done
+	check "wrhold: no write hold by the faulter" \
+		"$(wholds "$(gen wrhold .observed.faulter.tid)") | length == 0" "$tmp/wrhold.json"
+	# hold i lies within call i, as the workload timed it (same clock)
+	times=$(head -n1 "$tmp/wrhold.gen" | jq -c .observed.holder.times)
+	check "wrhold: each write hold lies within its mprotect() call" \
+		"($times) as \$t | $(wholds "$holder") | sort_by(.end_ns) | to_entries |
+		 all(.value.end_ns - .value.duration_ns >= \$t[.key][0] and .value.end_ns <= \$t[.key][1])" \
+		"$tmp/wrhold.json"
+	pid=$(gen wrhold .pid)
+	check "wrhold: the process's write histogram counts every hold" \
+		"(.mmap_lock.processes[] | select(.pid == $pid) | .write) as \$w |
+		 \$w.holds >= $n + $(gen wrhold '[.observed.mappers[].writes] | add') and
+		 \$w.hold_ns.count == \$w.holds and (\$w.hold_ns.buckets | map(.count) | add) == \$w.holds and
+		 \$w.hold_ns.p50 <= \$w.hold_ns.p99 and \$w.hold_ns.p99 <= 2 * \$w.hold_ns.max and
+		 \$w.hold_ns.max >= $(gen wrhold .observed.call_ns.min) / 2" \
+		"$tmp/wrhold.json"
+	check "wrhold: totals agree with the processes" \
+		'.mmap_lock.write.holds == ([.mmap_lock.processes[].write.holds] | add) and
+		 .mmap_lock.read.acquisitions == ([.mmap_lock.processes[].read.acquisitions] | add)' \
+		"$tmp/wrhold.json"
+	check "wrhold: the holder's holds have its mprotect stack" \
+		"$(wholds "$holder") | all(.kernel_stack | test(\"mprotect\"))" "$tmp/wrhold.json"
+fi
+stat_args=()
+
+# --- mmap_lock: a reader blocks a writer ------------------------------------------
+# mmr-reader walks /proc/self/smaps (a populated region under mmap_lock for
+# read) while mmr-writer calls mmap(): its long waits are the reader's doing.
+stat_args=(--min-hold 500us --folded "$tmp/blocker.folded")
+if stat_gen blocker blocker -n 16 -s 128; then
+	reader=$(gen blocker .observed.reader.tid)
+	writer=$(gen blocker .observed.writer.tid)
+	waits="[.mmap_lock.long[] | select(.kind == \"wait\" and .mode == \"write\" and .tid == $writer)]"
+	check "blocker: the writer waited for write at least once" \
+		"$waits | length >= 1" "$tmp/blocker.json"
+	check "blocker: each long write wait is blamed on mmr-reader ($reader) first" \
+		"$waits | all(.blockers[0].tid == $reader and .blockers[0].comm == \"mmr-reader\" and
+		              .blockers[0].mode == \"read\" and .blockers[0].in_fault == false and
+		              .blockers[0].fault == null and .blockers[0].site != null)" \
+		"$tmp/blocker.json"
+	check "blocker: the overlap is within the wait and the hold" \
+		"$waits | all(.duration_ns as \$d | .blockers |
+		              all(.overlap_ns > 0 and .overlap_ns <= \$d and .overlap_ns <= .hold_ns))" \
+		"$tmp/blocker.json"
+	if grep -q '^mmr-writer;mmap_lock_write_wait;.* [0-9][0-9]*$' "$tmp/blocker.folded" &&
+		! grep -qv '^[^ ]* [0-9][0-9]*$' "$tmp/blocker.folded"; then
+		ok "blocker: --folded writes folded stacks with the writer's waits"
+	else
+		not_ok "blocker: --folded writes folded stacks" "$(head -3 "$tmp/blocker.folded")"
+	fi
+	"$MMR" stat "${mode_args[@]}" --min-hold 500us -- "$GEN" -q blocker -n 16 -s 128 \
+		>"$tmp/blocker.txt" 2>&1
+	grep -q 'blocked by .* mmr-reader: read hold' "$tmp/blocker.txt" &&
+		grep -q '^mmap_lock' "$tmp/blocker.txt" && grep -q 'p99' "$tmp/blocker.txt" &&
+		ok "blocker: the text report names the reader" ||
+		not_ok "blocker: the text report names the reader" "$(grep -A3 'long holds' "$tmp/blocker.txt")"
+fi
+stat_args=()
+
+# --- mmap_lock: the fault a hold was taken for ------------------------------------
+# kread's faults are kernel-mode ones, under mmap_lock: in fentry and kprobe
+# modes each such hold carries its fault's address, in the read() buffer
+stat_args=(--min-hold 0)
+if stat_gen kreadlock kread -n 256; then
+	lo=$(gen kreadlock '.observed.buffer[0]')
+	hi=$(gen kreadlock '.observed.buffer[1]')
+	pid=$(gen kreadlock .pid)
+	inf="[.mmap_lock.long[] | select(.kind == \"hold\" and .in_fault and .pid == $pid)]"
+	if exact kreadlock; then
+		check "kreadlock: >= 256 fault holds, addresses known, no I/O" \
+			"$inf | length >= 256 and all(.fault.address != null and .fault.io == false)" \
+			"$tmp/kreadlock.json"
+		check "kreadlock: 256 of them in the read() buffer" \
+			"[$inf[] | select(.fault.address >= $lo and .fault.address < $hi)] | length == 256" \
+			"$tmp/kreadlock.json"
+	else
+		check "kreadlock: >= 256 fault holds; no address in tracepoint mode (null)" \
+			"$inf | length >= 256 and all(.fault.address == null)" "$tmp/kreadlock.json"
+	fi
+fi
+stat_args=()
+
 # --- page-lock waits: pages whose read is in flight ----------------------------
 if stat_gen pagelock pagelock -n 64 -f "${MMRETRY_PAGELOCK_DATA:-$DATA}"; then
 	if exact pagelock || jq -e '.faults.retry_reasons.page_lock != null' "$tmp/pagelock.json" >/dev/null; then
@@ -278,7 +383,7 @@ done
 
 # mmretry's programs loaded now; wait_attached N waits (60 s at most) until
 # there are more than N: slow machines (QEMU's TCG) take seconds to load
-ours='[.[] | select(.name | test("^(tp_|fentry_|fexit_|kprobe_|kretprobe_)"))] | length'
+ours='[.[] | select(.name | test("^(tp_|fentry_|fexit_|kprobe_|kretprobe_|lock_)"))] | length'
 nprogs() { bpftool prog show -j 2>/dev/null | jq "$ours"; }
 wait_attached() {
 	local i
@@ -292,12 +397,16 @@ wait_attached() {
 # $tmp/NAME.json and $tmp/NAME.err; returns once its programs are attached,
 # with its pid in $spid and the program count before it in $before
 stat_bg() {
-	local name=$1
+	local name=$1 i
 	shift
 	before=$(nprogs)
-	"$MMR" stat "${mode_args[@]}" --json -o "$tmp/$name.json" "$@" 2>"$tmp/$name.err" &
+	"$MMR" stat -v "${mode_args[@]}" --json -o "$tmp/$name.json" "$@" 2>"$tmp/$name.err" &
 	spid=$!
-	wait_attached "$before"
+	for ((i = 0; i < 600; i++)); do
+		grep -q 'attached, tracing' "$tmp/$name.err" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 # a workload that starts when $tmp/go exists
 after_go() { echo "while [ ! -e $tmp/go ]; do sleep 0.05; done; $*"; }
@@ -349,6 +458,30 @@ else
 	not_ok "pid: -p ran" "$(cat "$tmp/pid.err")"
 fi
 wait "$bg" 2>/dev/null
+
+# --- mmap_lock: remote holders of a traced process's mm ----------------------------
+# Under -p, `cat /proc/PID/smaps` (another process) locks the traced mm: its
+# holds count, as remote ones, under cat's own pid.
+"$GEN" -q blocker -n 4000 -s 16 >/dev/null 2>&1 &
+gp=$!
+if stat_bg remote -p "$gp"; then
+	for i in 1 2 3; do cat "/proc/$gp/smaps" >/dev/null; done
+	kill -INT "$spid"
+	if wait "$spid"; then
+		check "remote: cat's locks of the traced mm are remote holds" \
+			".mmap_lock.processes | any(.comm == \"cat\" and .read.remote >= 3 and .read.holds >= 3)" \
+			"$tmp/remote.json"
+		check "remote: the traced process's own are not" \
+			".mmap_lock.processes | any(.pid == $gp and .read.remote == 0 and .read.holds > 0)" \
+			"$tmp/remote.json"
+	else
+		not_ok "remote: stat -p ran" "$(cat "$tmp/remote.err")"
+	fi
+else
+	not_ok "remote: stat -p attached" "$(cat "$tmp/remote.err")"
+fi
+kill "$gp" 2>/dev/null
+wait "$gp" 2>/dev/null
 
 # --- -c: a cgroup v2, and nothing outside it ------------------------------------
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
