@@ -35,7 +35,7 @@ help:
 	@echo 'make test       deps, build, unit, live (root) and VM matrix tests'
 	@echo 'make unit       unit tests only (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
-	@echo 'make bench      fault-path overhead of mmretry stat (root)'
+	@echo 'make bench      overhead of mmretry stat on faults and on mmap/munmap (root)'
 	@echo 'make vmtest     the VM suite on Debian kernels under QEMU (KERNELS="6.12")'
 	@echo 'make vmlinux    regenerate vmlinux.h from this kernel'
 
@@ -92,6 +92,8 @@ test: deps
 
 bench: all
 	@tests/bench/fault_overhead.sh
+	@echo
+	@tests/bench/lock_overhead.sh
 
 clean:
 	rm -rf $(OUTPUT) mmretry $(GEN)

@@ -40,9 +40,8 @@ struct held {
 	__u64 t_acq;		/* acquire_returned; 0 while waiting */
 	__u8 write;
 	__u8 remote;
-	__u8 in_fault;
-	__u8 wwait;		/* a write wait counted in wwaits */
-	__u8 pad[4];
+	__u8 wait_pending;	/* acquired: the wait is accounted when the hold ends */
+	__u8 pad[5];
 };
 
 struct lstate {
@@ -50,21 +49,8 @@ struct lstate {
 	__u8 filter;		/* 0 unknown, 1 traced, 2 not */
 };
 
-/* Writers waiting for an mm's lock: holds that overlap such a wait are
- * streamed (as blockers) from min_hold_ns / MMR_BLOCKER_DIV of overlap. */
-
-struct wwait {
-	__u64 since;		/* start of the oldest wait still going on */
-	__u32 n;		/* writers waiting */
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);	/* mm */
-	__type(value, struct wwait);
-} wwaits SEC(".maps");
+/* rwsem count bits (kernel/locking/rwsem.c, since 5.3) */
+#define MMR_RWSEM_FLAG_WAITERS 2UL
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -175,6 +161,30 @@ static __always_inline void hist_add(struct mmr_hist *h, __u64 ns)
 		h->slots[slot]++;
 }
 
+/*
+ * Does the current kernel stack run inside a page fault (user or kernel
+ * mode)? Its frames then pass through asm_exc_page_fault. Only asked for a
+ * streamed event: a stack walk on every lock would cost the fault path.
+ */
+#define MMR_FAULT_FRAMES 32
+
+static __always_inline bool in_fault(void *ctx)
+{
+	__u64 ips[MMR_FAULT_FRAMES];
+	long n;
+
+	if (!aepf_start)
+		return false;
+	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	for (int i = 0; i < MMR_FAULT_FRAMES; i++) {
+		if (i * 8 >= n)
+			break;
+		if (ips[i] >= aepf_start && ips[i] < aepf_end)
+			return true;
+	}
+	return false;
+}
+
 static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 now,
 				 __u64 dur, bool success, bool blocking)
 {
@@ -197,13 +207,13 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->tid = (__u32)id;
 	e->write = h->write;
 	e->remote = h->remote;
-	e->in_fault = h->in_fault;
+	e->in_fault = in_fault(ctx);
 	e->success = success;
 	e->blocking = blocking;
 	e->fault = 0;
 	e->fault_addr = 0;
 	/* what the fault tracer knows of the fault this lock was taken for */
-	if (h->in_fault && (st = bpf_task_storage_get(&tstates, task, 0, 0))) {
+	if (e->in_fault && (st = bpf_task_storage_get(&tstates, task, 0, 0))) {
 		if (st->addr) {
 			e->fault |= MMR_LOCK_FAULT_ADDR;
 			e->fault_addr = st->addr;
@@ -243,51 +253,34 @@ static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write
 	/* an exiting task drops its mm (task->mm = NULL) before exit_mmap()
 	 * locks it for the last time: that lock is still its own */
 	h->remote = (task->flags & MMR_PF_KTHREAD) || (task->mm && task->mm != mm);
-	h->in_fault = !write && lock_taken_for(ctx) != 0;
-	h->wwait = 0;
-	if (write) {
-		struct wwait *w = bpf_map_lookup_elem(&wwaits, &h->mm);
-
-		if (!w) {
-			struct wwait first = { .since = now, .n = 1 };
-
-			if (!bpf_map_update_elem(&wwaits, &h->mm, &first, BPF_NOEXIST)) {
-				h->wwait = 1;
-				return;
-			}
-			w = bpf_map_lookup_elem(&wwaits, &h->mm);
-			if (!w)
-				return;
-		}
-		if (!w->n)	/* racy, but only moves since a little */
-			w->since = now;
-		__sync_fetch_and_add(&w->n, 1);
-		h->wwait = 1;
-	}
+	h->wait_pending = 0;
 }
 
-static __always_inline void wwait_end(struct held *h)
+/*
+ * Is anyone queued for the lock a hold of mm is about to release (a writer
+ * it blocks, or readers queued behind one)? rwsem's own waiter flag, read
+ * only for holds long enough to matter. Not on PREEMPT_RT's rwbase_rt.
+ */
+static __always_inline bool lock_waiters(struct mm_struct *mm)
 {
-	struct wwait *w;
-
-	if (!h->wwait)
+	if (!bpf_core_field_exists(mm->mmap_lock.count))
+		return false;
+	return BPF_CORE_READ(mm, mmap_lock.count.counter) & MMR_RWSEM_FLAG_WAITERS;
+}
+/* A successful acquisition's wait, once its hold ends (or is downgraded). */
+static __always_inline void account_wait(struct mmr_lock_stats *s, struct held *h,
+					 struct task_struct *task)
+{
+	if (!h->wait_pending)
 		return;
-	h->wwait = 0;
-	w = bpf_map_lookup_elem(&wwaits, &h->mm);
-	if (w)
-		__sync_fetch_and_add(&w->n, -1);
-}
-
-/* How long a hold ending now overlapped a writer's wait for the same mm. */
-static __always_inline __u64 writer_overlap(struct held *h, __u64 now)
-{
-	struct wwait *w = bpf_map_lookup_elem(&wwaits, &h->mm);
-	__u64 from;
-
-	if (!w || !w->n)
-		return 0;
-	from = w->since > h->t_acq ? w->since : h->t_acq;
-	return now > from ? now - from : 0;
+	h->wait_pending = 0;
+	hist_add(&s->wait, h->t_acq - h->t_start);
+	s->acquisitions++;
+	s->remote += h->remote;
+	/* the process's name, refreshed at log-spaced counts: after exec the
+	 * new one wins, at next to no cost per lock */
+	if (!(s->acquisitions & (s->acquisitions - 1)))
+		bpf_probe_read_kernel_str(s->comm, sizeof(s->comm), task->group_leader->comm);
 }
 
 static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool write,
@@ -312,6 +305,7 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 			return;
 		s = stats_of(task->tgid, true);
 		if (s) {
+			account_wait(s, h, task);
 			hist_add(&s->hold, now - h->t_acq);
 			s->downgrades++;
 		}
@@ -321,27 +315,21 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		h->t_acq = now;
 		return;
 	}
-	wwait_end(h);
-	s = stats_of(task->tgid, h->write);
 	wait = now - h->t_start;
-	if (s) {
-		hist_add(&s->wait, wait);
-		if (success) {
-			s->acquisitions++;
-			s->remote += h->remote;
-			/* the process's name after exec, not the forking parent's */
-			bpf_probe_read_kernel_str(s->comm, sizeof(s->comm),
-						  task->group_leader->comm);
-		} else {
-			s->failures++;
-		}
-	}
 	if (wait >= min_hold_ns)
 		emit(ctx, MMR_LOCK_EV_WAIT, h, now, wait, success, false);
-	if (success)
+	if (success) {
+		/* the wait is accounted with the hold, in one map lookup */
 		h->t_acq = now;
-	else
-		h->mm = 0;
+		h->wait_pending = 1;
+		return;
+	}
+	s = stats_of(task->tgid, h->write);
+	if (s) {
+		hist_add(&s->wait, wait);
+		s->failures++;
+	}
+	h->mm = 0;
 }
 
 static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool write)
@@ -361,11 +349,13 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	now = bpf_ktime_get_ns();
 	hold = now - h->t_acq;
 	s = stats_of(task->tgid, h->write);
-	if (s)
+	if (s) {
+		account_wait(s, h, task);
 		hist_add(&s->hold, hold);
+	}
 	if (hold >= min_hold_ns)
-		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, writer_overlap(h, now) > 0);
-	else if (writer_overlap(h, now) >= min_hold_ns / MMR_BLOCKER_DIV)
+		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, lock_waiters(mm));
+	else if (hold >= min_hold_ns / MMR_BLOCKER_DIV && lock_waiters(mm))
 		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, true);
 	h->mm = 0;
 }

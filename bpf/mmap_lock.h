@@ -48,13 +48,13 @@ enum mmr_lock_event_kind {
 #define MMR_LOCK_FAULT_IO_KNOWN	2	/* MMR_LOCK_FAULT_IO says whether it did I/O */
 #define MMR_LOCK_FAULT_IO	4	/* the attempt added a folio to the page cache */
 
-/* a hold that overlapped a writer's wait by min_hold / MMR_BLOCKER_DIV or
- * more is streamed however short, as a possible blocker */
+/* a hold of min_hold / MMR_BLOCKER_DIV or more that ends while tasks
+ * wait for the lock is streamed too, as a possible blocker */
 #define MMR_BLOCKER_DIV 8
 
 /*
  * A long hold or wait, streamed through the ring buffer; also a shorter
- * hold that overlapped a writer's wait (blocking), see MMR_BLOCKER_DIV.
+ * hold that ended with tasks waiting (blocking), see MMR_BLOCKER_DIV.
  */
 struct mmr_lock_event {
 	__u32 kind;		/* enum mmr_lock_event_kind */
@@ -72,7 +72,7 @@ struct mmr_lock_event {
 	char comm[16];
 	__u64 fault_addr;	/* if fault & MMR_LOCK_FAULT_ADDR */
 	__u8 fault;		/* MMR_LOCK_FAULT_* */
-	__u8 blocking;		/* holds: a writer was waiting for this mm meanwhile */
+	__u8 blocking;		/* holds: tasks were waiting for the lock when it ended */
 	__u8 pad[6];
 };
 

@@ -1327,6 +1327,41 @@ static void run_blocker(unsigned long writes, size_t mib)
 	munmap(reader.region, len);
 }
 
+/*
+ * mmap_lock benchmark: n x (mmap 4 pages, write one, munmap). Each round
+ * takes mmap_lock for write twice (mmap, munmap) and for read at least once
+ * (the first fault in a VMA without an anon_vma falls back to it).
+ */
+static void run_mapping(unsigned long n)
+{
+	size_t len = 4 * page_size;
+	double t0, elapsed, rate;
+	unsigned long i;
+
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		volatile unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die_sys("mmap");
+		p[0] = 1;
+		if (munmap((void *)p, len))
+			die_sys("munmap");
+	}
+	elapsed = now() - t0;
+	rate = elapsed > 0 ? (double)n / elapsed : 0;
+	if (opt.json) {
+		json_head("mapping", n);
+		json_expect(exact(0), NULL, 0, 0);
+		printf(",\"observed\":{\"rounds_per_s\":%.0f,\"elapsed_s\":%.6f}", rate, elapsed);
+		json_tail();
+	}
+	human("mapping: %lu x (mmap, first write, munmap) in %.2f s, %.0f rounds/s\n", n,
+	      elapsed, rate);
+	finish_output();
+}
+
 static void run_mix(const char *path, struct totals *tot)
 {
 	struct faults f0, f;
@@ -1407,6 +1442,9 @@ static const struct workload workloads[] = {
 	  "a thread reads /proc/self/smaps (MIB populated) in a loop while\n"
 	  "           another mmap()s WRITES times",
 	  "the writer's long mmap_lock waits are blocked by mmr-reader" },
+	{ "mapping", "n", 100000, "[-n ROUNDS=100000]",
+	  "mmap_lock benchmark: ROUNDS x (mmap 4 pages, write one, munmap)",
+	  "reports rounds/s" },
 	{ "mix", "fk", 0, "[-f PATH] [-k]",
 	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8 in one process",
 	  "each line as above, then one line with the sums" },
@@ -1559,6 +1597,8 @@ int main(int argc, char **argv)
 		run_wrhold(opt.count, opt.size_mib);
 	else if (!strcmp(w->name, "blocker"))
 		run_blocker(opt.count, opt.size_mib);
+	else if (!strcmp(w->name, "mapping"))
+		run_mapping(opt.count);
 	else if (!strcmp(w->name, "anon"))
 		run_anon(opt.count, opt.rounds);
 	else
