@@ -75,7 +75,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 18);
+	__uint(max_entries, 1 << 20);	/* resized by user space */
 } lock_events SEC(".maps");
 
 /* events the ring buffer could not take, per CPU */

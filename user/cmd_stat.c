@@ -294,6 +294,8 @@ int cmd_stat(int argc, char **argv)
 		};
 
 		lo.tstates_fd = faults_trace_tstates_fd(ft, &lo.io_known);
+		lo.ring = faults_trace_ring(ft);
+		lo.ringbuf_bytes = o.ringbuf_bytes;
 
 		ret = lock_trace_open(&lt, &lo);
 		if (ret) {

@@ -271,6 +271,11 @@ int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max)
 	return n;
 }
 
+struct ring_buffer *faults_trace_ring(struct faults_trace *t)
+{
+	return t->rb;
+}
+
 int faults_trace_poll(struct faults_trace *t, int timeout_ms)
 {
 	int n = ring_buffer__poll(t->rb, timeout_ms);

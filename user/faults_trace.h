@@ -41,6 +41,9 @@ struct faults_trace_opts {
 /* 0 or -errno (the last mode's error if every mode failed) */
 int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o);
 enum mmr_mode faults_trace_mode(const struct faults_trace *t);
+/* Its ring buffer manager: other capabilities add their rings to it
+ * (ring_buffer__add), so that one poll serves them all. */
+struct ring_buffer *faults_trace_ring(struct faults_trace *t);
 /*
  * The per-thread fault state map, for the mmap_lock tracer to say what a
  * holder's fault was doing; *io_known: page-cache insertions are traced.

@@ -75,6 +75,8 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	bpf_program__set_autoload(skel->progs.lock_acquire_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_fork, tg->follow_forks);
+	if (o->ringbuf_bytes)
+		bpf_map__set_max_entries(skel->maps.lock_events, o->ringbuf_bytes);
 	err = mmap_lock_bpf__load(skel);
 	if (err)
 		goto fail;
@@ -96,10 +98,17 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	err = mmap_lock_bpf__attach(skel);
 	if (err)
 		goto fail;
-	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.lock_events), handle_event, t, NULL);
-	if (!t->rb) {
-		err = -errno;
-		goto fail;
+	if (o->ring) {
+		err = ring_buffer__add(o->ring, bpf_map__fd(skel->maps.lock_events), handle_event, t);
+		if (err)
+			goto fail;
+	} else {
+		t->rb = ring_buffer__new(bpf_map__fd(skel->maps.lock_events), handle_event, t,
+					 NULL);
+		if (!t->rb) {
+			err = -errno;
+			goto fail;
+		}
 	}
 	*out = t;
 	return 0;
@@ -121,7 +130,11 @@ int lock_trace_add_tgid(struct lock_trace *t, pid_t tgid)
 
 int lock_trace_poll(struct lock_trace *t, int timeout_ms)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms);
+	int n;
+
+	if (!t->rb)
+		return 0;	/* polled with the fault tracer's ring */
+	n = ring_buffer__poll(t->rb, timeout_ms);
 
 	return n == -EINTR ? 0 : n;
 }

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <bpf/libbpf.h>
 #include <stdint.h>
 
 #include "faults_trace.h"	/* struct trace_target */
@@ -27,6 +29,8 @@ struct lock_trace_opts {
 	uint64_t min_hold_ns;	/* holds and waits streamed from this long */
 	int tstates_fd;		/* the fault tracer's per-thread state, or -1 */
 	bool io_known;		/* ... which knows whether a fault did I/O */
+	struct ring_buffer *ring;	/* poll events through this manager, or NULL */
+	size_t ringbuf_bytes;	/* 0: the default (1 MiB) */
 	lock_event_fn on_event;
 	void *ctx;
 };
@@ -34,7 +38,7 @@ struct lock_trace_opts {
 /* 0 or -errno */
 int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o);
 int lock_trace_add_tgid(struct lock_trace *t, pid_t tgid);
-/* events delivered; 0 on timeout, or -errno */
+/* events delivered; 0 on timeout, or -errno (0 with opts.ring: that polls) */
 int lock_trace_poll(struct lock_trace *t, int timeout_ms);
 /* Per-process rows summed over CPUs, in *rows (malloc'ed): their number or -errno. */
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows);

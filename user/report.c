@@ -286,7 +286,7 @@ void report_print_text(FILE *out, const struct report *r)
  * comm is cut at 15 bytes by the kernel, maybe inside a character, and argv,
  * paths and the release are bytes: replace the non-ASCII bytes of a string
  * that is not UTF-8 with '?' */
-static json_t *json_bytes(const char *s)
+json_t *json_bytes(const char *s)
 {
 	json_t *j = json_string(s);
 	char *copy, *p;

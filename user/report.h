@@ -87,6 +87,8 @@ void report_set_lock_rows(struct report *r, struct lock_row *rows, size_t n);
 int report_add_lock_event(struct report *r, const struct mmr_lock_event *e);
 void report_print_lock_text(FILE *out, const struct report *r);
 json_t *report_lock_json(const struct report *r);
+/* a JSON string of s, its non-ASCII bytes '?' if s is not UTF-8 (comm) */
+json_t *json_bytes(const char *s);
 /* --folded: one line per long hold or wait, "comm;frames... duration_ns" */
 int report_print_folded(FILE *out, const struct report *r);
 

@@ -27,11 +27,18 @@ int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
 {
 	struct report_lock *l = &r->lock;
 
+	if (l->nlongs >= REPORT_MAX_LONGS) {
+		l->lost++;
+		return 0;
+	}
 	if (l->nlongs == l->longs_cap) {
 		size_t cap = l->longs_cap ? l->longs_cap * 2 : 64;
 		struct lock_long *grown;
 
-		if (cap > REPORT_MAX_LONGS || !(grown = realloc(l->longs, cap * sizeof(*grown)))) {
+		if (cap > REPORT_MAX_LONGS)
+			cap = REPORT_MAX_LONGS;
+		grown = realloc(l->longs, cap * sizeof(*grown));
+		if (!grown) {
 			l->lost++;
 			return 0;
 		}
@@ -48,11 +55,12 @@ int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
 /* "812 ns", "3.4 us", "12.0 ms", "1.50 s" */
 static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 {
+	/* the thresholds round: 999,960 ns is "1.0 ms", not "1000.0 us" */
 	if (ns < 1000)
 		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-	else if (ns < 1000000)
+	else if (ns < 999950)
 		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 1000000000)
+	else if (ns < 999950000)
 		snprintf(buf, len, "%.1f ms", ns / 1e6);
 	else
 		snprintf(buf, len, "%.2f s", ns / 1e9);
@@ -80,7 +88,7 @@ static void print_hist(FILE *out, const char *title, const struct mmr_hist *h)
 	}
 	if (first < 0)
 		return;
-	fprintf(out, "  %21s : %-10s %s\n", "ns", "count", "distribution");
+	fprintf(out, "  %23s : %-10s %s\n", "ns", "count", "distribution");
 	for (i = first; i <= last; i++) {
 		unsigned long long lo = i ? 1ULL << i : 0, hi = (2ULL << i) - 1;
 		int stars = (int)(h->slots[i] * 30 / peak), k;
@@ -299,7 +307,7 @@ json_t *report_lock_json(const struct report *r)
 		json_t *p = json_object();
 
 		json_object_set_new(p, "pid", json_integer(l->rows[i].pid));
-		json_object_set_new(p, "comm", json_string(l->rows[i].comm[0] ? l->rows[i].comm : "?"));
+		json_object_set_new(p, "comm", json_bytes(l->rows[i].comm[0] ? l->rows[i].comm : "?"));
 		json_object_set_new(p, "read", stats_json(&l->rows[i].mode[0], false));
 		json_object_set_new(p, "write", stats_json(&l->rows[i].mode[1], true));
 		json_array_append_new(procs, p);
@@ -315,7 +323,7 @@ json_t *report_lock_json(const struct report *r)
 		json_object_set_new(e, "mode", json_string(x->e.write ? "write" : "read"));
 		json_object_set_new(e, "pid", json_integer(x->e.pid));
 		json_object_set_new(e, "tid", json_integer(x->e.tid));
-		json_object_set_new(e, "comm", json_string(x->e.comm[0] ? x->e.comm : "?"));
+		json_object_set_new(e, "comm", json_bytes(x->e.comm[0] ? x->e.comm : "?"));
 		json_object_set_new(e, "duration_ns", json_integer((json_int_t)x->e.dur_ns));
 		json_object_set_new(e, "end_ns", json_integer((json_int_t)x->e.ts_ns));
 		json_object_set_new(e, "in_fault", json_boolean(x->e.in_fault));
@@ -337,7 +345,7 @@ json_t *report_lock_json(const struct report *r)
 
 				json_object_set_new(bo, "pid", json_integer(b[k].pid));
 				json_object_set_new(bo, "tid", json_integer(b[k].tid));
-				json_object_set_new(bo, "comm", json_string(b[k].comm[0] ? b[k].comm : "?"));
+				json_object_set_new(bo, "comm", json_bytes(b[k].comm[0] ? b[k].comm : "?"));
 				json_object_set_new(bo, "mode", json_string(b[k].write ? "write" : "read"));
 				json_object_set_new(bo, "overlap_ns", json_integer((json_int_t)b[k].overlap_ns));
 				json_object_set_new(bo, "hold_ns", json_integer((json_int_t)b[k].hold_ns));

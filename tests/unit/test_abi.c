@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_abi.c: what bpf/faults.h promises both worlds: no implicit padding
- * (clang -target bpf and cc must agree on every offset), the sizes user
- * space reads from maps and the ring buffer, and complete name tables.
+ * test_abi.c: what bpf/faults.h and bpf/mmap_lock.h promise both worlds: no
+ * implicit padding (clang -target bpf and cc must agree on every offset),
+ * the sizes user space reads from maps and the ring buffer, and complete
+ * name tables.
  */
 #include <ctype.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "faults.h"
 #include "figures.h"
 #include "kfeatures.h"
+#include "mmap_lock.h"
 #include "unit.h"
 
 #define FIELD_SIZE(type, f) sizeof(((type *)0)->f)
@@ -23,6 +25,10 @@
 _Static_assert(sizeof(struct mmr_retry_event) == 64, "mmr_retry_event is 64 bytes");
 _Static_assert(sizeof(struct mmr_fault_counters) == (13 + MMR_NR_REASONS) * 8,
 	       "mmr_fault_counters is only __u64");
+_Static_assert(sizeof(struct mmr_lock_key) == 8, "mmr_lock_key is 8 bytes");
+_Static_assert(sizeof(struct mmr_hist) == (3 + MMR_HIST_SLOTS) * 8, "mmr_hist is only __u64");
+_Static_assert(sizeof(struct mmr_lock_event) == 80, "mmr_lock_event is 80 bytes");
+_Static_assert(sizeof(struct mmr_lock_event) % 8 == 0, "mmr_lock_event is 8-byte aligned");
 
 static void retry_event_layout(void **state)
 {
@@ -90,6 +96,125 @@ static void counters_only_u64(void **state)
 	assert_int_equal(FIELD_SIZE(fc, reasons), MMR_NR_REASONS * 8);
 	assert_int_equal(FIELD_SIZE(fc, reasons[0]), 8);
 	assert_int_equal(FIELD_SIZE(fc, lost_events), 8);
+}
+
+/* ---- mmap_lock.h ---- */
+
+static void lock_hist_layout(void **state)
+{
+	typedef struct mmr_hist h;
+
+	assert_int_equal(offsetof(h, count), 0);
+	ASSERT_FOLLOWS(h, count, sum_ns);
+	ASSERT_FOLLOWS(h, sum_ns, max_ns);
+	ASSERT_FOLLOWS(h, max_ns, slots);
+	assert_int_equal(FIELD_SIZE(h, slots[0]), 8);
+	assert_int_equal(FIELD_SIZE(h, slots), MMR_HIST_SLOTS * 8);
+	assert_int_equal(sizeof(h), offsetof(h, slots) + FIELD_SIZE(h, slots));
+	assert_int_equal(sizeof(h), 312);
+	/* the last slot starts at 2^35 ns: ~34 s, as the header says */
+	assert_int_equal(MMR_HIST_SLOTS, 36);
+}
+
+/* The per-CPU hash's key: two __u32, nothing between or after. */
+static void lock_key_layout(void **state)
+{
+	typedef struct mmr_lock_key k;
+
+	assert_int_equal(offsetof(k, tgid), 0);
+	ASSERT_FOLLOWS(k, tgid, write);
+	assert_int_equal(FIELD_SIZE(k, tgid), 4);
+	assert_int_equal(FIELD_SIZE(k, write), 4);
+	assert_int_equal(sizeof(k), 8);
+}
+
+static void lock_stats_layout(void **state)
+{
+	typedef struct mmr_lock_stats s;
+
+	assert_int_equal(offsetof(s, acquisitions), 0);
+	ASSERT_FOLLOWS(s, acquisitions, failures);
+	ASSERT_FOLLOWS(s, failures, remote);
+	ASSERT_FOLLOWS(s, remote, downgrades);
+	ASSERT_FOLLOWS(s, downgrades, comm);
+	ASSERT_FOLLOWS(s, comm, wait);
+	ASSERT_FOLLOWS(s, wait, hold);
+	assert_int_equal(sizeof(s), offsetof(s, hold) + FIELD_SIZE(s, hold));
+	assert_int_equal(sizeof(s),
+			 4 * 8 +			/* acquisitions .. downgrades */
+			 16 +				/* comm */
+			 2 * sizeof(struct mmr_hist));	/* wait, hold */
+	assert_int_equal(sizeof(s), 672);
+	assert_int_equal(offsetof(s, wait) % 8, 0);
+	assert_int_equal(FIELD_SIZE(s, comm), 16);	/* TASK_COMM_LEN */
+}
+
+static void lock_event_layout(void **state)
+{
+	typedef struct mmr_lock_event ev;
+	ev e;
+
+	assert_int_equal(offsetof(ev, kind), 0);
+	ASSERT_FOLLOWS(ev, kind, pid);
+	ASSERT_FOLLOWS(ev, pid, tid);
+	ASSERT_FOLLOWS(ev, tid, write);
+	ASSERT_FOLLOWS(ev, write, remote);
+	ASSERT_FOLLOWS(ev, remote, in_fault);
+	ASSERT_FOLLOWS(ev, in_fault, success);
+	ASSERT_FOLLOWS(ev, success, ts_ns);
+	ASSERT_FOLLOWS(ev, ts_ns, dur_ns);
+	ASSERT_FOLLOWS(ev, dur_ns, mm);
+	ASSERT_FOLLOWS(ev, mm, kstack_id);
+	ASSERT_FOLLOWS(ev, kstack_id, ustack_id);
+	ASSERT_FOLLOWS(ev, ustack_id, comm);
+	ASSERT_FOLLOWS(ev, comm, fault_addr);
+	ASSERT_FOLLOWS(ev, fault_addr, fault);
+	ASSERT_FOLLOWS(ev, fault, blocking);
+	ASSERT_FOLLOWS(ev, blocking, pad);
+	/* no tail padding: the size is the sum of the fields */
+	assert_int_equal(sizeof(ev), offsetof(ev, pad) + FIELD_SIZE(ev, pad));
+	assert_int_equal(sizeof(ev),
+			 3 * 4 +	/* kind, pid, tid */
+			 4 * 1 +	/* write, remote, in_fault, success */
+			 3 * 8 +	/* ts_ns, dur_ns, mm */
+			 2 * 4 +	/* kstack_id, ustack_id */
+			 16 +		/* comm */
+			 8 +		/* fault_addr */
+			 2 * 1 +	/* fault, blocking */
+			 6);		/* pad */
+	assert_int_equal(sizeof(ev), 80);
+	/* 8-byte fields 8-byte aligned, in both worlds */
+	assert_int_equal(offsetof(ev, ts_ns) % 8, 0);
+	assert_int_equal(offsetof(ev, dur_ns) % 8, 0);
+	assert_int_equal(offsetof(ev, mm) % 8, 0);
+	assert_int_equal(offsetof(ev, fault_addr) % 8, 0);
+	assert_int_equal(sizeof(ev) % 8, 0);
+	assert_int_equal(FIELD_SIZE(ev, comm), 16);
+	assert_int_equal(FIELD_SIZE(ev, mm), 8);	/* a kernel pointer */
+	/* stack ids are signed: < 0 is "none" */
+	e.kstack_id = e.ustack_id = -1;
+	assert_true(e.kstack_id < 0);
+	assert_true(e.ustack_id < 0);
+}
+
+static void lock_event_values(void **state)
+{
+	static const unsigned bits[] = {
+		MMR_LOCK_FAULT_ADDR, MMR_LOCK_FAULT_IO_KNOWN, MMR_LOCK_FAULT_IO,
+	};
+	unsigned seen = 0;
+	size_t i;
+
+	/* 0 is never a valid kind */
+	assert_int_equal(MMR_LOCK_EV_HOLD, 1);
+	assert_int_equal(MMR_LOCK_EV_WAIT, 2);
+	for (i = 0; i < ARRAY_LEN(bits); i++) {
+		assert_int_equal(bits[i] & (bits[i] - 1), 0);	/* one bit each */
+		assert_int_equal(seen & bits[i], 0);		/* distinct */
+		seen |= bits[i];
+	}
+	assert_true(seen <= 0xff);	/* they fit mmr_lock_event.fault */
+	assert_true(MMR_BLOCKER_DIV > 1);
 }
 
 static void enum_counts(void **state)
@@ -183,6 +308,11 @@ int main(void)
 		cmocka_unit_test(retry_event_layout),
 		cmocka_unit_test(retry_event_fields_hold_values),
 		cmocka_unit_test(counters_only_u64),
+		cmocka_unit_test(lock_hist_layout),
+		cmocka_unit_test(lock_key_layout),
+		cmocka_unit_test(lock_stats_layout),
+		cmocka_unit_test(lock_event_layout),
+		cmocka_unit_test(lock_event_values),
 		cmocka_unit_test(enum_counts),
 		cmocka_unit_test(vm_fault_bits),
 		cmocka_unit_test(name_tables_complete),

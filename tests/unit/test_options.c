@@ -216,6 +216,79 @@ static void stat_ringbuf_size(void **state)
 	}
 }
 
+/* --min-hold: 0 streams every hold and wait; else a duration of 1us or more. */
+static void stat_min_hold(void **state)
+{
+	static const struct { char *arg; uint64_t ns; } ok[] = {
+		{ "0", 0 }, { "500us", 500000 }, { "1ms", 1000000 }, { "0.01", 10000000 },
+		{ "1us", 1000 }, { "2.5ms", 2500000 }, { "1s", 1000000000 }, { "2", 2000000000 },
+		{ "1m", 60000000000ULL }, { "0.000001", 1000 }, { ".5ms", 500000 },
+		/* 4.1e-3 * 1e9 is 4099999.9999999995: rounded, not cut */
+		{ "4.1ms", 4100000 }, { "2.3us", 2300 },
+	};
+	struct parsed p;
+	size_t i;
+
+	p = STAT0();
+	assert_int_equal(p.o.min_hold_ns, 1000000);	/* default: 1 ms */
+	for (i = 0; i < ARRAY_LEN(ok); i++) {
+		p = STAT("--min-hold", ok[i].arg);
+		assert_int_equal(p.ret, 0);
+		if (p.o.min_hold_ns != ok[i].ns)
+			fail_msg("--min-hold %s: %llu ns, want %llu", ok[i].arg,
+				 (unsigned long long)p.o.min_hold_ns, (unsigned long long)ok[i].ns);
+	}
+	p = STAT("--min-hold=0");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.min_hold_ns, 0);
+	p = STAT("--min-hold=250us", "-j");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.min_hold_ns, 250000);
+	assert_true(p.o.json);
+	p = STAT("--min-hold", "0", "--min-hold", "3ms");	/* the last one wins */
+	assert_int_equal(p.o.min_hold_ns, 3000000);
+	p = STAT("--min-hold", "3ms", "--min-hold", "0");
+	assert_int_equal(p.o.min_hold_ns, 0);
+}
+
+static void stat_min_hold_bad(void **state)
+{
+	static char *const bad[] = {
+		"-1", "abc", "1x", "0.0000001", "", "0.5us", "inf", "1 ms", "-0", "1ns",
+	};
+	struct parsed p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "invalid --min-hold '%s'", bad[i]);
+		p = STAT("--min-hold", bad[i]);
+		assert_usage_error(p, want);
+		assert_contains(p.err, "0 for all");
+	}
+	assert_usage_error(STAT("--min-hold"), "--min-hold");	/* missing argument */
+}
+
+static void stat_folded_no_mmap_lock(void **state)
+{
+	char *argv[] = { "stat", "--folded", "out.folded", "--no-mmap-lock", NULL };
+	struct parsed p;
+
+	p = STAT0();
+	assert_null(p.o.folded);
+	assert_false(p.o.no_mmap_lock);
+	p = stat_parse(4, argv);
+	assert_int_equal(p.ret, 0);
+	assert_ptr_equal(p.o.folded, argv[2]);	/* points into argv */
+	assert_true(p.o.no_mmap_lock);
+	p = STAT("--folded=/tmp/x.folded");
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.o.folded, "/tmp/x.folded");
+	assert_false(p.o.no_mmap_lock);
+	assert_usage_error(STAT("--no-mmap-lock=1"), "--no-mmap-lock");	/* no argument */
+}
+
 static void stat_verbose_help(void **state)
 {
 	struct parsed p;
@@ -513,6 +586,9 @@ int main(void)
 		cmocka_unit_test(stat_mode),
 		cmocka_unit_test(stat_json_output),
 		cmocka_unit_test(stat_ringbuf_size),
+		cmocka_unit_test(stat_min_hold),
+		cmocka_unit_test(stat_min_hold_bad),
+		cmocka_unit_test(stat_folded_no_mmap_lock),
 		cmocka_unit_test(stat_verbose_help),
 		cmocka_unit_test(stat_unknown_option),
 		cmocka_unit_test(stat_command),
