@@ -41,6 +41,9 @@
 #ifndef BLKGETSIZE64
 #define BLKGETSIZE64 _IOR(0x12, 114, size_t)
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY 1
 #endif
@@ -1027,6 +1030,12 @@ static unsigned char *populated_region(size_t len)
 		die_sys("mmap");
 	if (madvise(p, len, MADV_NOHUGEPAGE))
 		die_sys("madvise(MADV_NOHUGEPAGE)");
+	/* one mmap_lock hold for it all (5.14+), not one fault per page:
+	 * without per-VMA locks each fault would take mmap_lock */
+	if (!madvise(p, len, MADV_POPULATE_WRITE))
+		return p;
+	if (errno != EINVAL)
+		die_sys("madvise(MADV_POPULATE_WRITE)");
 	for (i = 0; i < len; i += page_size)
 		p[i] = 1;
 	return p;
@@ -1104,14 +1113,15 @@ static void *wrhold_mapper(void *arg)
 	return NULL;
 }
 
-/* faults on its own region, emptied with MADV_DONTNEED each pass */
+/* faults on its own region, emptied with MADV_DONTNEED each pass, at most
+ * 8 passes (each fault takes mmap_lock on kernels without per-VMA locks) */
 static void *wrhold_faulter(void *arg)
 {
 	struct lock_thread *t = arg;
 	size_t i;
 
 	thread_begin(t);
-	while (!lock_done) {
+	while (!lock_done && t->n < 8) {
 		for (i = 0; i < t->len; i += page_size)
 			t->region[i] = 1;
 		t->faults += t->len / page_size;
