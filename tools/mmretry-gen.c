@@ -41,6 +41,9 @@
 #ifndef BLKGETSIZE64
 #define BLKGETSIZE64 _IOR(0x12, 114, size_t)
 #endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -1019,13 +1022,17 @@ static pid_t gettid_(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-/* A private anonymous region of 4 KiB pages, every page written. */
-static unsigned char *populated_region(size_t len)
+/* A private anonymous region of 4 KiB pages, every page written; at hint
+ * if that is free (NULL: anywhere). */
+static unsigned char *populated_region_at(size_t len, void *hint)
 {
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (hint ? MAP_FIXED_NOREPLACE : 0);
 	unsigned char *p;
 	size_t i;
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(hint, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p == MAP_FAILED && hint)	/* taken, or before 4.17 */
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		die_sys("mmap");
 	if (madvise(p, len, MADV_NOHUGEPAGE))
@@ -1039,6 +1046,11 @@ static unsigned char *populated_region(size_t len)
 	for (i = 0; i < len; i += page_size)
 		p[i] = 1;
 	return p;
+}
+
+static unsigned char *populated_region(size_t len)
+{
+	return populated_region_at(len, NULL);
 }
 
 struct call {
@@ -1236,7 +1248,10 @@ static void run_wrhold(unsigned long calls, size_t mib)
 }
 
 /* reads /proc/self/smaps over and over: walking the populated region's
- * page tables under mmap_lock for read */
+ * page tables under mmap_lock for read. The region is the first VMA, so
+ * the walk starts as soon as a pass's first read() does. */
+static unsigned long reader_cycle;
+#define BLOCKER_REGION ((void *)(1UL << 32))
 static void *blocker_reader(void *arg)
 {
 	struct lock_thread *t = arg;
@@ -1249,6 +1264,7 @@ static void *blocker_reader(void *arg)
 
 		if (fd < 0)
 			die_sys("open(/proc/self/smaps)");
+		__atomic_add_fetch(&reader_cycle, 1, __ATOMIC_RELEASE);
 		do {
 			n = read(fd, buf, sizeof(buf));
 		} while (n > 0);
@@ -1260,18 +1276,22 @@ static void *blocker_reader(void *arg)
 	return NULL;
 }
 
-/* mmap() + munmap() of one page, n times, 2 ms apart: each mmap waits for
- * mmap_lock for write while the reader walks */
+/* mmap() + munmap() of one page, n times, each 200 us into a pass of the
+ * reader: each mmap waits for mmap_lock for write while the reader walks */
 static void *blocker_writer(void *arg)
 {
 	struct lock_thread *t = arg;
-	struct timespec gap = { 0, 2000000 };
+	struct timespec poll = { 0, 20000 }, gap = { 0, 200000 };
 	unsigned long i;
 
 	thread_begin(t);
 	for (i = 0; i < t->n; i++) {
+		unsigned long c = __atomic_load_n(&reader_cycle, __ATOMIC_ACQUIRE);
 		void *p;
 
+		/* a new pass of the reader has begun: it walks the region now */
+		while (__atomic_load_n(&reader_cycle, __ATOMIC_ACQUIRE) == c && !lock_done)
+			nanosleep(&poll, NULL);
 		nanosleep(&gap, NULL);
 		t->calls[i].start_ns = now_ns();
 		p = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1297,7 +1317,7 @@ static void run_blocker(unsigned long writes, size_t mib)
 	if (writes > MAX_CALLS)
 		die_usage("-n: at most %d writes", MAX_CALLS);
 	reader.name = "mmr-reader";
-	reader.region = populated_region(len);
+	reader.region = populated_region_at(len, BLOCKER_REGION);
 	reader.len = len;
 	writer.name = "mmr-writer";
 	writer.n = writes;
@@ -1449,8 +1469,8 @@ static const struct workload workloads[] = {
 	  "           threads mmap/munmap and one faults",
 	  "CALLS write holds by mmr-holder, each within its timed call" },
 	{ "blocker", "ns", 16, "[-n WRITES=16] [-s MIB=256]",
-	  "a thread reads /proc/self/smaps (MIB populated) in a loop while\n"
-	  "           another mmap()s WRITES times",
+	  "a thread reads /proc/self/smaps (MIB populated, the first VMA) in a\n"
+	  "           loop; another mmap()s WRITES times, 200 us into its passes",
 	  "the writer's long mmap_lock waits are blocked by mmr-reader" },
 	{ "mapping", "n", 100000, "[-n ROUNDS=100000]",
 	  "mmap_lock benchmark: ROUNDS x (mmap 4 pages, write one, munmap)",
