@@ -284,6 +284,8 @@ int cmd_stat(int argc, char **argv)
 		goto cleanup;
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(ft)));
+	if (o.no_mmap_lock)
+		report_note(&r, "mmap_lock not traced: --no-mmap-lock");
 	if (!o.no_mmap_lock && mmap_lock_unusable(&f)) {
 		mmr_warn("cannot trace mmap_lock: %s", mmap_lock_unusable(&f));
 		report_note(&r, "mmap_lock not traced: %s", mmap_lock_unusable(&f));

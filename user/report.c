@@ -276,6 +276,8 @@ void report_print_text(FILE *out, const struct report *r)
 	}
 	if (r->lock.traced)
 		report_print_lock_text(out, r);
+	else
+		fprintf(out, "\nmmap_lock: n/a (not traced; see notes)\n");
 	if (any_inferred)
 		fprintf(out, "\n~ inferred from tracepoints; n/a: not observable in this mode\n");
 	for (i = 0; i < (size_t)r->nnotes; i++)

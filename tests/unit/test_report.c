@@ -686,10 +686,13 @@ static void text_values(void **state)
 	assert_word_after(b, "swap", "n/a");
 	assert_word_after(b, "retries/faults", "13.00%");
 	assert_non_null(strstr(b, "\n~ inferred from tracepoints"));
+	/* mmap_lock not traced: said, never zeros */
+	assert_non_null(strstr(b, "\nmmap_lock: n/a (not traced"));
 	free(t);
 	report_free(&r);
 
 	sample_report(&r, MMR_MODE_FENTRY);
+	r.lock.traced = true;
 	t = text_of(&r);
 	b = body_of(t);
 	assert_word_after(b, "retries", "130");
