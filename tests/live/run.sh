@@ -16,6 +16,8 @@
 #                 MMRETRY_DATA; a ram disk completes reads synchronously)
 #   TMPDIR        where reports go (default /var/tmp)
 #   MMRETRY_SLACK retries a process's own start-up may add (default 8)
+#   MMRETRY_LOCK_MIB  MiB the mmap_lock workloads populate and walk (default
+#                 64; QEMU's TCG is slower, a quarter of it is enough there)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -23,6 +25,7 @@ MMR=./mmretry
 GEN=./tools/mmretry-gen
 MODE=${MMRETRY_MODE:-}
 SLACK=${MMRETRY_SLACK:-8}
+LOCK_MIB=${MMRETRY_LOCK_MIB:-64}
 pass=0
 fail=0
 
@@ -223,7 +226,7 @@ fi
 # call's own timing, while two threads mmap/munmap (one write hold each call)
 # and one faults. --min-hold 0 streams every hold, so counts are per thread.
 stat_args=(--min-hold 0)
-if stat_gen wrhold wrhold -n 8 -s 64; then
+if stat_gen wrhold wrhold -n 8 -s "$LOCK_MIB"; then
 	holder=$(gen wrhold .observed.holder.tid)
 	n=$(gen wrhold .observed.holder.writes)
 	# write holds of thread T: streamed events
@@ -268,7 +271,7 @@ stat_args=()
 # mmr-reader walks /proc/self/smaps (a populated region under mmap_lock for
 # read) while mmr-writer calls mmap(): its long waits are the reader's doing.
 stat_args=(--min-hold 500us --folded "$tmp/blocker.folded")
-if stat_gen blocker blocker -n 16 -s 128; then
+if stat_gen blocker blocker -n 16 -s $((2 * LOCK_MIB)); then
 	reader=$(gen blocker .observed.reader.tid)
 	writer=$(gen blocker .observed.writer.tid)
 	waits="[.mmap_lock.long[] | select(.kind == \"wait\" and .mode == \"write\" and .tid == $writer)]"
@@ -296,7 +299,7 @@ if stat_gen blocker blocker -n 16 -s 128; then
 	else
 		not_ok "blocker: --folded writes folded stacks" "$(head -3 "$tmp/blocker.folded")"
 	fi
-	"$MMR" stat "${mode_args[@]}" --min-hold 500us -- "$GEN" -q blocker -n 16 -s 128 \
+	"$MMR" stat "${mode_args[@]}" --min-hold 500us -- "$GEN" -q blocker -n 4 -s $((2 * LOCK_MIB)) \
 		>"$tmp/blocker.txt" 2>&1
 	grep -q 'blocked by .* mmr-reader: read hold' "$tmp/blocker.txt" &&
 		grep -q '^mmap_lock' "$tmp/blocker.txt" && grep -q 'p99' "$tmp/blocker.txt" &&
