@@ -404,17 +404,3 @@ int BPF_PROG(lock_release_new, struct mm_struct *mm, bool write)
 	on_release(ctx, mm, write);
 	return 0;
 }
-
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(lock_fork, struct task_struct *parent, struct task_struct *child)
-{
-	mmr_follow_fork(parent, child);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(lock_exit, struct task_struct *task)
-{
-	mmr_forget_exit(task);
-	return 0;
-}

@@ -62,7 +62,7 @@ struct mmr_lock_event {
 	__u32 tid;
 	__u8 write;
 	__u8 remote;		/* the mm was not the task's own */
-	__u8 in_fault;		/* the lock was taken by lock_mm_and_find_vma */
+	__u8 in_fault;		/* it ended inside a page fault (asm_exc_page_fault) */
 	__u8 success;		/* waits: 0 if the lock was not obtained */
 	__u64 ts_ns;		/* end of the hold or wait (bpf_ktime_get_ns) */
 	__u64 dur_ns;

@@ -290,15 +290,14 @@ int cmd_stat(int argc, char **argv)
 		mmr_warn("cannot trace mmap_lock: %s", mmap_lock_unusable(&f));
 		report_note(&r, "mmap_lock not traced: %s", mmap_lock_unusable(&f));
 	} else if (!o.no_mmap_lock) {
+		struct faults_shared sh;
 		struct lock_trace_opts lo = {
 			.features = &f, .target = &tg, .min_hold_ns = o.min_hold_ns,
-			.on_event = on_lock_event, .ctx = &r,
+			.on_event = on_lock_event, .ctx = &r, .faults = &sh,
+			.ringbuf_bytes = o.ringbuf_bytes,
 		};
 
-		lo.tstates_fd = faults_trace_tstates_fd(ft, &lo.io_known);
-		lo.ring = faults_trace_ring(ft);
-		lo.ringbuf_bytes = o.ringbuf_bytes;
-
+		faults_trace_shared(ft, &sh);
 		ret = lock_trace_open(&lt, &lo);
 		if (ret) {
 			mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret),
@@ -333,8 +332,6 @@ int cmd_stat(int argc, char **argv)
 	mmr_debug("attached, tracing");
 	while (!stop) {
 		ret = faults_trace_poll(ft, 100);
-		if (ret >= 0 && lt)
-			ret = lock_trace_poll(lt, 0);
 		if (ret < 0) {
 			mmr_err("reading events: %s", strerror(-ret));
 			break;
@@ -361,9 +358,8 @@ int cmd_stat(int argc, char **argv)
 		cmd.pid = -1;
 	}
 	r.duration_s = mono_now() - t0;
-	faults_trace_poll(ft, 0);	/* drain what is left */
+	faults_trace_poll(ft, 0);	/* drain what is left, lock events too */
 	if (lt) {
-		lock_trace_poll(lt, 0);
 		read_lock(lt, &r);
 		lock_trace_close(lt);
 		lt = NULL;

@@ -230,10 +230,13 @@ int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts 
 	return err;
 }
 
-int faults_trace_tstates_fd(const struct faults_trace *t, bool *io_known)
+void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
 {
-	*io_known = t->skel->bss->io_hooked;
-	return bpf_map__fd(t->skel->maps.tstates);
+	out->tgids_fd = bpf_map__fd(t->skel->maps.traced_tgids);
+	out->cgroup_map_fd = bpf_map__fd(t->skel->maps.cgroup_map);
+	out->tstates_fd = bpf_map__fd(t->skel->maps.tstates);
+	out->io_known = t->skel->bss->io_hooked;
+	out->ring = t->rb;
 }
 
 enum mmr_mode faults_trace_mode(const struct faults_trace *t)
@@ -269,11 +272,6 @@ int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max)
 		prev = &key;
 	}
 	return n;
-}
-
-struct ring_buffer *faults_trace_ring(struct faults_trace *t)
-{
-	return t->rb;
 }
 
 int faults_trace_poll(struct faults_trace *t, int timeout_ms)

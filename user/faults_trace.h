@@ -41,14 +41,18 @@ struct faults_trace_opts {
 /* 0 or -errno (the last mode's error if every mode failed) */
 int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o);
 enum mmr_mode faults_trace_mode(const struct faults_trace *t);
-/* Its ring buffer manager: other capabilities add their rings to it
- * (ring_buffer__add), so that one poll serves them all. */
-struct ring_buffer *faults_trace_ring(struct faults_trace *t);
 /*
- * The per-thread fault state map, for the mmap_lock tracer to say what a
- * holder's fault was doing; *io_known: page-cache insertions are traced.
+ * What the fault tracer shares with the other capabilities' tracers: its
+ * task filter (traced tgids, kept up to date by its fork and exit programs,
+ * and the cgroup), its per-thread fault state (what a lock holder's fault
+ * was doing) and its ring buffer manager (one poll serves all rings).
  */
-int faults_trace_tstates_fd(const struct faults_trace *t, bool *io_known);
+struct faults_shared {
+	int tgids_fd, cgroup_map_fd, tstates_fd;
+	bool io_known;		/* page-cache insertions are traced */
+	struct ring_buffer *ring;
+};
+void faults_trace_shared(struct faults_trace *t, struct faults_shared *out);
 /* figure states for the mode in use and the hooks that really attached */
 void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR]);
 int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid);

@@ -13,7 +13,6 @@
 
 struct lock_trace {
 	struct mmap_lock_bpf *skel;
-	struct ring_buffer *rb;
 	lock_event_fn on_event;
 	void *ctx;
 	int ncpus;
@@ -32,10 +31,11 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 {
 	const struct features *f = o->features;
 	const struct trace_target *tg = o->target;
+	const struct faults_shared *sh = o->faults;
 	const bool old = f->mmap_lock_memcg_path;
 	struct lock_trace *t;
 	struct mmap_lock_bpf *skel;
-	int err, i;
+	int err;
 
 	if (!f->tp[TP_MMAP_LOCK_START_LOCKING] || !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] ||
 	    !f->tp[TP_MMAP_LOCK_RELEASED])
@@ -54,19 +54,17 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	}
 	t->skel = skel;
 	skel->rodata->min_hold_ns = o->min_hold_ns;
-	skel->rodata->lmfv_start = f->lmfv_start;
-	skel->rodata->lmfv_end = f->lmfv_end;
 	skel->rodata->aepf_start = f->aepf_start;
 	skel->rodata->aepf_end = f->aepf_end;
-	if (o->tstates_fd >= 0) {
-		err = bpf_map__reuse_fd(skel->maps.tstates, o->tstates_fd);
-		if (err)
-			goto fail;
-		skel->rodata->io_known = o->io_known;
-	}
+	skel->rodata->io_known = sh->io_known;
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
-	skel->rodata->follow_forks = tg->follow_forks;
+	/* the fault tracer's filter maps, which its fork and exit programs
+	 * keep, and its per-thread fault state */
+	if ((err = bpf_map__reuse_fd(skel->maps.traced_tgids, sh->tgids_fd)) ||
+	    (err = bpf_map__reuse_fd(skel->maps.cgroup_map, sh->cgroup_map_fd)) ||
+	    (err = bpf_map__reuse_fd(skel->maps.tstates, sh->tstates_fd)))
+		goto fail;
 	/* the prototype twins: one of each per kernel */
 	bpf_program__set_autoload(skel->progs.lock_start_old, old);
 	bpf_program__set_autoload(skel->progs.lock_acquire_old, old);
@@ -74,69 +72,22 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	bpf_program__set_autoload(skel->progs.lock_start_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_acquire_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
-	bpf_program__set_autoload(skel->progs.lock_fork, tg->follow_forks);
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.lock_events, o->ringbuf_bytes);
 	err = mmap_lock_bpf__load(skel);
 	if (err)
 		goto fail;
-	for (i = 0; i < tg->ntgids; i++) {
-		err = lock_trace_add_tgid(t, tg->tgids[i]);
-		if (err)
-			goto fail;
-	}
-	if (tg->cgroup_fd >= 0) {
-		__u32 key = 0;
-		int fd = tg->cgroup_fd;
-
-		if (bpf_map__update_elem(skel->maps.cgroup_map, &key, sizeof(key), &fd,
-					 sizeof(fd), BPF_ANY)) {
-			err = -errno;
-			goto fail;
-		}
-	}
 	err = mmap_lock_bpf__attach(skel);
 	if (err)
 		goto fail;
-	if (o->ring) {
-		err = ring_buffer__add(o->ring, bpf_map__fd(skel->maps.lock_events), handle_event, t);
-		if (err)
-			goto fail;
-	} else {
-		t->rb = ring_buffer__new(bpf_map__fd(skel->maps.lock_events), handle_event, t,
-					 NULL);
-		if (!t->rb) {
-			err = -errno;
-			goto fail;
-		}
-	}
+	err = ring_buffer__add(sh->ring, bpf_map__fd(skel->maps.lock_events), handle_event, t);
+	if (err)
+		goto fail;
 	*out = t;
 	return 0;
 fail:
 	lock_trace_close(t);
 	return err;
-}
-
-int lock_trace_add_tgid(struct lock_trace *t, pid_t tgid)
-{
-	__u32 key = tgid;
-	__u8 one = 1;
-
-	if (bpf_map__update_elem(t->skel->maps.traced_tgids, &key, sizeof(key), &one,
-				 sizeof(one), BPF_ANY))
-		return -errno;
-	return 0;
-}
-
-int lock_trace_poll(struct lock_trace *t, int timeout_ms)
-{
-	int n;
-
-	if (!t->rb)
-		return 0;	/* polled with the fault tracer's ring */
-	n = ring_buffer__poll(t->rb, timeout_ms);
-
-	return n == -EINTR ? 0 : n;
 }
 
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
@@ -226,7 +177,6 @@ void lock_trace_close(struct lock_trace *t)
 {
 	if (!t)
 		return;
-	ring_buffer__free(t->rb);
 	mmap_lock_bpf__destroy(t->skel);
 	free(t);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * lock_trace.h: the mmap_lock capability (bpf/mmap_lock.bpf.c): open (load
- * and attach the tracepoints), poll long holds and waits, read the per
- * process histograms, look up stacks, close. Only lock_trace.c touches
- * the skeleton.
+ * and attach the tracepoints, sharing the fault tracer's task filter, fault
+ * state and ring buffer poll, through which long holds and waits arrive),
+ * read the per-process histograms, look up stacks, close. Only lock_trace.c
+ * touches the skeleton.
  */
 #ifndef MMRETRY_LOCK_TRACE_H
 #define MMRETRY_LOCK_TRACE_H
@@ -11,7 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <bpf/libbpf.h>
 #include <stdint.h>
 
 #include "faults_trace.h"	/* struct trace_target */
@@ -27,9 +27,7 @@ struct lock_trace_opts {
 	const struct features *features;
 	const struct trace_target *target;
 	uint64_t min_hold_ns;	/* holds and waits streamed from this long */
-	int tstates_fd;		/* the fault tracer's per-thread state, or -1 */
-	bool io_known;		/* ... which knows whether a fault did I/O */
-	struct ring_buffer *ring;	/* poll events through this manager, or NULL */
+	const struct faults_shared *faults;	/* filter, fault state, ring poll */
 	size_t ringbuf_bytes;	/* 0: the default (1 MiB) */
 	lock_event_fn on_event;
 	void *ctx;
@@ -37,9 +35,6 @@ struct lock_trace_opts {
 
 /* 0 or -errno */
 int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o);
-int lock_trace_add_tgid(struct lock_trace *t, pid_t tgid);
-/* events delivered; 0 on timeout, or -errno (0 with opts.ring: that polls) */
-int lock_trace_poll(struct lock_trace *t, int timeout_ms);
 /* Per-process rows summed over CPUs, in *rows (malloc'ed): their number or -errno. */
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows);
 uint64_t lock_trace_lost(struct lock_trace *t);
