@@ -12,6 +12,7 @@
 # MMRETRY_MODE (default: auto).
 set -eu
 cd "$(dirname "$0")/../.."
+. tests/bench/lib.sh
 
 rounds=${BENCH_ROUNDS:-9}
 pages=${BENCH_PAGES:-4096}
@@ -42,7 +43,6 @@ run_sys() {
 	sys_pid=
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 kinds=(plain cmd sys)
 for ((i = 0; i < rounds; i++)); do
@@ -62,8 +62,6 @@ echo
 echo "anonymous fault rate, median of $rounds interleaved rounds ($pages pages x $reps),"
 echo "mmretry stat in $mode mode, kernel $(uname -r):"
 printf '  %-28s %12.0f faults/s\n' "untraced" "$p"
-printf '  %-28s %12.0f faults/s  ratio %.3f  overhead %+.1f%%\n' "stat -- COMMAND" "$c" \
-	"$(echo "$c / $p" | bc -l)" "$(echo "(1 - $c / $p) * 100" | bc -l)"
-printf '  %-28s %12.0f faults/s  ratio %.3f  overhead %+.1f%%\n' "stat (all processes)" "$s" \
-	"$(echo "$s / $p" | bc -l)" "$(echo "(1 - $s / $p) * 100" | bc -l)"
+ratio_line "stat -- COMMAND" "$c" "$p" faults/s
+ratio_line "stat (all processes)" "$s" "$p" faults/s
 echo "target: overhead <= 3%"

@@ -14,6 +14,7 @@
 # MMRETRY_MODE (default: auto).
 set -eu
 cd "$(dirname "$0")/../.."
+. tests/bench/lib.sh
 
 rounds=${BENCH_ROUNDS:-9}
 maps=${BENCH_MAPS:-100000}
@@ -39,7 +40,6 @@ run_lock() {
 		{ echo "bench: mmap_lock was not traced" >&2; exit 1; }
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 kinds=(plain faults lock)
 for ((i = 0; i < rounds; i++)); do
@@ -59,8 +59,6 @@ echo
 echo "mmap/munmap rate, median of $rounds interleaved rounds ($maps x mmap+write+munmap),"
 echo "mmretry stat -- COMMAND, faults in $mode mode, kernel $(uname -r):"
 printf '  %-28s %12.0f rounds/s\n' "untraced" "$p"
-printf '  %-28s %12.0f rounds/s  ratio %.3f  overhead %+.1f%%\n' "faults only (--no-mmap-lock)" \
-	"$f" "$(echo "$f / $p" | bc -l)" "$(echo "(1 - $f / $p) * 100" | bc -l)"
-printf '  %-28s %12.0f rounds/s  ratio %.3f  overhead %+.1f%%\n' "faults + mmap_lock" "$l" \
-	"$(echo "$l / $p" | bc -l)" "$(echo "(1 - $l / $p) * 100" | bc -l)"
+ratio_line "faults only (--no-mmap-lock)" "$f" "$p" rounds/s
+ratio_line "faults + mmap_lock" "$l" "$p" rounds/s
 printf '  %-28s %12s           ratio %.3f\n' "mmap_lock vs faults only" "" "$(echo "$l / $f" | bc -l)"

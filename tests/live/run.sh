@@ -414,7 +414,7 @@ stat_bg() {
 	"$MMR" stat -v "${mode_args[@]}" --json -o "$tmp/$name.json" "$@" 2>"$tmp/$name.err" &
 	spid=$!
 	for ((i = 0; i < 600; i++)); do
-		grep -q 'attached, tracing' "$tmp/$name.err" && return 0
+		grep -qs 'attached, tracing' "$tmp/$name.err" && return 0
 		sleep 0.1
 	done
 	return 1
