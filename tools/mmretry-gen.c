@@ -1022,17 +1022,13 @@ static pid_t gettid_(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-/* A private anonymous region of 4 KiB pages, every page written; at hint
- * if that is free (NULL: anywhere). */
-static unsigned char *populated_region_at(size_t len, void *hint)
+/* A private anonymous region of 4 KiB pages, every page written */
+static unsigned char *populated_region(size_t len)
 {
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (hint ? MAP_FIXED_NOREPLACE : 0);
 	unsigned char *p;
 	size_t i;
 
-	p = mmap(hint, len, PROT_READ | PROT_WRITE, flags, -1, 0);
-	if (p == MAP_FAILED && hint)	/* taken, or before 4.17 */
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		die_sys("mmap");
 	if (madvise(p, len, MADV_NOHUGEPAGE))
@@ -1046,11 +1042,6 @@ static unsigned char *populated_region_at(size_t len, void *hint)
 	for (i = 0; i < len; i += page_size)
 		p[i] = 1;
 	return p;
-}
-
-static unsigned char *populated_region(size_t len)
-{
-	return populated_region_at(len, NULL);
 }
 
 struct call {
@@ -1247,30 +1238,20 @@ static void run_wrhold(unsigned long calls, size_t mib)
 	munmap(faulter.region, faulter.len);
 }
 
-/* reads /proc/self/smaps over and over: walking the populated region's
- * page tables under mmap_lock for read. The region is the first VMA, so
- * the walk starts as soon as a pass's first read() does. */
+/* MADV_POPULATE_READ over the populated region, over and over: each pass
+ * walks its page tables under mmap_lock for read, as a monitoring agent's
+ * walk does. (/proc/PID/smaps did on every kernel before 6.17's per-VMA
+ * walks; on 7.2 it no longer takes mmap_lock, madvise() still does.) */
 static unsigned long reader_cycle;
-#define BLOCKER_REGION ((void *)(1UL << 32))
 static void *blocker_reader(void *arg)
 {
 	struct lock_thread *t = arg;
-	static char buf[1 << 16];
 
 	thread_begin(t);
 	while (!lock_done) {
-		int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
-		ssize_t n;
-
-		if (fd < 0)
-			die_sys("open(/proc/self/smaps)");
 		__atomic_add_fetch(&reader_cycle, 1, __ATOMIC_RELEASE);
-		do {
-			n = read(fd, buf, sizeof(buf));
-		} while (n > 0);
-		if (n < 0)
-			die_sys("read(/proc/self/smaps)");
-		close(fd);
+		if (madvise(t->region, t->len, MADV_POPULATE_READ))
+			die_sys("madvise(MADV_POPULATE_READ)");
 		t->n++;
 	}
 	return NULL;
@@ -1317,7 +1298,7 @@ static void run_blocker(unsigned long writes, size_t mib)
 	if (writes > MAX_CALLS)
 		die_usage("-n: at most %d writes", MAX_CALLS);
 	reader.name = "mmr-reader";
-	reader.region = populated_region_at(len, BLOCKER_REGION);
+	reader.region = populated_region(len);
 	reader.len = len;
 	writer.name = "mmr-writer";
 	writer.n = writes;
@@ -1349,10 +1330,10 @@ static void run_blocker(unsigned long writes, size_t mib)
 		       elapsed);
 		json_tail();
 	}
-	human("blocker: thread %d (mmr-reader) read /proc/self/smaps %lu times over %zu MiB\n"
+	human("blocker: thread %d (mmr-reader) walked %zu MiB %lu times (MADV_POPULATE_READ)\n"
 	      "  while thread %d (mmr-writer) made %lu mmap() calls, the slowest %.2f ms\n"
 	      "  expect the writer's long waits blocked by the reader\n",
-	      (int)reader.tid, reader.n, mib, (int)writer.tid, writes, max / 1e6);
+	      (int)reader.tid, mib, reader.n, (int)writer.tid, writes, max / 1e6);
 	finish_output();
 	munmap(reader.region, len);
 }
@@ -1469,8 +1450,8 @@ static const struct workload workloads[] = {
 	  "           threads mmap/munmap and one faults",
 	  "CALLS write holds by mmr-holder, each within its timed call" },
 	{ "blocker", "ns", 16, "[-n WRITES=16] [-s MIB=256]",
-	  "a thread reads /proc/self/smaps (MIB populated, the first VMA) in a\n"
-	  "           loop; another mmap()s WRITES times, 200 us into its passes",
+	  "a thread walks MIB populated with MADV_POPULATE_READ in a loop;\n"
+	  "           another mmap()s WRITES times, 200 us into its passes",
 	  "the writer's long mmap_lock waits are blocked by mmr-reader" },
 	{ "mapping", "n", 100000, "[-n ROUNDS=100000]",
 	  "mmap_lock benchmark: ROUNDS x (mmap 4 pages, write one, munmap)",

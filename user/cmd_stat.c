@@ -51,7 +51,8 @@ static bool tracing_frame(const char *sym)
 	return false;
 }
 
-/* frames (leaf first) -> "root;...;leaf", without the tracing frames */
+/* frames (leaf first) -> "root;...;leaf", without the tracing frames, nor
+ * the fentry/fexit trampolines mmretry itself put between two functions */
 static char *fold(const uint64_t *ips, int n, const struct ksyms *ks)
 {
 	size_t len = 0, cap = 64 * (size_t)n + 1;
@@ -73,6 +74,8 @@ static char *fold(const uint64_t *ips, int n, const struct ksyms *ks)
 		if (!sym) {
 			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ips[i]);
 			sym = name;
+		} else if (!strncmp(sym, "bpf_trampoline_", 15)) {
+			continue;
 		}
 		len += snprintf(s + len, cap - len, "%s%.60s", len ? ";" : "", sym);
 		if (len >= cap)
