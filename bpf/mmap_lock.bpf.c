@@ -22,6 +22,7 @@
 #include "filter.bpf.h"
 #include "tstate.bpf.h"
 #include "mmap_lock.h"
+#include "hist.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -32,7 +33,6 @@ const volatile __u8 io_known = 0;
 
 #define MMR_PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 #define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
-#define MMR_STACK_FRAMES 16
 
 struct held {
 	__u64 mm;		/* 0: free slot */
@@ -65,13 +65,6 @@ struct {
 	__type(key, struct mmr_lock_key);
 	__type(value, struct mmr_lock_stats);
 } lock_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 4096);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, MMR_STACK_FRAMES * sizeof(__u64));
-} stacks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -134,33 +127,6 @@ static __always_inline struct mmr_lock_stats *stats_of(__u32 tgid, bool write)
 	return s;
 }
 
-static __always_inline __u32 log2_slot(__u64 v)
-{
-	__u32 r = 0;
-
-	/* floor(log2(v)), 0 for 0 and 1; bounded loop for the verifier */
-	for (int i = 32; i > 0; i >>= 1) {
-		if (v >> i) {
-			v >>= i;
-			r += i;
-		}
-	}
-	return r < MMR_HIST_SLOTS ? r : MMR_HIST_SLOTS - 1;
-}
-
-static __always_inline void hist_add(struct mmr_hist *h, __u64 ns)
-{
-	__u32 slot = log2_slot(ns);
-
-	h->count++;
-	h->sum_ns += ns;
-	if (ns > h->max_ns)
-		h->max_ns = ns;
-	barrier_var(slot);
-	if (slot < MMR_HIST_SLOTS)
-		h->slots[slot]++;
-}
-
 /*
  * Does the current kernel stack run inside a page fault (user or kernel
  * mode)? Its frames then pass through asm_exc_page_fault. Only asked for a
@@ -192,6 +158,7 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	struct mmr_lock_event *e;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct tstate *st;
+	long n;
 
 	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
 	if (!e) {
@@ -224,9 +191,11 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->ts_ns = now;
 	e->dur_ns = dur;
 	e->mm = h->mm;
-	e->kstack_id = bpf_get_stackid(ctx, &stacks, 0);
-	e->ustack_id = user_stacks && !h->remote ?
-		bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK) : -1;
+	n = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	e->nkstack = n > 0 ? n / sizeof(__u64) : 0;
+	n = user_stacks && !h->remote ?
+		bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK) : 0;
+	e->nustack = n > 0 ? n / sizeof(__u64) : 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 }

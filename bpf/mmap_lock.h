@@ -48,6 +48,9 @@ enum mmr_lock_event_kind {
 #define MMR_LOCK_FAULT_IO_KNOWN	2	/* MMR_LOCK_FAULT_IO says whether it did I/O */
 #define MMR_LOCK_FAULT_IO	4	/* the attempt added a folio to the page cache */
 
+/* frames of a streamed event's kernel and user stacks */
+#define MMR_STACK_FRAMES 16
+
 /* a hold of min_hold / MMR_BLOCKER_DIV or more that ends while tasks
  * wait for the lock is streamed too, as a possible blocker */
 #define MMR_BLOCKER_DIV 8
@@ -67,13 +70,17 @@ struct mmr_lock_event {
 	__u64 ts_ns;		/* end of the hold or wait (bpf_ktime_get_ns) */
 	__u64 dur_ns;
 	__u64 mm;		/* the mm_struct, to match waiters with holders */
-	__s32 kstack_id;	/* in the stacks map; < 0: none */
-	__s32 ustack_id;
+	__u32 nkstack;		/* frames in kstack; 0: none */
+	__u32 nustack;		/* frames in ustack; 0: none (remote holds, or no user stack) */
 	char comm[16];
 	__u64 fault_addr;	/* if fault & MMR_LOCK_FAULT_ADDR */
 	__u8 fault;		/* MMR_LOCK_FAULT_* */
 	__u8 blocking;		/* holds: tasks were waiting for the lock when it ended */
 	__u8 pad[6];
+	/* leaf first; in the event itself, not a stack map, whose hash
+	 * collisions would lose stacks when many are streamed */
+	__u64 kstack[MMR_STACK_FRAMES];
+	__u64 ustack[MMR_STACK_FRAMES];
 };
 
 #endif /* MMRETRY_MMAP_LOCK_H */

@@ -3,6 +3,8 @@
  * mmretry-gen: produce each kind of page-fault retry (VM_FAULT_RETRY) and
  * completion (VM_FAULT_COMPLETED) on purpose, and print how many a tracer
  * should count for this process, next to what the process observed itself.
+ * Other workloads hold mmap_lock, grow anon_vma chains by fork (forktree) and
+ * make rmap walks visit many VMAs (rmapfan), for the lock and rmap tracers.
  *
  * Build: cc -O2 -g -Wall -Wextra -pthread -o tools/mmretry-gen tools/mmretry-gen.c
  * Only libc and pthread are used, so -static works too.
@@ -82,7 +84,7 @@ struct target {
 };
 
 static struct {
-	int json, quiet, keep;
+	int json, quiet, keep, cow;
 	unsigned long count, rounds, size_mib;
 	int have_count, have_rounds, have_size;
 	const char *path;
@@ -92,6 +94,25 @@ static size_t page_size;
 static const char *volatile unlink_path;	/* data file to remove on exit */
 static volatile unsigned char sink;
 
+/* the children of forktree and rmapfan (see struct family) */
+static volatile sig_atomic_t family_quit = -1;	/* their quit pipe's write end */
+static volatile sig_atomic_t family_pgid;	/* their process group, or 0 */
+
+/* On the way out of a failure or a signal: kill the family, reap it all
+ * (async-signal-safe) */
+static void family_kill(void)
+{
+	if (family_quit < 0)
+		return;
+	if (family_pgid > 0)
+		kill(-family_pgid, SIGKILL);
+	close(family_quit);
+	family_quit = -1;
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	family_pgid = 0;
+}
+
 static void cleanup(void)
 {
 	const char *p = unlink_path;
@@ -100,6 +121,7 @@ static void cleanup(void)
 		unlink(p);
 		unlink_path = NULL;
 	}
+	family_kill();
 }
 
 static void on_signal(int sig)
@@ -108,6 +130,8 @@ static void on_signal(int sig)
 
 	if (p)
 		unlink(p);
+	/* in their own process group, the terminal's signals miss them */
+	family_kill();
 	raise(sig);	/* SA_RESETHAND restored the default action */
 }
 
@@ -1022,25 +1046,32 @@ static pid_t gettid_(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-/* A private anonymous region of 4 KiB pages, every page written */
-static unsigned char *populated_region(size_t len)
+/* Make [p, p + len) base pages (no THP), every page written */
+static void populate(unsigned char *p, size_t len)
 {
-	unsigned char *p;
 	size_t i;
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		die_sys("mmap");
 	if (madvise(p, len, MADV_NOHUGEPAGE))
 		die_sys("madvise(MADV_NOHUGEPAGE)");
 	/* one mmap_lock hold for it all (5.14+), not one fault per page:
 	 * without per-VMA locks each fault would take mmap_lock */
 	if (!madvise(p, len, MADV_POPULATE_WRITE))
-		return p;
+		return;
 	if (errno != EINVAL)
 		die_sys("madvise(MADV_POPULATE_WRITE)");
 	for (i = 0; i < len; i += page_size)
 		p[i] = 1;
+}
+
+/* A private anonymous region of 4 KiB pages, every page written */
+static unsigned char *populated_region(size_t len)
+{
+	unsigned char *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die_sys("mmap");
+	populate(p, len);
 	return p;
 }
 
@@ -1373,6 +1404,535 @@ static void run_mapping(unsigned long n)
 	finish_output();
 }
 
+/* ------------------------------------------------------------------ */
+/* anon_vma workloads: fork chains (forktree) and rmap fan-out (rmapfan) */
+
+#define FORKTREE_HINT ((uintptr_t)0x100000000000ULL)
+#define RMAPFAN_HINT ((uintptr_t)0x200000000000ULL)
+#define MAX_DEPTH 64
+#define MAX_CHILDREN 256
+#define FAMILY_TIMEOUT_S 60
+#define COMPACT_MEMORY "/proc/sys/vm/compact_memory"
+
+/*
+ * A written private anonymous region that nothing can merge with: vma_merge
+ * or find_mergeable_anon_vma would let it share a neighbour's anon_vma and
+ * chain. It lies between two PROT_NONE guard pages (other flags, never
+ * faulted, so no anon_vma), at hint, away from the rest of the address
+ * space, unless that is taken: then anywhere.
+ */
+static unsigned char *isolated_region(uintptr_t hint, size_t len)
+{
+	size_t span = len + 2 * page_size;
+	unsigned char *g = MAP_FAILED, *p;
+
+	if (hint > page_size)
+		g = mmap((void *)(hint - page_size), span, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (g == MAP_FAILED)
+		g = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g == MAP_FAILED)
+		die_sys("mmap");
+	p = mmap(g + page_size, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED)
+		die_sys("mmap");
+	/* the first write fault: __anon_vma_prepare, a new root, chain 1 long */
+	populate(p, len);
+	return p;
+}
+
+static void isolated_unmap(unsigned char *p, size_t len)
+{
+	munmap(p - page_size, len + 2 * page_size);
+}
+
+/*
+ * The children of forktree and rmapfan and their descendants. All are in
+ * one process group (the first child's) and block on the quit pipe until
+ * its last write end, this process's, is closed: by family_end(), by
+ * family_kill() on the way out through die_*(), or by our death. They
+ * report through rec and never return into main or call die_*(): they
+ * _exit().
+ */
+struct family {
+	int quit[2];
+	int rec[2];	/* struct child_rec, each written at once (< PIPE_BUF) */
+};
+
+enum { REC_DONE, REC_FAIL };
+enum { PHASE_CHAIN, PHASE_REUSE };
+
+struct child_rec {
+	int32_t kind;		/* REC_DONE: forked and waiting; REC_FAIL */
+	int32_t phase, level;	/* forktree: the fork that made this child */
+	int32_t parent, child;	/* pids */
+	int32_t err;		/* REC_FAIL: errno of call */
+	char call[24];
+};
+
+static void child_send(const struct family *f, const struct child_rec *r)
+{
+	if (write(f->rec[1], r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		_exit(1);
+}
+
+static void child_fail(const struct family *f, const char *call)
+	__attribute__((noreturn));
+static void child_fail(const struct family *f, const char *call)
+{
+	struct child_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = REC_FAIL;
+	r.err = errno;
+	r.child = getpid();
+	snprintf(r.call, sizeof(r.call), "%s", call);
+	child_send(f, &r);
+	_exit(1);
+}
+
+/* Block until the family ends; 1 if a byte came on cmd (if >= 0) first. */
+static int child_wait(const struct family *f, int cmd)
+{
+	struct pollfd pfd[2] = { { f->quit[0], POLLIN, 0 }, { cmd, POLLIN, 0 } };
+	char c;
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			child_fail(f, "poll");
+		}
+		/* nobody writes to quit: any event is its end */
+		if (pfd[0].revents)
+			return 0;
+		if (pfd[1].revents & POLLIN)
+			return read(cmd, &c, 1) == 1;
+		if (pfd[1].revents)
+			return 0;
+	}
+}
+
+static void family_start(struct family *f)
+{
+	if (pipe2(f->quit, O_CLOEXEC) || pipe2(f->rec, O_CLOEXEC))
+		die_sys("pipe2");
+	family_quit = f->quit[1];
+	family_pgid = 0;
+}
+
+/* fork a child into the family: its pid here, 0 in the child */
+static pid_t family_fork(struct family *f)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die_sys("fork");
+	if (pid == 0) {
+		close(f->quit[1]);
+		close(f->rec[0]);
+		family_quit = -1;
+		if (setpgid(0, family_pgid))
+			child_fail(f, "setpgid");
+		return 0;
+	}
+	if (!family_pgid)
+		family_pgid = pid;
+	/* here too, so the group exists when fork() returns (ESRCH: it died) */
+	setpgid(pid, family_pgid);
+	return pid;
+}
+
+/* This process forks no more: rec reaches EOF if all the children die. */
+static void family_forked(struct family *f)
+{
+	close(f->rec[1]);
+	f->rec[1] = -1;
+}
+
+/* The next record from a child; a failure, silence or EOF ends the run. */
+static void family_recv(struct family *f, struct child_rec *r)
+{
+	struct pollfd pfd = { f->rec[0], POLLIN, 0 };
+	ssize_t n;
+	int ready;
+
+	do {
+		ready = poll(&pfd, 1, FAMILY_TIMEOUT_S * 1000);
+	} while (ready < 0 && errno == EINTR);
+	if (ready < 0)
+		die_sys("poll");
+	if (!ready)
+		die_msg("no word from the children in %d s", FAMILY_TIMEOUT_S);
+	do {
+		n = read(f->rec[0], r, sizeof(*r));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die_sys("read(pipe)");
+	if (n == 0)
+		die_msg("the children died without a word");
+	if (n != (ssize_t)sizeof(*r))
+		die_msg("read(pipe): %zd bytes, not %zu", n, sizeof(*r));
+	if (r->kind == REC_FAIL) {
+		r->call[sizeof(r->call) - 1] = '\0';
+		die_msg("%s in child %ld: %s", r->call, (long)r->child, strerror(r->err));
+	}
+}
+
+/* Tell the family to exit and reap it all, grandchildren included. */
+static void family_end(struct family *f)
+{
+	pid_t pid, bad = 0;
+	int status, bad_status = 0;
+
+	family_quit = -1;
+	if (close(f->quit[1]))
+		die_sys("close");
+	for (;;) {
+		pid = wait(&status);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			bad = pid;
+			bad_status = status;
+		}
+	}
+	if (errno != ECHILD)
+		die_sys("wait");
+	family_pgid = 0;
+	close(f->quit[0]);
+	close(f->rec[0]);
+	if (f->rec[1] >= 0)
+		close(f->rec[1]);
+	if (bad)
+		die_msg("child %ld did not exit cleanly (wait status 0x%x)", (long)bad,
+			bad_status);
+}
+
+/* P1..Pdepth: each forks the next level once; nobody writes the region */
+static void forktree_chain(const struct family *f, unsigned long depth, pid_t parent)
+	__attribute__((noreturn));
+static void forktree_chain(const struct family *f, unsigned long depth, pid_t parent)
+{
+	struct child_rec r;
+	pid_t pid;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = REC_DONE;
+	r.phase = PHASE_CHAIN;
+	r.level = 1;
+	r.parent = parent;
+	for (;;) {
+		r.child = getpid();
+		child_send(f, &r);
+		if ((unsigned long)r.level == depth)
+			break;
+		pid = fork();
+		if (pid < 0)
+			child_fail(f, "fork");
+		if (pid > 0)
+			break;
+		r.parent = r.child;
+		r.level++;
+	}
+	child_wait(f, -1);
+	_exit(0);
+}
+
+/* R1 forks R2 and exits; R2 forks R3 when go says so */
+static void forktree_reuse(const struct family *f, const int go[2], pid_t parent)
+	__attribute__((noreturn));
+static void forktree_reuse(const struct family *f, const int go[2], pid_t parent)
+{
+	struct child_rec r;
+	pid_t pid;
+
+	close(go[1]);
+	memset(&r, 0, sizeof(r));
+	r.kind = REC_DONE;
+	r.phase = PHASE_REUSE;
+	r.level = 1;
+	r.parent = parent;
+	r.child = getpid();
+	child_send(f, &r);
+	pid = fork();
+	if (pid < 0)
+		child_fail(f, "fork");
+	/* R1's exit drops its VMA: its anon_vma keeps R2's link alone */
+	if (pid > 0)
+		_exit(0);
+	r.level = 2;
+	r.parent = r.child;
+	r.child = getpid();
+	child_send(f, &r);
+	if (child_wait(f, go[0])) {
+		pid = fork();
+		if (pid < 0)
+			child_fail(f, "fork");
+		if (pid == 0) {
+			r.level = 3;
+			r.parent = r.child;
+			r.child = getpid();
+			child_send(f, &r);
+		}
+		child_wait(f, -1);
+	}
+	_exit(0);
+}
+
+/* file a child's record in slot[level] of its phase */
+static void forktree_file(struct child_rec *slot, unsigned long nslots, int phase,
+			  const struct child_rec *r)
+{
+	if (r->phase != phase || r->level < 1 || (unsigned long)r->level >= nslots ||
+	    slot[r->level].child)
+		die_msg("unexpected report from child %ld", (long)r->child);
+	slot[r->level] = *r;
+}
+
+/*
+ * The region's anon_vma chain in the child of a fork, after anon_vma_fork:
+ * anon_vma_clone links every anon_vma of the parent's chain, oldest first,
+ * and reuses the first with num_children < 2 and num_active_vmas == 0; if
+ * none, a new one is linked too. Chain level k: k + 1, the parents all live.
+ * R1: A0 + new A1. R2: A0, A1 (R1's VMA is active) + new A2. R3: A0, A1, A2
+ * with A1 reused: R1's exit left it 1 child (A2) and no active VMA.
+ */
+static void fork_expect(const struct child_rec *r, int *length, int *reused)
+{
+	if (r->phase == PHASE_CHAIN) {
+		*length = r->level + 1;
+		*reused = 0;
+	} else {
+		*length = r->level == 1 ? 2 : 3;
+		*reused = r->level == 3;
+	}
+}
+
+static void json_fork(const struct child_rec *r, int first)
+{
+	int length, reused;
+
+	fork_expect(r, &length, &reused);
+	printf("%s{\"parent\":%ld,\"child\":%ld,\"phase\":\"%s\",\"level\":%d,"
+	       "\"expect_length\":%d,\"expect_reused\":%s}", first ? "" : ",",
+	       (long)r->parent, (long)r->child, r->phase == PHASE_CHAIN ? "chain" : "reuse",
+	       (int)r->level, length, reused ? "true" : "false");
+}
+
+static void run_forktree(unsigned long depth, size_t mib)
+{
+	struct child_rec chain[MAX_DEPTH + 1], reuse[4], r;
+	struct range lengths = { 2, depth + 1 };
+	size_t len = mib << 20;
+	pid_t self = getpid(), r1;
+	unsigned char *region;
+	struct family fam;
+	unsigned long i;
+	int go[2], status;
+	char buf[64];
+
+	if (depth > MAX_DEPTH)
+		die_usage("-n: at most %d levels", MAX_DEPTH);
+	region = isolated_region(FORKTREE_HINT, len);
+	/* orphans come to us: R2 once R1 is gone, each level once its parent is */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		die_sys("prctl(PR_SET_CHILD_SUBREAPER)");
+	if (pipe2(go, O_CLOEXEC))
+		die_sys("pipe2");
+	memset(chain, 0, sizeof(chain));
+	memset(reuse, 0, sizeof(reuse));
+	finish_output();
+	family_start(&fam);
+
+	if (!family_fork(&fam)) {
+		close(go[0]);
+		close(go[1]);
+		forktree_chain(&fam, depth, self);
+	}
+	for (i = 0; i < depth; i++) {
+		family_recv(&fam, &r);
+		forktree_file(chain, depth + 1, PHASE_CHAIN, &r);
+	}
+
+	r1 = family_fork(&fam);
+	if (!r1)
+		forktree_reuse(&fam, go, self);
+	family_forked(&fam);
+	for (i = 0; i < 2; i++) {
+		family_recv(&fam, &r);
+		forktree_file(reuse, 3, PHASE_REUSE, &r);
+	}
+	/* exit_mmap has unlinked R1's VMAs before it can be reaped */
+	while (waitpid(r1, &status, 0) < 0)
+		if (errno != EINTR)
+			die_sys("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die_msg("child %ld did not exit cleanly (wait status 0x%x)", (long)r1, status);
+	if (write(go[1], "", 1) != 1)
+		die_sys("write(pipe)");
+	family_recv(&fam, &r);
+	forktree_file(reuse, 4, PHASE_REUSE, &r);
+	family_end(&fam);
+	close(go[0]);
+	close(go[1]);
+
+	if (opt.json) {
+		json_head("forktree", depth);
+		printf(",\"size_mib\":%zu", mib);
+		json_expect(exact(0), NULL, 0, 0);
+		printf(",\"observed\":{\"region\":{\"start\":%lu,\"end\":%lu},\"forks\":[",
+		       (unsigned long)region, (unsigned long)region + len);
+		for (i = 1; i <= depth; i++)
+			json_fork(&chain[i], i == 1);
+		for (i = 1; i <= 3; i++)
+			json_fork(&reuse[i], 0);
+		fputs("]}", stdout);
+		json_tail();
+	}
+	human("forktree: pid %ld forked a chain %lu deep over %zu MiB at %#lx,\n"
+	      "  then R1; R1 forked R2 and exited; R2 forked R3\n"
+	      "  expect the region's anon_vma chains %s long, then 2, 3 and 3 (reused)\n",
+	      (long)self, depth, mib, (unsigned long)region,
+	      range_str(lengths, buf, sizeof(buf)));
+	finish_output();
+	isolated_unmap(region, len);
+}
+
+/* a /proc/vmstat counter, -1 if there is none by that name */
+static long long vmstat(const char *name)
+{
+	size_t cap = 0, n = strlen(name);
+	long long v = -1;
+	char *line = NULL;
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "re");
+	if (!f)
+		return -1;
+	while (v < 0 && getline(&line, &cap, f) > 0)
+		if (!strncmp(line, name, n) && line[n] == ' ')
+			v = strtoll(line + n + 1, NULL, 10);
+	free(line);
+	fclose(f);
+	return v;
+}
+
+/* opened before any child exists, so that a refusal leaves none behind */
+static int open_compact_memory(void)
+{
+	int fd = open(COMPACT_MEMORY, O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EACCES || errno == EPERM)
+		die_msg("'" COMPACT_MEMORY "' is for root only: rmapfan needs root");
+	if (errno == ENOENT)
+		die_msg("'" COMPACT_MEMORY "' does not exist: no CONFIG_COMPACTION");
+	die_sys("open(" COMPACT_MEMORY ")");
+}
+
+static void rmapfan_child(const struct family *f, unsigned char *region, size_t len,
+			  int cow) __attribute__((noreturn));
+static void rmapfan_child(const struct family *f, unsigned char *region, size_t len,
+			  int cow)
+{
+	volatile unsigned char *p = region;
+	struct child_rec r;
+	size_t i;
+
+	/* do_wp_page: a copy of each page, in this child's own anon_vma */
+	if (cow)
+		for (i = 0; i < len; i += page_size)
+			p[i] = 2;
+	memset(&r, 0, sizeof(r));
+	r.kind = REC_DONE;
+	r.child = getpid();
+	child_send(f, &r);
+	child_wait(f, -1);
+	_exit(0);
+}
+
+static void run_rmapfan(unsigned long children, size_t mib, int cow)
+{
+	size_t len = mib << 20, pages;
+	uint64_t t0, compact_ns;
+	long long mig0, mig1;
+	unsigned char *region;
+	struct child_rec r;
+	struct family fam;
+	unsigned long i;
+	pid_t *pids;
+	char buf[32];
+	int fd;
+
+	if (children > MAX_CHILDREN)
+		die_usage("-n: at most %d children", MAX_CHILDREN);
+	fd = open_compact_memory();
+	region = isolated_region(RMAPFAN_HINT, len);
+	pages = len / page_size;
+	pids = calloc(children, sizeof(*pids));
+	if (!pids)
+		die_sys("calloc");
+	finish_output();
+	family_start(&fam);
+	for (i = 0; i < children; i++) {
+		pids[i] = family_fork(&fam);
+		if (!pids[i]) {
+			close(fd);
+			rmapfan_child(&fam, region, len, cow);
+		}
+	}
+	family_forked(&fam);
+	for (i = 0; i < children; i++)
+		family_recv(&fam, &r);
+
+	/*
+	 * compact_nodes() in this task: each movable anonymous page it
+	 * migrates is walked by try_to_migrate, then remove_migration_ptes,
+	 * over the VMAs in its anon_vma's interval tree: for our pages ours
+	 * and every child's (each child's VMA is linked to our anon_vma).
+	 */
+	mig0 = vmstat("pgmigrate_success");
+	t0 = now_ns();
+	if (write(fd, "1\n", 2) < 0)
+		die_sys("write(" COMPACT_MEMORY ")");
+	compact_ns = now_ns() - t0;
+	mig1 = vmstat("pgmigrate_success");
+	if (close(fd))
+		die_sys("close");
+	family_end(&fam);
+
+	if (mig0 < 0 || mig1 < 0)
+		snprintf(buf, sizeof(buf), "null");
+	else
+		snprintf(buf, sizeof(buf), "%lld", mig1 - mig0);
+	if (opt.json) {
+		json_head("rmapfan", children);
+		printf(",\"size_mib\":%zu", mib);
+		json_expect(exact(0), NULL, 0, 0);
+		printf(",\"observed\":{\"region\":{\"start\":%lu,\"end\":%lu},\"pages\":%zu,"
+		       "\"children\":[", (unsigned long)region, (unsigned long)region + len, pages);
+		for (i = 0; i < children; i++)
+			printf("%s%ld", i ? "," : "", (long)pids[i]);
+		printf("],\"cow\":%s,\"pgmigrate_success\":%s,\"compact_ns\":%llu}",
+		       cow ? "true" : "false", buf, (unsigned long long)compact_ns);
+		json_tail();
+	}
+	human("rmapfan: pid %ld forked %lu children over %zu written pages at %#lx\n"
+	      "  %s; compact_memory took %.1f ms, pgmigrate_success +%s\n"
+	      "  expect walks of the parent's pages to visit %lu VMAs, %s mapping it\n",
+	      (long)getpid(), children, pages, (unsigned long)region,
+	      cow ? "each wrote them first (COW)" : "none wrote them", compact_ns / 1e6,
+	      mig0 < 0 || mig1 < 0 ? "n/a" : buf, children + 1, cow ? "1" : "all");
+	finish_output();
+	free(pids);
+	isolated_unmap(region, len);
+}
+
 static void run_mix(const char *path, struct totals *tot)
 {
 	struct faults f0, f;
@@ -1418,45 +1978,56 @@ static void run_mix(const char *path, struct totals *tot)
 struct workload {
 	const char *name;
 	const char *options;	/* option letters it accepts */
-	unsigned long def_count;
+	unsigned long def_count, def_size;	/* -n, -s */
 	const char *synopsis, *what, *expect;
 };
 
 static const struct workload workloads[] = {
-	{ "file", "nfk", 4096, "[-n PAGES=4096] [-f PATH] [-k]",
+	{ "file", "nfk", 4096, 0, "[-n PAGES=4096] [-f PATH] [-k]",
 	  "read PAGES uncached pages, last first, via MAP_SHARED and MADV_RANDOM",
 	  "retries = uncached pages (file_io), major = uncached pages" },
-	{ "memfd", "n", 1000, "[-n PAGES=1000]",
+	{ "memfd", "n", 1000, 0, "[-n PAGES=1000]",
 	  "first write to each of PAGES pages of a MAP_SHARED memfd",
 	  "completed = PAGES, 0 retries" },
-	{ "uffd", "n", 100, "[-n FAULTS=100]",
+	{ "uffd", "n", 100, 0, "[-n FAULTS=100]",
 	  "read FAULTS missing uffd-registered pages; a thread UFFDIO_COPYs them",
 	  "retries = messages served (userfaultfd)" },
-	{ "pagelock", "nfk", 64, "[-n ROUNDS=64] [-f PATH] [-k]",
+	{ "pagelock", "nfk", 64, 0, "[-n ROUNDS=64] [-f PATH] [-k]",
 	  "per round, WILLNEED a fresh 128 KiB window and fault on it at once",
 	  "0..ROUNDS retries (page_lock), timing dependent" },
-	{ "vdso", "n", 16, "[-n CHILDREN=16]",
+	{ "vdso", "n", 16, 0, "[-n CHILDREN=16]",
 	  "CHILDREN forked children, one at a time, each read one vDSO byte",
 	  "CHILDREN retries (vma_fallback), in the children, if the\n"
 	  "                   kernel has per-VMA locks (6.4+), else 0" },
-	{ "kread", "n", 1024, "[-n PAGES=1024]",
+	{ "kread", "n", 1024, 0, "[-n PAGES=1024]",
 	  "read() PAGES pages of /dev/zero into fresh anonymous memory",
 	  "PAGES kernel-mode faults under mmap_lock, 0 retries" },
-	{ "anon", "nr", 4096, "[-n PAGES=4096] [-r ROUNDS=64]",
+	{ "anon", "nr", 4096, 0, "[-n PAGES=4096] [-r ROUNDS=64]",
 	  "fault benchmark: ROUNDS x (mmap, first write to PAGES pages, munmap)",
 	  "0 retries; reports faults/s" },
-	{ "wrhold", "ns", 16, "[-n CALLS=16] [-s MIB=256]",
+	{ "wrhold", "ns", 16, 256, "[-n CALLS=16] [-s MIB=256]",
 	  "a thread mprotect()s a populated MIB region CALLS times while two\n"
 	  "           threads mmap/munmap and one faults",
 	  "CALLS write holds by mmr-holder, each within its timed call" },
-	{ "blocker", "ns", 16, "[-n WRITES=16] [-s MIB=256]",
+	{ "blocker", "ns", 16, 256, "[-n WRITES=16] [-s MIB=256]",
 	  "a thread walks MIB populated with MADV_POPULATE_READ in a loop;\n"
 	  "           another mmap()s WRITES times, 200 us into its passes",
 	  "the writer's long mmap_lock waits are blocked by mmr-reader" },
-	{ "mapping", "n", 100000, "[-n ROUNDS=100000]",
+	{ "mapping", "n", 100000, 0, "[-n ROUNDS=100000]",
 	  "mmap_lock benchmark: ROUNDS x (mmap 4 pages, write one, munmap)",
 	  "reports rounds/s" },
-	{ "mix", "fk", 0, "[-f PATH] [-k]",
+	{ "forktree", "ns", 6, 4, "[-n DEPTH=6] [-s MIB=4]",
+	  "a chain of DEPTH forks over a written MIB region (each child forks\n"
+	  "           once), then R1 forks R2 and exits and R2 forks R3",
+	  "the region's fork k makes an anon_vma chain k+1 long;\n"
+	  "                   R1..R3: 2, 3, 3 (R3 reuses R1's anon_vma)" },
+	{ "rmapfan", "nsw", 4, 16, "[-n CHILDREN=4] [-s MIB=16] [-w]",
+	  "CHILDREN children share a written MIB region (-w: each writes it\n"
+	  "           first), then the parent writes compact_memory (root)",
+	  "walks of the parent's pages visit CHILDREN+1 VMAs, all\n"
+	  "                   mapping it; with -w only the parent's does (try_to_migrate\n"
+	  "                   may stop there, remove_migration_ptes visits all)" },
+	{ "mix", "fk", 0, 0, "[-f PATH] [-k]",
 	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8 in one process",
 	  "each line as above, then one line with the sums" },
 };
@@ -1467,10 +2038,12 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: " PROG " [--json] [-q] WORKLOAD [-n COUNT] [-f PATH] [-r ROUNDS] [-s MIB] [-k]\n"
+	fputs("usage: " PROG " [--json] [-q] WORKLOAD [-n COUNT] [-f PATH] [-r ROUNDS]\n"
+	      "                   [-s MIB] [-k] [-w]\n"
 	      "\n"
 	      "Produces page-fault retries (VM_FAULT_RETRY) and completions\n"
-	      "(VM_FAULT_COMPLETED) on purpose and prints what a tracer should count.\n"
+	      "(VM_FAULT_COMPLETED), mmap_lock holds, anon_vma chains and rmap walks\n"
+	      "on purpose and prints what a tracer should count.\n"
 	      "\n"
 	      "workloads:\n", out);
 	for (i = 0; i < NWORKLOADS; i++)
@@ -1481,13 +2054,15 @@ static void usage(FILE *out)
 	      "options:\n"
 	      "  --json    one JSON object per workload per line on stdout\n"
 	      "  -q        no human-readable summary or warnings\n"
-	      "  -n COUNT  pages, faults, rounds or children, see above\n"
+	      "  -n COUNT  pages, faults, rounds, children or depth, see above\n"
 	      "  -f PATH   regular file on a disk filesystem (not tmpfs), created if missing,\n"
 	      "            default " DEFAULT_PATH "; or a block device such as /dev/ram0,\n"
 	      "            used read-only\n"
 	      "  -k        keep the data file this run created (it is removed otherwise)\n"
 	      "  -r ROUNDS rounds of the anon workload\n"
-	      "  -s MIB    size of the populated region of wrhold and blocker\n"
+	      "  -s MIB    size of the populated region of wrhold, blocker, forktree\n"
+	      "            and rmapfan\n"
+	      "  -w        rmapfan: each child writes every page first (copy on write)\n"
 	      "  -h, --help\n"
 	      "\n"
 	      "\"major\" counts faults that returned VM_FAULT_MAJOR. getrusage majflt also counts\n"
@@ -1533,6 +2108,10 @@ int main(int argc, char **argv)
 			opt.keep = 1;
 			if (!strchr(given, 'k'))
 				strcat(given, "k");
+		} else if (!strcmp(arg, "-w")) {
+			opt.cow = 1;
+			if (!strchr(given, 'w'))
+				strcat(given, "w");
 		} else if (arg[0] == '-' && arg[1] && strchr("nfrs", arg[1])) {
 			char letter = arg[1];
 			const char *val = arg[2] ? arg + 2 : argv[++a];
@@ -1577,7 +2156,7 @@ int main(int argc, char **argv)
 	if (!opt.path)
 		opt.path = DEFAULT_PATH;
 	if (!opt.have_size)
-		opt.size_mib = 256;
+		opt.size_mib = w->def_size;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	if (strchr(w->options, 'f'))
@@ -1612,6 +2191,10 @@ int main(int argc, char **argv)
 		run_mapping(opt.count);
 	else if (!strcmp(w->name, "anon"))
 		run_anon(opt.count, opt.rounds);
+	else if (!strcmp(w->name, "forktree"))
+		run_forktree(opt.count, opt.size_mib);
+	else if (!strcmp(w->name, "rmapfan"))
+		run_rmapfan(opt.count, opt.size_mib, opt.cow);
 	else
 		run_mix(opt.path, &tot);
 	return 0;

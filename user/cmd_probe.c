@@ -20,6 +20,21 @@ static json_t *tri_json(enum probed t)
 	return t == PROBE_UNTESTED ? json_null() : json_boolean(t == PROBE_YES);
 }
 
+/* the mode anon_vma would use (that of faults), or NULL with why filled */
+static const char *anon_mode(const struct features *f, const struct plan *p, int plan_err,
+			     char *why, size_t len)
+{
+	enum mmr_mode m = plan_err ? MMR_MODE_NONE : p->faults.modes[0];
+
+	if (plan_err) {
+		snprintf(why, len, "faults cannot be traced");
+		return NULL;
+	}
+	if (!anon_vma_usable(f, m, why, len))
+		return NULL;
+	return mode_name(m);
+}
+
 static void print_text(const struct features *f, const struct plan *p, int plan_err,
 		       const char *err)
 {
@@ -57,6 +72,12 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 	else
 		printf("  faults    %s\n", mode_name(p->faults.modes[0]));
 	printf("  mmap_lock %s\n", mmap_lock_unusable(f) ? mmap_lock_unusable(f) : "tracepoint");
+	{
+		char why[128];
+		const char *am = anon_mode(f, p, plan_err, why, sizeof(why));
+
+		printf("  anon_vma  %s\n", am ? am : why);
+	}
 	printf("\nfaults modes\n");
 	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
 		printf("  %-11s %s\n", mode_name(m), p->faults.why[m]);
@@ -117,6 +138,16 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 	if (mmap_lock_unusable(f))
 		json_object_set_new(lc, "error", json_string(mmap_lock_unusable(f)));
 	json_object_set_new(caps, "mmap_lock", lc);
+	{
+		json_t *ac = json_object();
+		char why[128];
+		const char *am = anon_mode(f, p, plan_err, why, sizeof(why));
+
+		json_object_set_new(ac, "mode", am ? json_string(am) : json_null());
+		if (!am)
+			json_object_set_new(ac, "error", json_string(why));
+		json_object_set_new(caps, "anon_vma", ac);
+	}
 	json_object_set_new(root, "capabilities", caps);
 
 	rc = json_dumpf(root, stdout, JSON_INDENT(2));

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "faults_trace.h"
 #include "ksyms.h"
+#include "anon_trace.h"
 #include "lock_trace.h"
 #include "options.h"
 #include "plan.h"
@@ -84,12 +85,16 @@ static char *fold(const uint64_t *ips, int n, const struct ksyms *ks)
 	return s;
 }
 
+static int min_u32(uint32_t a, uint32_t b)
+{
+	return (int)(a < b ? a : b);
+}
+
 /* The mmap_lock figures: per-process rows and the long events' stacks. */
 static void read_lock(struct lock_trace *lt, struct report *r)
 {
 	struct ksyms *ks = ksyms_load();
 	struct lock_row *rows;
-	uint64_t ips[16];
 	size_t i;
 	int n;
 
@@ -100,12 +105,108 @@ static void read_lock(struct lock_trace *lt, struct report *r)
 	for (i = 0; i < r->lock.nlongs; i++) {
 		struct lock_long *x = &r->lock.longs[i];
 
-		n = lock_trace_stack(lt, x->e.kstack_id, ips, 16);
-		x->kstack = fold(ips, n, ks);
-		n = lock_trace_stack(lt, x->e.ustack_id, ips, 16);
-		x->ustack = fold(ips, n, NULL);
+		x->kstack = fold((const uint64_t *)x->e.kstack, min_u32(x->e.nkstack, MMR_STACK_FRAMES), ks);
+		x->ustack = fold((const uint64_t *)x->e.ustack, min_u32(x->e.nustack, MMR_STACK_FRAMES), NULL);
 	}
 	ksyms_free(ks);
+}
+
+/* an event the report cannot keep is counted in its lost; polling goes on */
+static int on_chain_event(void *ctx, const struct mmr_chain_event *e)
+{
+	report_add_chain_event(ctx, e);
+	return 0;
+}
+
+/* names come later (read_anon), from kallsyms */
+static int on_walk_event(void *ctx, const struct mmr_walk_event *e)
+{
+	report_add_walk_event(ctx, e, NULL);
+	return 0;
+}
+
+/* The anon_vma figures: per-process and per-walker rows, walkers named. */
+static void read_anon(struct anon_trace *at, struct report *r)
+{
+	struct ksyms *ks = ksyms_load();
+	struct av_row *rows;
+	struct av_walker *w;
+	size_t i;
+	int n;
+
+	n = anon_trace_rows(at, &rows);
+	if (n >= 0)
+		report_set_anon_rows(r, rows, n);
+	n = anon_trace_walkers(at, &w);
+	if (n >= 0) {
+		for (i = 0; i < (size_t)n; i++)
+			av_walker_name(ks ? ksyms_name(ks, w[i].rmap_one) : NULL, w[i].rmap_one,
+				       w[i].name, sizeof(w[i].name));
+		report_set_anon_walkers(r, w, n);
+	}
+	for (i = 0; i < r->anon.nwalks; i++) {
+		struct anon_walk *x = &r->anon.walks[i];
+
+		av_walker_name(ks ? ksyms_name(ks, x->e.rmap_one) : NULL, x->e.rmap_one,
+			       x->walker, sizeof(x->walker));
+	}
+	r->anon.lost += anon_trace_lost(at);
+	ksyms_free(ks);
+}
+
+/* Trace anon_vma chains and rmap walks along the faults, if the mode allows. */
+static struct anon_trace *open_anon(const struct stat_opts *o, const struct features *f,
+				    const struct plan *p, struct faults_trace *ft,
+				    const struct trace_target *tg, struct report *r)
+{
+	enum mmr_mode m = faults_trace_mode(ft);
+	struct anon_trace *at = NULL;
+	struct faults_shared sh;
+	char why[128];
+	int ret;
+
+	if (o->no_anon_vma) {
+		snprintf(r->anon.why, sizeof(r->anon.why), "not traced: --no-anon-vma");
+		return NULL;
+	}
+	if (!anon_vma_usable(f, m, why, sizeof(why))) {
+		if (m == MMR_MODE_TRACEPOINT && o->mode == MMR_MODE_TRACEPOINT)
+			snprintf(r->anon.why, sizeof(r->anon.why),
+				 "needs fentry or kprobes, not --mode tracepoint");
+		else if (m == MMR_MODE_TRACEPOINT)
+			snprintf(r->anon.why, sizeof(r->anon.why),
+				 "needs fentry or kprobes, which this kernel refuses");
+		else
+			snprintf(r->anon.why, sizeof(r->anon.why), "%s", why);
+		mmr_debug("anon_vma: %s (fentry: %s; kprobe: %s)", r->anon.why,
+			  p->faults.why[MMR_MODE_FENTRY], p->faults.why[MMR_MODE_KPROBE]);
+		report_note(r, "anon_vma not traced: %s", m == MMR_MODE_TRACEPOINT ?
+			    "needs fentry or kprobes" : why);
+		return NULL;
+	}
+	{
+		struct anon_trace_opts ao = {
+			.features = f, .target = tg, .mode = m,
+			.min_chain = o->min_chain, .min_fanout = o->min_fanout,
+			.faults = &sh, .ringbuf_bytes = o->ringbuf_bytes,
+			.on_chain = on_chain_event, .on_walk = on_walk_event, .ctx = r,
+		};
+
+		faults_trace_shared(ft, &sh);
+		ret = anon_trace_open(&at, &ao);
+	}
+	if (ret) {
+		mmr_warn("cannot trace anon_vma chains and rmap walks: %s%s", strerror(-ret),
+			 mmr_verbose ? "" : " (-v shows libbpf's log)");
+		snprintf(r->anon.why, sizeof(r->anon.why), "cannot load or attach: %s",
+			 strerror(-ret));
+		report_note(r, "anon_vma not traced: %s", r->anon.why);
+		return NULL;
+	}
+	r->anon.traced = true;
+	r->anon.min_chain = o->min_chain;
+	r->anon.min_fanout = o->min_fanout;
+	return at;
 }
 
 static void on_fallback(void *ctx, enum mmr_mode failed, int err)
@@ -192,6 +293,7 @@ int cmd_stat(int argc, char **argv)
 	struct trace_target tg = { .cgroup_fd = -1 };
 	struct faults_trace *ft = NULL;
 	struct lock_trace *lt = NULL;
+	struct anon_trace *at = NULL;
 	struct mmr_fault_counters sum;
 	struct acct_count acct0;
 	bool acct_ok = false;
@@ -312,6 +414,7 @@ int cmd_stat(int argc, char **argv)
 			r.lock.min_hold_ns = o.min_hold_ns;
 		}
 	}
+	at = open_anon(&o, &f, &p, ft, &tg, &r);
 	if (faults_trace_mode(ft) == MMR_MODE_TRACEPOINT) {
 		ret = acct_read(ft, &tg, &acct0);
 		acct_ok = !ret;
@@ -367,6 +470,11 @@ int cmd_stat(int argc, char **argv)
 		lock_trace_close(lt);
 		lt = NULL;
 	}
+	if (at) {
+		read_anon(at, &r);
+		anon_trace_close(at);
+		at = NULL;
+	}
 
 	ret = read_counters(ft, &tg, &acct0, &f, &sum, &acct_ok);
 	if (ret) {
@@ -412,6 +520,7 @@ cleanup:
 		command_abort(&cmd);
 	faults_trace_close(ft);
 	lock_trace_close(lt);
+	anon_trace_close(at);
 	if (out && out != stdout)
 		fclose(out);
 	if (tg.cgroup_fd >= 0)

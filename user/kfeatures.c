@@ -26,6 +26,13 @@ const char *const mmr_fn_names[NR_FNS] = {
 	[FN_SHMEM_FAULT]	 = "shmem_fault",
 	[FN_VMF_ANON_PREPARE]	 = "__vmf_anon_prepare",
 	[FN_LOCK_VMA_UNDER_RCU]	 = "lock_vma_under_rcu",
+	[FN_ANON_VMA_FORK]	 = "anon_vma_fork",
+	[FN_ANON_VMA_CLONE]	 = "anon_vma_clone",
+	[FN_ANON_VMA_PREPARE]	 = "__anon_vma_prepare",
+	[FN_RMAP_WALK_ANON]	 = "rmap_walk_anon",
+	[FN_AVIT_ITER_FIRST]	 = "anon_vma_interval_tree_iter_first",
+	[FN_AVIT_ITER_NEXT]	 = "anon_vma_interval_tree_iter_next",
+	[FN_PAGE_VMA_MAPPED_WALK] = "page_vma_mapped_walk",
 };
 
 const char *const mmr_tp_names[NR_TPS] = {
@@ -36,6 +43,8 @@ const char *const mmr_tp_names[NR_TPS] = {
 	[TP_MMAP_LOCK_RELEASED]		= "mmap_lock_released",
 	[TP_SCHED_PROCESS_FORK]		= "sched_process_fork",
 	[TP_SCHED_PROCESS_EXIT]		= "sched_process_exit",
+	[TP_CONTENTION_BEGIN]		= "contention_begin",
+	[TP_CONTENTION_END]		= "contention_end",
 };
 
 /* Number of parameters of a FUNC_PROTO behind `type_id` (through typedefs
@@ -74,6 +83,10 @@ void features_scan_btf(const struct btf *btf, struct features *f)
 	id = btf__find_by_name_kind(btf, "btf_trace_mmap_lock_start_locking", BTF_KIND_TYPEDEF);
 	if (id > 0)
 		f->mmap_lock_memcg_path = proto_nparams(btf, id, NULL) == 4;
+
+	/* anon_vma_clone(dst, src) gained an enum vma_operation in 7.x */
+	id = btf__find_by_name_kind(btf, "anon_vma_clone", BTF_KIND_FUNC);
+	f->anon_vma_clone_nparams = id > 0 ? proto_nparams(btf, id, NULL) : 0;
 
 	/* bool __folio_lock_or_retry(folio, mm, flags) in 6.1;
 	 * vm_fault_t __folio_lock_or_retry(folio, vmf) since 6.5 */

@@ -22,6 +22,14 @@ enum mmr_fn {
 	FN_SHMEM_FAULT,
 	FN_VMF_ANON_PREPARE,
 	FN_LOCK_VMA_UNDER_RCU,
+	/* anon_vma chains and rmap walks (bpf/anon_vma.bpf.c) */
+	FN_ANON_VMA_FORK,
+	FN_ANON_VMA_CLONE,
+	FN_ANON_VMA_PREPARE,
+	FN_RMAP_WALK_ANON,
+	FN_AVIT_ITER_FIRST,
+	FN_AVIT_ITER_NEXT,
+	FN_PAGE_VMA_MAPPED_WALK,
 	NR_FNS,
 };
 
@@ -34,6 +42,8 @@ enum mmr_tp {
 	TP_MMAP_LOCK_RELEASED,
 	TP_SCHED_PROCESS_FORK,
 	TP_SCHED_PROCESS_EXIT,
+	TP_CONTENTION_BEGIN,
+	TP_CONTENTION_END,
 	NR_TPS,
 };
 
@@ -58,6 +68,7 @@ struct features {
 	/* prototypes that changed */
 	bool mmap_lock_memcg_path;	/* <= 6.13: (mm, memcg_path, write[, success]) */
 	bool folio_lock_or_retry_bool;	/* 6.1: bool (folio, mm, flags) */
+	int anon_vma_clone_nparams;	/* 2 (dst, src) to 6.19; 3 (+ operation) in 7.x; 0 unknown */
 	/* text of lock_mm_and_find_vma and asm_exc_page_fault from kallsyms;
 	 * 0 if addresses are hidden */
 	unsigned long long lmfv_start, lmfv_end;

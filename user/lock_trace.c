@@ -9,8 +9,6 @@
 #include "mmap_lock.skel.h"
 #include "util.h"
 
-#define STACK_FRAMES 16	/* MMR_STACK_FRAMES in mmap_lock.bpf.c */
-
 struct lock_trace {
 	struct mmap_lock_bpf *skel;
 	lock_event_fn on_event;
@@ -157,20 +155,6 @@ uint64_t lock_trace_lost(struct lock_trace *t)
 			sum += percpu[c];
 	free(percpu);
 	return sum;
-}
-
-int lock_trace_stack(struct lock_trace *t, int32_t id, uint64_t *ips, int max)
-{
-	__u64 frames[STACK_FRAMES] = { 0 };
-	__u32 key = id;
-	int n;
-
-	if (id < 0 || bpf_map__lookup_elem(t->skel->maps.stacks, &key, sizeof(key), frames,
-					   sizeof(frames), 0))
-		return 0;
-	for (n = 0; n < STACK_FRAMES && n < max && frames[n]; n++)
-		ips[n] = frames[n];
-	return n;
 }
 
 void lock_trace_close(struct lock_trace *t)

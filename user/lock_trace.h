@@ -3,7 +3,7 @@
  * lock_trace.h: the mmap_lock capability (bpf/mmap_lock.bpf.c): open (load
  * and attach the tracepoints, sharing the fault tracer's task filter, fault
  * state and ring buffer poll, through which long holds and waits arrive),
- * read the per-process histograms, look up stacks, close. Only lock_trace.c
+ * read the per-process histograms, close. Only lock_trace.c
  * touches the skeleton.
  */
 #ifndef MMRETRY_LOCK_TRACE_H
@@ -38,8 +38,6 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o);
 /* Per-process rows summed over CPUs, in *rows (malloc'ed): their number or -errno. */
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows);
 uint64_t lock_trace_lost(struct lock_trace *t);
-/* A stack by id: its frames (up to max), or 0 if gone. */
-int lock_trace_stack(struct lock_trace *t, int32_t id, uint64_t *ips, int max);
 void lock_trace_close(struct lock_trace *t);
 
 #endif

@@ -24,13 +24,19 @@ const char stat_usage[] =
 "                        the best this kernel allows; see `mmretry probe`)\n"
 "  -j, --json            print one JSON document (docs/json.md)\n"
 "  -o, --output=FILE     write the report to FILE instead of stdout\n"
-"      --ringbuf-size=N  ring buffer for retry events, and one for long mmap_lock\n"
-"                        holds and waits (default 1M each)\n"
+"      --ringbuf-size=N  ring buffer for retry events, one for long mmap_lock\n"
+"                        holds and waits, one for anon_vma events (default 1M\n"
+"                        each)\n"
 "      --min-hold=TIME   report mmap_lock holds and waits at least TIME long,\n"
 "                        with their stacks (default 1ms; 0: all of them)\n"
 "      --folded=FILE     write those holds and waits to FILE as folded stacks\n"
 "                        (flamegraph.pl, inferno, speedscope read them)\n"
 "      --no-mmap-lock    do not trace mmap_lock waits and holds\n"
+"      --min-chain=N     list anon_vma chains at least N long (default 8; 0: all)\n"
+"      --min-fanout=N    list rmap walks visiting at least N VMAs (default 32;\n"
+"                        0: all)\n"
+"      --no-anon-vma     do not trace anon_vma chains and rmap walks (they need\n"
+"                        fentry or kprobes)\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
@@ -54,9 +60,14 @@ const char probe_usage[] =
 "  -v, --verbose  show why a refused program was refused\n"
 "  -h, --help     this text\n";
 
-enum { OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK };
+enum {
+	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK,
+	OPT_MIN_CHAIN, OPT_MIN_FANOUT, OPT_NO_ANON_VMA,
+};
 
 #define DEFAULT_MIN_HOLD_NS 1000000ULL	/* README: "mmap_lock" explains the choice */
+#define DEFAULT_MIN_CHAIN 8		/* README: "anon_vma" explains both */
+#define DEFAULT_MIN_FANOUT 32
 
 static int usage_err(char *err, size_t len, const char *fmt, const char *arg)
 {
@@ -77,6 +88,9 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 		{ "min-hold", required_argument, NULL, OPT_MIN_HOLD },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "no-mmap-lock", no_argument, NULL, OPT_NO_MMAP_LOCK },
+		{ "min-chain", required_argument, NULL, OPT_MIN_CHAIN },
+		{ "min-fanout", required_argument, NULL, OPT_MIN_FANOUT },
+		{ "no-anon-vma", no_argument, NULL, OPT_NO_ANON_VMA },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -86,6 +100,8 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 
 	memset(o, 0, sizeof(*o));
 	o->min_hold_ns = DEFAULT_MIN_HOLD_NS;
+	o->min_chain = DEFAULT_MIN_CHAIN;
+	o->min_fanout = DEFAULT_MIN_FANOUT;
 	optind = 0;	/* reset getopt, also for repeated calls in tests */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+d:p:c:m:jo:vh", longopts, NULL)) != -1) {
@@ -133,6 +149,21 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 			break;
 		case OPT_NO_MMAP_LOCK:
 			o->no_mmap_lock = true;
+			break;
+		case OPT_MIN_CHAIN:
+			if (parse_u64(optarg, &v) || v > 1u << 20)
+				return usage_err(err, errlen, "invalid --min-chain '%s' (a number of "
+						 "anon_vmas, 0 for all)", optarg);
+			o->min_chain = (uint32_t)v;
+			break;
+		case OPT_MIN_FANOUT:
+			if (parse_u64(optarg, &v) || v > 1u << 20)
+				return usage_err(err, errlen, "invalid --min-fanout '%s' (a number of "
+						 "VMAs, 0 for all)", optarg);
+			o->min_fanout = (uint32_t)v;
+			break;
+		case OPT_NO_ANON_VMA:
+			o->no_anon_vma = true;
 			break;
 		case OPT_RINGBUF:
 			if (parse_size(optarg, &v) || (v & (v - 1)))

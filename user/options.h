@@ -21,6 +21,9 @@ struct stat_opts {
 	uint64_t min_hold_ns;	/* mmap_lock holds and waits streamed from this long */
 	const char *folded;	/* --folded FILE: long holds and waits as folded stacks */
 	bool no_mmap_lock;	/* --no-mmap-lock */
+	uint32_t min_chain;	/* anon_vma chains streamed from this long */
+	uint32_t min_fanout;	/* rmap walks streamed from this many VMAs */
+	bool no_anon_vma;	/* --no-anon-vma */
 	int verbose;
 	char **argv;		/* the command after --, or NULL */
 };

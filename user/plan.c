@@ -154,7 +154,37 @@ void faults_hooks(const struct features *f, enum mmr_mode m, bool hooks[NR_FNS])
 	if (m != MMR_MODE_FENTRY && m != MMR_MODE_KPROBE)
 		return;
 	for (i = 0; i < NR_FNS; i++)
-		hooks[i] = have[i] && i != FN_LOCK_VMA_UNDER_RCU;
+		hooks[i] = have[i] && i < FN_LOCK_VMA_UNDER_RCU;
+}
+
+bool anon_vma_usable(const struct features *f, enum mmr_mode m, char *why, size_t len)
+{
+	const bool *have = m == MMR_MODE_FENTRY ? f->fn_btf : f->fn_ksym;
+	int i;
+
+	if (m != MMR_MODE_FENTRY && m != MMR_MODE_KPROBE) {
+		snprintf(why, len, "needs fentry or kprobes, and faults are traced with %s",
+			 mode_name(m));
+		return false;
+	}
+	for (i = FN_ANON_VMA_FORK; i <= FN_PAGE_VMA_MAPPED_WALK; i++)
+		if (!have[i]) {
+			snprintf(why, len, "%s is not in %s", mmr_fn_names[i],
+				 m == MMR_MODE_FENTRY ? "BTF" : "kallsyms");
+			return false;
+		}
+	if (m == MMR_MODE_FENTRY && f->anon_vma_clone_nparams != 2 &&
+	    f->anon_vma_clone_nparams != 3) {
+		snprintf(why, len, "anon_vma_clone has %d parameters, not 2 or 3",
+			 f->anon_vma_clone_nparams);
+		return false;
+	}
+	if (!f->tp[TP_CONTENTION_BEGIN] || !f->tp[TP_CONTENTION_END]) {
+		snprintf(why, len, "the lock:contention_begin/end tracepoints are missing (5.19+)");
+		return false;
+	}
+	snprintf(why, len, "ok");
+	return true;
 }
 
 void faults_figure_states(const struct features *f, enum mmr_mode m,

@@ -32,6 +32,9 @@ int mode_parse(const char *s, enum mmr_mode *m);
 /* Why the mmap_lock capability (tp_btf on the mmap_lock tracepoints) cannot
  * run here, or NULL if it can. */
 const char *mmap_lock_unusable(const struct features *f);
+/* Can the anon_vma capability (bpf/anon_vma.bpf.c) run along faults traced
+ * in mode m? It needs fentry or kprobes on mm/rmap.c's functions. */
+bool anon_vma_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
 bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
 
 /* forced = MMR_MODE_NONE chooses automatically. 0, or -ENOTSUP with a

@@ -69,6 +69,11 @@ void report_free(struct report *r)
 	free(r->lock.longs);
 	free(r->lock.rows);
 	memset(&r->lock, 0, sizeof(r->lock));
+	free(r->anon.rows);
+	free(r->anon.walkers);
+	free(r->anon.chains);
+	free(r->anon.walks);
+	memset(&r->anon, 0, sizeof(r->anon));
 }
 
 void report_note(struct report *r, const char *fmt, ...)
@@ -278,6 +283,7 @@ void report_print_text(FILE *out, const struct report *r)
 		report_print_lock_text(out, r);
 	else
 		fprintf(out, "\nmmap_lock: n/a (not traced; see notes)\n");
+	report_print_anon_text(out, r);
 	if (any_inferred)
 		fprintf(out, "\n~ inferred from tracepoints; n/a: not observable in this mode\n");
 	for (i = 0; i < (size_t)r->nnotes; i++)
@@ -327,6 +333,9 @@ json_t *report_to_json(const struct report *r)
 	json_object_set_new(modes, "faults", json_string(mode_name(r->fault_mode)));
 	json_object_set_new(modes, "mmap_lock", r->lock.traced ? json_string("tracepoint") :
 			    json_null());
+	/* the anon_vma programs attach in the faults' mode (fentry or kprobe) */
+	json_object_set_new(modes, "anon_vma", r->anon.traced ?
+			    json_string(mode_name(r->fault_mode)) : json_null());
 	json_object_set_new(root, "modes", modes);
 
 	switch (r->target) {
@@ -386,6 +395,7 @@ json_t *report_to_json(const struct report *r)
 	}
 	json_object_set_new(root, "processes", procs);
 	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(r) : json_null());
+	json_object_set_new(root, "anon_vma", report_anon_json(r));
 	for (j = 0; j < r->nnotes; j++)
 		json_array_append_new(notes, json_bytes(r->notes[j]));
 	json_object_set_new(root, "notes", notes);

@@ -13,6 +13,7 @@
 
 #include "faults.h"
 #include "figures.h"
+#include "avstat.h"
 #include "lockstat.h"
 
 #define REPORT_SCHEMA "mmretry.stat/1"
@@ -47,6 +48,32 @@ struct report_lock {
 	uint64_t lost;			/* ring buffer full, or more than REPORT_MAX_LONGS */
 };
 
+/* A streamed rmap walk, with its walker's name. */
+struct anon_walk {
+	struct mmr_walk_event e;
+	char walker[48];
+};
+
+#define REPORT_MAX_AV_EVENTS 100000
+
+struct report_anon {
+	bool traced;			/* false: every figure is unavailable */
+	char why[160];			/* !traced: why, for the text and notes */
+	uint32_t min_chain;		/* chains streamed from this long */
+	uint32_t min_fanout;		/* walks streamed from this many VMAs */
+	struct av_row *rows;		/* per process, from the kernel's histograms */
+	size_t nrows;
+	struct av_walker *walkers;	/* per walker, from the kernel's histograms */
+	size_t nwalkers;
+	struct mmr_chain_stats chain_total;	/* all rows merged */
+	struct mmr_walk_stats walk_total;	/* all walkers merged */
+	struct mmr_chain_event *chains;	/* streamed, in arrival order */
+	size_t nchains, chains_cap;
+	struct anon_walk *walks;
+	size_t nwalks, walks_cap;
+	uint64_t lost;			/* ring buffer full, or more than REPORT_MAX_AV_EVENTS */
+};
+
 struct report {
 	char kernel[65];
 	enum mmr_mode fault_mode;
@@ -65,6 +92,7 @@ struct report {
 	size_t nprocs, procs_cap;
 
 	struct report_lock lock;
+	struct report_anon anon;
 
 	char notes[REPORT_MAX_NOTES][160];
 	int nnotes;
@@ -89,8 +117,28 @@ void report_print_lock_text(FILE *out, const struct report *r);
 json_t *report_lock_json(const struct report *r);
 /* a JSON string of s, its non-ASCII bytes '?' if s is not UTF-8 (comm) */
 json_t *json_bytes(const char *s);
+/* Shared by the report's sections (report_lock.c): a duration as "812 ns",
+ * "3.4 us", "12.0 ms", "1.50 s"; a log2 histogram in the star-bar style of
+ * bcc's tools, its values durations when unit is "ns" (fmt_ns) and plain
+ * numbers otherwise (a count: unit names the column, "length", "vmas");
+ * a histogram as JSON: count, sum, p50, p99, max (null when empty), buckets. */
+const char *fmt_ns(char *buf, size_t len, uint64_t ns);
+void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const char *unit);
+json_t *hist_json(const struct mmr_hist *h);
 /* --folded: one line per long hold or wait, "comm;frames... duration_ns" */
 int report_print_folded(FILE *out, const struct report *r);
+
+/* anon_vma (report_anon.c): rows and walkers are taken over (freed with the
+ * report); the totals are computed from them */
+void report_set_anon_rows(struct report *r, struct av_row *rows, size_t n);
+void report_set_anon_walkers(struct report *r, struct av_walker *w, size_t n);
+/* 0, or -ENOSPC past REPORT_MAX_AV_EVENTS of a kind, or -ENOMEM: the event
+ * is then counted in lost */
+int report_add_chain_event(struct report *r, const struct mmr_chain_event *e);
+int report_add_walk_event(struct report *r, const struct mmr_walk_event *e, const char *walker);
+void report_print_anon_text(FILE *out, const struct report *r);
+/* the "anon_vma" member: null if not traced */
+json_t *report_anon_json(const struct report *r);
 
 void report_print_text(FILE *out, const struct report *r);
 json_t *report_to_json(const struct report *r);

@@ -52,8 +52,7 @@ int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
 	return 0;
 }
 
-/* "812 ns", "3.4 us", "12.0 ms", "1.50 s" */
-static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 {
 	/* the thresholds round: 999,960 ns is "1.0 ms", not "1000.0 us" */
 	if (ns < 1000)
@@ -67,16 +66,25 @@ static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
-/* log2 histogram in the star-bar style of bcc's tools */
-static void print_hist(FILE *out, const char *title, const struct mmr_hist *h)
+/* a duration with fmt_ns(), a count (unit not "ns") as a plain number */
+static const char *fmt_value(char *buf, size_t len, uint64_t v, const char *unit)
+{
+	if (!strcmp(unit, "ns"))
+		return fmt_ns(buf, len, v);
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const char *unit)
 {
 	uint64_t peak = 0;
 	int i, first = -1, last = -1;
 	char a[24], b[24], c[24];
 
 	fprintf(out, "  %s: %llu, p50 %s, p99 %s, max %s\n", title,
-		(unsigned long long)h->count, fmt_ns(a, sizeof(a), hist_quantile(h, 0.5)),
-		fmt_ns(b, sizeof(b), hist_quantile(h, 0.99)), fmt_ns(c, sizeof(c), h->max_ns));
+		(unsigned long long)h->count, fmt_value(a, sizeof(a), hist_quantile(h, 0.5), unit),
+		fmt_value(b, sizeof(b), hist_quantile(h, 0.99), unit),
+		fmt_value(c, sizeof(c), h->max_ns, unit));
 	for (i = 0; i < MMR_HIST_SLOTS; i++) {
 		if (!h->slots[i])
 			continue;
@@ -88,7 +96,7 @@ static void print_hist(FILE *out, const char *title, const struct mmr_hist *h)
 	}
 	if (first < 0)
 		return;
-	fprintf(out, "  %23s : %-10s %s\n", "ns", "count", "distribution");
+	fprintf(out, "  %23s : %-10s %s\n", unit, "count", "distribution");
 	for (i = first; i <= last; i++) {
 		unsigned long long lo = i ? 1ULL << i : 0, hi = (2ULL << i) - 1;
 		int stars = (int)(h->slots[i] * 30 / peak), k;
@@ -182,8 +190,8 @@ void report_print_lock_text(FILE *out, const struct report *r)
 			m ? "" : "");
 		if (m && s->downgrades)
 			fprintf(out, "  (%llu downgraded to read)\n", (unsigned long long)s->downgrades);
-		print_hist(out, "wait", &s->wait);
-		print_hist(out, "hold", &s->hold);
+		print_hist(out, "wait", &s->wait, "ns");
+		print_hist(out, "hold", &s->hold, "ns");
 	}
 	if (l->nrows) {
 		rows = malloc(l->nrows * sizeof(*rows));
@@ -233,7 +241,7 @@ void report_print_lock_text(FILE *out, const struct report *r)
 	free(holds);
 }
 
-static json_t *hist_json(const struct mmr_hist *h)
+json_t *hist_json(const struct mmr_hist *h)
 {
 	json_t *o = json_object(), *buckets = json_array();
 	int i;

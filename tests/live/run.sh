@@ -333,6 +333,94 @@ if stat_gen kreadlock kread -n 256; then
 fi
 stat_args=()
 
+# --- anon_vma: chain lengths of a fork tree -------------------------------------
+# A chain of forks P0 -> P1 -> ... -> Pd (all alive) makes the region's VMA
+# chain one longer at each level; then R2 forks R3 after R2's parent R1 has
+# exited, and R3 reuses R1's orphaned anon_vma: no longer chain. Each fork's
+# chain event (pid: the forking parent) must say exactly what mm/rmap.c's
+# rules give. Needs fentry or kprobes; in tracepoint mode: unavailable.
+stat_args=(--min-chain 0)
+if stat_gen forktree forktree -n 4; then
+	if exact forktree; then
+		start=$(gen forktree .observed.region.start)
+		check "forktree: anon_vma traced in $(jq -r .modes.faults "$tmp/forktree.json") mode, nothing lost" \
+			'.modes.anon_vma == .modes.faults and .anon_vma.lost == 0' "$tmp/forktree.json" \
+			'{modes, lost: .anon_vma.lost, notes}'
+		# the region's fork events of each parent, oldest first
+		forks="[.anon_vma.chains[] | select(.kind == \"fork\" and .vma.start == $start)]"
+		nf=$(gen forktree '.observed.forks | length')
+		for ((i = 0; i < nf; i++)); do
+			read -r parent child phase want reused <<<"$(gen forktree \
+				".observed.forks[$i] | \"\(.parent) \(.child) \(.phase) \(.expect_length) \(.expect_reused)\"")"
+			# this parent's k-th fork of the region is the k-th fork event by it
+			k=$(gen forktree "[.observed.forks[0:$i][] | select(.parent == $parent)] | length")
+			check "forktree: $phase fork of $child by $parent: chain length $want, reused $reused" \
+				"[$forks[] | select(.pid == $parent)] | sort_by(.ts_ns) | .[$k] |
+				 .length == $want and .reused == $reused and .truncated == false" \
+				"$tmp/forktree.json" "[$forks[] | select(.pid == $parent) | {length, reused, num_children, num_active_vmas}]"
+		done
+		check "forktree: no other fork of the region" \
+			"$forks | length == $nf" "$tmp/forktree.json" "$forks | length"
+		check "forktree: the histograms count every chain event" \
+			'.anon_vma.chain_length.count == (.anon_vma.chain_events | add) and
+			 .anon_vma.chain_events.fork >= '"$nf"' and .anon_vma.reused >= 1' \
+			"$tmp/forktree.json" '{chain_length: .anon_vma.chain_length.count, chain_events: .anon_vma.chain_events, reused: .anon_vma.reused}'
+		check "forktree: the region's first fault made its anon_vma (prepare, length 1)" \
+			"[.anon_vma.chains[] | select(.kind == \"prepare\" and .vma.start == $start)] |
+			 length == 1 and .[0].length == 1" "$tmp/forktree.json"
+	else
+		check "forktree: anon_vma unavailable in tracepoint mode" \
+			'.anon_vma == null and .modes.anon_vma == null and
+			 any(.notes[]; test("anon_vma not traced: needs fentry or kprobes"))' \
+			"$tmp/forktree.json" '{modes, notes, anon_vma: (.anon_vma | type)}'
+		"$MMR" stat "${mode_args[@]}" -- "$GEN" -q forktree -n 2 >"$tmp/forktree.txt" 2>&1
+		grep -q '^anon_vma: n/a (needs fentry or kprobes' "$tmp/forktree.txt" &&
+			ok "forktree: the text report says anon_vma needs fentry or kprobes" ||
+			not_ok "forktree: the text report says anon_vma needs fentry or kprobes" \
+				"$(grep -i anon "$tmp/forktree.txt")"
+	fi
+fi
+stat_args=()
+
+# --- anon_vma: rmap walk fan-out under compaction ---------------------------------
+# N children share the parent's anonymous pages; the parent compacts memory
+# (its own context), so each migrated page is walked by try_to_migrate and
+# remove_migration_ptes over the N+1 VMAs of the parent's anon_vma. With -w
+# each child first writes every page (COW): the parent's pages are mapped by
+# the parent alone, yet remove_migration_ptes still visits all N+1 VMAs.
+N=4
+[ -s "$tmp/forktree.json" ] && exact forktree &&
+for cow in "" -w; do
+	name=rmapfan${cow:+cow}
+	stat_args=(--min-fanout $((N + 1)) --ringbuf-size 8M)
+	stat_gen "$name" rmapfan -n $N $cow || continue
+	exact "$name" || continue
+	pid=$(gen "$name" .pid)
+	start=$(gen "$name" .observed.region.start)
+	walks="[.anon_vma.walk_events[] | select(.owner == $pid and .vma.start == $start)]"
+	show="{lost: .anon_vma.lost, walkers: [.anon_vma.walkers[] | {walker, walks}],
+	       region: [$walks[] | {walker, vmas, mapped}] | group_by(.) | map(.[0] + {n: length})}"
+	check "$name: the parent's pages were walked, nothing lost" \
+		"$walks | length > 0 and .anon_vma.lost == 0" "$tmp/$name.json" "$show"
+	if [ -z "$cow" ]; then
+		check "$name: each walk of the shared pages visits exactly $((N + 1)) VMAs, all mapping" \
+			"$walks | all(.vmas == $((N + 1)) and .mapped == $((N + 1)))" "$tmp/$name.json" "$show"
+		check "$name: try_to_migrate and remove_migration_ptes walk each page once" \
+			"($walks | map(select(.walker == \"try_to_migrate\")) | length) as \$u |
+			 ($walks | map(select(.walker == \"remove_migration_ptes\")) | length) as \$r |
+			 \$u > 0 and \$u == \$r" "$tmp/$name.json" "$show"
+	else
+		check "$name: the parent's pages: $((N + 1)) VMAs visited, 1 mapping" \
+			"$walks | all(.vmas == $((N + 1)) and .mapped == 1) and
+			 any(.walker == \"remove_migration_ptes\")" "$tmp/$name.json" "$show"
+	fi
+	check "$name: the walker histograms count the streamed walks" \
+		"[.anon_vma.walkers[] | select(.walker == \"remove_migration_ptes\")][0] |
+		 .walks >= ($walks | map(select(.walker == \"remove_migration_ptes\")) | length) and
+		 .vmas.max >= $((N + 1))" "$tmp/$name.json" "$show"
+done
+stat_args=()
+
 # --- page-lock waits: pages whose read is in flight ----------------------------
 if stat_gen pagelock pagelock -n 64 -f "${MMRETRY_PAGELOCK_DATA:-$DATA}"; then
 	if exact pagelock || jq -e '.faults.retry_reasons.page_lock != null' "$tmp/pagelock.json" >/dev/null; then

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_abi.c: what bpf/faults.h and bpf/mmap_lock.h promise both worlds: no
+ * test_abi.c: what bpf/faults.h, bpf/mmap_lock.h and bpf/anon_vma.h promise
+ * both worlds: no
  * implicit padding (clang -target bpf and cc must agree on every offset),
  * the sizes user space reads from maps and the ring buffer, and complete
  * name tables.
@@ -8,6 +9,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "anon_vma.h"
 #include "faults.h"
 #include "figures.h"
 #include "kfeatures.h"
@@ -27,8 +29,14 @@ _Static_assert(sizeof(struct mmr_fault_counters) == (13 + MMR_NR_REASONS) * 8,
 	       "mmr_fault_counters is only __u64");
 _Static_assert(sizeof(struct mmr_lock_key) == 8, "mmr_lock_key is 8 bytes");
 _Static_assert(sizeof(struct mmr_hist) == (3 + MMR_HIST_SLOTS) * 8, "mmr_hist is only __u64");
-_Static_assert(sizeof(struct mmr_lock_event) == 80, "mmr_lock_event is 80 bytes");
+_Static_assert(sizeof(struct mmr_lock_event) == 336, "mmr_lock_event is 336 bytes");
 _Static_assert(sizeof(struct mmr_lock_event) % 8 == 0, "mmr_lock_event is 8-byte aligned");
+_Static_assert(sizeof(struct mmr_chain_stats) == 368, "mmr_chain_stats is 368 bytes");
+_Static_assert(sizeof(struct mmr_walk_key) == 8, "mmr_walk_key is 8 bytes");
+_Static_assert(sizeof(struct mmr_walk_stats) == 4 * 8 + 4 * sizeof(struct mmr_hist),
+	       "mmr_walk_stats is 4 counters and 4 histograms");
+_Static_assert(sizeof(struct mmr_chain_event) == 96, "mmr_chain_event is 96 bytes");
+_Static_assert(sizeof(struct mmr_walk_event) == 128, "mmr_walk_event is 128 bytes");
 
 static void retry_event_layout(void **state)
 {
@@ -164,25 +172,28 @@ static void lock_event_layout(void **state)
 	ASSERT_FOLLOWS(ev, success, ts_ns);
 	ASSERT_FOLLOWS(ev, ts_ns, dur_ns);
 	ASSERT_FOLLOWS(ev, dur_ns, mm);
-	ASSERT_FOLLOWS(ev, mm, kstack_id);
-	ASSERT_FOLLOWS(ev, kstack_id, ustack_id);
-	ASSERT_FOLLOWS(ev, ustack_id, comm);
+	ASSERT_FOLLOWS(ev, mm, nkstack);
+	ASSERT_FOLLOWS(ev, nkstack, nustack);
+	ASSERT_FOLLOWS(ev, nustack, comm);
 	ASSERT_FOLLOWS(ev, comm, fault_addr);
 	ASSERT_FOLLOWS(ev, fault_addr, fault);
 	ASSERT_FOLLOWS(ev, fault, blocking);
 	ASSERT_FOLLOWS(ev, blocking, pad);
+	ASSERT_FOLLOWS(ev, pad, kstack);
+	ASSERT_FOLLOWS(ev, kstack, ustack);
 	/* no tail padding: the size is the sum of the fields */
-	assert_int_equal(sizeof(ev), offsetof(ev, pad) + FIELD_SIZE(ev, pad));
+	assert_int_equal(sizeof(ev), offsetof(ev, ustack) + FIELD_SIZE(ev, ustack));
 	assert_int_equal(sizeof(ev),
 			 3 * 4 +	/* kind, pid, tid */
 			 4 * 1 +	/* write, remote, in_fault, success */
 			 3 * 8 +	/* ts_ns, dur_ns, mm */
-			 2 * 4 +	/* kstack_id, ustack_id */
+			 2 * 4 +	/* nkstack, nustack */
 			 16 +		/* comm */
 			 8 +		/* fault_addr */
 			 2 * 1 +	/* fault, blocking */
-			 6);		/* pad */
-	assert_int_equal(sizeof(ev), 80);
+			 6 +		/* pad */
+			 2 * MMR_STACK_FRAMES * 8);	/* kstack, ustack */
+	assert_int_equal(sizeof(ev), 80 + 256);
 	/* 8-byte fields 8-byte aligned, in both worlds */
 	assert_int_equal(offsetof(ev, ts_ns) % 8, 0);
 	assert_int_equal(offsetof(ev, dur_ns) % 8, 0);
@@ -191,10 +202,11 @@ static void lock_event_layout(void **state)
 	assert_int_equal(sizeof(ev) % 8, 0);
 	assert_int_equal(FIELD_SIZE(ev, comm), 16);
 	assert_int_equal(FIELD_SIZE(ev, mm), 8);	/* a kernel pointer */
-	/* stack ids are signed: < 0 is "none" */
-	e.kstack_id = e.ustack_id = -1;
-	assert_true(e.kstack_id < 0);
-	assert_true(e.ustack_id < 0);
+	/* stacks travel in the event, MMR_STACK_FRAMES frames each */
+	assert_int_equal(FIELD_SIZE(ev, kstack), MMR_STACK_FRAMES * 8);
+	assert_int_equal(offsetof(ev, kstack) % 8, 0);
+	e.nkstack = e.nustack = 0;
+	assert_int_equal(e.nkstack + e.nustack, 0);
 }
 
 static void lock_event_values(void **state)
@@ -217,6 +229,158 @@ static void lock_event_values(void **state)
 	assert_true(MMR_BLOCKER_DIV > 1);
 }
 
+/* ---- anon_vma.h ---- */
+
+static void chain_stats_layout(void **state)
+{
+	typedef struct mmr_chain_stats s;
+
+	assert_int_equal(offsetof(s, events), 0);
+	assert_int_equal(FIELD_SIZE(s, events), MMR_NR_CHAIN_KINDS * 8);
+	ASSERT_FOLLOWS(s, events, reused);
+	ASSERT_FOLLOWS(s, reused, truncated);
+	ASSERT_FOLLOWS(s, truncated, comm);
+	ASSERT_FOLLOWS(s, comm, length);
+	assert_int_equal(sizeof(s), offsetof(s, length) + FIELD_SIZE(s, length));
+	assert_int_equal(sizeof(s),
+			 MMR_NR_CHAIN_KINDS * 8 +	/* events */
+			 2 * 8 +			/* reused, truncated */
+			 16 +				/* comm */
+			 sizeof(struct mmr_hist));	/* length */
+	assert_int_equal(sizeof(s), 368);
+	assert_int_equal(offsetof(s, length) % 8, 0);
+	assert_int_equal(FIELD_SIZE(s, comm), 16);	/* TASK_COMM_LEN */
+}
+
+/* The per-CPU hash's key: one __u64, the rmap_one address. */
+static void walk_key_layout(void **state)
+{
+	typedef struct mmr_walk_key k;
+
+	assert_int_equal(offsetof(k, rmap_one), 0);
+	assert_int_equal(FIELD_SIZE(k, rmap_one), 8);
+	assert_int_equal(sizeof(k), 8);
+}
+
+static void walk_stats_layout(void **state)
+{
+	typedef struct mmr_walk_stats s;
+
+	assert_int_equal(offsetof(s, walks), 0);
+	ASSERT_FOLLOWS(s, walks, locked);
+	ASSERT_FOLLOWS(s, locked, contended);
+	ASSERT_FOLLOWS(s, contended, nested);
+	ASSERT_FOLLOWS(s, nested, vmas);
+	ASSERT_FOLLOWS(s, vmas, mapped);
+	ASSERT_FOLLOWS(s, mapped, ns);
+	ASSERT_FOLLOWS(s, ns, lock_wait_ns);
+	assert_int_equal(sizeof(s), offsetof(s, lock_wait_ns) + FIELD_SIZE(s, lock_wait_ns));
+	assert_int_equal(sizeof(s), 4 * 8 + 4 * sizeof(struct mmr_hist));
+	assert_int_equal(sizeof(s), 1280);
+}
+
+static void chain_event_layout(void **state)
+{
+	typedef struct mmr_chain_event ev;
+
+	assert_int_equal(offsetof(ev, type), 0);
+	ASSERT_FOLLOWS(ev, type, kind);
+	ASSERT_FOLLOWS(ev, kind, pid);
+	ASSERT_FOLLOWS(ev, pid, tid);
+	ASSERT_FOLLOWS(ev, tid, length);
+	ASSERT_FOLLOWS(ev, length, reused);
+	ASSERT_FOLLOWS(ev, reused, truncated);
+	ASSERT_FOLLOWS(ev, truncated, pad);
+	ASSERT_FOLLOWS(ev, pad, ts_ns);
+	ASSERT_FOLLOWS(ev, ts_ns, vm_start);
+	ASSERT_FOLLOWS(ev, vm_start, vm_end);
+	ASSERT_FOLLOWS(ev, vm_end, anon_vma);
+	ASSERT_FOLLOWS(ev, anon_vma, root);
+	ASSERT_FOLLOWS(ev, root, num_children);
+	ASSERT_FOLLOWS(ev, num_children, num_active_vmas);
+	ASSERT_FOLLOWS(ev, num_active_vmas, comm);
+	/* no tail padding: the size is the sum of the fields */
+	assert_int_equal(sizeof(ev), offsetof(ev, comm) + FIELD_SIZE(ev, comm));
+	assert_int_equal(sizeof(ev),
+			 5 * 4 +	/* type, kind, pid, tid, length */
+			 2 * 1 +	/* reused, truncated */
+			 2 +		/* pad */
+			 7 * 8 +	/* ts_ns, vm_start, vm_end, anon_vma, root,
+					 * num_children, num_active_vmas */
+			 16);		/* comm */
+	assert_int_equal(sizeof(ev), 96);
+	/* 8-byte fields 8-byte aligned, in both worlds */
+	assert_int_equal(offsetof(ev, ts_ns) % 8, 0);
+	assert_int_equal(offsetof(ev, num_active_vmas) % 8, 0);
+	assert_int_equal(sizeof(ev) % 8, 0);
+	assert_int_equal(FIELD_SIZE(ev, anon_vma), 8);	/* a kernel pointer */
+	assert_int_equal(FIELD_SIZE(ev, comm), 16);
+}
+
+static void walk_event_layout(void **state)
+{
+	typedef struct mmr_walk_event ev;
+
+	assert_int_equal(offsetof(ev, type), 0);
+	ASSERT_FOLLOWS(ev, type, pid);
+	ASSERT_FOLLOWS(ev, pid, tid);
+	ASSERT_FOLLOWS(ev, tid, owner);
+	ASSERT_FOLLOWS(ev, owner, vmas);
+	ASSERT_FOLLOWS(ev, vmas, mapped);
+	ASSERT_FOLLOWS(ev, mapped, locked);
+	ASSERT_FOLLOWS(ev, locked, contended);
+	ASSERT_FOLLOWS(ev, contended, pad);
+	ASSERT_FOLLOWS(ev, pad, rmap_one);
+	ASSERT_FOLLOWS(ev, rmap_one, ts_ns);
+	ASSERT_FOLLOWS(ev, ts_ns, dur_ns);
+	ASSERT_FOLLOWS(ev, dur_ns, lock_wait_ns);
+	ASSERT_FOLLOWS(ev, lock_wait_ns, anon_vma);
+	ASSERT_FOLLOWS(ev, anon_vma, root);
+	ASSERT_FOLLOWS(ev, root, vm_start);
+	ASSERT_FOLLOWS(ev, vm_start, vm_end);
+	ASSERT_FOLLOWS(ev, vm_end, comm);
+	ASSERT_FOLLOWS(ev, comm, owner_comm);
+	/* no tail padding: the size is the sum of the fields */
+	assert_int_equal(sizeof(ev), offsetof(ev, owner_comm) + FIELD_SIZE(ev, owner_comm));
+	assert_int_equal(sizeof(ev),
+			 6 * 4 +	/* type, pid, tid, owner, vmas, mapped */
+			 2 * 1 +	/* locked, contended */
+			 6 +		/* pad */
+			 8 * 8 +	/* rmap_one .. vm_end */
+			 2 * 16);	/* comm, owner_comm */
+	assert_int_equal(sizeof(ev), 128);
+	assert_int_equal(offsetof(ev, rmap_one) % 8, 0);
+	assert_int_equal(offsetof(ev, vm_end) % 8, 0);
+	assert_int_equal(sizeof(ev) % 8, 0);
+	assert_int_equal(FIELD_SIZE(ev, comm), 16);
+	assert_int_equal(FIELD_SIZE(ev, owner_comm), 16);
+}
+
+static void anon_vma_values(void **state)
+{
+	struct mmr_chain_event c;
+	struct mmr_walk_event w;
+
+	/* 0 is never a valid type; both events say theirs in the first __u32 */
+	assert_int_equal(MMR_AV_EV_CHAIN, 1);
+	assert_int_equal(MMR_AV_EV_WALK, 2);
+	assert_int_equal(offsetof(struct mmr_chain_event, type),
+			 offsetof(struct mmr_walk_event, type));
+	assert_int_equal(FIELD_SIZE(struct mmr_chain_event, type), 4);
+	assert_int_equal(FIELD_SIZE(struct mmr_walk_event, type), 4);
+	/* the kinds index mmr_chain_stats.events */
+	assert_int_equal(MMR_CHAIN_FORK, 0);
+	assert_int_equal(MMR_CHAIN_CLONE, 1);
+	assert_int_equal(MMR_CHAIN_PREPARE, 2);
+	assert_int_equal(MMR_NR_CHAIN_KINDS, 3);
+	/* a chain length up to the cap fits length and a histogram slot */
+	c.length = MMR_CHAIN_MAX;
+	assert_int_equal(c.length, MMR_CHAIN_MAX);
+	assert_true((1ULL << (MMR_HIST_SLOTS - 1)) > MMR_CHAIN_MAX);
+	w.vmas = 0xffffffffu;	/* a count of VMAs needs no more than 32 bits */
+	assert_int_equal(w.vmas, 0xffffffffu);
+}
+
 static void enum_counts(void **state)
 {
 	assert_int_equal(MMR_NR_REASONS, 9);
@@ -228,8 +392,8 @@ static void enum_counts(void **state)
 	assert_int_equal(MMR_MODE_NONE, 0);
 	assert_int_equal(FF_REASON0, 9);
 	assert_int_equal(FF_NR, FF_REASON0 + MMR_NR_REASONS);
-	assert_int_equal(NR_FNS, 9);
-	assert_int_equal(NR_TPS, 7);
+	assert_int_equal(NR_FNS, 16);	/* 9 for faults, 7 for anon_vma */
+	assert_int_equal(NR_TPS, 9);
 	/* NA is what a zeroed struct mmr_val says */
 	assert_int_equal(VAL_NA, 0);
 }
@@ -313,6 +477,12 @@ int main(void)
 		cmocka_unit_test(lock_stats_layout),
 		cmocka_unit_test(lock_event_layout),
 		cmocka_unit_test(lock_event_values),
+		cmocka_unit_test(chain_stats_layout),
+		cmocka_unit_test(walk_key_layout),
+		cmocka_unit_test(walk_stats_layout),
+		cmocka_unit_test(chain_event_layout),
+		cmocka_unit_test(walk_event_layout),
+		cmocka_unit_test(anon_vma_values),
 		cmocka_unit_test(enum_counts),
 		cmocka_unit_test(vm_fault_bits),
 		cmocka_unit_test(name_tables_complete),

@@ -334,7 +334,7 @@ static struct mmr_lock_event ev(uint32_t kind, uint32_t pid, uint32_t tid, uint6
 	e.ts_ns = end;
 	e.dur_ns = end - start;
 	e.success = 1;
-	e.kstack_id = e.ustack_id = -1;
+	e.nkstack = e.nustack = 0;
 	snprintf(e.comm, sizeof(e.comm), "t%u", tid);
 	return e;
 }

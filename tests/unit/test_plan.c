@@ -441,15 +441,17 @@ static void hooks_follow_mode_source(void **state)
 	f.fn_btf[FN_HANDLE_MM_FAULT] = f.fn_ksym[FN_HANDLE_MM_FAULT] = true;
 	f.fn_btf[FN_LOCK_VMA_UNDER_RCU] = f.fn_ksym[FN_LOCK_VMA_UNDER_RCU] = true;
 
+	/* the fault producers only: the anon_vma functions are another
+	 * capability's (anon_vma_usable) */
 	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
 	for (i = 0; i < NR_FNS; i++)
-		if (i != FN_LOCK_VMA_UNDER_RCU && hooks[i] != f.fn_btf[i])
+		if (hooks[i] != (i < FN_LOCK_VMA_UNDER_RCU && f.fn_btf[i]))
 			fail_msg("fentry hook %s: %d, want %d", mmr_fn_names[i], hooks[i],
 				 f.fn_btf[i]);
 
 	faults_hooks(&f, MMR_MODE_KPROBE, hooks);
 	for (i = 0; i < NR_FNS; i++)
-		if (i != FN_LOCK_VMA_UNDER_RCU && hooks[i] != f.fn_ksym[i])
+		if (hooks[i] != (i < FN_LOCK_VMA_UNDER_RCU && f.fn_ksym[i]))
 			fail_msg("kprobe hook %s: %d, want %d", mmr_fn_names[i], hooks[i],
 				 f.fn_ksym[i]);
 }
@@ -468,7 +470,45 @@ static void hooks_never_lock_vma_under_rcu(void **state)
 	}
 	faults_hooks(&f, MMR_MODE_FENTRY, hooks);
 	for (i = 0; i < NR_FNS; i++)
-		assert_int_equal(hooks[i], i != FN_LOCK_VMA_UNDER_RCU);
+		assert_int_equal(hooks[i], i < FN_LOCK_VMA_UNDER_RCU);
+}
+
+/* anon_vma: fentry or kprobe only, every function in that mode's source */
+static void anon_vma_modes(void **state)
+{
+	struct features f = kernel_6_12();
+	char why[128];
+	int i;
+
+	f.anon_vma_clone_nparams = 2;
+	for (i = FN_ANON_VMA_FORK; i <= FN_PAGE_VMA_MAPPED_WALK; i++)
+		f.fn_btf[i] = f.fn_ksym[i] = true;
+	f.tp[TP_CONTENTION_BEGIN] = f.tp[TP_CONTENTION_END] = true;
+	assert_true(anon_vma_usable(&f, MMR_MODE_FENTRY, why, sizeof(why)));
+	assert_true(anon_vma_usable(&f, MMR_MODE_KPROBE, why, sizeof(why)));
+	assert_false(anon_vma_usable(&f, MMR_MODE_TRACEPOINT, why, sizeof(why)));
+	assert_non_null(strstr(why, "needs fentry or kprobes"));
+	assert_false(anon_vma_usable(&f, MMR_MODE_NONE, why, sizeof(why)));
+
+	/* a static walker the compiler inlined: named, and only in its mode */
+	f.fn_btf[FN_RMAP_WALK_ANON] = false;
+	assert_false(anon_vma_usable(&f, MMR_MODE_FENTRY, why, sizeof(why)));
+	assert_string_equal(why, "rmap_walk_anon is not in BTF");
+	assert_true(anon_vma_usable(&f, MMR_MODE_KPROBE, why, sizeof(why)));
+	f.fn_btf[FN_RMAP_WALK_ANON] = true;
+
+	/* 7.x's three-parameter anon_vma_clone loads; an unknown shape does not */
+	f.anon_vma_clone_nparams = 3;
+	assert_true(anon_vma_usable(&f, MMR_MODE_FENTRY, why, sizeof(why)));
+	f.anon_vma_clone_nparams = 4;
+	assert_false(anon_vma_usable(&f, MMR_MODE_FENTRY, why, sizeof(why)));
+	assert_non_null(strstr(why, "anon_vma_clone"));
+	assert_true(anon_vma_usable(&f, MMR_MODE_KPROBE, why, sizeof(why)));
+	f.anon_vma_clone_nparams = 2;
+
+	f.tp[TP_CONTENTION_END] = false;
+	assert_false(anon_vma_usable(&f, MMR_MODE_KPROBE, why, sizeof(why)));
+	assert_non_null(strstr(why, "contention"));
 }
 
 static void hooks_none_outside_fentry_kprobe(void **state)
@@ -725,6 +765,7 @@ int main(void)
 		cmocka_unit_test(usable_other_modes),
 		cmocka_unit_test(hooks_follow_mode_source),
 		cmocka_unit_test(hooks_never_lock_vma_under_rcu),
+		cmocka_unit_test(anon_vma_modes),
 		cmocka_unit_test(hooks_none_outside_fentry_kprobe),
 		cmocka_unit_test(states_tracepoint_6_1),
 		cmocka_unit_test(states_tracepoint_6_12),

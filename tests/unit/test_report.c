@@ -688,11 +688,13 @@ static void text_values(void **state)
 	assert_non_null(strstr(b, "\n~ inferred from tracepoints"));
 	/* mmap_lock not traced: said, never zeros */
 	assert_non_null(strstr(b, "\nmmap_lock: n/a (not traced"));
+	assert_non_null(strstr(b, "\nanon_vma: n/a (not traced)\n"));	/* nor anon_vma */
 	free(t);
 	report_free(&r);
 
 	sample_report(&r, MMR_MODE_FENTRY);
 	r.lock.traced = true;
+	r.anon.traced = true;	/* else its line says n/a */
 	t = text_of(&r);
 	b = body_of(t);
 	assert_word_after(b, "retries", "130");

@@ -100,7 +100,7 @@ static struct mmr_lock_event lock_ev(uint32_t kind, bool write, uint32_t pid, ui
 	e.ts_ns = end;
 	e.dur_ns = end - start;
 	e.success = 1;
-	e.kstack_id = e.ustack_id = -1;
+	e.nkstack = e.nustack = 0;
 	memcpy(e.comm, comm, strnlen(comm, sizeof(e.comm)));
 	return e;
 }
@@ -418,7 +418,7 @@ static void add_event_copies(void **state)
 	report_init(&r);
 	e = lock_ev(MMR_LOCK_EV_WAIT, true, 10, 11, "0123456789abcdefXYZ", MM_A, 5, 2 * MS);
 	e.fault_addr = 0x4000;
-	e.kstack_id = 3;
+	e.nkstack = 3;
 	assert_int_equal(report_add_lock_event(&r, &e), 0);
 	assert_int_equal(r.lock.nlongs, 1);
 	/* a comm of 16 bytes without NUL is cut to 15 */
