@@ -172,16 +172,13 @@ static __always_inline struct mmr_chain_stats *chain_stats_of(__u32 tgid)
 	return bpf_map_lookup_elem(&chain_stats, &tgid);
 }
 
-/* entries of vma->anon_vma_chain, at most MMR_CHAIN_MAX; *first: the newest's anon_vma */
-static __always_inline __u32 chain_length(struct vm_area_struct *vma, __u64 *first)
+/* entries of vma->anon_vma_chain, at most MMR_CHAIN_MAX */
+static __always_inline __u32 chain_length(struct vm_area_struct *vma)
 {
 	struct list_head *head = &vma->anon_vma_chain;
 	struct list_head *p = BPF_CORE_READ(vma, anon_vma_chain.next);
 	__u32 n = 0;
 
-	if (p && p != head)
-		*first = (__u64)BPF_CORE_READ(container_of(p, struct anon_vma_chain, same_vma),
-					      anon_vma);
 	for (int i = 0; i < MMR_CHAIN_MAX; i++) {
 		if (!p || p == head)
 			break;
@@ -193,7 +190,7 @@ static __always_inline __u32 chain_length(struct vm_area_struct *vma, __u64 *fir
 
 static __always_inline void chain_done(struct vm_area_struct *vma, __u32 kind)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), newest = 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), children;
 	struct anon_vma *av = BPF_CORE_READ(vma, anon_vma);
 	struct mmr_chain_stats *s;
 	struct mmr_chain_event *e;
@@ -202,11 +199,12 @@ static __always_inline void chain_done(struct vm_area_struct *vma, __u32 kind)
 
 	if (!av || !mmr_traced())
 		return;
-	len = chain_length(vma, &newest);
+	len = chain_length(vma);
 	truncated = len >= MMR_CHAIN_MAX;
-	/* a fork that made the child its own anon_vma links it last (at the
-	 * list's head); a reused one is further down */
-	reused = kind == MMR_CHAIN_FORK && newest != (__u64)av;
+	/* a fork that did not reuse an anon_vma gave the child a new one,
+	 * without children yet; a reusable one had a child (and no VMA) */
+	children = BPF_CORE_READ(av, num_children);
+	reused = kind == MMR_CHAIN_FORK && children > 0;
 	s = chain_stats_of(pid_tgid >> 32);
 	if (s) {
 		if (kind < MMR_NR_CHAIN_KINDS)
@@ -235,7 +233,7 @@ static __always_inline void chain_done(struct vm_area_struct *vma, __u32 kind)
 	e->vm_end = BPF_CORE_READ(vma, vm_end);
 	e->anon_vma = (__u64)av;
 	e->root = (__u64)BPF_CORE_READ(av, root);
-	e->num_children = BPF_CORE_READ(av, num_children);
+	e->num_children = children;
 	e->num_active_vmas = BPF_CORE_READ(av, num_active_vmas);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
@@ -275,6 +273,7 @@ static __always_inline void walk_enter(struct folio *folio, struct rmap_walk_con
 				       bool locked)
 {
 	struct avstate *st = state(true);
+	struct anon_vma *av;
 	__u64 mapping;
 
 	if (!st)
@@ -287,10 +286,10 @@ static __always_inline void walk_enter(struct folio *folio, struct rmap_walk_con
 	st->walking = 1;
 	st->t0 = bpf_ktime_get_ns();
 	st->rmap_one = (__u64)BPF_CORE_READ(rwc, rmap_one);
-	st->anon_vma = (mapping & MMR_FOLIO_MAPPING_FLAGS) == MMR_FOLIO_MAPPING_ANON ?
-		       mapping & ~MMR_FOLIO_MAPPING_FLAGS : 0;
-	st->root = st->anon_vma ?
-		   (__u64)BPF_CORE_READ((struct anon_vma *)st->anon_vma, root) : 0;
+	av = (mapping & MMR_FOLIO_MAPPING_FLAGS) == MMR_FOLIO_MAPPING_ANON ?
+	     (struct anon_vma *)(mapping & ~MMR_FOLIO_MAPPING_FLAGS) : NULL;
+	st->anon_vma = (__u64)av;
+	st->root = av ? (__u64)BPF_CORE_READ(av, root) : 0;
 	st->last_mapped = st->vm_start = st->vm_end = 0;
 	st->lock_t0 = st->lock_wait = 0;
 	st->vmas = st->mapped = st->owner = 0;

@@ -1858,7 +1858,8 @@ static void rmapfan_child(const struct family *f, unsigned char *region, size_t 
 
 static void run_rmapfan(unsigned long children, size_t mib, int cow)
 {
-	size_t len = mib << 20, pages;
+	size_t len = mib << 20, pages, flen;
+	unsigned char *filler;
 	uint64_t t0, compact_ns;
 	long long mig0, mig1;
 	unsigned char *region;
@@ -1872,6 +1873,21 @@ static void run_rmapfan(unsigned long children, size_t mib, int cow)
 	if (children > MAX_CHILDREN)
 		die_usage("-n: at most %d children", MAX_CHILDREN);
 	fd = open_compact_memory();
+	/*
+	 * Compaction moves movable pages from the low end of a zone to free
+	 * pages at its high end. Fill memory with a filler, compact (the
+	 * filler and everything else goes up, free pages come down), then
+	 * place the region (low) and free the filler (high) just before the
+	 * compaction that counts: it finds our pages below free ones, whatever
+	 * an earlier compaction left behind.
+	 */
+	flen = 8 * len;
+	filler = mmap(NULL, flen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (filler == MAP_FAILED)
+		die_sys("mmap");
+	populate(filler, flen);
+	if (pwrite(fd, "1\n", 2, 0) < 0)
+		die_sys("write(" COMPACT_MEMORY ")");
 	region = isolated_region(RMAPFAN_HINT, len);
 	pages = len / page_size;
 	pids = calloc(children, sizeof(*pids));
@@ -1896,9 +1912,11 @@ static void run_rmapfan(unsigned long children, size_t mib, int cow)
 	 * over the VMAs in its anon_vma's interval tree: for our pages ours
 	 * and every child's (each child's VMA is linked to our anon_vma).
 	 */
+	if (munmap(filler, flen))
+		die_sys("munmap");
 	mig0 = vmstat("pgmigrate_success");
 	t0 = now_ns();
-	if (write(fd, "1\n", 2) < 0)
+	if (pwrite(fd, "1\n", 2, 0) < 0)
 		die_sys("write(" COMPACT_MEMORY ")");
 	compact_ns = now_ns() - t0;
 	mig1 = vmstat("pgmigrate_success");
