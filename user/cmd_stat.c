@@ -464,7 +464,7 @@ int cmd_stat(int argc, char **argv)
 		cmd.pid = -1;
 	}
 	r.duration_s = mono_now() - t0;
-	faults_trace_poll(ft, 0);	/* drain what is left, lock events too */
+	faults_trace_drain(ft);	/* what is left, lock and anon_vma events too */
 	if (lt) {
 		read_lock(lt, &r);
 		lock_trace_close(lt);

@@ -281,6 +281,14 @@ int faults_trace_poll(struct faults_trace *t, int timeout_ms)
 	return n == -EINTR ? 0 : n;
 }
 
+int faults_trace_drain(struct faults_trace *t)
+{
+	/* every ring, whether or not its wakeup (an irq_work) has run yet */
+	int n = ring_buffer__consume(t->rb);
+
+	return n == -EINTR ? 0 : n;
+}
+
 int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum)
 {
 	struct mmr_fault_counters *percpu;

@@ -61,6 +61,9 @@ int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid);
 int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max);
 /* events delivered so far through on_event; 0 on timeout, -EINTR, or -errno */
 int faults_trace_poll(struct faults_trace *t, int timeout_ms);
+/* Consume what every ring holds now, without waiting for wakeups: the
+ * last events at the end of tracing. Events handled, or -errno. */
+int faults_trace_drain(struct faults_trace *t);
 int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
 void faults_trace_close(struct faults_trace *t);
 
