@@ -77,12 +77,16 @@ unit: $(UNIT_TESTS)
 live: all
 	@tests/live/run.sh
 
-# The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset.
+# The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
+# guests at once (each TCG guest keeps one host CPU busy).
 KERNELS     ?= 6.1 6.12 7.2
+VM_JOBS     ?= 2
+VM_TIMEOUT  ?= 1200
 VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv tests/live/run.sh
 vmtest: all
 	@tools/deps.sh --vm
-	tools/vmtest $(foreach k,$(KERNELS),-k $(k)) $(foreach t,$(VM_TOOLS),-i $(t))
+	tools/vmtest -j $(VM_JOBS) -t $(VM_TIMEOUT) $(foreach k,$(KERNELS),-k $(k)) \
+		$(foreach t,$(VM_TOOLS),-i $(t))
 
 test: deps
 	$(MAKE) all

@@ -1856,11 +1856,49 @@ static void rmapfan_child(const struct family *f, unsigned char *region, size_t 
 	_exit(0);
 }
 
+/* The page frame of each page of [p, p + len), 0 if not present (root
+ * reads frame numbers from /proc/self/pagemap; others read zeros). */
+static void region_pfns(const unsigned char *p, size_t len, uint64_t *pfn)
+{
+	size_t n = len / page_size, i;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die_sys("open(/proc/self/pagemap)");
+	if (pread(fd, pfn, n * sizeof(*pfn), (off_t)((uintptr_t)p / page_size * sizeof(*pfn))) !=
+	    (ssize_t)(n * sizeof(*pfn)))
+		die_sys("read(/proc/self/pagemap)");
+	close(fd);
+	for (i = 0; i < n; i++)
+		pfn[i] = pfn[i] >> 63 ? pfn[i] & ((1ULL << 55) - 1) : 0;
+}
+
+/* A filler of flen bytes, written: compaction moves it up, with the rest */
+static unsigned char *rmapfan_filler(size_t flen)
+{
+	unsigned char *f = mmap(NULL, flen, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (f == MAP_FAILED)
+		die_sys("mmap");
+	populate(f, flen);
+	return f;
+}
+
+static void compact(int fd)
+{
+	if (pwrite(fd, "1\n", 2, 0) < 0)
+		die_sys("write(" COMPACT_MEMORY ")");
+}
+
+#define RMAPFAN_ROUNDS 4
+
 static void run_rmapfan(unsigned long children, size_t mib, int cow)
 {
-	size_t len = mib << 20, pages, flen;
+	size_t len = mib << 20, pages, flen, moved = 0, k;
 	unsigned char *filler;
-	uint64_t t0, compact_ns;
+	uint64_t t0, compact_ns, *pfn0, *pfn1;
+	unsigned long rounds = 0;
 	long long mig0, mig1;
 	unsigned char *region;
 	struct child_rec r;
@@ -1882,16 +1920,14 @@ static void run_rmapfan(unsigned long children, size_t mib, int cow)
 	 * an earlier compaction left behind.
 	 */
 	flen = 8 * len;
-	filler = mmap(NULL, flen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (filler == MAP_FAILED)
-		die_sys("mmap");
-	populate(filler, flen);
-	if (pwrite(fd, "1\n", 2, 0) < 0)
-		die_sys("write(" COMPACT_MEMORY ")");
+	filler = rmapfan_filler(flen);
+	compact(fd);
 	region = isolated_region(RMAPFAN_HINT, len);
 	pages = len / page_size;
 	pids = calloc(children, sizeof(*pids));
-	if (!pids)
+	pfn0 = calloc(pages, sizeof(*pfn0));
+	pfn1 = calloc(pages, sizeof(*pfn1));
+	if (!pids || !pfn0 || !pfn1)
 		die_sys("calloc");
 	finish_output();
 	family_start(&fam);
@@ -1911,13 +1947,25 @@ static void run_rmapfan(unsigned long children, size_t mib, int cow)
 	 * migrates is walked by try_to_migrate, then remove_migration_ptes,
 	 * over the VMAs in its anon_vma's interval tree: for our pages ours
 	 * and every child's (each child's VMA is linked to our anon_vma).
+	 * Where the scanners meet is up to the zone's state: until some of
+	 * our pages moved (their frames, in pagemap), fill, compact, free and
+	 * compact again, a few rounds at most.
 	 */
-	if (munmap(filler, flen))
-		die_sys("munmap");
+	region_pfns(region, len, pfn0);
 	mig0 = vmstat("pgmigrate_success");
 	t0 = now_ns();
-	if (pwrite(fd, "1\n", 2, 0) < 0)
-		die_sys("write(" COMPACT_MEMORY ")");
+	for (rounds = 1; ; rounds++) {
+		if (munmap(filler, flen))
+			die_sys("munmap");
+		compact(fd);
+		region_pfns(region, len, pfn1);
+		for (k = 0, moved = 0; k < pages; k++)
+			moved += pfn1[k] != pfn0[k];
+		if (moved || rounds == RMAPFAN_ROUNDS)
+			break;
+		filler = rmapfan_filler(flen);
+		compact(fd);
+	}
 	compact_ns = now_ns() - t0;
 	mig1 = vmstat("pgmigrate_success");
 	if (close(fd))
@@ -1936,18 +1984,22 @@ static void run_rmapfan(unsigned long children, size_t mib, int cow)
 		       "\"children\":[", (unsigned long)region, (unsigned long)region + len, pages);
 		for (i = 0; i < children; i++)
 			printf("%s%ld", i ? "," : "", (long)pids[i]);
-		printf("],\"cow\":%s,\"pgmigrate_success\":%s,\"compact_ns\":%llu}",
-		       cow ? "true" : "false", buf, (unsigned long long)compact_ns);
+		printf("],\"cow\":%s,\"pgmigrate_success\":%s,\"compact_ns\":%llu,"
+		       "\"rounds\":%lu,\"moved\":%zu}",
+		       cow ? "true" : "false", buf, (unsigned long long)compact_ns, rounds, moved);
 		json_tail();
 	}
 	human("rmapfan: pid %ld forked %lu children over %zu written pages at %#lx\n"
-	      "  %s; compact_memory took %.1f ms, pgmigrate_success +%s\n"
+	      "  %s; compact_memory took %.1f ms, pgmigrate_success +%s,\n"
+	      "  %zu of our pages moved (%lu rounds)\n"
 	      "  expect walks of the parent's pages to visit %lu VMAs, %s mapping it\n",
 	      (long)getpid(), children, pages, (unsigned long)region,
 	      cow ? "each wrote them first (COW)" : "none wrote them", compact_ns / 1e6,
-	      mig0 < 0 || mig1 < 0 ? "n/a" : buf, children + 1, cow ? "1" : "all");
+	      mig0 < 0 || mig1 < 0 ? "n/a" : buf, moved, rounds, children + 1, cow ? "1" : "all");
 	finish_output();
 	free(pids);
+	free(pfn0);
+	free(pfn1);
 	isolated_unmap(region, len);
 }
 
