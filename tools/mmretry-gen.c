@@ -1891,7 +1891,7 @@ static void compact(int fd)
 		die_sys("write(" COMPACT_MEMORY ")");
 }
 
-#define RMAPFAN_ROUNDS 4
+#define RMAPFAN_ROUNDS 8
 
 static void run_rmapfan(unsigned long children, size_t mib, int cow)
 {

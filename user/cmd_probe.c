@@ -60,10 +60,10 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 
 	printf("\ntracepoints\n");
 	for (i = 0; i < NR_TPS; i++)
-		printf("  %-28s %s\n", mmr_tp_names[i], f->tp[i] ? "yes" : "no");
-	printf("\nfunctions                      BTF  kallsyms\n");
+		printf("  %-34s %s\n", mmr_tp_names[i], f->tp[i] ? "yes" : "no");
+	printf("\nfunctions                            BTF  kallsyms\n");
 	for (i = 0; i < NR_FNS; i++)
-		printf("  %-28s %-4s %s\n", mmr_fn_names[i], f->fn_btf[i] ? "yes" : "no",
+		printf("  %-34s %-4s %s\n", mmr_fn_names[i], f->fn_btf[i] ? "yes" : "no",
 		       f->fn_ksym[i] ? "yes" : "no");
 
 	printf("\ncapability  mode\n");
