@@ -1891,7 +1891,136 @@ static void compact(int fd)
 		die_sys("write(" COMPACT_MEMORY ")");
 }
 
+/*
+ * rmapfan -w: a THP-backed region (2 MiB folios). The children's writes
+ * copy every page (each child's PMD is split; the folio stays whole, mapped
+ * by us alone). We then move our VMA (mremap: its anon_vma_chain entries
+ * are made anew, last in the anon_vma's interval tree, after the
+ * children's stale ones) and split our huge pages through debugfs: each
+ * split walks the folio (try_to_migrate) and then each of its 512 pages
+ * (remove_migration_ptes) over all N+1 VMAs, of which one maps it.
+ */
+#define HPAGE (2UL << 20)
+#define SPLIT_HUGE_PAGES "/sys/kernel/debug/split_huge_pages"
+
+static unsigned char *thp_region(uintptr_t hint, size_t len)
+{
+	unsigned char *g, *p;
+
+	g = mmap((void *)(hint - HPAGE), len + 2 * HPAGE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (g == MAP_FAILED)
+		die_sys("mmap(rmapfan -w's region, at a fixed address)");
+	p = mmap(g + HPAGE, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		die_sys("mmap");
+	if (madvise(p, len, MADV_HUGEPAGE))
+		die_sys("madvise(MADV_HUGEPAGE)");
+	if (madvise(p, len, MADV_POPULATE_WRITE))
+		die_sys("madvise(MADV_POPULATE_WRITE)");
+	return p;
+}
+
+/* huge pages mapping the VMA at p: its AnonHugePages in smaps */
+static unsigned long thp_count(const unsigned char *p)
+{
+	char line[256], head[32];
+	unsigned long kb = 0;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		die_sys("open(/proc/self/smaps)");
+	snprintf(head, sizeof(head), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, head, strlen(head)))
+			in = 1;
+		else if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb * 1024 / HPAGE;
+}
+
 #define RMAPFAN_ROUNDS 8
+
+static void run_rmapfan_split(unsigned long children, size_t mib)
+{
+	size_t len = ((mib << 20) + HPAGE - 1) & ~(HPAGE - 1);
+	unsigned char *region, *moved, *to;
+	unsigned long thp, i;
+	struct child_rec r;
+	struct family fam;
+	pid_t *pids;
+	char cmd[96];
+	int fd, n;
+
+	fd = open(SPLIT_HUGE_PAGES, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_msg("cannot open '%s': %s: rmapfan -w needs root and debugfs (not locked "
+			"down)", SPLIT_HUGE_PAGES, strerror(errno));
+	region = thp_region(RMAPFAN_HINT, len);
+	thp = thp_count(region);
+	if (!thp)
+		die_msg("rmapfan -w: no transparent huge page backs the region "
+			"(/sys/kernel/mm/transparent_hugepage/enabled is 'never'?)");
+	pids = calloc(children, sizeof(*pids));
+	if (!pids)
+		die_sys("calloc");
+	finish_output();
+	family_start(&fam);
+	for (i = 0; i < children; i++) {
+		pids[i] = family_fork(&fam);
+		if (!pids[i]) {
+			close(fd);
+			rmapfan_child(&fam, region, len, 1);
+		}
+	}
+	family_forked(&fam);
+	for (i = 0; i < children; i++)
+		family_recv(&fam, &r);
+
+	/* our VMA moves 1 GiB up (a placeholder there first: MREMAP_FIXED
+	 * would replace whatever it found) */
+	to = mmap(region + (1UL << 30), len, PROT_NONE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (to == MAP_FAILED)
+		die_sys("mmap(rmapfan -w's new place)");
+	moved = mremap(region, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	if (moved == MAP_FAILED)
+		die_sys("mremap");
+	n = snprintf(cmd, sizeof(cmd), "%ld,%#lx,%#lx", (long)getpid(), (unsigned long)moved,
+		     (unsigned long)moved + len);
+	if (write(fd, cmd, n) != n)
+		die_sys("write(" SPLIT_HUGE_PAGES ")");
+	close(fd);
+	family_end(&fam);
+
+	if (opt.json) {
+		json_head("rmapfan", children);
+		printf(",\"size_mib\":%zu", len >> 20);
+		json_expect(exact(0), NULL, 0, 0);
+		printf(",\"observed\":{\"region\":{\"start\":%lu,\"end\":%lu},\"pages\":%zu,"
+		       "\"children\":[", (unsigned long)region, (unsigned long)region + len,
+		       len / page_size);
+		for (i = 0; i < children; i++)
+			printf("%s%ld", i ? "," : "", (long)pids[i]);
+		printf("],\"cow\":true,\"thp\":%lu,\"moved_to\":%lu,\"split\":true}", thp,
+		       (unsigned long)moved);
+		json_tail();
+	}
+	human("rmapfan -w: pid %ld forked %lu children over %lu huge pages at %#lx;\n"
+	      "  each wrote every page (COW); ours moved to %#lx and were split\n"
+	      "  expect %lu try_to_migrate and %lu remove_migration_ptes walks, each\n"
+	      "  visiting %lu VMAs, 1 mapping\n",
+	      (long)getpid(), children, thp, (unsigned long)region, (unsigned long)moved, thp,
+	      thp * (HPAGE / page_size), children + 1);
+	finish_output();
+	free(pids);
+	munmap(moved, len);
+	munmap(region - HPAGE, len + 2 * HPAGE);
+}
 
 static void run_rmapfan(unsigned long children, size_t mib, int cow)
 {
@@ -1910,6 +2039,10 @@ static void run_rmapfan(unsigned long children, size_t mib, int cow)
 
 	if (children > MAX_CHILDREN)
 		die_usage("-n: at most %d children", MAX_CHILDREN);
+	if (cow) {
+		run_rmapfan_split(children, mib);
+		return;
+	}
 	fd = open_compact_memory();
 	/*
 	 * Compaction moves movable pages from the low end of a zone to free
@@ -2092,11 +2225,14 @@ static const struct workload workloads[] = {
 	  "the region's fork k makes an anon_vma chain k+1 long;\n"
 	  "                   R1..R3: 2, 3, 3 (R3 reuses R1's anon_vma)" },
 	{ "rmapfan", "nsw", 4, 16, "[-n CHILDREN=4] [-s MIB=16] [-w]",
-	  "CHILDREN children share a written MIB region (-w: each writes it\n"
-	  "           first), then the parent writes compact_memory (root)",
+	  "CHILDREN children share a written MIB region, then the parent\n"
+	  "           writes compact_memory (root); -w: huge pages each child\n"
+	  "           writes (COW), then the parent moves its VMA and splits its\n"
+	  "           huge pages (debugfs split_huge_pages, root)",
 	  "walks of the parent's pages visit CHILDREN+1 VMAs, all\n"
-	  "                   mapping it; with -w only the parent's does (try_to_migrate\n"
-	  "                   may stop there, remove_migration_ptes visits all)" },
+	  "                   mapping it; -w: one try_to_migrate walk per huge page\n"
+	  "                   and one remove_migration_ptes walk per page, each over\n"
+	  "                   CHILDREN+1 VMAs of which 1 maps it" },
 	{ "mix", "fk", 0, 0, "[-f PATH] [-k]",
 	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8 in one process",
 	  "each line as above, then one line with the sums" },
@@ -2132,7 +2268,8 @@ static void usage(FILE *out)
 	      "  -r ROUNDS rounds of the anon workload\n"
 	      "  -s MIB    size of the populated region of wrhold, blocker, forktree\n"
 	      "            and rmapfan\n"
-	      "  -w        rmapfan: each child writes every page first (copy on write)\n"
+	      "  -w        rmapfan: huge pages, each child writes every page (copy on\n"
+	      "            write), the parent splits its own through debugfs\n"
 	      "  -h, --help\n"
 	      "\n"
 	      "\"major\" counts faults that returned VM_FAULT_MAJOR. getrusage majflt also counts\n"
