@@ -292,15 +292,18 @@ void report_print_anon_text(FILE *out, const struct report *r)
 		fprintf(out, "; %llu truncated at %d", (unsigned long long)c->truncated,
 			MMR_CHAIN_MAX);
 	fputc('\n', out);
-	print_hist(out, "length", &c->length, "length");
+	if (c->length.count)
+		print_hist(out, "length", &c->length, "length");
 
 	fprintf(out, "rmap walks: %llu, %llu lock-contended\n", (unsigned long long)w->walks,
 		(unsigned long long)w->contended);
 	if (w->locked || w->nested)
 		fprintf(out, "  %llu under the caller's lock, %llu nested (not measured)\n",
 			(unsigned long long)w->locked, (unsigned long long)w->nested);
-	print_hist(out, "VMAs visited", &w->vmas, "vmas");
-	print_hist(out, "duration", &w->ns, "ns");
+	if (w->vmas.count) {	/* no walk: no percentiles to show */
+		print_hist(out, "VMAs visited", &w->vmas, "vmas");
+		print_hist(out, "duration", &w->ns, "ns");
+	}
 	print_walkers(out, a);
 
 	print_rows(out, a);
