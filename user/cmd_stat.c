@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "acct.h"
+#include "counters.h"
 #include "commands.h"
 #include "faults_trace.h"
 #include "ksyms.h"
@@ -219,63 +220,6 @@ static void on_fallback(void *ctx, enum mmr_mode failed, int err)
 		    strerror(-err));
 }
 
-/*
- * Tracepoint mode's fault accounting (user/acct.h): the traced threads'
- * counts (or /proc/vmstat's) when tracing starts and when it ends. Exiting
- * threads add theirs in the kernel, so the live ones are read between two
- * reads of that sum until it stands still: none is counted twice or lost.
- */
-static int acct_read(struct faults_trace *ft, const struct trace_target *tg,
-		     struct acct_count *c)
-{
-	static pid_t tgids[16384];
-	int i, n, err;
-
-	memset(c, 0, sizeof(*c));
-	if (tg->cgroup_fd >= 0)
-		return acct_add_cgroup(tg->cgroup_fd, c);
-	if (!tg->ntgids)
-		return acct_system(c);
-	n = faults_trace_tgids(ft, tgids, sizeof(tgids) / sizeof(tgids[0]));
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		err = acct_add_process(tgids[i], c);
-		if (err && err != -ESRCH)
-			return err;
-	}
-	return 0;
-}
-
-static int read_counters(struct faults_trace *ft, const struct trace_target *tg,
-			 const struct acct_count *start, const struct features *f,
-			 struct mmr_fault_counters *sum, bool *acct_ok)
-{
-	struct mmr_fault_counters again;
-	struct acct_count now;
-	int tries, err;
-
-	err = faults_trace_read(ft, sum);
-	if (err || faults_trace_mode(ft) != MMR_MODE_TRACEPOINT || !*acct_ok)
-		return err;
-	for (tries = 0; tries < 10; tries++) {
-		err = acct_read(ft, tg, &now);
-		if (err) {
-			mmr_debug("fault accounting: %s", strerror(-err));
-			*acct_ok = false;
-			return 0;
-		}
-		err = faults_trace_read(ft, &again);
-		if (err)
-			return err;
-		if (again.exit_faults == sum->exit_faults)
-			break;
-		*sum = again;
-	}
-	acct_complete(sum, start, &now, tg->cgroup_fd < 0 && !tg->ntgids, f->per_vma_locks);
-	return 0;
-}
-
 static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -416,7 +360,7 @@ int cmd_stat(int argc, char **argv)
 	}
 	at = open_anon(&o, &f, &p, ft, &tg, &r);
 	if (faults_trace_mode(ft) == MMR_MODE_TRACEPOINT) {
-		ret = acct_read(ft, &tg, &acct0);
+		ret = counters_acct_read(ft, &tg, &acct0);
 		acct_ok = !ret;
 		if (ret)
 			mmr_debug("fault accounting: %s", strerror(-ret));
@@ -476,7 +420,7 @@ int cmd_stat(int argc, char **argv)
 		at = NULL;
 	}
 
-	ret = read_counters(ft, &tg, &acct0, &f, &sum, &acct_ok);
+	ret = counters_read(ft, &tg, &acct0, &f, &sum, &acct_ok);
 	if (ret) {
 		mmr_err("reading counters: %s", strerror(-ret));
 		goto cleanup;

@@ -14,5 +14,6 @@ enum {
 
 int cmd_probe(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const struct cmd {
 } cmds[] = {
 	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses" },
 	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons" },
+	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
 };
 
 static const char usage[] =

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_export.c: `mmretry export`, a long-lived agent that loads and attaches
+ * once and serves what stat measures as Prometheus metrics (GET /metrics),
+ * read from the BPF maps at each scrape. HTTP is libmicrohttpd's.
+ *
+ * Work in progress (issue 6): fault figures only so far.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+#include "commands.h"
+#include "counters.h"
+#include "faults_trace.h"
+#include "metrics.h"
+#include "plan.h"
+#include "report.h"
+#include "target.h"
+#include "util.h"
+
+#define EXPORT_DEFAULT_PORT 9862	/* TODO(issue 6): check against the wiki's list */
+#define EXPORT_MAX_CONNECTIONS 32
+#define EXPORT_TIMEOUT_S 10
+#define EXPORT_CONN_MEMORY (32 * 1024)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+struct exporter {
+	pthread_mutex_t mu;		/* one scrape at a time reads the maps */
+	struct features f;
+	struct trace_target tg;
+	struct faults_trace *ft;
+	struct acct_count acct0;
+	bool acct_ok;
+	char kernel[65];
+	uint64_t scrapes;
+};
+
+static const char landing[] =
+	"<html><head><title>mmretry exporter</title></head><body>"
+	"<h1>mmretry exporter</h1><p>Page-fault retries, mmap_lock and anon_vma "
+	"figures of this host: <a href=\"/metrics\">/metrics</a>.</p></body></html>\n";
+
+static void render(struct exporter *ex, struct metrics_buf *b)
+{
+	struct mmr_fault_counters sum;
+	uint8_t states[FF_NR];
+	struct report r;
+	int i;
+
+	report_init(&r);
+	if (counters_read(ex->ft, &ex->tg, &ex->acct0, &ex->f, &sum, &ex->acct_ok)) {
+		b->err = EIO;
+		return;
+	}
+	faults_trace_states(ex->ft, states);
+	report_set_faults(&r, &sum, states);
+
+	metrics_family(b, "mmretry_info", "gauge",
+		       "The kernel and the mode of each capability; always 1.");
+	{
+		const char *const l[] = { "kernel", ex->kernel, "faults_mode",
+					  mode_name(faults_trace_mode(ex->ft)), NULL };
+
+		metrics_sample_u64(b, "mmretry_info", l, 1);
+	}
+	/* a figure this mode cannot see is left out, never 0 */
+	static const struct {
+		int fig;
+		const char *name, *help;
+	} counters[] = {
+		{ FF_ATTEMPTS, "mmretry_fault_attempts_total", "handle_mm_fault calls (attempts)." },
+		{ FF_FAULTS, "mmretry_faults_total", "Page faults (attempts not retried)." },
+		{ FF_RETRIES, "mmretry_fault_retries_total", "Attempts that returned VM_FAULT_RETRY." },
+		{ FF_COMPLETED, "mmretry_fault_completed_total", "Attempts that returned VM_FAULT_COMPLETED." },
+		{ FF_MAJOR, "mmretry_major_faults_total", "Attempts that returned VM_FAULT_MAJOR." },
+		{ FF_ERRORS, "mmretry_fault_errors_total", "Attempts that returned an error." },
+		{ FF_VMA_LOCK_ATTEMPTS, "mmretry_fault_vma_lock_attempts_total", "Attempts under a per-VMA lock." },
+		{ FF_MMAP_LOCK_ATTEMPTS, "mmretry_fault_mmap_lock_attempts_total", "Attempts under mmap_lock." },
+		{ FF_ABANDONED, "mmretry_faults_abandoned_total", "Faults whose last attempt retried." },
+	};
+	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++) {
+		if (r.faults[counters[i].fig].state == VAL_NA)
+			continue;
+		metrics_family(b, counters[i].name, "counter", counters[i].help);
+		metrics_sample_u64(b, counters[i].name, NULL, r.faults[counters[i].fig].v);
+	}
+	metrics_family(b, "mmretry_fault_retries_by_reason_total", "counter",
+		       "Retries by the producer that returned VM_FAULT_RETRY.");
+	for (i = 0; i < MMR_NR_REASONS; i++) {
+		const char *const l[] = { "reason", reason_names[i], NULL };
+
+		if (r.faults[FF_REASON0 + i].state != VAL_NA)
+			metrics_sample_u64(b, "mmretry_fault_retries_by_reason_total", l,
+					   r.faults[FF_REASON0 + i].v);
+	}
+	metrics_family(b, "mmretry_lost_events_total", "counter",
+		       "Events the ring buffer could not take (counters stay exact).");
+	metrics_sample_u64(b, "mmretry_lost_events_total", NULL, sum.lost_events);
+	metrics_family(b, "mmretry_scrapes_total", "counter", "Scrapes served.");
+	metrics_sample_u64(b, "mmretry_scrapes_total", NULL, ++ex->scrapes);
+	report_free(&r);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
+			     const char *body, size_t len)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **req_cls)
+{
+	static const char text[] = "text/plain; charset=utf-8";
+	struct exporter *ex = cls;
+	struct metrics_buf b = { 0 };
+	enum MHD_Result ret;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, text, "only GET\n", 9);
+	if (*upload_size) {		/* a GET with a body: refuse it */
+		*upload_size = 0;
+		return reply(c, MHD_HTTP_BAD_REQUEST, text, "no body, please\n", 16);
+	}
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", landing,
+			     sizeof(landing) - 1);
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, text, "not found: try /metrics\n", 24);
+	pthread_mutex_lock(&ex->mu);
+	render(ex, &b);
+	pthread_mutex_unlock(&ex->mu);
+	if (b.err)
+		ret = reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, text, "cannot read the counters\n", 25);
+	else
+		ret = reply(c, MHD_HTTP_OK, METRICS_CONTENT_TYPE, b.s, b.len);
+	metrics_buf_free(&b);
+	return ret;
+}
+
+/* "ADDR:PORT", ":PORT" (every address) or "PORT" (loopback) */
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	uint64_t port;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (parse_u64(colon ? colon + 1 : s, &port) || !port || port > 65535)
+		return -EINVAL;
+	sa->sin_port = htons((uint16_t)port);
+	if (!colon)
+		return 0;
+	if ((size_t)(colon - s) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, colon - s);
+	host[colon - s] = '\0';
+	if (!host[0]) {
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+		return 0;
+	}
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -EINVAL;
+}
+
+static int drop_to(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw)
+		return -ENOENT;
+	if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid))
+		return -errno;
+	return 0;
+}
+
+static const char export_usage[] =
+"usage: mmretry export [--listen [ADDR]:PORT] [--mode MODE] [-c CGROUP] [--user USER] [-v]\n"
+"\n"
+"Serve page-fault retry figures as Prometheus metrics on GET /metrics, until\n"
+"SIGTERM or Ctrl-C.\n"
+"\n"
+"  -l, --listen=[ADDR]:PORT  where to listen (default 127.0.0.1:9862; \":PORT\"\n"
+"                            for every address)\n"
+"  -m, --mode=MODE           fentry, kprobe, tracepoint or auto (default)\n"
+"  -c, --cgroup=PATH         only tasks in cgroup v2 PATH\n"
+"  -u, --user=USER           run as USER once the programs are attached\n"
+"  -v, --verbose             say more\n"
+"  -h, --help                this text\n";
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct exporter ex = { .mu = PTHREAD_MUTEX_INITIALIZER, .tg = { .cgroup_fd = -1 } };
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL;
+	enum mmr_mode mode = MMR_MODE_NONE;
+	const char *listen = "127.0.0.1:9862", *cgroup = NULL, *user = NULL;
+	struct sigaction act = { .sa_handler = on_signal };
+	struct plan p;
+	struct utsname u;
+	char err[512];
+	int c, ret, rc = EXIT_CANNOT_TRACE;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+l:m:c:u:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'm':
+			if (mode_parse(optarg, &mode)) {
+				mmr_err("unknown mode '%s' (fentry, kprobe, tracepoint or auto)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c': cgroup = optarg; break;
+		case 'u': user = optarg; break;
+		case 'v': mmr_verbose++; break;
+		case 'h': fputs(export_usage, stdout); return EXIT_OK;
+		default:
+			mmr_err("export: unknown option '%s' or missing argument", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		mmr_err("export: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (parse_listen(listen, &sa)) {
+		mmr_err("invalid --listen '%s' (e.g. 127.0.0.1:9862 or :9862)", listen);
+		return EXIT_USAGE;
+	}
+	if (user && !getpwnam(user)) {
+		mmr_err("no user '%s'", user);
+		return EXIT_USAGE;
+	}
+	sigemptyset(&act.sa_mask);
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (cgroup) {
+		ex.tg.cgroup_fd = cgroup_open(cgroup);
+		if (ex.tg.cgroup_fd < 0) {
+			mmr_err("cannot open cgroup v2 '%s': %s", cgroup, strerror(-ex.tg.cgroup_fd));
+			return EXIT_USAGE;
+		}
+	}
+	features_probe(&ex.f);
+	if (plan_make(&ex.f, mode, &p, err, sizeof(err))) {
+		mmr_err("%s", err);
+		goto out;
+	}
+	{
+		struct faults_trace_opts fo = { .features = &ex.f, .plan = &p, .target = &ex.tg };
+
+		ret = faults_trace_open(&ex.ft, &fo);
+	}
+	if (ret) {
+		mmr_err("cannot load and attach the fault tracer: %s", strerror(-ret));
+		goto out;
+	}
+	ex.acct_ok = !counters_acct_read(ex.ft, &ex.tg, &ex.acct0);
+	if (!uname(&u))
+		strlcpy_(ex.kernel, u.release, sizeof(ex.kernel));
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
+			     &on_request, &ex,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)EXPORT_MAX_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)EXPORT_TIMEOUT_S,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)EXPORT_CONN_MEMORY,
+			     MHD_OPTION_END);
+	if (!d) {
+		mmr_err("cannot listen on %s: %s", listen, strerror(errno));
+		goto out;
+	}
+	if (user && (ret = drop_to(user))) {
+		mmr_err("cannot become '%s': %s", user, strerror(-ret));
+		goto out;
+	}
+	mmr_debug("serving http://%s/metrics (faults: %s)", listen,
+		  mode_name(faults_trace_mode(ex.ft)));
+	while (!stop) {
+		/* retry events are stat's; keep the ring drained */
+		pthread_mutex_lock(&ex.mu);
+		faults_trace_poll(ex.ft, 0);
+		pthread_mutex_unlock(&ex.mu);
+		usleep(100000);
+	}
+	rc = EXIT_OK;
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	faults_trace_close(ex.ft);
+	if (ex.tg.cgroup_fd >= 0)
+		close(ex.tg.cgroup_fd);
+	return rc;
+}
