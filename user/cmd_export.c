@@ -26,6 +26,8 @@
 #include "commands.h"
 #include "counters.h"
 #include "faults_trace.h"
+#include "lock_trace.h"
+#include "lockstat.h"
 #include "metrics.h"
 #include "plan.h"
 #include "report.h"
@@ -49,6 +51,8 @@ struct exporter {
 	struct features f;
 	struct trace_target tg;
 	struct faults_trace *ft;
+	struct lock_trace *lt;		/* NULL: mmap_lock not traced */
+	struct mmr_lock_stats lock_retired[2];	/* of exited processes, read, write */
 	struct acct_count acct0;
 	bool acct_ok;
 	char kernel[65];
@@ -59,6 +63,79 @@ static const char landing[] =
 	"<html><head><title>mmretry exporter</title></head><body>"
 	"<h1>mmretry exporter</h1><p>Page-fault retries, mmap_lock and anon_vma "
 	"figures of this host: <a href=\"/metrics\">/metrics</a>.</p></body></html>\n";
+
+/* gone: reaped (a zombie still answers kill 0) */
+static bool process_gone(uint32_t pid)
+{
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+/* mmap_lock: the kernel's per-process rows summed, plus those of exited
+ * processes folded in earlier (and then dropped from the kernel's map) */
+static void render_lock(struct exporter *ex, struct metrics_buf *b)
+{
+	static const char *const modes[2] = { "read", "write" };
+	struct mmr_lock_stats total[2];
+	struct lock_row *rows = NULL;
+	int n, i, m;
+
+	n = lock_trace_rows(ex->lt, &rows);
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	memcpy(total, ex->lock_retired, sizeof(total));
+	for (i = 0; i < n; i++) {
+		bool gone = process_gone(rows[i].pid);
+
+		for (m = 0; m < 2; m++) {
+			lock_stats_merge(&total[m], &rows[i].mode[m]);
+			if (gone)
+				lock_stats_merge(&ex->lock_retired[m], &rows[i].mode[m]);
+		}
+		if (gone)
+			lock_trace_forget(ex->lt, rows[i].pid);
+	}
+	free(rows);
+
+	metrics_family(b, "mmretry_mmap_lock_acquisitions_total", "counter",
+		       "mmap_lock acquisitions, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_sample_u64(b, "mmretry_mmap_lock_acquisitions_total", l,
+				   total[m].acquisitions);
+	}
+	metrics_family(b, "mmretry_mmap_lock_failures_total", "counter",
+		       "Failed mmap_lock trylocks and interrupted killable waits, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_sample_u64(b, "mmretry_mmap_lock_failures_total", l, total[m].failures);
+	}
+	metrics_family(b, "mmretry_mmap_lock_remote_acquisitions_total", "counter",
+		       "Acquisitions of another process's mmap_lock (/proc readers, remote GUP).");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_sample_u64(b, "mmretry_mmap_lock_remote_acquisitions_total", l,
+				   total[m].remote);
+	}
+	metrics_family(b, "mmretry_mmap_lock_wait_seconds", "histogram",
+		       "Time from start_locking to acquire_returned, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_hist(b, "mmretry_mmap_lock_wait_seconds", l, &total[m].wait, 1e9);
+	}
+	metrics_family(b, "mmretry_mmap_lock_hold_seconds", "histogram",
+		       "Time mmap_lock was held, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_hist(b, "mmretry_mmap_lock_hold_seconds", l, &total[m].hold, 1e9);
+	}
+}
 
 static void render(struct exporter *ex, struct metrics_buf *b)
 {
@@ -79,7 +156,8 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		       "The kernel and the mode of each capability; always 1.");
 	{
 		const char *const l[] = { "kernel", ex->kernel, "faults_mode",
-					  mode_name(faults_trace_mode(ex->ft)), NULL };
+					  mode_name(faults_trace_mode(ex->ft)), "mmap_lock_mode",
+					  ex->lt ? "tracepoint" : "none", NULL };
 
 		metrics_sample_u64(b, "mmretry_info", l, 1);
 	}
@@ -113,6 +191,8 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 			metrics_sample_u64(b, "mmretry_fault_retries_by_reason_total", l,
 					   r.faults[FF_REASON0 + i].v);
 	}
+	if (ex->lt)
+		render_lock(ex, b);
 	metrics_family(b, "mmretry_lost_events_total", "counter",
 		       "Events the ring buffer could not take (counters stay exact).");
 	metrics_sample_u64(b, "mmretry_lost_events_total", NULL, sum.lost_events);
@@ -297,6 +377,22 @@ int cmd_export(int argc, char **argv)
 		mmr_err("cannot load and attach the fault tracer: %s", strerror(-ret));
 		goto out;
 	}
+	if (mmap_lock_unusable(&ex.f)) {
+		mmr_warn("cannot trace mmap_lock: %s", mmap_lock_unusable(&ex.f));
+	} else {
+		struct faults_shared sh;
+		struct lock_trace_opts lo = {
+			.features = &ex.f, .target = &ex.tg, .faults = &sh,
+			.min_hold_ns = ~0ULL,	/* no streamed holds: histograms only */
+		};
+
+		faults_trace_shared(ex.ft, &sh);
+		ret = lock_trace_open(&ex.lt, &lo);
+		if (ret) {
+			mmr_warn("cannot trace mmap_lock: %s", strerror(-ret));
+			ex.lt = NULL;
+		}
+	}
 	ex.acct_ok = !counters_acct_read(ex.ft, &ex.tg, &ex.acct0);
 	if (!uname(&u))
 		strlcpy_(ex.kernel, u.release, sizeof(ex.kernel));
@@ -328,6 +424,7 @@ int cmd_export(int argc, char **argv)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	lock_trace_close(ex.lt);
 	faults_trace_close(ex.ft);
 	if (ex.tg.cgroup_fd >= 0)
 		close(ex.tg.cgroup_fd);

@@ -140,6 +140,18 @@ int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 	return (int)n;
 }
 
+int lock_trace_forget(struct lock_trace *t, uint32_t pid)
+{
+	struct mmr_lock_key key = { .tgid = pid };
+	int err = 0;
+
+	for (key.write = 0; key.write <= 1; key.write++)
+		if (bpf_map__delete_elem(t->skel->maps.lock_stats, &key, sizeof(key), 0) &&
+		    errno != ENOENT)
+			err = -errno;
+	return err;
+}
+
 uint64_t lock_trace_lost(struct lock_trace *t)
 {
 	__u64 *percpu, sum = 0;

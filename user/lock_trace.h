@@ -37,6 +37,9 @@ struct lock_trace_opts {
 int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o);
 /* Per-process rows summed over CPUs, in *rows (malloc'ed): their number or -errno. */
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows);
+/* Drop a process's rows from the kernel's map (export: an exited process's
+ * figures, once folded into totals, so the map never fills). 0 or -errno. */
+int lock_trace_forget(struct lock_trace *t, uint32_t pid);
 uint64_t lock_trace_lost(struct lock_trace *t);
 void lock_trace_close(struct lock_trace *t);
 

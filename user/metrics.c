@@ -131,7 +131,7 @@ void metrics_sample_u64(struct metrics_buf *b, const char *name, const char *con
 }
 
 void metrics_hist(struct metrics_buf *b, const char *name, const char *const *labels,
-		  const struct mmr_hist *h, double scale)
+		  const struct mmr_hist *h, double per_unit)
 {
 	uint64_t cum = 0;
 	char le[40];
@@ -145,7 +145,7 @@ void metrics_hist(struct metrics_buf *b, const char *name, const char *const *la
 		last = MMR_HIST_SLOTS - 2;
 	for (i = 0; i <= last; i++) {
 		cum += h->slots[i];
-		fmt_double(le, sizeof(le), (double)((2ULL << i) - 1) * scale);
+		fmt_double(le, sizeof(le), (double)((2ULL << i) - 1) / per_unit);
 		metrics_printf(b, "%s_bucket", name);
 		labels_out(b, labels, "le", le);
 		metrics_printf(b, " %llu\n", (unsigned long long)cum);
@@ -155,7 +155,7 @@ void metrics_hist(struct metrics_buf *b, const char *name, const char *const *la
 	metrics_printf(b, " %llu\n", (unsigned long long)h->count);
 	metrics_printf(b, "%s_sum", name);
 	labels_out(b, labels, NULL, NULL);
-	metrics_printf(b, " %s\n", fmt_double(le, sizeof(le), (double)h->sum_ns * scale));
+	metrics_printf(b, " %s\n", fmt_double(le, sizeof(le), (double)h->sum_ns / per_unit));
 	metrics_printf(b, "%s_count", name);
 	labels_out(b, labels, NULL, NULL);
 	metrics_printf(b, " %llu\n", (unsigned long long)h->count);

@@ -43,11 +43,12 @@ void metrics_sample_u64(struct metrics_buf *b, const char *name, const char *con
 /*
  * A log2 histogram as name_bucket{le=...}, name_sum, name_count. Slot i
  * holds integer values in [2^i, 2^(i+1) - 1] (slot 0 also 0), so its
- * inclusive upper bound is 2^(i+1) - 1, times scale (1e-9 for nanoseconds
- * to seconds, 1 for counts). Buckets are cumulative, from the first slot up
+ * inclusive upper bound is 2^(i+1) - 1, divided by per_unit (1e9: from
+ * nanoseconds to seconds; 1 for counts; a division, not a multiplication
+ * by 1e-9, so 1500 ns reads 1.5e-06, not 1.5000000000000002e-06). Buckets are cumulative, from the first slot up
  * to the last non-empty one (at least one), then le="+Inf" equal to _count.
  */
 void metrics_hist(struct metrics_buf *b, const char *name, const char *const *labels,
-		  const struct mmr_hist *h, double scale);
+		  const struct mmr_hist *h, double per_unit);
 
 #endif

@@ -88,7 +88,7 @@ static void hist_seconds_labels(void **state)
 	h.slots[10] = 1;	/* 1024..2047 ns */
 	h.count = 1;
 	h.sum_ns = 1500;
-	metrics_hist(&b, "hold_seconds", mode, &h, 1e-9);
+	metrics_hist(&b, "hold_seconds", mode, &h, 1e9);
 	t = text_of(&b);
 	assert_non_null(strstr(t, "hold_seconds_bucket{mode=\"write\",le=\"1e-09\"} 0\n"));
 	assert_non_null(strstr(t, "hold_seconds_bucket{mode=\"write\",le=\"2.047e-06\"} 1\n"));
