@@ -218,6 +218,14 @@ int anon_trace_walkers(struct anon_trace *t, struct av_walker **walkers)
 	return (int)n;
 }
 
+int anon_trace_forget(struct anon_trace *t, uint32_t pid)
+{
+	if (bpf_map__delete_elem(t->skel->maps.chain_stats, &pid, sizeof(pid), 0) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
 uint64_t anon_trace_lost(struct anon_trace *t)
 {
 	__u64 *percpu, sum = 0;

@@ -41,6 +41,9 @@ int anon_trace_open(struct anon_trace **out, const struct anon_trace_opts *o);
 int anon_trace_rows(struct anon_trace *t, struct av_row **rows);
 /* Per-walker rows summed over CPUs, names not filled: their number or -errno. */
 int anon_trace_walkers(struct anon_trace *t, struct av_walker **walkers);
+/* Drop a process's chain row from the kernel's map (export, as
+ * lock_trace_forget). 0 or -errno. */
+int anon_trace_forget(struct anon_trace *t, uint32_t pid);
 uint64_t anon_trace_lost(struct anon_trace *t);
 void anon_trace_close(struct anon_trace *t);
 

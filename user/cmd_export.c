@@ -23,7 +23,10 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
+#include "anon_trace.h"
+#include "avstat.h"
 #include "commands.h"
+#include "ksyms.h"
 #include "counters.h"
 #include "faults_trace.h"
 #include "lock_trace.h"
@@ -53,6 +56,9 @@ struct exporter {
 	struct faults_trace *ft;
 	struct lock_trace *lt;		/* NULL: mmap_lock not traced */
 	struct mmr_lock_stats lock_retired[2];	/* of exited processes, read, write */
+	struct anon_trace *at;		/* NULL: anon_vma not traced */
+	struct mmr_chain_stats chain_retired;
+	struct ksyms *ks;		/* walker names */
 	struct acct_count acct0;
 	bool acct_ok;
 	char kernel[65];
@@ -137,6 +143,82 @@ static void render_lock(struct exporter *ex, struct metrics_buf *b)
 	}
 }
 
+/* anon_vma chains (per-process rows summed, exited ones folded) and rmap
+ * walks per walker (a handful of kernel functions: a bounded label) */
+static void render_anon(struct exporter *ex, struct metrics_buf *b)
+{
+	struct mmr_chain_stats total = ex->chain_retired;
+	struct av_row *rows = NULL;
+	struct av_walker *w = NULL;
+	int n, i, k;
+
+	n = anon_trace_rows(ex->at, &rows);
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		chain_stats_merge(&total, &rows[i].s);
+		if (process_gone(rows[i].pid)) {
+			chain_stats_merge(&ex->chain_retired, &rows[i].s);
+			anon_trace_forget(ex->at, rows[i].pid);
+		}
+	}
+	free(rows);
+	metrics_family(b, "mmretry_anon_vma_chain_events_total", "counter",
+		       "Operations that set a VMA's anon_vma chain, by kind (fork, clone, prepare).");
+	for (k = 0; k < MMR_NR_CHAIN_KINDS; k++) {
+		const char *const l[] = { "kind", av_chain_kind_name(k), NULL };
+
+		metrics_sample_u64(b, "mmretry_anon_vma_chain_events_total", l, total.events[k]);
+	}
+	metrics_family(b, "mmretry_anon_vma_fork_reuses_total", "counter",
+		       "Forks that reused an existing anon_vma.");
+	metrics_sample_u64(b, "mmretry_anon_vma_fork_reuses_total", NULL, total.reused);
+	metrics_family(b, "mmretry_anon_vma_chain_length", "histogram",
+		       "A VMA's anon_vma chain length after each chain event.");
+	metrics_hist(b, "mmretry_anon_vma_chain_length", NULL, &total.length, 1);
+
+	n = anon_trace_walkers(ex->at, &w);
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		av_walker_name(ex->ks ? ksyms_name(ex->ks, w[i].rmap_one) : NULL, w[i].rmap_one,
+			       w[i].name, sizeof(w[i].name));
+	av_walkers_sort(w, n);
+	metrics_family(b, "mmretry_rmap_walks_total", "counter",
+		       "Anonymous rmap walks, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_sample_u64(b, "mmretry_rmap_walks_total", l, w[i].s.walks);
+	}
+	metrics_family(b, "mmretry_rmap_walk_vmas", "histogram",
+		       "VMAs an anonymous rmap walk visited, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_hist(b, "mmretry_rmap_walk_vmas", l, &w[i].s.vmas, 1);
+	}
+	metrics_family(b, "mmretry_rmap_walk_mapped_vmas", "histogram",
+		       "VMAs of a walk that mapped the folio, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_hist(b, "mmretry_rmap_walk_mapped_vmas", l, &w[i].s.mapped, 1);
+	}
+	metrics_family(b, "mmretry_rmap_walk_seconds", "histogram",
+		       "Duration of an anonymous rmap walk, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_hist(b, "mmretry_rmap_walk_seconds", l, &w[i].s.ns, 1e9);
+	}
+	free(w);
+}
+
 static void render(struct exporter *ex, struct metrics_buf *b)
 {
 	struct mmr_fault_counters sum;
@@ -157,7 +239,8 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 	{
 		const char *const l[] = { "kernel", ex->kernel, "faults_mode",
 					  mode_name(faults_trace_mode(ex->ft)), "mmap_lock_mode",
-					  ex->lt ? "tracepoint" : "none", NULL };
+					  ex->lt ? "tracepoint" : "none", "anon_vma_mode",
+					  ex->at ? mode_name(faults_trace_mode(ex->ft)) : "none", NULL };
 
 		metrics_sample_u64(b, "mmretry_info", l, 1);
 	}
@@ -193,6 +276,8 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 	}
 	if (ex->lt)
 		render_lock(ex, b);
+	if (ex->at)
+		render_anon(ex, b);
 	metrics_family(b, "mmretry_lost_events_total", "counter",
 		       "Events the ring buffer could not take (counters stay exact).");
 	metrics_sample_u64(b, "mmretry_lost_events_total", NULL, sum.lost_events);
@@ -393,6 +478,28 @@ int cmd_export(int argc, char **argv)
 			ex.lt = NULL;
 		}
 	}
+	{
+		char why[128];
+		enum mmr_mode m = faults_trace_mode(ex.ft);
+
+		if (!anon_vma_usable(&ex.f, m, why, sizeof(why))) {
+			mmr_debug("anon_vma not traced: %s", why);
+		} else {
+			struct faults_shared sh;
+			struct anon_trace_opts ao = {
+				.features = &ex.f, .target = &ex.tg, .mode = m, .faults = &sh,
+				.min_chain = ~0U, .min_fanout = ~0U,	/* histograms only */
+			};
+
+			faults_trace_shared(ex.ft, &sh);
+			ret = anon_trace_open(&ex.at, &ao);
+			if (ret) {
+				mmr_warn("cannot trace anon_vma: %s", strerror(-ret));
+				ex.at = NULL;
+			}
+			ex.ks = ksyms_load();
+		}
+	}
 	ex.acct_ok = !counters_acct_read(ex.ft, &ex.tg, &ex.acct0);
 	if (!uname(&u))
 		strlcpy_(ex.kernel, u.release, sizeof(ex.kernel));
@@ -424,6 +531,8 @@ int cmd_export(int argc, char **argv)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	anon_trace_close(ex.at);
+	ksyms_free(ex.ks);
 	lock_trace_close(ex.lt);
 	faults_trace_close(ex.ft);
 	if (ex.tg.cgroup_fd >= 0)

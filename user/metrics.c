@@ -12,6 +12,11 @@ static const char *fmt_double(char *buf, size_t len, double v)
 {
 	int prec;
 
+	/* whole numbers as such: 640, not 6.4e+02 */
+	if (v == (double)(long long)v && v > -1e15 && v < 1e15) {
+		snprintf(buf, len, "%lld", (long long)v);
+		return buf;
+	}
 	for (prec = 1; prec < 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)

@@ -134,6 +134,18 @@ static void hist_empty(void **state)
 	metrics_buf_free(&b);
 }
 
+/* whole numbers print as such, fractions as the shortest exact text */
+static void numbers(void **state)
+{
+	struct metrics_buf b = { 0 };
+
+	metrics_sample(&b, "a", NULL, 640);
+	metrics_sample(&b, "b", NULL, 195685 / 1e9);
+	metrics_sample(&b, "c", NULL, 1e20);
+	assert_string_equal(text_of(&b), "a 640\nb 0.000195685\nc 1e+20\n");
+	metrics_buf_free(&b);
+}
+
 /* the buffer grows past its first allocation without losing text */
 static void buffer_grows(void **state)
 {
@@ -159,6 +171,7 @@ int main(void)
 		cmocka_unit_test(hist_seconds_labels),
 		cmocka_unit_test(hist_last_slot),
 		cmocka_unit_test(hist_empty),
+		cmocka_unit_test(numbers),
 		cmocka_unit_test(buffer_grows),
 	};
 
