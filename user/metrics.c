@@ -13,7 +13,7 @@ static const char *fmt_double(char *buf, size_t len, double v)
 	int prec;
 
 	/* whole numbers as such: 640, not 6.4e+02 */
-	if (v == (double)(long long)v && v > -1e15 && v < 1e15) {
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v) {
 		snprintf(buf, len, "%lld", (long long)v);
 		return buf;
 	}
