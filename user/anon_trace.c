@@ -250,3 +250,8 @@ void anon_trace_close(struct anon_trace *t)
 	anon_vma_bpf__destroy(t->skel);
 	free(t);
 }
+
+struct bpf_object *anon_trace_object(const struct anon_trace *t)
+{
+	return t && t->skel ? t->skel->obj : NULL;
+}

@@ -47,4 +47,8 @@ int anon_trace_forget(struct anon_trace *t, uint32_t pid);
 uint64_t anon_trace_lost(struct anon_trace *t);
 void anon_trace_close(struct anon_trace *t);
 
+/* The loaded object, to read its programs' run statistics (export). */
+struct bpf_object;
+struct bpf_object *anon_trace_object(const struct anon_trace *t);
+
 #endif

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "anon_trace.h"
 #include "avstat.h"
@@ -219,6 +221,70 @@ static void render_anon(struct exporter *ex, struct metrics_buf *b)
 	free(w);
 }
 
+/* 1 if kernel.bpf_stats_enabled is on: only then do programs count runs */
+static int bpf_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int on = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = 0;
+		fclose(f);
+	}
+	return on;
+}
+
+static void render_cost_of(struct metrics_buf *b, struct bpf_object *obj, bool time)
+{
+	struct bpf_program *prog;
+
+	if (!obj)
+		return;
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+		const char *const l[] = { "program", bpf_program__name(prog), NULL };
+
+		if (fd < 0)
+			continue;	/* not loaded on this kernel or mode */
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		if (time)
+			metrics_sample(b, "mmretry_bpf_program_run_seconds_total", l,
+				       info.run_time_ns / 1e9);
+		else
+			metrics_sample_u64(b, "mmretry_bpf_program_runs_total", l, info.run_cnt);
+	}
+}
+
+/* mmretry's own cost, where the kernel counts it (kernel.bpf_stats_enabled) */
+static void render_cost(struct exporter *ex, struct metrics_buf *b)
+{
+	struct bpf_object *objs[] = {
+		faults_trace_object(ex->ft), lock_trace_object(ex->lt), anon_trace_object(ex->at),
+	};
+	int i, t;
+
+	metrics_family(b, "mmretry_bpf_stats_enabled", "gauge",
+		       "1 if kernel.bpf_stats_enabled counts BPF program runs (else no cost figures).");
+	metrics_sample_u64(b, "mmretry_bpf_stats_enabled", NULL, bpf_stats_enabled());
+	if (!bpf_stats_enabled())
+		return;
+	for (t = 0; t < 2; t++) {
+		if (t)
+			metrics_family(b, "mmretry_bpf_program_runs_total", "counter",
+				       "Runs of each of mmretry's BPF programs.");
+		else
+			metrics_family(b, "mmretry_bpf_program_run_seconds_total", "counter",
+				       "Time spent in each of mmretry's BPF programs.");
+		for (i = 0; i < 3; i++)
+			render_cost_of(b, objs[i], !t);
+	}
+}
+
 static void render(struct exporter *ex, struct metrics_buf *b)
 {
 	struct mmr_fault_counters sum;
@@ -278,6 +344,7 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		render_lock(ex, b);
 	if (ex->at)
 		render_anon(ex, b);
+	render_cost(ex, b);
 	metrics_family(b, "mmretry_lost_events_total", "counter",
 		       "Events the ring buffer could not take (counters stay exact).");
 	metrics_sample_u64(b, "mmretry_lost_events_total", NULL, sum.lost_events);

@@ -324,3 +324,8 @@ void faults_trace_close(struct faults_trace *t)
 	destroy(t);
 	free(t);
 }
+
+struct bpf_object *faults_trace_object(const struct faults_trace *t)
+{
+	return t && t->skel ? t->skel->obj : NULL;
+}

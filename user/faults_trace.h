@@ -67,4 +67,8 @@ int faults_trace_drain(struct faults_trace *t);
 int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
 void faults_trace_close(struct faults_trace *t);
 
+/* The loaded object, to read its programs' run statistics (export). */
+struct bpf_object;
+struct bpf_object *faults_trace_object(const struct faults_trace *t);
+
 #endif

@@ -176,3 +176,8 @@ void lock_trace_close(struct lock_trace *t)
 	mmap_lock_bpf__destroy(t->skel);
 	free(t);
 }
+
+struct bpf_object *lock_trace_object(const struct lock_trace *t)
+{
+	return t && t->skel ? t->skel->obj : NULL;
+}

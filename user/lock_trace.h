@@ -43,4 +43,8 @@ int lock_trace_forget(struct lock_trace *t, uint32_t pid);
 uint64_t lock_trace_lost(struct lock_trace *t);
 void lock_trace_close(struct lock_trace *t);
 
+/* The loaded object, to read its programs' run statistics (export). */
+struct bpf_object;
+struct bpf_object *lock_trace_object(const struct lock_trace *t);
+
 #endif
