@@ -99,6 +99,8 @@ bench: all
 	@tests/bench/fault_overhead.sh
 	@echo
 	@tests/bench/lock_overhead.sh
+	@echo
+	@tests/bench/export_scrape.sh
 
 clean:
 	rm -rf $(OUTPUT) mmretry $(GEN)

@@ -40,7 +40,7 @@
 #include "util.h"
 
 #define EXPORT_DEFAULT_PORT 9862	/* TODO(issue 6): check against the wiki's list */
-#define EXPORT_MAX_CONNECTIONS 32
+#define EXPORT_MAX_CONNECTIONS 256
 #define EXPORT_TIMEOUT_S 10
 #define EXPORT_CONN_MEMORY (32 * 1024)
 
