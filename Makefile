@@ -83,7 +83,8 @@ live: all
 KERNELS     ?= 6.1 6.12 7.2
 VM_JOBS     ?= 2
 VM_TIMEOUT  ?= 1200
-VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv tests/live/run.sh
+VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr/bin/curl \
+               /usr/bin/prometheus /usr/bin/promtool tests/live/run.sh tests/export/run.sh
 vmtest: all
 	@tools/deps.sh --vm
 	tools/vmtest -j $(VM_JOBS) -t $(VM_TIMEOUT) $(foreach k,$(KERNELS),-k $(k)) \

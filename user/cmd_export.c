@@ -425,13 +425,44 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -EINVAL;
 }
 
-static int drop_to(const char *user)
+/* USER (from the passwd database) or UID[:GID] (numeric, no database
+ * needed); 0 or -ENOENT */
+static int user_ids(const char *user, uid_t *uid, gid_t *gid)
 {
 	struct passwd *pw = getpwnam(user);
+	unsigned long u, g;
+	char *end;
 
-	if (!pw)
+	if (pw) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+		return 0;
+	}
+	errno = 0;
+	u = strtoul(user, &end, 10);
+	if (errno || end == user || (*end && *end != ':'))
 		return -ENOENT;
-	if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid))
+	g = u;
+	if (*end == ':') {
+		const char *gs = end + 1;
+
+		g = strtoul(gs, &end, 10);
+		if (errno || end == gs || *end)
+			return -ENOENT;
+	}
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+static int drop_to(const char *user)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (user_ids(user, &uid, &gid))
+		return -ENOENT;
+	if (setgroups(0, NULL) || setgid(gid) || setuid(uid))
 		return -errno;
 	return 0;
 }
@@ -446,7 +477,8 @@ static const char export_usage[] =
 "                            for every address)\n"
 "  -m, --mode=MODE           fentry, kprobe, tracepoint or auto (default)\n"
 "  -c, --cgroup=PATH         only tasks in cgroup v2 PATH\n"
-"  -u, --user=USER           run as USER once the programs are attached\n"
+"  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
+"                            programs are attached\n"
 "  -v, --verbose             say more\n"
 "  -h, --help                this text\n";
 
@@ -500,9 +532,14 @@ int cmd_export(int argc, char **argv)
 		mmr_err("invalid --listen '%s' (e.g. 127.0.0.1:9862 or :9862)", listen);
 		return EXIT_USAGE;
 	}
-	if (user && !getpwnam(user)) {
-		mmr_err("no user '%s'", user);
-		return EXIT_USAGE;
+	if (user) {
+		uid_t uid;
+		gid_t gid;
+
+		if (user_ids(user, &uid, &gid)) {
+			mmr_err("no user '%s' (a name, or UID[:GID])", user);
+			return EXIT_USAGE;
+		}
 	}
 	sigemptyset(&act.sa_mask);
 	sigaction(SIGINT, &act, NULL);

@@ -3,6 +3,10 @@
 # loopback, as root. The exporter serves this kernel's figures; promtool
 # checks a scrape; Prometheus scrapes every second while a workload makes a
 # known number of file_io retries, and PromQL must see them.
+#
+# Environment: MMRETRY_MODE (a mode for the exporter), MMRETRY_EXPORT_DATA
+# (a file or block device for the file workload; default: a file under
+# TMPDIR, which must not be tmpfs), TMPDIR.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 MMR=./mmretry
@@ -26,9 +30,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# free loopback ports, picked by the kernel
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-EPORT=$(port) PPORT=$(port)
+# a free loopback port: nothing answers there
+port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+EPORT=$(port)
+PPORT=$(port)
+[ "$PPORT" != "$EPORT" ] || PPORT=$((EPORT + 1))
 
 "$MMR" export --listen "127.0.0.1:$EPORT" ${MMRETRY_MODE:+--mode "$MMRETRY_MODE"} \
 	2>"$tmp/export.err" &
@@ -91,7 +103,7 @@ if [ -z "$v0" ]; then
 	not_ok "prometheus: scrapes the exporter" "$(tail -3 "$tmp/prometheus.log")"
 else
 	ok "prometheus: scrapes the exporter"
-	"$GEN" -q file -n "$PAGES" -f "$tmp/data" >/dev/null 2>&1
+	"$GEN" -q file -n "$PAGES" -f "${MMRETRY_EXPORT_DATA:-$tmp/data}" >/dev/null 2>&1
 	sleep 3
 	v1=$(q "$series" | jq -r '.data.result[0].value[1] // empty')
 	d=$((v1 - v0))
@@ -106,6 +118,27 @@ fi
 
 kill -TERM "$epid"
 if wait "$epid"; then ok "export: exits 0 on SIGTERM"; else not_ok "export: exits 0 on SIGTERM"; fi
+epid=
+
+# --user: the programs attached as root, the maps read as nobody (65534,
+# numeric: a guest has no passwd database)
+UPORT=$(port)
+"$MMR" export --listen "127.0.0.1:$UPORT" --user 65534:65534 ${MMRETRY_MODE:+--mode "$MMRETRY_MODE"} \
+	2>"$tmp/user.err" &
+epid=$!
+for ((i = 0; i < 100; i++)); do
+	curl -sf "http://127.0.0.1:$UPORT/metrics" >"$tmp/mu.txt" && break
+	sleep 0.1
+done
+owner=$(awk '/^Uid:/ { print $2 }' "/proc/$epid/status" 2>/dev/null)
+if [ "$owner" = 65534 ] && grep -q '^mmretry_fault_retries_total ' "$tmp/mu.txt"; then
+	ok "export: --user 65534 serves the counters after dropping root"
+else
+	not_ok "export: --user 65534 serves the counters after dropping root" \
+		"user '$owner'; $(head -c 300 "$tmp/user.err")"
+fi
+kill -TERM "$epid"
+wait "$epid" 2>/dev/null
 epid=
 echo "export: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
