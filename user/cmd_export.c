@@ -3,8 +3,7 @@
  * cmd_export.c: `mmretry export`, a long-lived agent that loads and attaches
  * once and serves what stat measures as Prometheus metrics (GET /metrics),
  * read from the BPF maps at each scrape. HTTP is libmicrohttpd's.
- *
- * Work in progress (issue 6): fault figures only so far.
+ * docs/metrics.md lists the metrics.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,12 +33,12 @@
 #include "lock_trace.h"
 #include "lockstat.h"
 #include "metrics.h"
+#include "options.h"
 #include "plan.h"
 #include "report.h"
 #include "target.h"
 #include "util.h"
 
-#define EXPORT_DEFAULT_PORT 9862	/* TODO(issue 6): check against the wiki's list */
 #define EXPORT_MAX_CONNECTIONS 256
 #define EXPORT_TIMEOUT_S 10
 #define EXPORT_CONN_MEMORY (32 * 1024)
@@ -399,32 +398,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
-/* "ADDR:PORT", ":PORT" (every address) or "PORT" (loopback) */
-static int parse_listen(const char *s, struct sockaddr_in *sa)
-{
-	const char *colon = strrchr(s, ':');
-	char host[64];
-	uint64_t port;
-
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (parse_u64(colon ? colon + 1 : s, &port) || !port || port > 65535)
-		return -EINVAL;
-	sa->sin_port = htons((uint16_t)port);
-	if (!colon)
-		return 0;
-	if ((size_t)(colon - s) >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, colon - s);
-	host[colon - s] = '\0';
-	if (!host[0]) {
-		sa->sin_addr.s_addr = htonl(INADDR_ANY);
-		return 0;
-	}
-	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -EINVAL;
-}
-
 /* USER (from the passwd database) or UID[:GID] (numeric, no database
  * needed); 0 or -ENOENT */
 static int user_ids(const char *user, uid_t *uid, gid_t *gid)
@@ -528,7 +501,7 @@ int cmd_export(int argc, char **argv)
 		mmr_err("export: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (parse_listen(listen, &sa)) {
+	if (listen_parse(listen, &sa)) {
 		mmr_err("invalid --listen '%s' (e.g. 127.0.0.1:9862 or :9862)", listen);
 		return EXIT_USAGE;
 	}

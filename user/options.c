@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -232,4 +233,30 @@ int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, siz
 	if (optind < argc)
 		return usage_err(err, errlen, "probe: unexpected argument '%s'", argv[optind]);
 	return 0;
+}
+
+/* "ADDR:PORT", ":PORT" (every address) or "PORT" (loopback) */
+int listen_parse(const char *s, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	uint64_t port;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (parse_u64(colon ? colon + 1 : s, &port) || !port || port > 65535)
+		return -EINVAL;
+	sa->sin_port = htons((uint16_t)port);
+	if (!colon)
+		return 0;
+	if ((size_t)(colon - s) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, colon - s);
+	host[colon - s] = '\0';
+	if (!host[0]) {
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+		return 0;
+	}
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -EINVAL;
 }

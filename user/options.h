@@ -40,4 +40,9 @@ struct probe_opts {
 int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen);
 extern const char probe_usage[];
 
+/* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).
+ * 0 or -EINVAL. */
+struct sockaddr_in;
+int listen_parse(const char *s, struct sockaddr_in *sa);
+
 #endif

@@ -21,6 +21,22 @@ for t in promtool prometheus curl jq; do
 	command -v "$t" >/dev/null || { echo "export: $t is missing (make deps)" >&2; exit 1; }
 done
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-export.XXXXXX")
+
+# usage errors: one line, exit 2, before anything is loaded
+usage() {
+	local name=$1
+	shift
+	"$MMR" export "$@" >"$tmp/u.out" 2>"$tmp/u.err"
+	local rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/u.err")" -eq 1 ]; then
+		ok "export: $name, one line (exit 2)"
+	else
+		not_ok "export: $name, one line (exit 2)" "exit $rc: $(head -c 200 "$tmp/u.err")"
+	fi
+}
+usage "bad --listen" --listen localhost:x
+usage "no such user" --user no-such-user-here
+usage "stray argument" extra
 epid= ppid=
 cleanup() {
 	[ -n "$epid" ] && kill "$epid" 2>/dev/null
@@ -62,6 +78,14 @@ ct=$(curl -s -o /dev/null -w '%{content_type}' "http://127.0.0.1:$EPORT/metrics"
 promtool check metrics <"$tmp/m0.txt" >"$tmp/promtool.out" 2>&1 &&
 	ok "export: promtool check metrics finds no problem" ||
 	not_ok "export: promtool check metrics finds no problem" "$(head -5 "$tmp/promtool.out")"
+
+promtool check rules packaging/mmretry-alerts.yml >"$tmp/rules.out" 2>&1 &&
+	ok "packaging: promtool checks the alert rules" ||
+	not_ok "packaging: promtool checks the alert rules" "$(tail -3 "$tmp/rules.out")"
+jq -e '.panels | length > 0 and all(.[].targets[]; .expr | test("mmretry_"))' \
+	packaging/grafana-dashboard.json >/dev/null &&
+	ok "packaging: the Grafana dashboard is JSON with mmretry queries" ||
+	not_ok "packaging: the Grafana dashboard is JSON with mmretry queries"
 
 # bad requests get an error, and the exporter goes on serving
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }

@@ -4,6 +4,7 @@
  * value parsers under them (util.c). Every call gets a fresh argv: getopt
  * keeps state between calls, which the parsers must reset themselves.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -575,6 +576,30 @@ static void strlcpy_cuts(void **state)
 	assert_int_equal(buf[0], 'q');
 }
 
+/* --listen: loopback unless asked, every address for ":PORT" */
+static void listen_addresses(void **state)
+{
+	struct sockaddr_in sa;
+	char ip[INET_ADDRSTRLEN];
+
+	assert_int_equal(listen_parse("9862", &sa), 0);
+	assert_int_equal(ntohs(sa.sin_port), 9862);
+	assert_string_equal(inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip)), "127.0.0.1");
+	assert_int_equal(listen_parse(":9100", &sa), 0);
+	assert_int_equal(ntohs(sa.sin_port), 9100);
+	assert_string_equal(inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip)), "0.0.0.0");
+	assert_int_equal(listen_parse("10.1.2.3:80", &sa), 0);
+	assert_string_equal(inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip)), "10.1.2.3");
+	assert_int_equal(sa.sin_family, AF_INET);
+	assert_int_equal(listen_parse("127.0.0.1:0", &sa), -EINVAL);
+	assert_int_equal(listen_parse("127.0.0.1:65536", &sa), -EINVAL);
+	assert_int_equal(listen_parse("localhost:9862", &sa), -EINVAL);
+	assert_int_equal(listen_parse("1.2.3:9862", &sa), -EINVAL);
+	assert_int_equal(listen_parse("", &sa), -EINVAL);
+	assert_int_equal(listen_parse(":", &sa), -EINVAL);
+	assert_int_equal(listen_parse("9862x", &sa), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_options[] = {
@@ -603,6 +628,7 @@ int main(void)
 		cmocka_unit_test(duration),
 		cmocka_unit_test(size),
 		cmocka_unit_test(strlcpy_cuts),
+		cmocka_unit_test(listen_addresses),
 	};
 
 	return cmocka_run_group_tests(test_options, NULL, NULL);
