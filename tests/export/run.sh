@@ -24,19 +24,19 @@ tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-export.XXXXXX")
 
 # usage errors: one line, exit 2, before anything is loaded
 usage() {
-	local name=$1
-	shift
+	local name=$1 want=$2
+	shift 2
 	"$MMR" export "$@" >"$tmp/u.out" 2>"$tmp/u.err"
 	local rc=$?
-	if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/u.err")" -eq 1 ]; then
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/u.err")" -eq 1 ] && grep -q "$want" "$tmp/u.err"; then
 		ok "export: $name, one line (exit 2)"
 	else
 		not_ok "export: $name, one line (exit 2)" "exit $rc: $(head -c 200 "$tmp/u.err")"
 	fi
 }
-usage "bad --listen" --listen localhost:x
-usage "no such user" --user no-such-user-here
-usage "stray argument" extra
+usage "bad --listen" "invalid --listen" --listen localhost:x
+usage "no such user" "no user 'no-such-user-here'" --user no-such-user-here
+usage "stray argument" "unexpected argument 'extra'" extra
 epid= ppid=
 cleanup() {
 	[ -n "$epid" ] && kill "$epid" 2>/dev/null
@@ -97,6 +97,17 @@ head -c 100000 /dev/zero | tr '\0' a >"$tmp/big"
 c=$(code -H "X-Big: $(cat "$tmp/big")" "http://127.0.0.1:$EPORT/metrics")
 [ "$c" != 200 ] && [ "$c" != 000 ] && ok "export: an oversized request gets an error ($c)" ||
 	not_ok "export: an oversized request gets an error ($c)"
+# slow clients: 8 connections that send half a request line and wait do
+# not stall a scrape (one polling thread serves every connection)
+for fd in 3 4 5 6 7 8 9; do
+	eval "exec $fd<>/dev/tcp/127.0.0.1/$EPORT" && printf 'GET /met' >&$fd
+done
+t0=$(date +%s%N)
+c=$(code --max-time 5 "http://127.0.0.1:$EPORT/metrics")
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$c" = 200 ] && [ "$ms" -lt 2000 ] && ok "export: 7 stalled clients do not stall a scrape (${ms} ms)" ||
+	not_ok "export: 7 stalled clients do not stall a scrape" "HTTP $c after $ms ms"
+for fd in 3 4 5 6 7 8 9; do eval "exec $fd>&-"; done
 [ "$(code "http://127.0.0.1:$EPORT/metrics")" = 200 ] && ok "export: still serving" ||
 	not_ok "export: still serving"
 
