@@ -77,6 +77,7 @@ unit: $(UNIT_TESTS)
 live: all
 	@tests/live/run.sh
 	@tests/export/run.sh
+	@tests/export/packaging.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
 # guests at once (each TCG guest keeps one host CPU busy).

@@ -79,14 +79,6 @@ promtool check metrics <"$tmp/m0.txt" >"$tmp/promtool.out" 2>&1 &&
 	ok "export: promtool check metrics finds no problem" ||
 	not_ok "export: promtool check metrics finds no problem" "$(head -5 "$tmp/promtool.out")"
 
-promtool check rules packaging/mmretry-alerts.yml >"$tmp/rules.out" 2>&1 &&
-	ok "packaging: promtool checks the alert rules" ||
-	not_ok "packaging: promtool checks the alert rules" "$(tail -3 "$tmp/rules.out")"
-jq -e '.panels | length > 0 and all(.[].targets[]; .expr | test("mmretry_"))' \
-	packaging/grafana-dashboard.json >/dev/null &&
-	ok "packaging: the Grafana dashboard is JSON with mmretry queries" ||
-	not_ok "packaging: the Grafana dashboard is JSON with mmretry queries"
-
 # bad requests get an error, and the exporter goes on serving
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(code "http://127.0.0.1:$EPORT/nope")" = 404 ] && ok "export: 404 for an unknown path" ||

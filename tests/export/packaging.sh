@@ -1,0 +1,24 @@
+#!/bin/bash
+# tests/export/packaging.sh: what packaging/ ships for the exporter is valid:
+# promtool checks the alert rules and the scrape job, the Grafana dashboard
+# is JSON whose every query reads mmretry's metrics. No kernel involved.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+out=$(promtool check rules packaging/mmretry-alerts.yml 2>&1) &&
+	ok "packaging: promtool checks the alert rules" ||
+	not_ok "packaging: promtool checks the alert rules" "$(tail -3 <<<"$out")"
+out=$(promtool check config packaging/prometheus-scrape.yml 2>&1) &&
+	ok "packaging: promtool checks the scrape job" ||
+	not_ok "packaging: promtool checks the scrape job" "$(tail -3 <<<"$out")"
+jq -e '.panels | length > 0 and all(.[].targets[]; .expr | test("mmretry_"))' \
+	packaging/grafana-dashboard.json >/dev/null &&
+	ok "packaging: the Grafana dashboard is JSON with mmretry queries" ||
+	not_ok "packaging: the Grafana dashboard is JSON with mmretry queries"
+grep -q '^ExecStart=.*mmretry export .*--user' packaging/mmretry-export.service &&
+	ok "packaging: the systemd unit runs the exporter and drops root" ||
+	not_ok "packaging: the systemd unit runs the exporter and drops root"
+echo "packaging: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
