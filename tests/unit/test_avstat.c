@@ -9,22 +9,9 @@
 
 #include "avstat.h"
 #include "unit.h"
+#include "unit_report.h"
 
 /* ---- fixtures ---- */
-
-/* n values of v each, in v's log2 slot (v's bit length - 1; 0 and 1 in 0) */
-static void values(struct mmr_hist *h, uint64_t n, uint64_t v)
-{
-	int slot = 0;
-
-	while (slot < MMR_HIST_SLOTS - 1 && v >> (slot + 1))
-		slot++;
-	h->slots[slot] += n;
-	h->count += n;
-	h->sum_ns += n * v;
-	if (v > h->max_ns)
-		h->max_ns = v;
-}
 
 static struct mmr_chain_stats chain_stats(uint64_t fork, uint64_t clone, uint64_t prepare,
 					  const char *comm)

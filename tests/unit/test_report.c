@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "unit.h"
+#include "unit_report.h"
 
 #define REASON(r) (FF_REASON0 + MMR_REASON_##r)
 
@@ -143,61 +144,6 @@ static void assert_word_after(const char *text, const char *name, const char *wa
 	word_after(text, name, got, sizeof(got));
 	if (strcmp(got, want))
 		fail_msg("%s: '%s', want '%s' in:\n%s", name, got, want, text);
-}
-
-static void assert_max_columns(const char *text, size_t cols)
-{
-	const char *line = text;
-
-	while (*line) {
-		size_t n = strcspn(line, "\n");
-
-		if (n > cols)
-			fail_msg("line of %zu columns: '%.*s'", n, (int)n, line);
-		line += n + (line[n] == '\n');
-	}
-}
-
-static json_t *get(json_t *o, const char *path)
-{
-	char key[64];
-	const char *dot;
-	json_t *v = o;
-
-	while (v && *path) {
-		dot = strchr(path, '.');
-		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - path) : (int)strlen(path),
-			 path);
-		v = json_object_get(v, key);
-		path = dot ? dot + 1 : "";
-	}
-	if (!v)
-		fail_msg("no JSON member '%s'", key);
-	return v;
-}
-
-static void assert_json_int(json_t *o, const char *path, json_int_t want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_integer(v))
-		fail_msg("%s is not an integer (type %d)", path, json_typeof(v));
-	assert_int_equal(json_integer_value(v), want);
-}
-
-static void assert_json_null(json_t *o, const char *path)
-{
-	if (!json_is_null(get(o, path)))
-		fail_msg("%s is not null", path);
-}
-
-static void assert_json_str(json_t *o, const char *path, const char *want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_string(v))
-		fail_msg("%s is not a string", path);
-	assert_string_equal(json_string_value(v), want);
 }
 
 /* ---- report_set_faults ---- */
@@ -398,10 +344,10 @@ static void json_document(void **state)
 	assert_non_null(j);
 
 	assert_json_str(j, "schema", "mmretry.stat/1");
-	assert_true(json_is_string(get(j, "mmretry_version")));
+	assert_true(json_is_string(json_path(j, "mmretry_version")));
 	assert_json_str(j, "kernel", "6.1.0-28-amd64");
 	assert_json_str(j, "modes.faults", "tracepoint");
-	v = get(j, "duration_s");
+	v = json_path(j, "duration_s");
 	assert_true(json_is_real(v));
 	assert_true(json_real_value(v) == 10.25);
 
@@ -416,7 +362,7 @@ static void json_document(void **state)
 	assert_json_null(j, "faults.errors");
 	assert_json_null(j, "faults.abandoned");
 
-	reasons = get(j, "faults.retry_reasons");
+	reasons = json_path(j, "faults.retry_reasons");
 	assert_true(json_is_object(reasons));
 	assert_int_equal(json_object_size(reasons), MMR_NR_REASONS);
 	assert_json_int(j, "faults.retry_reasons.file_io", 50);
@@ -428,7 +374,7 @@ static void json_document(void **state)
 
 	/* inferred: exactly the inferred figures, by their JSON names */
 	tracepoint_states(states);
-	inferred = get(j, "faults.inferred");
+	inferred = json_path(j, "faults.inferred");
 	assert_true(json_is_array(inferred));
 	for (i = 0, n = 0; i < FF_NR; i++) {
 		if (states[i] != VAL_INFERRED)
@@ -444,7 +390,7 @@ static void json_document(void **state)
 	assert_json_int(j, "lost_events", 3);
 	assert_json_int(j, "retry_events", 5);
 	assert_json_str(j, "target.kind", "system");
-	v = get(j, "notes");
+	v = json_path(j, "notes");
 	assert_int_equal(json_array_size(v), 1);
 	assert_string_equal(json_string_value(json_array_get(v, 0)),
 			    "kprobe mode failed to load or attach: Operation not permitted");
@@ -469,8 +415,8 @@ static void json_exact_mode(void **state)
 	assert_json_int(j, "faults.abandoned", 1);
 	assert_json_int(j, "faults.retry_reasons.swap", 20);
 	assert_json_int(j, "faults.retry_reasons.vma_fallback", 10);
-	assert_int_equal(json_array_size(get(j, "faults.inferred")), 0);
-	faults = get(j, "faults");
+	assert_int_equal(json_array_size(json_path(j, "faults.inferred")), 0);
+	faults = json_path(j, "faults");
 	/* 9 figures, retry_reasons, inferred */
 	assert_int_equal(json_object_size(faults), FF_REASON0 + 2);
 	json_object_foreach(faults, key, v)
@@ -498,8 +444,8 @@ static void json_zero_is_not_null(void **state)
 	assert_json_int(j, "faults.retry_reasons.shmem", 0);
 	assert_json_int(j, "lost_events", 0);
 	assert_json_null(j, "faults.completed");
-	assert_int_equal(json_array_size(get(j, "processes")), 0);
-	assert_int_equal(json_array_size(get(j, "notes")), 0);
+	assert_int_equal(json_array_size(json_path(j, "processes")), 0);
+	assert_int_equal(json_array_size(json_path(j, "notes")), 0);
 	json_decref(j);
 	report_free(&r);
 }
@@ -513,7 +459,7 @@ static void json_targets(void **state)
 	report_init(&r);
 	j = report_to_json(&r);
 	assert_json_str(j, "target.kind", "system");
-	assert_int_equal(json_object_size(get(j, "target")), 1);
+	assert_int_equal(json_object_size(json_path(j, "target")), 1);
 	json_decref(j);
 
 	r.target = TARGET_PID;
@@ -535,7 +481,7 @@ static void json_targets(void **state)
 	r.exit_status = -1;	/* unknown */
 	j = report_to_json(&r);
 	assert_json_str(j, "target.kind", "command");
-	a = get(j, "target.argv");
+	a = json_path(j, "target.argv");
 	assert_true(json_is_array(a));
 	assert_int_equal(json_array_size(a), 3);
 	assert_string_equal(json_string_value(json_array_get(a, 0)), "tools/mmretry-gen");
@@ -562,7 +508,7 @@ static void json_processes(void **state)
 
 	sample_report(&r, MMR_MODE_FENTRY);
 	j = report_to_json(&r);
-	procs = get(j, "processes");
+	procs = json_path(j, "processes");
 	assert_true(json_is_array(procs));
 	assert_int_equal(json_array_size(procs), 3);
 
@@ -574,7 +520,7 @@ static void json_processes(void **state)
 	assert_json_int(p, "retry_reasons.file_io", 2);
 	assert_json_int(p, "retry_reasons.page_lock", 1);
 	/* only the reasons it had */
-	assert_int_equal(json_object_size(get(p, "retry_reasons")), 2);
+	assert_int_equal(json_object_size(json_path(p, "retry_reasons")), 2);
 
 	p = json_array_get(procs, 1);
 	assert_json_int(p, "pid", 100);
@@ -598,7 +544,7 @@ static void json_comm_not_utf8(void **state)
 	add(&r, 77, "abcdefghijklmn\xc3", MMR_REASON_FILE_IO);	/* "...nÄ" cut */
 	j = report_to_json(&r);
 	assert_non_null(j);
-	p = json_array_get(get(j, "processes"), 0);
+	p = json_array_get(json_path(j, "processes"), 0);
 	assert_non_null(p);
 	assert_json_int(p, "pid", 77);
 	comm = json_object_get(p, "comm");
@@ -640,13 +586,13 @@ static void print_json_round_trip(void **state)
 		fail_msg("output does not parse: %s (line %d)", jerr.text, jerr.line);
 	want = report_to_json(&r);
 	assert_true(json_equal(got, want));
-	assert_true(json_real_value(get(got, "duration_s")) == 1.0 / 3);
+	assert_true(json_real_value(json_path(got, "duration_s")) == 1.0 / 3);
 	assert_json_null(got, "faults.completed");
 	assert_json_int(got, "faults.retries", 130);
-	assert_string_equal(json_string_value(json_array_get(get(got, "target.argv"), 2)),
+	assert_string_equal(json_string_value(json_array_get(json_path(got, "target.argv"), 2)),
 			    "echo \"quoted\" \\ tab\t");
 	assert_non_null(strcasestr(buf, "gr\\u00f6\\u00dfe"));	/* escaped */
-	assert_json_str(json_array_get(get(got, "processes"), 3), "comm",
+	assert_json_str(json_array_get(json_path(got, "processes"), 3), "comm",
 			"gr\xc3\xb6\xc3\x9f" "e");
 	json_decref(got);
 	json_decref(want);

@@ -13,6 +13,7 @@
 
 #include "report.h"
 #include "unit.h"
+#include "unit_report.h"
 
 /* ---- fixtures ---- */
 
@@ -22,20 +23,6 @@
 #define RMAP_ODD 0xffffffff81239999ULL
 #define AV_A 0xffff888100a00000ULL
 #define AV_ROOT 0xffff888100900000ULL
-
-/* n values of v each, in v's log2 slot (v's bit length - 1; 0 and 1 in 0) */
-static void values(struct mmr_hist *h, uint64_t n, uint64_t v)
-{
-	int slot = 0;
-
-	while (slot < MMR_HIST_SLOTS - 1 && v >> (slot + 1))
-		slot++;
-	h->slots[slot] += n;
-	h->count += n;
-	h->sum_ns += n * v;
-	if (v > h->max_ns)
-		h->max_ns = v;
-}
 
 static void set_row(struct av_row *r, uint32_t pid, const char *comm)
 {
@@ -272,107 +259,6 @@ static char *report_text_of(const struct report *r)
 	assert_int_equal(fclose(fp), 0);
 	assert_non_null(buf);
 	return buf;
-}
-
-/* Where sub starts in text; fails if it is not there. */
-static const char *find(const char *text, const char *sub)
-{
-	const char *p = strstr(text, sub);
-
-	if (!p)
-		fail_msg("no '%s' in:\n%s", sub, text);
-	return p;
-}
-
-static size_t count_of(const char *text, const char *sub)
-{
-	size_t n = 0;
-	const char *p = text;
-
-	while ((p = strstr(p, sub))) {
-		n++;
-		p += strlen(sub);
-	}
-	return n;
-}
-
-/* Fails on a line wider than 80 columns. */
-static void assert_fits_80(const char *t)
-{
-	const char *line;
-
-	for (line = t; *line; ) {
-		size_t n = strcspn(line, "\n");
-
-		if (n > 80)
-			fail_msg("line of %zu columns: '%.*s'", n, (int)n, line);
-		line += n + (line[n] == '\n');
-	}
-}
-
-static json_t *get(json_t *o, const char *path)
-{
-	char key[64];
-	const char *dot;
-	json_t *v = o;
-
-	while (v && *path) {
-		dot = strchr(path, '.');
-		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - path) : (int)strlen(path),
-			 path);
-		v = json_object_get(v, key);
-		path = dot ? dot + 1 : "";
-	}
-	if (!v)
-		fail_msg("no JSON member '%s'", key);
-	return v;
-}
-
-static void assert_json_int(json_t *o, const char *path, json_int_t want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_integer(v))
-		fail_msg("%s is not an integer (type %d)", path, json_typeof(v));
-	if (json_integer_value(v) != want)
-		fail_msg("%s: %lld, want %lld", path, (long long)json_integer_value(v),
-			 (long long)want);
-}
-
-static void assert_json_null(json_t *o, const char *path)
-{
-	if (!json_is_null(get(o, path)))
-		fail_msg("%s is not null", path);
-}
-
-static void assert_json_bool(json_t *o, const char *path, bool want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_boolean(v))
-		fail_msg("%s is not a boolean", path);
-	if (json_is_true(v) != want)
-		fail_msg("%s is %s", path, want ? "false" : "true");
-}
-
-static void assert_json_str(json_t *o, const char *path, const char *want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_string(v))
-		fail_msg("%s is not a string", path);
-	assert_string_equal(json_string_value(v), want);
-}
-
-static void assert_bucket(json_t *buckets, size_t i, json_int_t le, json_int_t count)
-{
-	json_t *b = json_array_get(buckets, i);
-
-	if (!b)
-		fail_msg("no bucket %zu", i);
-	assert_json_int(b, "le", le);
-	assert_json_int(b, "count", count);
-	assert_int_equal(json_object_size(b), 2);
 }
 
 /* report_anon_json() printed and parsed back, as a reader gets it. */
@@ -941,7 +827,7 @@ static void text_fits_80_columns(void **state)
 	w.vm_start = w.vm_end = 0x7ffffffff000ULL;
 	assert_int_equal(report_add_walk_event(&r, &w, r.anon.walkers[0].name), 0);
 	t = anon_text_of(&r);
-	assert_fits_80(t);
+	assert_max_columns(t, 80);
 	find(t, "1000.00 s");
 	find(t, "999999 VMAs");
 	find(t, "0123456789abcde");
@@ -1010,8 +896,8 @@ static void json_totals(void **state)
 	assert_json_int(j, "chain_length.p50", 3);
 	assert_json_int(j, "chain_length.p99", 1024);
 	assert_json_int(j, "chain_length.max", 1024);
-	assert_int_equal(json_object_size(get(j, "chain_length")), 6);
-	b = get(j, "chain_length.buckets");
+	assert_int_equal(json_object_size(json_path(j, "chain_length")), 6);
+	b = json_path(j, "chain_length.buckets");
 	assert_int_equal(json_array_size(b), 4);	/* counted slots only */
 	assert_bucket(b, 0, 1, 63);
 	assert_bucket(b, 1, 3, 100);
@@ -1023,7 +909,7 @@ static void json_totals(void **state)
 	assert_json_int(j, "rmap_walk_vmas.p50", 7);
 	assert_json_int(j, "rmap_walk_vmas.p99", 600);
 	assert_json_int(j, "rmap_walk_vmas.max", 600);
-	b = get(j, "rmap_walk_vmas.buckets");
+	b = json_path(j, "rmap_walk_vmas.buckets");
 	assert_int_equal(json_array_size(b), 4);
 	assert_bucket(b, 0, 1, 2);
 	assert_bucket(b, 1, 7, 990);
@@ -1038,12 +924,12 @@ static void json_totals(void **state)
 	assert_json_int(j, "rmap_walk_ns.max", 2000000);
 	assert_json_int(j, "rmap_lock_wait_ns.count", 4);
 	assert_json_int(j, "rmap_lock_wait_ns.p50", 20000);
-	assert_bucket(get(j, "rmap_lock_wait_ns.buckets"), 0, 32767, 4);
+	assert_bucket(json_path(j, "rmap_lock_wait_ns.buckets"), 0, 32767, 4);
 
 	assert_json_int(j, "chain_events.fork", 40);
 	assert_json_int(j, "chain_events.clone", 25);
 	assert_json_int(j, "chain_events.prepare", 153);
-	assert_int_equal(json_object_size(get(j, "chain_events")), 3);
+	assert_int_equal(json_object_size(json_path(j, "chain_events")), 3);
 	assert_json_int(j, "reused", 30);
 	assert_json_int(j, "truncated", 1);
 	assert_json_int(j, "walks", 1052);
@@ -1068,14 +954,14 @@ static void json_empty(void **state)
 	assert_json_null(j, "chain_length.p50");
 	assert_json_null(j, "chain_length.max");
 	assert_json_null(j, "rmap_walk_ns.p99");
-	assert_true(json_is_array(get(j, "rmap_walk_vmas.buckets")));
-	assert_int_equal(json_array_size(get(j, "rmap_walk_vmas.buckets")), 0);
+	assert_true(json_is_array(json_path(j, "rmap_walk_vmas.buckets")));
+	assert_int_equal(json_array_size(json_path(j, "rmap_walk_vmas.buckets")), 0);
 	assert_json_int(j, "chain_events.fork", 0);
 	assert_json_int(j, "walks", 0);
-	assert_int_equal(json_array_size(get(j, "walkers")), 0);
-	assert_int_equal(json_array_size(get(j, "processes")), 0);
-	assert_int_equal(json_array_size(get(j, "chains")), 0);
-	assert_int_equal(json_array_size(get(j, "walk_events")), 0);
+	assert_int_equal(json_array_size(json_path(j, "walkers")), 0);
+	assert_int_equal(json_array_size(json_path(j, "processes")), 0);
+	assert_int_equal(json_array_size(json_path(j, "chains")), 0);
+	assert_int_equal(json_array_size(json_path(j, "walk_events")), 0);
 	assert_json_int(j, "min_chain", 0);	/* --min-chain 0: everything streamed */
 	assert_json_int(j, "lost", 0);
 	json_decref(j);
@@ -1089,7 +975,7 @@ static void json_walkers(void **state)
 
 	sample_anon_report(&r);
 	j = anon_json_of(&r);
-	ws = get(j, "walkers");
+	ws = json_path(j, "walkers");
 	assert_int_equal(json_array_size(ws), 3);
 	w = json_array_get(ws, 0);	/* in the report's order */
 	assert_json_str(w, "walker", "try_to_migrate");
@@ -1113,7 +999,7 @@ static void json_walkers(void **state)
 	assert_json_int(w, "mapped.max", 4);
 	assert_json_int(w, "ns.p50", 2047);
 	assert_json_int(w, "lock_wait_ns.max", 20000);
-	assert_int_equal(json_array_size(get(w, "ns.buckets")), 2);
+	assert_int_equal(json_array_size(json_path(w, "ns.buckets")), 2);
 	w = json_array_get(ws, 2);
 	assert_json_str(w, "walker", "0xffffffff81239999");
 	assert_json_int(w, "mapped.max", 0);	/* a real 0: counted */
@@ -1129,7 +1015,7 @@ static void json_processes(void **state)
 
 	sample_anon_report(&r);
 	j = anon_json_of(&r);
-	ps = get(j, "processes");
+	ps = json_path(j, "processes");
 	assert_int_equal(json_array_size(ps), 3);
 	p = json_array_get(ps, 0);	/* in the report's order */
 	assert_json_int(p, "pid", 300);
@@ -1162,7 +1048,7 @@ static void json_chains(void **state)
 	sample_anon_report(&r);
 	r.anon.chains[2].kind = 7;	/* not a kind this build knows */
 	j = anon_json_of(&r);
-	cs = get(j, "chains");
+	cs = json_path(j, "chains");
 	assert_int_equal(json_array_size(cs), 4);	/* in arrival order */
 	c = json_array_get(cs, 0);
 	assert_json_str(c, "kind", "fork");
@@ -1174,7 +1060,7 @@ static void json_chains(void **state)
 	assert_json_bool(c, "reused", true);
 	assert_json_int(c, "vma.start", 0x7f0000000000LL);
 	assert_json_int(c, "vma.end", 0x7f0000200000LL);
-	assert_int_equal(json_object_size(get(c, "vma")), 2);
+	assert_int_equal(json_object_size(json_path(c, "vma")), 2);
 	/* kernel addresses are above 2^63: ids in hex, not numbers */
 	assert_json_str(c, "anon_vma", "0xffff888100a0000c");
 	assert_json_str(c, "root", "0xffff888100900000");
@@ -1199,7 +1085,7 @@ static void json_chains(void **state)
 	/* a VMA not known: null */
 	r.anon.chains[0].vm_start = r.anon.chains[0].vm_end = 0;
 	j = anon_json_of(&r);
-	assert_json_null(json_array_get(get(j, "chains"), 0), "vma");
+	assert_json_null(json_array_get(json_path(j, "chains"), 0), "vma");
 	json_decref(j);
 	report_free(&r);
 }
@@ -1211,7 +1097,7 @@ static void json_walk_events(void **state)
 
 	sample_anon_report(&r);
 	j = anon_json_of(&r);
-	ws = get(j, "walk_events");
+	ws = json_path(j, "walk_events");
 	assert_int_equal(json_array_size(ws), 3);	/* in arrival order */
 	w = json_array_get(ws, 0);
 	assert_json_str(w, "walker", "folio_referenced");
@@ -1255,7 +1141,7 @@ static void json_walk_events(void **state)
 	/* an owner known but unnamed: "?" */
 	r.anon.walks[2].e.owner_comm[0] = '\0';
 	j = anon_json_of(&r);
-	assert_json_str(json_array_get(get(j, "walk_events"), 2), "owner_comm", "?");
+	assert_json_str(json_array_get(json_path(j, "walk_events"), 2), "owner_comm", "?");
 	json_decref(j);
 	report_free(&r);
 }
@@ -1271,7 +1157,7 @@ static void json_in_report(void **state)
 	assert_non_null(j);
 	assert_json_str(j, "modes.anon_vma", "fentry");
 	want = report_anon_json(&r);
-	assert_true(json_equal(get(j, "anon_vma"), want));
+	assert_true(json_equal(json_path(j, "anon_vma"), want));
 	json_decref(want);
 	json_decref(j);
 
@@ -1299,10 +1185,10 @@ static void json_comm_not_utf8(void **state)
 	memcpy(r.anon.walks[0].e.owner_comm, cut, sizeof(cut));
 	j = report_anon_json(&r);
 	assert_non_null(j);
-	comms[0] = json_object_get(json_array_get(get(j, "processes"), 0), "comm");
-	comms[1] = json_object_get(json_array_get(get(j, "chains"), 0), "comm");
-	comms[2] = json_object_get(json_array_get(get(j, "walk_events"), 0), "comm");
-	comms[3] = json_object_get(json_array_get(get(j, "walk_events"), 0), "owner_comm");
+	comms[0] = json_object_get(json_array_get(json_path(j, "processes"), 0), "comm");
+	comms[1] = json_object_get(json_array_get(json_path(j, "chains"), 0), "comm");
+	comms[2] = json_object_get(json_array_get(json_path(j, "walk_events"), 0), "comm");
+	comms[3] = json_object_get(json_array_get(json_path(j, "walk_events"), 0), "owner_comm");
 	for (i = 0; i < ARRAY_LEN(comms); i++)
 		right = right && json_is_string(comms[i]) &&
 			!strncmp(json_string_value(comms[i]), "abcdefghijklmn", 14);

@@ -13,7 +13,7 @@
 
 #include "report.h"
 #include "unit.h"
-
+#include "unit_report.h"
 
 /* ---- fixtures ---- */
 
@@ -223,16 +223,6 @@ static char *folded_of(const struct report *r)
 	return buf;
 }
 
-/* Where sub starts in text; fails if it is not there. */
-static const char *find(const char *text, const char *sub)
-{
-	const char *p = strstr(text, sub);
-
-	if (!p)
-		fail_msg("no '%s' in:\n%s", sub, text);
-	return p;
-}
-
 /* The line that starts with prefix (after a newline), up to its end. */
 static char *line_of(const char *text, const char *prefix, char *out, size_t len)
 {
@@ -244,78 +234,6 @@ static char *line_of(const char *text, const char *prefix, char *out, size_t len
 	free(nl_prefix);
 	snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
 	return out;
-}
-
-static size_t count_of(const char *text, const char *sub)
-{
-	size_t n = 0;
-	const char *p = text;
-
-	while ((p = strstr(p, sub))) {
-		n++;
-		p += strlen(sub);
-	}
-	return n;
-}
-
-static json_t *get(json_t *o, const char *path)
-{
-	char key[64];
-	const char *dot;
-	json_t *v = o;
-
-	while (v && *path) {
-		dot = strchr(path, '.');
-		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - path) : (int)strlen(path),
-			 path);
-		v = json_object_get(v, key);
-		path = dot ? dot + 1 : "";
-	}
-	if (!v)
-		fail_msg("no JSON member '%s'", key);
-	return v;
-}
-
-static void assert_json_int(json_t *o, const char *path, json_int_t want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_integer(v))
-		fail_msg("%s is not an integer (type %d)", path, json_typeof(v));
-	if (json_integer_value(v) != want)
-		fail_msg("%s: %lld, want %lld", path, (long long)json_integer_value(v),
-			 (long long)want);
-}
-
-static void assert_json_null(json_t *o, const char *path)
-{
-	if (!json_is_null(get(o, path)))
-		fail_msg("%s is not null", path);
-}
-
-static void assert_json_bool(json_t *o, const char *path, bool want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_boolean(v))
-		fail_msg("%s is not a boolean", path);
-	if (json_is_true(v) != want)
-		fail_msg("%s is %s", path, want ? "false" : "true");
-}
-
-static void assert_json_str(json_t *o, const char *path, const char *want)
-{
-	json_t *v = get(o, path);
-
-	if (!json_is_string(v))
-		fail_msg("%s is not a string", path);
-	assert_string_equal(json_string_value(v), want);
-}
-
-static void assert_json_absent(json_t *o, const char *key)
-{
-	if (json_object_get(o, key))
-		fail_msg("'%s' is present", key);
 }
 
 /* report_lock_json() printed and parsed back, as a reader gets it. */
@@ -765,7 +683,6 @@ static void text_blockers_at_most_four(void **state)
 static void text_tables_fit_80_columns(void **state)
 {
 	struct report r;
-	const char *line;
 	char *t, *end;
 
 	sample_lock_report(&r);
@@ -777,13 +694,7 @@ static void text_tables_fit_80_columns(void **state)
 	end = strstr(t, "\nlong holds and waits");
 	assert_non_null(end);
 	*end = '\0';
-	for (line = t; *line; ) {
-		size_t n = strcspn(line, "\n");
-
-		if (n > 80)
-			fail_msg("line of %zu columns: '%.*s'", n, (int)n, line);
-		line += n + (line[n] == '\n');
-	}
+	assert_max_columns(t, 80);
 	find(t, "  1000.00 s");
 	find(t, "0123456789abcde");
 	free(t);
@@ -821,17 +732,6 @@ static void text_in_report(void **state)
 
 /* ---- report_lock_json ---- */
 
-static void assert_bucket(json_t *buckets, size_t i, json_int_t le, json_int_t count)
-{
-	json_t *b = json_array_get(buckets, i);
-
-	if (!b)
-		fail_msg("no bucket %zu", i);
-	assert_json_int(b, "le", le);
-	assert_json_int(b, "count", count);
-	assert_int_equal(json_object_size(b), 2);
-}
-
 static void json_totals(void **state)
 {
 	struct report r;
@@ -843,13 +743,13 @@ static void json_totals(void **state)
 	assert_json_int(j, "read.holds", 155);
 	assert_json_int(j, "read.trylock_failures", 2);
 	assert_json_int(j, "read.remote", 5);
-	assert_json_absent(get(j, "read"), "downgrades");	/* write only */
+	assert_json_absent(json_path(j, "read"), "downgrades");	/* write only */
 	assert_json_int(j, "read.wait_ns.count", 155);
 	assert_json_int(j, "read.wait_ns.sum", 15035000);
 	assert_json_int(j, "read.wait_ns.p50", 511);
 	assert_json_int(j, "read.wait_ns.p99", 3000000);
 	assert_json_int(j, "read.wait_ns.max", 3000000);
-	b = get(j, "read.wait_ns.buckets");
+	b = json_path(j, "read.wait_ns.buckets");
 	assert_int_equal(json_array_size(b), 3);	/* counted slots only */
 	assert_bucket(b, 0, 127, 50);
 	assert_bucket(b, 1, 511, 100);
@@ -858,12 +758,12 @@ static void json_totals(void **state)
 	assert_json_int(j, "read.hold_ns.p50", 1500);	/* 2047 > max */
 	assert_json_int(j, "read.hold_ns.p99", 1500);
 	assert_json_int(j, "read.hold_ns.max", 1500);
-	b = get(j, "read.hold_ns.buckets");
+	b = json_path(j, "read.hold_ns.buckets");
 	assert_int_equal(json_array_size(b), 3);
 	assert_bucket(b, 0, 63, 5);
 	assert_bucket(b, 1, 1023, 50);
 	assert_bucket(b, 2, 2047, 100);
-	assert_int_equal(json_object_size(get(j, "read.wait_ns")), 6);
+	assert_int_equal(json_object_size(json_path(j, "read.wait_ns")), 6);
 
 	assert_json_int(j, "write.acquisitions", 13);
 	assert_json_int(j, "write.holds", 13);
@@ -877,7 +777,7 @@ static void json_totals(void **state)
 	assert_json_int(j, "write.hold_ns.p50", 65535);
 	assert_json_int(j, "write.hold_ns.p99", 5000000);
 	assert_json_int(j, "write.hold_ns.max", 5000000);
-	b = get(j, "write.hold_ns.buckets");
+	b = json_path(j, "write.hold_ns.buckets");
 	assert_int_equal(json_array_size(b), 2);
 	assert_bucket(b, 0, 65535, 10);
 	assert_bucket(b, 1, 8388607, 3);
@@ -905,10 +805,10 @@ static void json_empty(void **state)
 	assert_json_null(j, "write.wait_ns.p99");
 	assert_json_null(j, "write.wait_ns.max");
 	assert_json_null(j, "read.hold_ns.p50");
-	assert_int_equal(json_array_size(get(j, "read.hold_ns.buckets")), 0);
-	assert_true(json_is_array(get(j, "read.hold_ns.buckets")));
-	assert_int_equal(json_array_size(get(j, "processes")), 0);
-	assert_int_equal(json_array_size(get(j, "long")), 0);
+	assert_int_equal(json_array_size(json_path(j, "read.hold_ns.buckets")), 0);
+	assert_true(json_is_array(json_path(j, "read.hold_ns.buckets")));
+	assert_int_equal(json_array_size(json_path(j, "processes")), 0);
+	assert_int_equal(json_array_size(json_path(j, "long")), 0);
 	assert_json_int(j, "min_hold_ns", 0);
 	assert_json_int(j, "long_lost", 0);
 	assert_int_equal(json_object_size(j), 6);
@@ -924,14 +824,14 @@ static void json_processes(void **state)
 	sample_lock_report(&r);
 	r.lock.rows[1].comm[0] = '\0';	/* never named: "?" */
 	j = lock_json_of(&r);
-	procs = get(j, "processes");
+	procs = json_path(j, "processes");
 	assert_int_equal(json_array_size(procs), 3);
 	p = json_array_get(procs, 0);	/* in the rows' order */
 	assert_json_int(p, "pid", 300);
 	assert_json_str(p, "comm", "postgres");
 	assert_json_int(p, "read.acquisitions", 100);
 	assert_json_int(p, "read.trylock_failures", 2);
-	assert_json_absent(get(p, "read"), "downgrades");
+	assert_json_absent(json_path(p, "read"), "downgrades");
 	assert_json_int(p, "write.downgrades", 1);
 	assert_json_int(p, "write.hold_ns.sum", 15000000);
 	assert_json_int(p, "write.hold_ns.p50", 5000000);
@@ -959,7 +859,7 @@ static void json_long_events(void **state)
 
 	sample_lock_report(&r);
 	j = lock_json_of(&r);
-	longs = get(j, "long");
+	longs = json_path(j, "long");
 	assert_int_equal(json_array_size(longs), 8);	/* the shorter blocker too */
 
 	e = json_array_get(longs, 0);
@@ -973,7 +873,7 @@ static void json_long_events(void **state)
 	assert_json_bool(e, "in_fault", true);
 	assert_json_int(e, "fault.address", 0x7f3a12345000LL);
 	assert_json_bool(e, "fault.io", true);
-	assert_int_equal(json_object_size(get(e, "fault")), 2);
+	assert_int_equal(json_object_size(json_path(e, "fault")), 2);
 	assert_json_bool(e, "remote", false);
 	assert_json_bool(e, "blocked_writer", true);
 	assert_json_absent(e, "acquired");
@@ -1018,7 +918,7 @@ static void json_blockers(void **state)
 
 	sample_lock_report(&r);
 	j = lock_json_of(&r);
-	longs = get(j, "long");
+	longs = json_path(j, "long");
 
 	e = json_array_get(longs, 2);
 	assert_json_str(e, "kind", "wait");
@@ -1027,7 +927,7 @@ static void json_blockers(void **state)
 	assert_json_bool(e, "acquired", true);
 	assert_json_str(e, "kernel_stack", KSTACK_MPROTECT);
 	assert_int_equal(json_object_size(e), 14);	/* with blockers */
-	bl = get(e, "blockers");
+	bl = json_path(e, "blockers");
 	assert_int_equal(json_array_size(bl), 2);
 	b = json_array_get(bl, 0);
 	assert_json_int(b, "pid", 300);
@@ -1053,7 +953,7 @@ static void json_blockers(void **state)
 	assert_json_bool(b, "remote", true);
 
 	e = json_array_get(longs, 4);
-	bl = get(e, "blockers");
+	bl = json_path(e, "blockers");
 	assert_int_equal(json_array_size(bl), 1);
 	b = json_array_get(bl, 0);
 	assert_json_int(b, "tid", 104);
@@ -1063,7 +963,7 @@ static void json_blockers(void **state)
 	assert_json_str(b, "site", "filemap_fault");
 
 	e = json_array_get(longs, 7);	/* none seen: an empty list */
-	bl = get(e, "blockers");
+	bl = json_path(e, "blockers");
 	assert_true(json_is_array(bl));
 	assert_int_equal(json_array_size(bl), 0);
 	json_decref(j);
@@ -1072,7 +972,7 @@ static void json_blockers(void **state)
 	free(r.lock.longs[1].kstack);
 	r.lock.longs[1].kstack = NULL;
 	j = lock_json_of(&r);
-	b = json_array_get(get(json_array_get(get(j, "long"), 2), "blockers"), 1);
+	b = json_array_get(json_path(json_array_get(json_path(j, "long"), 2), "blockers"), 1);
 	assert_json_int(b, "pid", 200);
 	assert_json_null(b, "site");
 	json_decref(j);
@@ -1090,7 +990,7 @@ static void json_in_report(void **state)
 	assert_non_null(j);
 	assert_json_str(j, "modes.mmap_lock", "tracepoint");
 	want = report_lock_json(&r);
-	assert_true(json_equal(get(j, "mmap_lock"), want));
+	assert_true(json_equal(json_path(j, "mmap_lock"), want));
 	json_decref(want);
 	json_decref(j);
 
@@ -1118,11 +1018,11 @@ static void json_comm_not_utf8(void **state)
 	add_long(&r, &e, NULL, NULL);
 	j = report_lock_json(&r);
 	assert_non_null(j);
-	assert_json_int(json_array_get(get(j, "processes"), 0), "pid", 300);
-	assert_json_int(json_array_get(get(j, "long"), 8), "pid", 9);
-	comms[0] = json_object_get(json_array_get(get(j, "processes"), 0), "comm");
-	comms[1] = json_object_get(json_array_get(get(j, "long"), 8), "comm");
-	comms[2] = json_object_get(json_array_get(get(json_array_get(get(j, "long"), 7),
+	assert_json_int(json_array_get(json_path(j, "processes"), 0), "pid", 300);
+	assert_json_int(json_array_get(json_path(j, "long"), 8), "pid", 9);
+	comms[0] = json_object_get(json_array_get(json_path(j, "processes"), 0), "comm");
+	comms[1] = json_object_get(json_array_get(json_path(j, "long"), 8), "comm");
+	comms[2] = json_object_get(json_array_get(json_path(json_array_get(json_path(j, "long"), 7),
 							   "blockers"), 0), "comm");
 	for (i = 0; i < ARRAY_LEN(comms); i++)
 		right = right && json_is_string(comms[i]) &&
