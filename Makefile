@@ -16,7 +16,7 @@ LIBS        := -lbpf -lelf -lz -ljansson -lmicrohttpd -lpthread
 
 BPF_OBJS    := faults mmap_lock anon_vma probe
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
-CORE_SRCS   := user/acct.c user/counters.c user/anon_trace.c user/metrics.c user/ksyms.c user/lockstat.c user/lock_trace.c user/report_lock.c user/avstat.c user/report_anon.c user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
+CORE_SRCS   := user/acct.c user/counters.c user/anon_trace.c user/bpfmap.c user/metrics.c user/ksyms.c user/lockstat.c user/lock_trace.c user/report_lock.c user/avstat.c user/report_anon.c user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
                user/faults_trace.c user/target.c
 CMD_SRCS    := user/cmd_export.c user/cmd_probe.c user/cmd_stat.c
 CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))

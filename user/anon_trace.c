@@ -7,6 +7,7 @@
 
 #include "anon_trace.h"
 #include "anon_vma.skel.h"
+#include "bpfmap.h"
 #include "util.h"
 
 struct anon_trace {
@@ -14,7 +15,6 @@ struct anon_trace {
 	chain_event_fn on_chain;
 	walk_event_fn on_walk;
 	void *ctx;
-	int ncpus;
 };
 
 /* The programs of each mode; anon_vma_clone has a twin per prototype. */
@@ -82,7 +82,6 @@ int anon_trace_open(struct anon_trace **out, const struct anon_trace_opts *o)
 	t->on_chain = o->on_chain;
 	t->on_walk = o->on_walk;
 	t->ctx = o->ctx;
-	t->ncpus = libbpf_num_possible_cpus();
 	skel = anon_vma_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -128,94 +127,71 @@ fail:
 	return err;
 }
 
+struct rows_ctx {
+	void *out;
+	size_t n, cap;
+};
+
+static int add_row(void *ctx, const void *key, const void *values, int ncpus)
+{
+	const struct mmr_chain_stats *percpu = values;
+	struct rows_ctx *rc = ctx;
+	struct av_row *row = array_push(&rc->out, &rc->n, &rc->cap, sizeof(*row));
+	int c;
+
+	if (!row)
+		return -ENOMEM;
+	row->pid = *(const __u32 *)key;
+	for (c = 0; c < ncpus; c++)
+		chain_stats_merge(&row->s, &percpu[c]);
+	memcpy(row->comm, row->s.comm, sizeof(row->comm));
+	row->comm[sizeof(row->comm) - 1] = '\0';
+	return 0;
+}
+
 int anon_trace_rows(struct anon_trace *t, struct av_row **rows)
 {
-	const struct bpf_map *map = t->skel->maps.chain_stats;
-	__u32 key, next, *prev = NULL;
-	struct mmr_chain_stats *percpu;
-	struct av_row *out = NULL;
-	size_t n = 0, cap = 0;
-	int c, err = 0;
+	struct rows_ctx rc = { 0 };
+	int err;
 
-	percpu = calloc(t->ncpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(map, &key, sizeof(key), percpu,
-					 t->ncpus * sizeof(*percpu), 0))
-			continue;	/* deleted meanwhile */
-		if (n == cap) {
-			struct av_row *grown;
-
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(out, cap * sizeof(*out));
-			if (!grown) {
-				err = -ENOMEM;
-				break;
-			}
-			out = grown;
-		}
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].pid = key;
-		for (c = 0; c < t->ncpus; c++)
-			chain_stats_merge(&out[n].s, &percpu[c]);
-		memcpy(out[n].comm, out[n].s.comm, sizeof(out[n].comm));
-		out[n].comm[sizeof(out[n].comm) - 1] = '\0';
-		n++;
-	}
-	free(percpu);
+	err = percpu_hash_each(t->skel->maps.chain_stats, sizeof(__u32),
+			       sizeof(struct mmr_chain_stats), add_row, &rc);
 	if (err) {
-		free(out);
+		free(rc.out);
 		return err;
 	}
-	*rows = out;
-	return (int)n;
+	*rows = rc.out;
+	return (int)rc.n;
+}
+
+static int add_walker(void *ctx, const void *key, const void *values, int ncpus)
+{
+	const struct mmr_walk_stats *percpu = values;
+	struct rows_ctx *rc = ctx;
+	struct av_walker *w = array_push(&rc->out, &rc->n, &rc->cap, sizeof(*w));
+	int c;
+
+	if (!w)
+		return -ENOMEM;
+	w->rmap_one = ((const struct mmr_walk_key *)key)->rmap_one;
+	for (c = 0; c < ncpus; c++)
+		walk_stats_merge(&w->s, &percpu[c]);
+	return 0;
 }
 
 int anon_trace_walkers(struct anon_trace *t, struct av_walker **walkers)
 {
-	const struct bpf_map *map = t->skel->maps.walk_stats;
-	struct mmr_walk_key key, next, *prev = NULL;
-	struct mmr_walk_stats *percpu;
-	struct av_walker *out = NULL;
-	size_t n = 0, cap = 0;
-	int c, err = 0;
+	struct rows_ctx rc = { 0 };
+	int err;
 
-	percpu = calloc(t->ncpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(map, &key, sizeof(key), percpu,
-					 t->ncpus * sizeof(*percpu), 0))
-			continue;
-		if (n == cap) {
-			struct av_walker *grown;
-
-			cap = cap ? 2 * cap : 16;
-			grown = realloc(out, cap * sizeof(*out));
-			if (!grown) {
-				err = -ENOMEM;
-				break;
-			}
-			out = grown;
-		}
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].rmap_one = key.rmap_one;
-		for (c = 0; c < t->ncpus; c++)
-			walk_stats_merge(&out[n].s, &percpu[c]);
-		n++;
-	}
-	free(percpu);
+	err = percpu_hash_each(t->skel->maps.walk_stats, sizeof(struct mmr_walk_key),
+			       sizeof(struct mmr_walk_stats), add_walker, &rc);
 	if (err) {
-		free(out);
+		free(rc.out);
 		return err;
 	}
-	*walkers = out;
-	return (int)n;
+	*walkers = rc.out;
+	return (int)rc.n;
 }
 
 int anon_trace_forget(struct anon_trace *t, uint32_t pid)
@@ -228,19 +204,7 @@ int anon_trace_forget(struct anon_trace *t, uint32_t pid)
 
 uint64_t anon_trace_lost(struct anon_trace *t)
 {
-	__u64 *percpu, sum = 0;
-	__u32 zero = 0;
-	int c;
-
-	percpu = calloc(t->ncpus, sizeof(*percpu));
-	if (!percpu)
-		return 0;
-	if (!bpf_map__lookup_elem(t->skel->maps.av_lost, &zero, sizeof(zero), percpu,
-				  t->ncpus * sizeof(*percpu), 0))
-		for (c = 0; c < t->ncpus; c++)
-			sum += percpu[c];
-	free(percpu);
-	return sum;
+	return percpu_u64_sum(t->skel->maps.av_lost);
 }
 
 void anon_trace_close(struct anon_trace *t)

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpfmap.h"
 #include "lock_trace.h"
 #include "mmap_lock.skel.h"
 #include "util.h"
@@ -13,7 +14,6 @@ struct lock_trace {
 	struct mmap_lock_bpf *skel;
 	lock_event_fn on_event;
 	void *ctx;
-	int ncpus;
 };
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -43,7 +43,6 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 		return -ENOMEM;
 	t->on_event = o->on_event;
 	t->ctx = o->ctx;
-	t->ncpus = libbpf_num_possible_cpus();
 	skel = mmap_lock_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -88,56 +87,52 @@ fail:
 	return err;
 }
 
+struct rows_ctx {
+	struct lock_row *out;
+	size_t n, cap;
+};
+
+/* one (tgid, mode) entry into its process's row */
+static int add_row(void *ctx, const void *k, const void *values, int ncpus)
+{
+	const struct mmr_lock_key *key = k;
+	const struct mmr_lock_stats *percpu = values;
+	struct rows_ctx *rc = ctx;
+	struct lock_row *row = NULL;
+	int m = key->write ? 1 : 0;
+	size_t i;
+	int c;
+
+	for (i = 0; i < rc->n && !row; i++)
+		if (rc->out[i].pid == key->tgid)
+			row = &rc->out[i];
+	if (!row) {
+		row = array_push((void **)&rc->out, &rc->n, &rc->cap, sizeof(*row));
+		if (!row)
+			return -ENOMEM;
+		row->pid = key->tgid;
+	}
+	for (c = 0; c < ncpus; c++)
+		lock_stats_merge(&row->mode[m], &percpu[c]);
+	if (!row->comm[0] || m == 0)	/* reads are the most common */
+		memcpy(row->comm, row->mode[m].comm, sizeof(row->comm));
+	row->comm[sizeof(row->comm) - 1] = '\0';
+	return 0;
+}
+
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 {
-	const struct bpf_map *map = t->skel->maps.lock_stats;
-	struct mmr_lock_key key, next, *prev = NULL;
-	struct mmr_lock_stats *percpu;
-	struct lock_row *out = NULL, *row;
-	size_t n = 0, cap = 0, i;
-	int c, err = 0;
+	struct rows_ctx rc = { 0 };
+	int err;
 
-	percpu = calloc(t->ncpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(map, &key, sizeof(key), percpu,
-					 t->ncpus * sizeof(*percpu), 0))
-			continue;	/* deleted meanwhile */
-		for (i = 0, row = NULL; i < n; i++)
-			if (out[i].pid == key.tgid)
-				row = &out[i];
-		if (!row) {
-			if (n == cap) {
-				struct lock_row *grown;
-
-				cap = cap ? 2 * cap : 64;
-				grown = realloc(out, cap * sizeof(*out));
-				if (!grown) {
-					err = -ENOMEM;
-					break;
-				}
-				out = grown;
-			}
-			row = &out[n++];
-			memset(row, 0, sizeof(*row));
-			row->pid = key.tgid;
-		}
-		for (c = 0; c < t->ncpus; c++)
-			lock_stats_merge(&row->mode[key.write ? 1 : 0], &percpu[c]);
-		if (!row->comm[0] || key.write == 0)	/* reads are the most common */
-			memcpy(row->comm, row->mode[key.write ? 1 : 0].comm, sizeof(row->comm));
-		row->comm[sizeof(row->comm) - 1] = '\0';
-	}
-	free(percpu);
+	err = percpu_hash_each(t->skel->maps.lock_stats, sizeof(struct mmr_lock_key),
+			       sizeof(struct mmr_lock_stats), add_row, &rc);
 	if (err) {
-		free(out);
+		free(rc.out);
 		return err;
 	}
-	*rows = out;
-	return (int)n;
+	*rows = rc.out;
+	return (int)rc.n;
 }
 
 int lock_trace_forget(struct lock_trace *t, uint32_t pid)
@@ -154,19 +149,7 @@ int lock_trace_forget(struct lock_trace *t, uint32_t pid)
 
 uint64_t lock_trace_lost(struct lock_trace *t)
 {
-	__u64 *percpu, sum = 0;
-	__u32 zero = 0;
-	int c;
-
-	percpu = calloc(t->ncpus, sizeof(*percpu));
-	if (!percpu)
-		return 0;
-	if (!bpf_map__lookup_elem(t->skel->maps.lock_lost, &zero, sizeof(zero), percpu,
-				  t->ncpus * sizeof(*percpu), 0))
-		for (c = 0; c < t->ncpus; c++)
-			sum += percpu[c];
-	free(percpu);
-	return sum;
+	return percpu_u64_sum(t->skel->maps.lock_lost);
 }
 
 void lock_trace_close(struct lock_trace *t)
