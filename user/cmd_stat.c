@@ -92,9 +92,8 @@ static int min_u32(uint32_t a, uint32_t b)
 }
 
 /* The mmap_lock figures: per-process rows and the long events' stacks. */
-static void read_lock(struct lock_trace *lt, struct report *r)
+static void read_lock(struct lock_trace *lt, struct report *r, const struct ksyms *ks)
 {
-	struct ksyms *ks = ksyms_load();
 	struct lock_row *rows;
 	size_t i;
 	int n;
@@ -109,7 +108,6 @@ static void read_lock(struct lock_trace *lt, struct report *r)
 		x->kstack = fold((const uint64_t *)x->e.kstack, min_u32(x->e.nkstack, MMR_STACK_FRAMES), ks);
 		x->ustack = fold((const uint64_t *)x->e.ustack, min_u32(x->e.nustack, MMR_STACK_FRAMES), NULL);
 	}
-	ksyms_free(ks);
 }
 
 /* an event the report cannot keep is counted in its lost; polling goes on */
@@ -127,9 +125,8 @@ static int on_walk_event(void *ctx, const struct mmr_walk_event *e)
 }
 
 /* The anon_vma figures: per-process and per-walker rows, walkers named. */
-static void read_anon(struct anon_trace *at, struct report *r)
+static void read_anon(struct anon_trace *at, struct report *r, const struct ksyms *ks)
 {
-	struct ksyms *ks = ksyms_load();
 	struct av_row *rows;
 	struct av_walker *w;
 	size_t i;
@@ -152,7 +149,6 @@ static void read_anon(struct anon_trace *at, struct report *r)
 			       x->walker, sizeof(x->walker));
 	}
 	r->anon.lost += anon_trace_lost(at);
-	ksyms_free(ks);
 }
 
 /* Trace anon_vma chains and rmap walks along the faults, if the mode allows. */
@@ -409,13 +405,17 @@ int cmd_stat(int argc, char **argv)
 	}
 	r.duration_s = mono_now() - t0;
 	faults_trace_drain(ft);	/* what is left, lock and anon_vma events too */
-	if (lt) {
-		read_lock(lt, &r);
+	if (lt || at) {
+		/* kernel symbols, read once: stacks and walker names */
+		struct ksyms *ks = ksyms_load();
+
+		if (lt)
+			read_lock(lt, &r, ks);
+		if (at)
+			read_anon(at, &r, ks);
+		ksyms_free(ks);
 		lock_trace_close(lt);
 		lt = NULL;
-	}
-	if (at) {
-		read_anon(at, &r);
 		anon_trace_close(at);
 		at = NULL;
 	}
