@@ -128,20 +128,17 @@ static __always_inline struct mmr_lock_stats *stats_of(__u32 tgid, bool write)
 }
 
 /*
- * Does the current kernel stack run inside a page fault (user or kernel
- * mode)? Its frames then pass through asm_exc_page_fault. Only asked for a
+ * The kernel stack of a streamed event, deeper than the event keeps: does
+ * it run inside a page fault (user or kernel mode)? Its frames then pass
+ * through asm_exc_page_fault. One walk serves both, and only for a
  * streamed event: a stack walk on every lock would cost the fault path.
  */
 #define MMR_FAULT_FRAMES 32
 
-static __always_inline bool in_fault(void *ctx)
+static __always_inline bool kstack_in_fault(const __u64 *ips, long n)
 {
-	__u64 ips[MMR_FAULT_FRAMES];
-	long n;
-
 	if (!aepf_start)
 		return false;
-	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
 	for (int i = 0; i < MMR_FAULT_FRAMES; i++) {
 		if (i * 8 >= n)
 			break;
@@ -155,10 +152,10 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 				 __u64 dur, bool success, bool blocking)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid(), ips[MMR_FAULT_FRAMES];
 	struct mmr_lock_event *e;
-	__u64 id = bpf_get_current_pid_tgid();
 	struct tstate *st;
-	long n;
+	long n, nk;
 
 	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
 	if (!e) {
@@ -174,7 +171,8 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->tid = (__u32)id;
 	e->write = h->write;
 	e->remote = h->remote;
-	e->in_fault = in_fault(ctx);
+	nk = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	e->in_fault = kstack_in_fault(ips, nk);
 	e->success = success;
 	e->blocking = blocking;
 	e->fault = 0;
@@ -191,8 +189,13 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->ts_ns = now;
 	e->dur_ns = dur;
 	e->mm = h->mm;
-	n = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
-	e->nkstack = n > 0 ? n / sizeof(__u64) : 0;
+	e->nkstack = 0;
+	if (nk > 0) {
+		e->nkstack = nk / sizeof(__u64);
+		if (e->nkstack > MMR_STACK_FRAMES)
+			e->nkstack = MMR_STACK_FRAMES;
+		__builtin_memcpy(e->kstack, ips, sizeof(e->kstack));
+	}
 	n = user_stacks && !h->remote ?
 		bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK) : 0;
 	e->nustack = n > 0 ? n / sizeof(__u64) : 0;

@@ -22,6 +22,25 @@ uint64_t percpu_u64_sum(const struct bpf_map *map)
 	return sum;
 }
 
+uint64_t prog_recursion_misses(const struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	uint64_t sum = 0;
+
+	if (!obj)
+		return 0;
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 int percpu_hash_each(const struct bpf_map *map, size_t key_size, size_t value_size,
 		     percpu_entry_fn fn, void *ctx)
 {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct bpf_map;
+struct bpf_object;
 
 /* The per-CPU u64 at key 0 of a per-CPU array, summed; 0 if unreadable. */
 uint64_t percpu_u64_sum(const struct bpf_map *map);
@@ -23,6 +24,16 @@ uint64_t percpu_u64_sum(const struct bpf_map *map);
 typedef int (*percpu_entry_fn)(void *ctx, const void *key, const void *values, int ncpus);
 int percpu_hash_each(const struct bpf_map *map, size_t key_size, size_t value_size,
 		     percpu_entry_fn fn, void *ctx);
+
+/*
+ * Runs of obj's loaded programs the kernel skipped because the same
+ * program was already running on that CPU (bpf_prog_info's
+ * recursion_misses): a run preempted inside a program, possible wherever
+ * BPF programs are preemptible (fentry/fexit, and tracepoints on newer
+ * kernels with full or lazy preemption). Events of any process may be
+ * missing, up to this many. 0 if unreadable or obj is NULL.
+ */
+uint64_t prog_recursion_misses(const struct bpf_object *obj);
 
 /* A new zeroed element at the end of *arr (n elements of size, room for
  * *cap), growing it; NULL if memory ran out (*arr is kept). */

@@ -234,7 +234,9 @@ static int bpf_stats_enabled(void)
 	return on;
 }
 
-static void render_cost_of(struct metrics_buf *b, struct bpf_object *obj, bool time)
+enum cost_figure { COST_SECONDS, COST_RUNS, COST_MISSES };
+
+static void render_cost_of(struct metrics_buf *b, struct bpf_object *obj, enum cost_figure fig)
 {
 	struct bpf_program *prog;
 
@@ -251,36 +253,46 @@ static void render_cost_of(struct metrics_buf *b, struct bpf_object *obj, bool t
 		memset(&info, 0, sizeof(info));
 		if (bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
-		if (time)
+		if (fig == COST_SECONDS)
 			metrics_sample(b, "mmretry_bpf_program_run_seconds_total", l,
 				       info.run_time_ns / 1e9);
-		else
+		else if (fig == COST_RUNS)
 			metrics_sample_u64(b, "mmretry_bpf_program_runs_total", l, info.run_cnt);
+		else
+			metrics_sample_u64(b, "mmretry_bpf_program_recursion_misses_total", l,
+					   info.recursion_misses);
 	}
 }
 
-/* mmretry's own cost, where the kernel counts it (kernel.bpf_stats_enabled) */
+/*
+ * Runs the kernel skipped (always counted), and mmretry's own cost where the
+ * kernel counts it (kernel.bpf_stats_enabled).
+ */
 static void render_cost(struct exporter *ex, struct metrics_buf *b)
 {
+	static const struct {
+		const char *name, *help;
+	} fams[] = {
+		[COST_SECONDS] = { "mmretry_bpf_program_run_seconds_total",
+				   "Time spent in each of mmretry's BPF programs." },
+		[COST_RUNS] = { "mmretry_bpf_program_runs_total",
+				"Runs of each of mmretry's BPF programs." },
+		[COST_MISSES] = { "mmretry_bpf_program_recursion_misses_total",
+				  "Runs the kernel skipped: the program was already running on that "
+				  "CPU (a preempted run); events of any process may be missing." },
+	};
 	struct bpf_object *objs[] = {
 		faults_trace_object(ex->ft), lock_trace_object(ex->lt), anon_trace_object(ex->at),
 	};
-	int i, t;
+	int stats = bpf_stats_enabled(), i, fig;
 
 	metrics_family(b, "mmretry_bpf_stats_enabled", "gauge",
 		       "1 if kernel.bpf_stats_enabled counts BPF program runs (else no cost figures).");
-	metrics_sample_u64(b, "mmretry_bpf_stats_enabled", NULL, bpf_stats_enabled());
-	if (!bpf_stats_enabled())
-		return;
-	for (t = 0; t < 2; t++) {
-		if (t)
-			metrics_family(b, "mmretry_bpf_program_runs_total", "counter",
-				       "Runs of each of mmretry's BPF programs.");
-		else
-			metrics_family(b, "mmretry_bpf_program_run_seconds_total", "counter",
-				       "Time spent in each of mmretry's BPF programs.");
+	metrics_sample_u64(b, "mmretry_bpf_stats_enabled", NULL, stats);
+	for (fig = stats ? COST_SECONDS : COST_MISSES; fig <= COST_MISSES; fig++) {
+		metrics_family(b, fams[fig].name, "counter", fams[fig].help);
 		for (i = 0; i < 3; i++)
-			render_cost_of(b, objs[i], !t);
+			render_cost_of(b, objs[i], fig);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "faults_trace.h"
 #include "ksyms.h"
 #include "anon_trace.h"
+#include "bpfmap.h"
 #include "lock_trace.h"
 #include "options.h"
 #include "plan.h"
@@ -102,6 +103,7 @@ static void read_lock(struct lock_trace *lt, struct report *r, const struct ksym
 	if (n >= 0)
 		report_set_lock_rows(r, rows, n);
 	r->lock.lost += lock_trace_lost(lt);
+	r->lock.missed = prog_recursion_misses(lock_trace_object(lt));
 	for (i = 0; i < r->lock.nlongs; i++) {
 		struct lock_long *x = &r->lock.longs[i];
 
@@ -149,6 +151,7 @@ static void read_anon(struct anon_trace *at, struct report *r, const struct ksym
 			       x->walker, sizeof(x->walker));
 	}
 	r->anon.lost += anon_trace_lost(at);
+	r->anon.missed = prog_recursion_misses(anon_trace_object(at));
 }
 
 /* Trace anon_vma chains and rmap walks along the faults, if the mode allows. */
@@ -433,6 +436,7 @@ int cmd_stat(int argc, char **argv)
 	report_set_faults(&r, &sum, states);
 	report_sort_procs(&r);
 	r.fault_mode = faults_trace_mode(ft);
+	r.missed_runs = prog_recursion_misses(faults_trace_object(ft));
 	if (!uname(&u))
 		strlcpy_(r.kernel, u.release, sizeof(r.kernel));
 	faults_trace_close(ft);
@@ -441,6 +445,7 @@ int cmd_stat(int argc, char **argv)
 	if (sum.lost_events)
 		mmr_warn("%llu retry events were lost (ring buffer full): the per-process "
 			 "table is short; counters are exact", (unsigned long long)sum.lost_events);
+	report_warn_missed(&r);
 	ret = 0;
 	if (o.json)
 		ret = report_print_json(out, &r);

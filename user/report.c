@@ -6,6 +6,7 @@
 
 #include "plan.h"
 #include "report.h"
+#include "util.h"
 
 const char *const reason_names[MMR_NR_REASONS] = {
 	[MMR_REASON_FILE_IO]	  = "file_io",
@@ -53,6 +54,20 @@ void report_init(struct report *r)
 	memset(r, 0, sizeof(*r));
 	r->exit_status = -1;
 	r->lost_events.state = VAL_EXACT;
+}
+
+void report_warn_missed(const struct report *r)
+{
+	uint64_t lock = r->lock.traced ? r->lock.missed : 0;
+	uint64_t anon = r->anon.traced ? r->anon.missed : 0;
+
+	if (!r->missed_runs && !lock && !anon)
+		return;
+	mmr_warn("the kernel skipped %llu runs of mmretry's BPF programs (faults %llu, "
+		 "mmap_lock %llu, anon_vma %llu: a run preempted on the same CPU); figures may "
+		 "be short by as many events", (unsigned long long)(r->missed_runs + lock + anon),
+		 (unsigned long long)r->missed_runs, (unsigned long long)lock,
+		 (unsigned long long)anon);
 }
 
 void report_free(struct report *r)
@@ -377,6 +392,7 @@ json_t *report_to_json(const struct report *r)
 	json_object_set_new(faults, "inferred", inferred);
 	json_object_set_new(root, "faults", faults);
 	json_object_set_new(root, "lost_events", val_json(&r->lost_events));
+	json_object_set_new(root, "missed_runs", json_integer((json_int_t)r->missed_runs));
 	json_object_set_new(root, "retry_events", json_integer((json_int_t)r->events));
 
 	for (i = 0; i < r->nprocs; i++) {

@@ -46,6 +46,7 @@ struct report_lock {
 	struct lock_long *longs;
 	size_t nlongs, longs_cap;
 	uint64_t lost;			/* ring buffer full, or more than REPORT_MAX_LONGS */
+	uint64_t missed;		/* program runs the kernel skipped (prog_recursion_misses) */
 };
 
 /* A streamed rmap walk, with its walker's name. */
@@ -72,6 +73,7 @@ struct report_anon {
 	struct anon_walk *walks;
 	size_t nwalks, walks_cap;
 	uint64_t lost;			/* ring buffer full, or more than REPORT_MAX_AV_EVENTS */
+	uint64_t missed;		/* program runs the kernel skipped (prog_recursion_misses) */
 };
 
 struct report {
@@ -80,6 +82,7 @@ struct report {
 	double duration_s;
 	struct mmr_val faults[FF_NR];
 	struct mmr_val lost_events;
+	uint64_t missed_runs;		/* the fault tracer's skipped runs (prog_recursion_misses) */
 	uint64_t events;		/* retry events received */
 
 	enum target_kind target;
@@ -100,6 +103,8 @@ struct report {
 
 void report_init(struct report *r);
 void report_free(struct report *r);
+/* one warning line on stderr if the kernel skipped runs of any tracer's programs */
+void report_warn_missed(const struct report *r);
 void report_note(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Fill the fault figures from summed counters; states from faults_figure_states(). */

@@ -308,8 +308,11 @@ void report_print_anon_text(FILE *out, const struct report *r)
 
 	print_rows(out, a);
 
-	fprintf(out, "\nanon_vma events (streamed: chains >= %u, walks >= %u VMAs; %llu lost)\n",
+	fprintf(out, "\nanon_vma events (streamed: chains >= %u, walks >= %u VMAs; %llu lost",
 		a->min_chain, a->min_fanout, (unsigned long long)a->lost);
+	if (a->missed)
+		fprintf(out, ", %llu program runs skipped by the kernel", (unsigned long long)a->missed);
+	fputs(")\n", out);
 	print_chains(out, a);
 	print_walks(out, a);
 }
@@ -474,5 +477,6 @@ json_t *report_anon_json(const struct report *r)
 		json_array_append_new(walks, walk_json(&a->walks[i]));
 	json_object_set_new(o, "walk_events", walks);
 	json_object_set_new(o, "lost", u64(a->lost));
+	json_object_set_new(o, "missed_runs", u64(a->missed));
 	return o;
 }

@@ -223,6 +223,8 @@ void report_print_lock_text(FILE *out, const struct report *r)
 		fprintf(out, ", and %zu shorter holds that blocked a writer", l->nlongs - nlong);
 	if (l->lost)
 		fprintf(out, ", %llu lost", (unsigned long long)l->lost);
+	if (l->missed)
+		fprintf(out, ", %llu program runs skipped by the kernel", (unsigned long long)l->missed);
 	fputc('\n', out);
 	holds = events_of(l);
 	if (!holds)
@@ -372,6 +374,7 @@ json_t *report_lock_json(const struct report *r)
 	free(holds);
 	json_object_set_new(o, "long", longs);
 	json_object_set_new(o, "long_lost", json_integer((json_int_t)l->lost));
+	json_object_set_new(o, "missed_runs", json_integer((json_int_t)l->missed));
 	return o;
 }
 

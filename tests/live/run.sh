@@ -235,34 +235,43 @@ if stat_gen wrhold wrhold -n 8 -s "$LOCK_MIB"; then
 	n=$(gen wrhold .observed.holder.writes)
 	# write holds of thread T: streamed events
 	wholds() { echo "[.mmap_lock.long[] | select(.kind == \"hold\" and .mode == \"write\" and .tid == $1)]"; }
+	# A run of a lock program that the kernel skipped (the program was
+	# already running on that CPU: a preempted run, on kernels whose
+	# tracepoints are preemptible) loses a hold: counts are exact unless the
+	# report says runs were skipped, and then short by at most that many.
 	check "wrhold: mmap_lock traced, nothing lost" \
 		'.modes.mmap_lock == "tracepoint" and .mmap_lock.long_lost == 0 and .lost_events == 0' \
-		"$tmp/wrhold.json" '{modes, lost_events, long_lost: .mmap_lock.long_lost, long: (.mmap_lock.long | length)}'
-	check "wrhold: exactly $n write holds by mmr-holder ($holder)" \
-		"$(wholds "$holder") | length == $n" "$tmp/wrhold.json"
+		"$tmp/wrhold.json" '{modes, lost_events, long_lost: .mmap_lock.long_lost, missed_runs: .mmap_lock.missed_runs, long: (.mmap_lock.long | length)}'
+	# within N COUNT: COUNT is N, or short by at most the skipped runs
+	within() { echo ".mmap_lock.missed_runs as \$m | ($2) as \$g | \$g <= $1 and \$g >= $1 - \$m"; }
+	check "wrhold: $n write holds by mmr-holder ($holder)" \
+		"$(within "$n" "$(wholds "$holder") | length")" "$tmp/wrhold.json" \
+		"{missed_runs: .mmap_lock.missed_runs, holds: ($(wholds "$holder") | length)}"
 	for k in 0 1; do
 		t=$(gen wrhold ".observed.mappers[$k].tid")
 		w=$(gen wrhold ".observed.mappers[$k].writes")
-		check "wrhold: exactly $w write holds by mapper $k ($t)" \
-			"$(wholds "$t") | length == $w" "$tmp/wrhold.json" \
-			"[$(wholds "$t")[] | .kernel_stack | split(\";\") | .[-2:] | join(\";\")] | group_by(.) | map([.[0], length])"
+		check "wrhold: $w write holds by mapper $k ($t)" \
+			"$(within "$w" "$(wholds "$t") | length")" "$tmp/wrhold.json" \
+			"{missed_runs: .mmap_lock.missed_runs, holds: [$(wholds "$t")[] | .kernel_stack | split(\";\") | .[-2:] | join(\";\")] | group_by(.) | map([.[0], length])}"
 	done
 	check "wrhold: no write hold by the faulter" \
 		"$(wholds "$(gen wrhold .observed.faulter.tid)") | length == 0" "$tmp/wrhold.json"
-	# hold i lies within call i, as the workload timed it (same clock)
+	# hold i lies within call i, as the workload timed it (same clock);
+	# only when no run was skipped (a lost hold shifts the pairing)
 	times=$(head -n1 "$tmp/wrhold.gen" | jq -c .observed.holder.times)
 	check "wrhold: each write hold lies within its mprotect() call" \
-		"($times) as \$t | $(wholds "$holder") | sort_by(.end_ns) | to_entries |
-		 all(.value.end_ns - .value.duration_ns >= \$t[.key][0] and .value.end_ns <= \$t[.key][1])" \
+		".mmap_lock.missed_runs > 0 or (($times) as \$t | $(wholds "$holder") | sort_by(.end_ns) | to_entries |
+		 all(.value.end_ns - .value.duration_ns >= \$t[.key][0] and .value.end_ns <= \$t[.key][1]))" \
 		"$tmp/wrhold.json"
 	pid=$(gen wrhold .pid)
 	check "wrhold: the process's write histogram counts every hold" \
 		"(.mmap_lock.processes[] | select(.pid == $pid) | .write) as \$w |
-		 \$w.holds >= $n + $(gen wrhold '[.observed.mappers[].writes] | add') and
+		 \$w.holds >= $n + $(gen wrhold '[.observed.mappers[].writes] | add') - .mmap_lock.missed_runs and
 		 \$w.hold_ns.count == \$w.holds and (\$w.hold_ns.buckets | map(.count) | add) == \$w.holds and
 		 \$w.hold_ns.p50 <= \$w.hold_ns.p99 and \$w.hold_ns.p99 <= 2 * \$w.hold_ns.max and
 		 \$w.hold_ns.max >= $(gen wrhold .observed.call_ns.min) / 2" \
-		"$tmp/wrhold.json"
+		"$tmp/wrhold.json" \
+		"{missed_runs: .mmap_lock.missed_runs, call_ns: $(gen wrhold -c .observed.call_ns), write: (.mmap_lock.processes[] | select(.pid == $pid) | .write | {holds, hold_ns: (.hold_ns | {count, p50, p99, max})})}"
 	check "wrhold: totals agree with the processes" \
 		'.mmap_lock.write.holds == ([.mmap_lock.processes[].write.holds] | add) and
 		 .mmap_lock.read.acquisitions == ([.mmap_lock.processes[].read.acquisitions] | add)' \

@@ -340,6 +340,7 @@ static void json_document(void **state)
 	int k;
 
 	sample_report(&r, MMR_MODE_TRACEPOINT);
+	r.missed_runs = 7;
 	j = report_to_json(&r);
 	assert_non_null(j);
 
@@ -388,6 +389,7 @@ static void json_document(void **state)
 	assert_int_equal(n, 8);
 
 	assert_json_int(j, "lost_events", 3);
+	assert_json_int(j, "missed_runs", 7);
 	assert_json_int(j, "retry_events", 5);
 	assert_json_str(j, "target.kind", "system");
 	v = json_path(j, "notes");

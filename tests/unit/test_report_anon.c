@@ -889,8 +889,10 @@ static void json_totals(void **state)
 	json_t *j, *b;
 
 	sample_anon_report(&r);
+	r.anon.missed = 3;
 	j = anon_json_of(&r);
-	assert_int_equal(json_object_size(j), 16);
+	assert_int_equal(json_object_size(j), 17);
+	assert_json_int(j, "missed_runs", 3);
 	assert_json_int(j, "chain_length.count", 218);
 	assert_json_int(j, "chain_length.sum", 11043);
 	assert_json_int(j, "chain_length.p50", 3);
@@ -949,7 +951,8 @@ static void json_empty(void **state)
 	report_init(&r);
 	r.anon.traced = true;
 	j = anon_json_of(&r);
-	assert_int_equal(json_object_size(j), 16);
+	assert_int_equal(json_object_size(j), 17);
+	assert_json_int(j, "missed_runs", 0);
 	assert_json_int(j, "chain_length.count", 0);
 	assert_json_null(j, "chain_length.p50");
 	assert_json_null(j, "chain_length.max");

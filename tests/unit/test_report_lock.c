@@ -194,6 +194,7 @@ static void sample_lock_report(struct report *r)
 	add_long(r, &e, NULL, NULL);
 
 	r->lock.lost = 2;
+	r->lock.missed = 4;
 }
 
 /* Text of report_print_lock_text(), NUL-terminated; free() it. */
@@ -537,11 +538,12 @@ static void text_long_count(void **state)
 	sample_lock_report(&r);
 	t = lock_text_of(&r);
 	find(t, "\nlong holds and waits (>= 1.0 ms): 7, and 1 shorter holds that blocked a "
-		"writer, 2 lost\n");
+		"writer, 2 lost, 4 program runs skipped by the kernel\n");
 	free(t);
 
 	/* a hold exactly min_hold long is long; nothing shorter, nothing lost */
 	r.lock.lost = 0;
+	r.lock.missed = 0;
 	r.lock.min_hold_ns = 200000;
 	t = lock_text_of(&r);
 	find(t, "\nlong holds and waits (>= 200.0 us): 8\n");
@@ -784,6 +786,7 @@ static void json_totals(void **state)
 
 	assert_json_int(j, "min_hold_ns", 1000000);
 	assert_json_int(j, "long_lost", 2);
+	assert_json_int(j, "missed_runs", 4);
 	json_decref(j);
 	report_free(&r);
 }
@@ -811,7 +814,8 @@ static void json_empty(void **state)
 	assert_int_equal(json_array_size(json_path(j, "long")), 0);
 	assert_json_int(j, "min_hold_ns", 0);
 	assert_json_int(j, "long_lost", 0);
-	assert_int_equal(json_object_size(j), 6);
+	assert_json_int(j, "missed_runs", 0);
+	assert_int_equal(json_object_size(j), 7);
 	json_decref(j);
 	report_free(&r);
 }
