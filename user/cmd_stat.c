@@ -230,7 +230,8 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int cmd_stat(int argc, char **argv)
+/* commands.h: the run's figures, streamed events and the command's status */
+int stat_trace(const struct stat_opts *o, struct report *r)
 {
 	struct command cmd = { .pid = -1, .go_fd = -1, .err_fd = -1 };
 	struct trace_target tg = { .cgroup_fd = -1 };
@@ -240,9 +241,7 @@ int cmd_stat(int argc, char **argv)
 	struct mmr_fault_counters sum;
 	struct acct_count acct0;
 	bool acct_ok = false;
-	struct stat_opts o;
 	struct features f;
-	struct report r;
 	struct plan p;
 	struct utsname u;
 	uint8_t states[FF_NR];
@@ -250,67 +249,47 @@ int cmd_stat(int argc, char **argv)
 	pid_t tgid = 0;
 	double t0, deadline = 0;
 	int rc = EXIT_CANNOT_TRACE, status, ret;
-	FILE *out = stdout;
 
-	report_init(&r);
-	ret = stat_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(stat_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
-	mmr_verbose = o.verbose;
 	/* first: a shell starts background jobs with SIGINT ignored, and an
 	 * interrupt during the (slow) load must still end the run cleanly */
 	install_signals();
 
-	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
-		mmr_err("no process with pid %d", (int)o.pid);
+	if (o->pid && kill(o->pid, 0) && errno == ESRCH) {
+		mmr_err("no process with pid %d", (int)o->pid);
 		return EXIT_USAGE;
 	}
-	if (o.cgroup) {
-		tg.cgroup_fd = cgroup_open(o.cgroup);
+	if (o->cgroup) {
+		tg.cgroup_fd = cgroup_open(o->cgroup);
 		if (tg.cgroup_fd < 0) {
-			mmr_err("cannot open cgroup v2 '%s': %s", o.cgroup,
+			mmr_err("cannot open cgroup v2 '%s': %s", o->cgroup,
 				tg.cgroup_fd == -ENOTDIR ? "not a cgroup v2 directory" :
 				strerror(-tg.cgroup_fd));
 			return EXIT_USAGE;
 		}
 	}
-	if (o.output) {
-		out = fopen(o.output, "w");
-		if (!out) {
-			mmr_err("cannot write '%s': %s", o.output, strerror(errno));
-			goto cleanup;
-		}
-	}
 
 	features_probe(&f);
-	if (plan_make(&f, o.mode, &p, err, sizeof(err))) {
+	if (plan_make(&f, o->mode, &p, err, sizeof(err))) {
 		mmr_err("%s", err);
 		goto cleanup;
 	}
-
-	if (o.argv) {
-		ret = command_prepare(&cmd, o.argv);
+	if (o->argv) {
+		ret = command_prepare(&cmd, o->argv);
 		if (ret) {
 			mmr_err("cannot fork: %s", strerror(-ret));
 			goto cleanup;
 		}
 		tgid = cmd.pid;
 		tg.follow_forks = true;
-		r.target = TARGET_COMMAND;
-		r.argv = o.argv;
-	} else if (o.pid) {
-		tgid = o.pid;
-		r.target = TARGET_PID;
-		r.pid = o.pid;
-	} else if (o.cgroup) {
-		r.target = TARGET_CGROUP;
-		r.cgroup = o.cgroup;
+		r->target = TARGET_COMMAND;
+		r->argv = o->argv;
+	} else if (o->pid) {
+		tgid = o->pid;
+		r->target = TARGET_PID;
+		r->pid = o->pid;
+	} else if (o->cgroup) {
+		r->target = TARGET_CGROUP;
+		r->cgroup = o->cgroup;
 	}
 	if (tgid) {
 		tg.tgids = &tgid;
@@ -320,8 +299,8 @@ int cmd_stat(int argc, char **argv)
 	{
 		struct faults_trace_opts fo = {
 			.features = &f, .plan = &p, .target = &tg,
-			.ringbuf_bytes = o.ringbuf_bytes,
-			.on_event = on_event, .ctx = &r, .on_fallback = on_fallback,
+			.ringbuf_bytes = o->ringbuf_bytes,
+			.on_event = on_event, .ctx = r, .on_fallback = on_fallback,
 		};
 
 		ret = faults_trace_open(&ft, &fo);
@@ -332,17 +311,17 @@ int cmd_stat(int argc, char **argv)
 		goto cleanup;
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(ft)));
-	if (o.no_mmap_lock)
-		report_note(&r, "mmap_lock not traced: --no-mmap-lock");
-	if (!o.no_mmap_lock && mmap_lock_unusable(&f)) {
+	if (o->no_mmap_lock)
+		report_note(r, "mmap_lock not traced: --no-mmap-lock");
+	if (!o->no_mmap_lock && mmap_lock_unusable(&f)) {
 		mmr_warn("cannot trace mmap_lock: %s", mmap_lock_unusable(&f));
-		report_note(&r, "mmap_lock not traced: %s", mmap_lock_unusable(&f));
-	} else if (!o.no_mmap_lock) {
+		report_note(r, "mmap_lock not traced: %s", mmap_lock_unusable(&f));
+	} else if (!o->no_mmap_lock) {
 		struct faults_shared sh;
 		struct lock_trace_opts lo = {
-			.features = &f, .target = &tg, .min_hold_ns = o.min_hold_ns,
-			.on_event = on_lock_event, .ctx = &r, .faults = &sh,
-			.ringbuf_bytes = o.ringbuf_bytes,
+			.features = &f, .target = &tg, .min_hold_ns = o->min_hold_ns,
+			.on_event = on_lock_event, .ctx = r, .faults = &sh,
+			.ringbuf_bytes = o->ringbuf_bytes,
 		};
 
 		faults_trace_shared(ft, &sh);
@@ -350,14 +329,14 @@ int cmd_stat(int argc, char **argv)
 		if (ret) {
 			mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret),
 				 mmr_verbose ? "" : " (-v shows libbpf's log)");
-			report_note(&r, "mmap_lock not traced: %s", strerror(-ret));
+			report_note(r, "mmap_lock not traced: %s", strerror(-ret));
 			lt = NULL;
 		} else {
-			r.lock.traced = true;
-			r.lock.min_hold_ns = o.min_hold_ns;
+			r->lock.traced = true;
+			r->lock.min_hold_ns = o->min_hold_ns;
 		}
 	}
-	at = open_anon(&o, &f, &p, ft, &tg, &r);
+	at = open_anon(o, &f, &p, ft, &tg, r);
 	if (faults_trace_mode(ft) == MMR_MODE_TRACEPOINT) {
 		ret = counters_acct_read(ft, &tg, &acct0);
 		acct_ok = !ret;
@@ -366,12 +345,12 @@ int cmd_stat(int argc, char **argv)
 	}
 
 	t0 = mono_now();
-	if (o.duration)
-		deadline = t0 + o.duration;
-	if (o.argv) {
+	if (o->duration)
+		deadline = t0 + o->duration;
+	if (o->argv) {
 		ret = command_start(&cmd);
 		if (ret) {
-			mmr_err("cannot run '%s': %s", o.argv[0], strerror(-ret));
+			mmr_err("cannot run '%s': %s", o->argv[0], strerror(-ret));
 			cmd.pid = -1;
 			rc = ret == -ENOENT ? 127 : 126;
 			goto cleanup;
@@ -387,13 +366,13 @@ int cmd_stat(int argc, char **argv)
 		}
 		if (deadline && mono_now() >= deadline)
 			break;
-		if (o.pid && kill(o.pid, 0) && errno == ESRCH)
+		if (o->pid && kill(o->pid, 0) && errno == ESRCH)
 			break;	/* the traced process is gone */
 		if (cmd.pid > 0) {
 			pid_t w = waitpid(cmd.pid, &status, WNOHANG);
 
 			if (w == cmd.pid) {
-				r.exit_status = command_exit_code(status);
+				r->exit_status = command_exit_code(status);
 				cmd.pid = -1;
 				break;
 			}
@@ -403,19 +382,19 @@ int cmd_stat(int argc, char **argv)
 		/* interrupted: the command got the same SIGINT from the tty;
 		 * wait for it so its exit is in the report */
 		if (waitpid(cmd.pid, &status, 0) == cmd.pid)
-			r.exit_status = command_exit_code(status);
+			r->exit_status = command_exit_code(status);
 		cmd.pid = -1;
 	}
-	r.duration_s = mono_now() - t0;
+	r->duration_s = mono_now() - t0;
 	faults_trace_drain(ft);	/* what is left, lock and anon_vma events too */
 	if (lt || at) {
 		/* kernel symbols, read once: stacks and walker names */
 		struct ksyms *ks = ksyms_load();
 
 		if (lt)
-			read_lock(lt, &r, ks);
+			read_lock(lt, r, ks);
 		if (at)
-			read_anon(at, &r, ks);
+			read_anon(at, r, ks);
 		ksyms_free(ks);
 		lock_trace_close(lt);
 		lt = NULL;
@@ -433,19 +412,61 @@ int cmd_stat(int argc, char **argv)
 		states[FF_FAULTS] = states[FF_MAJOR] = VAL_NA;
 		states[FF_ATTEMPTS] = states[FF_VMA_LOCK_ATTEMPTS] = VAL_NA;
 	}
-	report_set_faults(&r, &sum, states);
-	report_sort_procs(&r);
-	r.fault_mode = faults_trace_mode(ft);
-	r.missed_runs = prog_recursion_misses(faults_trace_object(ft));
+	report_set_faults(r, &sum, states);
+	report_sort_procs(r);
+	r->fault_mode = faults_trace_mode(ft);
+	r->missed_runs = prog_recursion_misses(faults_trace_object(ft));
 	if (!uname(&u))
-		strlcpy_(r.kernel, u.release, sizeof(r.kernel));
+		strlcpy_(r->kernel, u.release, sizeof(r->kernel));
 	faults_trace_close(ft);
 	ft = NULL;
 
 	if (sum.lost_events)
 		mmr_warn("%llu retry events were lost (ring buffer full): the per-process "
 			 "table is short; counters are exact", (unsigned long long)sum.lost_events);
-	report_warn_missed(&r);
+	report_warn_missed(r);
+	rc = 0;
+cleanup:
+	if (cmd.pid > 0)
+		command_abort(&cmd);
+	faults_trace_close(ft);
+	lock_trace_close(lt);
+	anon_trace_close(at);
+	if (tg.cgroup_fd >= 0)
+		close(tg.cgroup_fd);
+	return rc;
+}
+
+int cmd_stat(int argc, char **argv)
+{
+	struct stat_opts o;
+	struct report r;
+	char err[512];
+	int rc, ret;
+	FILE *out = stdout;
+
+	ret = stat_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(stat_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	mmr_verbose = o.verbose;
+	if (o.output) {
+		out = fopen(o.output, "w");
+		if (!out) {
+			mmr_err("cannot write '%s': %s", o.output, strerror(errno));
+			return EXIT_CANNOT_TRACE;
+		}
+	}
+	report_init(&r);
+	rc = stat_trace(&o, &r);
+	if (rc)
+		goto out;
+	rc = EXIT_CANNOT_TRACE;
 	ret = 0;
 	if (o.json)
 		ret = report_print_json(out, &r);
@@ -453,27 +474,20 @@ int cmd_stat(int argc, char **argv)
 		report_print_text(out, &r);
 	if (ret || fflush(out)) {
 		mmr_err("cannot write the report: %s", strerror(errno));
-		goto cleanup;
+		goto out;
 	}
 	if (o.folded) {
 		FILE *ff = fopen(o.folded, "w");
 
 		if (!ff || report_print_folded(ff, &r) || fclose(ff)) {
 			mmr_err("cannot write '%s': %s", o.folded, strerror(errno));
-			goto cleanup;
+			goto out;
 		}
 	}
 	rc = r.target == TARGET_COMMAND && r.exit_status >= 0 ? r.exit_status : EXIT_OK;
-cleanup:
-	if (cmd.pid > 0)
-		command_abort(&cmd);
-	faults_trace_close(ft);
-	lock_trace_close(lt);
-	anon_trace_close(at);
-	if (out && out != stdout)
+out:
+	if (out != stdout)
 		fclose(out);
-	if (tg.cgroup_fd >= 0)
-		close(tg.cgroup_fd);
 	report_free(&r);
 	return rc;
 }

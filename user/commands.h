@@ -10,10 +10,28 @@ enum {
 	EXIT_USAGE = 2,		/* bad usage or malformed input */
 	EXIT_UNAVAILABLE = 3,	/* check: a metric is unavailable here */
 	EXIT_CANNOT_TRACE = 4,	/* no privileges, no BTF, nothing attaches, runtime error */
+	EXIT_COMMAND_FAILED = 5,/* check, baseline: the traced command failed */
 };
+
+/* Can this process trace (BPF privileges, kernel BTF)? EXIT_OK, or
+ * EXIT_CANNOT_TRACE with the reason said on stderr for command name. */
+int can_trace(const char *name);
+
+/*
+ * stat's tracing, for the commands that run it (stat, check, baseline):
+ * trace as o says into r (report_init()ed by the caller). 0, or the exit
+ * status to end with (EXIT_USAGE, EXIT_CANNOT_TRACE, or 126/127 when the
+ * command cannot run), the error said on stderr.
+ */
+struct stat_opts;
+struct report;
+int stat_trace(const struct stat_opts *o, struct report *r);
 
 int cmd_probe(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -21,6 +21,10 @@ static const struct cmd {
 	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses" },
 	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons" },
 	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
+	/* these trace only when given a command (they check can_trace() then) */
+	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },
+	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },
+	{ "compare", cmd_compare, 0, "two reports side by side, with differences" },
 };
 
 static const char usage[] =
@@ -39,6 +43,7 @@ static const char exit_table[] =
 "  2  bad usage or malformed input\n"
 "  3  check: a metric the baseline needs is unavailable here\n"
 "  4  cannot trace: no privileges, no BTF, nothing attaches, runtime error\n"
+"  5  check, baseline: the traced command failed (non-zero exit or signal)\n"
 "  stat -- COMMAND exits with COMMAND's status (128+N if killed by signal N)\n"
 "\n"
 "`mmretry COMMAND --help` describes a command.\n";
@@ -63,10 +68,25 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+int can_trace(const char *name)
+{
+	char what[128];
+
+	if (check_bpf_privileges(what, sizeof(what))) {
+		mmr_err("%s needs %s", name, what);
+		return EXIT_CANNOT_TRACE;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		mmr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): mmretry needs "
+			"a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return EXIT_CANNOT_TRACE;
+	}
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *c = NULL;
-	char what[128];
 	size_t i;
 
 	if (argc < 2) {
@@ -88,16 +108,8 @@ int main(int argc, char **argv)
 		mmr_err("'%s' is not a command; see 'mmretry --help'", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (!wants_help(argc - 1, argv + 1)) {
-		if ((c->needs & NEED_ROOT) && check_bpf_privileges(what, sizeof(what))) {
-			mmr_err("%s needs %s", c->name, what);
-			return EXIT_CANNOT_TRACE;
-		}
-		if ((c->needs & NEED_BTF) && access("/sys/kernel/btf/vmlinux", R_OK)) {
-			mmr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): mmretry needs "
-				"a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-			return EXIT_CANNOT_TRACE;
-		}
-	}
+	if (!wants_help(argc - 1, argv + 1) && (c->needs & (NEED_ROOT | NEED_BTF)) &&
+	    can_trace(c->name))
+		return EXIT_CANNOT_TRACE;
 	return c->fn(argc - 1, argv + 1);
 }

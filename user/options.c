@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +62,76 @@ const char probe_usage[] =
 "  -j, --json     print JSON\n"
 "  -v, --verbose  show why a refused program was refused\n"
 "  -h, --help     this text\n";
+
+const char check_usage[] =
+"usage: mmretry check --baseline FILE [--junit FILE] [--json] [-o FILE]\n"
+"                     [--save-report FILE] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
+"       mmretry check --baseline FILE --report REPORT.json [--junit FILE] [--json]\n"
+"       mmretry check --list-metrics\n"
+"\n"
+"Trace COMMAND as `mmretry stat` does (or read a report it wrote) and hold\n"
+"its figures to the limits of a baseline (docs/baseline.md): a table of\n"
+"metric, baseline, measured, limit, change and verdict, and an exit status\n"
+"a CI job can gate on.\n"
+"\n"
+"      --baseline=FILE     the limits (YAML; `mmretry baseline` records one)\n"
+"      --report=FILE       judge this `mmretry stat --json` report: no tracing,\n"
+"                          no root needed\n"
+"      --junit=FILE        also write JUnit XML, one test case per metric\n"
+"  -j, --json              print JSON instead of the table\n"
+"  -o, --output=FILE       write the table or JSON to FILE\n"
+"      --save-report=FILE  keep the traced run's report (stat --json) in FILE\n"
+"      --list-metrics      list the metrics a baseline may name, and stop\n"
+"  -h, --help              this text\n"
+"\n"
+"STAT OPTIONS (see `mmretry stat --help`): -m MODE, --min-hold, --ringbuf-size,\n"
+"--no-mmap-lock, --no-anon-vma, --min-chain, --min-fanout, -v; -p, -c, -d\n"
+"trace a process, a cgroup or a while instead of COMMAND.\n"
+"\n"
+"exit status:\n"
+"  0  every metric within its limits\n"
+"  1  a metric is outside its limits (a regression)\n"
+"  2  bad usage, or a malformed baseline or report\n"
+"  3  no metric outside its limits, but one the baseline needs is unavailable\n"
+"     with this kernel or mode (never passed silently)\n"
+"  4  cannot trace: no privileges, no BTF, nothing attaches\n"
+"  5  COMMAND failed (non-zero exit or signal): its figures are not judged\n"
+"\n"
+"examples:\n"
+"  mmretry baseline -o mmretry-baseline.yml -- ./bench --quick\n"
+"  mmretry check --baseline mmretry-baseline.yml --junit mmretry.xml -- ./bench --quick\n";
+
+const char baseline_usage[] =
+"usage: mmretry baseline [-o FILE] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
+"       mmretry baseline [-o FILE] --report REPORT.json\n"
+"       mmretry baseline --list-metrics\n"
+"\n"
+"Trace COMMAND as `mmretry stat` does (or read a report it wrote) and write a\n"
+"baseline for `mmretry check`: the metrics this run could measure, each\n"
+"with its value and a default limit (docs/baseline.md), to edit by hand.\n"
+"\n"
+"  -o, --output=FILE     write the baseline to FILE (default: stdout)\n"
+"      --report=FILE     record from this `mmretry stat --json` report: no\n"
+"                        tracing, no root needed\n"
+"      --list-metrics    list the metrics a baseline may name, and stop\n"
+"  -h, --help            this text\n"
+"\n"
+"STAT OPTIONS: as for `mmretry check --help`.\n"
+"\n"
+"exit status: 0 written; 2 bad usage or a malformed report; 4 cannot trace;\n"
+"5 COMMAND failed (nothing is written)\n";
+
+const char compare_usage[] =
+"usage: mmretry compare [--json] [-o FILE] A.json B.json\n"
+"\n"
+"Two `mmretry stat --json` reports side by side: every metric either one\n"
+"measured (`mmretry check --list-metrics`), with B - A and (B - A) / A.\n"
+"\n"
+"  -j, --json            print JSON instead of the table\n"
+"  -o, --output=FILE     write to FILE instead of stdout\n"
+"  -h, --help            this text\n"
+"\n"
+"exit status: 0 compared; 2 bad usage or a malformed report\n";
 
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK,
@@ -232,6 +304,159 @@ int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, siz
 	}
 	if (optind < argc)
 		return usage_err(err, errlen, "probe: unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/*
+ * argv[*i] is option name, as "NAME VALUE" or "NAME=VALUE" (long) or
+ * "NAME VALUE" (short): 1 and *val; 0 if it is another option; -1 if the
+ * value is missing.
+ */
+static int take(char **argv, int argc, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=' && name[1] == '-') {
+		*val = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n])
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*val = argv[++*i];
+	return 1;
+}
+
+int check_opts_parse(int argc, char **argv, enum gate_cmd which, struct check_opts *o,
+		     char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		bool check_only;
+		size_t off;
+	} valued[] = {
+		{ "--baseline", true, offsetof(struct check_opts, baseline) },
+		{ "--report", false, offsetof(struct check_opts, report) },
+		{ "--save-report", true, offsetof(struct check_opts, save_report) },
+		{ "--junit", true, offsetof(struct check_opts, junit) },
+		{ "--output", false, offsetof(struct check_opts, output) },
+		{ "-o", false, offsetof(struct check_opts, output) },
+	};
+	const char *cmd = which == GATE_CHECK ? "check" : "baseline", *val;
+	int i, n = 0, ret;
+	size_t k;
+
+	memset(o, 0, sizeof(*o));
+	o->args = calloc(argc + 1, sizeof(*o->args));
+	if (!o->args)
+		return usage_err(err, errlen, "out of memory%s", "");
+	o->args[n++] = argv[0];
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				o->args[n++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+		if (!strcmp(argv[i], "--list-metrics")) {
+			o->list_metrics = true;
+			continue;
+		}
+		if (which == GATE_CHECK && (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))) {
+			o->json = true;
+			continue;
+		}
+		for (k = 0, ret = 0; k < sizeof(valued) / sizeof(valued[0]) && !ret; k++) {
+			if (valued[k].check_only && which != GATE_CHECK)
+				continue;
+			ret = take(argv, argc, &i, valued[k].name, &val);
+			if (ret < 0) {
+				snprintf(err, errlen, "%s: %s needs a value", cmd, valued[k].name);
+				return -EINVAL;
+			}
+			if (ret)
+				*(const char **)((char *)o + valued[k].off) = val;
+		}
+		if (!ret)
+			o->args[n++] = argv[i];	/* stat's, or an error stat will name */
+	}
+	if (o->list_metrics)
+		return 0;
+	ret = stat_opts_parse(n, o->args, &o->stat, err, errlen);
+	if (ret) {
+		if (!strncmp(err, "stat: ", 6)) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s: %s", cmd, err + 6);
+			snprintf(err, errlen, "%s", msg);
+		}
+		return -EINVAL;
+	}
+	if (o->stat.json || o->stat.output)
+		return usage_err(err, errlen, "internal: -j/-o reached stat%s", "");
+	if (which == GATE_CHECK && !o->baseline)
+		return usage_err(err, errlen, "check: --baseline FILE is required%s", "");
+	if (o->report && (o->stat.argv || o->stat.pid || o->stat.cgroup || o->stat.duration))
+		return usage_err(err, errlen, "%s: --report reads a report: it takes no command, "
+				 "-p, -c or -d", cmd);
+	if (!o->report && !o->stat.argv && !o->stat.pid && !o->stat.cgroup && !o->stat.duration)
+		return usage_err(err, errlen, "%s: nothing to judge: give a command after --, "
+				 "or --report FILE", cmd);
+	if (o->report && o->save_report)
+		return usage_err(err, errlen, "check: --save-report needs a traced run, not "
+				 "--report%s", "");
+	return 0;
+}
+
+void check_opts_free(struct check_opts *o)
+{
+	free(o->args);
+	o->args = NULL;
+}
+
+int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jo:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			return 1;
+		default:
+			if (optopt == 'o')
+				return usage_err(err, errlen, "compare: -o needs a file%s", "");
+			if (optopt && optopt < 256)
+				snprintf(err, errlen, "compare: unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "compare: unknown option '%s'",
+					 argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (argc - optind != 2)
+		return usage_err(err, errlen, "compare: needs two reports, A.json and B.json%s",
+				 "");
+	o->a = argv[optind];
+	o->b = argv[optind + 1];
 	return 0;
 }
 

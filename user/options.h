@@ -40,6 +40,36 @@ struct probe_opts {
 int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen);
 extern const char probe_usage[];
 
+/* check and baseline: their own options, then stat's (tracing) ones */
+enum gate_cmd { GATE_CHECK, GATE_BASELINE };
+
+struct check_opts {
+	struct stat_opts stat;	/* what to trace, as stat takes it (not -j, -o) */
+	const char *baseline;	/* check: --baseline FILE */
+	const char *report;	/* --report FILE: judge or record a report, no tracing */
+	const char *save_report;/* check: --save-report FILE */
+	const char *junit;	/* check: --junit FILE */
+	const char *output;	/* -o FILE; NULL = stdout */
+	bool json;		/* check: -j */
+	bool list_metrics;	/* --list-metrics */
+	char **args;		/* stat's share of argv; check_opts_free() */
+};
+
+/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
+int check_opts_parse(int argc, char **argv, enum gate_cmd which, struct check_opts *o,
+		     char *err, size_t errlen);
+void check_opts_free(struct check_opts *o);
+extern const char check_usage[], baseline_usage[];
+
+struct compare_opts {
+	const char *a, *b;	/* the two reports */
+	const char *output;	/* -o FILE; NULL = stdout */
+	bool json;
+};
+
+int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen);
+extern const char compare_usage[];
+
 /* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).
  * 0 or -EINVAL. */
 struct sockaddr_in;
