@@ -637,7 +637,7 @@ static int emit_limit(yaml_emitter_t *e, const struct metric_def *m, double v)
 		err = err || emit_scalar(e, "max", true) || emit_number(e, v);
 		break;
 	case REC_LATENCY:
-		err = err || emit_scalar(e, "max", true) || emit_number(e, 2 * v + 1);
+		err = err || emit_scalar(e, "max", true) || emit_number(e, 4 * v + 3);
 		break;
 	case REC_NONE:
 		break;

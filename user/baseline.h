@@ -37,7 +37,7 @@ enum record_rule {
 	REC_RATIO,	/* max 1.25 v + 0.001 */
 	REC_LESS_WORSE,	/* completions: min floor(0.8 v) */
 	REC_ZERO,	/* lost events: max v (0 on a sound run) */
-	REC_LATENCY,	/* log2-bucket percentiles: max one bucket up, 2v + 1 */
+	REC_LATENCY,	/* log2-bucket percentiles: max two buckets up, 4v + 3 */
 };
 
 struct metric_def {

@@ -229,7 +229,7 @@ static void list_metrics(void)
 		[REC_NONE] = "-", [REC_SIZE] = "value +-10%",
 		[REC_MORE_WORSE] = "max ceil(1.25v)+2", [REC_RATIO] = "max 1.25v+0.001",
 		[REC_LESS_WORSE] = "min floor(0.8v)", [REC_ZERO] = "max v",
-		[REC_LATENCY] = "max 2v+1",
+		[REC_LATENCY] = "max 4v+3",
 	};
 	size_t i;
 
