@@ -257,7 +257,7 @@ static int limit_value(struct parse *p, const yaml_node_t *n, const struct metri
 	const char *s = scalar(n);
 
 	if (parse_value(s, m->unit, v))
-		return fail(p, n, "%s: %s of %s: '%.40s' is not %s", m->name, key, m->name,
+		return fail(p, n, "%s: %s '%.40s' is not %s", m->name, key,
 			    s ? s : "(not a scalar)",
 			    m->unit == MU_NS ? "a duration (a number of ns, or with ns, us, ms, s)" :
 			    "a non-negative number");

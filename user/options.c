@@ -388,16 +388,15 @@ int check_opts_parse(int argc, char **argv, enum gate_cmd which, struct check_op
 		return 0;
 	ret = stat_opts_parse(n, o->args, &o->stat, err, errlen);
 	if (ret) {
-		if (!strncmp(err, "stat: ", 6)) {
-			char msg[256];
+		/* stat's message, named for this command */
+		char msg[256];
 
-			snprintf(msg, sizeof(msg), "%s: %s", cmd, err + 6);
-			snprintf(err, errlen, "%s", msg);
-		}
+		snprintf(msg, sizeof(msg), "%s: %s", cmd, strncmp(err, "stat: ", 6) ? err : err + 6);
+		snprintf(err, errlen, "%s", msg);
 		return -EINVAL;
 	}
-	if (o->stat.json || o->stat.output)
-		return usage_err(err, errlen, "internal: -j/-o reached stat%s", "");
+	if (o->stat.json)	/* only baseline passes -j on: check takes it */
+		return usage_err(err, errlen, "%s: no --json: a baseline is YAML", cmd);
 	if (which == GATE_CHECK && !o->baseline)
 		return usage_err(err, errlen, "check: --baseline FILE is required%s", "");
 	if (o->report && (o->stat.argv || o->stat.pid || o->stat.cgroup || o->stat.duration))

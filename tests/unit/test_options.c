@@ -600,6 +600,135 @@ static void listen_addresses(void **state)
 	assert_int_equal(listen_parse("9862x", &sa), -EINVAL);
 }
 
+/* ---- check, baseline, compare ---- */
+
+struct gate {
+	int ret;
+	struct check_opts o;
+	char err[256];
+};
+
+#define CHECK(...) gate_parse(GATE_CHECK, ARGC(ARGV("check", __VA_ARGS__)), \
+			      ARGV("check", __VA_ARGS__))
+#define BASELINE(...) gate_parse(GATE_BASELINE, ARGC(ARGV("baseline", __VA_ARGS__)), \
+				 ARGV("baseline", __VA_ARGS__))
+
+static struct gate gate_parse(enum gate_cmd which, int argc, char **argv)
+{
+	struct gate g;
+
+	memset(&g, 0, sizeof(g));
+	g.ret = check_opts_parse(argc, argv, which, &g.o, g.err, sizeof(g.err));
+	return g;
+}
+
+static void assert_gate_error(struct gate g, const char *msg)
+{
+	if (g.ret != -EINVAL || strcmp(g.err, msg))
+		fail_msg("ret %d '%s', want -EINVAL '%s'", g.ret, g.err, msg);
+	check_opts_free(&g.o);
+}
+
+static void check_options(void **state)
+{
+	struct gate g = CHECK("--baseline", "b.yml", "--junit=j.xml", "-j", "-o", "out.txt",
+			      "--mode", "tracepoint", "--min-hold=0", "--save-report", "r.json",
+			      "--", "gen", "-o", "x");
+
+	assert_int_equal(g.ret, 0);
+	assert_string_equal(g.o.baseline, "b.yml");
+	assert_string_equal(g.o.junit, "j.xml");
+	assert_string_equal(g.o.output, "out.txt");
+	assert_string_equal(g.o.save_report, "r.json");
+	assert_true(g.o.json);
+	assert_null(g.o.report);
+	/* stat's options and the command (its own -o untouched) */
+	assert_int_equal(g.o.stat.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(g.o.stat.min_hold_ns, 0);
+	assert_false(g.o.stat.json);
+	assert_null(g.o.stat.output);
+	assert_string_equal(g.o.stat.argv[0], "gen");
+	assert_string_equal(g.o.stat.argv[1], "-o");
+	assert_string_equal(g.o.stat.argv[2], "x");
+	assert_null(g.o.stat.argv[3]);
+	check_opts_free(&g.o);
+
+	g = CHECK("--baseline=b.yml", "--report", "r.json");
+	assert_int_equal(g.ret, 0);
+	assert_string_equal(g.o.report, "r.json");
+	assert_null(g.o.stat.argv);
+	check_opts_free(&g.o);
+
+	g = CHECK("--list-metrics");
+	assert_int_equal(g.ret, 0);
+	assert_true(g.o.list_metrics);
+	check_opts_free(&g.o);
+
+	g = CHECK("--baseline", "b.yml", "--help", "--", "gen");
+	assert_int_equal(g.ret, 1);
+	check_opts_free(&g.o);
+}
+
+static void check_errors(void **state)
+{
+	assert_gate_error(CHECK("--", "gen"), "check: --baseline FILE is required");
+	assert_gate_error(CHECK("--baseline"), "check: --baseline needs a value");
+	assert_gate_error(CHECK("--baseline", "b.yml"),
+			  "check: nothing to judge: give a command after --, or --report FILE");
+	assert_gate_error(CHECK("--baseline", "b.yml", "--report", "r.json", "--", "gen"),
+			  "check: --report reads a report: it takes no command, -p, -c or -d");
+	assert_gate_error(CHECK("--baseline", "b.yml", "--report", "r.json", "-d", "5"),
+			  "check: --report reads a report: it takes no command, -p, -c or -d");
+	assert_gate_error(CHECK("--baseline", "b.yml", "--report", "r.json", "--save-report",
+				"s.json"), "check: --save-report needs a traced run, not --report");
+	/* stat's errors, named for check */
+	assert_gate_error(CHECK("--baseline", "b.yml", "--mode", "fast", "--", "gen"),
+			  "check: unknown mode 'fast' (fentry, kprobe, tracepoint or auto)");
+	assert_gate_error(CHECK("--baseline", "b.yml", "--bogus", "--", "gen"),
+			  "check: unknown option '--bogus'");
+}
+
+static void baseline_options(void **state)
+{
+	struct gate g = BASELINE("-o", "b.yml", "--", "gen", "file");
+
+	assert_int_equal(g.ret, 0);
+	assert_string_equal(g.o.output, "b.yml");
+	assert_string_equal(g.o.stat.argv[0], "gen");
+	check_opts_free(&g.o);
+
+	g = BASELINE("--report", "r.json");
+	assert_int_equal(g.ret, 0);
+	assert_null(g.o.output);
+	check_opts_free(&g.o);
+
+	/* check's own options are not baseline's */
+	assert_gate_error(BASELINE("--junit", "j.xml", "--", "gen"),
+			  "baseline: unknown option '--junit'");
+	assert_gate_error(BASELINE("-j", "--", "gen"), "baseline: no --json: a baseline is YAML");
+	assert_gate_error(BASELINE("-o"), "baseline: -o needs a value");
+}
+
+static void compare_options(void **state)
+{
+	struct compare_opts o;
+	char err[256];
+
+	assert_int_equal(compare_opts_parse(ARGC(ARGV("compare", "-j", "a.json", "b.json")),
+					    ARGV("compare", "-j", "a.json", "b.json"), &o, err,
+					    sizeof(err)), 0);
+	assert_true(o.json);
+	assert_string_equal(o.a, "a.json");
+	assert_string_equal(o.b, "b.json");
+	assert_int_equal(compare_opts_parse(ARGC(ARGV("compare", "a.json")),
+					    ARGV("compare", "a.json"), &o, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "compare: needs two reports, A.json and B.json");
+	assert_int_equal(compare_opts_parse(ARGC(ARGV("compare", "a", "b", "-o")),
+					    ARGV("compare", "a", "b", "-o"), &o, err, sizeof(err)),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_options[] = {
@@ -629,6 +758,10 @@ int main(void)
 		cmocka_unit_test(size),
 		cmocka_unit_test(strlcpy_cuts),
 		cmocka_unit_test(listen_addresses),
+		cmocka_unit_test(check_options),
+		cmocka_unit_test(check_errors),
+		cmocka_unit_test(baseline_options),
+		cmocka_unit_test(compare_options),
 	};
 
 	return cmocka_run_group_tests(test_options, NULL, NULL);
