@@ -78,6 +78,7 @@ live: all
 	@tests/live/run.sh
 	@tests/export/run.sh
 	@tests/export/packaging.sh
+	@tests/check/run.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
 # guests at once (each TCG guest keeps one host CPU busy).
@@ -85,7 +86,8 @@ KERNELS     ?= 6.1 6.12 7.2
 VM_JOBS     ?= 2
 VM_TIMEOUT  ?= 1200
 VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr/bin/curl \
-               /usr/bin/prometheus /usr/bin/promtool tests/live/run.sh tests/export/run.sh
+               /usr/bin/prometheus /usr/bin/promtool tests/live/run.sh tests/export/run.sh \
+               tests/check/run.sh
 vmtest: all
 	@tools/deps.sh --vm
 	tools/vmtest -j $(VM_JOBS) -t $(VM_TIMEOUT) $(foreach k,$(KERNELS),-k $(k)) \

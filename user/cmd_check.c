@@ -260,6 +260,8 @@ static int get_report(const char *cmd, const struct check_opts *o, json_t **out,
 		return rc;
 	report_init(&r);
 	rc = stat_trace(&o->stat, &r);
+	if (rc == 126 || rc == 127)	/* the command could not run: its failure */
+		rc = EXIT_COMMAND_FAILED;
 	if (!rc) {
 		*out = report_to_json(&r);
 		if (!*out) {

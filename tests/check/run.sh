@@ -1,0 +1,244 @@
+#!/bin/bash
+# tests/check/run.sh: mmretry check, baseline and compare end to end, as
+# root: every exit status of the gate (0 within limits, 1 a regression, 2
+# usage or malformed input, 3 a metric unavailable in the mode, 4 cannot
+# trace, 5 the command failed), the row a regression marks in the table,
+# JSON and JUnit, recorded baselines, and compare.
+#
+# The gate's workload is the generator's file workload: one file_io retry per
+# uncached page it reads, so asking it for more pages than the baseline
+# allows is a regression the gate must catch.
+#
+# Environment: MMRETRY_MODE (the mode to trace with; tracepoint mode is also
+# used where the test needs a figure it cannot see), MMRETRY_CHECK_DATA (a
+# file or block device for the file workload; default: a file under TMPDIR,
+# which must not be tmpfs), TMPDIR.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+MMR=$PWD/mmretry
+GEN=$PWD/tools/mmretry-gen
+MODE=${MMRETRY_MODE:-}
+PAGES=256
+# the workload's own first faults on its binary and libraries can read
+# pages from disk too: file_io is PAGES and at most SLACK more
+SLACK=${MMRETRY_SLACK:-8}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+
+command -v jq >/dev/null || { echo "check: jq is missing (make deps)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"	# the unprivileged runs below read the reports
+DATA=${MMRETRY_CHECK_DATA:-$tmp/data}
+trace_args=(--no-anon-vma)
+[ -n "$MODE" ] && trace_args+=(--mode "$MODE")
+file_gen=("$GEN" -q file -f "$DATA" -n)
+
+# run NAME WANT CMD...: CMD's status must be WANT; $tmp/NAME.out, .err
+run() {
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$name: exit $want"
+		return 0
+	fi
+	not_ok "$name: exit $want" "exit $rc: $(head -c 600 "$tmp/$name.err") $(head -c 600 "$tmp/$name.out")"
+	return 1
+}
+
+# expect NAME JQ FILE: the JSON in FILE satisfies JQ
+expect() {
+	if jq -e "$2" "$3" >/dev/null 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1" "jq '$2' is false for: $(jq -c '[.metrics[]? | {metric, measured, verdict}]' "$3" 2>&1 | head -c 800)"
+	fi
+}
+
+# one line on stderr, that says what
+one_line() {
+	if [ "$(wc -l <"$tmp/$1.err")" -eq 1 ] && grep -qF -- "$2" "$tmp/$1.err"; then
+		ok "$1: says '$2' in one line"
+	else
+		not_ok "$1: says '$2' in one line" "$(head -c 400 "$tmp/$1.err")"
+	fi
+}
+
+cat >"$tmp/gate.yml" <<EOF
+# the file workload reads $PAGES uncached pages: one file_io retry each
+mmretry_baseline: 1
+metrics:
+  faults.retry_reasons.file_io: {value: $PAGES, max: $((PAGES + PAGES / 4))}
+  faults.retries: {max: $((2 * PAGES))}
+  lost_events: 0
+EOF
+
+# ---- 2: usage and malformed input, before anything is traced ----
+run "no baseline" 2 "$MMR" check -- true && one_line "no baseline" "check: --baseline FILE is required"
+printf 'mmretry_baseline: 1\nmetrics:\n  lost_events: 0\n  faults.retries: {max: 10\n' >"$tmp/broken.yml"
+run "malformed baseline" 2 "$MMR" check --baseline "$tmp/broken.yml" -- true &&
+	one_line "malformed baseline" "broken.yml:5: did not find expected ',' or '}'"
+printf 'mmretry_baseline: 1\nmetrics:\n  lost_events: 0\n  faults.retry: {max: 10}\n' >"$tmp/typo.yml"
+run "unknown metric" 2 "$MMR" check --baseline "$tmp/typo.yml" -- true &&
+	one_line "unknown metric" "typo.yml:4: unknown metric 'faults.retry'"
+echo '{"schema": "mmretry.stat/1", "faults": [' >"$tmp/broken.json"
+run "malformed report" 2 "$MMR" check --baseline "$tmp/gate.yml" --report "$tmp/broken.json" &&
+	one_line "malformed report" "broken.json:2:"
+run "compare needs two reports" 2 "$MMR" compare "$tmp/broken.json" &&
+	one_line "compare needs two reports" "compare: needs two reports"
+run "list metrics" 0 "$MMR" check --list-metrics
+if grep -q '^mmap_lock.write.hold_ns.p99 *ns ' "$tmp/list metrics.out" &&
+	grep -q '^retries_per_fault *ratio ' "$tmp/list metrics.out"; then
+	ok "list metrics: names, units"
+else
+	not_ok "list metrics: names, units" "$(head -c 300 "$tmp/list metrics.out")"
+fi
+
+# ---- 0: within limits; the report kept ----
+run "gate passes" 0 "$MMR" check "${trace_args[@]}" --baseline "$tmp/gate.yml" --json \
+	-o "$tmp/pass.json" --junit "$tmp/pass.xml" --save-report "$tmp/r$PAGES.json" \
+	-- "${file_gen[@]}" "$PAGES"
+expect "gate passes: every row passes, file_io measured $PAGES (+$SLACK)" \
+	"(.metrics | all(.verdict == \"pass\")) and .verdict == \"pass\" and .exit_status == 0 and
+	 (.metrics[] | select(.metric == \"faults.retry_reasons.file_io\") |
+	  .measured >= $PAGES and .measured <= $PAGES + $SLACK)" \
+	"$tmp/pass.json"
+expect "gate passes: the saved report is stat's, the one judged" \
+	".schema == \"mmretry.stat/1\" and .faults.retry_reasons.file_io ==
+	 $(jq '.metrics[] | select(.metric == "faults.retry_reasons.file_io") | .measured' "$tmp/pass.json")" \
+	"$tmp/r$PAGES.json"
+if grep -q '<testsuite name="mmretry check .*gate.yml" tests="3" failures="0" errors="0">' \
+	"$tmp/pass.xml"; then
+	ok "gate passes: JUnit, 3 test cases, no failure"
+else
+	not_ok "gate passes: JUnit, 3 test cases, no failure" "$(head -c 400 "$tmp/pass.xml")"
+fi
+
+# ---- 1: the workload asked for 4x the pages: a regression, its row marked ----
+big=$((4 * PAGES))
+run "regression" 1 "$MMR" check "${trace_args[@]}" --baseline "$tmp/gate.yml" \
+	--junit "$tmp/fail.xml" --save-report "$tmp/r$big.json" -- "${file_gen[@]}" "$big"
+# file_io of each run, as its report says
+f_small=$(jq .faults.retry_reasons.file_io "$tmp/r$PAGES.json")
+f_big=$(jq .faults.retry_reasons.file_io "$tmp/r$big.json")
+if [ "$f_big" -ge "$big" ] 2>/dev/null && [ "$f_big" -le $((big + SLACK)) ]; then
+	ok "regression: file_io measured $big (+$SLACK): $f_big"
+else
+	not_ok "regression: file_io measured $big (+$SLACK): $f_big"
+fi
+change=$(awk -v a="$PAGES" -v b="$f_big" 'BEGIN { printf "%+.1f%%", 100 * (b - a) / a }')
+if grep -Eq "^  faults\.retry_reasons\.file_io +$PAGES +$f_big +<= $((PAGES + PAGES / 4)) +\\$change +FAIL$" \
+	"$tmp/regression.out" && grep -Eq '^  lost_events .* ok$' "$tmp/regression.out" &&
+	grep -q '^mmretry check: FAIL: 2 of 3 metrics outside their limits' "$tmp/regression.out"; then
+	ok "regression: the table marks file_io ($PAGES -> $f_big, $change) and retries, not lost_events"
+else
+	not_ok "regression: the table marks file_io ($PAGES -> $f_big, $change) and retries, not lost_events" \
+		"$(cat "$tmp/regression.out")"
+fi
+if grep -A1 'name="faults.retry_reasons.file_io"' "$tmp/fail.xml" | grep -q '<failure type="regression"' &&
+	! grep -A1 'name="lost_events"' "$tmp/fail.xml" | grep -q '<failure'; then
+	ok "regression: JUnit fails the file_io test case only where it regressed"
+else
+	not_ok "regression: JUnit fails the file_io test case only where it regressed" \
+		"$(head -c 800 "$tmp/fail.xml")"
+fi
+run "regression, from the saved report" 1 "$MMR" check --baseline "$tmp/gate.yml" --json \
+	--report "$tmp/r$big.json"
+expect "regression, from the saved report: JSON marks the row" \
+	".verdict == \"fail\" and .exit_status == 1 and
+	 (.metrics[] | select(.metric == \"faults.retry_reasons.file_io\") |
+	  .verdict == \"fail\" and .measured == $f_big and .max == $((PAGES + PAGES / 4)) and
+	  .change == ($f_big - $PAGES) / $PAGES) and
+	 (.metrics[] | select(.metric == \"lost_events\") | .verdict == \"pass\")" \
+	"$tmp/regression, from the saved report.out"
+
+# ---- 3: completed is not observable in tracepoint mode ----
+cat >"$tmp/completed.yml" <<EOF
+mmretry_baseline: 1
+metrics:
+  faults.completed: {min: 100}
+  lost_events: 0
+EOF
+run "unavailable in tracepoint mode" 3 "$MMR" check --mode tracepoint --no-anon-vma --json \
+	--junit "$tmp/na.xml" --baseline "$tmp/completed.yml" -- "$GEN" -q memfd -n 100
+expect "unavailable in tracepoint mode: the row says so" \
+	".verdict == \"unavailable\" and
+	 (.metrics[] | select(.metric == \"faults.completed\") | .verdict == \"unavailable\" and .measured == null)" \
+	"$tmp/unavailable in tracepoint mode.out"
+if grep -A1 'name="faults.completed"' "$tmp/na.xml" | grep -q '<error type="unavailable"'; then
+	ok "unavailable in tracepoint mode: a JUnit error, not a skip"
+else
+	not_ok "unavailable in tracepoint mode: a JUnit error, not a skip" "$(head -c 600 "$tmp/na.xml")"
+fi
+if [ "$MODE" = fentry ] || [ "$MODE" = kprobe ]; then
+	# where the mode sees completions, the same baseline passes: memfd's
+	# first writes end with VM_FAULT_COMPLETED
+	run "completed seen in $MODE mode" 0 "$MMR" check "${trace_args[@]}" --json \
+		--baseline "$tmp/completed.yml" -- "$GEN" -q memfd -n 100
+	expect "completed seen in $MODE mode: 100 measured" \
+		"(.metrics[] | select(.metric == \"faults.completed\") | .verdict == \"pass\" and .measured == 100)" \
+		"$tmp/completed seen in $MODE mode.out"
+fi
+cat >"$tmp/both.yml" <<EOF
+mmretry_baseline: 1
+metrics:
+  faults.completed: {min: 1}
+  faults.retry_reasons.file_io: {max: 1}
+EOF
+run "a regression outranks an unavailable metric" 1 "$MMR" check --baseline "$tmp/both.yml" \
+	--report "$tmp/r$PAGES.json"
+
+# ---- 5: the command's own failure ----
+run "the command fails" 5 "$MMR" check "${trace_args[@]}" --baseline "$tmp/gate.yml" -- \
+	"$GEN" -q no-such-workload
+grep -q "the traced command failed (exit status 2)" "$tmp/the command fails.err" &&
+	ok "the command fails: says so, with its status" ||
+	not_ok "the command fails: says so, with its status" "$(head -c 400 "$tmp/the command fails.err")"
+run "the command cannot run" 5 "$MMR" check "${trace_args[@]}" --baseline "$tmp/gate.yml" -- \
+	/nonexistent/command
+run "no baseline from a failed command" 5 "$MMR" baseline "${trace_args[@]}" -o "$tmp/none.yml" -- false
+[ -e "$tmp/none.yml" ] && [ -s "$tmp/none.yml" ] &&
+	not_ok "no baseline from a failed command: nothing written" || ok "no baseline from a failed command: nothing written"
+
+# ---- 4: tracing needs privileges; judging a report does not ----
+if command -v setpriv >/dev/null; then
+	nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all)
+	run "unprivileged: cannot trace" 4 "${nobody[@]}" "$MMR" check --baseline "$tmp/gate.yml" -- true
+	run "unprivileged: judges a report" 0 "${nobody[@]}" "$MMR" check --baseline "$tmp/gate.yml" \
+		--report "$tmp/r$PAGES.json"
+	run "unprivileged: compares reports" 0 "${nobody[@]}" "$MMR" compare "$tmp/r$PAGES.json" "$tmp/r$big.json"
+fi
+
+# ---- baseline: recorded from a run and from a report ----
+run "baseline from a run" 0 "$MMR" baseline "${trace_args[@]}" -o "$tmp/rec.yml" -- "${file_gen[@]}" "$PAGES"
+if grep -Eq "^  faults\.retry_reasons\.file_io: \{value: $PAGES, max: $(( (5 * PAGES + 3) / 4 + 2 ))\}$" "$tmp/rec.yml" &&
+	grep -q '^mmretry_baseline: 1$' "$tmp/rec.yml" && grep -q '^  lost_events: {value: 0, max: 0}$' "$tmp/rec.yml"; then
+	ok "baseline from a run: file_io recorded as $PAGES, max ceil(1.25 v) + 2"
+else
+	not_ok "baseline from a run: file_io recorded as $PAGES, max ceil(1.25 v) + 2" "$(cat "$tmp/rec.yml")"
+fi
+run "baseline from a report" 0 "$MMR" baseline --report "$tmp/r$PAGES.json" -o "$tmp/rec2.yml"
+run "a recorded baseline passes its own run" 0 "$MMR" check --baseline "$tmp/rec2.yml" --report "$tmp/r$PAGES.json"
+run "a recorded baseline catches the regression" 1 "$MMR" check --baseline "$tmp/rec2.yml" --report "$tmp/r$big.json"
+
+# ---- compare ----
+run "compare" 0 "$MMR" compare "$tmp/r$PAGES.json" "$tmp/r$big.json"
+change=$(awk -v a="$f_small" -v b="$f_big" 'BEGIN { printf "%+.1f%%", 100 * (b - a) / a }')
+if grep -Eq "^  faults\.retry_reasons\.file_io +$f_small +$f_big +\+$((f_big - f_small)) +\\$change$" "$tmp/compare.out"; then
+	ok "compare: file_io $f_small -> $f_big, +$((f_big - f_small)), $change"
+else
+	not_ok "compare: file_io $f_small -> $f_big, +$((f_big - f_small)), $change" "$(cat "$tmp/compare.out")"
+fi
+run "compare --json" 0 "$MMR" compare --json "$tmp/r$PAGES.json" "$tmp/r$big.json"
+expect "compare --json: a, b, diff and change" \
+	"(.metrics[] | select(.metric == \"faults.retry_reasons.file_io\") |
+	  .a == $f_small and .b == $f_big and .diff == $((f_big - f_small)) and
+	  .change == ($f_big - $f_small) / $f_small) and .a == \"$tmp/r$PAGES.json\" and
+	 (.metrics | all(.a != null or .b != null))" \
+	"$tmp/compare --json.out"
+
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
