@@ -35,6 +35,8 @@ help:
 	@echo 'make test       deps, build, unit, live (root) and VM matrix tests'
 	@echo 'make unit       unit tests only (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
+	@echo 'make fuzz       fuzz the baseline and report parsers, 10 min each (FUZZ_SECONDS)'
+	@echo 'make fuzz-smoke the fuzz targets over their seed corpus once (in make test)'
 	@echo 'make bench      overhead of mmretry stat on faults and on mmap/munmap (root)'
 	@echo 'make vmtest     the VM suite on Debian kernels under QEMU (KERNELS="6.12")'
 	@echo 'make vmlinux    regenerate vmlinux.h from this kernel'
@@ -96,6 +98,7 @@ vmtest: all
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-smoke
 	$(MAKE) live
 	$(MAKE) vmtest
 
@@ -108,3 +111,5 @@ bench: all
 
 clean:
 	rm -rf $(OUTPUT) mmretry $(GEN)
+
+include tests/fuzz/fuzz.mk

@@ -145,7 +145,8 @@ static int path_value(const json_t *report, const char *path, double *v)
 	if (!json_is_number(j))
 		return -ENODATA;
 	*v = json_number_value(j);
-	return isfinite(*v) ? 0 : -ENODATA;
+	/* every figure is a count, a ratio or a duration: never negative */
+	return isfinite(*v) && *v >= 0 ? 0 : -ENODATA;
 }
 
 int metric_value(const json_t *report, const struct metric_def *m, double *v)
@@ -182,6 +183,14 @@ struct parse {
 static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* one line, whatever the input quoted in it holds: control bytes become '?' */
+static void one_line(char *msg)
+{
+	for (; *msg; msg++)
+		if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+			*msg = '?';
+}
+
 static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
 {
 	char msg[256];
@@ -192,12 +201,17 @@ static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
 	va_end(ap);
 	snprintf(p->err, p->errlen, "%s:%lu: %s", p->name,
 		 at ? (unsigned long)at->start_mark.line + 1 : 1UL, msg);
+	one_line(p->err);
 	return -EINVAL;
 }
 
+/* a scalar's text; NULL for another node, or one holding a NUL ("\0") */
 static const char *scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	if (!n || n->type != YAML_SCALAR_NODE ||
+	    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		return NULL;
+	return (const char *)n->data.scalar.value;
 }
 
 /* a plain decimal number: digits, one point, an exponent; no sign, hex,
@@ -439,6 +453,7 @@ int baseline_parse(const char *buf, size_t len, const char *name, struct baselin
 			 (unsigned long)parser.problem_mark.line + 1,
 			 parser.problem ? parser.problem : "malformed YAML",
 			 parser.context ? " " : "", parser.context ? parser.context : "");
+		one_line(err);
 		yaml_parser_delete(&parser);
 		return -EINVAL;
 	}
@@ -578,14 +593,21 @@ static int emit_scalar(yaml_emitter_t *e, const char *s, bool plain)
 	return emit(e, &ev);
 }
 
+/* exact: what is written parses back to the same double */
 static int emit_number(yaml_emitter_t *e, double v)
 {
-	char buf[32];
+	char buf[40];
 
-	if (v == floor(v) && fabs(v) < 1e15)
+	int digits;
+
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)	/* 2^53 */
 		snprintf(buf, sizeof(buf), "%.0f", v);
-	else
-		snprintf(buf, sizeof(buf), "%.6g", v);
+	else	/* the shortest that reads back exactly: 0.256, not 0.25600000000000001 */
+		for (digits = 6; digits <= 17; digits++) {
+			snprintf(buf, sizeof(buf), "%.*g", digits, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
 	return emit_scalar(e, buf, true);
 }
 
@@ -744,6 +766,7 @@ int report_parse(const char *buf, size_t len, const char *name, json_t **out, ch
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j) {
 		snprintf(err, errlen, "%s:%d: %s", name, je.line > 0 ? je.line : 1, je.text);
+		one_line(err);
 		return -EINVAL;
 	}
 	schema = json_string_value(json_object_get(j, "schema"));
@@ -755,6 +778,7 @@ int report_parse(const char *buf, size_t len, const char *name, json_t **out, ch
 	if (strcmp(schema, STAT_SCHEMA)) {
 		snprintf(err, errlen, "%s:1: unsupported report schema '%.40s' (this mmretry "
 			 "reads %s)", name, schema, STAT_SCHEMA);
+		one_line(err);
 		json_decref(j);
 		return -EINVAL;
 	}

@@ -108,6 +108,10 @@ static void values(void **state)
 	assert_int_equal(metric_value(j, metric_find("faults.retry_reasons.shmem"), &v), -ENODATA);
 	assert_int_equal(metric_value(j, metric_find("anon_vma.chain_length.max"), &v), -ENODATA);
 	json_decref(j);
+	/* a negative figure is not one mmretry writes: unavailable */
+	j = json_pack("{si}", "lost_events", -5);
+	assert_int_equal(metric_value(j, metric_find("lost_events"), &v), -ENODATA);
+	json_decref(j);
 }
 
 static void retries_per_fault_edges(void **state)
@@ -257,6 +261,15 @@ static void parse_errors(void **state)
 	refused(HEAD "  lost_events: 0\n---\nmmretry_baseline: 1\n",
 		"b.yml:5: more than one YAML document");
 	refused(HEAD "  ? [a, b]\n  : 1\n", "b.yml:3: a metric name must be a plain string");
+	/* what the file quotes cannot break the one line: control bytes are '?' */
+	refused(HEAD "  lost_events: \"0\\n1\"\n",
+		"b.yml:3: lost_events: value '0?1' is not a non-negative number");
+	refused(HEAD "  \"lost\\tevents\": 0\n",
+		"b.yml:3: unknown metric 'lost?events' (`mmretry check --list-metrics` lists them)");
+	/* an escaped NUL would cut the text short: "5\0 parsecs" is not 5 */
+	refused(HEAD "  faults.retries: {max: \"5\\0 parsecs\"}\n",
+		"b.yml:3: faults.retries: max '(not a scalar)' is not a non-negative number");
+	refused(HEAD "  \"lost_events\\0junk\": 0\n", "b.yml:3: a metric name must be a plain string");
 }
 
 static void parse_nul_byte(void **state)
@@ -376,6 +389,34 @@ static void record_round_trip(void **state)
 	json_decref(j);
 }
 
+/* values that %.6g would round: what is recorded must admit the run itself */
+static void record_exact(void **state)
+{
+	static const double vals[] = { 1234561234567890.0, 0.1234561, 3e-9, 1e300 };
+	struct check_row rows[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(vals); i++) {
+		json_t *j = json_pack("{sss{sfsf}sf}", "schema", "mmretry.stat/1", "faults",
+				      "faults", vals[i], "retries", vals[i], "lost_events", vals[i]);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		struct parsed p;
+
+		/* faults.faults, faults.retries, retries_per_fault, lost_events */
+		assert_int_equal(baseline_record(f, j, NULL, 0), 4);
+		assert_int_equal(fclose(f), 0);
+		p = parse(text);
+		if (p.ret)
+			fail_msg("%g: %s\n%s", vals[i], p.err, text);
+		assert_int_equal(baseline_check(&p.b, j, rows), VERDICT_PASS);
+		baseline_free(&p.b);
+		free(text);
+		json_decref(j);
+	}
+}
+
 /* ---- reports and compare ---- */
 
 static void report_errors(void **state)
@@ -389,6 +430,9 @@ static void report_errors(void **state)
 		{ "{\"faults\": {}}", "r.json:1: not an mmretry report (no \"schema\")" },
 		{ "{\"schema\": \"mmretry.check/1\"}",
 		  "r.json:1: unsupported report schema 'mmretry.check/1' (this mmretry reads "
+		  "mmretry.stat/1)" },
+		{ "{\"schema\": \"mmretry.stat/1\\nx\"}",
+		  "r.json:1: unsupported report schema 'mmretry.stat/1?x' (this mmretry reads "
 		  "mmretry.stat/1)" },
 		{ "{\"schema\": \"mmretry.stat/1\", \"schema\": \"x\"}",
 		  "r.json:1: duplicate object key near '\"schema\"'" },
@@ -458,6 +502,7 @@ int main(void)
 		cmocka_unit_test(load_missing),
 		cmocka_unit_test(verdicts),
 		cmocka_unit_test(record_round_trip),
+		cmocka_unit_test(record_exact),
 		cmocka_unit_test(report_errors),
 		cmocka_unit_test(compare_rows),
 	};
