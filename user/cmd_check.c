@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxml/xmlwriter.h>
 
 #include "baseline.h"
@@ -152,18 +153,21 @@ static json_t *check_json(const char *baseline, const json_t *report,
 	return o;
 }
 
-/* JUnit XML (libxml2's writer): one test case per metric; an unavailable
- * metric is an error, never a skip. 0 or -EIO. */
-static int write_junit(const char *path, const char *baseline, const struct check_row *rows,
+/* JUnit XML (libxml2's writer, in memory, then to f): one test case per
+ * metric; an unavailable metric is an error, never a skip. 0 or -EIO. */
+static int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 		       size_t n, int command_status)
 {
-	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	size_t i, nfail = 0, nerr = 0;
 	char b[4][48], msg[256], num[32];
 	int rc = 0;
 
-	if (!w)
-		return -EIO;
+	if (!w) {
+		xmlBufferFree(buf);
+		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		nfail += rows[i].verdict == VERDICT_FAIL;
 		nerr += rows[i].verdict == VERDICT_UNAVAILABLE;
@@ -219,7 +223,10 @@ static int write_junit(const char *path, const char *baseline, const struct chec
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	rc |= xmlTextWriterEndDocument(w) < 0;	/* closes the open elements */
-	xmlFreeTextWriter(w);
+	xmlFreeTextWriter(w);	/* flushes into buf */
+	rc |= fwrite(xmlBufferContent(buf), 1, xmlBufferLength(buf), f) !=
+	      (size_t)xmlBufferLength(buf);
+	xmlBufferFree(buf);
 	return rc ? -EIO : 0;
 }
 
@@ -302,8 +309,8 @@ int cmd_check(int argc, char **argv)
 	json_t *report = NULL;
 	enum verdict worst;
 	char err[512];
-	int rc, ret, status = 0;
-	FILE *out;
+	int rc = EXIT_CANNOT_TRACE, ret, status = 0;
+	FILE *out = NULL, *junit = NULL, *saved = NULL;
 
 	ret = check_opts_parse(argc, argv, GATE_CHECK, &o, err, sizeof(err));
 	if (ret == 1) {
@@ -328,15 +335,19 @@ int cmd_check(int argc, char **argv)
 		check_opts_free(&o);
 		return EXIT_USAGE;
 	}
+	/* then every output: an unwritable one must not cost a run either */
+	if (!(out = open_out(o.output)) || (o.junit && !(junit = open_out(o.junit))) ||
+	    (o.save_report && !(saved = open_out(o.save_report))))
+		goto out;
 	rc = get_report("check", &o, &report, &status);
 	if (rc)
 		goto out;
-	if (o.save_report) {
-		FILE *f = open_out(o.save_report);
-
+	if (saved) {
+		ret = json_dumpf(report, saved, JSON_INDENT(2)) || fputc('\n', saved) == EOF;
+		ret |= close_out(saved, o.save_report);
+		saved = NULL;
 		rc = EXIT_CANNOT_TRACE;
-		if (!f || json_dumpf(report, f, JSON_INDENT(2)) || fputc('\n', f) == EOF ||
-		    close_out(f, o.save_report))
+		if (ret)
 			goto out;
 	}
 	rows = calloc(b.n, sizeof(*rows));
@@ -351,11 +362,6 @@ int cmd_check(int argc, char **argv)
 	if (status)
 		mmr_err("the traced command failed (exit status %d): its figures are shown, "
 			"not judged", status);
-	out = open_out(o.output);
-	if (!out) {
-		rc = EXIT_CANNOT_TRACE;
-		goto out;
-	}
 	if (o.json) {
 		json_t *j = check_json(o.baseline, report, rows, b.n, worst, rc);
 
@@ -367,11 +373,20 @@ int cmd_check(int argc, char **argv)
 	}
 	if (close_out(out, o.output) || ret)
 		rc = EXIT_CANNOT_TRACE;
-	if (o.junit && write_junit(o.junit, o.baseline, rows, b.n, status)) {
-		mmr_err("cannot write '%s'", o.junit);
-		rc = EXIT_CANNOT_TRACE;
+	out = NULL;
+	if (junit) {
+		ret = write_junit(junit, o.baseline, rows, b.n, status);
+		if (close_out(junit, o.junit) || ret)
+			rc = EXIT_CANNOT_TRACE;
+		junit = NULL;
 	}
 out:
+	if (out)
+		close_out(out, o.output);
+	if (junit)
+		close_out(junit, o.junit);
+	if (saved)
+		close_out(saved, o.save_report);
 	free(rows);
 	json_decref(report);
 	baseline_free(&b);
@@ -385,6 +400,7 @@ int cmd_baseline(int argc, char **argv)
 	json_t *report = NULL;
 	char err[512], skipped[1024];
 	int rc, ret, n, status = 0;
+	bool created = false;
 	FILE *out = NULL;
 
 	ret = check_opts_parse(argc, argv, GATE_BASELINE, &o, err, sizeof(err));
@@ -404,6 +420,13 @@ int cmd_baseline(int argc, char **argv)
 		return EXIT_OK;
 	}
 	mmr_verbose = o.stat.verbose;
+	/* the file first, so an unwritable one costs no run; removed if no
+	 * baseline makes it there */
+	rc = EXIT_CANNOT_TRACE;
+	out = open_out(o.output);
+	if (!out)
+		goto out;
+	created = o.output != NULL;
 	rc = get_report("baseline", &o, &report, &status);
 	if (rc)
 		goto out;
@@ -412,19 +435,23 @@ int cmd_baseline(int argc, char **argv)
 		rc = EXIT_COMMAND_FAILED;
 		goto out;
 	}
-	rc = EXIT_CANNOT_TRACE;
-	out = open_out(o.output);
-	if (!out)
-		goto out;
 	n = baseline_record(out, report, skipped, sizeof(skipped));
-	if (close_out(out, o.output) || n < 0)
+	ret = close_out(out, o.output);
+	out = NULL;
+	if (ret || n < 0) {
+		rc = EXIT_CANNOT_TRACE;
 		goto out;
+	}
 	if (o.output)
 		fprintf(stderr, "mmretry baseline: %d metrics recorded in %s\n", n, o.output);
 	if (skipped[0])
 		fprintf(stderr, "mmretry baseline: unavailable here, not recorded: %s\n", skipped);
 	rc = EXIT_OK;
 out:
+	if (out)
+		close_out(out, o.output);
+	if (rc && created)
+		unlink(o.output);
 	json_decref(report);
 	check_opts_free(&o);
 	return rc;
