@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* baseline.c: the metric catalogue, baselines (libyaml), check and compare. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -639,31 +640,37 @@ static int emit_end(yaml_emitter_t *e, bool mapping)
 /* The default limit of a recorded metric (docs/baseline.md, "Recording"). */
 static int emit_limit(yaml_emitter_t *e, const struct metric_def *m, double v)
 {
+	const char *key = "max";
+	double lim = v;
 	int err = emit_start(e, true, true) || emit_scalar(e, "value", true) || emit_number(e, v);
 
 	switch (m->rule) {
 	case REC_SIZE:
 		err = err || emit_scalar(e, "tolerance", true) || emit_scalar(e, "10%", true);
-		break;
+		return err || emit_end(e, true) ? -EIO : 0;
 	case REC_MORE_WORSE:
-		err = err || emit_scalar(e, "max", true) || emit_number(e, ceil(1.25 * v) + 2);
+		lim = ceil(1.25 * v) + 2;
 		break;
 	case REC_RATIO:
-		err = err || emit_scalar(e, "max", true) ||
-		      emit_number(e, ceil((1.25 * v + 0.001) * 1e6) / 1e6);
+		lim = ceil((1.25 * v + 0.001) * 1e6) / 1e6;
 		break;
 	case REC_LESS_WORSE:
-		err = err || emit_scalar(e, "min", true) || emit_number(e, floor(0.8 * v));
+		key = "min";
+		lim = floor(0.8 * v);
 		break;
 	case REC_ZERO:
-		err = err || emit_scalar(e, "max", true) || emit_number(e, v);
 		break;
 	case REC_LATENCY:
-		err = err || emit_scalar(e, "max", true) || emit_number(e, 4 * v + 3);
+		lim = 4 * v + 3;
 		break;
 	case REC_NONE:
-		break;
+		return err || emit_end(e, true) ? -EIO : 0;
 	}
+	/* a figure near DBL_MAX must not make a limit of inf, which no
+	 * baseline may hold */
+	if (!isfinite(lim))
+		lim = DBL_MAX;
+	err = err || emit_scalar(e, key, true) || emit_number(e, lim);
 	return err || emit_end(e, true) ? -EIO : 0;
 }
 
