@@ -234,7 +234,9 @@ static int parse_number(const char *s, double *v, const char **rest)
 			;
 	errno = 0;
 	*v = strtod(s, &end);
-	if (errno || end != c || !isfinite(*v))
+	/* ERANGE: an overflow is inf (refused below), an underflow is a fine
+	 * tiny number (1e-308 reads back as itself) */
+	if ((errno && errno != ERANGE) || end != c || !isfinite(*v))
 		return -EINVAL;
 	while (*c == ' ')
 		c++;

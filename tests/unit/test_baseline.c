@@ -392,7 +392,7 @@ static void record_round_trip(void **state)
 /* values that %.6g would round: what is recorded must admit the run itself */
 static void record_exact(void **state)
 {
-	static const double vals[] = { 1234561234567890.0, 0.1234561, 3e-9, 1e300, 1.5e308 };
+	static const double vals[] = { 1234561234567890.0, 0.1234561, 3e-9, 1e300, 1.5e308, 1e-308, 5e-324 };
 	struct check_row rows[64];
 	size_t i;
 
