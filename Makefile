@@ -9,16 +9,17 @@ ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CFLAGS      ?= -O2 -g
 CFLAGS      += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-               -I$(OUTPUT) -Ibpf -Iuser $(shell pkg-config --cflags libxml-2.0) -DMMRETRY_VERSION='"$(VERSION)"'
+               -I$(OUTPUT) -Ibpf -Iuser -Iuser/model $(shell pkg-config --cflags libxml-2.0) -DMMRETRY_VERSION='"$(VERSION)"'
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall \
                -Wno-unused-function
 LIBS        := -lbpf -lelf -lz -ljansson -lyaml -lxml2 -lmicrohttpd -lpthread -lm
 
 BPF_OBJS    := faults mmap_lock anon_vma probe
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
+MODEL_SRCS  := user/model/fault.c user/model/policy.c user/model/scenario.c user/model/sim.c
 CORE_SRCS   := user/acct.c user/baseline.c user/figures.c user/counters.c user/anon_trace.c user/bpfmap.c user/metrics.c user/ksyms.c user/lockstat.c user/lock_trace.c user/report_lock.c user/avstat.c user/report_anon.c user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
-               user/faults_trace.c user/target.c
-CMD_SRCS    := user/cmd_check.c user/cmd_export.c user/cmd_probe.c user/cmd_stat.c
+               user/faults_trace.c user/target.c $(MODEL_SRCS)
+CMD_SRCS    := user/cmd_check.c user/cmd_export.c user/cmd_model.c user/cmd_probe.c user/cmd_stat.c
 CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))
 CMD_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CMD_SRCS) user/main.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -61,7 +62,8 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h vmlinux.h | $(OUTPUT)
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(OUTPUT)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(OUTPUT)
+$(OUTPUT)/%.o: user/%.c user/*.h user/model/*.h bpf/*.h $(SKELS) | $(OUTPUT)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 mmretry: $(CORE_OBJS) $(CMD_OBJS)

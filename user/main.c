@@ -25,6 +25,7 @@ static const struct cmd {
 	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },
 	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },
 	{ "compare", cmd_compare, 0, "two reports side by side, with differences" },
+	{ "model", cmd_model, 0, "the reference fault path: kernel eras, simulated" },
 };
 
 static const char usage[] =

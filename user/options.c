@@ -133,6 +133,30 @@ const char compare_usage[] =
 "\n"
 "exit status: 0 compared; 2 bad usage or a malformed report\n";
 
+const char model_usage[] =
+"usage: mmretry model list\n"
+"       mmretry model run SCENARIO [--policy P] [--seed N] [--scale X] [--json] [-o FILE]\n"
+"       mmretry model compare SCENARIO [--policies P,P,...] [--seed N] [--scale X]\n"
+"                             [--json] [-o FILE]\n"
+"\n"
+"The reference fault path (docs/model.md): a deterministic model of the\n"
+"kernel's page-fault path and mmap_lock, run over a scenario under a kernel\n"
+"era's retry policy. No root, no kernel: a CI check can run it anywhere.\n"
+"\n"
+"  list                  the scenarios and the policies, with their sources\n"
+"  run                   one run, reported as `mmretry stat` reports (--json:\n"
+"                        the same schema, for check and compare)\n"
+"  compare               the policies side by side (default: all of them)\n"
+"\n"
+"      --policy=P        legacy, nopage-retry, retry, completed or per-vma\n"
+"                        (default: per-vma, the current era)\n"
+"      --policies=P,...  for compare\n"
+"      --seed=N          the run's random seed (default 1): same seed, same run\n"
+"      --scale=X         the scenario's size, as a fraction of full size (default 1)\n"
+"  -j, --json            print JSON\n"
+"  -o, --output=FILE     write to FILE instead of stdout\n"
+"  -h, --help            this text\n";
+
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK,
 	OPT_MIN_CHAIN, OPT_MIN_FANOUT, OPT_NO_ANON_VMA,
@@ -456,6 +480,118 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 				 "");
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
+	return 0;
+}
+
+static int parse_policies(const char *s, struct model_opts *o, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL, *name;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	o->npolicies = 0;
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		if (o->npolicies == MODEL_NR_POLICIES)
+			return usage_err(err, errlen, "model: too many policies in '%s'", s);
+		if (model_policy_parse(name, &o->policies[o->npolicies]))
+			return usage_err(err, errlen, "model: no policy '%s' (`mmretry model list`)",
+					 name);
+		o->npolicies++;
+	}
+	if (!o->npolicies)
+		return usage_err(err, errlen, "model: --policies names no policy%s", "");
+	return 0;
+}
+
+int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
+{
+	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE };
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "policies", required_argument, NULL, OPT_POLICIES },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "scale", required_argument, NULL, OPT_SCALE },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool policy_given = false;
+	char *end;
+	int c, i;
+
+	memset(o, 0, sizeof(*o));
+	o->policy = POLICY_PER_VMA;
+	o->seed = 1;
+	o->scale = 1;
+	for (i = 0; i < MODEL_NR_POLICIES; i++)
+		o->policies[i] = i;
+	o->npolicies = MODEL_NR_POLICIES;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jo:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_POLICY:
+			if (model_policy_parse(optarg, &o->policy))
+				return usage_err(err, errlen, "model: no policy '%s' (`mmretry model "
+						 "list`)", optarg);
+			policy_given = true;
+			break;
+		case OPT_POLICIES:
+			if (parse_policies(optarg, o, err, errlen))
+				return -EINVAL;
+			break;
+		case OPT_SEED:
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || *optarg == '-')
+				return usage_err(err, errlen, "model: invalid --seed '%s'", optarg);
+			break;
+		case OPT_SCALE:
+			errno = 0;
+			o->scale = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->scale > 0 && o->scale <= 16))
+				return usage_err(err, errlen, "model: invalid --scale '%s' (0 < X <= 16)",
+						 optarg);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			return 1;
+		default:
+			if (optopt && optopt < 256)
+				snprintf(err, errlen, "model: unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "model: unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind >= argc)
+		return usage_err(err, errlen, "model: say list, run SCENARIO or compare SCENARIO%s",
+				 "");
+	if (!strcmp(argv[optind], "list")) {
+		o->what = MODEL_LIST;
+		return optind + 1 < argc ? usage_err(err, errlen, "model: list takes no argument "
+						     "('%s')", argv[optind + 1]) : 0;
+	}
+	if (!strcmp(argv[optind], "run"))
+		o->what = MODEL_RUN;
+	else if (!strcmp(argv[optind], "compare"))
+		o->what = MODEL_COMPARE;
+	else
+		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare)",
+				 argv[optind]);
+	if (optind + 1 >= argc)
+		return usage_err(err, errlen, "model: %s needs a SCENARIO (`mmretry model list`)",
+				 argv[optind]);
+	if (optind + 2 < argc)
+		return usage_err(err, errlen, "model: unexpected argument '%s'", argv[optind + 2]);
+	o->scenario = argv[optind + 1];
+	if (o->what == MODEL_COMPARE && policy_given)
+		return usage_err(err, errlen, "model: compare takes --policies, not --policy%s", "");
 	return 0;
 }
 

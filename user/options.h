@@ -70,6 +70,26 @@ struct compare_opts {
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen);
 extern const char compare_usage[];
 
+/* model: list | run SCENARIO | compare SCENARIO */
+#include "model.h"
+
+enum model_what { MODEL_LIST, MODEL_RUN, MODEL_COMPARE };
+
+struct model_opts {
+	enum model_what what;
+	const char *scenario;
+	enum model_policy policy;		/* run: --policy (default per-vma) */
+	enum model_policy policies[MODEL_NR_POLICIES];	/* compare: --policies */
+	size_t npolicies;
+	uint64_t seed;				/* --seed (default 1) */
+	double scale;				/* --scale (default 1: full size) */
+	bool json;
+	const char *output;
+};
+
+int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen);
+extern const char model_usage[];
+
 /* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).
  * 0 or -EINVAL. */
 struct sockaddr_in;

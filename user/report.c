@@ -176,6 +176,10 @@ static void print_target(FILE *out, const struct report *r)
 		return;
 	case TARGET_COMMAND:
 		break;
+	case TARGET_MODEL:
+		fprintf(out, "target   model %s under %s (seed %llu, scale %g)\n", r->model.scenario,
+			r->model.policy, (unsigned long long)r->model.seed, r->model.scale);
+		return;
 	}
 	/* the command line, cut to fit 80 columns with its exit status */
 	n = snprintf(line, sizeof(line), "target  ");
@@ -205,9 +209,13 @@ void report_print_text(FILE *out, const struct report *r)
 		any_inferred |= r->faults[i].state == VAL_INFERRED;
 
 	/* a kernel release can be 64 characters: on a line of its own */
-	fprintf(out, "mmretry stat: %.2f s, faults traced with %s\n", r->duration_s,
-		mode_name(r->fault_mode));
-	fprintf(out, "kernel   %s\n", r->kernel);
+	if (r->target == TARGET_MODEL) {
+		fprintf(out, "mmretry model: %.6f s simulated\n", r->duration_s);
+	} else {
+		fprintf(out, "mmretry stat: %.2f s, faults traced with %s\n", r->duration_s,
+			mode_name(r->fault_mode));
+		fprintf(out, "kernel   %s\n", r->kernel);
+	}
 	print_target(out, r);
 	fputc('\n', out);
 	for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
@@ -303,10 +311,12 @@ json_t *report_to_json(const struct report *r)
 		goto fail;
 	json_object_set_new(root, "schema", json_string(REPORT_SCHEMA));
 	json_object_set_new(root, "mmretry_version", json_string(MMRETRY_VERSION));
-	json_object_set_new(root, "kernel", json_bytes(r->kernel));
-	json_object_set_new(modes, "faults", json_string(mode_name(r->fault_mode)));
-	json_object_set_new(modes, "mmap_lock", r->lock.traced ? json_string("tracepoint") :
-			    json_null());
+	json_object_set_new(root, "kernel", r->target == TARGET_MODEL ? json_null() :
+			    json_bytes(r->kernel));
+	json_object_set_new(modes, "faults", json_string(r->target == TARGET_MODEL ? "model" :
+							 mode_name(r->fault_mode)));
+	json_object_set_new(modes, "mmap_lock", !r->lock.traced ? json_null() :
+			    json_string(r->target == TARGET_MODEL ? "model" : "tracepoint"));
 	/* the anon_vma programs attach in the faults' mode (fentry or kprobe) */
 	json_object_set_new(modes, "anon_vma", r->anon.traced ?
 			    json_string(mode_name(r->fault_mode)) : json_null());
@@ -335,6 +345,13 @@ json_t *report_to_json(const struct report *r)
 				    json_integer(r->exit_status) : json_null());
 		break;
 	}
+	case TARGET_MODEL:
+		json_object_set_new(target, "kind", json_string("model"));
+		json_object_set_new(target, "scenario", json_string(r->model.scenario));
+		json_object_set_new(target, "policy", json_string(r->model.policy));
+		json_object_set_new(target, "seed", json_integer((json_int_t)r->model.seed));
+		json_object_set_new(target, "scale", json_real(r->model.scale));
+		break;
 	}
 	json_object_set_new(root, "target", target);
 	json_object_set_new(root, "duration_s", json_real(r->duration_s));

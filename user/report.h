@@ -19,7 +19,7 @@
 #define REPORT_SCHEMA "mmretry.stat/1"
 #define REPORT_MAX_NOTES 8
 
-enum target_kind { TARGET_SYSTEM, TARGET_PID, TARGET_CGROUP, TARGET_COMMAND };
+enum target_kind { TARGET_SYSTEM, TARGET_PID, TARGET_CGROUP, TARGET_COMMAND, TARGET_MODEL };
 
 struct proc_row {
 	uint32_t pid;
@@ -90,6 +90,11 @@ struct report {
 	const char *cgroup;		/* TARGET_CGROUP */
 	char *const *argv;		/* TARGET_COMMAND */
 	int exit_status;		/* TARGET_COMMAND: -1 if unknown */
+	struct {			/* TARGET_MODEL: a `mmretry model run` */
+		const char *scenario, *policy;
+		uint64_t seed;
+		double scale;
+	} model;
 
 	struct proc_row *procs;		/* from the event stream */
 	size_t nprocs, procs_cap;

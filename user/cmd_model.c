@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_model.c: `mmretry model list | run | compare`: the reference fault
+ * path (user/model/) run from the command line, its figures written as a
+ * stat report (the same JSON schema), so check and compare read it as
+ * they read a live run.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "model.h"
+#include "options.h"
+#include "report.h"
+#include "util.h"
+
+static void list(void)
+{
+	size_t i;
+	int p;
+
+	printf("scenarios:\n");
+	for (i = 0; i < model_scenario_count(); i++) {
+		const struct model_scenario *s = model_scenario_at(i);
+
+		printf("  %-14s %s\n  %-14s (%s)\n", s->name, s->summary, "", s->source);
+	}
+	printf("\npolicies (kernel eras):\n");
+	for (p = 0; p < MODEL_NR_POLICIES; p++) {
+		const struct model_policy_info *pi = model_policy_info(p);
+
+		printf("  %-14s %s\n  %-14s source: %s\n", pi->name, pi->summary, "", pi->source);
+	}
+}
+
+/* a model run as a stat report (report_free() it) */
+static void to_report(struct report *r, const struct model_opts *o, const char *policy,
+		      const struct model_result *res)
+{
+	uint8_t states[FF_NR];
+	struct lock_row *row = calloc(1, sizeof(*row));
+
+	report_init(r);
+	r->target = TARGET_MODEL;
+	r->model.scenario = o->scenario;
+	r->model.policy = policy;
+	r->model.seed = o->seed;
+	r->model.scale = o->scale;
+	r->duration_s = res->sim_ns / 1e9;
+	/* the model sees every figure, exactly */
+	memset(states, VAL_EXACT, sizeof(states));
+	report_set_faults(r, &res->faults, states);
+	r->lock.traced = true;
+	r->lock.min_hold_ns = UINT64_MAX;	/* no holds streamed */
+	if (row) {
+		snprintf(row->comm, sizeof(row->comm), "model");
+		row->mode[0] = res->lock[0];
+		row->mode[1] = res->lock[1];
+		report_set_lock_rows(r, row, 1);
+	}
+	snprintf(r->anon.why, sizeof(r->anon.why), "not modelled yet");
+	report_note(r, "anon_vma not modelled yet");
+}
+
+static int run_one(const struct model_opts *o, const struct model_scenario *sc,
+		   enum model_policy p, struct model_result *res)
+{
+	int err = sc->run(p, o->seed, o->scale, res);
+
+	if (err)
+		mmr_err("model %s under %s: %s", sc->name, model_policy_info(p)->name,
+			err == -EDEADLK ? "a simulated thread never woke (a model bug)" :
+			strerror(-err));
+	return err;
+}
+
+static int cmd_run(const struct model_opts *o, const struct model_scenario *sc, FILE *out)
+{
+	struct model_result res;
+	struct report r;
+	int ret;
+
+	if (run_one(o, sc, o->policy, &res))
+		return EXIT_CANNOT_TRACE;
+	to_report(&r, o, model_policy_info(o->policy)->name, &res);
+	ret = 0;
+	if (o->json)
+		ret = report_print_json(out, &r);
+	else
+		report_print_text(out, &r);
+	report_free(&r);
+	return ret ? EXIT_CANNOT_TRACE : EXIT_OK;
+}
+
+/* the policies side by side: the figures a reader compares eras by */
+static int cmd_compare_policies(const struct model_opts *o, const struct model_scenario *sc,
+				FILE *out)
+{
+	struct model_result res[MODEL_NR_POLICIES];
+	json_t *arr = o->json ? json_array() : NULL;
+	size_t i;
+
+	for (i = 0; i < o->npolicies; i++)
+		if (run_one(o, sc, o->policies[i], &res[i]))
+			return EXIT_CANNOT_TRACE;
+	if (o->json) {
+		for (i = 0; i < o->npolicies; i++) {
+			struct report r;
+
+			to_report(&r, o, model_policy_info(o->policies[i])->name, &res[i]);
+			json_array_append_new(arr, report_to_json(&r));
+			report_free(&r);
+		}
+		i = json_dumpf(arr, out, JSON_INDENT(2)) || fputc('\n', out) == EOF;
+		json_decref(arr);
+		return i ? EXIT_CANNOT_TRACE : EXIT_OK;
+	}
+	fprintf(out, "mmretry model compare: %s (seed %llu, scale %g)\n\n  %-26s", sc->name,
+		(unsigned long long)o->seed, o->scale, "");
+	for (i = 0; i < o->npolicies; i++)
+		fprintf(out, " %14s", model_policy_info(o->policies[i])->name);
+	fputc('\n', out);
+#define ROW(label, fmt, expr)							\
+	do {									\
+		fprintf(out, "  %-26s", label);					\
+		for (i = 0; i < o->npolicies; i++) {				\
+			const struct model_result *x = &res[i];			\
+			fprintf(out, " %14" fmt, expr);				\
+		}								\
+		fputc('\n', out);						\
+	} while (0)
+	ROW("simulated time (ms)", ".3f", x->sim_ns / 1e6);
+	ROW("faults", "llu", (unsigned long long)x->faults.faults);
+	ROW("attempts", "llu", (unsigned long long)x->faults.attempts);
+	ROW("retries", "llu", (unsigned long long)x->faults.retries);
+	ROW("completed", "llu", (unsigned long long)x->faults.completed);
+	ROW("major", "llu", (unsigned long long)x->faults.major);
+	ROW("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
+	ROW("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
+	ROW("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);
+	ROW("write wait mean (us)", ".2f", x->lock[1].wait.count ?
+	    x->lock[1].wait.sum_ns / 1e3 / x->lock[1].wait.count : 0.0);
+	ROW("write wait max (us)", ".2f", x->lock[1].wait.max_ns / 1e3);
+	ROW("read hold max (us)", ".2f", x->lock[0].hold.max_ns / 1e3);
+	ROW("faulting threads (ms)", ".3f", x->thread_ns[0] / 1e6);
+#undef ROW
+	return EXIT_OK;
+}
+
+int cmd_model(int argc, char **argv)
+{
+	const struct model_scenario *sc = NULL;
+	struct model_opts o;
+	char err[512];
+	int ret, rc;
+	FILE *out = stdout;
+
+	ret = model_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(model_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	if (o.what == MODEL_LIST) {
+		list();
+		return EXIT_OK;
+	}
+	sc = model_scenario_find(o.scenario);
+	if (!sc) {
+		mmr_err("model: no scenario '%s' (`mmretry model list` lists them)", o.scenario);
+		return EXIT_USAGE;
+	}
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
+		return EXIT_CANNOT_TRACE;
+	}
+	rc = o.what == MODEL_RUN ? cmd_run(&o, sc, out) : cmd_compare_policies(&o, sc, out);
+	if (fflush(out) || ferror(out)) {
+		mmr_err("cannot write '%s': %s", o.output ? o.output : "stdout", strerror(errno));
+		rc = EXIT_CANNOT_TRACE;
+	}
+	if (out != stdout)
+		fclose(out);
+	return rc;
+}

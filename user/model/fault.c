@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * fault.c: the fault path, function by function after the kernel's
+ * (arch/x86/mm/fault.c, mm/memory.c, mm/filemap.c), and the mm it runs on.
+ * Where an era behaves differently, the policy decides (policy.c says
+ * which kernel did what); waits are PT_WAIT/PT_CALL (sim.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+/* ---- the mm: VMAs, page tables, the file's page cache ---- */
+
+int mm_init(struct mm *mm, struct mmr_lock_stats *stats)
+{
+	memset(mm, 0, sizeof(*mm));
+	mm->mmap_lock.stats = stats;
+	mm->next_free = 1ULL << 20;	/* pages: above every scenario's own VMAs */
+	return 0;
+}
+
+void mm_free(struct mm *mm)
+{
+	for (int i = 0; i < mm->nvmas; i++) {
+		free(mm->vmas[i]->present);
+		free(mm->vmas[i]);
+	}
+	mm->nvmas = 0;
+}
+
+struct vma *find_vma(struct mm *mm, uint64_t page)
+{
+	int lo = 0, hi = mm->nvmas;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (mm->vmas[mid]->end <= page)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < mm->nvmas && mm->vmas[lo]->start <= page ? mm->vmas[lo] : NULL;
+}
+
+struct vma *vma_add(struct mm *mm, uint64_t start, uint64_t npages, bool anon, bool shared,
+		    bool file, uint64_t pgoff)
+{
+	struct vma *v;
+	int i;
+
+	if (mm->nvmas == MM_MAX_VMAS || !(v = calloc(1, sizeof(*v))))
+		return NULL;
+	v->present = calloc((npages + 7) / 8, 1);
+	if (!v->present) {
+		free(v);
+		return NULL;
+	}
+	v->start = start;
+	v->end = start + npages;
+	v->anon = anon;
+	v->shared = shared;
+	v->file = file;
+	v->pgoff = pgoff;
+	for (i = mm->nvmas; i > 0 && mm->vmas[i - 1]->start > start; i--)
+		mm->vmas[i] = mm->vmas[i - 1];
+	mm->vmas[i] = v;
+	mm->nvmas++;
+	return v;
+}
+
+void vma_remove(struct mm *mm, struct vma *vma)
+{
+	int i, k;
+
+	for (i = 0; i < mm->nvmas && mm->vmas[i] != vma; i++)
+		;
+	if (i == mm->nvmas)
+		return;
+	for (k = i; k + 1 < mm->nvmas; k++)
+		mm->vmas[k] = mm->vmas[k + 1];
+	mm->nvmas--;
+	free(vma->present);
+	free(vma);
+}
+
+int file_init(struct file *f, uint64_t npages)
+{
+	f->npages = npages;
+	f->state = calloc(npages, 1);
+	f->io_done = calloc(npages, sizeof(*f->io_done));
+	return f->state && f->io_done ? 0 : -ENOMEM;
+}
+
+void file_free(struct file *f)
+{
+	free(f->state);
+	free(f->io_done);
+	memset(f, 0, sizeof(*f));
+}
+
+static bool pte_present(const struct vma *v, uint64_t page)
+{
+	uint64_t i = page - v->start;
+
+	return v->present[i / 8] & (1u << (i % 8));
+}
+
+static void set_pte(struct vma *v, uint64_t page)
+{
+	uint64_t i = page - v->start;
+
+	v->present[i / 8] |= 1u << (i % 8);
+}
+
+/* ---- the locks a fault runs under ---- */
+
+/* lock_vma_under_rcu(): the VMA, read-locked, or NULL (no wait: a VMA
+ * being changed, or none, sends the fault to mmap_lock) */
+static struct vma *lock_vma_under_rcu(struct sim *s, struct mthread *t, uint64_t page)
+{
+	struct vma *vma = find_vma(&s->mm, page);
+
+	if (!vma || vma->write_locked || vma->detached)
+		return NULL;
+	/* an anonymous VMA without an anon_vma needs mmap_lock to get one:
+	 * the model's VMAs have one from the start */
+	vma->readers++;
+	return vma;
+}
+
+static void vma_end_read(struct vma *vma)
+{
+	vma->readers--;
+}
+
+/* release_fault_lock(): whichever lock the fault holds */
+static void release_fault_lock(struct sim *s, struct mthread *t)
+{
+	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK)
+		vma_end_read(t->vmf.vma);
+	else
+		up_read(s, t, &s->mm.mmap_lock);
+}
+
+/*
+ * maybe_unlock_mmap_for_io(): may the fault drop its lock to wait? Only
+ * with ALLOW_RETRY and on the first attempt (fault_flag_allow_retry_first).
+ */
+static bool maybe_unlock_mmap_for_io(struct sim *s, struct mthread *t)
+{
+	unsigned int f = t->vmf.flags;
+
+	if (!(f & FAULT_FLAG_ALLOW_RETRY) || (f & FAULT_FLAG_TRIED))
+		return false;
+	release_fault_lock(s, t);
+	return true;
+}
+
+/* ---- the fault path ---- */
+
+/*
+ * filemap_fault(): the page from the page cache, reading it first if it
+ * is not there. While the read runs the page is locked; the fault either
+ * waits for it under its lock (legacy, or a TRIED attempt), or drops the
+ * lock, waits, and returns VM_FAULT_RETRY so the next attempt maps it.
+ */
+static int filemap_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 5 };
+	struct vm_fault *vmf = &t->vmf;
+	uint64_t idx = vmf->vma->pgoff + (vmf->page - vmf->vma->start);
+	struct file *f = &s->file;
+	int ret = 0;
+
+	PT_BEGIN(t, D);
+	PT_SYNC(s, t, D);
+	if (f->state[idx] == FOLIO_IO && t->now >= f->io_done[idx])
+		f->state[idx] = FOLIO_UPTODATE;
+	if (f->state[idx] == FOLIO_UPTODATE) {
+		t->now += model_costs.map_page;
+		set_pte(vmf->vma, vmf->page);
+		PT_EXIT(t, D, 0);
+	}
+	if (f->state[idx] == FOLIO_NONE) {
+		/* page_cache_sync_ra(): the read starts, the folio locked */
+		f->state[idx] = FOLIO_IO;
+		f->io_done[idx] = t->now + model_costs.read_io;
+		t->reason = MMR_REASON_FILE_IO;
+	} else {
+		t->reason = MMR_REASON_PAGE_LOCK;	/* someone else's read */
+	}
+	ret = VM_FAULT_MAJOR;
+	/* lock_folio_maybe_drop_mmap() */
+	if (maybe_unlock_mmap_for_io(s, t)) {
+		if (t->now < f->io_done[idx])
+			t->now = f->io_done[idx];
+		PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+	}
+	if (t->now < f->io_done[idx])
+		t->now = f->io_done[idx];	/* waiting under the lock */
+	t->now += model_costs.map_page;
+	set_pte(vmf->vma, vmf->page);
+	PT_END(t, D);
+	return ret;
+}
+
+/* do_read_fault() -> __do_fault() -> vma->vm_ops->fault() */
+static int do_read_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 4 };
+
+	PT_BEGIN(t, D);
+	PT_CALL(t, D, t->fault, filemap_fault(s, t));
+	PT_END(t, D);
+	return t->fault;
+}
+
+/*
+ * fault_dirty_shared_page(): a shared page just dirtied is accounted, and
+ * balance_dirty_pages_ratelimited() may throttle: since 5.x without the
+ * mmap_lock, which it drops first; the fault is then done but its lock is
+ * gone, which 5.17 says with VM_FAULT_COMPLETED and older kernels with
+ * VM_FAULT_RETRY (the retry finds the PTE in place).
+ */
+static int fault_dirty_shared_page(struct sim *s, struct mthread *t)
+{
+	t->now += model_costs.dirty;
+	if (s->policy < POLICY_RETRY || !maybe_unlock_mmap_for_io(s, t))
+		return 0;
+	t->reason = MMR_REASON_OTHER;
+	return s->policy >= POLICY_COMPLETED ? VM_FAULT_COMPLETED : VM_FAULT_RETRY;
+}
+
+/* do_shared_fault(): shmem_fault() allocates, finish_fault() maps */
+static int do_shared_fault(struct sim *s, struct mthread *t)
+{
+	t->now += model_costs.shmem_page;
+	set_pte(t->vmf.vma, t->vmf.page);
+	return fault_dirty_shared_page(s, t);
+}
+
+/* do_anonymous_page(): a zeroed page */
+static int do_anonymous_page(struct sim *s, struct mthread *t)
+{
+	t->now += model_costs.anon_page;
+	set_pte(t->vmf.vma, t->vmf.page);
+	return 0;
+}
+
+/* handle_pte_fault(): what the missing (or present) PTE needs */
+static int handle_pte_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 3 };
+	struct vm_fault *vmf = &t->vmf;
+
+	PT_BEGIN(t, D);
+	if (pte_present(vmf->vma, vmf->page)) {
+		t->now += model_costs.spurious;	/* the retry's second look */
+		t->fault = 0;
+	} else if (vmf->vma->anon) {
+		t->fault = do_anonymous_page(s, t);
+	} else if (!vmf->write) {
+		PT_CALL(t, D, t->fault, do_read_fault(s, t));
+	} else {
+		t->fault = do_shared_fault(s, t);
+	}
+	PT_END(t, D);
+	return t->fault;
+}
+
+/* handle_mm_fault(): one attempt, counted as mmretry counts it live */
+static int handle_mm_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 2 };
+	struct mmr_fault_counters *c = &s->res->faults;
+	int fault;
+
+	PT_BEGIN(t, D);
+	c->attempts++;
+	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK)
+		c->vma_lock_attempts++;
+	else
+		c->mmap_lock_attempts++;
+	t->reason = MMR_REASON_OTHER;
+	PT_CALL(t, D, t->fault, handle_pte_fault(s, t));
+	PT_END(t, D);
+	fault = t->fault;
+	if (fault & VM_FAULT_RETRY) {
+		c->retries++;
+		c->reasons[t->reason]++;
+	} else {
+		/* mm_account_fault(): a fault ends here, major if this attempt
+		 * read the page or a retry did (TRIED) */
+		c->faults++;
+		c->completed += !!(fault & VM_FAULT_COMPLETED);
+		c->major += (fault & VM_FAULT_MAJOR) || (t->vmf.flags & FAULT_FLAG_TRIED);
+	}
+	return fault;
+}
+
+/*
+ * do_user_addr_fault() (arch/x86/mm/fault.c): the per-VMA lock first where
+ * the era has one; else, and after its retry, mmap_lock
+ * (lock_mm_and_find_vma) and handle_mm_fault() again until it stops
+ * asking to retry.
+ */
+int do_user_addr_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 1 };
+	struct vm_fault *vmf = &t->vmf;
+
+	PT_BEGIN(t, D);
+	t->now += model_costs.fault_entry;
+	vmf->write = t->write_fault;
+	vmf->page = t->addr_page;
+	vmf->flags = (t->write_fault ? FAULT_FLAG_WRITE : 0) |
+		     (s->policy == POLICY_LEGACY ? 0 : FAULT_FLAG_ALLOW_RETRY);
+	if (s->policy == POLICY_PER_VMA) {
+		PT_SYNC(s, t, D);
+		vmf->vma = lock_vma_under_rcu(s, t, vmf->page);
+		if (vmf->vma) {
+			vmf->flags |= FAULT_FLAG_VMA_LOCK;
+			PT_CALL(t, D, t->fault, handle_mm_fault(s, t));
+			vmf->flags &= ~FAULT_FLAG_VMA_LOCK;
+			if (!(t->fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+				vma_end_read(vmf->vma);
+			if (!(t->fault & VM_FAULT_RETRY))
+				goto done;
+			if (t->fault & VM_FAULT_MAJOR)
+				vmf->flags |= FAULT_FLAG_TRIED;
+		}
+	}
+retry:
+	/* lock_mm_and_find_vma() */
+	PT_SYNC(s, t, D);
+	PT_WAIT(t, D, down_read(s, t, &s->mm.mmap_lock));
+	vmf->vma = find_vma(&s->mm, vmf->page);
+	if (!vmf->vma) {
+		up_read(s, t, &s->mm.mmap_lock);
+		t->fault = VM_FAULT_SIGSEGV;
+		goto done;
+	}
+	PT_CALL(t, D, t->fault, handle_mm_fault(s, t));
+	if (t->fault & VM_FAULT_RETRY) {
+		/* the lock is gone; 2006's NOPAGE_RETRY tried once more, without
+		 * the right to retry again; 5.x keeps it, marked TRIED */
+		if (s->policy == POLICY_NOPAGE_RETRY)
+			vmf->flags &= ~FAULT_FLAG_ALLOW_RETRY;
+		vmf->flags |= FAULT_FLAG_TRIED;
+		goto retry;
+	}
+	if (!(t->fault & VM_FAULT_COMPLETED)) {
+		PT_SYNC(s, t, D);
+		up_read(s, t, &s->mm.mmap_lock);
+	}
+done:
+	PT_END(t, D);
+	return t->fault;
+}
+
+/* ---- the syscalls that take mmap_lock for write ---- */
+
+/* mmap(): a new anonymous mapping of t->n pages at t->mapped */
+int sys_mmap(struct sim *s, struct mthread *t, int d)
+{
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
+	t->now += model_costs.mmap;
+	t->mapped = s->mm.next_free;
+	s->mm.next_free += t->n + 1;
+	vma_add(&s->mm, t->mapped, t->n, true, false, false, 0);
+	PT_SYNC(s, t, d);
+	up_write(s, t, &s->mm.mmap_lock);
+	PT_END(t, d);
+	return 0;
+}
+
+/* munmap() of t->mapped */
+int sys_munmap(struct sim *s, struct mthread *t, int d)
+{
+	struct vma *vma;
+
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
+	t->now += model_costs.munmap;
+	vma = find_vma(&s->mm, t->mapped);
+	if (vma)
+		vma_remove(&s->mm, vma);
+	PT_SYNC(s, t, d);
+	up_write(s, t, &s->mm.mmap_lock);
+	PT_END(t, d);
+	return 0;
+}

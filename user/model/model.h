@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * model.h: the reference fault path, `mmretry model` (docs/model.md).
+ *
+ * A deterministic model of the kernel's page-fault path: simulated threads
+ * fault on a simulated mm under a simulated clock, through functions named
+ * after the kernel's (do_user_addr_fault, lock_vma_under_rcu,
+ * lock_mm_and_find_vma, handle_mm_fault, do_read_fault, do_shared_fault,
+ * filemap_fault, fault_dirty_shared_page), with the retry protocol of a
+ * kernel era chosen as a policy. Pure C: no libbpf, no system calls; the
+ * same seed gives the same run.
+ *
+ * Its results are the figures `mmretry stat` reports (struct
+ * mmr_fault_counters, struct mmr_lock_stats), so the report code, `check`
+ * and `compare` read a model run as they read a live one.
+ */
+#ifndef MMRETRY_MODEL_H
+#define MMRETRY_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faults.h"
+#include "mmap_lock.h"
+
+/* Kernel eras: how a fault that must wait behaves (model/policy.c). */
+enum model_policy {
+	POLICY_LEGACY,		/* I/O under mmap_lock, no retry */
+	POLICY_NOPAGE_RETRY,	/* 2006: drop mmap_sem for I/O, retry once */
+	POLICY_RETRY,		/* 5.1+: ALLOW_RETRY | TRIED, retry as often as needed */
+	POLICY_COMPLETED,	/* 5.17+: VM_FAULT_COMPLETED when the lock was dropped after the work */
+	POLICY_PER_VMA,		/* 6.7+: per-VMA locks first, mmap_lock as the fallback */
+	MODEL_NR_POLICIES,
+};
+
+struct model_policy_info {
+	const char *name;
+	const char *summary;
+	const char *source;	/* where the behaviour comes from */
+};
+
+const struct model_policy_info *model_policy_info(enum model_policy p);
+/* 0 and *p, or -1 if name is no policy */
+int model_policy_parse(const char *name, enum model_policy *p);
+
+/* The figures of one run. */
+struct model_result {
+	struct mmr_fault_counters faults;	/* attempts, retries, reasons, completed... */
+	struct mmr_lock_stats lock[2];		/* mmap_lock: read, write */
+	uint64_t sim_ns;			/* simulated time until the last thread ended */
+	uint64_t events;			/* scheduler events: the model's own work */
+	uint64_t thread_ns[2];			/* summed run time of faulting / other threads */
+};
+
+/* A built-in scenario (model/scenario.c). */
+struct model_scenario {
+	const char *name;
+	const char *summary;
+	const char *source;	/* the seed result it reproduces, or the workload it mirrors */
+	/* run it under policy p with this seed; 0, or -ENOMEM */
+	int (*run)(enum model_policy p, uint64_t seed, double scale, struct model_result *out);
+};
+
+size_t model_scenario_count(void);
+const struct model_scenario *model_scenario_at(size_t i);
+const struct model_scenario *model_scenario_find(const char *name);
+
+#endif

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* policy.c: the kernel eras the model runs, each with its source, and its costs. */
+#include <string.h>
+
+#include "sim.h"
+
+static const struct model_policy_info policies[MODEL_NR_POLICIES] = {
+	[POLICY_LEGACY] = {
+		"legacy",
+		"a fault that must read a page waits for the I/O holding mmap_lock; no retry",
+		"before the 2006 NOPAGE_RETRY work: ->nopage() read the page under "
+		"down_read(&mm->mmap_sem)",
+	},
+	[POLICY_NOPAGE_RETRY] = {
+		"nopage-retry",
+		"drop mmap_sem to wait for I/O and retry once; the retry may not drop it again",
+		"the 2006 NOPAGE_RETRY thread (lkml): drop mmap_sem for I/O, retry once, the "
+		"flag in current->flags; later FAULT_FLAG_ALLOW_RETRY cleared on the retry",
+	},
+	[POLICY_RETRY] = {
+		"retry",
+		"FAULT_FLAG_ALLOW_RETRY | TRIED: the first attempt drops the lock to wait, "
+		"later ones keep the right to retry; fault_dirty_shared_page() drops mmap_lock "
+		"to throttle and returns VM_FAULT_RETRY",
+		"5.x: multiple retries (Peter Xu, 'mm: allow VM_FAULT_RETRY for multiple times'; "
+		"version from memory); maybe_unlock_mmap_for_io() only on the first attempt "
+		"(fault_flag_allow_retry_first)",
+	},
+	[POLICY_COMPLETED] = {
+		"completed",
+		"as retry, but a fault done after dropping its lock returns VM_FAULT_COMPLETED "
+		"instead of being retried",
+		"5.19, Peter Xu: fault_dirty_shared_page() returns VM_FAULT_COMPLETED, not "
+		"RETRY (version from memory)",
+	},
+	[POLICY_PER_VMA] = {
+		"per-vma",
+		"lock_vma_under_rcu() first (anonymous, read and shared faults); a retry under "
+		"the VMA lock, or a VMA it cannot lock, goes on under mmap_lock, TRIED if MAJOR",
+		"6.4 per-VMA locks (anonymous VMAs); read faults under the VMA lock from 6.7 "
+		"(12214eba1992); TRIED after a MAJOR VMA-lock retry (46e714c729c8)",
+	},
+};
+
+const struct model_policy_info *model_policy_info(enum model_policy p)
+{
+	return p < MODEL_NR_POLICIES ? &policies[p] : NULL;
+}
+
+int model_policy_parse(const char *name, enum model_policy *p)
+{
+	for (int i = 0; i < MODEL_NR_POLICIES; i++)
+		if (!strcmp(name, policies[i].name)) {
+			*p = i;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * What things cost, in ns of a current x86 machine: orders of magnitude,
+ * not measurements of any one (docs/model.md); the seed results depend on
+ * their ratios, which the tests state.
+ */
+const struct costs model_costs = {
+	.fault_entry = 300,	/* exception entry and return, VMA lookup */
+	.anon_page = 500,	/* clear_page() of 4 KiB and the PTE */
+	.map_page = 250,	/* a page-cache hit: folio refcount, PTE */
+	.shmem_page = 600,	/* shmem_get_folio(): allocate, clear, add to the cache */
+	.dirty = 100,		/* folio_mark_dirty(), file_update_time() */
+	.spurious = 150,	/* handle_pte_fault() on a PTE already in place */
+	.read_io = 100000,	/* a 4 KiB random read from an NVMe SSD */
+	.mmap = 2000,		/* mmap(): VMA allocation, merge checks, tree insert */
+	.munmap = 3000,		/* munmap(): split, unmap, free page tables */
+};

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * scenario.c: the built-in scenarios: the seed results' benchmarks at full
+ * size, and one per live generator workload (tools/mmretry-gen).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sim.h"
+
+/* ---- programs the scenarios give their threads ---- */
+
+/*
+ * Fault t->n pages of t->vma, from page t->base on, t->step pages apart
+ * (a negative step, as two's complement, walks backwards): one user fault
+ * each, a write if t->write_fault.
+ */
+static int faulter(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		t->addr_page = t->vma->start + t->base + t->i * t->step;
+		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* While any faulter runs: mmap() t->n pages, munmap() them, rest t->step ns. */
+static bool faulters_running(const struct sim *s)
+{
+	for (int i = 0; i < s->nthreads; i++)
+		if (s->threads[i].faulter && !s->threads[i].done)
+			return true;
+	return false;
+}
+
+static int mapper(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	while (faulters_running(s)) {
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1));
+		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
+		t->i++;
+		t->now += t->step;
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+static void start_faulter(struct mthread *t, struct vma *vma, uint64_t base, uint64_t n,
+			  int64_t step, bool write)
+{
+	t->program = faulter;
+	t->faulter = true;
+	t->vma = vma;
+	t->base = base;
+	t->n = n;
+	t->step = (uint64_t)step;
+	t->write_fault = write;
+}
+
+static uint64_t scaled(uint64_t n, double scale)
+{
+	uint64_t v = (uint64_t)(n * scale);
+
+	return v ? v : 1;
+}
+
+/* ---- the scenarios ---- */
+
+/*
+ * The 2006 NOPAGE_RETRY thread: "if one thread takes a major pagefault, it
+ * will perform a synchronous disk read while holding down_read(mmap_sem).
+ * This causes any other thread which wishes to perform any mmap/munmap/
+ * mprotect to block behind that disk IO." 64 threads fault the pages of a
+ * file off disk, each its own 256 pages in reverse order (no readahead
+ * helps), while another thread maps and unmaps 16 pages every 20 us.
+ */
+static int run_file_reverse(enum model_policy p, uint64_t seed, double scale,
+			    struct model_result *res)
+{
+	const int nf = 64;
+	const uint64_t per = scaled(256, scale);
+	struct sim s;
+	struct vma *vma;
+	int err, i;
+
+	if ((err = sim_init(&s, p, seed, nf + 1, res)) ||
+	    (err = file_init(&s.file, nf * per)))
+		goto out;
+	vma = vma_add(&s.mm, 0, nf * per, false, true, true, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	for (i = 0; i < nf; i++)
+		start_faulter(&s.threads[i], vma, i * per + per - 1, per, -1, false);
+	s.threads[nf].program = mapper;
+	s.threads[nf].n = 16;
+	s.threads[nf].step = 20000;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * The VM_FAULT_COMPLETED patch: "sequentially dirty 400MB shmem file being
+ * mmap()ed": one thread writes the first byte of each page of a 400 MB
+ * MAP_SHARED shmem mapping, and "we should expect 2 counts for each shmem
+ * write simply because we retried".
+ */
+static int run_shmem_dirty(enum model_policy p, uint64_t seed, double scale,
+			   struct model_result *res)
+{
+	const uint64_t pages = scaled(400 * 256, scale);
+	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	vma = vma_add(&s.mm, 0, pages, false, true, false, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	start_faulter(&s.threads[0], vma, 0, pages, 1, true);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/* mmretry-gen file: PAGES uncached pages of a MAP_SHARED file, last first */
+static int run_gen_file(enum model_policy p, uint64_t seed, double scale,
+			struct model_result *res)
+{
+	const uint64_t pages = scaled(4096, scale);
+	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)) || (err = file_init(&s.file, pages)))
+		goto out;
+	vma = vma_add(&s.mm, 0, pages, false, true, true, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	start_faulter(&s.threads[0], vma, pages - 1, pages, -1, false);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/* mmretry-gen memfd: the first write to each of PAGES pages of a shared memfd */
+static int run_gen_memfd(enum model_policy p, uint64_t seed, double scale,
+			 struct model_result *res)
+{
+	const uint64_t pages = scaled(1000, scale);
+	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	vma = vma_add(&s.mm, 0, pages, false, true, false, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	start_faulter(&s.threads[0], vma, 0, pages, 1, true);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/* mmretry-gen anon: first writes to PAGES anonymous pages (one round) */
+static int run_gen_anon(enum model_policy p, uint64_t seed, double scale,
+			struct model_result *res)
+{
+	const uint64_t pages = scaled(4096, scale);
+	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	vma = vma_add(&s.mm, 0, pages, true, false, false, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	start_faulter(&s.threads[0], vma, 0, pages, 1, true);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+static const struct model_scenario scenarios[] = {
+	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
+	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
+	{ "shmem-dirty", "one thread dirties a 400 MB MAP_SHARED shmem mapping page by page",
+	  "2022 VM_FAULT_COMPLETED patch (Peter Xu)", run_shmem_dirty },
+	{ "gen-file", "4096 uncached pages of a MAP_SHARED file, last first",
+	  "mmretry-gen file", run_gen_file },
+	{ "gen-memfd", "the first write to each of 1000 pages of a MAP_SHARED memfd",
+	  "mmretry-gen memfd", run_gen_memfd },
+	{ "gen-anon", "the first write to each of 4096 anonymous pages",
+	  "mmretry-gen anon (one round)", run_gen_anon },
+};
+
+size_t model_scenario_count(void)
+{
+	return sizeof(scenarios) / sizeof(scenarios[0]);
+}
+
+const struct model_scenario *model_scenario_at(size_t i)
+{
+	return i < model_scenario_count() ? &scenarios[i] : NULL;
+}
+
+const struct model_scenario *model_scenario_find(const char *name)
+{
+	for (size_t i = 0; i < model_scenario_count(); i++)
+		if (!strcmp(scenarios[i].name, name))
+			return &scenarios[i];
+	return NULL;
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* sim.c: the model's scheduler, random numbers, histograms and rwsem. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+/* ---- the event heap: (time, seq) order ---- */
+
+static bool earlier(const struct sim *s, size_t a, size_t b)
+{
+	return s->heap[a].time < s->heap[b].time ||
+	       (s->heap[a].time == s->heap[b].time && s->heap[a].seq < s->heap[b].seq);
+}
+
+static void swap_ev(struct sim *s, size_t a, size_t b)
+{
+	typeof(s->heap[0]) x = s->heap[a];
+
+	s->heap[a] = s->heap[b];
+	s->heap[b] = x;
+}
+
+/* t runs again at time at (or at its own clock, if later) */
+int sim_wake(struct sim *s, struct mthread *t, uint64_t at)
+{
+	size_t i;
+
+	if (s->nheap == s->capheap) {
+		size_t cap = s->capheap ? 2 * s->capheap : 64;
+		void *grown = realloc(s->heap, cap * sizeof(*s->heap));
+
+		if (!grown)
+			return -ENOMEM;
+		s->heap = grown;
+		s->capheap = cap;
+	}
+	i = s->nheap++;
+	s->heap[i].time = at > t->now ? at : t->now;
+	s->heap[i].seq = s->seq++;
+	s->heap[i].t = t;
+	while (i && earlier(s, i, (i - 1) / 2)) {
+		swap_ev(s, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	return 0;
+}
+
+static void pop(struct sim *s)
+{
+	size_t i = 0;
+
+	s->heap[0] = s->heap[--s->nheap];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < s->nheap && earlier(s, l, m))
+			m = l;
+		if (r < s->nheap && earlier(s, r, m))
+			m = r;
+		if (m == i)
+			break;
+		swap_ev(s, i, m);
+		i = m;
+	}
+}
+
+/*
+ * May t go on at its clock? Yes if no other thread has anything to do
+ * before it (the common, uncontended case: no event at all); else it waits
+ * for its turn in the heap and the caller returns PT_WAITING.
+ */
+bool sim_synced(struct sim *s, struct mthread *t)
+{
+	if (t->now <= s->now || !s->nheap || s->heap[0].time >= t->now) {
+		if (t->now > s->now)
+			s->now = t->now;
+		return true;
+	}
+	sim_wake(s, t, t->now);
+	return false;
+}
+
+int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
+	     struct model_result *res)
+{
+	memset(s, 0, sizeof(*s));
+	memset(res, 0, sizeof(*res));
+	s->policy = p;
+	s->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	s->res = res;
+	s->threads = calloc(nthreads, sizeof(*s->threads));
+	if (!s->threads)
+		return -ENOMEM;
+	s->nthreads = nthreads;
+	for (int i = 0; i < nthreads; i++)
+		s->threads[i].id = i;
+	return mm_init(&s->mm, res->lock);
+}
+
+void sim_free(struct sim *s)
+{
+	mm_free(&s->mm);
+	file_free(&s->file);
+	free(s->threads);
+	free(s->heap);
+}
+
+/* every thread from time 0 until each one's program ends */
+int sim_run(struct sim *s)
+{
+	int i, err;
+
+	for (i = 0; i < s->nthreads; i++)
+		if (s->threads[i].program && (err = sim_wake(s, &s->threads[i], 0)))
+			return err;
+	while (s->nheap) {
+		struct mthread *t = s->heap[0].t;
+		uint64_t at = s->heap[0].time;
+
+		pop(s);
+		s->events++;
+		s->now = at;
+		if (t->now < at)
+			t->now = at;
+		if (t->program(s, t) != PT_WAITING) {
+			t->done = true;
+			s->res->thread_ns[t->faulter ? 0 : 1] += t->now - t->started;
+			if (t->now > s->res->sim_ns)
+				s->res->sim_ns = t->now;
+		}
+	}
+	for (i = 0; i < s->nthreads; i++)
+		if (s->threads[i].program && !s->threads[i].done)
+			return -EDEADLK;	/* a thread waits for what never comes */
+	s->res->events = s->events;
+	return 0;
+}
+
+/* splitmix64: deterministic from the seed */
+uint64_t sim_random(struct sim *s)
+{
+	uint64_t z = (s->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* as hist.bpf.h does in the kernel */
+void hist_add(struct mmr_hist *h, uint64_t v)
+{
+	int slot = v ? 63 - __builtin_clzll(v) : 0;
+
+	if (slot >= MMR_HIST_SLOTS)
+		slot = MMR_HIST_SLOTS - 1;
+	h->count++;
+	h->sum_ns += v;
+	if (v > h->max_ns)
+		h->max_ns = v;
+	h->slots[slot]++;
+}
+
+/* ---- rwsem ---- */
+
+static void acquired(struct rwsem *sem, struct mthread *t, bool write, uint64_t wait)
+{
+	if (!sem->stats)
+		return;
+	sem->stats[write].acquisitions++;
+	hist_add(&sem->stats[write].wait, wait);
+	t->hold_start[write] = t->now;
+}
+
+static void released(struct rwsem *sem, struct mthread *t, bool write)
+{
+	if (sem->stats)
+		hist_add(&sem->stats[write].hold, t->now - t->hold_start[write]);
+}
+
+static void enqueue(struct rwsem *sem, struct mthread *t, bool write)
+{
+	t->next = NULL;
+	t->write_wait = write;
+	t->granted = false;
+	t->wait_start = t->now;
+	if (sem->tail)
+		sem->tail->next = t;
+	else
+		sem->head = t;
+	sem->tail = t;
+}
+
+/* the lock is free of a writer: grant the head writer, or the head readers */
+static void grant(struct sim *s, struct rwsem *sem, uint64_t at)
+{
+	while (sem->head && !sem->writer) {
+		struct mthread *w = sem->head;
+
+		if (w->write_wait && sem->readers)
+			break;
+		sem->head = w->next;
+		if (!sem->head)
+			sem->tail = NULL;
+		if (w->now < at)
+			w->now = at;
+		if (w->write_wait)
+			sem->writer = true;
+		else
+			sem->readers++;
+		w->granted = true;
+		acquired(sem, w, w->write_wait, w->now - w->wait_start);
+		sim_wake(s, w, w->now);
+		if (w->write_wait)
+			break;
+	}
+}
+
+bool down_read(struct sim *s, struct mthread *t, struct rwsem *sem)
+{
+	if (t->granted) {		/* woken: grant() made it ours */
+		t->granted = false;
+		return true;
+	}
+	if (!sem->writer && !sem->head) {
+		sem->readers++;
+		acquired(sem, t, false, 0);
+		return true;
+	}
+	enqueue(sem, t, false);
+	return false;
+}
+
+bool down_write(struct sim *s, struct mthread *t, struct rwsem *sem)
+{
+	if (t->granted) {
+		t->granted = false;
+		return true;
+	}
+	if (!sem->writer && !sem->readers && !sem->head) {
+		sem->writer = true;
+		acquired(sem, t, true, 0);
+		return true;
+	}
+	enqueue(sem, t, true);
+	return false;
+}
+
+/* rwsem_read_trylock(): fails on a writer, and on queued waiters */
+bool down_read_trylock(struct sim *s, struct mthread *t, struct rwsem *sem)
+{
+	if (sem->writer || sem->head) {
+		if (sem->stats)
+			sem->stats[0].failures++;
+		return false;
+	}
+	sem->readers++;
+	acquired(sem, t, false, 0);
+	return true;
+}
+
+void up_read(struct sim *s, struct mthread *t, struct rwsem *sem)
+{
+	released(sem, t, false);
+	if (--sem->readers == 0)
+		grant(s, sem, t->now);
+}
+
+void up_write(struct sim *s, struct mthread *t, struct rwsem *sem)
+{
+	released(sem, t, true);
+	sem->writer = false;
+	grant(s, sem, t->now);
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * sim.h: the model's machinery, inside user/model/ only.
+ *
+ * Simulated threads are stackless coroutines (protothreads): a function
+ * that may wait keeps its resume point in the thread (pc[depth]) and its
+ * locals in the thread's state, and returns PT_WAITING; the scheduler calls
+ * the thread's program again when what it waits for has happened, and each
+ * function resumes where it left. So the fault path reads as straight
+ * kernel-like code with its waits marked.
+ *
+ * Time: each thread has its own clock (now), advanced by the cost of what
+ * it does. It meets the others only at synchronisation points (locks, the
+ * page cache, the VMA tree), where the scheduler first lets every thread
+ * whose clock is behind catch up: events are taken in (time, sequence)
+ * order, so a run is deterministic.
+ */
+#ifndef MMRETRY_MODEL_SIM_H
+#define MMRETRY_MODEL_SIM_H
+
+#include "model.h"
+
+#define PT_WAITING (-1)
+#define PT_DEPTHS 8
+
+/* a protothread body at nesting depth d of thread t */
+#define PT_BEGIN(t, d)	switch ((t)->pc[d]) { case 0:
+#define PT_END(t, d)	} (t)->pc[d] = 0
+/* return v from inside the body: the next call starts afresh */
+#define PT_EXIT(t, d, v) do { (t)->pc[d] = 0; return (v); } while (0)
+/* wait until cond holds (evaluated again each time the thread runs) */
+#define PT_WAIT(t, d, cond)						\
+	do {								\
+		(t)->pc[d] = __LINE__; /* fallthrough */		\
+	case __LINE__:							\
+		if (!(cond))						\
+			return PT_WAITING;				\
+	} while (0)
+/* call a function that may wait, its result in ret */
+#define PT_CALL(t, d, ret, call)					\
+	do {								\
+		(t)->pc[d] = __LINE__; /* fallthrough */		\
+	case __LINE__:							\
+		if (((ret) = (call)) == PT_WAITING)			\
+			return PT_WAITING;				\
+	} while (0)
+/* let every thread behind t's clock run first */
+#define PT_SYNC(s, t, d) PT_WAIT(t, d, sim_synced(s, t))
+
+struct sim;
+struct mthread;
+
+/* an rwsem with the kernel's fair queueing: a queued writer stops new
+ * readers; a release grants the queue's head (a writer, or every reader up
+ * to the next writer) */
+struct rwsem {
+	int readers;
+	bool writer;
+	struct mthread *head, *tail;	/* waiters, FIFO */
+	struct mmr_lock_stats *stats;	/* [0] read, [1] write; NULL: not measured */
+};
+
+/* A VMA: [start, end) in pages. */
+struct vma {
+	uint64_t start, end;
+	bool anon, shared, file;	/* shmem is shared && !file */
+	uint64_t pgoff;			/* file pages: the file's page start + pgoff */
+	int readers;			/* per-VMA lock readers (lock_vma_under_rcu) */
+	bool write_locked;		/* vma_start_write() until mmap_write_unlock */
+	bool detached;			/* unmapped: a reader must fail */
+	uint8_t *present;		/* a bit per page: the PTE is there */
+};
+
+#define MM_MAX_VMAS 256
+
+struct mm {
+	struct rwsem mmap_lock;
+	struct vma *vmas[MM_MAX_VMAS];	/* sorted by start */
+	int nvmas;
+	uint64_t next_free;		/* where mmap() puts the next mapping */
+};
+
+/* The page cache of the scenario's one file: when each page's read ends. */
+enum folio_state { FOLIO_NONE, FOLIO_IO, FOLIO_UPTODATE };
+
+struct file {
+	uint64_t npages;
+	uint8_t *state;			/* enum folio_state */
+	uint64_t *io_done;		/* FOLIO_IO: when the read completes */
+};
+
+/* The model's costs in ns (docs/model.md: where each comes from). */
+struct costs {
+	uint64_t fault_entry;		/* exception entry and exit, VMA lookup */
+	uint64_t anon_page;		/* allocate, zero and map an anonymous page */
+	uint64_t map_page;		/* map an uptodate page-cache page */
+	uint64_t shmem_page;		/* allocate, zero and map a shmem page */
+	uint64_t dirty;			/* fault_dirty_shared_page's accounting */
+	uint64_t spurious;		/* a retry that finds the PTE in place */
+	uint64_t read_io;		/* reading a page off the disk */
+	uint64_t mmap, munmap;		/* the syscalls' work under mmap_lock */
+};
+
+extern const struct costs model_costs;
+
+/* struct vm_fault, as far as the model needs it */
+struct vm_fault {
+	struct vma *vma;
+	uint64_t page;			/* faulting page number */
+	unsigned int flags;		/* FAULT_FLAG_* */
+	bool write;
+};
+
+#define FAULT_FLAG_WRITE	0x01
+#define FAULT_FLAG_ALLOW_RETRY	0x04
+#define FAULT_FLAG_TRIED	0x20
+#define FAULT_FLAG_VMA_LOCK	0x1000
+
+/* vm_fault_t bits */
+#define VM_FAULT_MAJOR		0x000004
+#define VM_FAULT_SIGSEGV	0x000040
+#define VM_FAULT_RETRY		0x000400
+#define VM_FAULT_COMPLETED	0x4000000
+
+struct mthread {
+	int id;
+	bool faulter;			/* its time counts in thread_ns[0] */
+	uint64_t now, started;
+	int (*program)(struct sim *s, struct mthread *t);
+	int pc[PT_DEPTHS];
+	bool done;
+
+	/* waiting for a lock */
+	struct mthread *next;
+	bool write_wait, granted;
+	uint64_t wait_start;
+	uint64_t hold_start[2];		/* mmap_lock, per mode */
+
+	/* the program's state */
+	uint64_t i, n, base, step;
+	uint64_t addr_page;
+	bool write_fault;
+	struct vm_fault vmf;
+	int fault, ret;
+	uint8_t reason;			/* MMR_REASON_* of the attempt under way */
+	struct vma *vma;
+	uint64_t mapped;		/* the mapper's current mapping */
+};
+
+struct sim {
+	uint64_t now;			/* time of the event being run */
+	uint64_t seq, events;
+	struct { uint64_t time, seq; struct mthread *t; } *heap;
+	size_t nheap, capheap;
+	struct mthread *threads;
+	int nthreads;
+	enum model_policy policy;
+	uint64_t rng;
+	struct mm mm;
+	struct file file;
+	struct model_result *res;
+};
+
+/* the scheduler (sim.c) */
+int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
+	     struct model_result *res);
+void sim_free(struct sim *s);
+int sim_wake(struct sim *s, struct mthread *t, uint64_t at);
+int sim_run(struct sim *s);
+bool sim_synced(struct sim *s, struct mthread *t);
+uint64_t sim_random(struct sim *s);
+void hist_add(struct mmr_hist *h, uint64_t v);
+
+/* locks (sim.c): each returns true once t holds the lock, queueing it the
+ * first time (call it again until then: PT_WAIT) */
+bool down_read(struct sim *s, struct mthread *t, struct rwsem *sem);
+bool down_write(struct sim *s, struct mthread *t, struct rwsem *sem);
+bool down_read_trylock(struct sim *s, struct mthread *t, struct rwsem *sem);
+void up_read(struct sim *s, struct mthread *t, struct rwsem *sem);
+void up_write(struct sim *s, struct mthread *t, struct rwsem *sem);
+
+/* the mm (fault.c) */
+struct vma *find_vma(struct mm *mm, uint64_t page);
+struct vma *vma_add(struct mm *mm, uint64_t start, uint64_t npages, bool anon, bool shared,
+		    bool file, uint64_t pgoff);
+void vma_remove(struct mm *mm, struct vma *vma);
+int mm_init(struct mm *mm, struct mmr_lock_stats *stats);
+void mm_free(struct mm *mm);
+int file_init(struct file *f, uint64_t npages);
+void file_free(struct file *f);
+
+/* the fault path (fault.c): a user fault at page, write or read */
+int do_user_addr_fault(struct sim *s, struct mthread *t);
+/* mmap/munmap as a thread does them, under mmap_lock for write (fault.c) */
+int sys_mmap(struct sim *s, struct mthread *t, int d);
+int sys_munmap(struct sim *s, struct mthread *t, int d);
+
+#endif
