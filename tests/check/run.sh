@@ -261,5 +261,24 @@ expect "compare --json: a, b, diff and change" \
 	 (.metrics | all(.a != null or .b != null))" \
 	"$tmp/compare --json.out"
 
+# ---- model reports: check and compare take them unchanged ----
+run "model run" 0 "$MMR" model run shmem-dirty --policy retry --scale 0.01 --json -o "$tmp/m-retry.json"
+run "model run, completed" 0 "$MMR" model run shmem-dirty --policy completed --scale 0.01 --json \
+	-o "$tmp/m-done.json"
+cat >"$tmp/model.yml" <<EOF
+mmretry_baseline: 1
+metrics:
+  faults.faults: {value: 1024, tolerance: 0}
+  faults.completed: {min: 1024}
+EOF
+run "check a model report" 0 "$MMR" check --baseline "$tmp/model.yml" --report "$tmp/m-done.json"
+run "check a model report: retry completes nothing" 1 "$MMR" check --baseline "$tmp/model.yml" \
+	--report "$tmp/m-retry.json"
+run "compare two model reports" 0 "$MMR" compare --json "$tmp/m-retry.json" "$tmp/m-done.json"
+expect "compare two model reports: 2 attempts per page, then 1" \
+	"(.metrics[] | select(.metric == \"faults.attempts\") | .a == 2048 and .b == 1024 and .change == -0.5)" \
+	"$tmp/compare two model reports.out"
+run "compare a model report with a live one" 0 "$MMR" compare "$tmp/m-done.json" "$tmp/r$PAGES.json"
+
 echo "check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -729,6 +729,79 @@ static void compare_options(void **state)
 			 -EINVAL);
 }
 
+/* ---- model ---- */
+
+static int model_parse(int argc, char **argv, struct model_opts *o, char *err)
+{
+	return model_opts_parse(argc, argv, o, err, 256);
+}
+
+#define MODEL(o, err, ...) model_parse(ARGC(ARGV("model", __VA_ARGS__)), ARGV("model", __VA_ARGS__), \
+				       o, err)
+
+static void model_options(void **state)
+{
+	struct model_opts o;
+	char err[256];
+
+	assert_int_equal(MODEL(&o, err, "run", "gen-file"), 0);
+	assert_int_equal(o.what, MODEL_RUN);
+	assert_string_equal(o.scenario, "gen-file");
+	assert_int_equal(o.policy, POLICY_PER_VMA);
+	assert_true(o.seed == 1 && o.scale == 1 && !o.json);
+	assert_int_equal(MODEL(&o, err, "run", "shmem-dirty", "--policy", "retry", "--seed=7",
+			       "--scale", "0.5", "-j", "-o", "m.json"), 0);
+	assert_int_equal(o.policy, POLICY_RETRY);
+	assert_true(o.seed == 7 && o.scale == 0.5 && o.json);
+	assert_string_equal(o.output, "m.json");
+	assert_int_equal(MODEL(&o, err, "compare", "file-reverse", "--policies=legacy,nopage-retry"), 0);
+	assert_int_equal(o.what, MODEL_COMPARE);
+	assert_int_equal(o.npolicies, 2);
+	assert_int_equal(o.policies[1], POLICY_NOPAGE_RETRY);
+	assert_int_equal(MODEL(&o, err, "compare", "file-reverse"), 0);
+	assert_int_equal(o.npolicies, MODEL_NR_POLICIES);
+	assert_int_equal(MODEL(&o, err, "list"), 0);
+	assert_int_equal(o.what, MODEL_LIST);
+	assert_int_equal(MODEL(&o, err, "--help"), 1);
+}
+
+static void model_errors(void **state)
+{
+	static const struct {
+		char *argv[6];
+		const char *err;
+	} cases[] = {
+		{ { "model", NULL }, "model: say list, run SCENARIO or compare SCENARIO" },
+		{ { "model", "walk", "x", NULL }, "model: no subcommand 'walk' (list, run, compare)" },
+		{ { "model", "run", NULL }, "model: run needs a SCENARIO (`mmretry model list`)" },
+		{ { "model", "run", "a", "b", NULL }, "model: unexpected argument 'b'" },
+		{ { "model", "list", "x", NULL }, "model: list takes no argument ('x')" },
+		{ { "model", "run", "a", "--policy", "spf", NULL },
+		  "model: no policy 'spf' (`mmretry model list`)" },
+		{ { "model", "compare", "a", "--policies", "retry,,bogus", NULL },
+		  "model: no policy 'bogus' (`mmretry model list`)" },
+		{ { "model", "compare", "a", "--policy", "retry", NULL },
+		  "model: compare takes --policies, not --policy" },
+		{ { "model", "run", "a", "--scale", "0", NULL }, "model: invalid --scale '0' (0 < X <= 16)" },
+		{ { "model", "run", "a", "--seed", "-1", NULL }, "model: invalid --seed '-1'" },
+	};
+	struct model_opts o;
+	char err[256];
+	size_t i;
+	int argc;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		char *argv[6];
+
+		memcpy(argv, cases[i].argv, sizeof(argv));
+		for (argc = 0; argv[argc]; argc++)
+			;
+		assert_int_equal(model_parse(argc, argv, &o, err), -EINVAL);
+		if (strcmp(err, cases[i].err))
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].err, err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_options[] = {
@@ -762,6 +835,8 @@ int main(void)
 		cmocka_unit_test(check_errors),
 		cmocka_unit_test(baseline_options),
 		cmocka_unit_test(compare_options),
+		cmocka_unit_test(model_options),
+		cmocka_unit_test(model_errors),
 	};
 
 	return cmocka_run_group_tests(test_options, NULL, NULL);
