@@ -147,7 +147,11 @@ static int path_value(const json_t *report, const char *path, double *v)
 		return -ENODATA;
 	*v = json_number_value(j);
 	/* every figure is a count, a ratio or a duration: never negative */
-	return isfinite(*v) && *v >= 0 ? 0 : -ENODATA;
+	if (!isfinite(*v) || *v < 0)
+		return -ENODATA;
+	if (*v == 0)
+		*v = 0;		/* not -0, which would be recorded as "-0" */
+	return 0;
 }
 
 int metric_value(const json_t *report, const struct metric_def *m, double *v)

@@ -112,6 +112,11 @@ static void values(void **state)
 	j = json_pack("{si}", "lost_events", -5);
 	assert_int_equal(metric_value(j, metric_find("lost_events"), &v), -ENODATA);
 	json_decref(j);
+	/* -0 is 0 (recorded as "0", which parses; "-0" would not) */
+	j = json_pack("{sf}", "lost_events", -0.0);
+	assert_int_equal(metric_value(j, metric_find("lost_events"), &v), 0);
+	assert_false(signbit(v));
+	json_decref(j);
 }
 
 static void retries_per_fault_edges(void **state)
