@@ -39,7 +39,7 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 		      const struct model_result *res)
 {
 	uint8_t states[FF_NR];
-	struct lock_row *row = calloc(1, sizeof(*row));
+	struct lock_row *row = res->locks ? calloc(1, sizeof(*row)) : NULL;
 
 	report_init(r);
 	r->target = TARGET_MODEL;
@@ -51,16 +51,37 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 	/* the model sees every figure, exactly */
 	memset(states, VAL_EXACT, sizeof(states));
 	report_set_faults(r, &res->faults, states);
-	r->lock.traced = true;
+	r->lock.traced = res->locks;
 	r->lock.min_hold_ns = UINT64_MAX;	/* no holds streamed */
+	if (!res->locks)
+		report_note(r, "mmap_lock: not in this scenario");
 	if (row) {
 		snprintf(row->comm, sizeof(row->comm), "model");
 		row->mode[0] = res->lock[0];
 		row->mode[1] = res->lock[1];
 		report_set_lock_rows(r, row, 1);
 	}
-	snprintf(r->anon.why, sizeof(r->anon.why), "not modelled yet");
-	report_note(r, "anon_vma not modelled yet");
+	if (res->anon) {
+		struct av_row *av = calloc(1, sizeof(*av));
+		struct av_walker *w = calloc(1, sizeof(*w));
+
+		r->anon.traced = true;
+		r->anon.min_chain = UINT32_MAX;		/* nothing streamed */
+		r->anon.min_fanout = UINT32_MAX;
+		if (av) {
+			snprintf(av->comm, sizeof(av->comm), "model");
+			av->s = res->chain;
+			report_set_anon_rows(r, av, 1);
+		}
+		if (w) {
+			snprintf(w->name, sizeof(w->name), "try_to_unmap");
+			w->s = res->walk;
+			report_set_anon_walkers(r, w, 1);
+		}
+		return;
+	}
+	snprintf(r->anon.why, sizeof(r->anon.why), "not in this scenario");
+	report_note(r, "anon_vma: not in this scenario");
 }
 
 static int run_one(const struct model_opts *o, const struct model_scenario *sc,
@@ -144,6 +165,13 @@ static int cmd_compare_policies(const struct model_opts *o, const struct model_s
 	ROW("write wait max (us)", ".2f", x->lock[1].wait.max_ns / 1e3);
 	ROW("read hold max (us)", ".2f", x->lock[0].hold.max_ns / 1e3);
 	ROW("faulting threads (ms)", ".3f", x->thread_ns[0] / 1e6);
+	if (res[0].anon) {
+		ROW("anon chain length max", "llu", (unsigned long long)x->chain.length.max_ns);
+		ROW("rmap walks", "llu", (unsigned long long)x->walk.walks);
+		ROW("VMAs per walk (mean)", ".3f", x->walk.walks ?
+		    (double)x->walk.vmas.sum_ns / x->walk.walks : 0.0);
+		ROW("VMAs per walk (max)", "llu", (unsigned long long)x->walk.vmas.max_ns);
+	}
 #undef ROW
 	return EXIT_OK;
 }

@@ -318,8 +318,8 @@ json_t *report_to_json(const struct report *r)
 	json_object_set_new(modes, "mmap_lock", !r->lock.traced ? json_null() :
 			    json_string(r->target == TARGET_MODEL ? "model" : "tracepoint"));
 	/* the anon_vma programs attach in the faults' mode (fentry or kprobe) */
-	json_object_set_new(modes, "anon_vma", r->anon.traced ?
-			    json_string(mode_name(r->fault_mode)) : json_null());
+	json_object_set_new(modes, "anon_vma", !r->anon.traced ? json_null() :
+			    json_string(r->target == TARGET_MODEL ? "model" : mode_name(r->fault_mode)));
 	json_object_set_new(root, "modes", modes);
 
 	switch (r->target) {

@@ -85,6 +85,37 @@ static void seed_nopage_retry(void **state)
 	assert_true(cost < 1.01);
 }
 
+/*
+ * 2010, anon_vma chains: in the AIM7-like fork workload, with one anon_vma
+ * per VMA family every walk visits all N+1 VMAs; with chains the average
+ * is "2" ("reduces the average scanning cost ... from O(N) to 2").
+ */
+static void seed_anon_vma_chains(void **state)
+{
+	struct model_result one = run("aim7-fork", POLICY_LEGACY, 1);
+	struct model_result chains = run("aim7-fork", POLICY_RETRY, 1);
+	const uint64_t walks = 1001 * 1000;	/* the parent's pages and 1000 children's */
+	double avg_one = (double)one.walk.vmas.sum_ns / one.walk.walks;
+	double avg_chains = (double)chains.walk.vmas.sum_ns / chains.walk.walks;
+
+	print_message("aim7-fork: VMAs per rmap walk %.3f (one anon_vma) -> %.3f (chains)\n",
+		      avg_one, avg_chains);
+	assert_true(one.anon && chains.anon && !one.locks);
+	assert_int_equal(one.walk.walks, walks);
+	assert_int_equal(chains.walk.walks, walks);
+	assert_true(avg_one == 1001);			/* O(N): every VMA of the family */
+	assert_true(avg_chains > 1.9 && avg_chains < 2.1);	/* "2" */
+	/* chains: the children's own anon_vma makes theirs 2 long */
+	assert_int_equal(one.chain.length.max_ns, 1);
+	assert_int_equal(chains.chain.length.max_ns, 2);
+	assert_int_equal(chains.chain.events[MMR_CHAIN_FORK], 1000);
+	/* every COW is a fault, none retried */
+	assert_int_equal(chains.faults.faults, 1001 * 1000);
+	assert_int_equal(chains.faults.retries, 0);
+	/* the walks' modelled time follows the VMAs they visit */
+	assert_true(one.walk.ns.sum_ns > 100 * chains.walk.ns.sum_ns / 2);
+}
+
 /* the same seed, the same run */
 static void deterministic(void **state)
 {
@@ -152,6 +183,7 @@ int main(void)
 		cmocka_unit_test(catalogue),
 		cmocka_unit_test(seed_completed),
 		cmocka_unit_test(seed_nopage_retry),
+		cmocka_unit_test(seed_anon_vma_chains),
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(gen_file),
 		cmocka_unit_test(gen_memfd),

@@ -23,6 +23,7 @@
 
 #include "faults.h"
 #include "mmap_lock.h"
+#include "anon_vma.h"
 
 /* Kernel eras: how a fault that must wait behaves (model/policy.c). */
 enum model_policy {
@@ -51,6 +52,10 @@ struct model_result {
 	uint64_t sim_ns;			/* simulated time until the last thread ended */
 	uint64_t events;			/* scheduler events: the model's own work */
 	uint64_t thread_ns[2];			/* summed run time of faulting / other threads */
+	bool locks;				/* the scenario measures mmap_lock */
+	bool anon;				/* the scenario has anon_vma figures: */
+	struct mmr_chain_stats chain;		/* chain lengths after fork and prepare */
+	struct mmr_walk_stats walk;		/* anonymous rmap walks (try_to_unmap) */
 };
 
 /* A built-in scenario (model/scenario.c). */

@@ -72,4 +72,6 @@ const struct costs model_costs = {
 	.read_io = 100000,	/* a 4 KiB random read from an NVMe SSD */
 	.mmap = 2000,		/* mmap(): VMA allocation, merge checks, tree insert */
 	.munmap = 3000,		/* munmap(): split, unmap, free page tables */
+	.walk = 200,		/* rmap_walk_anon(): folio_lock_anon_vma_read(), set-up */
+	.walk_vma = 50,		/* per VMA: interval-tree step, page_vma_mapped_walk() */
 };

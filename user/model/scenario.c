@@ -201,11 +201,25 @@ out:
 	return err;
 }
 
+/*
+ * The 2010 anon_vma_chain patch: an AIM7-like fork workload, 1000 children
+ * each COWing 1000 anonymous pages of a VMA they share with the parent,
+ * then reclaim walks every page: "reduces the average scanning cost ...
+ * from O(N) to 2".
+ */
+static int run_aim7_fork(enum model_policy p, uint64_t seed, double scale,
+			 struct model_result *res)
+{
+	return model_fork_cow_reclaim(p, (int)scaled(1000, scale), scaled(1000, scale), res);
+}
+
 static const struct model_scenario scenarios[] = {
 	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
 	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
 	{ "shmem-dirty", "one thread dirties a 400 MB MAP_SHARED shmem mapping page by page",
 	  "2022 VM_FAULT_COMPLETED patch (Peter Xu)", run_shmem_dirty },
+	{ "aim7-fork", "1000 forked children each COW 1000 pages of a shared VMA, then reclaim "
+	  "walks every page", "2010 anon_vma_chain patch (Rik van Riel)", run_aim7_fork },
 	{ "gen-file", "4096 uncached pages of a MAP_SHARED file, last first",
 	  "mmretry-gen file", run_gen_file },
 	{ "gen-memfd", "the first write to each of 1000 pages of a MAP_SHARED memfd",

@@ -90,6 +90,7 @@ int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
 	s->policy = p;
 	s->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	s->res = res;
+	res->locks = true;
 	s->threads = calloc(nthreads, sizeof(*s->threads));
 	if (!s->threads)
 		return -ENOMEM;

@@ -99,6 +99,7 @@ struct costs {
 	uint64_t spurious;		/* a retry that finds the PTE in place */
 	uint64_t read_io;		/* reading a page off the disk */
 	uint64_t mmap, munmap;		/* the syscalls' work under mmap_lock */
+	uint64_t walk, walk_vma;	/* an rmap walk: its set-up, and each VMA it visits */
 };
 
 extern const struct costs model_costs;
@@ -191,6 +192,11 @@ void file_free(struct file *f);
 
 /* the fault path (fault.c): a user fault at page, write or read */
 int do_user_addr_fault(struct sim *s, struct mthread *t);
+/* anon_vma (rmap.c): a parent writes npages, forks nchildren that each COW
+ * every page, then reclaim walks every page; 0 or -ENOMEM */
+int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
+			   struct model_result *res);
+
 /* mmap/munmap as a thread does them, under mmap_lock for write (fault.c) */
 int sys_mmap(struct sim *s, struct mthread *t, int d);
 int sys_munmap(struct sim *s, struct mthread *t, int d);
