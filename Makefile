@@ -83,6 +83,7 @@ live: all
 	@tests/export/run.sh
 	@tests/export/packaging.sh
 	@tests/check/run.sh
+	@tests/model/live.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
 # guests at once (each TCG guest keeps one host CPU busy).
@@ -91,7 +92,7 @@ VM_JOBS     ?= 2
 VM_TIMEOUT  ?= 1200
 VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr/bin/curl \
                /usr/bin/prometheus /usr/bin/promtool tests/live/run.sh tests/export/run.sh \
-               tests/check/run.sh
+               tests/check/run.sh tests/model/live.sh
 vmtest: all
 	@tools/deps.sh --vm
 	tools/vmtest -j $(VM_JOBS) -t $(VM_TIMEOUT) $(foreach k,$(KERNELS),-k $(k)) \

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "commands.h"
 #include "model.h"
@@ -196,6 +197,14 @@ int cmd_model(int argc, char **argv)
 	if (o.what == MODEL_LIST) {
 		list();
 		return EXIT_OK;
+	}
+	if (o.policy_auto) {
+		struct utsname u;
+
+		if (uname(&u) || model_policy_for_release(u.release, &o.policy)) {
+			mmr_err("model: --policy auto: cannot tell the era of kernel '%s'", u.release);
+			return EXIT_USAGE;
+		}
 	}
 	sc = model_scenario_find(o.scenario);
 	if (!sc) {

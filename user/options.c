@@ -148,7 +148,8 @@ const char model_usage[] =
 "                        the same schema, for check and compare)\n"
 "  compare               the policies side by side (default: all of them)\n"
 "\n"
-"      --policy=P        legacy, nopage-retry, retry, completed or per-vma\n"
+"      --policy=P        legacy, nopage-retry, retry, completed, per-vma, or\n"
+"                        auto: the running kernel's era, from its release\n"
 "                        (default: per-vma, the current era)\n"
 "      --policies=P,...  for compare\n"
 "      --seed=N          the run's random seed (default 1): same seed, same run\n"
@@ -531,7 +532,8 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 	while ((c = getopt_long(argc, argv, "jo:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_POLICY:
-			if (model_policy_parse(optarg, &o->policy))
+			o->policy_auto = !strcmp(optarg, "auto");
+			if (!o->policy_auto && model_policy_parse(optarg, &o->policy))
 				return usage_err(err, errlen, "model: no policy '%s' (`mmretry model "
 						 "list`)", optarg);
 			policy_given = true;

@@ -79,6 +79,7 @@ struct model_opts {
 	enum model_what what;
 	const char *scenario;
 	enum model_policy policy;		/* run: --policy (default per-vma) */
+	bool policy_auto;			/* --policy auto: the running kernel's era */
 	enum model_policy policies[MODEL_NR_POLICIES];	/* compare: --policies */
 	size_t npolicies;
 	uint64_t seed;				/* --seed (default 1) */

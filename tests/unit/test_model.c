@@ -162,6 +162,32 @@ static void gen_memfd(void **state)
 	assert_int_equal(r.faults.retries, 1000);
 }
 
+/* --policy auto: the era of the running kernel's release */
+static void eras_of_releases(void **state)
+{
+	static const struct {
+		const char *release;
+		enum model_policy p;
+	} cases[] = {
+		{ "6.1.0-56-amd64", POLICY_COMPLETED }, { "6.12.117+deb13-amd64", POLICY_PER_VMA },
+		{ "7.2.13+deb14-amd64", POLICY_PER_VMA }, { "6.18.44-fc-v669", POLICY_PER_VMA },
+		{ "6.7", POLICY_PER_VMA }, { "6.6.30", POLICY_COMPLETED }, { "5.19.0", POLICY_COMPLETED },
+		{ "5.18.19", POLICY_RETRY }, { "5.1.0", POLICY_RETRY }, { "4.19.0-27", POLICY_NOPAGE_RETRY },
+		{ "2.6.33", POLICY_NOPAGE_RETRY }, { "2.6.32.71", POLICY_LEGACY }, { "2.4.37", POLICY_LEGACY },
+	};
+	enum model_policy p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		assert_int_equal(model_policy_for_release(cases[i].release, &p), 0);
+		if (p != cases[i].p)
+			fail_msg("%s: %s, want %s", cases[i].release, model_policy_info(p)->name,
+				 model_policy_info(cases[i].p)->name);
+	}
+	assert_int_equal(model_policy_for_release("linux", &p), -1);
+	assert_int_equal(model_policy_for_release("6", &p), -1);
+}
+
 static void catalogue(void **state)
 {
 	enum model_policy p;
@@ -181,6 +207,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(catalogue),
+		cmocka_unit_test(eras_of_releases),
 		cmocka_unit_test(seed_completed),
 		cmocka_unit_test(seed_nopage_retry),
 		cmocka_unit_test(seed_anon_vma_chains),

@@ -44,6 +44,13 @@ struct model_policy_info {
 const struct model_policy_info *model_policy_info(enum model_policy p);
 /* 0 and *p, or -1 if name is no policy */
 int model_policy_parse(const char *name, enum model_policy *p);
+/*
+ * The era of a kernel release ("6.12.117+deb13-amd64"): per-vma from 6.7
+ * (file faults under the VMA lock), completed from 5.19, retry from 5.1,
+ * nopage-retry from 2.6.33 (x86's VM_FAULT_RETRY), legacy before. 0 and
+ * *p, or -1 if release is not "MAJOR.MINOR...".
+ */
+int model_policy_for_release(const char *release, enum model_policy *p);
 
 /* The figures of one run. */
 struct model_result {

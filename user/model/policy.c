@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* policy.c: the kernel eras the model runs, each with its source, and its costs. */
+#include <stdio.h>
 #include <string.h>
 
 #include "sim.h"
@@ -55,6 +56,31 @@ int model_policy_parse(const char *name, enum model_policy *p)
 			return 0;
 		}
 	return -1;
+}
+
+int model_policy_for_release(const char *release, enum model_policy *p)
+{
+	static const struct {
+		unsigned int major, minor, sub;
+		enum model_policy p;
+	} since[] = {
+		{ 6, 7, 0, POLICY_PER_VMA }, { 5, 19, 0, POLICY_COMPLETED },
+		{ 5, 1, 0, POLICY_RETRY }, { 2, 6, 33, POLICY_NOPAGE_RETRY },
+	};
+	unsigned int major, minor, sub = 0;
+	size_t i;
+
+	if (sscanf(release, "%u.%u.%u", &major, &minor, &sub) < 2)
+		return -1;
+	for (i = 0; i < sizeof(since) / sizeof(since[0]); i++)
+		if (major > since[i].major ||
+		    (major == since[i].major && (minor > since[i].minor ||
+		     (minor == since[i].minor && sub >= since[i].sub)))) {
+			*p = since[i].p;
+			return 0;
+		}
+	*p = POLICY_LEGACY;
+	return 0;
 }
 
 /*
