@@ -116,6 +116,60 @@ static void seed_anon_vma_chains(void **state)
 	assert_true(one.walk.ns.sum_ns > 100 * chains.walk.ns.sum_ns / 2);
 }
 
+/*
+ * 2018, speculative page faults: a fault racing munmap (or mprotect) is
+ * retried (its VMA changed: the sequence count) or fails safely (SIGSEGV
+ * under mmap_lock), never installed into an unmapped range. The 2008
+ * idea's dead-VMA check alone also keeps faults out of unmapped VMAs, but
+ * lets writes into a VMA made read-only meanwhile: what the sequence
+ * count is for.
+ */
+static void seed_speculative(void **state)
+{
+	struct model_result spf = run("spf-race", POLICY_SPF, 1);
+	struct model_result srcu = run("spf-race", POLICY_SRCU_VMA, 1);
+	struct model_result vma = run("spf-race", POLICY_PER_VMA, 1);
+	struct model_result legacy = run("spf-race", POLICY_LEGACY, 1);
+
+	print_message("spf-race: spf %llu aborts, %llu failed safely; srcu-vma %llu writes "
+		      "into read-only VMAs\n", (unsigned long long)spf.speculative_aborts,
+		      (unsigned long long)spf.faults.errors,
+		      (unsigned long long)srcu.unsafe_readonly);
+	/* the race happens, and is caught */
+	assert_true(spf.speculative_aborts > 100);
+	assert_int_equal(spf.faults.reasons[MMR_REASON_VMA_FALLBACK], spf.speculative_aborts);
+	assert_true(spf.faults.errors > 100);
+	assert_int_equal(spf.unsafe_unmapped, 0);
+	assert_int_equal(spf.unsafe_readonly, 0);
+	/* every fault accounted: done, or failed */
+	assert_int_equal(spf.faults.faults + spf.faults.errors, 8 * 4000);
+	assert_int_equal(srcu.unsafe_unmapped, 0);
+	assert_true(srcu.unsafe_readonly > 0);
+	/* under locks there is no race to catch */
+	assert_int_equal(vma.unsafe_unmapped + vma.unsafe_readonly + vma.speculative_aborts, 0);
+	assert_int_equal(legacy.unsafe_unmapped + legacy.unsafe_readonly, 0);
+	assert_int_equal(legacy.faults.faults + legacy.faults.errors, 8 * 4000);
+}
+
+/*
+ * Andrew Morton's 2006 variant: after the I/O, with mmap_sem taken again
+ * and the mm unchanged, the fault goes on: one attempt instead of two. With
+ * a thread changing the mm every 20 us, a 100 us read always sees it
+ * changed, and the variant retries as nopage-retry does (a lock more).
+ */
+static void what_if_seqcount(void **state)
+{
+	struct model_result quiet = run("gen-file", POLICY_SEQCOUNT, 1);
+	struct model_result busy = run("file-reverse", POLICY_SEQCOUNT, 1);
+
+	assert_int_equal(quiet.continued, 4096);
+	assert_int_equal(quiet.faults.attempts, 4096);
+	assert_int_equal(quiet.faults.retries, 0);
+	assert_int_equal(busy.continued, 0);
+	assert_int_equal(busy.faults.retries, 64 * 256);
+	assert_int_equal(busy.lock[0].acquisitions, 3 * 64 * 256);
+}
+
 /* the same seed, the same run */
 static void deterministic(void **state)
 {
@@ -198,7 +252,9 @@ static void catalogue(void **state)
 				 model_scenario_at(i));
 	assert_int_equal(model_policy_parse("completed", &p), 0);
 	assert_int_equal(p, POLICY_COMPLETED);
-	assert_int_equal(model_policy_parse("spf", &p), -1);
+	assert_int_equal(model_policy_parse("spf", &p), 0);
+	assert_int_equal(p, POLICY_SPF);
+	assert_int_equal(model_policy_parse("speculative", &p), -1);
 	for (p = 0; p < MODEL_NR_POLICIES; p++)
 		assert_non_null(model_policy_info(p)->source);
 }
@@ -211,6 +267,8 @@ int main(void)
 		cmocka_unit_test(seed_completed),
 		cmocka_unit_test(seed_nopage_retry),
 		cmocka_unit_test(seed_anon_vma_chains),
+		cmocka_unit_test(seed_speculative),
+		cmocka_unit_test(what_if_seqcount),
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(gen_file),
 		cmocka_unit_test(gen_memfd),

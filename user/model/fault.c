@@ -21,13 +21,22 @@ int mm_init(struct mm *mm, struct mmr_lock_stats *stats)
 	return 0;
 }
 
+static void vma_free(struct vma *v)
+{
+	free(v->present);
+	free(v);
+}
+
 void mm_free(struct mm *mm)
 {
-	for (int i = 0; i < mm->nvmas; i++) {
-		free(mm->vmas[i]->present);
-		free(mm->vmas[i]);
-	}
-	mm->nvmas = 0;
+	int i;
+
+	for (i = 0; i < mm->nvmas; i++)
+		vma_free(mm->vmas[i]);
+	for (i = 0; i < mm->ndead; i++)
+		vma_free(mm->dead[i]);
+	free(mm->dead);
+	mm->nvmas = mm->ndead = 0;
 }
 
 struct vma *find_vma(struct mm *mm, uint64_t page)
@@ -64,6 +73,7 @@ struct vma *vma_add(struct mm *mm, uint64_t start, uint64_t npages, bool anon, b
 	v->shared = shared;
 	v->file = file;
 	v->pgoff = pgoff;
+	v->writable = true;
 	for (i = mm->nvmas; i > 0 && mm->vmas[i - 1]->start > start; i--)
 		mm->vmas[i] = mm->vmas[i - 1];
 	mm->vmas[i] = v;
@@ -71,6 +81,8 @@ struct vma *vma_add(struct mm *mm, uint64_t start, uint64_t npages, bool anon, b
 	return v;
 }
 
+/* unmap: out of the tree, marked detached; freed with the mm, as RCU
+ * readers (lock_vma_under_rcu, a speculative fault) may still look at it */
 void vma_remove(struct mm *mm, struct vma *vma)
 {
 	int i, k;
@@ -82,8 +94,20 @@ void vma_remove(struct mm *mm, struct vma *vma)
 	for (k = i; k + 1 < mm->nvmas; k++)
 		mm->vmas[k] = mm->vmas[k + 1];
 	mm->nvmas--;
-	free(vma->present);
-	free(vma);
+	vma->detached = true;
+	vma->seq++;
+	if (mm->ndead == mm->capdead) {
+		int cap = mm->capdead ? 2 * mm->capdead : 16;
+		struct vma **grown = realloc(mm->dead, cap * sizeof(*grown));
+
+		if (!grown) {
+			vma_free(vma);	/* no reader can be left in the model's runs */
+			return;
+		}
+		mm->dead = grown;
+		mm->capdead = cap;
+	}
+	mm->dead[mm->ndead++] = vma;
 }
 
 int file_init(struct file *f, uint64_t npages)
@@ -131,16 +155,42 @@ static struct vma *lock_vma_under_rcu(struct sim *s, struct mthread *t, uint64_t
 	return vma;
 }
 
-static void vma_end_read(struct vma *vma)
+static void vma_end_read(struct sim *s, struct vma *vma)
 {
-	vma->readers--;
+	if (!--vma->readers && vma->writer) {
+		sim_wake(s, vma->writer, s->now);	/* vma_start_write() may go on */
+		vma->writer = NULL;
+	}
+}
+
+/* vma_start_write(): under mmap_lock for write, no new VMA-lock reader;
+ * wait for the current ones */
+static bool vma_start_write(struct sim *s, struct mthread *t, struct vma *vma)
+{
+	if (!vma->write_locked) {
+		vma->write_locked = true;
+		s->mm.locked[s->mm.nlocked++] = vma;
+	}
+	if (!vma->readers)
+		return true;
+	vma->writer = t;
+	return false;
+}
+
+/* mmap_write_unlock(): the VMAs write-locked under it are free again */
+static void mmap_write_unlock(struct sim *s, struct mthread *t)
+{
+	for (int i = 0; i < s->mm.nlocked; i++)
+		s->mm.locked[i]->write_locked = false;
+	s->mm.nlocked = 0;
+	up_write(s, t, &s->mm.mmap_lock);
 }
 
 /* release_fault_lock(): whichever lock the fault holds */
 static void release_fault_lock(struct sim *s, struct mthread *t)
 {
 	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK)
-		vma_end_read(t->vmf.vma);
+		vma_end_read(s, t->vmf.vma);
 	else
 		up_read(s, t, &s->mm.mmap_lock);
 }
@@ -197,7 +247,20 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 	if (maybe_unlock_mmap_for_io(s, t)) {
 		if (t->now < f->io_done[idx])
 			t->now = f->io_done[idx];
-		PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+		if (!s->tr->seq_continue)
+			PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+		/* Morton's variant: take mmap_sem again; if nothing changed the
+		 * mm meanwhile, the VMA found before is still right: go on */
+		PT_SYNC(s, t, D);
+		PT_WAIT(t, D, down_read(s, t, &s->mm.mmap_lock));
+		if (s->mm.seq != t->seq_snapshot) {
+			up_read(s, t, &s->mm.mmap_lock);
+			PT_EXIT(t, D, VM_FAULT_MAJOR | VM_FAULT_RETRY);
+		}
+		s->res->continued++;
+		t->now += model_costs.map_page;
+		set_pte(t->vmf.vma, t->vmf.page);
+		PT_EXIT(t, D, VM_FAULT_MAJOR);
 	}
 	if (t->now < f->io_done[idx])
 		t->now = f->io_done[idx];	/* waiting under the lock */
@@ -228,10 +291,10 @@ static int do_read_fault(struct sim *s, struct mthread *t)
 static int fault_dirty_shared_page(struct sim *s, struct mthread *t)
 {
 	t->now += model_costs.dirty;
-	if (s->policy < POLICY_RETRY || !maybe_unlock_mmap_for_io(s, t))
+	if (!s->tr->dirty_drop || !maybe_unlock_mmap_for_io(s, t))
 		return 0;
 	t->reason = MMR_REASON_OTHER;
-	return s->policy >= POLICY_COMPLETED ? VM_FAULT_COMPLETED : VM_FAULT_RETRY;
+	return s->tr->completed ? VM_FAULT_COMPLETED : VM_FAULT_RETRY;
 }
 
 /* do_shared_fault(): shmem_fault() allocates, finish_fault() maps */
@@ -291,6 +354,8 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 	if (fault & VM_FAULT_RETRY) {
 		c->retries++;
 		c->reasons[t->reason]++;
+	} else if (fault & VM_FAULT_ERROR) {
+		c->errors++;
 	} else {
 		/* mm_account_fault(): a fault ends here, major if this attempt
 		 * read the page or a retry did (TRIED) */
@@ -302,10 +367,60 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 }
 
 /*
- * do_user_addr_fault() (arch/x86/mm/fault.c): the per-VMA lock first where
- * the era has one; else, and after its retry, mmap_lock
- * (lock_mm_and_find_vma) and handle_mm_fault() again until it stops
- * asking to retry.
+ * handle_speculative_fault() (the 2018 series, and the 2008 idea): an
+ * anonymous fault with no lock at all, on the VMA found under RCU. The page
+ * is allocated and cleared first; only then, as the PTE goes in, is the
+ * VMA validated: its sequence count unchanged (spf), or only not dead
+ * (srcu-vma). A fault that finds it changed aborts, and runs again under
+ * mmap_lock. One that installs into a VMA unmapped or made read-only
+ * meanwhile is what the validation exists to prevent: counted as unsafe.
+ */
+static int handle_speculative_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 2 };
+	struct mmr_fault_counters *c = &s->res->faults;
+	struct vm_fault *vmf = &t->vmf;
+	bool changed;
+
+	PT_BEGIN(t, D);
+	c->attempts++;
+	if (pte_present(vmf->vma, vmf->page)) {
+		t->now += model_costs.spurious;
+		c->faults++;
+		PT_EXIT(t, D, 0);
+	}
+	t->now += model_costs.anon_page;	/* the page, allocated and cleared */
+	PT_SYNC(s, t, D);			/* what others did meanwhile */
+	changed = vmf->vma->detached;
+	if (s->tr->speculative == SPEC_SEQ)
+		changed |= vmf->vma->seq != t->seq_snapshot;
+	if (changed) {
+		s->res->speculative_aborts++;
+		c->retries++;
+		c->reasons[MMR_REASON_VMA_FALLBACK]++;
+		PT_EXIT(t, D, VM_FAULT_RETRY);
+	}
+	if (vmf->vma->detached)
+		s->res->unsafe_unmapped++;
+	else if (vmf->write && !vmf->vma->writable)
+		s->res->unsafe_readonly++;
+	set_pte(vmf->vma, vmf->page);
+	c->faults++;
+	PT_END(t, D);
+	return 0;
+}
+
+/* access_error(): a write to a VMA without PROT_WRITE */
+static bool access_error(const struct vm_fault *vmf)
+{
+	return vmf->write && !vmf->vma->writable;
+}
+
+/*
+ * do_user_addr_fault() (arch/x86/mm/fault.c): a speculative attempt where
+ * the what-if has one, the per-VMA lock first where the era has one; else,
+ * and after their retry, mmap_lock (lock_mm_and_find_vma) and
+ * handle_mm_fault() again until it stops asking to retry.
  */
 int do_user_addr_fault(struct sim *s, struct mthread *t)
 {
@@ -317,16 +432,34 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 	vmf->write = t->write_fault;
 	vmf->page = t->addr_page;
 	vmf->flags = (t->write_fault ? FAULT_FLAG_WRITE : 0) |
-		     (s->policy == POLICY_LEGACY ? 0 : FAULT_FLAG_ALLOW_RETRY);
-	if (s->policy == POLICY_PER_VMA) {
+		     (s->tr->allow_retry ? FAULT_FLAG_ALLOW_RETRY : 0);
+	if (s->tr->speculative != SPEC_NONE) {
+		PT_SYNC(s, t, D);
+		vmf->vma = find_vma(&s->mm, vmf->page);	/* under RCU: no lock */
+		if (vmf->vma && vmf->vma->anon && !access_error(vmf)) {
+			t->seq_snapshot = vmf->vma->seq;
+			vmf->flags |= FAULT_FLAG_SPECULATIVE;
+			PT_CALL(t, D, t->fault, handle_speculative_fault(s, t));
+			vmf->flags &= ~FAULT_FLAG_SPECULATIVE;
+			if (!(t->fault & VM_FAULT_RETRY))
+				goto done;
+		}
+	}
+	if (s->tr->vma_locks) {
 		PT_SYNC(s, t, D);
 		vmf->vma = lock_vma_under_rcu(s, t, vmf->page);
+		if (vmf->vma && access_error(vmf)) {
+			vma_end_read(s, vmf->vma);
+			t->fault = VM_FAULT_SIGSEGV;	/* bad_area_access_error() */
+			s->res->faults.errors++;
+			goto done;
+		}
 		if (vmf->vma) {
 			vmf->flags |= FAULT_FLAG_VMA_LOCK;
 			PT_CALL(t, D, t->fault, handle_mm_fault(s, t));
 			vmf->flags &= ~FAULT_FLAG_VMA_LOCK;
 			if (!(t->fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
-				vma_end_read(vmf->vma);
+				vma_end_read(s, vmf->vma);
 			if (!(t->fault & VM_FAULT_RETRY))
 				goto done;
 			if (t->fault & VM_FAULT_MAJOR)
@@ -338,16 +471,18 @@ retry:
 	PT_SYNC(s, t, D);
 	PT_WAIT(t, D, down_read(s, t, &s->mm.mmap_lock));
 	vmf->vma = find_vma(&s->mm, vmf->page);
-	if (!vmf->vma) {
+	t->seq_snapshot = s->mm.seq;
+	if (!vmf->vma || access_error(vmf)) {
 		up_read(s, t, &s->mm.mmap_lock);
-		t->fault = VM_FAULT_SIGSEGV;
+		t->fault = VM_FAULT_SIGSEGV;	/* bad_area() */
+		s->res->faults.errors++;
 		goto done;
 	}
 	PT_CALL(t, D, t->fault, handle_mm_fault(s, t));
 	if (t->fault & VM_FAULT_RETRY) {
 		/* the lock is gone; 2006's NOPAGE_RETRY tried once more, without
 		 * the right to retry again; 5.x keeps it, marked TRIED */
-		if (s->policy == POLICY_NOPAGE_RETRY)
+		if (s->tr->retry_once)
 			vmf->flags &= ~FAULT_FLAG_ALLOW_RETRY;
 		vmf->flags |= FAULT_FLAG_TRIED;
 		goto retry;
@@ -363,6 +498,11 @@ done:
 
 /* ---- the syscalls that take mmap_lock for write ---- */
 
+static void mm_changed(struct sim *s)
+{
+	s->mm.seq++;
+}
+
 /* mmap(): a new anonymous mapping of t->n pages at t->mapped */
 int sys_mmap(struct sim *s, struct mthread *t, int d)
 {
@@ -373,26 +513,64 @@ int sys_mmap(struct sim *s, struct mthread *t, int d)
 	t->mapped = s->mm.next_free;
 	s->mm.next_free += t->n + 1;
 	vma_add(&s->mm, t->mapped, t->n, true, false, false, 0);
+	mm_changed(s);
 	PT_SYNC(s, t, d);
-	up_write(s, t, &s->mm.mmap_lock);
+	mmap_write_unlock(s, t);
 	PT_END(t, d);
 	return 0;
 }
 
-/* munmap() of t->mapped */
-int sys_munmap(struct sim *s, struct mthread *t, int d)
+/* mmap(MAP_FIXED) of t->npages anonymous pages at t->mapped */
+int sys_mmap_fixed(struct sim *s, struct mthread *t, int d)
 {
-	struct vma *vma;
-
 	PT_BEGIN(t, d);
 	PT_SYNC(s, t, d);
 	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
-	t->now += model_costs.munmap;
-	vma = find_vma(&s->mm, t->mapped);
-	if (vma)
-		vma_remove(&s->mm, vma);
+	t->now += model_costs.mmap;
+	vma_add(&s->mm, t->mapped, t->npages, true, false, false, 0);
+	mm_changed(s);
 	PT_SYNC(s, t, d);
-	up_write(s, t, &s->mm.mmap_lock);
+	mmap_write_unlock(s, t);
+	PT_END(t, d);
+	return 0;
+}
+
+/* munmap() of the VMA at t->mapped */
+int sys_munmap(struct sim *s, struct mthread *t, int d)
+{
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
+	t->vma = find_vma(&s->mm, t->mapped);
+	if (t->vma)
+		PT_WAIT(t, d, vma_start_write(s, t, t->vma));
+	t->now += model_costs.munmap;
+	if (t->vma)
+		vma_remove(&s->mm, t->vma);
+	mm_changed(s);
+	PT_SYNC(s, t, d);
+	mmap_write_unlock(s, t);
+	PT_END(t, d);
+	return 0;
+}
+
+/* mprotect() of the VMA at t->mapped: PROT_READ|PROT_WRITE if t->write_fault */
+int sys_mprotect(struct sim *s, struct mthread *t, int d)
+{
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
+	t->vma = find_vma(&s->mm, t->mapped);
+	if (t->vma)
+		PT_WAIT(t, d, vma_start_write(s, t, t->vma));
+	t->now += model_costs.mprotect;
+	if (t->vma) {
+		t->vma->writable = t->write_fault;
+		t->vma->seq++;
+	}
+	mm_changed(s);
+	PT_SYNC(s, t, d);
+	mmap_write_unlock(s, t);
 	PT_END(t, d);
 	return 0;
 }

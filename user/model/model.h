@@ -32,6 +32,10 @@ enum model_policy {
 	POLICY_RETRY,		/* 5.1+: ALLOW_RETRY | TRIED, retry as often as needed */
 	POLICY_COMPLETED,	/* 5.17+: VM_FAULT_COMPLETED when the lock was dropped after the work */
 	POLICY_PER_VMA,		/* 6.7+: per-VMA locks first, mmap_lock as the fallback */
+	/* proposed, never merged: what-ifs */
+	POLICY_SPF,		/* 2018 speculative page faults: no lock, VMA seqcount check */
+	POLICY_SRCU_VMA,	/* 2008 idea: lockless VMA lookup, dead-VMA check */
+	POLICY_SEQCOUNT,	/* 2006, Andrew Morton: after the I/O, go on if mm unchanged */
 	MODEL_NR_POLICIES,
 };
 
@@ -59,6 +63,10 @@ struct model_result {
 	uint64_t sim_ns;			/* simulated time until the last thread ended */
 	uint64_t events;			/* scheduler events: the model's own work */
 	uint64_t thread_ns[2];			/* summed run time of faulting / other threads */
+	uint64_t speculative_aborts;		/* speculative faults that found the VMA changed */
+	uint64_t unsafe_unmapped;		/* PTEs installed into a VMA unmapped meanwhile */
+	uint64_t unsafe_readonly;		/* writable PTEs into a VMA made read-only meanwhile */
+	uint64_t continued;			/* seqcount: faults finished after the I/O without a retry */
 	bool locks;				/* the scenario measures mmap_lock */
 	bool anon;				/* the scenario has anon_vma figures: */
 	struct mmr_chain_stats chain;		/* chain lengths after fork and prepare */

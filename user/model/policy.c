@@ -41,7 +41,47 @@ static const struct model_policy_info policies[MODEL_NR_POLICIES] = {
 		"6.4 per-VMA locks (anonymous VMAs); read faults under the VMA lock from 6.7 "
 		"(12214eba1992); TRIED after a MAJOR VMA-lock retry (46e714c729c8)",
 	},
+	[POLICY_SPF] = {
+		"spf",
+		"what-if: an anonymous fault runs without mmap_lock, the VMA found under RCU; "
+		"before the PTE goes in, the VMA's sequence count must be unchanged, else the "
+		"fault aborts and runs again under mmap_lock",
+		"the 2018 speculative page fault series (Laurent Dufour, after Peter Zijlstra's "
+		"2010 RFC), on a 4.x kernel: never merged",
+	},
+	[POLICY_SRCU_VMA] = {
+		"srcu-vma",
+		"what-if: as spf, but the VMA is only checked not to be dead (unmapped) before "
+		"the PTE goes in",
+		"the 2008 idea of a lockless VMA lookup under SRCU with dead-VMA validation, on "
+		"a kernel of the nopage-retry era: never merged",
+	},
+	[POLICY_SEQCOUNT] = {
+		"seqcount",
+		"what-if: after waiting for I/O without mmap_sem, take it again and go on with "
+		"the fault if an mm sequence count is unchanged, instead of retrying from the top",
+		"Andrew Morton's variant in the 2006 NOPAGE_RETRY thread: never merged",
+	},
 };
+
+static const struct policy_traits traits[MODEL_NR_POLICIES] = {
+	[POLICY_LEGACY] = { .speculative = SPEC_NONE },
+	[POLICY_NOPAGE_RETRY] = { .allow_retry = true, .retry_once = true },
+	[POLICY_RETRY] = { .allow_retry = true, .dirty_drop = true, .chains = true },
+	[POLICY_COMPLETED] = { .allow_retry = true, .dirty_drop = true, .completed = true,
+			       .chains = true },
+	[POLICY_PER_VMA] = { .allow_retry = true, .dirty_drop = true, .completed = true,
+			     .vma_locks = true, .chains = true },
+	[POLICY_SPF] = { .allow_retry = true, .dirty_drop = true, .chains = true,
+			 .speculative = SPEC_SEQ },
+	[POLICY_SRCU_VMA] = { .allow_retry = true, .retry_once = true, .speculative = SPEC_DEAD },
+	[POLICY_SEQCOUNT] = { .allow_retry = true, .retry_once = true, .seq_continue = true },
+};
+
+const struct policy_traits *model_traits(enum model_policy p)
+{
+	return &traits[p < MODEL_NR_POLICIES ? p : POLICY_PER_VMA];
+}
 
 const struct model_policy_info *model_policy_info(enum model_policy p)
 {
@@ -98,6 +138,7 @@ const struct costs model_costs = {
 	.read_io = 100000,	/* a 4 KiB random read from an NVMe SSD */
 	.mmap = 2000,		/* mmap(): VMA allocation, merge checks, tree insert */
 	.munmap = 3000,		/* munmap(): split, unmap, free page tables */
+	.mprotect = 2500,	/* mprotect(): change the VMA and its PTEs */
 	.walk = 200,		/* rmap_walk_anon(): folio_lock_anon_vma_read(), set-up */
 	.walk_vma = 50,		/* per VMA: interval-tree step, page_vma_mapped_walk() */
 };

@@ -12,6 +12,8 @@
  *   anon_vma of its own, which its COWed pages point to; a walk of such a
  *   page visits only the VMAs that can map it.
  *
+ * (an era's traits say which: policy.c).
+ *
  * The AIM7-like scenario below is what the 2010 patch measured: "reduces
  * the average scanning cost ... from O(N) to 2".
  */
@@ -157,7 +159,7 @@ int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 {
 	struct family f = {
 		/* anon_vma chains came with 2.6.34: the eras after it have them */
-		.chains = p >= POLICY_RETRY, .vma_locks = p == POLICY_PER_VMA,
+		.chains = model_traits(p)->chains, .vma_locks = model_traits(p)->vma_locks,
 		.npages = npages, .res = res,
 	};
 	uint64_t i;

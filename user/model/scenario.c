@@ -52,6 +52,47 @@ static int mapper(struct sim *s, struct mthread *t)
 	return 0;
 }
 
+/* t->n write faults at random pages of the t->step pages from page t->base
+ * (whatever VMA is there at the time) */
+static int random_faulter(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		t->addr_page = t->base + sim_random(s) % t->step;
+		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/*
+ * While any faulter runs, the region at t->mapped (t->npages pages) is made
+ * read-only and writable again, then unmapped and mapped anew, t->step ns
+ * apart.
+ */
+static int changer(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	while (faulters_running(s)) {
+		t->write_fault = false;
+		PT_CALL(t, D, t->ret, sys_mprotect(s, t, D + 1));
+		t->now += t->step;
+		t->write_fault = true;
+		PT_CALL(t, D, t->ret, sys_mprotect(s, t, D + 1));
+		t->now += t->step;
+		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
+		PT_CALL(t, D, t->ret, sys_mmap_fixed(s, t, D + 1));
+		t->now += t->step;
+		t->i++;
+	}
+	PT_END(t, D);
+	return 0;
+}
+
 static void start_faulter(struct mthread *t, struct vma *vma, uint64_t base, uint64_t n,
 			  int64_t step, bool write)
 {
@@ -213,6 +254,47 @@ static int run_aim7_fork(enum model_policy p, uint64_t seed, double scale,
 	return model_fork_cow_reclaim(p, (int)scaled(1000, scale), scaled(1000, scale), res);
 }
 
+/*
+ * The 2018 speculative page faults, against what they race: 8 threads write
+ * to random pages of a 256-page anonymous region while another thread keeps
+ * making it read-only and writable again, and unmapping and remapping it,
+ * every 2 us. A fault must never install a PTE into a VMA unmapped or made
+ * read-only while it ran: it is retried (its VMA changed) or fails safely
+ * (SIGSEGV on the read-only or missing VMA).
+ */
+static int run_spf_race(enum model_policy p, uint64_t seed, double scale,
+			struct model_result *res)
+{
+	const int nf = 8;
+	const uint64_t region = 256;
+	struct sim s;
+	int err, i;
+
+	if ((err = sim_init(&s, p, seed, nf + 1, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!vma_add(&s.mm, 0, region, true, false, false, 0))
+		goto out;
+	for (i = 0; i < nf; i++) {
+		struct mthread *t = &s.threads[i];
+
+		t->program = random_faulter;
+		t->faulter = true;
+		t->base = 0;
+		t->step = region;
+		t->n = scaled(4000, scale);
+		t->write_fault = true;
+	}
+	s.threads[nf].program = changer;
+	s.threads[nf].mapped = 0;
+	s.threads[nf].npages = region;
+	s.threads[nf].step = 2000;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
 static const struct model_scenario scenarios[] = {
 	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
 	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
@@ -220,6 +302,9 @@ static const struct model_scenario scenarios[] = {
 	  "2022 VM_FAULT_COMPLETED patch (Peter Xu)", run_shmem_dirty },
 	{ "aim7-fork", "1000 forked children each COW 1000 pages of a shared VMA, then reclaim "
 	  "walks every page", "2010 anon_vma_chain patch (Rik van Riel)", run_aim7_fork },
+	{ "spf-race", "8 threads write to random pages of a region another thread keeps "
+	  "mprotect()ing and re-mapping", "2018 speculative page faults (Laurent Dufour)",
+	  run_spf_race },
 	{ "gen-file", "4096 uncached pages of a MAP_SHARED file, last first",
 	  "mmretry-gen file", run_gen_file },
 	{ "gen-memfd", "the first write to each of 1000 pages of a MAP_SHARED memfd",

@@ -88,6 +88,7 @@ int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
 	memset(s, 0, sizeof(*s));
 	memset(res, 0, sizeof(*res));
 	s->policy = p;
+	s->tr = model_traits(p);
 	s->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	s->res = res;
 	res->locks = true;

@@ -68,6 +68,9 @@ struct vma {
 	int readers;			/* per-VMA lock readers (lock_vma_under_rcu) */
 	bool write_locked;		/* vma_start_write() until mmap_write_unlock */
 	bool detached;			/* unmapped: a reader must fail */
+	bool writable;			/* PROT_WRITE */
+	uint64_t seq;			/* vm_sequence: bumped by every change (2018 SPF) */
+	struct mthread *writer;		/* vma_start_write() waiting for readers */
 	uint8_t *present;		/* a bit per page: the PTE is there */
 };
 
@@ -78,6 +81,11 @@ struct mm {
 	struct vma *vmas[MM_MAX_VMAS];	/* sorted by start */
 	int nvmas;
 	uint64_t next_free;		/* where mmap() puts the next mapping */
+	uint64_t seq;			/* bumped by every mmap/munmap/mprotect (seqcount) */
+	struct vma *locked[MM_MAX_VMAS];	/* write-locked VMAs, until mmap_write_unlock */
+	int nlocked;
+	struct vma **dead;		/* unmapped VMAs: freed with the mm, as SRCU would later */
+	int ndead, capdead;
 };
 
 /* The page cache of the scenario's one file: when each page's read ends. */
@@ -98,7 +106,7 @@ struct costs {
 	uint64_t dirty;			/* fault_dirty_shared_page's accounting */
 	uint64_t spurious;		/* a retry that finds the PTE in place */
 	uint64_t read_io;		/* reading a page off the disk */
-	uint64_t mmap, munmap;		/* the syscalls' work under mmap_lock */
+	uint64_t mmap, munmap, mprotect;	/* the syscalls' work under mmap_lock */
 	uint64_t walk, walk_vma;	/* an rmap walk: its set-up, and each VMA it visits */
 };
 
@@ -116,10 +124,12 @@ struct vm_fault {
 #define FAULT_FLAG_ALLOW_RETRY	0x04
 #define FAULT_FLAG_TRIED	0x20
 #define FAULT_FLAG_VMA_LOCK	0x1000
+#define FAULT_FLAG_SPECULATIVE	0x10000	/* the 2018 series' flag */
 
 /* vm_fault_t bits */
 #define VM_FAULT_MAJOR		0x000004
 #define VM_FAULT_SIGSEGV	0x000040
+#define VM_FAULT_ERROR		(VM_FAULT_SIGSEGV)
 #define VM_FAULT_RETRY		0x000400
 #define VM_FAULT_COMPLETED	0x4000000
 
@@ -146,6 +156,8 @@ struct mthread {
 	uint8_t reason;			/* MMR_REASON_* of the attempt under way */
 	struct vma *vma;
 	uint64_t mapped;		/* the mapper's current mapping */
+	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
+	uint64_t npages;		/* the changer's region size */
 };
 
 struct sim {
@@ -156,11 +168,26 @@ struct sim {
 	struct mthread *threads;
 	int nthreads;
 	enum model_policy policy;
+	const struct policy_traits *tr;
 	uint64_t rng;
 	struct mm mm;
 	struct file file;
 	struct model_result *res;
 };
+
+/* What an era's fault path does (policy.c). */
+struct policy_traits {
+	bool allow_retry;	/* FAULT_FLAG_ALLOW_RETRY: drop the lock to wait */
+	bool retry_once;	/* the retry loses ALLOW_RETRY (2006), or keeps it, TRIED (5.x) */
+	bool dirty_drop;	/* fault_dirty_shared_page() drops mmap_lock to throttle */
+	bool completed;		/* ... and says VM_FAULT_COMPLETED rather than RETRY */
+	bool vma_locks;		/* lock_vma_under_rcu() first */
+	bool chains;		/* anon_vma chains (2.6.34+) */
+	enum { SPEC_NONE, SPEC_SEQ, SPEC_DEAD } speculative;	/* lockless faults, validated how */
+	bool seq_continue;	/* after the I/O: re-take mmap_sem, go on if mm->seq is unchanged */
+};
+
+const struct policy_traits *model_traits(enum model_policy p);
 
 /* the scheduler (sim.c) */
 int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
@@ -200,5 +227,9 @@ int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 /* mmap/munmap as a thread does them, under mmap_lock for write (fault.c) */
 int sys_mmap(struct sim *s, struct mthread *t, int d);
 int sys_munmap(struct sim *s, struct mthread *t, int d);
+/* mprotect() of the VMA at t->mapped: read-only if !t->write_fault */
+int sys_mprotect(struct sim *s, struct mthread *t, int d);
+/* mmap() of t->npages anonymous pages at exactly t->mapped (MAP_FIXED) */
+int sys_mmap_fixed(struct sim *s, struct mthread *t, int d);
 
 #endif
