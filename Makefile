@@ -111,6 +111,8 @@ bench: all
 	@tests/bench/lock_overhead.sh
 	@echo
 	@tests/bench/export_scrape.sh
+	@echo
+	@tests/bench/model_speed.sh
 
 clean:
 	rm -rf $(OUTPUT) mmretry $(GEN)
