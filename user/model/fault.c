@@ -149,8 +149,6 @@ static struct vma *lock_vma_under_rcu(struct sim *s, struct mthread *t, uint64_t
 
 	if (!vma || vma->write_locked || vma->detached)
 		return NULL;
-	/* an anonymous VMA without an anon_vma needs mmap_lock to get one:
-	 * the model's VMAs have one from the start */
 	vma->readers++;
 	return vma;
 }
@@ -305,9 +303,38 @@ static int do_shared_fault(struct sim *s, struct mthread *t)
 	return fault_dirty_shared_page(s, t);
 }
 
+/*
+ * __vmf_anon_prepare(): the first anonymous fault of a VMA gives it an
+ * anon_vma, which needs mmap_lock: under the VMA lock, a trylock for read,
+ * and VM_FAULT_RETRY (reason anon_vma) if it fails (6.7+).
+ */
+static int vmf_anon_prepare(struct sim *s, struct mthread *t)
+{
+	struct vma *vma = t->vmf.vma;
+
+	if (vma->has_anon_vma)
+		return 0;
+	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK) {
+		if (!down_read_trylock(s, t, &s->mm.mmap_lock)) {
+			release_fault_lock(s, t);
+			t->reason = MMR_REASON_ANON_VMA;
+			return VM_FAULT_RETRY;
+		}
+		vma->has_anon_vma = true;	/* anon_vma_prepare() */
+		up_read(s, t, &s->mm.mmap_lock);
+		return 0;
+	}
+	vma->has_anon_vma = true;
+	return 0;
+}
+
 /* do_anonymous_page(): a zeroed page */
 static int do_anonymous_page(struct sim *s, struct mthread *t)
 {
+	int ret = vmf_anon_prepare(s, t);
+
+	if (ret)
+		return ret;
 	t->now += model_costs.anon_page;
 	set_pte(t->vmf.vma, t->vmf.page);
 	return 0;
@@ -436,7 +463,8 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 	if (s->tr->speculative != SPEC_NONE) {
 		PT_SYNC(s, t, D);
 		vmf->vma = find_vma(&s->mm, vmf->page);	/* under RCU: no lock */
-		if (vmf->vma && vmf->vma->anon && !access_error(vmf)) {
+		/* the 2018 series handled anonymous VMAs that had an anon_vma */
+		if (vmf->vma && vmf->vma->anon && vmf->vma->has_anon_vma && !access_error(vmf)) {
 			t->seq_snapshot = vmf->vma->seq;
 			vmf->flags |= FAULT_FLAG_SPECULATIVE;
 			PT_CALL(t, D, t->fault, handle_speculative_fault(s, t));

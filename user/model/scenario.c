@@ -93,6 +93,25 @@ static int changer(struct sim *s, struct mthread *t)
 	return 0;
 }
 
+/* t->n rounds of: mmap() 4 pages, write the first, munmap() */
+static int map_touch_unmap(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		t->npages = t->n;	/* sys_mmap() maps t->n pages: save the count */
+		t->n = 4;
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1));
+		t->n = t->npages;
+		t->addr_page = t->mapped;
+		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
 static void start_faulter(struct mthread *t, struct vma *vma, uint64_t base, uint64_t n,
 			  int64_t step, bool write)
 {
@@ -295,6 +314,25 @@ out:
 	return err;
 }
 
+/* mmretry-gen mapping: ROUNDS x (mmap 4 pages, write one, munmap) */
+static int run_gen_mapping(enum model_policy p, uint64_t seed, double scale,
+			   struct model_result *res)
+{
+	struct sim s;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	s.threads[0].program = map_touch_unmap;
+	s.threads[0].faulter = true;
+	s.threads[0].n = scaled(100000, scale);
+	s.threads[0].write_fault = true;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
 static const struct model_scenario scenarios[] = {
 	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
 	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
@@ -311,6 +349,8 @@ static const struct model_scenario scenarios[] = {
 	  "mmretry-gen memfd", run_gen_memfd },
 	{ "gen-anon", "the first write to each of 4096 anonymous pages",
 	  "mmretry-gen anon (one round)", run_gen_anon },
+	{ "gen-mapping", "100000 rounds of mmap 4 pages, write one, munmap",
+	  "mmretry-gen mapping", run_gen_mapping },
 };
 
 size_t model_scenario_count(void)

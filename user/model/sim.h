@@ -69,6 +69,7 @@ struct vma {
 	bool write_locked;		/* vma_start_write() until mmap_write_unlock */
 	bool detached;			/* unmapped: a reader must fail */
 	bool writable;			/* PROT_WRITE */
+	bool has_anon_vma;		/* anon_vma_prepare() done: its first fault did it */
 	uint64_t seq;			/* vm_sequence: bumped by every change (2018 SPF) */
 	struct mthread *writer;		/* vma_start_write() waiting for readers */
 	uint8_t *present;		/* a bit per page: the PTE is there */
