@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "model.h"
@@ -85,10 +86,18 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 	report_note(r, "anon_vma: not in this scenario");
 }
 
-static int run_one(const struct model_opts *o, const struct model_scenario *sc,
+/* a built-in scenario, or one from a file */
+struct scenario {
+	const char *name;
+	const struct model_scenario *builtin;
+	struct model_spec *spec;
+};
+
+static int run_one(const struct model_opts *o, const struct scenario *sc,
 		   enum model_policy p, struct model_result *res)
 {
-	int err = sc->run(p, o->seed, o->scale, res);
+	int err = sc->builtin ? sc->builtin->run(p, o->seed, o->scale, res) :
+		  model_spec_run(sc->spec, p, o->seed, o->scale, res);
 
 	if (err)
 		mmr_err("model %s under %s: %s", sc->name, model_policy_info(p)->name,
@@ -97,7 +106,7 @@ static int run_one(const struct model_opts *o, const struct model_scenario *sc,
 	return err;
 }
 
-static int cmd_run(const struct model_opts *o, const struct model_scenario *sc, FILE *out)
+static int cmd_run(const struct model_opts *o, const struct scenario *sc, FILE *out)
 {
 	struct model_result res;
 	struct report r;
@@ -116,7 +125,7 @@ static int cmd_run(const struct model_opts *o, const struct model_scenario *sc, 
 }
 
 /* the policies side by side: the figures a reader compares eras by */
-static int cmd_compare_policies(const struct model_opts *o, const struct model_scenario *sc,
+static int cmd_compare_policies(const struct model_opts *o, const struct scenario *sc,
 				FILE *out)
 {
 	struct model_result res[MODEL_NR_POLICIES];
@@ -182,9 +191,56 @@ static int cmd_compare_policies(const struct model_opts *o, const struct model_s
 	return EXIT_OK;
 }
 
+/* a scenario file: 0 and *spec (free() it), or -1 with the error said */
+static int load_spec(const char *path, struct model_spec **spec)
+{
+	char *buf = NULL, err[512];
+	size_t len = 0, cap = 0, got;
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	if (!f) {
+		mmr_err("model: cannot read scenario '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (len == cap) {
+			char *grown = cap < (1u << 20) ? realloc(buf, cap = cap ? 2 * cap : 4096) : NULL;
+
+			if (!grown) {
+				mmr_err("model: scenario '%s': too large (1 MiB at most)", path);
+				goto out;
+			}
+			buf = grown;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got);
+	if (ferror(f)) {
+		mmr_err("model: cannot read scenario '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	*spec = malloc(sizeof(**spec));
+	if (!*spec) {
+		mmr_err("out of memory");
+		goto out;
+	}
+	if (model_spec_parse(buf, len, path, *spec, err, sizeof(err))) {
+		mmr_err("%s", err);
+		free(*spec);
+		*spec = NULL;
+		goto out;
+	}
+	ret = 0;
+out:
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
 int cmd_model(int argc, char **argv)
 {
-	const struct model_scenario *sc = NULL;
+	struct scenario sc = { 0 };
 	struct model_opts o;
 	char err[512];
 	int ret, rc;
@@ -211,21 +267,26 @@ int cmd_model(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	sc = model_scenario_find(o.scenario);
-	if (!sc) {
-		mmr_err("model: no scenario '%s' (`mmretry model list` lists them)", o.scenario);
+	sc.name = o.scenario;
+	sc.builtin = model_scenario_find(o.scenario);
+	if (!sc.builtin && !strchr(o.scenario, '/') && access(o.scenario, F_OK)) {
+		mmr_err("model: no scenario '%s' (`mmretry model list` lists them; a file "
+			"names one too)", o.scenario);
 		return EXIT_USAGE;
 	}
+	if (!sc.builtin && load_spec(o.scenario, &sc.spec))
+		return EXIT_USAGE;
 	if (o.output && !(out = fopen(o.output, "w"))) {
 		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
 		return EXIT_CANNOT_TRACE;
 	}
-	rc = o.what == MODEL_RUN ? cmd_run(&o, sc, out) : cmd_compare_policies(&o, sc, out);
+	rc = o.what == MODEL_RUN ? cmd_run(&o, &sc, out) : cmd_compare_policies(&o, &sc, out);
 	if (fflush(out) || ferror(out)) {
 		mmr_err("cannot write '%s': %s", o.output ? o.output : "stdout", strerror(errno));
 		rc = EXIT_CANNOT_TRACE;
 	}
 	if (out != stdout)
 		fclose(out);
+	free(sc.spec);
 	return rc;
 }

@@ -170,6 +170,87 @@ static void what_if_seqcount(void **state)
 	assert_int_equal(busy.lock[0].acquisitions, 3 * 64 * 256);
 }
 
+/* a scenario file runs as the built-in scenario it writes out */
+static void spec_equals_builtin(void **state)
+{
+	static const char text[] =
+		"mmretry_scenario: 1\n"
+		"name: file-reverse\n"
+		"vmas:\n"
+		"  data: {kind: file, pages: 16384}\n"
+		"threads:\n"
+		"  - {program: fault, vma: data, faults: 256, first: 255, step: -1, stride: 256,\n"
+		"     count: 64}\n"
+		"  - {program: mapper, pages: 16, rest: 20us}\n";
+	struct model_spec spec;
+	struct model_result a, b;
+	char err[256];
+
+	assert_int_equal(model_spec_parse(text, strlen(text), "f.yml", &spec, err, sizeof(err)), 0);
+	assert_string_equal(spec.name, "file-reverse");
+	assert_int_equal(spec.nvmas, 1);
+	assert_int_equal(spec.nthreads, 2);
+	assert_int_equal(spec.threads[0].count, 64);
+	assert_int_equal(spec.threads[0].step, -1);
+	assert_int_equal(spec.threads[1].rest_ns, 20000);
+	for (int p = POLICY_LEGACY; p <= POLICY_PER_VMA; p++) {
+		assert_int_equal(model_spec_run(&spec, p, 1, 1, &a), 0);
+		b = run("file-reverse", p, 1);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
+static void spec_errors(void **state)
+{
+#define HEAD "mmretry_scenario: 1\nvmas:\n  d: {kind: anon, pages: 10}\nthreads:\n"
+	static const struct {
+		const char *text, *err;
+	} cases[] = {
+		{ "", "f.yml:1: not an mmretry scenario: expected a mapping with mmretry_scenario: 1, "
+		  "vmas and threads" },
+		{ "mmretry_scenario: 2\n", "f.yml:1: unsupported scenario version '2' (this mmretry "
+		  "reads 1)" },
+		{ "vmas: {}\nthreads: []\n", "f.yml:1: not an mmretry scenario: no 'mmretry_scenario: 1'" },
+		{ "mmretry_scenario: 1\nvmas: {d: {kind: anon, pages: 1}}\n",
+		  "f.yml:1: a scenario needs vmas and threads" },
+		{ HEAD "  - {program: fault, vma: d, faults: 10}\nextra: 1\n",
+		  "f.yml:6: unknown key 'extra' (mmretry_scenario, name, vmas, threads)" },
+		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: swap, pages: 10}\nthreads: []\n",
+		  "f.yml:3: vmas: d: kind is anon, file or shmem, not 'swap'" },
+		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: anon, pages: 0}\nthreads: []\n",
+		  "f.yml:3: pages: '0' is not an integer from 1 to 16777216" },
+		{ HEAD "  - {program: fault, vma: e, faults: 10}\n", "f.yml:5: vma: no VMA named 'e'" },
+		{ HEAD "  - {program: fault, vma: d, faults: 11}\n",
+		  "f.yml:5: threads: fault: pages outside vma 'd' (10 pages)" },
+		{ HEAD "  - {program: fault, vma: d, faults: 10, first: 9, step: -1, stride: 1, count: 2}\n",
+		  "f.yml:5: threads: fault: pages outside vma 'd' (10 pages)" },
+		{ HEAD "  - {program: walk, vma: d}\n",
+		  "f.yml:5: threads: program is fault, random, mapper, changer or mapping, not 'walk'" },
+		{ HEAD "  - {program: mapper, pages: 4, rest: 2 hours}\n",
+		  "f.yml:5: rest: '2 hours' is not a duration (ns, us or ms, up to 10 s)" },
+		{ HEAD "  - {program: mapper, pages: 4}\n",
+		  "f.yml:5: threads: none faults (mapper and changer run while others fault)" },
+		{ HEAD "  - {program: random, faults: 4}\n", "f.yml:5: threads: random needs a vma" },
+		{ HEAD "  - {program: fault, vma: d, faults: 1, write: yes}\n",
+		  "f.yml:5: write: 'yes' is not true or false" },
+		{ HEAD "  - {program: mapping, rounds: 1, count: 300}\n",
+		  "f.yml:5: count: '300' is not an integer from 1 to 256" },
+		{ HEAD "  - {program: fault, vma: d, faults: 1\n",
+		  "f.yml:6: did not find expected ',' or '}'" },
+	};
+#undef HEAD
+	struct model_spec spec;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		assert_int_equal(model_spec_parse(cases[i].text, strlen(cases[i].text), "f.yml", &spec,
+						  err, sizeof(err)), -EINVAL);
+		if (strcmp(err, cases[i].err))
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].err, err);
+	}
+}
+
 /* the same seed, the same run */
 static void deterministic(void **state)
 {
@@ -270,6 +351,8 @@ int main(void)
 		cmocka_unit_test(seed_speculative),
 		cmocka_unit_test(what_if_seqcount),
 		cmocka_unit_test(deterministic),
+		cmocka_unit_test(spec_equals_builtin),
+		cmocka_unit_test(spec_errors),
 		cmocka_unit_test(gen_file),
 		cmocka_unit_test(gen_memfd),
 	};

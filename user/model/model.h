@@ -82,6 +82,46 @@ struct model_scenario {
 	int (*run)(enum model_policy p, uint64_t seed, double scale, struct model_result *out);
 };
 
+/*
+ * A scenario from a file (docs/model.md, "Scenario files"): VMAs, and
+ * threads running the built-in programs over them.
+ */
+#define SPEC_MAX_VMAS 16
+#define SPEC_MAX_THREADS 256
+
+enum spec_vma_kind { SPEC_ANON, SPEC_FILE, SPEC_SHMEM };
+enum spec_program { PROG_FAULT, PROG_RANDOM, PROG_MAPPER, PROG_CHANGER, PROG_MAPPING };
+
+struct model_spec {
+	char name[64];
+	struct {
+		char name[32];
+		enum spec_vma_kind kind;
+		uint64_t pages;
+	} vmas[SPEC_MAX_VMAS];
+	int nvmas;
+	struct {
+		enum spec_program program;
+		int vma;		/* index in vmas; -1 for none */
+		uint64_t n;		/* faults, or rounds (mapping), or pages (mapper) */
+		uint64_t first;		/* fault: the first page */
+		int64_t step;		/* fault: pages between faults (-1: backwards) */
+		int64_t stride;		/* fault: pages between one thread's first and the next's */
+		uint64_t rest_ns;	/* mapper, changer: the pause between rounds */
+		bool write;
+		int count;		/* threads running it */
+	} threads[SPEC_MAX_THREADS];
+	int nthreads;			/* entries; the threads are their counts' sum */
+};
+
+/* Parse a scenario file (YAML) of len bytes: 0, or -EINVAL with one
+ * "NAME:LINE: what" message in err. */
+int model_spec_parse(const char *buf, size_t len, const char *name, struct model_spec *spec,
+		     char *err, size_t errlen);
+/* Run it: 0, -ENOMEM, or -EDEADLK (a thread never woke) */
+int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t seed,
+		   double scale, struct model_result *res);
+
 size_t model_scenario_count(void);
 const struct model_scenario *model_scenario_at(size_t i);
 const struct model_scenario *model_scenario_find(const char *name);

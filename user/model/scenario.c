@@ -333,6 +333,83 @@ out:
 	return err;
 }
 
+/* ---- scenario files (scenario_file.c parses them) ---- */
+
+int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t seed,
+		   double scale, struct model_result *res)
+{
+	struct vma *vmas[SPEC_MAX_VMAS];
+	uint64_t start = 0, file_pages = 0;
+	int nthreads = 0, i, k, err;
+	struct sim s;
+
+	for (i = 0; i < spec->nthreads; i++)
+		nthreads += spec->threads[i].count;
+	for (i = 0; i < spec->nvmas; i++)
+		if (spec->vmas[i].kind == SPEC_FILE)
+			file_pages += spec->vmas[i].pages;
+	if ((err = sim_init(&s, p, seed, nthreads, res)) ||
+	    (file_pages && (err = file_init(&s.file, file_pages))))
+		goto out;
+	err = -ENOMEM;
+	/* the VMAs side by side, one page apart; file VMAs on their own pages
+	 * of the one file */
+	for (i = 0, file_pages = 0; i < spec->nvmas; i++) {
+		enum spec_vma_kind kind = spec->vmas[i].kind;
+
+		vmas[i] = vma_add(&s.mm, start, spec->vmas[i].pages, kind == SPEC_ANON,
+				  kind != SPEC_ANON, kind == SPEC_FILE, file_pages);
+		if (!vmas[i])
+			goto out;
+		if (kind == SPEC_FILE)
+			file_pages += spec->vmas[i].pages;
+		start += spec->vmas[i].pages + 1;
+	}
+	for (i = 0, nthreads = 0; i < spec->nthreads; i++) {
+		const typeof(spec->threads[0]) *ts = &spec->threads[i];
+
+		for (k = 0; k < ts->count; k++) {
+			struct mthread *t = &s.threads[nthreads++];
+			struct vma *v = ts->vma >= 0 ? vmas[ts->vma] : NULL;
+
+			t->write_fault = ts->write;
+			switch (ts->program) {
+			case PROG_FAULT:
+				start_faulter(t, v, ts->first + k * ts->stride, ts->n, ts->step,
+					      ts->write);
+				break;
+			case PROG_RANDOM:
+				t->program = random_faulter;
+				t->faulter = true;
+				t->base = v->start;
+				t->step = v->end - v->start;
+				t->n = scaled(ts->n, scale);
+				break;
+			case PROG_MAPPER:
+				t->program = mapper;
+				t->n = ts->n;
+				t->step = ts->rest_ns;
+				break;
+			case PROG_CHANGER:
+				t->program = changer;
+				t->mapped = v->start;
+				t->npages = v->end - v->start;
+				t->step = ts->rest_ns;
+				break;
+			case PROG_MAPPING:
+				t->program = map_touch_unmap;
+				t->faulter = true;
+				t->n = scaled(ts->n, scale);
+				break;
+			}
+		}
+	}
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
 static const struct model_scenario scenarios[] = {
 	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
 	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
