@@ -30,20 +30,21 @@ FUZZ_CC       ?= clang
 FUZZ_OUT      ?= build/fuzz
 FUZZ_SECONDS  ?= 600
 FUZZ_CONTRACT ?= 2
-FUZZ_TARGETS  := baseline report
+FUZZ_TARGETS  := baseline report scenario
 # what the targets link of the program: baseline.c and what it calls
 # (figures.c: the figure names; baseline.c needs nothing of util.c)
-FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c
+FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c $(wildcard user/model/*.c)
 FUZZ_SANITIZE ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   ?= -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
                  -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-                 -Iuser -Ibpf -Ibuild -Itests/fuzz -DMMRETRY_VERSION='"fuzz"' \
+                 -Iuser -Iuser/model -Ibpf -Ibuild -Itests/fuzz -DMMRETRY_VERSION='"fuzz"' \
                  -DFUZZ_CONTRACT=$(FUZZ_CONTRACT)
 FUZZ_LIBS     ?= -lyaml -ljansson -lm
 FUZZ_FLAGS    ?= -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
                  -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_DICT_baseline ?= -dict=tests/fuzz/baseline.dict
 FUZZ_DICT_report   ?=
+FUZZ_DICT_scenario ?=
 FUZZ_ENV      ?= ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -104,6 +105,9 @@ fuzz: fuzz-build
 	( $(FUZZ_ENV) $(FUZZ_OUT)/fuzz_report $(FUZZ_FLAGS) $(FUZZ_DICT_report) \
 		-artifact_prefix=$(FUZZ_OUT)/crash-report- $(FUZZ_OUT)/corpus-report \
 		> $(FUZZ_OUT)/report.log 2>&1; echo $$? > $(FUZZ_OUT)/report.rc ) & \
+	( $(FUZZ_ENV) $(FUZZ_OUT)/fuzz_scenario $(FUZZ_FLAGS) $(FUZZ_DICT_scenario) \
+		-artifact_prefix=$(FUZZ_OUT)/crash-scenario- $(FUZZ_OUT)/corpus-scenario \
+		> $(FUZZ_OUT)/scenario.log 2>&1; echo $$? > $(FUZZ_OUT)/scenario.rc ) & \
 	wait; \
 	status=0; \
 	for t in $(FUZZ_TARGETS); do \

@@ -228,7 +228,7 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 			if ((t->vma = vma_named(c, v, spec)) < 0)
 				return -EINVAL;
 		} else if (!strcmp(key, "faults") || !strcmp(key, "rounds") || !strcmp(key, "pages")) {
-			if (integer(c, v, key, 1, 1LL << 32, &x))
+			if (integer(c, v, key, 1, 1 << 24, &x))
 				return -EINVAL;
 			t->n = x;
 		} else if (!strcmp(key, "first")) {

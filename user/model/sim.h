@@ -25,7 +25,7 @@
 
 /* a protothread body at nesting depth d of thread t */
 #define PT_BEGIN(t, d)	switch ((t)->pc[d]) { case 0:
-#define PT_END(t, d)	} (t)->pc[d] = 0
+#define PT_END(t, d)	; } (t)->pc[d] = 0	/* ";": a label may end the body */
 /* return v from inside the body: the next call starts afresh */
 #define PT_EXIT(t, d, v) do { (t)->pc[d] = 0; return (v); } while (0)
 /* wait until cond holds (evaluated again each time the thread runs) */
