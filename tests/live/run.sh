@@ -234,7 +234,10 @@ if stat_gen wrhold wrhold -n 8 -s "$LOCK_MIB"; then
 	holder=$(gen wrhold .observed.holder.tid)
 	n=$(gen wrhold .observed.holder.writes)
 	# write holds of thread T: streamed events
-	wholds() { echo "[.mmap_lock.long[] | select(.kind == \"hold\" and .mode == \"write\" and .tid == $1)]"; }
+	# (not exit_mmap's: the thread that drops the mm last, whichever it is,
+	# takes mmap_lock for write to tear it down)
+	wholds() { echo "[.mmap_lock.long[] | select(.kind == \"hold\" and .mode == \"write\" and .tid == $1 and
+		(.kernel_stack // \"\" | test(\"exit_mmap\") | not))]"; }
 	# A run of a lock program that the kernel skipped (the program was
 	# already running on that CPU: a preempted run, on kernels whose
 	# tracepoints are preemptible) loses a hold: counts are exact unless the
