@@ -251,6 +251,30 @@ static void spec_errors(void **state)
 	}
 }
 
+/*
+ * mmretry-gen forktree, as mmretry measures it live: fork k of the chain
+ * makes an anon_vma chain k+1 long; R1, R2, R3 make 2, 3, 3, R3 reusing
+ * R1's anon_vma (no active VMA after R1's exit, one child).
+ */
+static void gen_forktree(void **state)
+{
+	struct model_result r = run("gen-forktree", POLICY_PER_VMA, 1);
+	struct model_result one = run("gen-forktree", POLICY_NOPAGE_RETRY, 1);
+
+	assert_int_equal(r.chain.events[MMR_CHAIN_PREPARE], 1);
+	assert_int_equal(r.chain.events[MMR_CHAIN_FORK], 6 + 3);
+	assert_int_equal(r.chain.reused, 1);
+	assert_int_equal(r.chain.length.max_ns, 7);
+	/* 1 (prepare); 2, 3 and R1 2, R2 3, R3 3; 4, 5, 6, 7 */
+	assert_int_equal(r.chain.length.slots[0], 1);
+	assert_int_equal(r.chain.length.slots[1], 5);
+	assert_int_equal(r.chain.length.slots[2], 4);
+	assert_int_equal(r.chain.length.sum_ns, 1 + (2 + 3 + 4 + 5 + 6 + 7) + (2 + 3 + 3));
+	/* before 2.6.34: one anon_vma, chains 1 long, nothing to reuse */
+	assert_int_equal(one.chain.length.max_ns, 1);
+	assert_int_equal(one.chain.reused, 0);
+}
+
 /* the same seed, the same run */
 static void deterministic(void **state)
 {
@@ -355,6 +379,7 @@ int main(void)
 		cmocka_unit_test(spec_errors),
 		cmocka_unit_test(gen_file),
 		cmocka_unit_test(gen_memfd),
+		cmocka_unit_test(gen_forktree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

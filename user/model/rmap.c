@@ -203,3 +203,132 @@ out:
 	family_free(&f);
 	return err;
 }
+
+/*
+ * ---- a process tree: anon_vma_clone() with reuse (4.0+) ----
+ *
+ * The generator's forktree: a chain of depth forks over a written region
+ * (each child forks once), then R1 forks R2 and exits, and R2 forks R3.
+ * Every VMA keeps its anon_vma_chain (the anon_vmas it is linked into);
+ * anon_vma_clone() links the child into each of the parent's, and reuses
+ * one that has no active VMA and fewer than 2 children instead of
+ * allocating ("mm: prevent endless growth of anon_vma hierarchy", 4.0).
+ */
+struct tav {
+	struct tav *root, *parent;
+	int num_children, num_active_vmas;
+};
+
+struct tvma {
+	struct tav *anon_vma;
+	struct tav *chain[64];		/* anon_vma_chain, oldest first */
+	int nchain;
+};
+
+struct tree {
+	bool chains, reuse;
+	struct tav *avs[256];
+	int navs;
+	struct model_result *res;
+};
+
+static struct tav *tav_alloc(struct tree *t)
+{
+	struct tav *av;
+
+	if (t->navs == 256 || !(av = calloc(1, sizeof(*av))))
+		return NULL;
+	av->root = av;
+	t->avs[t->navs++] = av;
+	return av;
+}
+
+static int tree_prepare(struct tree *t, struct tvma *v)
+{
+	v->anon_vma = tav_alloc(t);
+	if (!v->anon_vma)
+		return -ENOMEM;
+	v->anon_vma->num_active_vmas = 1;
+	v->chain[0] = v->anon_vma;
+	v->nchain = 1;
+	t->res->chain.events[MMR_CHAIN_PREPARE]++;
+	hist_add(&t->res->chain.length, v->nchain);
+	return 0;
+}
+
+/* anon_vma_fork() -> anon_vma_clone() */
+static int tree_fork(struct tree *t, struct tvma *child, const struct tvma *parent)
+{
+	struct tav *av;
+	int i;
+
+	memset(child, 0, sizeof(*child));
+	if (!t->chains) {		/* one anon_vma for the family */
+		child->anon_vma = parent->anon_vma;
+		child->chain[0] = parent->anon_vma;
+		child->nchain = 1;
+		parent->anon_vma->num_active_vmas++;
+		goto out;
+	}
+	for (i = parent->nchain - 1; i >= 0; i--) {	/* list_for_each_entry_reverse */
+		av = parent->chain[i];
+		child->chain[child->nchain++] = av;
+		if (t->reuse && !child->anon_vma && av->num_children < 2 && !av->num_active_vmas)
+			child->anon_vma = av;
+	}
+	if (child->anon_vma) {
+		child->anon_vma->num_active_vmas++;
+		t->res->chain.reused++;
+		goto out;
+	}
+	av = tav_alloc(t);
+	if (!av)
+		return -ENOMEM;
+	av->num_active_vmas = 1;
+	av->root = parent->anon_vma->root;
+	av->parent = parent->anon_vma;
+	av->parent->num_children++;
+	child->anon_vma = av;
+	if (child->nchain == 64)
+		return -ENOMEM;
+	child->chain[child->nchain++] = av;
+out:
+	t->res->chain.events[MMR_CHAIN_FORK]++;
+	hist_add(&t->res->chain.length, child->nchain);
+	return 0;
+}
+
+/* the process exits: unlink_anon_vmas() (its anon_vma stays while linked) */
+static void tree_exit(struct tvma *v)
+{
+	v->anon_vma->num_active_vmas--;
+}
+
+int model_forktree(enum model_policy p, int depth, struct model_result *res)
+{
+	struct tree t = { .chains = model_traits(p)->chains, .reuse = model_traits(p)->chains,
+			  .res = res };
+	struct tvma *v = calloc(depth + 4, sizeof(*v)), *r;
+	int i, err = -ENOMEM;
+
+	memset(res, 0, sizeof(*res));
+	res->anon = true;
+	if (!v || depth < 1 || depth > 60)
+		goto out;
+	/* the region, written: its first fault prepares its anon_vma */
+	if ((err = tree_prepare(&t, &v[0])))
+		goto out;
+	for (i = 1; i <= depth; i++)		/* each child forks once */
+		if ((err = tree_fork(&t, &v[i], &v[i - 1])))
+			goto out;
+	r = &v[depth + 1];			/* R1, R2, R3 */
+	if ((err = tree_fork(&t, &r[0], &v[0])) || (err = tree_fork(&t, &r[1], &r[0])))
+		goto out;
+	tree_exit(&r[0]);			/* R1 exits */
+	err = tree_fork(&t, &r[2], &r[1]);
+out:
+	for (i = 0; i < t.navs; i++)
+		free(t.avs[i]);
+	free(v);
+	return err;
+}

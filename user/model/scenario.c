@@ -410,6 +410,13 @@ out:
 	return err;
 }
 
+/* mmretry-gen forktree: DEPTH 6 */
+static int run_gen_forktree(enum model_policy p, uint64_t seed, double scale,
+			    struct model_result *res)
+{
+	return model_forktree(p, 6, res);
+}
+
 static const struct model_scenario scenarios[] = {
 	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
 	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
@@ -428,6 +435,8 @@ static const struct model_scenario scenarios[] = {
 	  "mmretry-gen anon (one round)", run_gen_anon },
 	{ "gen-mapping", "100000 rounds of mmap 4 pages, write one, munmap",
 	  "mmretry-gen mapping", run_gen_mapping },
+	{ "gen-forktree", "a chain of 6 forks over a written region; R1 forks R2 and exits, "
+	  "R2 forks R3", "mmretry-gen forktree", run_gen_forktree },
 };
 
 size_t model_scenario_count(void)

@@ -225,6 +225,10 @@ int do_user_addr_fault(struct sim *s, struct mthread *t);
 int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 			   struct model_result *res);
 
+/* the generator's forktree (rmap.c): anon_vma chains of a fork chain, and
+ * a reuse; 0 or -ENOMEM */
+int model_forktree(enum model_policy p, int depth, struct model_result *res);
+
 /* mmap/munmap as a thread does them, under mmap_lock for write (fault.c) */
 int sys_mmap(struct sim *s, struct mthread *t, int d);
 int sys_munmap(struct sim *s, struct mthread *t, int d);
