@@ -167,11 +167,12 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 	ROW("retries", "llu", (unsigned long long)x->faults.retries);
 	ROW("completed", "llu", (unsigned long long)x->faults.completed);
 	ROW("major", "llu", (unsigned long long)x->faults.major);
-	ROW("errors (SIGSEGV)", "llu", (unsigned long long)x->faults.errors);
+	ROW("errors (SIGSEGV, SIGBUS)", "llu", (unsigned long long)x->faults.errors);
 	ROW("speculative aborts", "llu", (unsigned long long)x->speculative_aborts);
 	ROW("PTEs into unmapped VMAs", "llu", (unsigned long long)x->unsafe_unmapped);
 	ROW("PTEs into read-only VMAs", "llu", (unsigned long long)x->unsafe_readonly);
 	ROW("continued after I/O", "llu", (unsigned long long)x->continued);
+	ROW("userfaultfd served", "llu", (unsigned long long)x->uffd_served);
 	ROW("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
 	ROW("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
 	ROW("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);

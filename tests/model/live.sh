@@ -84,6 +84,7 @@ compare_live file gen-file "$GEN" -q file -n 4096 -f "$DATA"
 compare_live memfd gen-memfd "$GEN" -q memfd -n 1000
 compare_live anon gen-anon "$GEN" -q anon -n 4096 -r 1
 compare_live mapping gen-mapping "$GEN" -q mapping -n 100000
+compare_live uffd gen-uffd "$GEN" -q uffd -n 100
 # chain lengths need the anon_vma tracer (fentry or kprobes)
 NEED='.anon_vma != null'
 trace_args=("${mode_args[@]}")

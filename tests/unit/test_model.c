@@ -307,6 +307,28 @@ static void gen_file(void **state)
 	assert_int_equal(v.lock[0].acquisitions, 4096);
 }
 
+/*
+ * uffd: one userfaultfd retry per page; counted major where the retry is
+ * TRIED (6.1), minor after a VMA-lock retry (6.8+), as measured live
+ * (../KERNEL.md section 2); SIGBUS where the fault may not wait (legacy).
+ */
+static void gen_uffd(void **state)
+{
+	struct model_result c = run("gen-uffd", POLICY_COMPLETED, 1);
+	struct model_result v = run("gen-uffd", POLICY_PER_VMA, 1);
+	struct model_result l = run("gen-uffd", POLICY_LEGACY, 1);
+
+	assert_int_equal(c.faults.retries, 100);
+	assert_int_equal(c.faults.reasons[MMR_REASON_USERFAULTFD], 100);
+	assert_int_equal(c.uffd_served, 100);
+	assert_int_equal(c.faults.major, 100);
+	assert_int_equal(v.faults.retries, 100);
+	assert_int_equal(v.faults.major, 0);
+	assert_int_equal(v.faults.vma_lock_attempts, 100);
+	assert_int_equal(l.faults.errors, 100);
+	assert_int_equal(l.uffd_served, 0);
+}
+
 /* memfd: completed = PAGES on 5.19+, retried before */
 static void gen_memfd(void **state)
 {
@@ -380,6 +402,7 @@ int main(void)
 		cmocka_unit_test(gen_file),
 		cmocka_unit_test(gen_memfd),
 		cmocka_unit_test(gen_forktree),
+		cmocka_unit_test(gen_uffd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -328,11 +328,33 @@ static int vmf_anon_prepare(struct sim *s, struct mthread *t)
 	return 0;
 }
 
+/*
+ * handle_userfault() (fs/userfaultfd.c): a missing page of a registered VMA
+ * is the handler's to provide. The fault queues a message, drops its lock,
+ * sleeps until the handler's UFFDIO_COPY has installed the page, and
+ * returns VM_FAULT_RETRY; the retry finds the PTE. Without the right to
+ * retry (before 5.x, a NOPAGE-style retry), it cannot wait: SIGBUS.
+ */
+static int handle_userfault(struct sim *s, struct mthread *t)
+{
+	if (!(t->vmf.flags & FAULT_FLAG_ALLOW_RETRY))
+		return VM_FAULT_SIGBUS;
+	release_fault_lock(s, t);
+	t->now += model_costs.uffd_serve;	/* the handler, while we sleep */
+	set_pte(t->vmf.vma, t->vmf.page);
+	s->res->uffd_served++;
+	t->reason = MMR_REASON_USERFAULTFD;
+	return VM_FAULT_RETRY;
+}
+
 /* do_anonymous_page(): a zeroed page */
 static int do_anonymous_page(struct sim *s, struct mthread *t)
 {
-	int ret = vmf_anon_prepare(s, t);
+	int ret;
 
+	if (t->vmf.vma->uffd)
+		return handle_userfault(s, t);
+	ret = vmf_anon_prepare(s, t);
 	if (ret)
 		return ret;
 	t->now += model_costs.anon_page;

@@ -139,6 +139,7 @@ const struct costs model_costs = {
 	.mmap = 2000,		/* mmap(): VMA allocation, merge checks, tree insert */
 	.munmap = 3000,		/* munmap(): split, unmap, free page tables */
 	.mprotect = 2500,	/* mprotect(): change the VMA and its PTEs */
+	.uffd_serve = 5000,	/* wake the handler, read(), UFFDIO_COPY, wake the fault */
 	.walk = 200,		/* rmap_walk_anon(): folio_lock_anon_vma_read(), set-up */
 	.walk_vma = 50,		/* per VMA: interval-tree step, page_vma_mapped_walk() */
 };

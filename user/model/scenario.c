@@ -410,6 +410,30 @@ out:
 	return err;
 }
 
+/* mmretry-gen uffd: reads FAULTS missing pages of a userfaultfd-registered
+ * region; a handler thread UFFDIO_COPYs each */
+static int run_gen_uffd(enum model_policy p, uint64_t seed, double scale,
+			struct model_result *res)
+{
+	const uint64_t pages = scaled(100, scale);
+	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	vma = vma_add(&s.mm, 0, pages, true, false, false, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	vma->uffd = true;
+	start_faulter(&s.threads[0], vma, 0, pages, 1, false);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
 /* mmretry-gen forktree: DEPTH 6 */
 static int run_gen_forktree(enum model_policy p, uint64_t seed, double scale,
 			    struct model_result *res)
@@ -435,6 +459,8 @@ static const struct model_scenario scenarios[] = {
 	  "mmretry-gen anon (one round)", run_gen_anon },
 	{ "gen-mapping", "100000 rounds of mmap 4 pages, write one, munmap",
 	  "mmretry-gen mapping", run_gen_mapping },
+	{ "gen-uffd", "reads of 100 missing pages of a userfaultfd-registered region, a "
+	  "handler UFFDIO_COPYing each", "mmretry-gen uffd", run_gen_uffd },
 	{ "gen-forktree", "a chain of 6 forks over a written region; R1 forks R2 and exits, "
 	  "R2 forks R3", "mmretry-gen forktree", run_gen_forktree },
 };

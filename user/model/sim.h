@@ -70,6 +70,7 @@ struct vma {
 	bool detached;			/* unmapped: a reader must fail */
 	bool writable;			/* PROT_WRITE */
 	bool has_anon_vma;		/* anon_vma_prepare() done: its first fault did it */
+	bool uffd;			/* registered with userfaultfd (MISSING) */
 	uint64_t seq;			/* vm_sequence: bumped by every change (2018 SPF) */
 	struct mthread *writer;		/* vma_start_write() waiting for readers */
 	uint8_t *present;		/* a bit per page: the PTE is there */
@@ -109,6 +110,7 @@ struct costs {
 	uint64_t read_io;		/* reading a page off the disk */
 	uint64_t mmap, munmap, mprotect;	/* the syscalls' work under mmap_lock */
 	uint64_t walk, walk_vma;	/* an rmap walk: its set-up, and each VMA it visits */
+	uint64_t uffd_serve;		/* a userfaultfd handler: read the message, UFFDIO_COPY */
 };
 
 extern const struct costs model_costs;
@@ -129,8 +131,9 @@ struct vm_fault {
 
 /* vm_fault_t bits */
 #define VM_FAULT_MAJOR		0x000004
+#define VM_FAULT_SIGBUS		0x000002
 #define VM_FAULT_SIGSEGV	0x000040
-#define VM_FAULT_ERROR		(VM_FAULT_SIGSEGV)
+#define VM_FAULT_ERROR		(VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 #define VM_FAULT_RETRY		0x000400
 #define VM_FAULT_COMPLETED	0x4000000
 
