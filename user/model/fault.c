@@ -562,7 +562,9 @@ int sys_mmap(struct sim *s, struct mthread *t, int d)
 	t->now += model_costs.mmap;
 	t->mapped = s->mm.next_free;
 	s->mm.next_free += t->n + 1;
-	vma_add(&s->mm, t->mapped, t->n, true, false, false, 0);
+	t->vma = vma_add(&s->mm, t->mapped, t->n, true, false, false, 0);
+	if (t->vma && s->mm.merge_anon)
+		t->vma->has_anon_vma = true;
 	mm_changed(s);
 	PT_SYNC(s, t, d);
 	mmap_write_unlock(s, t);
@@ -585,7 +587,11 @@ int sys_mmap_fixed(struct sim *s, struct mthread *t, int d)
 	return 0;
 }
 
-/* munmap() of the VMA at t->mapped */
+/*
+ * munmap() of the VMA at t->mapped: detached under mmap_lock for write;
+ * since 4.20 the pages are zapped after mmap_write_downgrade(), under the
+ * lock for read (a third of the work, then two thirds).
+ */
 int sys_munmap(struct sim *s, struct mthread *t, int d)
 {
 	PT_BEGIN(t, d);
@@ -594,12 +600,24 @@ int sys_munmap(struct sim *s, struct mthread *t, int d)
 	t->vma = find_vma(&s->mm, t->mapped);
 	if (t->vma)
 		PT_WAIT(t, d, vma_start_write(s, t, t->vma));
-	t->now += model_costs.munmap;
 	if (t->vma)
 		vma_remove(&s->mm, t->vma);
 	mm_changed(s);
+	if (!s->tr->munmap_downgrade) {
+		t->now += model_costs.munmap;
+		PT_SYNC(s, t, d);
+		mmap_write_unlock(s, t);
+		PT_EXIT(t, d, 0);
+	}
+	t->now += model_costs.munmap / 3;
 	PT_SYNC(s, t, d);
-	mmap_write_unlock(s, t);
+	for (int i = 0; i < s->mm.nlocked; i++)	/* the VMA locks go with the write lock */
+		s->mm.locked[i]->write_locked = false;
+	s->mm.nlocked = 0;
+	downgrade_write(s, t, &s->mm.mmap_lock);
+	t->now += model_costs.munmap - model_costs.munmap / 3;
+	PT_SYNC(s, t, d);
+	up_read(s, t, &s->mm.mmap_lock);
 	PT_END(t, d);
 	return 0;
 }

@@ -67,13 +67,14 @@ static const struct model_policy_info policies[MODEL_NR_POLICIES] = {
 static const struct policy_traits traits[MODEL_NR_POLICIES] = {
 	[POLICY_LEGACY] = { .speculative = SPEC_NONE },
 	[POLICY_NOPAGE_RETRY] = { .allow_retry = true, .retry_once = true },
-	[POLICY_RETRY] = { .allow_retry = true, .dirty_drop = true, .chains = true },
+	[POLICY_RETRY] = { .allow_retry = true, .dirty_drop = true, .chains = true,
+			   .munmap_downgrade = true },
 	[POLICY_COMPLETED] = { .allow_retry = true, .dirty_drop = true, .completed = true,
-			       .chains = true },
+			       .chains = true, .munmap_downgrade = true },
 	[POLICY_PER_VMA] = { .allow_retry = true, .dirty_drop = true, .completed = true,
-			     .vma_locks = true, .chains = true },
+			     .vma_locks = true, .chains = true, .munmap_downgrade = true },
 	[POLICY_SPF] = { .allow_retry = true, .dirty_drop = true, .chains = true,
-			 .speculative = SPEC_SEQ },
+			 .speculative = SPEC_SEQ, .munmap_downgrade = true },
 	[POLICY_SRCU_VMA] = { .allow_retry = true, .retry_once = true, .speculative = SPEC_DEAD },
 	[POLICY_SEQCOUNT] = { .allow_retry = true, .retry_once = true, .seq_continue = true },
 };

@@ -323,6 +323,9 @@ static int run_gen_mapping(enum model_policy p, uint64_t seed, double scale,
 
 	if ((err = sim_init(&s, p, seed, 1, res)))
 		goto out;
+	/* each 4-page mapping lands next to an anonymous VMA the process has
+	 * and merges with it: live, the faults need no anon_vma_prepare() */
+	s.mm.merge_anon = true;
 	s.threads[0].program = map_touch_unmap;
 	s.threads[0].faulter = true;
 	s.threads[0].n = scaled(100000, scale);

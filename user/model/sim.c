@@ -269,6 +269,17 @@ void up_read(struct sim *s, struct mthread *t, struct rwsem *sem)
 		grant(s, sem, t->now);
 }
 
+void downgrade_write(struct sim *s, struct mthread *t, struct rwsem *sem)
+{
+	released(sem, t, true);
+	if (sem->stats)
+		sem->stats[1].downgrades++;
+	t->hold_start[0] = t->now;	/* a read hold, without an acquisition */
+	sem->writer = false;
+	sem->readers++;
+	grant(s, sem, t->now);		/* the readers queued at the head join it */
+}
+
 void up_write(struct sim *s, struct mthread *t, struct rwsem *sem)
 {
 	released(sem, t, true);

@@ -84,6 +84,8 @@ struct mm {
 	int nvmas;
 	uint64_t next_free;		/* where mmap() puts the next mapping */
 	uint64_t seq;			/* bumped by every mmap/munmap/mprotect (seqcount) */
+	bool merge_anon;		/* a new anonymous mmap() merges with an anonymous
+					 * neighbour (vma_merge): it has an anon_vma already */
 	struct vma *locked[MM_MAX_VMAS];	/* write-locked VMAs, until mmap_write_unlock */
 	int nlocked;
 	struct vma **dead;		/* unmapped VMAs: freed with the mm, as SRCU would later */
@@ -189,6 +191,7 @@ struct policy_traits {
 	bool chains;		/* anon_vma chains (2.6.34+) */
 	enum { SPEC_NONE, SPEC_SEQ, SPEC_DEAD } speculative;	/* lockless faults, validated how */
 	bool seq_continue;	/* after the I/O: re-take mmap_sem, go on if mm->seq is unchanged */
+	bool munmap_downgrade;	/* munmap() zaps the pages under mmap_lock for read (4.20+) */
 };
 
 const struct policy_traits *model_traits(enum model_policy p);
@@ -210,6 +213,8 @@ bool down_write(struct sim *s, struct mthread *t, struct rwsem *sem);
 bool down_read_trylock(struct sim *s, struct mthread *t, struct rwsem *sem);
 void up_read(struct sim *s, struct mthread *t, struct rwsem *sem);
 void up_write(struct sim *s, struct mthread *t, struct rwsem *sem);
+/* downgrade_write(): the write hold goes on as a read hold */
+void downgrade_write(struct sim *s, struct mthread *t, struct rwsem *sem);
 
 /* the mm (fault.c) */
 struct vma *find_vma(struct mm *mm, uint64_t page);
