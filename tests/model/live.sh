@@ -68,10 +68,10 @@ compare_live() {
 		fig("faults.completed"; $slack), fig("faults.retry_reasons.file_io"; $slack),
 		fig("mmap_lock.write.holds"; $slack * 4), fig("mmap_lock.read.holds"; $start),
 		fig("mmap_lock.write.downgrades"; $slack),
-		fig("anon_vma.chain_length.max"; 0), fig("anon_vma.reused"; 2)
+		fig("anon_vma.chain_length.max"; 0)
 	' "$tmp/$name.model.json" >"$tmp/$name.yml"
 	"$MMR" compare "$tmp/$name.model.json" "$tmp/$name.live.json" |
-		grep -E '^  (faults\.(faults|retries|major|completed|retry_reasons\.file_io)|mmap_lock\.(read|write)\.holds|mmap_lock\.write\.downgrades|anon_vma\.(chain_length\.max|reused)) ' |
+		grep -E '^  (faults\.(faults|retries|major|completed|retry_reasons\.file_io)|mmap_lock\.(read|write)\.holds|mmap_lock\.write\.downgrades|anon_vma\.chain_length\.max) ' |
 		sed 's/^/#  /'
 	if "$MMR" check --baseline "$tmp/$name.yml" --report "$tmp/$name.live.json" >"$tmp/$name.check" 2>&1; then
 		ok "$name: live within the model's prediction ($(grep -c '^  [a-z]' "$tmp/$name.yml") figures, $policy)"
