@@ -50,8 +50,8 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 	r->model.seed = o->seed;
 	r->model.scale = o->scale;
 	r->duration_s = res->sim_ns / 1e9;
-	/* the model sees every figure, exactly */
-	memset(states, VAL_EXACT, sizeof(states));
+	/* the model sees every figure, exactly, where its scenario models them */
+	memset(states, res->no_faults ? VAL_NA : VAL_EXACT, sizeof(states));
 	report_set_faults(r, &res->faults, states);
 	r->lock.traced = res->locks;
 	r->lock.min_hold_ns = UINT64_MAX;	/* no holds streamed */
@@ -167,7 +167,8 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 	ROW("retries", "llu", (unsigned long long)x->faults.retries);
 	ROW("completed", "llu", (unsigned long long)x->faults.completed);
 	ROW("major", "llu", (unsigned long long)x->faults.major);
-	ROW("errors (SIGSEGV, SIGBUS)", "llu", (unsigned long long)x->faults.errors);
+	ROW("errors (VM_FAULT_ERROR)", "llu", (unsigned long long)x->faults.errors);
+	ROW("SIGSEGV before a fault", "llu", (unsigned long long)x->bad_area);
 	ROW("speculative aborts", "llu", (unsigned long long)x->speculative_aborts);
 	ROW("PTEs into unmapped VMAs", "llu", (unsigned long long)x->unsafe_unmapped);
 	ROW("PTEs into read-only VMAs", "llu", (unsigned long long)x->unsafe_readonly);

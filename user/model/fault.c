@@ -400,17 +400,17 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 	PT_CALL(t, D, t->fault, handle_pte_fault(s, t));
 	PT_END(t, D);
 	fault = t->fault;
+	/* as mmretry counts an attempt live (bpf/faults.bpf.c): major is the
+	 * VM_FAULT_MAJOR result, retried or not (not the kernel's accounting,
+	 * which also counts a TRIED attempt major) */
+	c->major += !!(fault & VM_FAULT_MAJOR);
+	c->completed += !!(fault & VM_FAULT_COMPLETED);
+	c->errors += !!(fault & VM_FAULT_ERROR);
 	if (fault & VM_FAULT_RETRY) {
 		c->retries++;
 		c->reasons[t->reason]++;
-	} else if (fault & VM_FAULT_ERROR) {
-		c->errors++;
 	} else {
-		/* mm_account_fault(): a fault ends here, major if this attempt
-		 * read the page or a retry did (TRIED) */
-		c->faults++;
-		c->completed += !!(fault & VM_FAULT_COMPLETED);
-		c->major += (fault & VM_FAULT_MAJOR) || (t->vmf.flags & FAULT_FLAG_TRIED);
+		c->faults++;	/* a fault ends here */
 	}
 	return fault;
 }
@@ -501,7 +501,7 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 		if (vmf->vma && access_error(vmf)) {
 			vma_end_read(s, vmf->vma);
 			t->fault = VM_FAULT_SIGSEGV;	/* bad_area_access_error() */
-			s->res->faults.errors++;
+			s->res->bad_area++;
 			goto done;
 		}
 		if (vmf->vma) {
@@ -525,7 +525,7 @@ retry:
 	if (!vmf->vma || access_error(vmf)) {
 		up_read(s, t, &s->mm.mmap_lock);
 		t->fault = VM_FAULT_SIGSEGV;	/* bad_area() */
-		s->res->faults.errors++;
+		s->res->bad_area++;
 		goto done;
 	}
 	PT_CALL(t, D, t->fault, handle_mm_fault(s, t));

@@ -68,6 +68,8 @@ struct model_result {
 	uint64_t unsafe_readonly;		/* writable PTEs into a VMA made read-only meanwhile */
 	uint64_t continued;			/* seqcount: faults finished after the I/O without a retry */
 	uint64_t uffd_served;			/* userfaultfd messages the handler served */
+	uint64_t bad_area;			/* SIGSEGV before handle_mm_fault(): no VMA, no access */
+	bool no_faults;				/* the scenario models no fault figures (forktree) */
 	bool locks;				/* the scenario measures mmap_lock */
 	bool anon;				/* the scenario has anon_vma figures: */
 	struct mmr_chain_stats chain;		/* chain lengths after fork and prepare */

@@ -313,6 +313,7 @@ int model_forktree(enum model_policy p, int depth, struct model_result *res)
 
 	memset(res, 0, sizeof(*res));
 	res->anon = true;
+	res->no_faults = true;		/* the processes' faults are not modelled here */
 	if (!v || depth < 1 || depth > 60)
 		goto out;
 	/* the region, written: its first fault prepares its anon_vma */
