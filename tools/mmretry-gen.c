@@ -1943,7 +1943,7 @@ static unsigned long thp_count(const unsigned char *p)
 	return kb * 1024 / HPAGE;
 }
 
-#define RMAPFAN_ROUNDS 8
+#define RMAPFAN_ROUNDS 16
 
 static void run_rmapfan_split(unsigned long children, size_t mib)
 {
