@@ -134,6 +134,32 @@ static uint64_t scaled(uint64_t n, double scale)
 /* ---- the scenarios ---- */
 
 /*
+ * One thread faulting every page of one VMA once, in order or last first:
+ * the single-threaded scenarios. A file VMA's pages are all uncached.
+ */
+static int one_faulter(enum model_policy p, uint64_t seed, struct model_result *res,
+		       uint64_t pages, enum spec_vma_kind kind, bool reverse, bool write, bool uffd)
+{
+	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)) ||
+	    (kind == SPEC_FILE && (err = file_init(&s.file, pages))))
+		goto out;
+	vma = vma_add(&s.mm, 0, pages, kind == SPEC_ANON, kind != SPEC_ANON, kind == SPEC_FILE, 0);
+	err = -ENOMEM;
+	if (!vma)
+		goto out;
+	vma->uffd = uffd;
+	start_faulter(&s.threads[0], vma, reverse ? pages - 1 : 0, pages, reverse ? -1 : 1, write);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
  * The 2006 NOPAGE_RETRY thread: "if one thread takes a major pagefault, it
  * will perform a synchronous disk read while holding down_read(mmap_sem).
  * This causes any other thread which wishes to perform any mmap/munmap/
@@ -177,88 +203,28 @@ out:
 static int run_shmem_dirty(enum model_policy p, uint64_t seed, double scale,
 			   struct model_result *res)
 {
-	const uint64_t pages = scaled(400 * 256, scale);
-	struct sim s;
-	struct vma *vma;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	vma = vma_add(&s.mm, 0, pages, false, true, false, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	start_faulter(&s.threads[0], vma, 0, pages, 1, true);
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return one_faulter(p, seed, res, scaled(400 * 256, scale), SPEC_SHMEM, false, true, false);
 }
 
 /* mmretry-gen file: PAGES uncached pages of a MAP_SHARED file, last first */
 static int run_gen_file(enum model_policy p, uint64_t seed, double scale,
 			struct model_result *res)
 {
-	const uint64_t pages = scaled(4096, scale);
-	struct sim s;
-	struct vma *vma;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 1, res)) || (err = file_init(&s.file, pages)))
-		goto out;
-	vma = vma_add(&s.mm, 0, pages, false, true, true, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	start_faulter(&s.threads[0], vma, pages - 1, pages, -1, false);
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return one_faulter(p, seed, res, scaled(4096, scale), SPEC_FILE, true, false, false);
 }
 
 /* mmretry-gen memfd: the first write to each of PAGES pages of a shared memfd */
 static int run_gen_memfd(enum model_policy p, uint64_t seed, double scale,
 			 struct model_result *res)
 {
-	const uint64_t pages = scaled(1000, scale);
-	struct sim s;
-	struct vma *vma;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	vma = vma_add(&s.mm, 0, pages, false, true, false, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	start_faulter(&s.threads[0], vma, 0, pages, 1, true);
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return one_faulter(p, seed, res, scaled(1000, scale), SPEC_SHMEM, false, true, false);
 }
 
 /* mmretry-gen anon: first writes to PAGES anonymous pages (one round) */
 static int run_gen_anon(enum model_policy p, uint64_t seed, double scale,
 			struct model_result *res)
 {
-	const uint64_t pages = scaled(4096, scale);
-	struct sim s;
-	struct vma *vma;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	vma = vma_add(&s.mm, 0, pages, true, false, false, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	start_faulter(&s.threads[0], vma, 0, pages, 1, true);
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return one_faulter(p, seed, res, scaled(4096, scale), SPEC_ANON, false, true, false);
 }
 
 /*
@@ -418,23 +384,7 @@ out:
 static int run_gen_uffd(enum model_policy p, uint64_t seed, double scale,
 			struct model_result *res)
 {
-	const uint64_t pages = scaled(100, scale);
-	struct sim s;
-	struct vma *vma;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	vma = vma_add(&s.mm, 0, pages, true, false, false, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	vma->uffd = true;
-	start_faulter(&s.threads[0], vma, 0, pages, 1, false);
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return one_faulter(p, seed, res, scaled(100, scale), SPEC_ANON, false, false, true);
 }
 
 /* mmretry-gen forktree: DEPTH 6 */
