@@ -553,33 +553,21 @@ static void mm_changed(struct sim *s)
 	s->mm.seq++;
 }
 
-/* mmap(): a new anonymous mapping of t->n pages at t->mapped */
-int sys_mmap(struct sim *s, struct mthread *t, int d)
+/* mmap() of t->npages anonymous pages: at t->mapped if fixed (MAP_FIXED),
+ * else where the mm has room, which t->mapped then says */
+int sys_mmap(struct sim *s, struct mthread *t, int d, bool fixed)
 {
 	PT_BEGIN(t, d);
 	PT_SYNC(s, t, d);
 	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
 	t->now += model_costs.mmap;
-	t->mapped = s->mm.next_free;
-	s->mm.next_free += t->n + 1;
-	t->vma = vma_add(&s->mm, t->mapped, t->n, true, false, false, 0);
+	if (!fixed) {
+		t->mapped = s->mm.next_free;
+		s->mm.next_free += t->npages + 1;
+	}
+	t->vma = vma_add(&s->mm, t->mapped, t->npages, true, false, false, 0);
 	if (t->vma && s->mm.merge_anon)
 		t->vma->has_anon_vma = true;
-	mm_changed(s);
-	PT_SYNC(s, t, d);
-	mmap_write_unlock(s, t);
-	PT_END(t, d);
-	return 0;
-}
-
-/* mmap(MAP_FIXED) of t->npages anonymous pages at t->mapped */
-int sys_mmap_fixed(struct sim *s, struct mthread *t, int d)
-{
-	PT_BEGIN(t, d);
-	PT_SYNC(s, t, d);
-	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
-	t->now += model_costs.mmap;
-	vma_add(&s->mm, t->mapped, t->npages, true, false, false, 0);
 	mm_changed(s);
 	PT_SYNC(s, t, d);
 	mmap_write_unlock(s, t);

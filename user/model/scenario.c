@@ -28,7 +28,7 @@ static int faulter(struct sim *s, struct mthread *t)
 	return 0;
 }
 
-/* While any faulter runs: mmap() t->n pages, munmap() them, rest t->step ns. */
+/* While any faulter runs: mmap() t->npages pages, munmap() them, rest t->step ns. */
 static bool faulters_running(const struct sim *s)
 {
 	for (int i = 0; i < s->nthreads; i++)
@@ -43,7 +43,7 @@ static int mapper(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	while (faulters_running(s)) {
-		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1));
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, false));
 		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
 		t->i++;
 		t->now += t->step;
@@ -85,7 +85,7 @@ static int changer(struct sim *s, struct mthread *t)
 		PT_CALL(t, D, t->ret, sys_mprotect(s, t, D + 1));
 		t->now += t->step;
 		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
-		PT_CALL(t, D, t->ret, sys_mmap_fixed(s, t, D + 1));
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, true));
 		t->now += t->step;
 		t->i++;
 	}
@@ -100,10 +100,8 @@ static int map_touch_unmap(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	for (t->i = 0; t->i < t->n; t->i++) {
-		t->npages = t->n;	/* sys_mmap() maps t->n pages: save the count */
-		t->n = 4;
-		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1));
-		t->n = t->npages;
+		t->npages = 4;
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, false));
 		t->addr_page = t->mapped;
 		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
 		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
@@ -186,7 +184,7 @@ static int run_file_reverse(enum model_policy p, uint64_t seed, double scale,
 	for (i = 0; i < nf; i++)
 		start_faulter(&s.threads[i], vma, i * per + per - 1, per, -1, false);
 	s.threads[nf].program = mapper;
-	s.threads[nf].n = 16;
+	s.threads[nf].npages = 16;
 	s.threads[nf].step = 20000;
 	err = sim_run(&s);
 out:
@@ -356,7 +354,7 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 				break;
 			case PROG_MAPPER:
 				t->program = mapper;
-				t->n = ts->n;
+				t->npages = ts->n;
 				t->step = ts->rest_ns;
 				break;
 			case PROG_CHANGER:

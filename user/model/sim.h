@@ -163,7 +163,7 @@ struct mthread {
 	struct vma *vma;
 	uint64_t mapped;		/* the mapper's current mapping */
 	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
-	uint64_t npages;		/* the changer's region size */
+	uint64_t npages;		/* what mmap() maps: the mapper's, the changer's region */
 };
 
 struct sim {
@@ -238,11 +238,9 @@ int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 int model_forktree(enum model_policy p, int depth, struct model_result *res);
 
 /* mmap/munmap as a thread does them, under mmap_lock for write (fault.c) */
-int sys_mmap(struct sim *s, struct mthread *t, int d);
+int sys_mmap(struct sim *s, struct mthread *t, int d, bool fixed);
 int sys_munmap(struct sim *s, struct mthread *t, int d);
 /* mprotect() of the VMA at t->mapped: read-only if !t->write_fault */
 int sys_mprotect(struct sim *s, struct mthread *t, int d);
-/* mmap() of t->npages anonymous pages at exactly t->mapped (MAP_FIXED) */
-int sys_mmap_fixed(struct sim *s, struct mthread *t, int d);
 
 #endif
