@@ -173,6 +173,21 @@ static int usage_err(char *err, size_t len, const char *fmt, const char *arg)
 	return -EINVAL;
 }
 
+/*
+ * getopt_long() refused an option: name it. optopt is a short option
+ * (maybe inside a cluster like -xj), else the long one is argv[optind - 1];
+ * short_more follows a short one. -EINVAL.
+ */
+static int unknown_option(char *err, size_t errlen, const char *cmd, char **argv,
+			  const char *short_more)
+{
+	if (optopt && optopt < 256)
+		snprintf(err, errlen, "%s: unknown option '-%c'%s", cmd, optopt, short_more);
+	else
+		snprintf(err, errlen, "%s: unknown option '%s'", cmd, argv[optind - 1]);
+	return -EINVAL;
+}
+
 int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -276,12 +291,7 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 			return 1;
 		case '?':
 		default:
-			if (optopt && optopt < 256)
-				snprintf(err, errlen, "stat: unknown option '-%c' or missing argument",
-					 optopt);
-			else
-				snprintf(err, errlen, "stat: unknown option '%s'", argv[optind - 1]);
-			return -EINVAL;
+			return unknown_option(err, errlen, "stat", argv, " or missing argument");
 		}
 	}
 	if (optind < argc)
@@ -318,13 +328,7 @@ int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, siz
 		case 'h':
 			return 1;
 		default:
-			/* optopt: a short option, maybe inside a cluster like -xj */
-			if (optopt && optopt < 256)
-				snprintf(err, errlen, "probe: unknown option '-%c'", optopt);
-			else
-				snprintf(err, errlen, "probe: unknown option '%s'",
-					 argv[optind - 1]);
-			return -EINVAL;
+			return unknown_option(err, errlen, "probe", argv, "");
 		}
 	}
 	if (optind < argc)
@@ -468,12 +472,7 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 		default:
 			if (optopt == 'o')
 				return usage_err(err, errlen, "compare: -o needs a file%s", "");
-			if (optopt && optopt < 256)
-				snprintf(err, errlen, "compare: unknown option '-%c'", optopt);
-			else
-				snprintf(err, errlen, "compare: unknown option '%s'",
-					 argv[optind - 1]);
-			return -EINVAL;
+			return unknown_option(err, errlen, "compare", argv, "");
 		}
 	}
 	if (argc - optind != 2)
@@ -564,11 +563,7 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 		case 'h':
 			return 1;
 		default:
-			if (optopt && optopt < 256)
-				snprintf(err, errlen, "model: unknown option '-%c'", optopt);
-			else
-				snprintf(err, errlen, "model: unknown option '%s'", argv[optind - 1]);
-			return -EINVAL;
+			return unknown_option(err, errlen, "model", argv, "");
 		}
 	}
 	if (optind >= argc)
