@@ -11,6 +11,7 @@
 
 #include "baseline.h"
 #include "figures.h"
+#include "yamltext.h"
 
 /* ---- the catalogue ---- */
 
@@ -188,14 +189,6 @@ struct parse {
 static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* one line, whatever the input quoted in it holds: control bytes become '?' */
-static void one_line(char *msg)
-{
-	for (; *msg; msg++)
-		if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
-			*msg = '?';
-}
-
 static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
 {
 	char msg[256];
@@ -210,14 +203,6 @@ static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* a scalar's text; NULL for another node, or one holding a NUL ("\0") */
-static const char *scalar(const yaml_node_t *n)
-{
-	if (!n || n->type != YAML_SCALAR_NODE ||
-	    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-		return NULL;
-	return (const char *)n->data.scalar.value;
-}
 
 /* a plain decimal number: digits, one point, an exponent; no sign, hex,
  * inf or nan (strtod would take them) */
@@ -275,7 +260,7 @@ static int parse_value(const char *s, enum metric_unit unit, double *v)
 static int limit_value(struct parse *p, const yaml_node_t *n, const struct metric_def *m,
 		       const char *key, double *v)
 {
-	const char *s = scalar(n);
+	const char *s = yaml_text(n);
 
 	if (parse_value(s, m->unit, v))
 		return fail(p, n, "%s: %s '%.40s' is not %s", m->name, key,
@@ -288,7 +273,7 @@ static int limit_value(struct parse *p, const yaml_node_t *n, const struct metri
 static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_t *val,
 		       struct limit *l)
 {
-	const char *name = scalar(key), *s;
+	const char *name = yaml_text(key), *s;
 	yaml_node_pair_t *pair;
 	double lo, hi;
 
@@ -313,7 +298,7 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 	for (pair = val->data.mapping.pairs.start; pair < val->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
 		const yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
-		const char *ks = scalar(k);
+		const char *ks = yaml_text(k);
 		bool *has;
 		double *dst;
 
@@ -333,7 +318,7 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 		if (*has)
 			return fail(p, k, "%s: %s given twice", name, ks);
 		*has = true;
-		s = scalar(v);
+		s = yaml_text(v);
 		if (dst == &l->tol && s && *s && s[strlen(s) - 1] == '%') {
 			char num[64];
 			const char *rest;
@@ -406,12 +391,12 @@ static int parse_document(struct parse *p, struct baseline *b)
 	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
 		const yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
-		const char *ks = scalar(k);
+		const char *ks = yaml_text(k);
 
 		if (!ks || !v)
 			return fail(p, k ? k : root, "keys must be plain strings");
 		if (!strcmp(ks, "mmretry_baseline")) {
-			const char *s = scalar(v);
+			const char *s = yaml_text(v);
 
 			if (versioned)
 				return fail(p, k, "mmretry_baseline given twice");

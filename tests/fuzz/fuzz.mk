@@ -33,7 +33,7 @@ FUZZ_CONTRACT ?= 2
 FUZZ_TARGETS  := baseline report scenario
 # what the targets link of the program: baseline.c and what it calls
 # (figures.c: the figure names; baseline.c needs nothing of util.c)
-FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c $(wildcard user/model/*.c)
+FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c user/yamltext.c $(wildcard user/model/*.c)
 FUZZ_SANITIZE ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   ?= -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
                  -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \

@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "model.h"
+#include "yamltext.h"
 
 struct ctx {
 	yaml_document_t *doc;
@@ -36,25 +37,14 @@ static int fail(struct ctx *c, const yaml_node_t *at, const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
-	char *p;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(c->err, c->errlen, "%s:%lu: %s", c->name,
 		 at ? (unsigned long)at->start_mark.line + 1 : 1UL, msg);
-	for (p = c->err; *p; p++)	/* one line, whatever the file quoted */
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	one_line(c->err);
 	return -EINVAL;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	if (!n || n->type != YAML_SCALAR_NODE ||
-	    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-		return NULL;
-	return (const char *)n->data.scalar.value;
 }
 
 static yaml_node_t *node(struct ctx *c, int id)
@@ -66,7 +56,7 @@ static yaml_node_t *node(struct ctx *c, int id)
 static int integer(struct ctx *c, const yaml_node_t *n, const char *key, int64_t lo, int64_t hi,
 		   int64_t *v)
 {
-	const char *s = scalar(n);
+	const char *s = yaml_text(n);
 	char *end;
 
 	errno = 0;
@@ -85,7 +75,7 @@ static int duration(struct ctx *c, const yaml_node_t *n, const char *key, uint64
 		const char *suffix;
 		uint64_t mult;
 	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 } };
-	const char *s = scalar(n);
+	const char *s = yaml_text(n);
 	char *end;
 	size_t i;
 
@@ -111,7 +101,7 @@ static int duration(struct ctx *c, const yaml_node_t *n, const char *key, uint64
 
 static int boolean(struct ctx *c, const yaml_node_t *n, const char *key, bool *v)
 {
-	const char *s = scalar(n);
+	const char *s = yaml_text(n);
 
 	if (s && (!strcmp(s, "true") || !strcmp(s, "false"))) {
 		*v = !strcmp(s, "true");
@@ -130,7 +120,7 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 		return fail(c, n, "vmas: expected a mapping of names to {kind, pages}");
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *name = scalar(k);
+		const char *name = yaml_text(k);
 		yaml_node_pair_t *q;
 		bool kind = false, pages = false;
 		int i;
@@ -147,7 +137,7 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 		strcpy(spec->vmas[spec->nvmas].name, name);
 		for (q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
 			const yaml_node_t *qk = node(c, q->key), *qv = node(c, q->value);
-			const char *key = scalar(qk), *val = scalar(qv);
+			const char *key = yaml_text(qk), *val = yaml_text(qv);
 			int64_t x;
 
 			if (key && !strcmp(key, "kind")) {
@@ -179,7 +169,7 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 
 static int vma_named(struct ctx *c, const yaml_node_t *n, const struct model_spec *spec)
 {
-	const char *s = scalar(n);
+	const char *s = yaml_text(n);
 
 	for (int i = 0; s && i < spec->nvmas; i++)
 		if (!strcmp(spec->vmas[i].name, s))
@@ -210,12 +200,12 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 	t->count = 1;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k);
+		const char *key = yaml_text(k);
 
 		if (!key)
 			return fail(c, k ? k : n, "threads: keys are plain strings");
 		if (!strcmp(key, "program")) {
-			const char *s = scalar(v);
+			const char *s = yaml_text(v);
 
 			for (i = 0; i < 5 && (!s || strcmp(s, programs[i])); i++)
 				;
@@ -298,19 +288,19 @@ static int parse_root(struct ctx *c, struct model_spec *spec)
 			    "mmretry_scenario: 1, vmas and threads");
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *key = scalar(k);
+		const char *key = yaml_text(k);
 
 		if (!key || !v)
 			return fail(c, k ? k : root, "keys are plain strings");
 		if (!strcmp(key, "mmretry_scenario")) {
-			if (!scalar(v) || strcmp(scalar(v), "1"))
+			if (!yaml_text(v) || strcmp(yaml_text(v), "1"))
 				return fail(c, v, "unsupported scenario version '%.20s' (this mmretry "
-					    "reads 1)", scalar(v) ? scalar(v) : "?");
+					    "reads 1)", yaml_text(v) ? yaml_text(v) : "?");
 			versioned = true;
 		} else if (!strcmp(key, "name")) {
-			if (!scalar(v) || strlen(scalar(v)) >= sizeof(spec->name))
+			if (!yaml_text(v) || strlen(yaml_text(v)) >= sizeof(spec->name))
 				return fail(c, v, "name: a string of up to 63 bytes");
-			strcpy(spec->name, scalar(v));
+			strcpy(spec->name, yaml_text(v));
 		} else if (!strcmp(key, "vmas")) {
 			vmas = v;
 		} else if (!strcmp(key, "threads")) {
