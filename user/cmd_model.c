@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -193,6 +194,56 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 	return EXIT_OK;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * How fast the model runs: o->rounds runs, each timed on this thread's CPU
+ * clock (one core, whatever else the machine runs), the median reported.
+ */
+static int cmd_bench(const struct model_opts *o, const struct scenario *sc, FILE *out)
+{
+	uint64_t *ns = calloc(o->rounds, sizeof(*ns)), med;
+	struct model_result res;
+	struct timespec a, b;
+	unsigned int i;
+
+	if (!ns) {
+		mmr_err("out of memory");
+		return EXIT_CANNOT_TRACE;
+	}
+	for (i = 0; i < o->rounds; i++) {
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+		if (run_one(o, sc, o->policy, &res)) {
+			free(ns);
+			return EXIT_CANNOT_TRACE;
+		}
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+		ns[i] = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec;
+	}
+	qsort(ns, o->rounds, sizeof(*ns), cmp_u64);
+	med = ns[(o->rounds - 1) / 2] ? ns[(o->rounds - 1) / 2] : 1;
+	if (o->json)
+		fprintf(out, "{\"scenario\":\"%s\",\"policy\":\"%s\",\"scale\":%g,\"rounds\":%u,"
+			"\"attempts\":%llu,\"events\":%llu,\"median_cpu_ns\":%llu,"
+			"\"attempts_per_s\":%.0f}\n", sc->name, model_policy_info(o->policy)->name,
+			o->scale, o->rounds, (unsigned long long)res.faults.attempts,
+			(unsigned long long)res.events, (unsigned long long)med,
+			res.faults.attempts * 1e9 / med);
+	else
+		fprintf(out, "%s under %s, scale %g: %llu handle_mm_fault calls, %llu scheduler "
+			"events; median of %u runs %.3f ms of CPU: %.2f million calls/s\n",
+			sc->name, model_policy_info(o->policy)->name, o->scale,
+			(unsigned long long)res.faults.attempts, (unsigned long long)res.events,
+			o->rounds, med / 1e6, res.faults.attempts * 1e3 / med);
+	free(ns);
+	return EXIT_OK;
+}
+
 /* a scenario file: 0 and *spec (free() it), or -1 with the error said */
 static int load_spec(const char *path, struct model_spec **spec)
 {
@@ -282,7 +333,8 @@ int cmd_model(int argc, char **argv)
 		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
 		return EXIT_CANNOT_TRACE;
 	}
-	rc = o.what == MODEL_RUN ? cmd_run(&o, &sc, out) : cmd_compare_policies(&o, &sc, out);
+	rc = o.what == MODEL_RUN ? cmd_run(&o, &sc, out) :
+	     o.what == MODEL_BENCH ? cmd_bench(&o, &sc, out) : cmd_compare_policies(&o, &sc, out);
 	if (fflush(out) || ferror(out)) {
 		mmr_err("cannot write '%s': %s", o.output ? o.output : "stdout", strerror(errno));
 		rc = EXIT_CANNOT_TRACE;

@@ -138,6 +138,7 @@ const char model_usage[] =
 "       mmretry model run SCENARIO [--policy P] [--seed N] [--scale X] [--json] [-o FILE]\n"
 "       mmretry model compare SCENARIO [--policies P,P,...] [--seed N] [--scale X]\n"
 "                             [--json] [-o FILE]\n"
+"       mmretry model bench SCENARIO [--policy P] [--seed N] [--scale X] [--rounds N]\n"
 "\n"
 "The reference fault path (docs/model.md): a deterministic model of the\n"
 "kernel's page-fault path and mmap_lock, run over a scenario under a kernel\n"
@@ -147,6 +148,8 @@ const char model_usage[] =
 "  run                   one run, reported as `mmretry stat` reports (--json:\n"
 "                        the same schema, for check and compare)\n"
 "  compare               the policies side by side (default: all of them)\n"
+"  bench                 how fast the model runs here: ROUNDS runs, the median\n"
+"                        CPU time of one and its handle_mm_fault calls per second\n"
 "\n"
 "      --policy=P        legacy, nopage-retry, retry, completed, per-vma, or\n"
 "                        auto: the running kernel's era, from its release\n"
@@ -154,6 +157,7 @@ const char model_usage[] =
 "      --policies=P,...  for compare\n"
 "      --seed=N          the run's random seed (default 1): same seed, same run\n"
 "      --scale=X         the scenario's size, as a fraction of full size (default 1)\n"
+"      --rounds=N        for bench (default 5, at most 1000)\n"
 "  -j, --json            print JSON\n"
 "  -o, --output=FILE     write to FILE instead of stdout\n"
 "  -h, --help            this text\n";
@@ -504,12 +508,13 @@ static int parse_policies(const char *s, struct model_opts *o, char *err, size_t
 
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
 {
-	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE };
+	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE, OPT_ROUNDS };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "policies", required_argument, NULL, OPT_POLICIES },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "scale", required_argument, NULL, OPT_SCALE },
+		{ "rounds", required_argument, NULL, OPT_ROUNDS },
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -523,6 +528,7 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 	o->policy = POLICY_PER_VMA;
 	o->seed = 1;
 	o->scale = 1;
+	o->rounds = 5;
 	for (i = 0; i < MODEL_NR_POLICIES; i++)
 		o->policies[i] = i;
 	o->npolicies = MODEL_NR_POLICIES;
@@ -554,6 +560,14 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 				return usage_err(err, errlen, "model: invalid --scale '%s' (0 < X <= 16)",
 						 optarg);
 			break;
+		case OPT_ROUNDS:
+			errno = 0;
+			o->rounds = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || !o->rounds ||
+			    o->rounds > 1000)
+				return usage_err(err, errlen, "model: invalid --rounds '%s' (1 to 1000)",
+						 optarg);
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -567,7 +581,8 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 		}
 	}
 	if (optind >= argc)
-		return usage_err(err, errlen, "model: say list, run SCENARIO or compare SCENARIO%s",
+		return usage_err(err, errlen, "model: say list, run SCENARIO, compare SCENARIO or bench "
+				 "SCENARIO%s",
 				 "");
 	if (!strcmp(argv[optind], "list")) {
 		o->what = MODEL_LIST;
@@ -578,8 +593,10 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 		o->what = MODEL_RUN;
 	else if (!strcmp(argv[optind], "compare"))
 		o->what = MODEL_COMPARE;
+	else if (!strcmp(argv[optind], "bench"))
+		o->what = MODEL_BENCH;
 	else
-		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare)",
+		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench)",
 				 argv[optind]);
 	if (optind + 1 >= argc)
 		return usage_err(err, errlen, "model: %s needs a SCENARIO (`mmretry model list`)",

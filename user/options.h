@@ -70,10 +70,10 @@ struct compare_opts {
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen);
 extern const char compare_usage[];
 
-/* model: list | run SCENARIO | compare SCENARIO */
+/* model: list | run SCENARIO | compare SCENARIO | bench SCENARIO */
 #include "model.h"
 
-enum model_what { MODEL_LIST, MODEL_RUN, MODEL_COMPARE };
+enum model_what { MODEL_LIST, MODEL_RUN, MODEL_COMPARE, MODEL_BENCH };
 
 struct model_opts {
 	enum model_what what;
@@ -84,6 +84,7 @@ struct model_opts {
 	size_t npolicies;
 	uint64_t seed;				/* --seed (default 1) */
 	double scale;				/* --scale (default 1: full size) */
+	unsigned int rounds;			/* bench: --rounds (default 5) */
 	bool json;
 	const char *output;
 };

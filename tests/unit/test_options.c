@@ -771,8 +771,8 @@ static void model_errors(void **state)
 		char *argv[6];
 		const char *err;
 	} cases[] = {
-		{ { "model", NULL }, "model: say list, run SCENARIO or compare SCENARIO" },
-		{ { "model", "walk", "x", NULL }, "model: no subcommand 'walk' (list, run, compare)" },
+		{ { "model", NULL }, "model: say list, run SCENARIO, compare SCENARIO or bench SCENARIO" },
+		{ { "model", "walk", "x", NULL }, "model: no subcommand 'walk' (list, run, compare, bench)" },
 		{ { "model", "run", NULL }, "model: run needs a SCENARIO (`mmretry model list`)" },
 		{ { "model", "run", "a", "b", NULL }, "model: unexpected argument 'b'" },
 		{ { "model", "list", "x", NULL }, "model: list takes no argument ('x')" },
@@ -784,6 +784,10 @@ static void model_errors(void **state)
 		  "model: compare takes --policies, not --policy" },
 		{ { "model", "run", "a", "--scale", "0", NULL }, "model: invalid --scale '0' (0 < X <= 16)" },
 		{ { "model", "run", "a", "--seed", "-1", NULL }, "model: invalid --seed '-1'" },
+		{ { "model", "bench", "a", "--rounds", "0", NULL },
+		  "model: invalid --rounds '0' (1 to 1000)" },
+		{ { "model", "bench", "a", "--rounds", "1001", NULL },
+		  "model: invalid --rounds '1001' (1 to 1000)" },
 	};
 	struct model_opts o;
 	char err[256];

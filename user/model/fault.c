@@ -81,8 +81,9 @@ struct vma *vma_add(struct mm *mm, uint64_t start, uint64_t npages, bool anon, b
 	return v;
 }
 
-/* unmap: out of the tree, marked detached; freed with the mm, as RCU
- * readers (lock_vma_under_rcu, a speculative fault) may still look at it */
+/* unmap: out of the tree, marked detached; freed at once if no fault runs,
+ * else when none does, as RCU readers (lock_vma_under_rcu, a speculative
+ * fault) may still look at it */
 void vma_remove(struct mm *mm, struct vma *vma)
 {
 	int i, k;
@@ -96,6 +97,10 @@ void vma_remove(struct mm *mm, struct vma *vma)
 	mm->nvmas--;
 	vma->detached = true;
 	vma->seq++;
+	if (!mm->faulting) {
+		vma_free(vma);
+		return;
+	}
 	if (mm->ndead == mm->capdead) {
 		int cap = mm->capdead ? 2 * mm->capdead : 16;
 		struct vma **grown = realloc(mm->dead, cap * sizeof(*grown));
@@ -477,6 +482,7 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 	struct vm_fault *vmf = &t->vmf;
 
 	PT_BEGIN(t, D);
+	s->mm.faulting++;
 	t->now += model_costs.fault_entry;
 	vmf->write = t->write_fault;
 	vmf->page = t->addr_page;
@@ -543,6 +549,11 @@ retry:
 	}
 done:
 	PT_END(t, D);
+	if (!--s->mm.faulting) {	/* a grace period: no fault looks at a dead VMA */
+		for (int i = 0; i < s->mm.ndead; i++)
+			vma_free(s->mm.dead[i]);
+		s->mm.ndead = 0;
+	}
 	return t->fault;
 }
 

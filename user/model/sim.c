@@ -6,25 +6,17 @@
 
 #include "sim.h"
 
-/* ---- the event heap: (time, seq) order ---- */
+/* ---- the event heap: (time, seq) order, as one 128-bit key ---- */
 
-static bool earlier(const struct sim *s, size_t a, size_t b)
+static inline unsigned __int128 ev_key(uint64_t time, uint64_t seq)
 {
-	return s->heap[a].time < s->heap[b].time ||
-	       (s->heap[a].time == s->heap[b].time && s->heap[a].seq < s->heap[b].seq);
-}
-
-static void swap_ev(struct sim *s, size_t a, size_t b)
-{
-	typeof(s->heap[0]) x = s->heap[a];
-
-	s->heap[a] = s->heap[b];
-	s->heap[b] = x;
+	return (unsigned __int128)time << 64 | seq;
 }
 
 /* t runs again at time at (or at its own clock, if later) */
 int sim_wake(struct sim *s, struct mthread *t, uint64_t at)
 {
+	unsigned __int128 key;
 	size_t i;
 
 	if (s->nheap == s->capheap) {
@@ -36,34 +28,33 @@ int sim_wake(struct sim *s, struct mthread *t, uint64_t at)
 		s->heap = grown;
 		s->capheap = cap;
 	}
-	i = s->nheap++;
-	s->heap[i].time = at > t->now ? at : t->now;
-	s->heap[i].seq = s->seq++;
+	key = ev_key(at > t->now ? at : t->now, s->seq++);
+	for (i = s->nheap++; i && key < s->heap[(i - 1) / 2].key; i = (i - 1) / 2)
+		s->heap[i] = s->heap[(i - 1) / 2];
+	s->heap[i].key = key;
 	s->heap[i].t = t;
-	while (i && earlier(s, i, (i - 1) / 2)) {
-		swap_ev(s, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
 	return 0;
 }
 
+/* take the earliest event off: its hole goes down to a leaf along the
+ * earlier child (one comparison a level), then the last event moves up
+ * into it from there (usually not far: it is among the latest) */
 static void pop(struct sim *s)
 {
-	size_t i = 0;
+	size_t i = 0, n = --s->nheap, c;
+	typeof(s->heap[0]) last = s->heap[n];
 
-	s->heap[0] = s->heap[--s->nheap];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < s->nheap && earlier(s, l, m))
-			m = l;
-		if (r < s->nheap && earlier(s, r, m))
-			m = r;
-		if (m == i)
-			break;
-		swap_ev(s, i, m);
-		i = m;
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && s->heap[c + 1].key < s->heap[c].key)
+			c++;
+		s->heap[i] = s->heap[c];
+		i = c;
 	}
+	while (i && last.key < s->heap[(i - 1) / 2].key) {
+		s->heap[i] = s->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->heap[i] = last;
 }
 
 /*
@@ -73,7 +64,7 @@ static void pop(struct sim *s)
  */
 bool sim_synced(struct sim *s, struct mthread *t)
 {
-	if (t->now <= s->now || !s->nheap || s->heap[0].time >= t->now) {
+	if (t->now <= s->now || !s->nheap || (uint64_t)(s->heap[0].key >> 64) >= t->now) {
 		if (t->now > s->now)
 			s->now = t->now;
 		return true;
@@ -119,7 +110,7 @@ int sim_run(struct sim *s)
 			return err;
 	while (s->nheap) {
 		struct mthread *t = s->heap[0].t;
-		uint64_t at = s->heap[0].time;
+		uint64_t at = (uint64_t)(s->heap[0].key >> 64);
 
 		pop(s);
 		s->events++;

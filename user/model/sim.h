@@ -88,7 +88,9 @@ struct mm {
 					 * neighbour (vma_merge): it has an anon_vma already */
 	struct vma *locked[MM_MAX_VMAS];	/* write-locked VMAs, until mmap_write_unlock */
 	int nlocked;
-	struct vma **dead;		/* unmapped VMAs: freed with the mm, as SRCU would later */
+	int faulting;			/* threads inside do_user_addr_fault() */
+	struct vma **dead;		/* unmapped while faults ran: freed when none does
+					 * (the grace period RCU readers get) */
 	int ndead, capdead;
 };
 
@@ -169,7 +171,7 @@ struct mthread {
 struct sim {
 	uint64_t now;			/* time of the event being run */
 	uint64_t seq, events;
-	struct { uint64_t time, seq; struct mthread *t; } *heap;
+	struct { unsigned __int128 key; struct mthread *t; } *heap;	/* time << 64 | seq */
 	size_t nheap, capheap;
 	struct mthread *threads;
 	int nthreads;
