@@ -66,7 +66,7 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 	}
 	if (res->anon) {
 		struct av_row *av = calloc(1, sizeof(*av));
-		struct av_walker *w = calloc(1, sizeof(*w));
+		struct av_walker *w = res->nwalkers ? calloc(res->nwalkers, sizeof(*w)) : NULL;
 
 		r->anon.traced = true;
 		r->anon.min_chain = UINT32_MAX;		/* nothing streamed */
@@ -77,9 +77,11 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 			report_set_anon_rows(r, av, 1);
 		}
 		if (w) {
-			snprintf(w->name, sizeof(w->name), "try_to_unmap");
-			w->s = res->walk;
-			report_set_anon_walkers(r, w, 1);
+			for (int i = 0; i < res->nwalkers; i++) {
+				snprintf(w[i].name, sizeof(w[i].name), "%s", res->walkers[i].name);
+				w[i].s = res->walkers[i].s;
+			}
+			report_set_anon_walkers(r, w, res->nwalkers);
 		}
 		return;
 	}
@@ -175,6 +177,8 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 	ROW("PTEs into read-only VMAs", "llu", (unsigned long long)x->unsafe_readonly);
 	ROW("continued after I/O", "llu", (unsigned long long)x->continued);
 	ROW("userfaultfd served", "llu", (unsigned long long)x->uffd_served);
+	ROW("dirty throttling sleeps", "llu", (unsigned long long)x->dirty_pauses);
+	ROW("kernel-mode faults", "llu", (unsigned long long)x->faults.kernel_faults);
 	ROW("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
 	ROW("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
 	ROW("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);

@@ -24,6 +24,7 @@ int mm_init(struct mm *mm, struct mmr_lock_stats *stats)
 static void vma_free(struct vma *v)
 {
 	free(v->present);
+	free(v->swapped);
 	free(v);
 }
 
@@ -141,7 +142,54 @@ static void set_pte(struct vma *v, uint64_t page)
 {
 	uint64_t i = page - v->start;
 
+	v->npresent += !(v->present[i / 8] & (1u << (i % 8)));
 	v->present[i / 8] |= 1u << (i % 8);
+}
+
+/* is_swap_pte(): the PTE holds a swap entry */
+static bool pte_swapped(const struct vma *v, uint64_t page)
+{
+	uint64_t i = page - v->start;
+
+	return v->swapped && (v->swapped[i / 8] & (1u << (i % 8)));
+}
+
+int vma_populate(struct vma *v)
+{
+	memset(v->present, 0xff, (v->end - v->start + 7) / 8);
+	v->npresent = v->end - v->start;
+	return 0;
+}
+
+/* zap_page_range(): no PTE left */
+static void zap_ptes(struct vma *v)
+{
+	memset(v->present, 0, (v->end - v->start + 7) / 8);
+	v->npresent = 0;
+}
+
+/* every page of an anonymous VMA written, then swapped out by reclaim:
+ * its PTEs hold swap entries, the next slots of the swap device */
+int vma_swap_out(struct sim *s, struct vma *v)
+{
+	uint64_t n = v->end - v->start, have = s->swap.npages;
+	struct file grown = { 0 };
+
+	if (!(v->swapped = malloc((n + 7) / 8)) || file_init(&grown, have + n)) {
+		file_free(&grown);
+		return -ENOMEM;
+	}
+	memset(v->swapped, 0xff, (n + 7) / 8);
+	if (have) {
+		memcpy(grown.state, s->swap.state, have);
+		memcpy(grown.io_done, s->swap.io_done, have * sizeof(*grown.io_done));
+	}
+	file_free(&s->swap);
+	s->swap = grown;
+	v->swap_base = have;
+	v->has_anon_vma = true;		/* it was written before */
+	zap_ptes(v);
+	return 0;
 }
 
 /* ---- the locks a fault runs under ---- */
@@ -238,15 +286,20 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 		PT_EXIT(t, D, 0);
 	}
 	if (f->state[idx] == FOLIO_NONE) {
-		/* page_cache_sync_ra(): the read starts, the folio locked */
+		/* page_cache_sync_ra(): the read starts, the folio locked;
+		 * the fault that missed the cache is major */
 		f->state[idx] = FOLIO_IO;
 		f->io_done[idx] = t->now + model_costs.read_io;
 		t->reason = MMR_REASON_FILE_IO;
+		ret = VM_FAULT_MAJOR;
 	} else {
-		t->reason = MMR_REASON_PAGE_LOCK;	/* someone else's read */
+		/* someone else's read (another fault's, or readahead's): the
+		 * folio is in the cache, locked; lock_folio_maybe_drop_mmap()
+		 * waits for it, and the fault is not major */
+		t->reason = MMR_REASON_PAGE_LOCK;
 	}
-	ret = VM_FAULT_MAJOR;
 	/* lock_folio_maybe_drop_mmap() */
+	t->io_ret = ret;		/* locals do not survive a wait */
 	if (maybe_unlock_mmap_for_io(s, t)) {
 		if (t->now < f->io_done[idx])
 			t->now = f->io_done[idx];
@@ -256,14 +309,15 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 		 * mm meanwhile, the VMA found before is still right: go on */
 		PT_SYNC(s, t, D);
 		PT_WAIT(t, D, down_read(s, t, &s->mm.mmap_lock));
+		ret = t->io_ret;
 		if (s->mm.seq != t->seq_snapshot) {
 			up_read(s, t, &s->mm.mmap_lock);
-			PT_EXIT(t, D, VM_FAULT_MAJOR | VM_FAULT_RETRY);
+			PT_EXIT(t, D, ret | VM_FAULT_RETRY);
 		}
 		s->res->continued++;
 		t->now += model_costs.map_page;
 		set_pte(t->vmf.vma, t->vmf.page);
-		PT_EXIT(t, D, VM_FAULT_MAJOR);
+		PT_EXIT(t, D, ret);
 	}
 	if (t->now < f->io_done[idx])
 		t->now = f->io_done[idx];	/* waiting under the lock */
@@ -273,39 +327,158 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 	return ret;
 }
 
-/* do_read_fault() -> __do_fault() -> vma->vm_ops->fault() */
+/*
+ * vmf_can_call_fault() (6.7+): under the VMA lock, ->fault() may run only
+ * for a VMA whose ops can map pages around it (->map_pages: the page
+ * cache's); a special mapping's (the vDSO's) cannot, and the fault goes on
+ * under mmap_lock.
+ */
+static int vmf_can_call_fault(struct sim *s, struct mthread *t)
+{
+	if (!t->vmf.vma->special || !(t->vmf.flags & FAULT_FLAG_VMA_LOCK))
+		return 0;
+	release_fault_lock(s, t);
+	t->reason = MMR_REASON_VMA_FALLBACK;
+	return VM_FAULT_RETRY;
+}
+
+/* do_read_fault() -> __do_fault() -> vma->vm_ops->fault(): filemap_fault(),
+ * or special_mapping_fault(), whose page is always there */
 static int do_read_fault(struct sim *s, struct mthread *t)
 {
 	enum { D = 4 };
 
 	PT_BEGIN(t, D);
+	if ((t->fault = vmf_can_call_fault(s, t)))
+		PT_EXIT(t, D, t->fault);
+	if (t->vmf.vma->special) {
+		t->now += model_costs.map_page;
+		set_pte(t->vmf.vma, t->vmf.page);
+		PT_EXIT(t, D, 0);
+	}
 	PT_CALL(t, D, t->fault, filemap_fault(s, t));
 	PT_END(t, D);
 	return t->fault;
 }
 
 /*
+ * balance_dirty_pages_ratelimited(): every ratelimit pages a task dirties,
+ * balance_dirty_pages() looks at the dirty pages (writeback has cleaned bw a
+ * second of them meanwhile) and, over the limit, sleeps until writeback
+ * brings them back to it: at most MAX_PAUSE (200 ms) a time.
+ */
+static void balance_dirty_pages_ratelimited(struct sim *s, struct mthread *t)
+{
+	struct dirty_limits *d = &s->dirty;
+	uint64_t cleaned, pause;
+
+	if (!d->limit)
+		return;
+	cleaned = (t->now > d->last ? t->now - d->last : 0) * d->bw / 1000000000ULL;
+	if (cleaned) {
+		d->nr_dirty = d->nr_dirty > cleaned ? d->nr_dirty - cleaned : 0;
+		d->last = t->now;
+	}
+	d->nr_dirty++;
+	if (++t->dirtied < d->ratelimit)
+		return;
+	t->dirtied = 0;
+	if (d->nr_dirty <= d->limit)
+		return;
+	pause = (d->nr_dirty - d->limit) * 1000000000ULL / d->bw;
+	t->now += pause < 200000000ULL ? pause : 200000000ULL;
+	s->res->dirty_pauses++;
+}
+
+/*
  * fault_dirty_shared_page(): a shared page just dirtied is accounted, and
- * balance_dirty_pages_ratelimited() may throttle: since 5.x without the
- * mmap_lock, which it drops first; the fault is then done but its lock is
- * gone, which 5.17 says with VM_FAULT_COMPLETED and older kernels with
- * VM_FAULT_RETRY (the retry finds the PTE in place).
+ * balance_dirty_pages_ratelimited() may throttle: since 5.3 without the
+ * mmap_lock, which it drops first (89b15332af7c), before holding it; the
+ * fault is then done but its lock is gone, which 5.19 says with
+ * VM_FAULT_COMPLETED and older kernels with VM_FAULT_RETRY (the retry finds
+ * the PTE in place). shmem cannot write back: it is never throttled, but
+ * the lock is dropped all the same.
  */
 static int fault_dirty_shared_page(struct sim *s, struct mthread *t)
 {
+	bool dropped;
+
 	t->now += model_costs.dirty;
-	if (!s->tr->dirty_drop || !maybe_unlock_mmap_for_io(s, t))
+	dropped = s->tr->dirty_drop && maybe_unlock_mmap_for_io(s, t);
+	if (t->vmf.vma->file)
+		balance_dirty_pages_ratelimited(s, t);
+	if (!dropped)
 		return 0;
 	t->reason = MMR_REASON_OTHER;
 	return s->tr->completed ? VM_FAULT_COMPLETED : VM_FAULT_RETRY;
 }
 
-/* do_shared_fault(): shmem_fault() allocates, finish_fault() maps */
+/*
+ * do_shared_fault(): the page from ->fault() (shmem_fault() allocates it;
+ * filemap_fault() may have to read it, and retry), ->page_mkwrite() for a
+ * file, finish_fault() maps it, and fault_dirty_shared_page().
+ */
 static int do_shared_fault(struct sim *s, struct mthread *t)
 {
-	t->now += model_costs.shmem_page;
-	set_pte(t->vmf.vma, t->vmf.page);
-	return fault_dirty_shared_page(s, t);
+	enum { D = 4 };
+
+	PT_BEGIN(t, D);
+	if (!t->vmf.vma->file) {
+		t->now += model_costs.shmem_page;
+		set_pte(t->vmf.vma, t->vmf.page);
+		t->page_ret = 0;
+	} else {
+		PT_CALL(t, D, t->page_ret, filemap_fault(s, t));
+		if (t->page_ret & (VM_FAULT_RETRY | VM_FAULT_ERROR))
+			PT_EXIT(t, D, t->page_ret);
+		t->now += model_costs.mkwrite;	/* do_page_mkwrite() */
+		PT_SYNC(s, t, D);		/* the dirty pages are everyone's */
+	}
+	PT_END(t, D);
+	return t->page_ret | fault_dirty_shared_page(s, t);
+}
+
+/*
+ * do_swap_page(): the PTE holds a swap entry. A folio not in the swap
+ * cache is read (swapin_readahead(): the read starts, the folio locked; the
+ * fault is major); then folio_lock_or_retry(): the folio stays locked while
+ * its read runs, so the fault drops its lock, waits for the read and
+ * returns VM_FAULT_RETRY, if it may (ALLOW_RETRY, first attempt); else it
+ * waits holding it. The retry finds the folio in the swap cache and maps it.
+ */
+static int do_swap_page(struct sim *s, struct mthread *t)
+{
+	enum { D = 4 };
+	struct vm_fault *vmf = &t->vmf;
+	uint64_t slot = vmf->vma->swap_base + (vmf->page - vmf->vma->start);
+	struct file *sc = &s->swap;
+	int ret = 0;
+
+	PT_BEGIN(t, D);
+	PT_SYNC(s, t, D);
+	if (sc->state[slot] == FOLIO_IO && t->now >= sc->io_done[slot])
+		sc->state[slot] = FOLIO_UPTODATE;
+	if (sc->state[slot] == FOLIO_NONE) {
+		sc->state[slot] = FOLIO_IO;
+		sc->io_done[slot] = t->now + model_costs.swap_io;
+		ret = VM_FAULT_MAJOR;
+	}
+	if (sc->state[slot] == FOLIO_IO) {
+		t->reason = MMR_REASON_SWAP;
+		if (maybe_unlock_mmap_for_io(s, t)) {
+			t->now = t->now > sc->io_done[slot] ? t->now : sc->io_done[slot];
+			PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+		}
+		t->now = t->now > sc->io_done[slot] ? t->now : sc->io_done[slot];
+		sc->state[slot] = FOLIO_UPTODATE;
+	}
+	/* swap_free(), set_pte_at() */
+	vmf->vma->swapped[(vmf->page - vmf->vma->start) / 8] &=
+		~(1u << ((vmf->page - vmf->vma->start) % 8));
+	t->now += model_costs.map_page;
+	set_pte(vmf->vma, vmf->page);
+	PT_END(t, D);
+	return ret;
 }
 
 /*
@@ -377,12 +550,14 @@ static int handle_pte_fault(struct sim *s, struct mthread *t)
 	if (pte_present(vmf->vma, vmf->page)) {
 		t->now += model_costs.spurious;	/* the retry's second look */
 		t->fault = 0;
+	} else if (pte_swapped(vmf->vma, vmf->page)) {
+		PT_CALL(t, D, t->fault, do_swap_page(s, t));
 	} else if (vmf->vma->anon) {
 		t->fault = do_anonymous_page(s, t);
 	} else if (!vmf->write) {
 		PT_CALL(t, D, t->fault, do_read_fault(s, t));
 	} else {
-		t->fault = do_shared_fault(s, t);
+		PT_CALL(t, D, t->fault, do_shared_fault(s, t));
 	}
 	PT_END(t, D);
 	return t->fault;
@@ -487,7 +662,15 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 	vmf->write = t->write_fault;
 	vmf->page = t->addr_page;
 	vmf->flags = (t->write_fault ? FAULT_FLAG_WRITE : 0) |
+		     (t->kernel_mode ? 0 : FAULT_FLAG_USER) |
 		     (s->tr->allow_retry ? FAULT_FLAG_ALLOW_RETRY : 0);
+	/* a fault the kernel takes on a user address (copy_to_user(), GUP)
+	 * starts under mmap_lock: "if (!(flags & FAULT_FLAG_USER)) goto
+	 * lock_mmap" */
+	if (t->kernel_mode) {
+		s->res->faults.kernel_faults++;
+		goto retry;
+	}
 	if (s->tr->speculative != SPEC_NONE) {
 		PT_SYNC(s, t, D);
 		vmf->vma = find_vma(&s->mm, vmf->page);	/* under RCU: no lock */
@@ -632,6 +815,7 @@ int sys_mprotect(struct sim *s, struct mthread *t, int d)
 		PT_WAIT(t, d, vma_start_write(s, t, t->vma));
 	t->now += model_costs.mprotect;
 	if (t->vma) {
+		t->now += t->vma->npresent * model_costs.pte_change;	/* change_protection() */
 		t->vma->writable = t->write_fault;
 		t->vma->seq++;
 	}
@@ -640,4 +824,68 @@ int sys_mprotect(struct sim *s, struct mthread *t, int d)
 	mmap_write_unlock(s, t);
 	PT_END(t, d);
 	return 0;
+}
+
+/* madvise(MADV_POPULATE_READ): GUP over the VMA's pages under mmap_lock for
+ * read; each is present already, so it only walks them */
+int sys_madvise_populate(struct sim *s, struct mthread *t, int d)
+{
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_read(s, t, &s->mm.mmap_lock));
+	t->vma = find_vma(&s->mm, t->mapped);
+	if (t->vma)
+		t->now += t->vma->npresent * model_costs.pte_populate;
+	PT_SYNC(s, t, d);
+	up_read(s, t, &s->mm.mmap_lock);
+	PT_END(t, d);
+	return 0;
+}
+
+/* madvise(MADV_DONTNEED): the VMA's PTEs zapped under mmap_lock for read */
+int sys_madvise_dontneed(struct sim *s, struct mthread *t, int d)
+{
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_read(s, t, &s->mm.mmap_lock));
+	t->vma = find_vma(&s->mm, t->mapped);
+	if (t->vma) {
+		t->now += t->vma->npresent * model_costs.pte_zap;
+		zap_ptes(t->vma);
+	}
+	PT_SYNC(s, t, d);
+	up_read(s, t, &s->mm.mmap_lock);
+	PT_END(t, d);
+	return 0;
+}
+
+/* fork(): dup_mmap() copies the VMAs under the parent's mmap_lock for write */
+int sys_fork(struct sim *s, struct mthread *t, int d)
+{
+	PT_BEGIN(t, d);
+	PT_SYNC(s, t, d);
+	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
+	t->now += model_costs.fork;
+	mm_changed(s);
+	PT_SYNC(s, t, d);
+	mmap_write_unlock(s, t);
+	PT_END(t, d);
+	return 0;
+}
+
+void fadvise_dontneed_willneed(struct sim *s, struct mthread *t, uint64_t first, uint64_t n)
+{
+	struct file *f = &s->file;
+	uint64_t i;
+
+	t->now += model_costs.fadvise;
+	for (i = first; i < first + n && i < f->npages; i++)
+		if (f->state[i] != FOLIO_IO)
+			f->state[i] = FOLIO_NONE;	/* invalidate_mapping_pages() */
+	t->now += model_costs.fadvise;
+	for (i = first; i < first + n && i < f->npages; i++)
+		if (f->state[i] == FOLIO_NONE) {	/* force_page_cache_readahead() */
+			f->state[i] = FOLIO_IO;
+			f->io_done[i] = t->now + model_costs.read_io;
+		}
 }

@@ -69,11 +69,17 @@ struct model_result {
 	uint64_t continued;			/* seqcount: faults finished after the I/O without a retry */
 	uint64_t uffd_served;			/* userfaultfd messages the handler served */
 	uint64_t bad_area;			/* SIGSEGV before handle_mm_fault(): no VMA, no access */
+	uint64_t dirty_pauses;			/* balance_dirty_pages() sleeps */
 	bool no_faults;				/* the scenario models no fault figures (forktree) */
 	bool locks;				/* the scenario measures mmap_lock */
 	bool anon;				/* the scenario has anon_vma figures: */
 	struct mmr_chain_stats chain;		/* chain lengths after fork and prepare */
-	struct mmr_walk_stats walk;		/* anonymous rmap walks (try_to_unmap) */
+	struct mmr_walk_stats walk;		/* anonymous rmap walks, all of them */
+	struct {
+		const char *name;		/* rwc->rmap_one's: "try_to_unmap" */
+		struct mmr_walk_stats s;
+	} walkers[2];				/* the walks by walker */
+	int nwalkers;
 };
 
 /* A built-in scenario (model/scenario.c). */

@@ -143,4 +143,12 @@ const struct costs model_costs = {
 	.uffd_serve = 5000,	/* wake the handler, read(), UFFDIO_COPY, wake the fault */
 	.walk = 200,		/* rmap_walk_anon(): folio_lock_anon_vma_read(), set-up */
 	.walk_vma = 50,		/* per VMA: interval-tree step, page_vma_mapped_walk() */
+	.swap_io = 100000,	/* a 4 KiB read from a swap partition on an NVMe SSD */
+	.mkwrite = 400,		/* ->page_mkwrite(): file_update_time(), block reservation */
+	.fadvise = 1500,	/* posix_fadvise() of a window: the syscall, the tree walk */
+	.pte_change = 10,	/* change_protection(), per PTE */
+	.pte_populate = 15,	/* MADV_POPULATE_READ: follow_page_mask() per page */
+	.pte_zap = 20,		/* zap_pte_range(), per PTE, freeing the page */
+	.fork = 50000,		/* dup_mmap() of a small process: its VMAs and page tables */
+	.exit = 30000,		/* exit_mmap() of a small process */
 };

@@ -128,14 +128,19 @@ static void wp_page_copy(struct family *f, struct avma *v, uint64_t i)
  * interval tree (here every VMA linked to it covers the page), and of
  * those the ones that map it.
  */
-static void rmap_walk_anon(struct family *f, const struct anon_vma *av, uint64_t mapped)
+static void walk_add(struct mmr_walk_stats *w, uint64_t vmas, uint64_t mapped)
 {
-	struct mmr_walk_stats *w = &f->res->walk;
-
 	w->walks++;
-	hist_add(&w->vmas, av->nvmas);
+	hist_add(&w->vmas, vmas);
 	hist_add(&w->mapped, mapped);
-	hist_add(&w->ns, model_costs.walk + av->nvmas * model_costs.walk_vma);
+	hist_add(&w->ns, model_costs.walk + vmas * model_costs.walk_vma);
+}
+
+static void rmap_walk_anon(struct family *f, int walker, const struct anon_vma *av,
+			   uint64_t mapped)
+{
+	walk_add(&f->res->walk, av->nvmas, mapped);
+	walk_add(&f->res->walkers[walker].s, av->nvmas, mapped);
 }
 
 static void family_free(struct family *f)
@@ -167,6 +172,8 @@ int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 
 	memset(res, 0, sizeof(*res));
 	res->anon = true;
+	res->walkers[0].name = "try_to_unmap";
+	res->nwalkers = 1;
 	f.vmas = calloc(nchildren + 1, sizeof(*f.vmas));
 	f.avs = calloc(nchildren + 1, sizeof(*f.avs));
 	f.sharers = calloc(npages, sizeof(*f.sharers));
@@ -196,7 +203,58 @@ int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 	/* reclaim: the parent's pages, then each child's copies */
 	for (k = 0; k <= nchildren; k++)
 		for (i = 0; i < npages; i++)
-			rmap_walk_anon(&f, f.vmas[k].anon_vma, k ? 1 : f.sharers[i]);
+			rmap_walk_anon(&f, 0, f.vmas[k].anon_vma, k ? 1 : f.sharers[i]);
+	res->sim_ns = res->thread_ns[0];
+	err = 0;
+out:
+	family_free(&f);
+	return err;
+}
+
+/*
+ * The generator's rmapfan: a parent writes npages anonymous pages and forks
+ * nchildren, which only read them; compaction (in the parent) migrates
+ * every page: try_to_migrate() unmaps it, remove_migration_ptes() maps the
+ * copy, each walking the VMAs of the page's anon_vma, every one mapping it.
+ * Both designs give the same walks: no child has a page of its own.
+ */
+int model_fork_compact(enum model_policy p, int nchildren, uint64_t npages,
+		       struct model_result *res)
+{
+	struct family f = {
+		.chains = model_traits(p)->chains, .vma_locks = model_traits(p)->vma_locks,
+		.npages = npages, .res = res,
+	};
+	uint64_t i;
+	int k, err = -ENOMEM;
+
+	memset(res, 0, sizeof(*res));
+	res->anon = true;
+	res->walkers[0].name = "try_to_migrate";
+	res->walkers[1].name = "remove_migration_ptes";
+	res->nwalkers = 2;
+	f.vmas = calloc(nchildren + 1, sizeof(*f.vmas));
+	f.avs = calloc(nchildren + 1, sizeof(*f.avs));
+	f.sharers = calloc(npages, sizeof(*f.sharers));
+	if (!f.vmas || !f.avs || !f.sharers)
+		goto out;
+	f.nvmas = nchildren + 1;
+	if ((err = anon_vma_prepare(&f, &f.vmas[0])))
+		goto out;
+	for (i = 0; i < npages; i++) {
+		fault_counted(&f);
+		f.sharers[i] = 1;
+	}
+	for (k = 1; k <= nchildren; k++) {
+		if ((err = anon_vma_fork(&f, &f.vmas[k], &f.vmas[0])))
+			goto out;
+		for (i = 0; i < npages; i++)
+			f.sharers[i]++;
+	}
+	for (i = 0; i < npages; i++) {
+		rmap_walk_anon(&f, 0, f.vmas[0].anon_vma, f.sharers[i]);
+		rmap_walk_anon(&f, 1, f.vmas[0].anon_vma, f.sharers[i]);
+	}
 	res->sim_ns = res->thread_ns[0];
 	err = 0;
 out:

@@ -28,7 +28,7 @@ static int faulter(struct sim *s, struct mthread *t)
 	return 0;
 }
 
-/* While any faulter runs: mmap() t->npages pages, munmap() them, rest t->step ns. */
+/* Is a lead thread (t->faulter) still running? The others loop beside them. */
 static bool faulters_running(const struct sim *s)
 {
 	for (int i = 0; i < s->nthreads; i++)
@@ -37,6 +37,7 @@ static bool faulters_running(const struct sim *s)
 	return false;
 }
 
+/* While any lead runs: mmap() t->npages pages, munmap() them, rest t->step ns. */
 static int mapper(struct sim *s, struct mthread *t)
 {
 	enum { D = 0 };
@@ -104,6 +105,136 @@ static int map_touch_unmap(struct sim *s, struct mthread *t)
 		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, false));
 		t->addr_page = t->mapped;
 		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/*
+ * mmretry-gen pagelock: t->n rounds; each drops a fresh 32-page window of
+ * the file from the cache and starts its readahead (POSIX_FADV_DONTNEED,
+ * WILLNEED: no mmap_lock), then reads the window's first page at once: the
+ * fault finds the folio locked by the read in flight (page_lock).
+ */
+static int pagelock_faulter(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		PT_SYNC(s, t, D);
+		fadvise_dontneed_willneed(s, t, t->vma->pgoff + t->i * 32, 32);
+		t->addr_page = t->vma->start + t->i * 32;
+		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/*
+ * mmretry-gen vdso: t->n times, fork() a child that reads one byte of the
+ * vDSO and exits. Each child has its own mm; the model keeps one, with a
+ * page of the special mapping per child (no two children meet at a lock).
+ */
+static int vdso_forker(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		PT_CALL(t, D, t->ret, sys_fork(s, t, D + 1));
+		t->addr_page = t->vma->start + t->i;
+		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* mmretry-gen wrhold's holder: t->n mprotect() calls over its populated
+ * region, read-only and writable in turn */
+static int mprotect_holder(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		t->write_fault = t->i % 2;
+		PT_CALL(t, D, t->ret, sys_mprotect(s, t, D + 1));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* mmretry-gen wrhold's mappers: while the lead runs, mmap t->npages pages,
+ * write each, munmap them */
+static int mapper_touch(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	while (faulters_running(s)) {
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, false));
+		for (t->base = 0; t->base < t->npages; t->base++) {
+			t->addr_page = t->mapped + t->base;
+			PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+		}
+		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
+		t->i++;
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* mmretry-gen wrhold's faulter: while the lead runs, at most 8 passes of
+ * writing each page of its region, then MADV_DONTNEED */
+static int dontneed_faulter(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < 8 && faulters_running(s); t->i++) {
+		for (t->base = 0; t->base < t->npages; t->base++) {
+			t->addr_page = t->mapped + t->base;
+			PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+		}
+		PT_CALL(t, D, t->ret, sys_madvise_dontneed(s, t, D + 1));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* mmretry-gen blocker's reader: while the lead runs, MADV_POPULATE_READ
+ * over its populated region, pass after pass (t->i counts them begun) */
+static int populate_reader(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	while (faulters_running(s)) {
+		t->i++;
+		PT_CALL(t, D, t->ret, sys_madvise_populate(s, t, D + 1));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* mmretry-gen blocker's writer: t->n times, wait (polling every 20 us) for
+ * the reader (thread 0) to begin a pass, sleep 200 us, mmap() a page and
+ * munmap() it: the mmap() waits for the rest of the pass */
+static int blocker_writer(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		t->base = s->threads[0].i;
+		do {
+			t->now += 20000;
+			PT_SYNC(s, t, D);
+		} while (s->threads[0].i == t->base);
+		t->now += 200000;
+		PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, false));
 		PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
 	}
 	PT_END(t, D);
@@ -300,6 +431,228 @@ out:
 	return err;
 }
 
+/* mmretry-gen pagelock: 64 rounds over fresh 32-page windows of a file */
+static int run_gen_pagelock(enum model_policy p, uint64_t seed, double scale,
+			    struct model_result *res)
+{
+	uint64_t rounds = scaled(64, scale);
+	struct sim s;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)) || (err = file_init(&s.file, rounds * 32)))
+		goto out;
+	err = -ENOMEM;
+	if (!(s.threads[0].vma = vma_add(&s.mm, 0, rounds * 32, false, true, true, 0)))
+		goto out;
+	s.threads[0].program = pagelock_faulter;
+	s.threads[0].faulter = true;
+	s.threads[0].n = rounds;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/* mmretry-gen vdso: 16 children, each reading one byte of the vDSO */
+static int run_gen_vdso(enum model_policy p, uint64_t seed, double scale,
+			struct model_result *res)
+{
+	uint64_t children = scaled(16, scale);
+	struct sim s;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!(s.threads[0].vma = vma_add(&s.mm, 0, children, false, false, false, 0)))
+		goto out;
+	s.threads[0].vma->special = true;
+	s.threads[0].vma->writable = false;
+	s.threads[0].program = vdso_forker;
+	s.threads[0].faulter = true;
+	s.threads[0].n = children;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/* mmretry-gen kread: read() of 1024 pages of /dev/zero into fresh
+ * anonymous memory: clear_user() faults on each, in kernel mode */
+static int run_gen_kread(enum model_policy p, uint64_t seed, double scale,
+			 struct model_result *res)
+{
+	uint64_t pages = scaled(1024, scale);
+	struct sim s;
+	struct vma *v;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, pages, true, false, false, 0)))
+		goto out;
+	start_faulter(&s.threads[0], v, 0, pages, 1, true);
+	s.threads[0].kernel_mode = true;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * mmretry-gen wrhold: a thread mprotect()s a populated 256 MiB region 16
+ * times while two threads mmap 16 pages, write them and munmap them, and
+ * one writes its 256 populated pages and MADV_DONTNEEDs them (8 passes at
+ * most).
+ */
+static int run_gen_wrhold(enum model_policy p, uint64_t seed, double scale,
+			  struct model_result *res)
+{
+	const uint64_t region = 65536, fregion = 256;
+	struct sim s;
+	struct vma *v, *fv;
+	int err, i;
+
+	if ((err = sim_init(&s, p, seed, 4, res)))
+		goto out;
+	/* each 16-page mapping merges with an anonymous neighbour, as in
+	 * gen-mapping: no anon_vma_prepare() */
+	s.mm.merge_anon = true;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)) ||
+	    !(fv = vma_add(&s.mm, region + 1, fregion, true, false, false, 0)))
+		goto out;
+	vma_populate(v);
+	vma_populate(fv);
+	v->has_anon_vma = fv->has_anon_vma = true;
+	s.threads[0].program = mprotect_holder;
+	s.threads[0].faulter = true;
+	s.threads[0].mapped = v->start;
+	s.threads[0].n = scaled(16, scale);
+	for (i = 1; i <= 2; i++) {
+		s.threads[i].program = mapper_touch;
+		s.threads[i].npages = 16;
+		s.threads[i].write_fault = true;
+	}
+	s.threads[3].program = dontneed_faulter;
+	s.threads[3].mapped = fv->start;
+	s.threads[3].npages = fregion;
+	s.threads[3].write_fault = true;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * mmretry-gen blocker: a thread walks its populated 256 MiB region with
+ * MADV_POPULATE_READ, pass after pass, under mmap_lock for read; another
+ * mmap()s a page 200 us into 16 of its passes, and waits for the rest.
+ */
+static int run_gen_blocker(enum model_policy p, uint64_t seed, double scale,
+			   struct model_result *res)
+{
+	const uint64_t region = 65536;
+	struct sim s;
+	struct vma *v;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 2, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)))
+		goto out;
+	vma_populate(v);
+	v->has_anon_vma = true;
+	s.threads[0].program = populate_reader;
+	s.threads[0].mapped = v->start;
+	s.threads[1].program = blocker_writer;
+	s.threads[1].faulter = true;
+	s.threads[1].npages = 1;
+	s.threads[1].n = scaled(16, scale);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * Swap-in: 8 threads fault back, in order, their 2048 pages each of a 64
+ * MiB anonymous region that reclaim swapped out (a 4 KiB read off the swap
+ * device each, no readahead), while another thread maps and unmaps 16
+ * pages every 20 us. As file-reverse for the page cache: the I/O under
+ * mmap_lock (legacy) or not (a retry with reason swap).
+ */
+static int run_swap_in(enum model_policy p, uint64_t seed, double scale,
+		       struct model_result *res)
+{
+	const int nf = 8;
+	const uint64_t per = scaled(2048, scale);
+	struct sim s;
+	struct vma *v;
+	int err, i;
+
+	if ((err = sim_init(&s, p, seed, nf + 1, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, nf * per, true, false, false, 0)) ||
+	    (err = vma_swap_out(&s, v)))
+		goto out;
+	for (i = 0; i < nf; i++)
+		start_faulter(&s.threads[i], v, i * per, per, 1, false);
+	s.threads[nf].program = mapper;
+	s.threads[nf].npages = 16;
+	s.threads[nf].step = 20000;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * Dirty throttling: one thread writes each page of a 256 MiB MAP_SHARED
+ * file mapping, its pages in the page cache, on a disk that writes back
+ * 100 MB/s, with a dirty limit of 64 MiB; another thread maps and unmaps
+ * 16 pages every 20 us. Past the limit the writer sleeps in
+ * balance_dirty_pages() every 32 pages: holding mmap_lock (before 5.3), or
+ * not.
+ */
+static int run_dirty_file(enum model_policy p, uint64_t seed, double scale,
+			  struct model_result *res)
+{
+	const uint64_t pages = scaled(65536, scale);
+	struct sim s;
+	struct vma *v;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 2, res)) || (err = file_init(&s.file, pages)))
+		goto out;
+	memset(s.file.state, FOLIO_UPTODATE, pages);
+	s.dirty.limit = pages / 4;
+	s.dirty.bw = 25600;		/* 100 MB/s of 4 KiB pages */
+	s.dirty.ratelimit = 32;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, pages, false, true, true, 0)))
+		goto out;
+	start_faulter(&s.threads[0], v, 0, pages, 1, true);
+	s.threads[1].program = mapper;
+	s.threads[1].npages = 16;
+	s.threads[1].step = 20000;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/* mmretry-gen rmapfan: 4 children share a written 16 MiB region; the
+ * parent compacts memory, which migrates its pages */
+static int run_gen_rmapfan(enum model_policy p, uint64_t seed, double scale,
+			   struct model_result *res)
+{
+	return model_fork_compact(p, 4, scaled(4096, scale), res);
+}
+
 /* ---- scenario files (scenario_file.c parses them) ---- */
 
 int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t seed,
@@ -414,6 +767,23 @@ static const struct model_scenario scenarios[] = {
 	  "handler UFFDIO_COPYing each", "mmretry-gen uffd", run_gen_uffd },
 	{ "gen-forktree", "a chain of 6 forks over a written region; R1 forks R2 and exits, "
 	  "R2 forks R3", "mmretry-gen forktree", run_gen_forktree },
+	{ "gen-pagelock", "64 rounds: start the readahead of a fresh 32-page window of a file, "
+	  "read its first page at once", "mmretry-gen pagelock", run_gen_pagelock },
+	{ "gen-vdso", "16 forked children each read one byte of the vDSO",
+	  "mmretry-gen vdso", run_gen_vdso },
+	{ "gen-kread", "read() of 1024 pages of /dev/zero into fresh anonymous memory (faults "
+	  "in kernel mode)", "mmretry-gen kread", run_gen_kread },
+	{ "gen-wrhold", "16 mprotect() calls over a populated 256 MiB region while two threads "
+	  "mmap, write and munmap 16 pages and one faults", "mmretry-gen wrhold", run_gen_wrhold },
+	{ "gen-blocker", "MADV_POPULATE_READ over 256 MiB, pass after pass, while another "
+	  "thread mmap()s 200 us into 16 of the passes", "mmretry-gen blocker", run_gen_blocker },
+	{ "gen-rmapfan", "4 children share a written 16 MiB region; compaction migrates its "
+	  "pages", "mmretry-gen rmapfan", run_gen_rmapfan },
+	{ "swap-in", "8 threads fault back a swapped-out 64 MiB anonymous region while another "
+	  "mmap()s and munmap()s", "do_swap_page(), __folio_lock_or_retry()", run_swap_in },
+	{ "dirty-file", "one thread dirties a 256 MiB shared file mapping past the dirty limit "
+	  "while another mmap()s and munmap()s", "balance_dirty_pages(); 89b15332af7c (5.3) "
+	  "dropped mmap_lock for it", run_dirty_file },
 };
 
 size_t model_scenario_count(void)

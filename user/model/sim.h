@@ -71,9 +71,13 @@ struct vma {
 	bool writable;			/* PROT_WRITE */
 	bool has_anon_vma;		/* anon_vma_prepare() done: its first fault did it */
 	bool uffd;			/* registered with userfaultfd (MISSING) */
+	bool special;			/* vm_ops without ->map_pages (the vDSO's special mapping) */
+	uint8_t *swapped;		/* a bit per page: the PTE holds a swap entry; NULL: none */
+	uint64_t swap_base;		/* the swap slot of its first page */
 	uint64_t seq;			/* vm_sequence: bumped by every change (2018 SPF) */
 	struct mthread *writer;		/* vma_start_write() waiting for readers */
 	uint8_t *present;		/* a bit per page: the PTE is there */
+	uint64_t npresent;		/* of them set */
 };
 
 #define MM_MAX_VMAS 256
@@ -94,7 +98,8 @@ struct mm {
 	int ndead, capdead;
 };
 
-/* The page cache of the scenario's one file: when each page's read ends. */
+/* The page cache of the scenario's one file, or the swap cache of its swap
+ * device: when each page's read ends. */
 enum folio_state { FOLIO_NONE, FOLIO_IO, FOLIO_UPTODATE };
 
 struct file {
@@ -115,6 +120,26 @@ struct costs {
 	uint64_t mmap, munmap, mprotect;	/* the syscalls' work under mmap_lock */
 	uint64_t walk, walk_vma;	/* an rmap walk: its set-up, and each VMA it visits */
 	uint64_t uffd_serve;		/* a userfaultfd handler: read the message, UFFDIO_COPY */
+	uint64_t swap_io;		/* reading a page off the swap device */
+	uint64_t mkwrite;		/* ->page_mkwrite() of a file system */
+	uint64_t fadvise;		/* posix_fadvise(): a readahead started, or pages dropped */
+	uint64_t pte_change;		/* mprotect(), per present PTE (change_protection) */
+	uint64_t pte_populate;		/* MADV_POPULATE_READ, per present page (GUP) */
+	uint64_t pte_zap;		/* MADV_DONTNEED, munmap(): per present PTE */
+	uint64_t fork, exit;		/* dup_mmap() of a small process, exit_mmap() */
+};
+
+/*
+ * Dirty throttling (mm/page-writeback.c): writeback cleans the file's dirty
+ * pages at bw a second; a writer that has dirtied ratelimit pages calls
+ * balance_dirty_pages(), which sleeps while the dirty pages are over limit
+ * (at most 200 ms, MAX_PAUSE). shmem does not write back: never throttled.
+ */
+struct dirty_limits {
+	uint64_t limit;			/* pages; 0: no throttling */
+	uint64_t bw;			/* pages written back a second */
+	uint64_t ratelimit;		/* pages a task dirties between two checks */
+	uint64_t nr_dirty, last;	/* dirty pages, at time last */
 };
 
 extern const struct costs model_costs;
@@ -130,6 +155,7 @@ struct vm_fault {
 #define FAULT_FLAG_WRITE	0x01
 #define FAULT_FLAG_ALLOW_RETRY	0x04
 #define FAULT_FLAG_TRIED	0x20
+#define FAULT_FLAG_USER		0x40
 #define FAULT_FLAG_VMA_LOCK	0x1000
 #define FAULT_FLAG_SPECULATIVE	0x10000	/* the 2018 series' flag */
 
@@ -159,8 +185,13 @@ struct mthread {
 	uint64_t i, n, base, step;
 	uint64_t addr_page;
 	bool write_fault;
+	bool kernel_mode;		/* faults in the kernel on a user address (read(), GUP) */
+	uint64_t dirtied;		/* pages dirtied since balance_dirty_pages() last ran */
 	struct vm_fault vmf;
 	int fault, ret;
+	int io_ret;			/* filemap_fault()'s result, kept across its wait */
+	int page_ret;			/* do_shared_fault(): ->fault()'s, across a wait (a
+					 * PT_CALL's target is PT_WAITING while it waits) */
 	uint8_t reason;			/* MMR_REASON_* of the attempt under way */
 	struct vma *vma;
 	uint64_t mapped;		/* the mapper's current mapping */
@@ -180,6 +211,8 @@ struct sim {
 	uint64_t rng;
 	struct mm mm;
 	struct file file;
+	struct file swap;		/* the swap cache: a slot per swapped page */
+	struct dirty_limits dirty;
 	struct model_result *res;
 };
 
@@ -235,6 +268,12 @@ int do_user_addr_fault(struct sim *s, struct mthread *t);
 int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 			   struct model_result *res);
 
+/* the generator's rmapfan (rmap.c): a parent writes npages, forks
+ * nchildren that share them; compaction migrates every page, each walked
+ * by try_to_migrate and remove_migration_ptes; 0 or -ENOMEM */
+int model_fork_compact(enum model_policy p, int nchildren, uint64_t npages,
+		       struct model_result *res);
+
 /* the generator's forktree (rmap.c): anon_vma chains of a fork chain, and
  * a reuse; 0 or -ENOMEM */
 int model_forktree(enum model_policy p, int depth, struct model_result *res);
@@ -242,7 +281,24 @@ int model_forktree(enum model_policy p, int depth, struct model_result *res);
 /* mmap/munmap as a thread does them, under mmap_lock for write (fault.c) */
 int sys_mmap(struct sim *s, struct mthread *t, int d, bool fixed);
 int sys_munmap(struct sim *s, struct mthread *t, int d);
-/* mprotect() of the VMA at t->mapped: read-only if !t->write_fault */
+/* mprotect() of the VMA at t->mapped: read-only if !t->write_fault; its
+ * present PTEs are changed under the lock */
 int sys_mprotect(struct sim *s, struct mthread *t, int d);
+/* madvise(MADV_POPULATE_READ) of the VMA at t->mapped: its present pages
+ * walked under mmap_lock for read (a monitoring agent's walk) */
+int sys_madvise_populate(struct sim *s, struct mthread *t, int d);
+/* madvise(MADV_DONTNEED) of the VMA at t->mapped: its PTEs zapped under
+ * mmap_lock for read */
+int sys_madvise_dontneed(struct sim *s, struct mthread *t, int d);
+/* fork() of a small process: dup_mmap() under the parent's mmap_lock for
+ * write (the child's own mm is not modelled) */
+int sys_fork(struct sim *s, struct mthread *t, int d);
+/* the file's pages [first, first + n): dropped (POSIX_FADV_DONTNEED), then
+ * a readahead started (POSIX_FADV_WILLNEED): no mmap_lock */
+void fadvise_dontneed_willneed(struct sim *s, struct mthread *t, uint64_t first, uint64_t n);
+/* a VMA's pages, all present (MADV_POPULATE_WRITE before the run), or all
+ * swapped out to slots from swap_base on; 0 or -ENOMEM */
+int vma_populate(struct vma *v);
+int vma_swap_out(struct sim *s, struct vma *v);
 
 #endif
