@@ -28,6 +28,8 @@ const volatile __u8 stream_events = 1;
 __u8 io_hooked = 0;
 /* tracepoint mode: sum the fault accounting of traced tasks as they exit */
 const volatile __u8 exit_accounting = 0;
+/* `mmretry top`: also count per process (proc_counters); off for stat */
+const volatile __u8 per_process = 0;
 
 #include "tstate.bpf.h"
 
@@ -43,11 +45,64 @@ struct {
 	__uint(max_entries, 1 << 20);	/* resized by user space */
 } events SEC(".maps");
 
+/* sized to 1 by user space unless per_process is set */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, MMR_PROC_MAX);
+	__type(key, __u32);	/* tgid */
+	__type(value, struct mmr_proc_counters);
+} proc_counters SEC(".maps");
+
+/* processes proc_counters had no room for, per CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} proc_lost SEC(".maps");
+
+static struct mmr_proc_counters zero_proc;
+
 static __always_inline struct mmr_fault_counters *counters(void)
 {
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&fault_counters, &zero);
+}
+
+/*
+ * The per-process counters of task's process, created on its first event;
+ * NULL when per_process is off (stat: no lookup at all) or the map is full
+ * (counted in proc_lost). One lookup per event once the entry exists.
+ */
+static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *task)
+{
+	struct mmr_proc_counters *p;
+	struct task_struct *leader;
+	__u32 tgid, zero = 0;
+	__u64 *lost;
+
+	if (!per_process)
+		return NULL;
+	tgid = BPF_CORE_READ(task, tgid);
+	p = bpf_map_lookup_elem(&proc_counters, &tgid);
+	if (p)
+		return p;
+	if (bpf_map_update_elem(&proc_counters, &tgid, &zero_proc, BPF_NOEXIST)) {
+		p = bpf_map_lookup_elem(&proc_counters, &tgid);	/* raced with another CPU */
+		if (!p) {
+			lost = bpf_map_lookup_elem(&proc_lost, &zero);
+			if (lost)
+				*lost += 1;
+		}
+		return p;
+	}
+	p = bpf_map_lookup_elem(&proc_counters, &tgid);
+	if (p) {
+		leader = BPF_CORE_READ(task, group_leader);
+		bpf_core_read_str(p->comm, sizeof(p->comm), &leader->comm);
+	}
+	return p;
 }
 
 static __always_inline struct tstate *tstate_get(bool create)
@@ -154,6 +209,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 
 static __always_inline void attempt_exit(__u32 ret)
 {
+	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	__u32 vma_lock = fault_flag_vma_lock();
@@ -167,19 +223,35 @@ static __always_inline void attempt_exit(__u32 ret)
 	c = counters();
 	if (!c)
 		return;
+	p = proc_of(bpf_get_current_task_btf());
 	c->attempts += 1;
-	if (vma_lock && (st->flags & vma_lock))
+	if (p)
+		p->attempts += 1;
+	if (vma_lock && (st->flags & vma_lock)) {
 		c->vma_lock_attempts += 1;
-	else
+		if (p)
+			p->vma_lock_attempts += 1;
+	} else {
 		c->mmap_lock_attempts += 1;
-	if (ret & MMR_VM_FAULT_MAJOR)
+		if (p)
+			p->mmap_lock_attempts += 1;
+	}
+	if (ret & MMR_VM_FAULT_MAJOR) {
 		c->major += 1;
-	if (ret & MMR_VM_FAULT_COMPLETED)
+		if (p)
+			p->major += 1;
+	}
+	if (ret & MMR_VM_FAULT_COMPLETED) {
 		c->completed += 1;
+		if (p)
+			p->completed += 1;
+	}
 	if (ret & MMR_VM_FAULT_ERROR)
 		c->errors += 1;
 	if (!(ret & MMR_VM_FAULT_RETRY)) {
 		c->faults += 1;
+		if (p)
+			p->faults += 1;
 		return;
 	}
 
@@ -199,9 +271,14 @@ static __always_inline void attempt_exit(__u32 ret)
 	 * otherwise tests a masked copy and the verifier loses the bound */
 	idx = reason < MMR_NR_REASONS ? reason : MMR_REASON_OTHER;
 	barrier_var(idx);
-	if (idx < MMR_NR_REASONS)
+	if (idx < MMR_NR_REASONS) {
 		c->reasons[idx] += 1;
+		if (p)
+			p->reasons[idx] += 1;
+	}
 	c->retries += 1;
+	if (p)
+		p->retries += 1;
 	st->pending = 1;
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 }
@@ -459,6 +536,7 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 						bool success)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	bool fresh, retry;
@@ -478,7 +556,10 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	if (!success || !c)
 		return;
 	fresh = tp_fault(st, task);
+	p = proc_of(task);
 	c->mmap_lock_attempts += 1;
+	if (p)
+		p->mmap_lock_attempts += 1;
 	if (st->tp_nacq < 255)
 		st->tp_nacq++;
 	st->attempt++;
@@ -488,20 +569,27 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	 * retried. A kernel-mode fault, or any fault without per-VMA locks,
 	 * starts under mmap_lock. Every later attempt follows a retry.
 	 */
-	if (fresh && from == MMR_LMFV_KERNEL)
+	if (fresh && from == MMR_LMFV_KERNEL) {
 		c->kernel_faults += 1;
+		if (p)
+			p->kernel_faults += 1;
+	}
 	retry = !fresh || (per_vma_locks && from == MMR_LMFV_USER);
 	if (!retry)
 		return;
 	if (fresh)
 		st->attempt++;	/* the VMA-lock attempt was the first */
 	c->retries += 1;
+	if (p)
+		p->retries += 1;
 	/* filemap_fault ran in the attempt before the first retry (6.12+):
 	 * it retried for I/O it started, or for a folio locked for I/O */
 	reason = MMR_REASON_UNATTRIBUTED;
 	if (st->tp_filemap_first && st->tp_nacq == 1)
 		reason = st->tp_io ? MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
 	c->reasons[reason] += 1;
+	if (p)
+		p->reasons[reason] += 1;
 	emit_retry(c, 0, 0, 0, reason, st->tp_filemap_first ? MMR_VMA_FILE : MMR_VMA_UNKNOWN,
 		   st->attempt - 1, 1);
 }
@@ -573,6 +661,28 @@ int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool suc
 /* ------------------------------------------------------------------ */
 /* every mode                                                          */
 
+/*
+ * top, tracepoint mode: the last thread of a process is exiting; keep the
+ * process's fault accounting as /proc/PID/stat showed it (do_task_stat():
+ * signal's sum of the released threads, plus the threads still listed: this
+ * one, and a leader that exited before it and waits, unreleased, for the
+ * group), since /proc will not show it any more.
+ */
+static __always_inline void proc_exit(struct task_struct *task)
+{
+	struct mmr_proc_counters *p = proc_of(task);
+	struct task_struct *leader = task->group_leader;
+	struct signal_struct *sig = task->signal;
+	__u64 n;
+
+	if (!p)
+		return;
+	n = sig->min_flt + sig->maj_flt + task->min_flt + task->maj_flt;
+	if (leader != task)
+		n += leader->min_flt + leader->maj_flt;
+	p->exit_faults = n;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 {
@@ -584,6 +694,8 @@ int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 	if (exit_accounting && task == bpf_get_current_task_btf() && traced_tstate(task)) {
 		c->exit_faults += task->min_flt + task->maj_flt;
 		c->exit_major += task->maj_flt;
+		if (per_process && task->signal->live.counter == 0)
+			proc_exit(task);
 	}
 	mmr_forget_exit(task);
 	st = bpf_task_storage_get(&tstates, task, 0, 0);

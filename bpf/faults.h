@@ -83,6 +83,28 @@ struct mmr_fault_counters {
 	__u64 reasons[MMR_NR_REASONS];
 };
 
+/*
+ * Per process (tgid), per CPU, for `mmretry top`: kept only when user space
+ * sets per_process before load. Tracepoint mode fills the subset it infers
+ * (retries, reasons, mmap_lock attempts, kernel_faults, exit_faults).
+ */
+#define MMR_PROC_MAX 10240	/* processes; more are counted in proc_lost */
+
+struct mmr_proc_counters {
+	__u64 attempts;			/* handle_mm_fault calls */
+	__u64 faults;			/* attempts that did not return RETRY */
+	__u64 retries;
+	__u64 completed;
+	__u64 major;
+	__u64 vma_lock_attempts;
+	__u64 mmap_lock_attempts;
+	__u64 kernel_faults;		/* tracepoint mode: as in mmr_fault_counters */
+	__u64 exit_faults;		/* tracepoint mode: min_flt + maj_flt of the
+					 * whole process when its last thread exited */
+	__u64 reasons[MMR_NR_REASONS];
+	char comm[16];			/* thread group leader's, at the entry's creation */
+};
+
 enum mmr_event_type {
 	MMR_EV_RETRY = 1,
 };

@@ -29,6 +29,7 @@ int stat_trace(const struct stat_opts *o, struct report *r);
 
 int cmd_probe(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);

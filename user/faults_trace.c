@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpfmap.h"
 #include "faults.skel.h"
 #include "faults_trace.h"
 #include "util.h"
@@ -132,6 +134,10 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->aepf_start = f->aepf_start;
 	skel->rodata->aepf_end = f->aepf_end;
 	skel->rodata->exit_accounting = m == MMR_MODE_TRACEPOINT;
+	skel->rodata->per_process = o->per_process;
+	skel->rodata->stream_events = !o->no_events;
+	if (!o->per_process)	/* stat: no memory for a map it never fills */
+		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	skel->rodata->follow_forks = tg->follow_forks;
@@ -323,6 +329,64 @@ void faults_trace_close(struct faults_trace *t)
 		return;
 	destroy(t);
 	free(t);
+}
+
+struct fproc_rows {
+	struct fproc_row *out;
+	size_t n, cap;
+};
+
+static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
+{
+	const struct mmr_proc_counters *percpu = values;
+	struct fproc_rows *rc = ctx;
+	struct fproc_row *row = array_push((void **)&rc->out, &rc->n, &rc->cap, sizeof(*row));
+	size_t i;
+	int c;
+
+	if (!row)
+		return -ENOMEM;
+	row->pid = *(const __u32 *)key;
+	for (c = 0; c < ncpus; c++) {
+		const __u64 *src = (const __u64 *)&percpu[c];
+		__u64 *dst = (__u64 *)&row->c;
+
+		/* every field before comm is a __u64 counter */
+		for (i = 0; i < offsetof(struct mmr_proc_counters, comm) / sizeof(__u64); i++)
+			dst[i] += src[i];
+		if (!row->c.comm[0])
+			memcpy(row->c.comm, percpu[c].comm, sizeof(row->c.comm));
+	}
+	row->c.comm[sizeof(row->c.comm) - 1] = '\0';
+	return 0;
+}
+
+int faults_trace_procs(struct faults_trace *t, struct fproc_row **rows)
+{
+	struct fproc_rows rc = { 0 };
+	int err;
+
+	err = percpu_hash_each(t->skel->maps.proc_counters, sizeof(__u32),
+			       sizeof(struct mmr_proc_counters), add_proc, &rc);
+	if (err) {
+		free(rc.out);
+		return err;
+	}
+	*rows = rc.out;
+	return (int)rc.n;
+}
+
+int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid)
+{
+	if (bpf_map__delete_elem(t->skel->maps.proc_counters, &pid, sizeof(pid), 0) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+uint64_t faults_trace_proc_lost(struct faults_trace *t)
+{
+	return percpu_u64_sum(t->skel->maps.proc_lost);
 }
 
 struct bpf_object *faults_trace_object(const struct faults_trace *t)

@@ -32,6 +32,8 @@ struct faults_trace_opts {
 	const struct plan *plan;
 	const struct trace_target *target;
 	size_t ringbuf_bytes;	/* power of two; 0 = default */
+	bool per_process;	/* top: keep per-process counters (proc_counters) */
+	bool no_events;		/* top: stream no retry events (counters only) */
 	retry_event_fn on_event;
 	void *ctx;
 	/* a mode that failed to load or attach; the caller reports the fallback */
@@ -66,6 +68,18 @@ int faults_trace_poll(struct faults_trace *t, int timeout_ms);
 int faults_trace_drain(struct faults_trace *t);
 int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
 void faults_trace_close(struct faults_trace *t);
+
+/* top (per_process): one process's counters, summed over CPUs */
+struct fproc_row {
+	uint32_t pid;
+	struct mmr_proc_counters c;
+};
+/* Every process's counters, in *rows (malloc'ed): their number or -errno. */
+int faults_trace_procs(struct faults_trace *t, struct fproc_row **rows);
+/* Drop an exited process's counters. 0 or -errno. */
+int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid);
+/* processes the per-process map had no room for */
+uint64_t faults_trace_proc_lost(struct faults_trace *t);
 
 /* The loaded object, to read its programs' run statistics (export). */
 struct bpf_object;

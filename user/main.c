@@ -20,6 +20,7 @@ static const struct cmd {
 } cmds[] = {
 	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses" },
 	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons" },
+	{ "top", cmd_top, NEED_ROOT | NEED_BTF, "a refreshing per-process table of retries" },
 	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
 	/* these trace only when given a command (they check can_trace() then) */
 	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },

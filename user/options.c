@@ -9,6 +9,7 @@
 
 #include "options.h"
 #include "plan.h"
+#include "top.h"
 #include "util.h"
 
 const char stat_usage[] =
@@ -162,6 +163,33 @@ const char model_usage[] =
 "  -o, --output=FILE     write to FILE instead of stdout\n"
 "  -h, --help            this text\n";
 
+const char top_usage[] =
+"usage: mmretry top [-i SECONDS] [-p PID] [-c CGROUP] [-n ITERATIONS] [--sort KEY]\n"
+"                   [--mode MODE] [-v]\n"
+"\n"
+"A refreshing per-process table of page-fault retries, like top: faults/s,\n"
+"retries/s, retry %, the leading retry reason, completions/s, the share of\n"
+"attempts under a per-VMA lock, mmap_lock write holds and waits (p99, max)\n"
+"and the longest anon_vma chain, over each interval. Press q or Ctrl-C to\n"
+"quit. When stdout is not a terminal, one table per interval is printed.\n"
+"\n"
+"  -i, --interval=TIME   refresh every TIME (1, 0.5, 2s; default 2)\n"
+"  -p, --pid=PID         only process PID\n"
+"  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
+"  -n, --iterations=N    stop after N tables (default: until q or Ctrl-C)\n"
+"  -s, --sort=KEY        retries (default), faults, retry%, wait, hold, chain\n"
+"                        or pid\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
+"  -v, --verbose         say more; twice shows libbpf's log\n"
+"  -h, --help            this text\n"
+"\n"
+"n/a marks a figure this mode cannot see (docs/top.md); - none this interval.\n"
+"\n"
+"examples:\n"
+"  mmretry top                           every process, every 2 seconds\n"
+"  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
+"  mmretry top -c system.slice --sort wait\n";
+
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK,
 	OPT_MIN_CHAIN, OPT_MIN_FANOUT, OPT_NO_ANON_VMA,
@@ -305,6 +333,77 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 	if (o->argv && o->duration)
 		return usage_err(err, errlen, "-d and a command cannot be combined: the command "
 				 "decides how long%s", "");
+	return 0;
+}
+
+int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum top_sort k;
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->interval = 2;
+	o->sort = TOP_SORT_RETRIES;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+i:p:c:n:s:m:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (parse_duration(optarg, &o->interval) || o->interval < 0.1 ||
+			    o->interval > 86400)
+				return usage_err(err, errlen, "invalid interval '%s' (0.1 s to 1 day, "
+						 "e.g. 1, 0.5, 2s)", optarg);
+			break;
+		case 'p':
+			if (parse_u64(optarg, &v) || v == 0 || v > 4194304)
+				return usage_err(err, errlen, "invalid pid '%s'", optarg);
+			o->pid = (pid_t)v;
+			break;
+		case 'c':
+			if (!*optarg)
+				return usage_err(err, errlen, "empty cgroup path%s", "");
+			o->cgroup = optarg;
+			break;
+		case 'n':
+			if (parse_u64(optarg, &v) || v == 0)
+				return usage_err(err, errlen, "invalid number of iterations '%s' "
+						 "(1 or more)", optarg);
+			o->iterations = v;
+			break;
+		case 's':
+			if (top_sort_parse(optarg, &k))
+				return usage_err(err, errlen, "unknown sort key '%s' (retries, faults, "
+						 "retry%%, wait, hold, chain or pid)", optarg);
+			o->sort = k;
+			break;
+		case 'm':
+			if (mode_parse(optarg, &o->mode))
+				return usage_err(err, errlen, "unknown mode '%s' (fentry, kprobe, "
+						 "tracepoint or auto)", optarg);
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return unknown_option(err, errlen, "top", argv, " or missing argument");
+		}
+	}
+	if (optind < argc)
+		return usage_err(err, errlen, "top: unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 

@@ -92,6 +92,21 @@ struct model_opts {
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen);
 extern const char model_usage[];
 
+/* top: a refreshing per-process table */
+struct top_opts {
+	double interval;	/* seconds between refreshes (-i, default 2) */
+	pid_t pid;		/* 0 = every process */
+	const char *cgroup;	/* NULL = none */
+	uint64_t iterations;	/* -n: stop after this many tables; 0 = until q or Ctrl-C */
+	int sort;		/* enum top_sort */
+	enum mmr_mode mode;	/* MMR_MODE_NONE = automatic */
+	int verbose;
+};
+
+/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
+int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen);
+extern const char top_usage[];
+
 /* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).
  * 0 or -EINVAL. */
 struct sockaddr_in;

@@ -27,6 +27,11 @@
 _Static_assert(sizeof(struct mmr_retry_event) == 64, "mmr_retry_event is 64 bytes");
 _Static_assert(sizeof(struct mmr_fault_counters) == (13 + MMR_NR_REASONS) * 8,
 	       "mmr_fault_counters is only __u64");
+/* faults_trace.c sums every field before comm as a __u64 counter */
+_Static_assert(offsetof(struct mmr_proc_counters, comm) == (9 + MMR_NR_REASONS) * 8,
+	       "mmr_proc_counters is __u64 counters, then comm");
+_Static_assert(sizeof(struct mmr_proc_counters) == (9 + MMR_NR_REASONS) * 8 + 16,
+	       "mmr_proc_counters has no padding");
 _Static_assert(sizeof(struct mmr_lock_key) == 8, "mmr_lock_key is 8 bytes");
 _Static_assert(sizeof(struct mmr_hist) == (3 + MMR_HIST_SLOTS) * 8, "mmr_hist is only __u64");
 _Static_assert(sizeof(struct mmr_lock_event) == 336, "mmr_lock_event is 336 bytes");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "top.h"
 #include "util.h"
 #include "unit.h"
 
@@ -806,6 +807,59 @@ static void model_errors(void **state)
 	}
 }
 
+#define TOP(o, err, ...) \
+	top_opts_parse(ARGC(ARGV("top", __VA_ARGS__)), ARGV("top", __VA_ARGS__), o, err, 256)
+
+static void top_options(void **state)
+{
+	struct top_opts o;
+	char err[256];
+
+	assert_int_equal(top_opts_parse(1, ARGV("top"), &o, err, sizeof(err)), 0);
+	assert_true(o.interval == 2);
+	assert_int_equal(o.iterations, 0);
+	assert_int_equal(o.sort, TOP_SORT_RETRIES);
+	assert_int_equal(o.pid, 0);
+	assert_null(o.cgroup);
+	assert_int_equal(TOP(&o, err, "-i", "0.5", "-n", "3", "--sort", "retry%", "-p", "42"), 0);
+	assert_true(o.interval == 0.5);
+	assert_int_equal(o.iterations, 3);
+	assert_int_equal(o.sort, TOP_SORT_RETRY_PCT);
+	assert_int_equal(o.pid, 42);
+	assert_int_equal(TOP(&o, err, "--interval=1s", "--cgroup", "a/b", "-s", "wait",
+			     "--mode", "tracepoint"), 0);
+	assert_true(o.interval == 1);
+	assert_string_equal(o.cgroup, "a/b");
+	assert_int_equal(o.sort, TOP_SORT_WAIT);
+	assert_int_equal(o.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(TOP(&o, err, "--help"), 1);
+}
+
+static void top_bad(void **state)
+{
+	struct top_opts o;
+	char err[256];
+
+	assert_int_equal(TOP(&o, err, "--sort", "size"), -EINVAL);
+	assert_contains(err, "unknown sort key 'size'");
+	assert_int_equal(TOP(&o, err, "-i", "0"), -EINVAL);
+	assert_contains(err, "invalid interval '0'");
+	assert_int_equal(TOP(&o, err, "-n", "0"), -EINVAL);
+	assert_contains(err, "invalid number of iterations '0'");
+	assert_int_equal(TOP(&o, err, "-n", "x"), -EINVAL);
+	assert_int_equal(TOP(&o, err, "-p", "0"), -EINVAL);
+	assert_contains(err, "invalid pid '0'");
+	assert_int_equal(TOP(&o, err, "-c", ""), -EINVAL);
+	assert_int_equal(TOP(&o, err, "--bogus"), -EINVAL);
+	assert_contains(err, "top: unknown option '--bogus'");
+	assert_int_equal(TOP(&o, err, "now"), -EINVAL);
+	assert_contains(err, "unexpected argument 'now'");
+	assert_int_equal(TOP(&o, err, "--mode", "ebpf"), -EINVAL);
+	assert_contains(err, "unknown mode 'ebpf'");
+	/* one line each */
+	assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_options[] = {
@@ -828,6 +882,8 @@ int main(void)
 		cmocka_unit_test(stat_repeated_calls),
 		cmocka_unit_test(probe_options),
 		cmocka_unit_test(probe_bad),
+		cmocka_unit_test(top_options),
+		cmocka_unit_test(top_bad),
 		cmocka_unit_test(probe_unknown_in_cluster),
 		cmocka_unit_test(u64),
 		cmocka_unit_test(u64_blank_then_sign),

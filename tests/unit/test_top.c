@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_top.c: `mmretry top`'s table with no kernel (top.c): interval deltas
+ * and rates, the leading reason, n/a for what a mode cannot see, mmap_lock
+ * p99 and max from histogram deltas, processes appearing and exiting,
+ * sorting, and the printed table (cut to a width, no escape codes).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockstat.h"
+#include "top.h"
+#include "unit.h"
+
+/* ---- fixtures ---- */
+
+static struct top_caps caps_of(enum mmr_mode m)
+{
+	struct top_caps c;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	c.fault_mode = m;
+	c.per_vma_locks = true;
+	c.lock_traced = true;
+	c.anon_traced = m != MMR_MODE_TRACEPOINT;
+	for (i = 0; i < FF_NR; i++)
+		c.states[i] = m == MMR_MODE_TRACEPOINT ? VAL_INFERRED : VAL_EXACT;
+	if (m == MMR_MODE_TRACEPOINT) {
+		c.states[FF_COMPLETED] = VAL_NA;
+		c.states[FF_ERRORS] = VAL_NA;
+		c.states[FF_ABANDONED] = VAL_NA;
+	}
+	return c;
+}
+
+/* a fentry-mode sample: faults, retries of one reason, completions */
+static struct top_sample *fsample(struct top_samples *s, uint32_t pid, const char *comm,
+				  uint64_t faults, uint64_t retries, int reason,
+				  uint64_t completed)
+{
+	struct top_sample *x = top_sample_of(s, pid);
+
+	assert_non_null(x);
+	snprintf(x->comm, sizeof(x->comm), "%s", comm);
+	x->have |= TOP_HAVE_FAULTS;
+	x->f.faults = faults;
+	x->f.retries = retries;
+	x->f.attempts = faults + retries;
+	x->f.vma_lock_attempts = faults;
+	x->f.mmap_lock_attempts = retries;
+	x->f.completed = completed;
+	if (reason >= 0)
+		x->f.reasons[reason] = retries;
+	return x;
+}
+
+/* update and keep the rows; forget is freed */
+static size_t update(struct top_table *t, struct top_samples *s, double secs,
+		     struct top_row **rows, struct top_totals *tot, size_t *nforget,
+		     uint32_t *first_forgotten)
+{
+	uint32_t *forget = NULL;
+	size_t n = 0, nf = 0;
+
+	assert_int_equal(top_update(t, s, secs, rows, &n, tot, &forget, &nf), 0);
+	if (nforget)
+		*nforget = nf;
+	if (first_forgotten)
+		*first_forgotten = nf ? forget[0] : 0;
+	free(forget);
+	top_samples_free(s);
+	return n;
+}
+
+static const struct top_row *row_of(const struct top_row *rows, size_t n, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].pid == pid)
+			return &rows[i];
+	return NULL;
+}
+
+/* ---- deltas ---- */
+
+static void first_read_primes(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+
+	top_table_init(&t, &c);
+	fsample(&s, 10, "a", 1000, 50, MMR_REASON_FILE_IO, 0);
+	/* what happened before top started is no interval's */
+	assert_int_equal(update(&t, &s, 0, &rows, &tot, NULL, NULL), 0);
+	free(rows);
+	top_table_free(&t);
+}
+
+static void deltas_and_rates(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	const struct top_row *r;
+	size_t n;
+
+	top_table_init(&t, &c);
+	fsample(&s, 10, "a", 1000, 50, MMR_REASON_FILE_IO, 5);
+	fsample(&s, 20, "idle", 7, 0, -1, 0);
+	n = update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	fsample(&s, 10, "a", 1400, 250, MMR_REASON_FILE_IO, 9);
+	fsample(&s, 20, "idle", 7, 0, -1, 0);
+	n = update(&t, &s, 2.0, &rows, &tot, NULL, NULL);
+	/* the idle process has no row */
+	assert_int_equal(n, 1);
+	r = row_of(rows, n, 10);
+	assert_non_null(r);
+	assert_int_equal(r->faults, 400);
+	assert_int_equal(r->retries, 200);
+	assert_int_equal(r->completed, 4);
+	assert_true(r->completed_known);
+	assert_int_equal(r->reason, MMR_REASON_FILE_IO);
+	assert_int_equal(r->reason_count, 200);
+	assert_int_equal(r->attempts, 600);
+	assert_int_equal(r->vma_lock_attempts, 400);
+	assert_int_equal(tot.faults, 400);
+	assert_int_equal(tot.retries, 200);
+	assert_int_equal(tot.nprocs, 1);
+	assert_true(r->secs == 2.0);
+	free(rows);
+	top_table_free(&t);
+}
+
+static void leading_reason(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	size_t n;
+
+	top_table_init(&t, &c);
+	x = fsample(&s, 10, "a", 100, 0, -1, 0);
+	x->f.reasons[MMR_REASON_FILE_IO] = 1000;	/* before: not this interval's */
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	x = fsample(&s, 10, "a", 200, 30, -1, 0);
+	x->f.reasons[MMR_REASON_FILE_IO] = 1010;
+	x->f.reasons[MMR_REASON_USERFAULTFD] = 20;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	/* the interval's leader, not the cumulative one */
+	assert_int_equal(rows[0].reason, MMR_REASON_USERFAULTFD);
+	assert_int_equal(rows[0].reason_count, 20);
+	free(rows);
+	/* no retry in the interval: no reason */
+	x = fsample(&s, 10, "a", 300, 30, -1, 0);
+	x->f.reasons[MMR_REASON_FILE_IO] = 1010;
+	x->f.reasons[MMR_REASON_USERFAULTFD] = 20;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].reason, -1);
+	free(rows);
+	top_table_free(&t);
+}
+
+static void new_process_counts_from_zero(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	size_t n;
+
+	top_table_init(&t, &c);
+	fsample(&s, 10, "a", 100, 0, -1, 0);
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	fsample(&s, 10, "a", 100, 0, -1, 0);
+	fsample(&s, 30, "new", 4096, 4096, MMR_REASON_FILE_IO, 0);
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].pid, 30);
+	assert_int_equal(rows[0].retries, 4096);
+	assert_string_equal(rows[0].comm, "new");
+	free(rows);
+	top_table_free(&t);
+}
+
+static void exited_process_goes_after_idle_interval(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	size_t n, nf;
+	uint32_t f;
+
+	top_table_init(&t, &c);
+	fsample(&s, 10, "a", 100, 0, -1, 0);
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	/* it faulted, then exited in the interval: shown once */
+	x = fsample(&s, 10, "a", 300, 10, MMR_REASON_SWAP, 0);
+	x->gone = true;
+	n = update(&t, &s, 1, &rows, &tot, &nf, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(nf, 0);
+	free(rows);
+	/* then an interval without activity: gone, to forget */
+	x = fsample(&s, 10, "a", 300, 10, MMR_REASON_SWAP, 0);
+	x->gone = true;
+	n = update(&t, &s, 1, &rows, &tot, &nf, &f);
+	assert_int_equal(n, 0);
+	assert_int_equal(nf, 1);
+	assert_int_equal(f, 10);
+	assert_int_equal(t.n, 0);
+	free(rows);
+	/* a process no source shows any more is forgotten too */
+	fsample(&s, 40, "b", 1, 0, -1, 0);
+	update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	free(rows);
+	n = update(&t, &s, 1, &rows, &tot, &nf, &f);
+	assert_int_equal(nf, 1);
+	assert_int_equal(f, 40);
+	free(rows);
+	top_table_free(&t);
+}
+
+/* ---- n/a ---- */
+
+static void tracepoint_mode_na_and_accounting(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_TRACEPOINT);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	size_t n;
+
+	top_table_init(&t, &c);
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_ACCT;
+	x->acct_faults = 500;
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_ACCT | TOP_HAVE_FAULTS;
+	x->acct_faults = 4596;		/* from /proc: the kernel's accounting */
+	x->f.retries = 4096;
+	x->f.mmap_lock_attempts = 4100;
+	x->f.kernel_faults = 4;
+	x->f.completed = 77;		/* never filled in this mode; ignored */
+	x->f.reasons[MMR_REASON_FILE_IO] = 4096;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].faults_known);
+	assert_int_equal(rows[0].faults, 4096);
+	assert_false(rows[0].completed_known);
+	assert_int_equal(rows[0].completed, 0);
+	assert_false(rows[0].chain_known);
+	/* per-VMA locks: every user fault starts under the VMA lock */
+	assert_true(rows[0].vma_known);
+	assert_int_equal(rows[0].vma_lock_attempts, 4092);
+	assert_int_equal(rows[0].attempts, 4092 + 4100);
+	free(rows);
+	/* exited: the exit tracepoint's accounting, /proc has none */
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_FAULTS;
+	x->gone = true;
+	x->f.exit_faults = 4700;
+	x->f.retries = 4096;
+	x->f.mmap_lock_attempts = 4100;
+	x->f.kernel_faults = 4;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].faults, 104);
+	free(rows);
+	top_table_free(&t);
+}
+
+static void faults_unknown_without_accounting(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_TRACEPOINT);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	FILE *m;
+	char *buf = NULL;
+	size_t n, len = 0;
+	struct top_header h = { .time = "12:00:00", .secs = 1, .kernel = "6.18",
+				.modes = { "tracepoint", "tracepoint", "n/a" } };
+
+	top_table_init(&t, &c);
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_FAULTS;	/* seen retrying, never read in /proc */
+	snprintf(x->comm, sizeof(x->comm), "x");
+	x->f.retries = 3;
+	x->f.reasons[MMR_REASON_UNATTRIBUTED] = 3;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_false(rows[0].faults_known);
+	assert_false(tot.faults_known);
+	m = open_memstream(&buf, &len);
+	top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, 0, 0);
+	fclose(m);
+	/* never a 0 for what is unknown */
+	assert_non_null(strstr(buf, "total: faults/s n/a, retries/s 3.0, retry n/a"));
+	assert_non_null(strstr(buf, "     10 x                    n/a      3.0    n/a unattributed     n/a   n/a"));
+	free(buf);
+	free(rows);
+	top_table_free(&t);
+}
+
+/* ---- mmap_lock percentiles from histogram deltas ---- */
+
+static void hist_delta_p99_and_max(void **state)
+{
+	struct mmr_hist prev = { 0 }, cur = { 0 }, d;
+
+	/* before: 100 holds of ~1 us, max 1.5 ms */
+	prev.slots[10] = 100;
+	prev.count = 100;
+	prev.max_ns = 1500000;
+	cur = prev;
+	/* interval: 99 more of ~1 us and one of ~70 us (slot 16) */
+	cur.slots[10] += 99;
+	cur.slots[16] += 1;
+	cur.count += 100;
+	top_hist_delta(&cur, &prev, &d);
+	assert_int_equal(d.count, 100);
+	assert_int_equal(d.slots[10], 99);
+	assert_int_equal(d.slots[16], 1);
+	/* the cumulative max (1.5 ms) is not this interval's: bounded by the
+	 * highest slot that moved */
+	assert_int_equal(d.max_ns, (2ULL << 16) - 1);
+	/* p99: the 99th of 100 is in slot 10, its upper bound */
+	assert_int_equal(hist_quantile(&d, 0.99), (2ULL << 10) - 1);
+	/* a new maximum is this interval's, exactly */
+	cur.slots[21] += 1;
+	cur.count += 1;
+	cur.max_ns = 3000000;
+	top_hist_delta(&cur, &prev, &d);
+	assert_int_equal(d.max_ns, 3000000);
+	/* nothing moved: empty */
+	top_hist_delta(&prev, &prev, &d);
+	assert_int_equal(d.count, 0);
+	assert_int_equal(d.max_ns, 0);
+	assert_int_equal(hist_quantile(&d, 0.99), 0);
+}
+
+static void lock_columns(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	size_t n;
+
+	top_table_init(&t, &c);
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_LOCK;
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_LOCK;
+	x->lock[1].acquisitions = 2;
+	x->lock[1].hold.slots[20] = 2;	/* ~1-2 ms write holds */
+	x->lock[1].hold.count = 2;
+	x->lock[1].hold.max_ns = 1800000;
+	x->lock[0].wait.slots[12] = 1;	/* a read wait, ~4-8 us */
+	x->lock[0].wait.count = 1;
+	x->lock[0].wait.max_ns = 5000;
+	x->lock[1].wait.slots[14] = 1;	/* a write wait, ~16-32 us */
+	x->lock[1].wait.count = 1;
+	x->lock[1].wait.max_ns = 20000;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);	/* lock activity alone makes a row */
+	assert_int_equal(rows[0].hold_n, 2);
+	assert_int_equal(rows[0].hold_p99, 1800000);	/* slot bound capped by max */
+	assert_int_equal(rows[0].hold_max, 1800000);
+	assert_int_equal(rows[0].wait_n, 2);		/* read and write waits */
+	assert_int_equal(rows[0].wait_max, 20000);
+	assert_int_equal(rows[0].wait_p99, 20000);
+	free(rows);
+	top_table_free(&t);
+}
+
+/* ---- sorting and formatting ---- */
+
+static void sort_keys(void **state)
+{
+	struct top_row r[4];
+	enum top_sort k;
+
+	memset(r, 0, sizeof(r));
+	r[0].pid = 4; r[0].retries = 10; r[0].faults = 1000; r[0].faults_known = true;
+	r[1].pid = 2; r[1].retries = 90; r[1].faults = 100;  r[1].faults_known = true;
+	r[2].pid = 3; r[2].retries = 10; r[2].faults = 20;   r[2].faults_known = true;
+	r[3].pid = 1; r[3].retries = 5;  r[3].faults = 0;    r[3].faults_known = false;
+	r[0].lock_known = r[1].lock_known = r[2].lock_known = true;
+	r[0].wait_max = 50; r[1].wait_max = 10; r[2].wait_max = 70;
+	top_rows_sort(r, 4, TOP_SORT_RETRIES);
+	/* ties by pid */
+	assert_int_equal(r[0].pid, 2);
+	assert_int_equal(r[1].pid, 3);
+	assert_int_equal(r[2].pid, 4);
+	assert_int_equal(r[3].pid, 1);
+	top_rows_sort(r, 4, TOP_SORT_FAULTS);
+	assert_int_equal(r[0].pid, 4);
+	assert_int_equal(r[3].pid, 1);	/* n/a last */
+	top_rows_sort(r, 4, TOP_SORT_RETRY_PCT);
+	assert_int_equal(r[0].pid, 2);	/* 90% */
+	assert_int_equal(r[1].pid, 3);	/* 50% */
+	assert_int_equal(r[2].pid, 4);	/* 1% */
+	assert_int_equal(r[3].pid, 1);
+	top_rows_sort(r, 4, TOP_SORT_WAIT);
+	assert_int_equal(r[0].pid, 3);
+	assert_int_equal(r[3].pid, 1);	/* mmap_lock not known: last */
+	top_rows_sort(r, 4, TOP_SORT_PID);
+	assert_int_equal(r[0].pid, 1);
+	assert_int_equal(r[3].pid, 4);
+
+	assert_int_equal(top_sort_parse("retry%", &k), 0);
+	assert_int_equal(k, TOP_SORT_RETRY_PCT);
+	assert_int_equal(top_sort_parse("chain", &k), 0);
+	assert_int_equal(k, TOP_SORT_CHAIN);
+	assert_int_not_equal(top_sort_parse("size", &k), 0);
+	assert_int_not_equal(top_sort_parse("", &k), 0);
+}
+
+static void fmt_durations(void **state)
+{
+	char b[24];
+
+	top_fmt_ns(b, sizeof(b), 0, false);
+	assert_string_equal(b, "-");
+	top_fmt_ns(b, sizeof(b), 512, true);
+	assert_string_equal(b, "512ns");
+	top_fmt_ns(b, sizeof(b), 65535, true);
+	assert_string_equal(b, "66us");
+	top_fmt_ns(b, sizeof(b), 12300000, true);
+	assert_string_equal(b, "12.3ms");
+	top_fmt_ns(b, sizeof(b), 1200000000, true);
+	assert_string_equal(b, "1.20s");
+}
+
+static void print_table_cut_to_width(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_header h = { .time = "12:34:56", .secs = 2, .kernel = "6.12.0",
+				.modes = { "fentry", "tracepoint", "fentry" }, .lost = 3, .missed = 1 };
+	struct top_totals tot = { .faults_known = true, .faults = 800, .retries = 200, .nprocs = 1 };
+	struct top_row r;
+	char *buf = NULL, *line, *save;
+	size_t len = 0;
+	int lines = 0;
+	FILE *m;
+
+	memset(&r, 0, sizeof(r));
+	r.pid = 4242;
+	strcpy(r.comm, "mmretry-gen");
+	r.faults_known = r.completed_known = r.vma_known = r.lock_known = r.chain_known = true;
+	r.faults = 800;
+	r.retries = 200;
+	r.completed = 10;
+	r.attempts = 1000;
+	r.vma_lock_attempts = 750;
+	r.reason = MMR_REASON_FILE_IO;
+	r.secs = 2;
+	r.chain_max = 3;
+	m = open_memstream(&buf, &len);
+	top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 0, 0);
+	fclose(m);
+	assert_non_null(strstr(buf, "mmretry top - 12:34:56, interval 2.00 s, kernel 6.12.0, sorted by retries\n"));
+	assert_non_null(strstr(buf, "total: faults/s 400.0, retries/s 100.0, retry 25.00%, processes 1\n"));
+	assert_non_null(strstr(buf, "modes: faults fentry, mmap_lock tracepoint, anon_vma fentry; lost 3, missed runs 1\n"));
+	assert_non_null(strstr(buf, "   4242 mmretry-gen        400.0    100.0   25.0 file_io          5.0    75       -       -       -       -     3\n"));
+	assert_null(strchr(buf, '\033'));
+	free(buf);
+
+	/* 40 columns, 6 lines: every line cut, the rest left out */
+	buf = NULL;
+	m = open_memstream(&buf, &len);
+	top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 40, 5);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		assert_true(strlen(line) <= 40);
+		lines++;
+	}
+	assert_int_equal(lines, 4);	/* the blank line is not a token */
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_read_primes),
+		cmocka_unit_test(deltas_and_rates),
+		cmocka_unit_test(leading_reason),
+		cmocka_unit_test(new_process_counts_from_zero),
+		cmocka_unit_test(exited_process_goes_after_idle_interval),
+		cmocka_unit_test(tracepoint_mode_na_and_accounting),
+		cmocka_unit_test(faults_unknown_without_accounting),
+		cmocka_unit_test(hist_delta_p99_and_max),
+		cmocka_unit_test(lock_columns),
+		cmocka_unit_test(sort_keys),
+		cmocka_unit_test(fmt_durations),
+		cmocka_unit_test(print_table_cut_to_width),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
