@@ -367,6 +367,178 @@ static void gen_memfd(void **state)
 	assert_int_equal(r.faults.retries, 1000);
 }
 
+/*
+ * pagelock: the fault finds the folio readahead locked; it waits for the
+ * read without its lock and retries (page_lock), and is not major (the
+ * folio was in the cache); legacy waits holding mmap_lock for the read.
+ */
+static void gen_pagelock(void **state)
+{
+	struct model_result v = run("gen-pagelock", POLICY_PER_VMA, 1);
+	struct model_result l = run("gen-pagelock", POLICY_LEGACY, 1);
+
+	assert_int_equal(v.faults.retries, 64);
+	assert_int_equal(v.faults.reasons[MMR_REASON_PAGE_LOCK], 64);
+	assert_int_equal(v.faults.major, 0);
+	assert_int_equal(v.faults.faults, 64);
+	assert_int_equal(l.faults.retries, 0);
+	assert_true(l.lock[0].hold.max_ns >= 90000);	/* the read, under the lock */
+	assert_true(v.lock[0].hold.max_ns < 10000);
+}
+
+/*
+ * vdso: under the VMA lock a special mapping's fault cannot run
+ * (vmf_can_call_fault, 6.7+): one vma_fallback retry per child; none
+ * before per-VMA locks. The parent's fork takes mmap_lock for write.
+ */
+static void gen_vdso(void **state)
+{
+	struct model_result v = run("gen-vdso", POLICY_PER_VMA, 1);
+	struct model_result c = run("gen-vdso", POLICY_COMPLETED, 1);
+
+	assert_int_equal(v.faults.retries, 16);
+	assert_int_equal(v.faults.reasons[MMR_REASON_VMA_FALLBACK], 16);
+	assert_int_equal(v.faults.vma_lock_attempts, 16);
+	assert_int_equal(v.faults.mmap_lock_attempts, 16);
+	assert_int_equal(v.faults.faults, 16);
+	assert_int_equal(c.faults.retries, 0);
+	assert_int_equal(c.faults.attempts, 16);
+	assert_int_equal(v.lock[1].acquisitions, 16);
+}
+
+/* kread: faults the kernel takes on user addresses start under mmap_lock,
+ * per-VMA locks or not; none retries */
+static void gen_kread(void **state)
+{
+	struct model_result v = run("gen-kread", POLICY_PER_VMA, 1);
+	struct model_result u = run("gen-anon", POLICY_PER_VMA, 0.25);	/* 1024 pages */
+
+	assert_int_equal(v.faults.faults, 1024);
+	assert_int_equal(v.faults.kernel_faults, 1024);
+	assert_int_equal(v.faults.vma_lock_attempts, 0);
+	assert_int_equal(v.faults.mmap_lock_attempts, 1024);
+	assert_int_equal(v.faults.retries, 0);
+	assert_int_equal(v.lock[0].acquisitions, 1024);
+	/* the same faults from user mode: under the VMA lock, but the first,
+	 * which gives the VMA its anon_vma under mmap_lock */
+	assert_int_equal(u.faults.kernel_faults, 0);
+	assert_int_equal(u.faults.vma_lock_attempts, 1024);
+}
+
+/*
+ * wrhold: every mprotect() holds mmap_lock for write while it changes
+ * 65,536 PTEs (0.66 ms here); the mappers' mmap()s wait behind it.
+ */
+static void gen_wrhold(void **state)
+{
+	struct model_result v = run("gen-wrhold", POLICY_PER_VMA, 1);
+	struct model_result c = run("gen-wrhold", POLICY_COMPLETED, 1);
+
+	assert_true(v.lock[1].hold.count >= 16 + 2 * 2);	/* and the mappers' */
+	assert_true(v.faults.faults >= 65536 + 256 + 2 * 16);	/* populated, then touched */
+	assert_true(v.lock[1].hold.max_ns >= 65536 * 10);
+	assert_true(v.lock[1].wait.max_ns >= 65536 * 10 / 2);
+	assert_int_equal(v.faults.retries, 0);
+	/* without per-VMA locks the faulter's faults wait for the holder too */
+	assert_true(c.faults.faults < v.faults.faults);
+	assert_true(c.lock[0].wait.max_ns >= 65536 * 10 / 2);
+}
+
+/*
+ * blocker: each of the writer's 16 mmap()s waits for the rest of the
+ * reader's pass (65,536 pages walked under the read lock), 200 us in.
+ */
+static void gen_blocker(void **state)
+{
+	struct model_result v = run("gen-blocker", POLICY_PER_VMA, 1);
+	struct model_result l = run("gen-blocker", POLICY_LEGACY, 1);
+	const uint64_t pass = 65536 * 15;
+
+	assert_int_equal(v.lock[1].hold.count, 32);	/* 16 mmap, 16 munmap */
+	assert_int_equal(v.lock[1].downgrades, 16);	/* munmap (4.20+) */
+	assert_int_equal(l.lock[1].downgrades, 0);
+	assert_true(v.lock[1].wait.max_ns >= pass - 200000 - 20000 && v.lock[1].wait.max_ns <= pass);
+	assert_true(v.lock[1].wait.sum_ns >= 16 * (pass - 200000 - 40000) / 2);
+	/* the region populated first: 65,536 faults under one read hold */
+	assert_int_equal(v.faults.faults, 65536);
+	assert_int_equal(v.faults.mmap_lock_attempts, 65536);
+	assert_int_equal(v.lock[0].hold.max_ns, 65536 * 500);
+}
+
+/*
+ * rmapfan: the children only read the region: every walk of its pages,
+ * by try_to_migrate and by remove_migration_ptes, visits the 5 VMAs, all
+ * mapping the page, in both designs; chains are 2 long with them.
+ */
+static void gen_rmapfan(void **state)
+{
+	struct model_result v = run("gen-rmapfan", POLICY_PER_VMA, 1);
+	struct model_result l = run("gen-rmapfan", POLICY_LEGACY, 1);
+
+	assert_int_equal(v.walk.walks, 2 * 4096);
+	assert_int_equal(v.nwalkers, 2);
+	assert_string_equal(v.walkers[0].name, "try_to_migrate");
+	assert_int_equal(v.walkers[1].s.walks, 4096);
+	assert_int_equal(v.walk.vmas.max_ns, 5);
+	assert_int_equal(v.walk.vmas.sum_ns, 5 * 2 * 4096);
+	assert_int_equal(v.walk.mapped.sum_ns, 5 * 2 * 4096);
+	assert_int_equal(l.walk.vmas.sum_ns, 5 * 2 * 4096);
+	assert_int_equal(v.chain.length.max_ns, 2);
+	assert_int_equal(l.chain.length.max_ns, 1);
+}
+
+/*
+ * swap-in: a swapped-out page is read under mmap_lock (legacy) or the
+ * fault waits without it and retries (swap); the read is major either
+ * way. The mapper's mmap_lock wait goes with it.
+ */
+static void swap_in(void **state)
+{
+	struct model_result r = run("swap-in", POLICY_RETRY, 1);
+	struct model_result l = run("swap-in", POLICY_LEGACY, 1);
+	struct model_result v = run("swap-in", POLICY_PER_VMA, 1);
+
+	assert_int_equal(r.faults.retries, 8 * 2048);
+	assert_int_equal(r.faults.reasons[MMR_REASON_SWAP], 8 * 2048);
+	assert_int_equal(r.faults.major, 8 * 2048);
+	assert_int_equal(r.faults.faults, 8 * 2048);
+	assert_int_equal(l.faults.retries, 0);
+	assert_int_equal(l.faults.major, 8 * 2048);
+	assert_int_equal(v.faults.vma_lock_attempts, 8 * 2048);
+	assert_int_equal(v.faults.reasons[MMR_REASON_SWAP], 8 * 2048);
+	assert_true(l.lock[1].wait.max_ns >= 90000);
+	assert_true(r.lock[1].wait.max_ns < 5000);
+}
+
+/*
+ * dirty-file: past the dirty limit the writer sleeps in
+ * balance_dirty_pages() every 32 pages; holding mmap_lock before 5.3, the
+ * mapper's mmap() waits out the sleep (about 1.25 ms: 32 pages written back
+ * at 100 MB/s); since, the sleep is without it, and the fault retries (or,
+ * from 5.19, completes).
+ */
+static void dirty_file(void **state)
+{
+	struct model_result l = run("dirty-file", POLICY_LEGACY, 1);
+	struct model_result r = run("dirty-file", POLICY_RETRY, 1);
+	struct model_result c = run("dirty-file", POLICY_COMPLETED, 1);
+
+	assert_true(l.dirty_pauses > 1000);
+	assert_true(r.dirty_pauses > 1000);
+	assert_true(l.lock[1].wait.max_ns >= 1000000);
+	assert_true(l.lock[0].hold.max_ns >= 1000000);
+	assert_true(r.lock[1].wait.max_ns < 10000);
+	assert_true(r.lock[0].hold.max_ns < 10000);
+	assert_int_equal(r.faults.retries, 65536);
+	assert_int_equal(r.faults.reasons[MMR_REASON_OTHER], 65536);
+	assert_int_equal(c.faults.completed, 65536);
+	assert_int_equal(l.faults.retries + l.faults.completed, 0);
+	/* writeback sets the pace: 49,152 pages over the limit at 25,600 a
+	 * second, about 1.9 s, in every era */
+	assert_true(l.sim_ns > 1800000000ULL && l.sim_ns < 2100000000ULL);
+	assert_true(r.sim_ns > 1800000000ULL && r.sim_ns < 2100000000ULL);
+}
+
 /* --policy auto: the era of the running kernel's release */
 static void eras_of_releases(void **state)
 {
@@ -428,6 +600,14 @@ int main(void)
 		cmocka_unit_test(gen_forktree),
 		cmocka_unit_test(gen_uffd),
 		cmocka_unit_test(gen_mapping),
+		cmocka_unit_test(gen_pagelock),
+		cmocka_unit_test(gen_vdso),
+		cmocka_unit_test(gen_kread),
+		cmocka_unit_test(gen_wrhold),
+		cmocka_unit_test(gen_blocker),
+		cmocka_unit_test(gen_rmapfan),
+		cmocka_unit_test(swap_in),
+		cmocka_unit_test(dirty_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -154,11 +154,26 @@ static bool pte_swapped(const struct vma *v, uint64_t page)
 	return v->swapped && (v->swapped[i / 8] & (1u << (i % 8)));
 }
 
-int vma_populate(struct vma *v)
+/*
+ * madvise(MADV_POPULATE_WRITE) before the threads start: GUP calls
+ * handle_mm_fault() for each page, all under one mmap_lock read hold, and
+ * the first gives the VMA its anon_vma.
+ */
+void vma_populate(struct sim *s, struct vma *v)
 {
-	memset(v->present, 0xff, (v->end - v->start + 7) / 8);
-	v->npresent = v->end - v->start;
-	return 0;
+	struct mmr_fault_counters *c = &s->res->faults;
+	uint64_t n = v->end - v->start;
+	struct mmr_lock_stats *rd = &s->res->lock[0];
+
+	memset(v->present, 0xff, (n + 7) / 8);
+	v->npresent = n;
+	v->has_anon_vma = true;
+	c->attempts += n;
+	c->faults += n;
+	c->mmap_lock_attempts += n;
+	rd->acquisitions++;
+	hist_add(&rd->wait, 0);
+	hist_add(&rd->hold, n * model_costs.anon_page);
 }
 
 /* zap_page_range(): no PTE left */

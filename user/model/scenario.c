@@ -504,12 +504,12 @@ out:
  * mmretry-gen wrhold: a thread mprotect()s a populated 256 MiB region 16
  * times while two threads mmap 16 pages, write them and munmap them, and
  * one writes its 256 populated pages and MADV_DONTNEEDs them (8 passes at
- * most).
+ * most). The scale scales the region (mmretry-gen -s MIB: MIB / 256).
  */
 static int run_gen_wrhold(enum model_policy p, uint64_t seed, double scale,
 			  struct model_result *res)
 {
-	const uint64_t region = 65536, fregion = 256;
+	const uint64_t region = scaled(65536, scale), fregion = 256;
 	struct sim s;
 	struct vma *v, *fv;
 	int err, i;
@@ -523,13 +523,12 @@ static int run_gen_wrhold(enum model_policy p, uint64_t seed, double scale,
 	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)) ||
 	    !(fv = vma_add(&s.mm, region + 1, fregion, true, false, false, 0)))
 		goto out;
-	vma_populate(v);
-	vma_populate(fv);
-	v->has_anon_vma = fv->has_anon_vma = true;
+	vma_populate(&s, v);
+	vma_populate(&s, fv);
 	s.threads[0].program = mprotect_holder;
 	s.threads[0].faulter = true;
 	s.threads[0].mapped = v->start;
-	s.threads[0].n = scaled(16, scale);
+	s.threads[0].n = 16;
 	for (i = 1; i <= 2; i++) {
 		s.threads[i].program = mapper_touch;
 		s.threads[i].npages = 16;
@@ -548,12 +547,13 @@ out:
 /*
  * mmretry-gen blocker: a thread walks its populated 256 MiB region with
  * MADV_POPULATE_READ, pass after pass, under mmap_lock for read; another
- * mmap()s a page 200 us into 16 of its passes, and waits for the rest.
+ * mmap()s a page 200 us into 16 of its passes, and waits for the rest. The
+ * scale scales the region (mmretry-gen -s MIB: MIB / 256).
  */
 static int run_gen_blocker(enum model_policy p, uint64_t seed, double scale,
 			   struct model_result *res)
 {
-	const uint64_t region = 65536;
+	const uint64_t region = scaled(65536, scale);
 	struct sim s;
 	struct vma *v;
 	int err;
@@ -563,14 +563,13 @@ static int run_gen_blocker(enum model_policy p, uint64_t seed, double scale,
 	err = -ENOMEM;
 	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)))
 		goto out;
-	vma_populate(v);
-	v->has_anon_vma = true;
+	vma_populate(&s, v);
 	s.threads[0].program = populate_reader;
 	s.threads[0].mapped = v->start;
 	s.threads[1].program = blocker_writer;
 	s.threads[1].faulter = true;
 	s.threads[1].npages = 1;
-	s.threads[1].n = scaled(16, scale);
+	s.threads[1].n = 16;
 	err = sim_run(&s);
 out:
 	sim_free(&s);

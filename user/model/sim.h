@@ -296,9 +296,11 @@ int sys_fork(struct sim *s, struct mthread *t, int d);
 /* the file's pages [first, first + n): dropped (POSIX_FADV_DONTNEED), then
  * a readahead started (POSIX_FADV_WILLNEED): no mmap_lock */
 void fadvise_dontneed_willneed(struct sim *s, struct mthread *t, uint64_t first, uint64_t n);
-/* a VMA's pages, all present (MADV_POPULATE_WRITE before the run), or all
- * swapped out to slots from swap_base on; 0 or -ENOMEM */
-int vma_populate(struct vma *v);
+/* a VMA's pages, all present: MADV_POPULATE_WRITE before the run, its
+ * faults and its mmap_lock read hold counted */
+void vma_populate(struct sim *s, struct vma *v);
+/* every page of an anonymous VMA swapped out, to slots from swap_base on;
+ * 0 or -ENOMEM */
 int vma_swap_out(struct sim *s, struct vma *v);
 
 #endif
