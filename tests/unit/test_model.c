@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -200,6 +201,58 @@ static void spec_equals_builtin(void **state)
 	}
 }
 
+/* docs/scenarios/NAME.yml runs as the built-in NAME does, under every era */
+static void spec_docs_equal_builtins(void **state)
+{
+	static const char *const names[] = { "file-reverse", "spf-race", "swap-in", "dirty-file" };
+	struct model_spec spec;
+	struct model_result a, b;
+	char path[128], err[256], *buf;
+	size_t i, len;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_LEN(names); i++) {
+		snprintf(path, sizeof(path), "docs/scenarios/%s.yml", names[i]);
+		f = fopen(path, "r");
+		if (!f)
+			fail_msg("%s: %s (run from the source tree)", path, strerror(errno));
+		buf = calloc(1, 1 << 16);
+		assert_non_null(buf);
+		len = fread(buf, 1, (1 << 16) - 1, f);
+		fclose(f);
+		if (model_spec_parse(buf, len, path, &spec, err, sizeof(err)))
+			fail_msg("%s", err);
+		free(buf);
+		assert_string_equal(spec.name, names[i]);
+		for (int p = POLICY_LEGACY; p < MODEL_NR_POLICIES; p++) {
+			assert_int_equal(model_spec_run(&spec, p, 1, 1, &a), 0);
+			b = run(names[i], p, 1);
+			if (memcmp(&a.faults, &b.faults, sizeof(a.faults)) ||
+			    memcmp(a.lock, b.lock, sizeof(a.lock)) || a.sim_ns != b.sim_ns ||
+			    a.dirty_pauses != b.dirty_pauses || a.unsafe_readonly != b.unsafe_readonly)
+				fail_msg("%s under %s: the file's run differs from the built-in's",
+					 names[i], model_policy_info(p)->name);
+		}
+	}
+}
+
+/* a scenario file's kernel: true faults as gen-kread's do */
+static void spec_kernel_faults(void **state)
+{
+	static const char text[] =
+		"mmretry_scenario: 1\nvmas:\n  buf: {kind: anon, pages: 1024}\nthreads:\n"
+		"  - {program: fault, vma: buf, faults: 1024, write: true, kernel: true}\n";
+	struct model_spec spec;
+	struct model_result a, b = run("gen-kread", POLICY_PER_VMA, 1);
+	char err[256];
+
+	assert_int_equal(model_spec_parse(text, strlen(text), "k.yml", &spec, err, sizeof(err)), 0);
+	assert_int_equal(model_spec_run(&spec, POLICY_PER_VMA, 1, 1, &a), 0);
+	assert_int_equal(a.faults.kernel_faults, 1024);
+	assert_int_equal(a.faults.vma_lock_attempts, 0);
+	assert_memory_equal(&a.faults, &b.faults, sizeof(a.faults));
+}
+
 static void spec_errors(void **state)
 {
 #define HEAD "mmretry_scenario: 1\nvmas:\n  d: {kind: anon, pages: 10}\nthreads:\n"
@@ -214,7 +267,20 @@ static void spec_errors(void **state)
 		{ "mmretry_scenario: 1\nvmas: {d: {kind: anon, pages: 1}}\n",
 		  "f.yml:1: a scenario needs vmas and threads" },
 		{ HEAD "  - {program: fault, vma: d, faults: 10}\nextra: 1\n",
-		  "f.yml:6: unknown key 'extra' (mmretry_scenario, name, vmas, threads)" },
+		  "f.yml:6: unknown key 'extra' (mmretry_scenario, name, vmas, threads, dirty)" },
+		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: file, pages: 10, initial: swapped}\n"
+		  "threads: []\n", "f.yml:3: vmas: d: only an anon VMA starts present or swapped" },
+		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: anon, pages: 10, initial: cached}\n"
+		  "threads: []\n", "f.yml:3: vmas: d: only a file VMA starts cached" },
+		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: anon, pages: 10, initial: full}\n"
+		  "threads: []\n", "f.yml:3: vmas: d: initial is empty, present, swapped or cached, "
+		  "not 'full'" },
+		{ HEAD "  - {program: fault, vma: d, faults: 10}\ndirty: {limit: 10}\n",
+		  "f.yml:6: dirty: needs limit and writeback" },
+		{ HEAD "  - {program: fault, vma: d, faults: 10}\ndirty: {limit: 10, speed: 4}\n",
+		  "f.yml:6: dirty: unknown key 'speed' (limit, writeback)" },
+		{ HEAD "  - {program: fault, vma: d, faults: 1, kernel: 1}\n",
+		  "f.yml:5: kernel: '1' is not true or false" },
 		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: swap, pages: 10}\nthreads: []\n",
 		  "f.yml:3: vmas: d: kind is anon, file or shmem, not 'swap'" },
 		{ "mmretry_scenario: 1\nvmas:\n  d: {kind: anon, pages: 0}\nthreads: []\n",
@@ -594,6 +660,8 @@ int main(void)
 		cmocka_unit_test(what_if_seqcount),
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(spec_equals_builtin),
+		cmocka_unit_test(spec_docs_equal_builtins),
+		cmocka_unit_test(spec_kernel_faults),
 		cmocka_unit_test(spec_errors),
 		cmocka_unit_test(gen_file),
 		cmocka_unit_test(gen_memfd),

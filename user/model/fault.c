@@ -98,6 +98,9 @@ void vma_remove(struct mm *mm, struct vma *vma)
 	mm->nvmas--;
 	vma->detached = true;
 	vma->seq++;
+	for (k = 0; k < mm->nlocked; k++)	/* its write lock goes with it */
+		if (mm->locked[k] == vma)
+			mm->locked[k--] = mm->locked[--mm->nlocked];
 	if (!mm->faulting) {
 		vma_free(vma);
 		return;

@@ -99,6 +99,9 @@ struct model_scenario {
 #define SPEC_MAX_THREADS 256
 
 enum spec_vma_kind { SPEC_ANON, SPEC_FILE, SPEC_SHMEM };
+/* anon: empty, present (populated) or swapped (out); file: empty (uncached)
+ * or cached; shmem: empty */
+enum spec_initial { INIT_EMPTY, INIT_PRESENT, INIT_SWAPPED, INIT_CACHED };
 enum spec_program { PROG_FAULT, PROG_RANDOM, PROG_MAPPER, PROG_CHANGER, PROG_MAPPING };
 
 struct model_spec {
@@ -107,7 +110,10 @@ struct model_spec {
 		char name[32];
 		enum spec_vma_kind kind;
 		uint64_t pages;
+		enum spec_initial initial;	/* its pages at the start */
 	} vmas[SPEC_MAX_VMAS];
+	uint64_t dirty_limit;			/* pages; 0: no dirty throttling */
+	uint64_t writeback;			/* pages written back a second */
 	int nvmas;
 	struct {
 		enum spec_program program;
@@ -118,6 +124,7 @@ struct model_spec {
 		int64_t stride;		/* fault: pages between one thread's first and the next's */
 		uint64_t rest_ns;	/* mapper, changer: the pause between rounds */
 		bool write;
+		bool kernel;		/* fault, random: faults taken in kernel mode (read(), GUP) */
 		int count;		/* threads running it */
 	} threads[SPEC_MAX_THREADS];
 	int nthreads;			/* entries; the threads are their counts' sum */

@@ -11,9 +11,9 @@
 /* ---- programs the scenarios give their threads ---- */
 
 /*
- * Fault t->n pages of t->vma, from page t->base on, t->step pages apart
- * (a negative step, as two's complement, walks backwards): one user fault
- * each, a write if t->write_fault.
+ * Fault t->n pages from page t->base on, t->step pages apart (a negative
+ * step, as two's complement, walks backwards): one user fault each, a write
+ * if t->write_fault. (Addresses, not a VMA: another thread may unmap it.)
  */
 static int faulter(struct sim *s, struct mthread *t)
 {
@@ -21,7 +21,7 @@ static int faulter(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	for (t->i = 0; t->i < t->n; t->i++) {
-		t->addr_page = t->vma->start + t->base + t->i * t->step;
+		t->addr_page = t->base + t->i * t->step;
 		PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
 	}
 	PT_END(t, D);
@@ -246,8 +246,7 @@ static void start_faulter(struct mthread *t, struct vma *vma, uint64_t base, uin
 {
 	t->program = faulter;
 	t->faulter = true;
-	t->vma = vma;
-	t->base = base;
+	t->base = vma->start + base;
 	t->n = n;
 	t->step = (uint64_t)step;
 	t->write_fault = write;
@@ -670,6 +669,9 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 	if ((err = sim_init(&s, p, seed, nthreads, res)) ||
 	    (file_pages && (err = file_init(&s.file, file_pages))))
 		goto out;
+	s.dirty.limit = spec->dirty_limit;
+	s.dirty.bw = spec->writeback;
+	s.dirty.ratelimit = 32;
 	err = -ENOMEM;
 	/* the VMAs side by side, one page apart; file VMAs on their own pages
 	 * of the one file */
@@ -680,6 +682,12 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 				  kind != SPEC_ANON, kind == SPEC_FILE, file_pages);
 		if (!vmas[i])
 			goto out;
+		if (spec->vmas[i].initial == INIT_PRESENT)
+			vma_populate(&s, vmas[i]);
+		else if (spec->vmas[i].initial == INIT_SWAPPED && vma_swap_out(&s, vmas[i]))
+			goto out;
+		else if (spec->vmas[i].initial == INIT_CACHED)
+			memset(s.file.state + file_pages, FOLIO_UPTODATE, spec->vmas[i].pages);
 		if (kind == SPEC_FILE)
 			file_pages += spec->vmas[i].pages;
 		start += spec->vmas[i].pages + 1;
@@ -692,6 +700,7 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 			struct vma *v = ts->vma >= 0 ? vmas[ts->vma] : NULL;
 
 			t->write_fault = ts->write;
+			t->kernel_mode = ts->kernel;
 			switch (ts->program) {
 			case PROG_FAULT:
 				start_faulter(t, v, ts->first + k * ts->stride, ts->n, ts->step,

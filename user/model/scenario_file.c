@@ -114,6 +114,8 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 {
 	static const char *const kinds[] = { [SPEC_ANON] = "anon", [SPEC_FILE] = "file",
 					     [SPEC_SHMEM] = "shmem" };
+	static const char *const initials[] = { [INIT_EMPTY] = "empty", [INIT_PRESENT] = "present",
+						[INIT_SWAPPED] = "swapped", [INIT_CACHED] = "cached" };
 	yaml_node_pair_t *p;
 
 	if (n->type != YAML_MAPPING_NODE)
@@ -123,6 +125,7 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 		const char *name = yaml_text(k);
 		yaml_node_pair_t *q;
 		bool kind = false, pages = false;
+		const yaml_node_t *initial = NULL;
 		int i;
 
 		if (!name || !*name || strlen(name) >= sizeof(spec->vmas[0].name))
@@ -153,13 +156,36 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 					return -EINVAL;
 				spec->vmas[spec->nvmas].pages = x;
 				pages = true;
+			} else if (key && !strcmp(key, "initial")) {
+				for (i = 0; i < 4 && (!val || strcmp(val, initials[i])); i++)
+					;
+				if (i == 4)
+					return fail(c, qv ? qv : qk, "vmas: %s: initial is empty, "
+						    "present, swapped or cached, not '%.20s'", name,
+						    val ? val : "?");
+				spec->vmas[spec->nvmas].initial = i;
+				initial = qv;
 			} else {
-				return fail(c, qk ? qk : v, "vmas: %s: unknown key '%.20s' (kind, pages)",
-					    name, key ? key : "?");
+				return fail(c, qk ? qk : v, "vmas: %s: unknown key '%.20s' (kind, pages, "
+					    "initial)", name, key ? key : "?");
 			}
 		}
 		if (!kind || !pages)
 			return fail(c, v, "vmas: %s: needs kind and pages", name);
+		switch (spec->vmas[spec->nvmas].initial) {
+		case INIT_EMPTY:
+			break;
+		case INIT_PRESENT:
+		case INIT_SWAPPED:
+			if (spec->vmas[spec->nvmas].kind != SPEC_ANON)
+				return fail(c, initial, "vmas: %s: only an anon VMA starts present or "
+					    "swapped", name);
+			break;
+		case INIT_CACHED:
+			if (spec->vmas[spec->nvmas].kind != SPEC_FILE)
+				return fail(c, initial, "vmas: %s: only a file VMA starts cached", name);
+			break;
+		}
 		spec->nvmas++;
 	}
 	if (!spec->nvmas)
@@ -235,6 +261,9 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 		} else if (!strcmp(key, "write")) {
 			if (boolean(c, v, key, &t->write))
 				return -EINVAL;
+		} else if (!strcmp(key, "kernel")) {
+			if (boolean(c, v, key, &t->kernel))
+				return -EINVAL;
 		} else if (!strcmp(key, "count")) {
 			if (integer(c, v, key, 1, SPEC_MAX_THREADS, &x))
 				return -EINVAL;
@@ -274,6 +303,36 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 	return 0;
 }
 
+/* dirty: {limit: PAGES, writeback: PAGES} (a second) */
+static int parse_dirty(struct ctx *c, const yaml_node_t *n, struct model_spec *spec)
+{
+	yaml_node_pair_t *p;
+	int64_t x;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, "dirty: expected {limit, writeback}");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *key = yaml_text(k);
+
+		if (key && !strcmp(key, "limit")) {
+			if (integer(c, v, "limit", 1, 1 << 24, &x))
+				return -EINVAL;
+			spec->dirty_limit = x;
+		} else if (key && !strcmp(key, "writeback")) {
+			if (integer(c, v, "writeback", 1, 1 << 24, &x))
+				return -EINVAL;
+			spec->writeback = x;
+		} else {
+			return fail(c, k ? k : n, "dirty: unknown key '%.20s' (limit, writeback)",
+				    key ? key : "?");
+		}
+	}
+	if (!spec->dirty_limit || !spec->writeback)
+		return fail(c, n, "dirty: needs limit and writeback");
+	return 0;
+}
+
 static int parse_root(struct ctx *c, struct model_spec *spec)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(c->doc), *vmas = NULL, *threads = NULL;
@@ -305,9 +364,12 @@ static int parse_root(struct ctx *c, struct model_spec *spec)
 			vmas = v;
 		} else if (!strcmp(key, "threads")) {
 			threads = v;
+		} else if (!strcmp(key, "dirty")) {
+			if (parse_dirty(c, v, spec))
+				return -EINVAL;
 		} else {
-			return fail(c, k, "unknown key '%.30s' (mmretry_scenario, name, vmas, threads)",
-				    key);
+			return fail(c, k, "unknown key '%.30s' (mmretry_scenario, name, vmas, threads, "
+				    "dirty)", key);
 		}
 	}
 	if (!versioned)
