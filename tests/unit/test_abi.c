@@ -14,6 +14,7 @@
 #include "figures.h"
 #include "kfeatures.h"
 #include "mmap_lock.h"
+#include "record.h"
 #include "unit.h"
 
 #define FIELD_SIZE(type, f) sizeof(((type *)0)->f)
@@ -42,6 +43,55 @@ _Static_assert(sizeof(struct mmr_walk_stats) == 4 * 8 + 4 * sizeof(struct mmr_hi
 	       "mmr_walk_stats is 4 counters and 4 histograms");
 _Static_assert(sizeof(struct mmr_chain_event) == 96, "mmr_chain_event is 96 bytes");
 _Static_assert(sizeof(struct mmr_walk_event) == 128, "mmr_walk_event is 128 bytes");
+/* recording formats: a size change is a new recording version (docs/record.md) */
+_Static_assert(sizeof(struct mmr_attempt_event) == 56, "mmr_attempt_event is 56 bytes");
+_Static_assert(sizeof(struct mmr_mm_event) == 80, "mmr_mm_event is 80 bytes");
+_Static_assert(sizeof(struct mmr_lock_op_event) == 48, "mmr_lock_op_event is 48 bytes");
+
+static void record_event_layouts(void **state)
+{
+	typedef struct mmr_attempt_event a;
+	typedef struct mmr_mm_event m;
+	typedef struct mmr_lock_op_event l;
+
+	assert_int_equal(offsetof(a, type), 0);
+	ASSERT_FOLLOWS(a, type, pid);
+	ASSERT_FOLLOWS(a, pid, tid);
+	ASSERT_FOLLOWS(a, tid, flags);
+	ASSERT_FOLLOWS(a, flags, start_ns);
+	ASSERT_FOLLOWS(a, start_ns, end_ns);
+	ASSERT_FOLLOWS(a, end_ns, addr);
+	ASSERT_FOLLOWS(a, addr, result);
+	ASSERT_FOLLOWS(a, result, reason);
+	ASSERT_FOLLOWS(a, reason, vma_kind);
+	ASSERT_FOLLOWS(a, vma_kind, attempt);
+	ASSERT_FOLLOWS(a, attempt, pad);
+	assert_int_equal(offsetof(m, type), 0);
+	ASSERT_FOLLOWS(m, type, pid);
+	ASSERT_FOLLOWS(m, pid, tid);
+	ASSERT_FOLLOWS(m, tid, op);
+	ASSERT_FOLLOWS(m, op, ts_ns);
+	ASSERT_FOLLOWS(m, ts_ns, dur_ns);
+	ASSERT_FOLLOWS(m, dur_ns, addr);
+	ASSERT_FOLLOWS(m, addr, len);
+	ASSERT_FOLLOWS(m, len, arg);
+	ASSERT_FOLLOWS(m, arg, ret);
+	ASSERT_FOLLOWS(m, ret, comm);
+	assert_int_equal(offsetof(l, kind), 0);
+	ASSERT_FOLLOWS(l, kind, pid);
+	ASSERT_FOLLOWS(l, pid, tid);
+	ASSERT_FOLLOWS(l, tid, write);
+	ASSERT_FOLLOWS(l, write, success);
+	ASSERT_FOLLOWS(l, success, remote);
+	ASSERT_FOLLOWS(l, remote, downgrade);
+	ASSERT_FOLLOWS(l, downgrade, t_start);
+	ASSERT_FOLLOWS(l, t_start, t_acq);
+	ASSERT_FOLLOWS(l, t_acq, t_rel);
+	ASSERT_FOLLOWS(l, t_rel, mm);
+	/* the rings tell events apart by their first field */
+	assert_int_equal(MMR_EV_ATTEMPT != MMR_EV_RETRY && MMR_EV_MM != MMR_EV_RETRY, 1);
+	assert_int_equal(MMR_LOCK_EV_OP != MMR_LOCK_EV_HOLD && MMR_LOCK_EV_OP != MMR_LOCK_EV_WAIT, 1);
+}
 
 static void retry_event_layout(void **state)
 {
@@ -475,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest test_abi[] = {
 		cmocka_unit_test(retry_event_layout),
+		cmocka_unit_test(record_event_layouts),
 		cmocka_unit_test(retry_event_fields_hold_values),
 		cmocka_unit_test(counters_only_u64),
 		cmocka_unit_test(lock_hist_layout),
