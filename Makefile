@@ -16,11 +16,14 @@ LIBS        := -lbpf -lelf -lz -ljansson -lyaml -lxml2 -lmicrohttpd -lpthread -l
 
 BPF_OBJS    := faults mmap_lock anon_vma probe
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
-MODEL_SRCS  := user/model/fault.c user/model/policy.c user/model/rmap.c user/model/scenario.c \
+MODEL_SRCS  := user/model/fault.c user/model/policy.c user/model/replay.c user/model/rmap.c \
+               user/model/scenario.c \
                user/model/scenario_file.c user/model/sim.c
 CORE_SRCS   := user/top.c user/acct.c user/baseline.c user/figures.c user/yamltext.c user/counters.c user/anon_trace.c user/bpfmap.c user/metrics.c user/ksyms.c user/lockstat.c user/lock_trace.c user/report_lock.c user/avstat.c user/report_anon.c user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
-               user/faults_trace.c user/target.c $(MODEL_SRCS)
-CMD_SRCS    := user/cmd_top.c user/cmd_check.c user/cmd_export.c user/cmd_model.c user/cmd_probe.c user/cmd_stat.c
+               user/faults_trace.c user/target.c user/recfile.c user/recorder.c user/recreport.c user/replay_load.c \
+               $(MODEL_SRCS)
+CMD_SRCS    := user/cmd_top.c user/cmd_check.c user/cmd_export.c user/cmd_model.c user/cmd_probe.c \
+               user/cmd_record.c user/cmd_stat.c
 CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))
 CMD_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CMD_SRCS) user/main.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -85,6 +88,7 @@ live: all
 	@tests/export/packaging.sh
 	@tests/check/run.sh
 	@tests/model/live.sh
+	@tests/record/run.sh
 	@tests/top/run.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
@@ -94,7 +98,7 @@ VM_JOBS     ?= 2
 VM_TIMEOUT  ?= 1200
 VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr/bin/curl \
                /usr/bin/prometheus /usr/bin/promtool tests/live/run.sh tests/export/run.sh \
-               tests/check/run.sh tests/model/live.sh
+               tests/check/run.sh tests/model/live.sh tests/record/run.sh
 vmtest: all
 	@tools/deps.sh --vm
 	tools/vmtest -j $(VM_JOBS) -t $(VM_TIMEOUT) $(foreach k,$(KERNELS),-k $(k)) \

@@ -17,6 +17,7 @@
 #include "core_fixes.bpf.h"
 #include "filter.bpf.h"
 #include "faults.h"
+#include "record.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -30,6 +31,12 @@ __u8 io_hooked = 0;
 const volatile __u8 exit_accounting = 0;
 /* `mmretry top`: also count per process (proc_counters); off for stat */
 const volatile __u8 per_process = 0;
+/* `mmretry record`: stream every attempt and the address-space changes */
+const volatile __u8 record = 0;
+/* record: the syscalls that change an address space, by number (user
+ * space sets them from <sys/syscall.h>: they differ between arches) */
+const volatile __s32 nr_mmap = -1, nr_munmap = -1, nr_mprotect = -1, nr_madvise = -1,
+	nr_mremap = -1, nr_brk = -1;
 
 #include "tstate.bpf.h"
 
@@ -162,6 +169,34 @@ static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* record: every attempt, as it returns */
+static __always_inline void emit_attempt(struct mmr_fault_counters *c, struct tstate *st,
+					 __u32 ret, __u8 reason)
+{
+	struct mmr_attempt_event *e;
+	__u64 id;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		c->lost_events += 1;
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->type = MMR_EV_ATTEMPT;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->flags = st->flags;
+	e->start_ns = st->start_ns;
+	e->end_ns = bpf_ktime_get_ns();
+	e->addr = st->addr;
+	e->result = ret;
+	e->reason = reason;
+	e->vma_kind = st->kind;
+	e->attempt = st->attempt;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* fentry and kprobe modes: every handle_mm_fault attempt             */
 
@@ -205,6 +240,8 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->tp_io = 0;
 	st->pending = 0;
 	st->in_attempt = 1;
+	if (record)
+		st->start_ns = bpf_ktime_get_ns();
 }
 
 static __always_inline void attempt_exit(__u32 ret)
@@ -252,6 +289,8 @@ static __always_inline void attempt_exit(__u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
+		if (record)
+			emit_attempt(c, st, ret, MMR_REASON_NONE);
 		return;
 	}
 
@@ -281,6 +320,8 @@ static __always_inline void attempt_exit(__u32 ret)
 		p->retries += 1;
 	st->pending = 1;
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
+	if (record)
+		emit_attempt(c, st, ret, reason);
 }
 
 /* A retry producer returned: the innermost one names the reason. */
@@ -683,6 +724,127 @@ static __always_inline void proc_exit(struct task_struct *task)
 	p->exit_faults = n;
 }
 
+/* ------------------------------------------------------------------ */
+/* record: what changes the traced processes' address spaces           */
+
+/* a syscall in progress, per thread */
+struct recstate {
+	__u64 start;
+	__u64 a0, a1, a2;
+	__u32 op;		/* enum mmr_mm_op; 0: none */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct recstate);
+} recstates SEC(".maps");
+
+static __always_inline void emit_mm(struct mmr_fault_counters *c, struct task_struct *task,
+				    __u32 op, __u64 start, __u64 addr, __u64 len, __u64 arg,
+				    __s64 ret)
+{
+	struct mmr_mm_event *e;
+	__u64 now = bpf_ktime_get_ns();
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		c->lost_events += 1;
+		return;
+	}
+	e->type = MMR_EV_MM;
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->tid = BPF_CORE_READ(task, pid);
+	e->op = op;
+	e->ts_ns = now;
+	e->dur_ns = start ? now - start : 0;
+	e->addr = addr;
+	e->len = len;
+	e->arg = arg;
+	e->ret = ret;
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), task->comm);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline __u32 mm_op_of(long id)
+{
+	if (id == nr_mmap)
+		return MMR_MM_MMAP;
+	if (id == nr_munmap)
+		return MMR_MM_MUNMAP;
+	if (id == nr_mprotect)
+		return MMR_MM_MPROTECT;
+	if (id == nr_madvise)
+		return MMR_MM_MADVISE;
+	if (id == nr_mremap)
+		return MMR_MM_MREMAP;
+	if (id == nr_brk)
+		return MMR_MM_BRK;
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(rec_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task;
+	struct recstate *rs;
+	__u32 op = mm_op_of(id);
+
+	if (!op)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (!traced_tstate(task))
+		return 0;
+	rs = bpf_task_storage_get(&recstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!rs)
+		return 0;
+	rs->op = op;
+	rs->start = bpf_ktime_get_ns();
+	rs->a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	rs->a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	rs->a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	if (op == MMR_MM_MMAP)		/* prot, and the flags above them */
+		rs->a2 = (rs->a2 & 0xffffffffULL) | (PT_REGS_PARM4_CORE_SYSCALL(regs) << 32);
+	else if (op == MMR_MM_MREMAP)	/* the new length, the new address (MREMAP_FIXED) */
+		rs->a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rec_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_fault_counters *c;
+	struct recstate *rs;
+	__u32 op;
+
+	rs = bpf_task_storage_get(&recstates, task, 0, 0);
+	if (!rs || !rs->op)
+		return 0;
+	op = rs->op;
+	rs->op = 0;
+	c = counters();
+	if (!c)
+		return 0;
+	switch (op) {
+	case MMR_MM_MMAP:	/* the mapping's start is the return */
+		emit_mm(c, task, op, rs->start, ret, rs->a1, rs->a2, ret);
+		break;
+	case MMR_MM_MREMAP:	/* old start, new length, new start */
+		emit_mm(c, task, op, rs->start, rs->a0, rs->a2, ret, ret);
+		break;
+	case MMR_MM_BRK:
+		emit_mm(c, task, op, rs->start, ret, 0, rs->a0, ret);
+		break;
+	default:		/* munmap, mprotect, madvise: addr, len, prot or advice */
+		emit_mm(c, task, op, rs->start, rs->a0, rs->a1, rs->a2, ret);
+		break;
+	}
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 {
@@ -691,6 +853,8 @@ int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 
 	if (!c)
 		return 0;
+	if (record && task == bpf_get_current_task_btf() && traced_tstate(task))
+		emit_mm(c, task, MMR_MM_EXIT, 0, 0, 0, 0, 0);
 	if (exit_accounting && task == bpf_get_current_task_btf() && traced_tstate(task)) {
 		c->exit_faults += task->min_flt + task->maj_flt;
 		c->exit_major += task->maj_flt;
@@ -711,6 +875,10 @@ int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(tp_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
+	struct mmr_fault_counters *c;
+
 	mmr_follow_fork(parent, child);
+	if (record && traced_tstate(parent) && (c = counters()))
+		emit_mm(c, parent, MMR_MM_FORK, 0, 0, 0, BPF_CORE_READ(child, pid), 0);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "filter.bpf.h"
 #include "tstate.bpf.h"
 #include "mmap_lock.h"
+#include "record.h"
 #include "hist.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -30,6 +31,8 @@ const volatile __u64 min_hold_ns = 1000000;
 const volatile __u8 user_stacks = 1;
 /* tstates is the fault tracer's, which sees page-cache insertions */
 const volatile __u8 io_known = 0;
+/* mmretry record: every hold (and failed acquisition) streamed as it ends */
+const volatile __u8 record = 0;
 
 #define MMR_PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 #define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
@@ -41,7 +44,8 @@ struct held {
 	__u8 write;
 	__u8 remote;
 	__u8 wait_pending;	/* acquired: the wait is accounted when the hold ends */
-	__u8 pad[5];
+	__u8 downgraded;	/* a read hold a write hold turned into */
+	__u8 pad[4];
 };
 
 struct lstate {
@@ -203,6 +207,38 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* record: one hold, or a failed acquisition (t_rel 0), as it ends */
+static __always_inline void emit_op(struct held *h, __u64 t_rel, bool success, __u8 downgrade)
+{
+	struct mmr_lock_op_event *e;
+	__u64 id;
+
+	if (!record)
+		return;
+	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *lost = bpf_map_lookup_elem(&lock_lost, &zero);
+
+		if (lost)
+			*lost += 1;
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->kind = MMR_LOCK_EV_OP;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->write = h->write;
+	e->success = success;
+	e->remote = h->remote;
+	e->downgrade = downgrade;
+	e->t_start = h->t_start;
+	e->t_acq = h->t_acq;
+	e->t_rel = t_rel;
+	e->mm = h->mm;
+	bpf_ringbuf_submit(e, 0);
+}
+
 static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -226,6 +262,7 @@ static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write
 	 * locks it for the last time: that lock is still its own */
 	h->remote = (task->flags & MMR_PF_KTHREAD) || (task->mm && task->mm != mm);
 	h->wait_pending = 0;
+	h->downgraded = 0;
 }
 
 /*
@@ -283,8 +320,11 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		}
 		if (now - h->t_acq >= min_hold_ns)
 			emit(ctx, MMR_LOCK_EV_HOLD, h, now, now - h->t_acq, true, false);
+		emit_op(h, now, true, MMR_LOCK_OP_DOWNGRADED);
 		h->write = 0;
 		h->t_acq = now;
+		h->t_start = now;	/* the read hold begins without a wait */
+		h->downgraded = 1;
 		return;
 	}
 	wait = now - h->t_start;
@@ -301,6 +341,8 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		hist_add(&s->wait, wait);
 		s->failures++;
 	}
+	h->t_acq = now;
+	emit_op(h, 0, false, 0);
 	h->mm = 0;
 }
 
@@ -329,6 +371,7 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, lock_waiters(mm));
 	else if (hold >= min_hold_ns / MMR_BLOCKER_DIV && lock_waiters(mm))
 		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, true);
+	emit_op(h, now, true, h->downgraded ? MMR_LOCK_OP_FROM_DOWNGRADE : 0);
 	h->mm = 0;
 }
 

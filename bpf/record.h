@@ -66,6 +66,11 @@ struct mmr_mm_event {
 /* in the mmap_lock tracer's ring, after MMR_LOCK_EV_WAIT (mmap_lock.h) */
 #define MMR_LOCK_EV_OP	3
 
+/* mmr_lock_op_event.downgrade: a write hold that mmap_write_downgrade()
+ * ended, going on as a read hold; that read hold */
+#define MMR_LOCK_OP_DOWNGRADED		1
+#define MMR_LOCK_OP_FROM_DOWNGRADE	2
+
 /* One mmap_lock hold, streamed when it ends; or a failed acquisition. */
 struct mmr_lock_op_event {
 	__u32 kind;		/* MMR_LOCK_EV_OP */
@@ -74,7 +79,7 @@ struct mmr_lock_op_event {
 	__u8 write;
 	__u8 success;		/* 0: a failed trylock or interrupted wait (t_rel 0) */
 	__u8 remote;		/* the mm was not the task's own */
-	__u8 downgrade;		/* a write hold that went on as this read hold */
+	__u8 downgrade;		/* MMR_LOCK_OP_DOWNGRADED, MMR_LOCK_OP_FROM_DOWNGRADE, or 0 */
 	__u64 t_start;		/* start_locking: the wait began (t_acq for a downgrade) */
 	__u64 t_acq;		/* acquire_returned */
 	__u64 t_rel;		/* released; 0 if not obtained */

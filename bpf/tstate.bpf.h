@@ -23,6 +23,7 @@ struct tstate {
 	__u64 addr;		/* page of the current fault */
 	__u64 vm_ops;		/* vma->vm_ops at the attempt's entry */
 	__u64 seq;		/* tracepoint mode: min_flt + maj_flt at fault start */
+	__u64 start_ns;		/* record: the attempt's entry */
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */

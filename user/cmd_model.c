@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "model.h"
 #include "options.h"
+#include "replay_load.h"
 #include "report.h"
 #include "util.h"
 
@@ -248,6 +249,141 @@ static int cmd_bench(const struct model_opts *o, const struct scenario *sc, FILE
 	return EXIT_OK;
 }
 
+/* the rows a reader compares eras by, for results res[0..n) */
+static void print_rows(FILE *out, const struct model_result *res, size_t n)
+{
+	size_t i;
+	int k;
+
+#define ROWS(label, fmt, expr)							\
+	do {									\
+		fprintf(out, "  %-26s", label);					\
+		for (i = 0; i < n; i++) {					\
+			const struct model_result *x = &res[i];			\
+			fprintf(out, " %14" fmt, expr);				\
+		}								\
+		fputc('\n', out);						\
+	} while (0)
+	ROWS("faults", "llu", (unsigned long long)x->faults.faults);
+	ROWS("attempts", "llu", (unsigned long long)x->faults.attempts);
+	ROWS("retries", "llu", (unsigned long long)x->faults.retries);
+	for (k = 0; k < MMR_NR_REASONS; k++) {
+		char label[40];
+		bool any = false;
+
+		for (i = 0; i < n; i++)
+			any |= res[i].faults.reasons[k] != 0;
+		if (!any)
+			continue;
+		snprintf(label, sizeof(label), "  %s", reason_names[k]);
+		ROWS(label, "llu", (unsigned long long)x->faults.reasons[k]);
+	}
+	ROWS("completed", "llu", (unsigned long long)x->faults.completed);
+	ROWS("major", "llu", (unsigned long long)x->faults.major);
+	ROWS("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
+	ROWS("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
+	ROWS("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);
+	ROWS("write wait mean (us)", ".2f", x->lock[1].wait.count ?
+	     x->lock[1].wait.sum_ns / 1e3 / x->lock[1].wait.count : 0.0);
+	ROWS("write wait max (us)", ".2f", x->lock[1].wait.max_ns / 1e3);
+	ROWS("read wait max (us)", ".2f", x->lock[0].wait.max_ns / 1e3);
+	ROWS("read hold max (us)", ".2f", x->lock[0].hold.max_ns / 1e3);
+	ROWS("write hold max (us)", ".2f", x->lock[1].hold.max_ns / 1e3);
+#undef ROWS
+}
+
+/*
+ * A recording's process replayed under each policy, beside what it
+ * recorded (the first column): what another kernel era would have done.
+ */
+static int cmd_replay(const struct model_opts *o, FILE *out)
+{
+	struct model_result *res = calloc(o->npolicies + 1, sizeof(*res));
+	struct model_workload w;
+	struct replay_info info;
+	enum model_policy era;
+	size_t i, nfaults = 0;
+	int rc = EXIT_CANNOT_TRACE, err;
+
+	if (!res) {
+		mmr_err("out of memory");
+		return rc;
+	}
+	if (replay_load(o->scenario, o->pid, &w, &info)) {
+		free(res);
+		return EXIT_USAGE;
+	}
+	res[0] = info.recorded;
+	for (i = 0; i < o->npolicies; i++) {
+		err = model_replay(&w, o->policies[i], &res[i + 1]);
+		if (err) {
+			mmr_err("model replay under %s: %s", model_policy_info(o->policies[i])->name,
+				err == -EDEADLK ? "a simulated thread never woke (a model bug)" :
+				err == -EINVAL ? "the recorded address space does not lay out" :
+				strerror(-err));
+			goto out;
+		}
+	}
+	for (i = 0; i < w.nthreads; i++)
+		for (size_t k = 0; k < w.threads[i].nacts; k++)
+			nfaults += w.threads[i].acts[k].kind == WL_FAULT;
+	if (o->json) {
+		json_t *doc = json_object(), *arr = json_array();
+		struct model_opts ro = *o;
+		struct report r;
+
+		json_object_set_new(doc, "recording", json_string(o->scenario));
+		json_object_set_new(doc, "pid", json_integer(info.pid));
+		json_object_set_new(doc, "comm", json_bytes(info.comm));
+		json_object_set_new(doc, "kernel", json_string(info.kernel));
+		json_object_set_new(doc, "era", model_policy_for_release(info.kernel, &era) ? json_null() :
+				    json_string(model_policy_info(era)->name));
+		json_object_set_new(doc, "threads", json_integer(w.nthreads));
+		json_object_set_new(doc, "faults", json_integer(nfaults));
+		ro.scenario = o->scenario;
+		to_report(&r, &ro, "recorded", &res[0]);
+		json_object_set_new(doc, "recorded", report_to_json(&r));
+		report_free(&r);
+		for (i = 0; i < o->npolicies; i++) {
+			json_t *one = json_object();
+
+			to_report(&r, &ro, model_policy_info(o->policies[i])->name, &res[i + 1]);
+			json_object_set_new(one, "policy",
+					    json_string(model_policy_info(o->policies[i])->name));
+			json_object_set_new(one, "report", report_to_json(&r));
+			report_free(&r);
+			json_array_append_new(arr, one);
+		}
+		json_object_set_new(doc, "replays", arr);
+		err = json_dumpf(doc, out, JSON_INDENT(2)) || fputc('\n', out) == EOF;
+		json_decref(doc);
+		rc = err ? EXIT_CANNOT_TRACE : EXIT_OK;
+		goto out;
+	}
+	fprintf(out, "mmretry model replay: %s\n  process %u (%s): %zu threads, %zu faults, "
+		"recorded on %s", o->scenario, info.pid, info.comm[0] ? info.comm : "?",
+		w.nthreads, nfaults, info.kernel[0] ? info.kernel : "an unknown kernel");
+	if (!model_policy_for_release(info.kernel, &era))
+		fprintf(out, " (era %s)", model_policy_info(era)->name);
+	fputc('\n', out);
+	if (info.other_attempts)
+		fprintf(out, "  other processes' %llu fault attempts are not replayed (--pid "
+			"chooses)\n", (unsigned long long)info.other_attempts);
+	if (info.skipped_calls)
+		fprintf(out, "  %llu mremap() and brk() calls are not replayed\n",
+			(unsigned long long)info.skipped_calls);
+	fprintf(out, "\n  %-26s %14s", "", "recorded");
+	for (i = 0; i < o->npolicies; i++)
+		fprintf(out, " %14s", model_policy_info(o->policies[i])->name);
+	fputc('\n', out);
+	print_rows(out, res, o->npolicies + 1);
+	rc = EXIT_OK;
+out:
+	replay_free(&w);
+	free(res);
+	return rc;
+}
+
 /* a scenario file: 0 and *spec (free() it), or -1 with the error said */
 static int load_spec(const char *path, struct model_spec **spec)
 {
@@ -323,6 +459,21 @@ int cmd_model(int argc, char **argv)
 			mmr_err("model: --policy auto: cannot tell the era of kernel '%s'", u.release);
 			return EXIT_USAGE;
 		}
+	}
+	if (o.what == MODEL_REPLAY) {
+		if (o.output && !(out = fopen(o.output, "w"))) {
+			mmr_err("cannot write '%s': %s", o.output, strerror(errno));
+			return EXIT_CANNOT_TRACE;
+		}
+		rc = cmd_replay(&o, out);
+		if (fflush(out) || ferror(out)) {
+			mmr_err("cannot write '%s': %s", o.output ? o.output : "stdout",
+				strerror(errno));
+			rc = EXIT_CANNOT_TRACE;
+		}
+		if (out != stdout)
+			fclose(out);
+		return rc;
 	}
 	sc.name = o.scenario;
 	sc.builtin = model_scenario_find(o.scenario);

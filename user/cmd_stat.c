@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "lock_trace.h"
 #include "options.h"
 #include "plan.h"
+#include "recorder.h"
 #include "report.h"
 #include "target.h"
 #include "util.h"
@@ -31,60 +33,45 @@ static void on_signal(int sig)
 
 static int on_event(void *ctx, const struct mmr_retry_event *e)
 {
+	struct report *r = ctx;
+
+	if (r->rec)
+		recorder_event(r->rec, REC_RETRY, e, sizeof(*e), e->pid, e->tid);
 	return report_add_event(ctx, e);
+}
+
+/* record: attempts and address-space changes, only recorded */
+static int on_raw(void *ctx, const void *data, size_t size)
+{
+	const struct mmr_attempt_event *a = data;
+	const struct mmr_mm_event *m = data;
+	struct report *r = ctx;
+
+	if (!r->rec)
+		return 0;
+	if (a->type == MMR_EV_ATTEMPT && size == sizeof(*a))
+		recorder_event(r->rec, REC_ATTEMPT, a, sizeof(*a), a->pid, a->tid);
+	else if (m->type == MMR_EV_MM && size == sizeof(*m))
+		recorder_event(r->rec, REC_MM, m, sizeof(*m), m->pid, m->tid);
+	return 0;
 }
 
 static int on_lock_event(void *ctx, const struct mmr_lock_event *e)
 {
+	struct report *r = ctx;
+
+	if (r->rec)
+		recorder_event(r->rec, REC_LOCK_LONG, e, sizeof(*e), e->pid, e->tid);
 	return report_add_lock_event(ctx, e);
 }
 
-/* the tracing machinery's own frames at the leaf end of a kernel stack */
-static bool tracing_frame(const char *sym)
+static int on_lock_op(void *ctx, const struct mmr_lock_op_event *e)
 {
-	static const char *const prefixes[] = {
-		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "__traceiter_",
-		"__mmap_lock_do_trace_", "trace_mmap_lock_",
-	};
-	size_t i;
+	struct report *r = ctx;
 
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
-}
-
-/* frames (leaf first) -> "root;...;leaf", without the tracing frames, nor
- * the fentry/fexit trampolines mmretry itself put between two functions */
-static char *fold(const uint64_t *ips, int n, const struct ksyms *ks)
-{
-	size_t len = 0, cap = 64 * (size_t)n + 1;
-	char *s = malloc(cap), name[24];
-	int i;
-
-	while (ks && n > 1 && ksyms_name(ks, ips[0]) && tracing_frame(ksyms_name(ks, ips[0]))) {
-		ips++;
-		n--;
-	}
-	if (!s || !n) {
-		free(s);
-		return NULL;
-	}
-	s[0] = '\0';
-	for (i = n - 1; i >= 0; i--) {
-		const char *sym = ks ? ksyms_name(ks, ips[i]) : NULL;
-
-		if (!sym) {
-			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ips[i]);
-			sym = name;
-		} else if (!strncmp(sym, "bpf_trampoline_", 15)) {
-			continue;
-		}
-		len += snprintf(s + len, cap - len, "%s%.60s", len ? ";" : "", sym);
-		if (len >= cap)
-			break;
-	}
-	return s;
+	if (r->rec)
+		recorder_event(r->rec, REC_LOCK_OP, e, sizeof(*e), e->pid, e->tid);
+	return 0;
 }
 
 static int min_u32(uint32_t a, uint32_t b)
@@ -107,22 +94,35 @@ static void read_lock(struct lock_trace *lt, struct report *r, const struct ksym
 	for (i = 0; i < r->lock.nlongs; i++) {
 		struct lock_long *x = &r->lock.longs[i];
 
-		x->kstack = fold((const uint64_t *)x->e.kstack, min_u32(x->e.nkstack, MMR_STACK_FRAMES), ks);
-		x->ustack = fold((const uint64_t *)x->e.ustack, min_u32(x->e.nustack, MMR_STACK_FRAMES), NULL);
+		x->kstack = stack_fold((const uint64_t *)x->e.kstack,
+				       min_u32(x->e.nkstack, MMR_STACK_FRAMES), ks);
+		x->ustack = stack_fold((const uint64_t *)x->e.ustack,
+				       min_u32(x->e.nustack, MMR_STACK_FRAMES), NULL);
 	}
 }
 
 /* an event the report cannot keep is counted in its lost; polling goes on */
 static int on_chain_event(void *ctx, const struct mmr_chain_event *e)
 {
-	report_add_chain_event(ctx, e);
+	struct report *r = ctx;
+
+	/* record streams every chain; the report keeps stat's threshold */
+	if (r->rec)
+		recorder_event(r->rec, REC_CHAIN, e, sizeof(*e), e->pid, e->tid);
+	if (e->length >= r->anon.min_chain)
+		report_add_chain_event(ctx, e);
 	return 0;
 }
 
 /* names come later (read_anon), from kallsyms */
 static int on_walk_event(void *ctx, const struct mmr_walk_event *e)
 {
-	report_add_walk_event(ctx, e, NULL);
+	struct report *r = ctx;
+
+	if (r->rec)
+		recorder_event(r->rec, REC_WALK, e, sizeof(*e), e->pid, e->tid);
+	if (e->vmas >= r->anon.min_fanout)
+		report_add_walk_event(ctx, e, NULL);
 	return 0;
 }
 
@@ -187,7 +187,9 @@ static struct anon_trace *open_anon(const struct stat_opts *o, const struct feat
 	{
 		struct anon_trace_opts ao = {
 			.features = f, .target = tg, .mode = m,
-			.min_chain = o->min_chain, .min_fanout = o->min_fanout,
+			/* record: every chain and walk */
+			.min_chain = r->rec ? 1 : o->min_chain,
+			.min_fanout = r->rec ? 1 : o->min_fanout,
 			.faults = &sh, .ringbuf_bytes = o->ringbuf_bytes,
 			.on_chain = on_chain_event, .on_walk = on_walk_event, .ctx = r,
 		};
@@ -228,6 +230,86 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	/* a closed pipe on the report must not kill us before we detach */
 	signal(SIGPIPE, SIG_IGN);
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* record: the recording's metadata, and its start */
+static int record_begin(const struct stat_opts *o, struct report *r, const struct features *f,
+			struct faults_trace *ft, struct lock_trace *lt, struct anon_trace *at,
+			pid_t tgid)
+{
+	enum mmr_mode m = faults_trace_mode(ft);
+	json_t *meta = json_object(), *modes = json_object(), *tgt = json_object();
+	struct utsname u;
+	char *text;
+	int ret;
+
+	if (!uname(&u)) {
+		json_object_set_new(meta, "kernel", json_string(u.release));
+		json_object_set_new(meta, "machine", json_string(u.machine));
+	}
+	json_object_set_new(meta, "mmretry_version", json_string(MMRETRY_VERSION));
+	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
+	json_object_set_new(modes, "faults", json_string(mode_name(m)));
+	json_object_set_new(modes, "mmap_lock", lt ? json_string("tracepoint") : json_null());
+	json_object_set_new(modes, "anon_vma", at ? json_string(mode_name(m)) : json_null());
+	json_object_set_new(meta, "modes", modes);
+	/* every attempt is streamed where handle_mm_fault is hooked */
+	json_object_set_new(meta, "attempts", json_boolean(m == MMR_MODE_FENTRY ||
+							     m == MMR_MODE_KPROBE));
+	json_object_set_new(meta, "per_vma_locks", json_boolean(f->per_vma_locks));
+	json_object_set_new(meta, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
+	json_object_set_new(meta, "ringbuf_bytes", json_integer(o->ringbuf_bytes ?
+								 (json_int_t)o->ringbuf_bytes : 0));
+	json_object_set_new(meta, "min_hold_ns", json_integer(o->min_hold_ns));
+	json_object_set_new(tgt, "kind", json_string(o->argv ? "command" : o->pid ? "pid" :
+						     o->cgroup ? "cgroup" : "system"));
+	if (tgid)
+		json_object_set_new(tgt, "pid", json_integer(tgid));
+	if (o->cgroup)
+		json_object_set_new(tgt, "cgroup", json_string(o->cgroup));
+	if (o->argv) {
+		json_t *argv = json_array();
+
+		for (char *const *a = o->argv; *a; a++)
+			json_array_append_new(argv, json_bytes(*a));
+		json_object_set_new(tgt, "argv", argv);
+	}
+	json_object_set_new(meta, "target", tgt);
+	text = json_dumps(meta, JSON_COMPACT);
+	json_decref(meta);
+	if (!text) {
+		mmr_err("out of memory");
+		return -ENOMEM;
+	}
+	ret = recorder_begin(r->rec, r->rec->path, clock_ns(CLOCK_MONOTONIC),
+			     clock_ns(CLOCK_REALTIME), text);
+	free(text);
+	return ret;
+}
+
+/* record: the lost counts, and a flush once a second */
+static void record_tick(struct report *r, struct faults_trace *ft, struct lock_trace *lt,
+			struct anon_trace *at)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct mmr_fault_counters c;
+	struct rec_lost l = { .ts_ns = now };
+
+	if (now - r->rec->last_flush_ns < 1000000000ULL)
+		return;
+	if (!faults_trace_read(ft, &c))
+		l.faults = c.lost_events;
+	l.lock = lt ? lock_trace_lost(lt) : 0;
+	l.anon = at ? anon_trace_lost(at) : 0;
+	recorder_tick(r->rec, now, &l);
 }
 
 /* commands.h: the run's figures, streamed events and the command's status */
@@ -301,6 +383,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 			.features = &f, .plan = &p, .target = &tg,
 			.ringbuf_bytes = o->ringbuf_bytes,
 			.on_event = on_event, .ctx = r, .on_fallback = on_fallback,
+			.record = r->rec != NULL, .on_raw = on_raw,
 		};
 
 		ret = faults_trace_open(&ft, &fo);
@@ -322,6 +405,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 			.features = &f, .target = &tg, .min_hold_ns = o->min_hold_ns,
 			.on_event = on_lock_event, .ctx = r, .faults = &sh,
 			.ringbuf_bytes = o->ringbuf_bytes,
+			.record = r->rec != NULL, .on_op = on_lock_op,
 		};
 
 		faults_trace_shared(ft, &sh);
@@ -344,6 +428,8 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 			mmr_debug("fault accounting: %s", strerror(-ret));
 	}
 
+	if (r->rec && record_begin(o, r, &f, ft, lt, at, tgid))
+		goto cleanup;
 	t0 = mono_now();
 	if (o->duration)
 		deadline = t0 + o->duration;
@@ -364,6 +450,8 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 			mmr_err("reading events: %s", strerror(-ret));
 			break;
 		}
+		if (r->rec)
+			record_tick(r, ft, lt, at);
 		if (deadline && mono_now() >= deadline)
 			break;
 		if (o->pid && kill(o->pid, 0) && errno == ESRCH)

@@ -3,6 +3,8 @@
 #ifndef MMRETRY_COMMANDS_H
 #define MMRETRY_COMMANDS_H
 
+#include <stdint.h>
+
 /* Exit statuses: the one table (README "Exit status", mmretry --help). */
 enum {
 	EXIT_OK = 0,
@@ -35,5 +37,7 @@ int cmd_check(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <sys/syscall.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct faults_trace {
 	bool hooks[NR_FNS];	/* hooks attached */
 	const struct features *f;
 	retry_event_fn on_event;
+	raw_event_fn on_raw;
 	void *ctx;
 	int ncpus;
 };
@@ -60,6 +62,9 @@ static const struct prog_spec progs[] = {
 	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
 	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true },
 	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false },
+	/* record only: the address-space changes */
+	{ "rec_sys_enter",		MMR_MODE_NONE, -1, -1, true },
+	{ "rec_sys_exit",		MMR_MODE_NONE, -1, -1, true },
 };
 
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
@@ -67,8 +72,10 @@ static const struct prog_spec progs[] = {
 /* Should this program load in mode m on this kernel? */
 static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 			const struct features *f, const bool hooks[NR_FNS],
-			bool follow_forks)
+			bool follow_forks, bool record)
 {
+	if (!strncmp(s->name, "rec_", 4))
+		return record;
 	if (s->mode != MMR_MODE_NONE && s->mode != m)
 		return false;
 	if (s->fn >= 0 && !hooks[s->fn])
@@ -76,7 +83,7 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 	if (s->tp >= 0 && !f->tp[s->tp])
 		return false;
 	if (!strcmp(s->name, "tp_sched_process_fork"))
-		return follow_forks;
+		return follow_forks || record;
 	/* the mmap_lock prototype twins: one per kernel */
 	if (strstr(s->name, "_old") && !f->mmap_lock_memcg_path)
 		return false;
@@ -90,7 +97,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	struct faults_trace *t = ctx;
 	const struct mmr_retry_event *e = data;
 
-	if (size < sizeof(*e) || e->type != MMR_EV_RETRY)
+	if (size >= sizeof(__u32) && e->type != MMR_EV_RETRY)
+		return t->on_raw ? t->on_raw(t->ctx, data, size) : 0;
+	if (size < sizeof(*e))
 		return 0;
 	return t->on_event ? t->on_event(t->ctx, e) : 0;
 }
@@ -135,6 +144,13 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->aepf_end = f->aepf_end;
 	skel->rodata->exit_accounting = m == MMR_MODE_TRACEPOINT;
 	skel->rodata->per_process = o->per_process;
+	skel->rodata->record = o->record;
+	skel->rodata->nr_mmap = SYS_mmap;
+	skel->rodata->nr_munmap = SYS_munmap;
+	skel->rodata->nr_mprotect = SYS_mprotect;
+	skel->rodata->nr_madvise = SYS_madvise;
+	skel->rodata->nr_mremap = SYS_mremap;
+	skel->rodata->nr_brk = SYS_brk;
 	skel->rodata->stream_events = !o->no_events;
 	if (!o->per_process)	/* stat: no memory for a map it never fills */
 		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
@@ -149,7 +165,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		if (!prog)
 			return -ENOENT;
 		bpf_program__set_autoload(prog, prog_wanted(&progs[i], m, f, t->hooks,
-							    tg->follow_forks));
+							    tg->follow_forks, o->record));
 	}
 	err = faults_bpf__load(skel);
 	if (err)
@@ -213,6 +229,7 @@ int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts 
 		return -ENOMEM;
 	t->f = o->features;
 	t->on_event = o->on_event;
+	t->on_raw = o->on_raw;
 	t->ctx = o->ctx;
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {

@@ -26,6 +26,8 @@ struct trace_target {
 };
 
 typedef int (*retry_event_fn)(void *ctx, const struct mmr_retry_event *e);
+/* record: an event of bpf/record.h (its first __u32 says which), size bytes */
+typedef int (*raw_event_fn)(void *ctx, const void *data, size_t size);
 
 struct faults_trace_opts {
 	const struct features *features;
@@ -33,6 +35,8 @@ struct faults_trace_opts {
 	const struct trace_target *target;
 	size_t ringbuf_bytes;	/* power of two; 0 = default */
 	bool per_process;	/* top: keep per-process counters (proc_counters) */
+	bool record;		/* record: stream every attempt and address-space change */
+	raw_event_fn on_raw;	/* record: where those go */
 	bool no_events;		/* top: stream no retry events (counters only) */
 	retry_event_fn on_event;
 	void *ctx;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,4 +105,52 @@ void ksyms_free(struct ksyms *k)
 		free(k->syms[i].name);
 	free(k->syms);
 	free(k);
+}
+
+/* the tracing machinery's own frames at the leaf end of a kernel stack */
+static bool tracing_frame(const char *sym)
+{
+	static const char *const prefixes[] = {
+		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "__traceiter_",
+		"__mmap_lock_do_trace_", "trace_mmap_lock_",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* frames (leaf first) -> "root;...;leaf", without the tracing frames, nor
+ * the fentry/fexit trampolines mmretry itself put between two functions */
+char *stack_fold(const uint64_t *ips, int n, const struct ksyms *ks)
+{
+	size_t len = 0, cap = 64 * (size_t)n + 1;
+	char *s = malloc(cap), name[24];
+	int i;
+
+	while (ks && n > 1 && ksyms_name(ks, ips[0]) && tracing_frame(ksyms_name(ks, ips[0]))) {
+		ips++;
+		n--;
+	}
+	if (!s || !n) {
+		free(s);
+		return NULL;
+	}
+	s[0] = '\0';
+	for (i = n - 1; i >= 0; i--) {
+		const char *sym = ks ? ksyms_name(ks, ips[i]) : NULL;
+
+		if (!sym) {
+			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ips[i]);
+			sym = name;
+		} else if (!strncmp(sym, "bpf_trampoline_", 15)) {
+			continue;
+		}
+		len += snprintf(s + len, cap - len, "%s%.60s", len ? ";" : "", sym);
+		if (len >= cap)
+			break;
+	}
+	return s;
 }

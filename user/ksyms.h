@@ -16,4 +16,9 @@ struct ksyms *ksyms_parse(FILE *fp);
 const char *ksyms_name(const struct ksyms *k, uint64_t addr);
 void ksyms_free(struct ksyms *k);
 
+/* A stack's frames (leaf first) folded "root;...;leaf", named by ks (hex
+ * without), the tracing machinery's own frames and mmretry's trampolines
+ * left out; malloc'ed, NULL if none (stat's stacks, a recording's). */
+char *stack_fold(const uint64_t *ips, int n, const struct ksyms *ks);
+
 #endif

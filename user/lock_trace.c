@@ -8,18 +8,23 @@
 #include "bpfmap.h"
 #include "lock_trace.h"
 #include "mmap_lock.skel.h"
+#include "record.h"
 #include "util.h"
 
 struct lock_trace {
 	struct mmap_lock_bpf *skel;
 	lock_event_fn on_event;
+	int (*on_op)(void *ctx, const struct mmr_lock_op_event *e);
 	void *ctx;
 };
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct lock_trace *t = ctx;
+	const struct mmr_lock_op_event *op = data;
 
+	if (size == sizeof(*op) && op->kind == MMR_LOCK_EV_OP)
+		return t->on_op ? t->on_op(t->ctx, op) : 0;
 	if (size < sizeof(struct mmr_lock_event))
 		return 0;
 	return t->on_event ? t->on_event(t->ctx, data) : 0;
@@ -42,6 +47,7 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	if (!t)
 		return -ENOMEM;
 	t->on_event = o->on_event;
+	t->on_op = o->on_op;
 	t->ctx = o->ctx;
 	skel = mmap_lock_bpf__open();
 	if (!skel) {
@@ -54,6 +60,7 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	skel->rodata->aepf_start = f->aepf_start;
 	skel->rodata->aepf_end = f->aepf_end;
 	skel->rodata->io_known = sh->io_known;
+	skel->rodata->record = o->record;
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	/* the fault tracer's filter maps, which its fork and exit programs

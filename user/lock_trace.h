@@ -22,6 +22,7 @@
 struct lock_trace;
 
 typedef int (*lock_event_fn)(void *ctx, const struct mmr_lock_event *e);
+struct mmr_lock_op_event;
 
 struct lock_trace_opts {
 	const struct features *features;
@@ -31,6 +32,9 @@ struct lock_trace_opts {
 	size_t ringbuf_bytes;	/* 0: the default (1 MiB) */
 	lock_event_fn on_event;
 	void *ctx;
+	/* record: every hold streamed as it ends (struct mmr_lock_op_event) */
+	bool record;
+	int (*on_op)(void *ctx, const struct mmr_lock_op_event *e);
 };
 
 /* 0 or -errno */

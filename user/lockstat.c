@@ -30,6 +30,19 @@ void lock_stats_merge(struct mmr_lock_stats *a, const struct mmr_lock_stats *b)
 	hist_merge(&a->hold, &b->hold);
 }
 
+void lock_hist_add(struct mmr_hist *h, uint64_t v)
+{
+	int slot = v ? 63 - __builtin_clzll(v) : 0;
+
+	if (slot >= MMR_HIST_SLOTS)
+		slot = MMR_HIST_SLOTS - 1;
+	h->count++;
+	h->sum_ns += v;
+	if (v > h->max_ns)
+		h->max_ns = v;
+	h->slots[slot]++;
+}
+
 uint64_t hist_quantile(const struct mmr_hist *h, double q)
 {
 	uint64_t total = 0, rank, seen = 0, upper;

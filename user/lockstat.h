@@ -20,6 +20,9 @@ struct lock_row {
 	struct mmr_lock_stats mode[2];
 };
 
+/* Add v to a log2 histogram, as bpf/hist.bpf.h does (a recording's events
+ * rebuilt into the kernel's figures). */
+void lock_hist_add(struct mmr_hist *h, uint64_t v);
 /* Add b into a (counts, sums, slots; max of max). */
 void hist_merge(struct mmr_hist *a, const struct mmr_hist *b);
 void lock_stats_merge(struct mmr_lock_stats *a, const struct mmr_lock_stats *b);

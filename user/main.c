@@ -22,6 +22,8 @@ static const struct cmd {
 	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons" },
 	{ "top", cmd_top, NEED_ROOT | NEED_BTF, "a refreshing per-process table of retries" },
 	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
+	{ "record", cmd_record, NEED_ROOT | NEED_BTF, "write every event to a recording" },
+	{ "report", cmd_report, 0, "the report of a recording" },
 	/* these trace only when given a command (they check can_trace() then) */
 	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },
 	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },

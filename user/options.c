@@ -53,6 +53,51 @@ const char stat_usage[] =
 "  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
 "  mmretry stat -c system.slice/nginx.service -d 1m\n";
 
+const char record_usage[] =
+"usage: mmretry record -o FILE [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE]\n"
+"                      [--ringbuf-size N] [-v] [-- COMMAND [ARGS...]]\n"
+"\n"
+"Trace as `mmretry stat` does and write every event to a recording\n"
+"(docs/record.md): each fault attempt with its flags, result and reason\n"
+"(fentry and kprobe modes; tracepoint mode: the retries), each mmap_lock\n"
+"hold, each mmap/munmap/mprotect/madvise/mremap/brk, fork and exit, every\n"
+"anon_vma chain and rmap walk, and stat's report at the end. The file is\n"
+"written as events come and brought up to date every second: a crash\n"
+"loses at most the last second. Read it with `mmretry report FILE`,\n"
+"`mmretry dump FILE` and `mmretry model replay FILE`.\n"
+"\n"
+"  -o, --output=FILE     the recording (required)\n"
+"  -d, --duration=TIME   record for TIME; default: until Ctrl-C, or until\n"
+"                        COMMAND exits\n"
+"  -p, --pid=PID         only process PID\n"
+"  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
+"      --ringbuf-size=N  each ring buffer's size (default 1M): every attempt is\n"
+"                        an event; events lost when one is full are counted in\n"
+"                        the recording and its report\n"
+"      --min-hold=TIME   holds and waits this long also with their stacks\n"
+"      --no-mmap-lock, --no-anon-vma   as for stat\n"
+"  -v, --verbose         say more\n"
+"  -h, --help            this text\n"
+"\n"
+"examples:\n"
+"  mmretry record -o file.mmr -- tools/mmretry-gen file\n"
+"  mmretry report file.mmr\n";
+
+const char report_usage[] =
+"usage: mmretry report FILE [--json] [-o OUT] [--from-events]\n"
+"\n"
+"The report `mmretry stat` would have printed for a recording (`mmretry\n"
+"record`): rebuilt from its events, with what no event says (tracepoint\n"
+"mode's fault counts, the exit status) from the report stored at its end.\n"
+"A recording cut short (its writer crashed) gives what it holds.\n"
+"\n"
+"  -j, --json            print one JSON document (docs/json.md)\n"
+"  -o, --output=OUT      write to OUT instead of stdout\n"
+"      --from-events     use the events alone (what only the stored report\n"
+"                        says is then unavailable)\n"
+"  -h, --help            this text\n";
+
 const char probe_usage[] =
 "usage: mmretry probe [--json] [-v]\n"
 "\n"
@@ -140,6 +185,8 @@ const char model_usage[] =
 "       mmretry model compare SCENARIO [--policies P,P,...] [--seed N] [--scale X]\n"
 "                             [--json] [-o FILE]\n"
 "       mmretry model bench SCENARIO [--policy P] [--seed N] [--scale X] [--rounds N]\n"
+"       mmretry model replay RECORDING [--policies P,P,...] [--pid PID] [--json]\n"
+"                             [-o FILE]\n"
 "\n"
 "The reference fault path (docs/model.md): a deterministic model of the\n"
 "kernel's page-fault path and mmap_lock, run over a scenario under a kernel\n"
@@ -149,6 +196,9 @@ const char model_usage[] =
 "  run                   one run, reported as `mmretry stat` reports (--json:\n"
 "                        the same schema, for check and compare)\n"
 "  compare               the policies side by side (default: all of them)\n"
+"  replay                a recording's process (`mmretry record`, fentry or\n"
+"                        kprobe mode) replayed under each policy, beside what\n"
+"                        it recorded: what another era would have done\n"
 "  bench                 how fast the model runs here: ROUNDS runs, the median\n"
 "                        CPU time of one and its handle_mm_fault calls per second\n"
 "\n"
@@ -159,6 +209,8 @@ const char model_usage[] =
 "      --seed=N          the run's random seed (default 1): same seed, same run\n"
 "      --scale=X         the scenario's size, as a fraction of full size (default 1)\n"
 "      --rounds=N        for bench (default 5, at most 1000)\n"
+"      --pid=PID         for replay: the process (default: the one with the most\n"
+"                        fault attempts)\n"
 "  -j, --json            print JSON\n"
 "  -o, --output=FILE     write to FILE instead of stdout\n"
 "  -h, --help            this text\n";
@@ -607,13 +659,14 @@ static int parse_policies(const char *s, struct model_opts *o, char *err, size_t
 
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
 {
-	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE, OPT_ROUNDS };
+	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE, OPT_ROUNDS, OPT_PID };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "policies", required_argument, NULL, OPT_POLICIES },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "scale", required_argument, NULL, OPT_SCALE },
 		{ "rounds", required_argument, NULL, OPT_ROUNDS },
+		{ "pid", required_argument, NULL, OPT_PID },
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -667,6 +720,12 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 				return usage_err(err, errlen, "model: invalid --rounds '%s' (1 to 1000)",
 						 optarg);
 			break;
+		case OPT_PID:
+			errno = 0;
+			o->pid = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || !o->pid)
+				return usage_err(err, errlen, "model: invalid --pid '%s'", optarg);
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -694,8 +753,11 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 		o->what = MODEL_COMPARE;
 	else if (!strcmp(argv[optind], "bench"))
 		o->what = MODEL_BENCH;
+	else if (!strcmp(argv[optind], "replay"))
+		o->what = MODEL_REPLAY;
 	else
-		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench)",
+		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench, "
+				 "replay)",
 				 argv[optind]);
 	if (optind + 1 >= argc)
 		return usage_err(err, errlen, "model: %s needs a SCENARIO (`mmretry model list`)",
@@ -703,8 +765,65 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 	if (optind + 2 < argc)
 		return usage_err(err, errlen, "model: unexpected argument '%s'", argv[optind + 2]);
 	o->scenario = argv[optind + 1];
-	if (o->what == MODEL_COMPARE && policy_given)
-		return usage_err(err, errlen, "model: compare takes --policies, not --policy%s", "");
+	if ((o->what == MODEL_COMPARE || o->what == MODEL_REPLAY) && policy_given)
+		return usage_err(err, errlen, "model: %s takes --policies, not --policy",
+				 argv[optind]);
+	if (o->pid && o->what != MODEL_REPLAY)
+		return usage_err(err, errlen, "model: --pid is for replay%s", "");
+	return 0;
+}
+
+int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
+{
+	int ret = stat_opts_parse(argc, argv, o, err, errlen);
+
+	if (ret)
+		return ret;
+	if (o->json || o->folded)
+		return usage_err(err, errlen, "record: %s writes no report (read the recording "
+				 "with `mmretry report FILE`)", o->json ? "--json" : "--folded");
+	if (!o->output)
+		return usage_err(err, errlen, "record: say where: -o FILE%s", "");
+	return 0;
+}
+
+int report_opts_parse(int argc, char **argv, struct report_opts *o, char *err, size_t errlen)
+{
+	enum { OPT_FROM_EVENTS = 256 };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jo:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_FROM_EVENTS:
+			o->from_events = true;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return unknown_option(err, errlen, "report", argv, "");
+		}
+	}
+	if (optind >= argc)
+		return usage_err(err, errlen, "report: which recording? (mmretry report FILE)%s", "");
+	if (optind + 1 < argc)
+		return usage_err(err, errlen, "report: unexpected argument '%s'", argv[optind + 1]);
+	o->file = argv[optind];
 	return 0;
 }
 

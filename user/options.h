@@ -32,6 +32,21 @@ struct stat_opts {
 int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen);
 extern const char stat_usage[];
 
+/* record: stat's options, -o naming the recording (required); no --json */
+int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen);
+extern const char record_usage[];
+
+/* report FILE: a recording's report */
+struct report_opts {
+	const char *file;
+	bool json;
+	const char *output;
+	bool from_events;	/* --from-events: leave the stored report out */
+};
+
+int report_opts_parse(int argc, char **argv, struct report_opts *o, char *err, size_t errlen);
+extern const char report_usage[];
+
 struct probe_opts {
 	bool json;
 	int verbose;
@@ -70,10 +85,10 @@ struct compare_opts {
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen);
 extern const char compare_usage[];
 
-/* model: list | run SCENARIO | compare SCENARIO | bench SCENARIO */
+/* model: list | run SCENARIO | compare SCENARIO | bench SCENARIO | replay FILE */
 #include "model.h"
 
-enum model_what { MODEL_LIST, MODEL_RUN, MODEL_COMPARE, MODEL_BENCH };
+enum model_what { MODEL_LIST, MODEL_RUN, MODEL_COMPARE, MODEL_BENCH, MODEL_REPLAY };
 
 struct model_opts {
 	enum model_what what;
@@ -85,6 +100,7 @@ struct model_opts {
 	uint64_t seed;				/* --seed (default 1) */
 	double scale;				/* --scale (default 1: full size) */
 	unsigned int rounds;			/* bench: --rounds (default 5) */
+	uint32_t pid;				/* replay: --pid (0: the busiest process) */
 	bool json;
 	const char *output;
 };

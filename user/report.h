@@ -17,6 +17,8 @@
 #include "lockstat.h"
 
 #define REPORT_SCHEMA "mmretry.stat/1"
+
+struct recorder;
 #define REPORT_MAX_NOTES 8
 
 enum target_kind { TARGET_SYSTEM, TARGET_PID, TARGET_CGROUP, TARGET_COMMAND, TARGET_MODEL };
@@ -104,6 +106,8 @@ struct report {
 
 	char notes[REPORT_MAX_NOTES][160];
 	int nnotes;
+
+	struct recorder *rec;		/* record: every streamed event also goes there */
 };
 
 void report_init(struct report *r);

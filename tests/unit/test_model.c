@@ -605,6 +605,64 @@ static void dirty_file(void **state)
 	assert_true(r.sim_ns > 1800000000ULL && r.sim_ns < 2100000000ULL);
 }
 
+/*
+ * replay: a recorded workload as the model replays it. One thread reads 16
+ * uncached pages of a file (the recording saw each retry for I/O, 200 us
+ * each) while another maps and unmaps a page with a recorded 50 us write
+ * hold: the retry eras retry each read and keep the mapper's waits short;
+ * legacy reads under the lock, and the mapper waits out the reads.
+ */
+static void replay_synthetic(void **state)
+{
+	struct wl_action reads[16], maps[40];
+	struct wl_thread th[2] = {
+		{ .pid = 1, .tid = 1, .acts = reads, .nacts = 16 },
+		{ .pid = 1, .tid = 2, .acts = maps, .nacts = 40 },
+	};
+	struct wl_vma vma = { .start = 1000, .npages = 16, .kind = MMR_VMA_FILE };
+	struct model_workload w = { .threads = th, .nthreads = 2, .vmas = &vma, .nvmas = 1 };
+	struct model_result v, c, l;
+	int i;
+
+	memset(reads, 0, sizeof(reads));
+	memset(maps, 0, sizeof(maps));
+	for (i = 0; i < 16; i++) {
+		reads[i].kind = WL_FAULT;
+		reads[i].page = 1000 + i;
+		reads[i].user = true;
+		reads[i].vma_kind = MMR_VMA_FILE;
+		reads[i].reason = MMR_REASON_FILE_IO;
+		reads[i].wait_ns = 200000;
+		reads[i].gap_ns = 1000;
+	}
+	for (i = 0; i < 40; i++) {
+		maps[i].kind = i % 2 ? WL_MUNMAP : WL_MMAP;
+		maps[i].page = 5000;
+		maps[i].npages = 1;
+		maps[i].vma_kind = MMR_VMA_ANON;
+		maps[i].hold_ns = 50000;
+		maps[i].gap_ns = 20000;
+	}
+	assert_int_equal(model_replay(&w, POLICY_PER_VMA, &v), 0);
+	assert_int_equal(model_replay(&w, POLICY_COMPLETED, &c), 0);
+	assert_int_equal(model_replay(&w, POLICY_LEGACY, &l), 0);
+	assert_int_equal(v.faults.retries, 16);
+	assert_int_equal(v.faults.reasons[MMR_REASON_FILE_IO], 16);
+	assert_int_equal(v.faults.major, 16);
+	assert_int_equal(v.faults.vma_lock_attempts, 16);
+	assert_int_equal(c.faults.retries, 16);
+	assert_int_equal(c.faults.vma_lock_attempts, 0);
+	assert_int_equal(l.faults.retries, 0);
+	assert_int_equal(l.faults.faults, 16);
+	assert_int_equal(v.lock[1].acquisitions, 40);
+	assert_true(v.lock[1].hold.max_ns >= 50000 / 3);	/* munmap: a third before its downgrade */
+	assert_true(l.lock[1].hold.max_ns >= 50000);
+	assert_true(l.lock[0].hold.max_ns >= 200000);		/* a read under the lock */
+	assert_true(l.lock[1].wait.max_ns > 100000);
+	assert_true(c.lock[1].wait.max_ns < 60000);		/* at most a munmap's hold */
+	assert_int_equal(v.bad_area, 0);
+}
+
 /* --policy auto: the era of the running kernel's release */
 static void eras_of_releases(void **state)
 {
@@ -676,6 +734,7 @@ int main(void)
 		cmocka_unit_test(gen_rmapfan),
 		cmocka_unit_test(swap_in),
 		cmocka_unit_test(dirty_file),
+		cmocka_unit_test(replay_synthetic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -773,7 +773,7 @@ static void model_errors(void **state)
 		const char *err;
 	} cases[] = {
 		{ { "model", NULL }, "model: say list, run SCENARIO, compare SCENARIO or bench SCENARIO" },
-		{ { "model", "walk", "x", NULL }, "model: no subcommand 'walk' (list, run, compare, bench)" },
+		{ { "model", "walk", "x", NULL }, "model: no subcommand 'walk' (list, run, compare, bench, replay)" },
 		{ { "model", "run", NULL }, "model: run needs a SCENARIO (`mmretry model list`)" },
 		{ { "model", "run", "a", "b", NULL }, "model: unexpected argument 'b'" },
 		{ { "model", "list", "x", NULL }, "model: list takes no argument ('x')" },
@@ -785,6 +785,10 @@ static void model_errors(void **state)
 		  "model: compare takes --policies, not --policy" },
 		{ { "model", "run", "a", "--scale", "0", NULL }, "model: invalid --scale '0' (0 < X <= 16)" },
 		{ { "model", "run", "a", "--seed", "-1", NULL }, "model: invalid --seed '-1'" },
+		{ { "model", "replay", "f.mmr", "--policy", "retry", NULL },
+		  "model: replay takes --policies, not --policy" },
+		{ { "model", "run", "a", "--pid", "12", NULL }, "model: --pid is for replay" },
+		{ { "model", "replay", "f.mmr", "--pid", "x", NULL }, "model: invalid --pid 'x'" },
 		{ { "model", "bench", "a", "--rounds", "0", NULL },
 		  "model: invalid --rounds '0' (1 to 1000)" },
 		{ { "model", "bench", "a", "--rounds", "1001", NULL },

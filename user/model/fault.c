@@ -131,6 +131,7 @@ void file_free(struct file *f)
 {
 	free(f->state);
 	free(f->io_done);
+	free(f->io_ns);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -208,6 +209,22 @@ int vma_swap_out(struct sim *s, struct vma *v)
 	v->has_anon_vma = true;		/* it was written before */
 	zap_ptes(v);
 	return 0;
+}
+
+/* a page's read: as a replay recorded it, or the model's cost */
+static uint64_t read_ns(const struct file *f, uint64_t idx, uint64_t cost)
+{
+	return f->io_ns && f->io_ns[idx] ? f->io_ns[idx] : cost;
+}
+
+/* a syscall's work under the lock: as a replay recorded it (once), or the
+ * model's cost */
+static uint64_t op_cost(struct mthread *t, uint64_t cost)
+{
+	uint64_t ns = t->op_ns ? t->op_ns : cost;
+
+	t->op_ns = 0;
+	return ns;
 }
 
 /* ---- the locks a fault runs under ---- */
@@ -307,7 +324,7 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 		/* page_cache_sync_ra(): the read starts, the folio locked;
 		 * the fault that missed the cache is major */
 		f->state[idx] = FOLIO_IO;
-		f->io_done[idx] = t->now + model_costs.read_io;
+		f->io_done[idx] = t->now + read_ns(f, idx, model_costs.read_io);
 		t->reason = MMR_REASON_FILE_IO;
 		ret = VM_FAULT_MAJOR;
 	} else {
@@ -457,6 +474,23 @@ static int do_shared_fault(struct sim *s, struct mthread *t)
 }
 
 /*
+ * do_cow_fault(): a write to a private file mapping (a library's data):
+ * the file's page from ->fault() (filemap_fault(), which may read it and
+ * retry), copied into an anonymous page; nothing dirtied in the file.
+ */
+static int do_cow_fault(struct sim *s, struct mthread *t)
+{
+	enum { D = 4 };
+
+	PT_BEGIN(t, D);
+	PT_CALL(t, D, t->page_ret, filemap_fault(s, t));
+	if (!(t->page_ret & (VM_FAULT_RETRY | VM_FAULT_ERROR)))
+		t->now += model_costs.anon_page;	/* copy_user_highpage() */
+	PT_END(t, D);
+	return t->page_ret;
+}
+
+/*
  * do_swap_page(): the PTE holds a swap entry. A folio not in the swap
  * cache is read (swapin_readahead(): the read starts, the folio locked; the
  * fault is major); then folio_lock_or_retry(): the folio stays locked while
@@ -478,7 +512,7 @@ static int do_swap_page(struct sim *s, struct mthread *t)
 		sc->state[slot] = FOLIO_UPTODATE;
 	if (sc->state[slot] == FOLIO_NONE) {
 		sc->state[slot] = FOLIO_IO;
-		sc->io_done[slot] = t->now + model_costs.swap_io;
+		sc->io_done[slot] = t->now + read_ns(sc, slot, model_costs.swap_io);
 		ret = VM_FAULT_MAJOR;
 	}
 	if (sc->state[slot] == FOLIO_IO) {
@@ -536,7 +570,7 @@ static int handle_userfault(struct sim *s, struct mthread *t)
 	if (!(t->vmf.flags & FAULT_FLAG_ALLOW_RETRY))
 		return VM_FAULT_SIGBUS;
 	release_fault_lock(s, t);
-	t->now += model_costs.uffd_serve;	/* the handler, while we sleep */
+	t->now += t->uffd_ns ? t->uffd_ns : model_costs.uffd_serve;	/* the handler, while we sleep */
 	set_pte(t->vmf.vma, t->vmf.page);
 	s->res->uffd_served++;
 	t->reason = MMR_REASON_USERFAULTFD;
@@ -574,6 +608,8 @@ static int handle_pte_fault(struct sim *s, struct mthread *t)
 		t->fault = do_anonymous_page(s, t);
 	} else if (!vmf->write) {
 		PT_CALL(t, D, t->fault, do_read_fault(s, t));
+	} else if (!vmf->vma->shared) {
+		PT_CALL(t, D, t->fault, do_cow_fault(s, t));
 	} else {
 		PT_CALL(t, D, t->fault, do_shared_fault(s, t));
 	}
@@ -772,7 +808,7 @@ int sys_mmap(struct sim *s, struct mthread *t, int d, bool fixed)
 	PT_BEGIN(t, d);
 	PT_SYNC(s, t, d);
 	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
-	t->now += model_costs.mmap;
+	t->now += op_cost(t, model_costs.mmap);
 	if (!fixed) {
 		t->mapped = s->mm.next_free;
 		s->mm.next_free += t->npages + 1;
@@ -803,19 +839,20 @@ int sys_munmap(struct sim *s, struct mthread *t, int d)
 	if (t->vma)
 		vma_remove(&s->mm, t->vma);
 	mm_changed(s);
+	t->munmap_ns = op_cost(t, model_costs.munmap);
 	if (!s->tr->munmap_downgrade) {
-		t->now += model_costs.munmap;
+		t->now += t->munmap_ns;
 		PT_SYNC(s, t, d);
 		mmap_write_unlock(s, t);
 		PT_EXIT(t, d, 0);
 	}
-	t->now += model_costs.munmap / 3;
+	t->now += t->munmap_ns / 3;
 	PT_SYNC(s, t, d);
 	for (int i = 0; i < s->mm.nlocked; i++)	/* the VMA locks go with the write lock */
 		s->mm.locked[i]->write_locked = false;
 	s->mm.nlocked = 0;
 	downgrade_write(s, t, &s->mm.mmap_lock);
-	t->now += model_costs.munmap - model_costs.munmap / 3;
+	t->now += t->munmap_ns - t->munmap_ns / 3;
 	PT_SYNC(s, t, d);
 	up_read(s, t, &s->mm.mmap_lock);
 	PT_END(t, d);
@@ -831,7 +868,7 @@ int sys_mprotect(struct sim *s, struct mthread *t, int d)
 	t->vma = find_vma(&s->mm, t->mapped);
 	if (t->vma)
 		PT_WAIT(t, d, vma_start_write(s, t, t->vma));
-	t->now += model_costs.mprotect;
+	t->now += op_cost(t, model_costs.mprotect);
 	if (t->vma) {
 		t->now += t->vma->npresent * model_costs.pte_change;	/* change_protection() */
 		t->vma->writable = t->write_fault;
@@ -883,7 +920,7 @@ int sys_fork(struct sim *s, struct mthread *t, int d)
 	PT_BEGIN(t, d);
 	PT_SYNC(s, t, d);
 	PT_WAIT(t, d, down_write(s, t, &s->mm.mmap_lock));
-	t->now += model_costs.fork;
+	t->now += op_cost(t, model_costs.fork);
 	mm_changed(s);
 	PT_SYNC(s, t, d);
 	mmap_write_unlock(s, t);
@@ -904,6 +941,6 @@ void fadvise_dontneed_willneed(struct sim *s, struct mthread *t, uint64_t first,
 	for (i = first; i < first + n && i < f->npages; i++)
 		if (f->state[i] == FOLIO_NONE) {	/* force_page_cache_readahead() */
 			f->state[i] = FOLIO_IO;
-			f->io_done[i] = t->now + model_costs.read_io;
+			f->io_done[i] = t->now + read_ns(f, i, model_costs.read_io);
 		}
 }

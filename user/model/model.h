@@ -138,6 +138,59 @@ int model_spec_parse(const char *buf, size_t len, const char *name, struct model
 int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t seed,
 		   double scale, struct model_result *res);
 
+/*
+ * A recorded workload, to replay (model/replay.c; user/replay_load.c reads
+ * it from a recording): each thread's faults and address-space calls in
+ * order, the time it spent between them, the VMAs that existed before, and
+ * what each fault met (a read it started, one in flight, a swapped page, a
+ * userfaultfd handler), with the wait the recording showed.
+ */
+enum wl_kind { WL_FAULT, WL_MMAP, WL_MUNMAP, WL_MPROTECT, WL_DONTNEED, WL_FORK };
+
+struct wl_action {
+	uint8_t kind;			/* enum wl_kind */
+	uint8_t vma_kind;		/* WL_FAULT, WL_MMAP: enum mmr_vma_kind */
+	bool write, user;		/* WL_FAULT: a write; from user mode */
+	bool writable;			/* WL_MPROTECT: PROT_WRITE */
+	bool prepared;			/* WL_MMAP: the new VMA needed anon_vma_prepare() */
+	bool shared;			/* WL_MMAP: MAP_SHARED */
+	uint8_t reason;			/* WL_FAULT: why its first attempt retried, or
+					 * MMR_REASON_NONE */
+	uint64_t page, npages;		/* the page; WL_MMAP...: the range */
+	uint64_t gap_ns;		/* the thread's time before it */
+	uint64_t wait_ns;		/* WL_FAULT: the I/O or handler wait recorded */
+	uint64_t hold_ns;		/* address-space calls: the write hold recorded (0:
+					 * the model's cost) */
+	uint64_t t_start, t_end;	/* when it began and ended, recorded (not replayed) */
+};
+
+struct wl_thread {
+	uint32_t pid, tid;
+	char comm[16];
+	uint64_t start_ns;		/* after the recording's first action */
+	struct wl_action *acts;
+	size_t nacts;
+};
+
+struct wl_vma {
+	uint64_t start, npages;		/* pages */
+	uint8_t kind;			/* enum mmr_vma_kind */
+	bool prepared;			/* anonymous: its first fault gives it its anon_vma */
+	bool shared;			/* a file's: MAP_SHARED (else private: a write copies) */
+	bool uffd;			/* registered with userfaultfd */
+};
+
+struct model_workload {
+	struct wl_thread *threads;
+	size_t nthreads;
+	struct wl_vma *vmas;		/* before the first action */
+	size_t nvmas;
+};
+
+/* Replay w under policy p: 0, -ENOMEM, -EINVAL (a workload the model cannot
+ * lay out: overlapping VMAs...), or -EDEADLK. */
+int model_replay(const struct model_workload *w, enum model_policy p, struct model_result *res);
+
 size_t model_scenario_count(void);
 const struct model_scenario *model_scenario_at(size_t i);
 const struct model_scenario *model_scenario_find(const char *name);

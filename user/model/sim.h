@@ -7,7 +7,8 @@
  * locals in the thread's state, and returns PT_WAITING; the scheduler calls
  * the thread's program again when what it waits for has happened, and each
  * function resumes where it left. So the fault path reads as straight
- * kernel-like code with its waits marked.
+ * kernel-like code with its waits marked. A wait is a case label of the
+ * body's switch: no switch statement may enclose one (use if/else).
  *
  * Time: each thread has its own clock (now), advanced by the cost of what
  * it does. It meets the others only at synchronisation points (locks, the
@@ -80,7 +81,7 @@ struct vma {
 	uint64_t npresent;		/* of them set */
 };
 
-#define MM_MAX_VMAS 256
+#define MM_MAX_VMAS 4096
 
 struct mm {
 	struct rwsem mmap_lock;
@@ -106,6 +107,8 @@ struct file {
 	uint64_t npages;
 	uint8_t *state;			/* enum folio_state */
 	uint64_t *io_done;		/* FOLIO_IO: when the read completes */
+	uint64_t *io_ns;		/* a replay's: each page's read as recorded; NULL,
+					 * or 0 for a page: the model's cost */
 };
 
 /* The model's costs in ns (docs/model.md: where each comes from). */
@@ -197,6 +200,11 @@ struct mthread {
 	uint64_t mapped;		/* the mapper's current mapping */
 	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
 	uint64_t npages;		/* what mmap() maps: the mapper's, the changer's region */
+	uint64_t op_ns;			/* a replay's: the next syscall's lock hold as recorded
+					 * (0: the model's cost) */
+	uint64_t uffd_ns;		/* a replay's: the handler's time as recorded (0: idem) */
+	uint64_t munmap_ns;		/* munmap()'s work, across its downgrade */
+	const void *replay;		/* a replay's thread (replay.c) */
 };
 
 struct sim {
@@ -214,6 +222,7 @@ struct sim {
 	struct file swap;		/* the swap cache: a slot per swapped page */
 	struct dirty_limits dirty;
 	struct model_result *res;
+	void *replay;			/* a replay's state (replay.c) */
 };
 
 /* What an era's fault path does (policy.c). */
