@@ -35,5 +35,6 @@ int cmd_check(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif

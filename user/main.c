@@ -27,6 +27,7 @@ static const struct cmd {
 	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },
 	{ "compare", cmd_compare, 0, "two reports side by side, with differences" },
 	{ "model", cmd_model, 0, "the reference fault path: kernel eras, simulated" },
+	{ "dump", cmd_dump, 0, "print a recording's events as text or JSON lines" },
 };
 
 static const char usage[] =

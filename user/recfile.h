@@ -27,6 +27,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "faults.h"
 #include "mmap_lock.h"
@@ -140,5 +143,27 @@ void rec_close_reader(struct rec_reader *r);
 
 /* "retry", "attempt", ...; NULL if out of range */
 const char *rec_type_name(enum rec_type t);
+
+/* ---- printing (`mmretry dump`; here so the fuzzer covers it too) ---- */
+
+/* mmap, munmap, ... (enum mmr_mm_op); NULL if out of range */
+const char *rec_mm_op_name(uint32_t op);
+
+/*
+ * One line for the header ("# mmretry recording ...") or a record
+ * ("12.345678 retry pid 123 ..."), times in seconds after the header's
+ * start_ns, each ending with "\n". Bytes of comm that are not printable
+ * ASCII print as '?'.
+ */
+void rec_header_text(FILE *out, const struct rec_reader *r);
+void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns);
+/*
+ * The header ("type": "header", its fields, "meta") or a record ("type",
+ * "offset", its fields by name; enums by name when known, else their
+ * number; addresses and kernel ids as "0x..." strings) as a JSON object;
+ * NULL if out of memory.
+ */
+json_t *rec_header_json(const struct rec_reader *r);
+json_t *rec_item_json(const struct rec_item *it);
 
 #endif

@@ -96,6 +96,7 @@ void sim_free(struct sim *s)
 {
 	mm_free(&s->mm);
 	file_free(&s->file);
+	file_free(&s->swap);	/* vma_swap_out()'s: fuzz-smoke's LeakSanitizer found it */
 	free(s->threads);
 	free(s->heap);
 }
