@@ -22,7 +22,7 @@ MODEL_SRCS  := user/model/fault.c user/model/policy.c user/model/replay.c user/m
 CORE_SRCS   := user/top.c user/acct.c user/baseline.c user/figures.c user/yamltext.c user/counters.c user/anon_trace.c user/bpfmap.c user/metrics.c user/ksyms.c user/lockstat.c user/lock_trace.c user/report_lock.c user/avstat.c user/report_anon.c user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
                user/faults_trace.c user/target.c user/recfile.c user/recorder.c user/recreport.c user/replay_load.c \
                $(MODEL_SRCS)
-CMD_SRCS    := user/cmd_top.c user/cmd_check.c user/cmd_export.c user/cmd_model.c user/cmd_probe.c \
+CMD_SRCS    := user/cmd_dump.c user/cmd_top.c user/cmd_check.c user/cmd_export.c user/cmd_model.c user/cmd_probe.c \
                user/cmd_record.c user/cmd_stat.c
 CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))
 CMD_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CMD_SRCS) user/main.c)
@@ -40,7 +40,7 @@ help:
 	@echo 'make test       deps, build, unit, live (root) and VM matrix tests'
 	@echo 'make unit       unit tests only (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
-	@echo 'make fuzz       fuzz the baseline and report parsers, 10 min each (FUZZ_SECONDS)'
+	@echo 'make fuzz       fuzz the parsers and the recording reader, 10 min each (FUZZ_SECONDS)'
 	@echo 'make fuzz-smoke the fuzz targets over their seed corpus once (in make test)'
 	@echo 'make bench      overhead of mmretry stat on faults and on mmap/munmap (root)'
 	@echo 'make vmtest     the VM suite on Debian kernels under QEMU (KERNELS="6.12")'

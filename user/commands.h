@@ -39,5 +39,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif

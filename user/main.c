@@ -24,6 +24,7 @@ static const struct cmd {
 	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
 	{ "record", cmd_record, NEED_ROOT | NEED_BTF, "write every event to a recording" },
 	{ "report", cmd_report, 0, "the report of a recording" },
+	{ "dump", cmd_dump, 0, "print a recording's events as text or JSON lines" },
 	/* these trace only when given a command (they check can_trace() then) */
 	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },
 	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },

@@ -242,6 +242,27 @@ const char top_usage[] =
 "  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
 "  mmretry top -c system.slice --sort wait\n";
 
+const char dump_usage[] =
+"usage: mmretry dump [--json] [-o FILE] RECORDING\n"
+"\n"
+"Print a recording (`mmretry record`, docs/record.md): its header as one\n"
+"comment line, then one line per record, times in seconds after the start.\n"
+"No root needed, and any machine reads a recording made on any other.\n"
+"\n"
+"  -j, --json            JSON lines: the header, then one object per record\n"
+"                        (type, offset, its fields by name)\n"
+"  -o, --output=FILE     write to FILE instead of stdout\n"
+"  -h, --help            this text\n"
+"\n"
+"exit status: 0 read to the end (a recording whose writer stopped without\n"
+"ending it is read up to the cut, with a note); 2 bad usage, or a damaged\n"
+"recording (what was read is printed, then the error and its offset);\n"
+"4 the output cannot be written\n"
+"\n"
+"examples:\n"
+"  mmretry dump run.mmr | less\n"
+"  mmretry dump --json run.mmr | jq 'select(.type == \"retry\") | .reason'\n";
+
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_FOLDED, OPT_NO_MMAP_LOCK,
 	OPT_MIN_CHAIN, OPT_MIN_FANOUT, OPT_NO_ANON_VMA,
@@ -635,6 +656,44 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 				 "");
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
+	return 0;
+}
+
+int dump_opts_parse(int argc, char **argv, struct dump_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jo:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			return 1;
+		default:
+			if (optopt == 'o')
+				return usage_err(err, errlen, "dump: -o needs a file%s", "");
+			return unknown_option(err, errlen, "dump", argv, "");
+		}
+	}
+	if (optind >= argc)
+		return usage_err(err, errlen, "dump: needs a recording to read%s", "");
+	if (optind + 1 < argc)
+		return usage_err(err, errlen, "dump: unexpected argument '%s' (one recording at a "
+				 "time)", argv[optind + 1]);
+	o->file = argv[optind];
 	return 0;
 }
 

@@ -123,6 +123,17 @@ struct top_opts {
 int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen);
 extern const char top_usage[];
 
+/* dump: a recording's header and records, one line each */
+struct dump_opts {
+	const char *file;	/* the recording */
+	const char *output;	/* -o FILE; NULL = stdout */
+	bool json;		/* JSON lines */
+};
+
+/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
+int dump_opts_parse(int argc, char **argv, struct dump_opts *o, char *err, size_t errlen);
+extern const char dump_usage[];
+
 /* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).
  * 0 or -EINVAL. */
 struct sockaddr_in;

@@ -1,10 +1,12 @@
-# Fuzzing the baseline and report parsers (user/baseline.c) with libFuzzer,
-# ASan and UBSan. Included by the Makefile; also usable on its own:
+# Fuzzing the baseline and report parsers (user/baseline.c), the scenario
+# files (user/model) and the recording reader (user/recfile.c) with
+# libFuzzer, ASan and UBSan. Included by the Makefile; also usable on its own:
 #
-#   make fuzz-build                   build/fuzz/fuzz_baseline, build/fuzz/fuzz_report
-#   make fuzz                         both for 10 minutes each, in parallel; fails on a crash
+#   make fuzz-build                   build/fuzz/fuzz_TARGET for each of FUZZ_TARGETS
+#   make fuzz                         each for 10 minutes, in parallel; fails on a crash
 #   make fuzz FUZZ_SECONDS=60         a shorter run
-#   make fuzz-smoke                   both over the seed corpus once (seconds; for make test)
+#   make fuzz FUZZ_TARGETS=record     one target
+#   make fuzz-smoke                   each over its seed corpus once (seconds; for make test)
 #   make -f tests/fuzz/fuzz.mk fuzz   the same without the Makefile
 #
 # Needs clang and libclang_rt.fuzzer (Debian: clang, libclang-rt-14-dev),
@@ -30,10 +32,12 @@ FUZZ_CC       ?= clang
 FUZZ_OUT      ?= build/fuzz
 FUZZ_SECONDS  ?= 600
 FUZZ_CONTRACT ?= 2
-FUZZ_TARGETS  := baseline report scenario
+FUZZ_TARGETS  := baseline report scenario record
 # what the targets link of the program: baseline.c and what it calls
-# (figures.c: the figure names; baseline.c needs nothing of util.c)
-FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c user/yamltext.c $(wildcard user/model/*.c)
+# (figures.c: the figure names; baseline.c needs nothing of util.c), the
+# recording reader (recfile.c; avstat.c and lockstat.c: the chain kinds' names)
+FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c user/yamltext.c $(wildcard user/model/*.c) \
+                 user/recfile.c user/avstat.c user/lockstat.c
 FUZZ_SANITIZE ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   ?= -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
                  -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
@@ -45,6 +49,7 @@ FUZZ_FLAGS    ?= -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 FUZZ_DICT_baseline ?= -dict=tests/fuzz/baseline.dict
 FUZZ_DICT_report   ?=
 FUZZ_DICT_scenario ?=
+FUZZ_DICT_record   ?=
 FUZZ_ENV      ?= ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -89,8 +94,8 @@ fuzz-smoke: fuzz-build
 		echo "fuzz_$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) seeds, no crash"; \
 	done
 
-# Both targets at once, FUZZ_SECONDS each; then each one's last status line
-# and final stats. Non-zero if either found a crash, leak, timeout or OOM.
+# The targets at once, FUZZ_SECONDS each; then each one's last status line
+# and final stats. Non-zero if one found a crash, leak, timeout or OOM.
 fuzz: fuzz-build
 	@set -u; \
 	for t in $(FUZZ_TARGETS); do \
@@ -99,15 +104,9 @@ fuzz: fuzz-build
 		cp -n tests/fuzz/corpus/$$t/* $(FUZZ_OUT)/corpus-$$t/ 2>/dev/null; \
 	done; \
 	echo "fuzzing $(FUZZ_TARGETS) for $(FUZZ_SECONDS) s each, logs in $(FUZZ_OUT)/TARGET.log"; \
-	( $(FUZZ_ENV) $(FUZZ_OUT)/fuzz_baseline $(FUZZ_FLAGS) $(FUZZ_DICT_baseline) \
-		-artifact_prefix=$(FUZZ_OUT)/crash-baseline- $(FUZZ_OUT)/corpus-baseline \
-		> $(FUZZ_OUT)/baseline.log 2>&1; echo $$? > $(FUZZ_OUT)/baseline.rc ) & \
-	( $(FUZZ_ENV) $(FUZZ_OUT)/fuzz_report $(FUZZ_FLAGS) $(FUZZ_DICT_report) \
-		-artifact_prefix=$(FUZZ_OUT)/crash-report- $(FUZZ_OUT)/corpus-report \
-		> $(FUZZ_OUT)/report.log 2>&1; echo $$? > $(FUZZ_OUT)/report.rc ) & \
-	( $(FUZZ_ENV) $(FUZZ_OUT)/fuzz_scenario $(FUZZ_FLAGS) $(FUZZ_DICT_scenario) \
-		-artifact_prefix=$(FUZZ_OUT)/crash-scenario- $(FUZZ_OUT)/corpus-scenario \
-		> $(FUZZ_OUT)/scenario.log 2>&1; echo $$? > $(FUZZ_OUT)/scenario.rc ) & \
+	$(foreach t,$(FUZZ_TARGETS),( $(FUZZ_ENV) $(FUZZ_OUT)/fuzz_$(t) $(FUZZ_FLAGS) \
+		$(FUZZ_DICT_$(t)) -artifact_prefix=$(FUZZ_OUT)/crash-$(t)- $(FUZZ_OUT)/corpus-$(t) \
+		> $(FUZZ_OUT)/$(t).log 2>&1; echo $$? > $(FUZZ_OUT)/$(t).rc ) & ) \
 	wait; \
 	status=0; \
 	for t in $(FUZZ_TARGETS); do \
