@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "recorder.h"
@@ -23,6 +24,13 @@ int recorder_begin(struct recorder *rc, const char *path, uint64_t start_ns,
 		return -EIO;
 	}
 	rc->last_flush_ns = start_ns;
+	/* a recording from the start, if empty: the header on disk now */
+	if (rec_flush(rc->w, 0)) {
+		mmr_err("cannot write '%s': %s", path, strerror(errno));
+		rec_close(rc->w, 0, 0, false);
+		rc->w = NULL;
+		return -EIO;
+	}
 	return 0;
 }
 
@@ -90,13 +98,34 @@ static bool tid_new(struct recorder *rc, uint32_t tid)
 	return true;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 void recorder_event(struct recorder *rc, enum rec_type type, const void *ev, size_t len,
 		    uint32_t pid, uint32_t tid)
 {
+	int ret;
+
 	if (tid_new(rc, tid))
 		name_task(rc, pid, tid);
 	write_rec(rc, type, ev, len);
-	rc->events++;
+	/* a busy ring keeps the poll from returning to recorder_tick(): a
+	 * second is still all a crash may lose */
+	if (!(++rc->events & 1023) && !rc->err && rc->w) {
+		uint64_t now = mono_ns();
+
+		if (now - rc->last_flush_ns >= 1000000000ULL) {
+			ret = rec_flush(rc->w, rc->lost);
+			if (ret)
+				rc->err = ret;
+			rc->last_flush_ns = now;
+		}
+	}
 }
 
 void recorder_tick(struct recorder *rc, uint64_t now_ns, const struct rec_lost *lost)
@@ -106,7 +135,8 @@ void recorder_tick(struct recorder *rc, uint64_t now_ns, const struct rec_lost *
 	if (rc->err || !rc->w || now_ns - rc->last_flush_ns < 1000000000ULL)
 		return;
 	write_rec(rc, REC_LOST, lost, sizeof(*lost));
-	ret = rec_flush(rc->w, lost->faults + lost->lock + lost->anon);
+	rc->lost = lost->faults + lost->lock + lost->anon;
+	ret = rec_flush(rc->w, rc->lost);
 	if (ret && !rc->err)
 		rc->err = ret;
 	rc->last_flush_ns = now_ns;

@@ -21,6 +21,7 @@ struct recorder {
 	size_t ntids, cap;
 	uint64_t events;		/* event records written */
 	uint64_t last_flush_ns;
+	uint64_t lost;			/* the last lost count recorder_tick() was given */
 	int err;			/* the first write error (-errno), 0 if none */
 };
 

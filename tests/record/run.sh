@@ -74,7 +74,7 @@ ok "record a file workload: $(tail -1 "$tmp/rec.err")"
 mode=$("$MMR" dump --json "$tmp/file.mmr" | head -1 | jq -r .meta.modes.faults)
 attempts=$("$MMR" dump --json "$tmp/file.mmr" | head -1 | jq -r .meta.attempts)
 echo "# recorded in $mode mode (every attempt: $attempts)"
-"$MMR" dump --json "$tmp/file.mmr" | jq -s '[.[] | select(.type == "report")][0].text | fromjson' \
+"$MMR" dump --json "$tmp/file.mmr" | jq -s '[.[] | select(.type == "report")][0].report' \
 	>"$tmp/stored.json"
 "$MMR" report --json "$tmp/file.mmr" >"$tmp/rebuilt.json"
 "$MMR" report --json --from-events "$tmp/file.mmr" >"$tmp/events.json"
@@ -140,30 +140,37 @@ if [ -z "$missing" ] && [ "$(wc -l <"$tmp/dump.txt")" -eq "$(wc -l <"$tmp/dump.j
 else
 	not_ok "dump: every record type expected, a line per record" "types $types; missing$missing"
 fi
+jq -s . "$tmp/dump.jsonl" >"$tmp/dump.json"
 check "dump: mmap events carry the mapped range" \
-	'select(.type == "mm" and .op == "mmap") | .len > 0' "$tmp/dump.jsonl"
+	'[.[] | select(.type == "mm" and .op == "mmap")] | length > 0 and all(.len > 0)' \
+	"$tmp/dump.json" '[.[] | select(.type == "mm")][:3]'
+
 
 # --- a recorder killed mid-run ---------------------------------------------------
-"$MMR" record "${mode_args[@]}" -o "$tmp/killed.mmr" -- "$GEN" -q mapping -n 100000000 \
+"$MMR" record "${mode_args[@]}" -o "$tmp/killed.mmr" -- "$GEN" -q mapping -n 16000000 \
 	>/dev/null 2>&1 &
 rec=$!
 # until the recording has been flushed once (loading takes seconds under
-# TCG), then a second and a half more
-for _ in $(seq 240); do
-	sleep 0.5
-	"$MMR" dump --json "$tmp/killed.mmr" 2>/dev/null | head -1 | jq -e '.records > 0' \
-		>/dev/null 2>&1 && break
+# TCG), then two seconds more
+i=0
+while [ "$i" -lt 120 ]; do
+	sleep 1	# whole seconds: busybox's sleep may take no fraction
+	# (jq -n 'input': jq 1.6's -e passes an empty input)
+	"$MMR" dump --json "$tmp/killed.mmr" 2>/dev/null | head -1 |
+		jq -e -n 'input | .records > 0' >/dev/null 2>&1 && break
+	i=$((i + 1))
 done
-sleep 1.5
+sleep 2
 kill -KILL "$rec" 2>/dev/null
 wait "$rec" 2>/dev/null
-pkill -KILL -f "mmretry-gen -q mapping -n 100000000" 2>/dev/null
+pkill -KILL -f "mmretry-gen -q mapping -n 16000000" 2>/dev/null
 if "$MMR" report --json "$tmp/killed.mmr" >"$tmp/killed.json" 2>"$tmp/killed.err"; then
 	check "a recorder killed with SIGKILL: its recording reads, up to its last flush" \
 		'(.notes | any(test("ends early"))) and .mmap_lock.write.holds > 1000' \
 		"$tmp/killed.json" '{notes, w: .mmap_lock.write.holds}'
 	hdr=$("$MMR" dump --json "$tmp/killed.mmr" 2>/dev/null | head -1)
-	if echo "$hdr" | jq -e '.records > 0 and .end_ns == 0 and (.flags % 2) == 0' >/dev/null; then
+	if echo "$hdr" | jq -e -n 'input | .records > 0 and .end_ns == 0 and (.flags % 2) == 0' \
+		>/dev/null 2>&1; then
 		ok "its header: records flushed, no clean end"
 	else
 		not_ok "its header: records flushed, no clean end" "$hdr"
