@@ -320,6 +320,8 @@ static int cmd_replay(const struct model_opts *o, FILE *out)
 			mmr_err("model replay under %s: %s", model_policy_info(o->policies[i])->name,
 				err == -EDEADLK ? "a simulated thread never woke (a model bug)" :
 				err == -EINVAL ? "the recorded address space does not lay out" :
+				err == -E2BIG ? "more than the model lays out (64 GiB mapped, 4096 "
+				"threads, 2048 VMAs)" :
 				strerror(-err));
 			goto out;
 		}

@@ -142,18 +142,12 @@ static bool prepared_in(const struct loaded *l, uint32_t pid, uint64_t s, uint64
 	return false;
 }
 
-static int read_events(const char *path, struct loaded *l, json_t **meta)
+static int read_events(struct rec_reader *rd, struct loaded *l, json_t **meta)
 {
-	struct rec_reader *rd;
 	struct rec_item it;
 	char err[512];
 	int ret;
 
-	rd = rec_open(path, err, sizeof(err));
-	if (!rd) {
-		mmr_err("%s", err);
-		return -EINVAL;
-	}
 	*meta = json_loads(rec_meta(rd), 0, NULL);
 	while ((ret = rec_next(rd, &it, err, sizeof(err))) == 1) {
 		void *p = NULL;
@@ -191,7 +185,6 @@ static int read_events(const char *path, struct loaded *l, json_t **meta)
 			break;
 		}
 	}
-	rec_close_reader(rd);
 	if (ret < 0) {
 		mmr_err("%s", err);
 		return -EINVAL;
@@ -365,6 +358,24 @@ void replay_free(struct model_workload *w)
 int replay_load(const char *path, uint32_t want_pid, struct model_workload *w,
 		struct replay_info *info)
 {
+	struct rec_reader *rd;
+	char err[512];
+	int ret;
+
+	rd = rec_open(path, err, sizeof(err));
+	if (!rd) {
+		mmr_err("%s", err);
+		memset(w, 0, sizeof(*w));
+		return -EINVAL;
+	}
+	ret = replay_load_reader(rd, path, want_pid, w, info);
+	rec_close_reader(rd);
+	return ret;
+}
+
+int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pid,
+		       struct model_workload *w, struct replay_info *info)
+{
 	struct loaded l = { VEC(struct mmr_attempt_event), VEC(struct mmr_mm_event),
 			    VEC(struct mmr_lock_op_event), VEC(struct mmr_chain_event),
 			    VEC(struct rec_task) };
@@ -377,7 +388,7 @@ int replay_load(const char *path, uint32_t want_pid, struct model_workload *w,
 
 	memset(w, 0, sizeof(*w));
 	memset(info, 0, sizeof(*info));
-	if ((err = read_events(path, &l, &meta)))
+	if ((err = read_events(rd, &l, &meta)))
 		goto out;
 	err = -EINVAL;
 	if (!json_is_true(json_object_get(meta, "attempts"))) {

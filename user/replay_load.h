@@ -24,6 +24,10 @@ struct replay_info {
  * (0: the one with the most attempts). 0, or -errno said on stderr. */
 int replay_load(const char *path, uint32_t pid, struct model_workload *w,
 		struct replay_info *info);
+/* the same from an open recording (path names it in messages) */
+struct rec_reader;
+int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t pid,
+		       struct model_workload *w, struct replay_info *info);
 void replay_free(struct model_workload *w);
 
 #endif

@@ -32,12 +32,13 @@ FUZZ_CC       ?= clang
 FUZZ_OUT      ?= build/fuzz
 FUZZ_SECONDS  ?= 600
 FUZZ_CONTRACT ?= 2
-FUZZ_TARGETS  := baseline report scenario record
+FUZZ_TARGETS  := baseline report scenario record replay
 # what the targets link of the program: baseline.c and what it calls
 # (figures.c: the figure names; baseline.c needs nothing of util.c), the
-# recording reader (recfile.c; avstat.c and lockstat.c: the chain kinds' names)
+# recording reader (recfile.c; avstat.c and lockstat.c: the chain kinds' names),
+# replay's loader (replay_load.c, util.c: its messages)
 FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c user/yamltext.c $(wildcard user/model/*.c) \
-                 user/recfile.c user/avstat.c user/lockstat.c
+                 user/recfile.c user/avstat.c user/lockstat.c user/replay_load.c user/util.c
 FUZZ_SANITIZE ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   ?= -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
                  -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
@@ -50,6 +51,7 @@ FUZZ_DICT_baseline ?= -dict=tests/fuzz/baseline.dict
 FUZZ_DICT_report   ?=
 FUZZ_DICT_scenario ?=
 FUZZ_DICT_record   ?=
+FUZZ_DICT_replay   ?=
 FUZZ_ENV      ?= ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

@@ -14,10 +14,14 @@
 
 #include "sim.h"
 
+/* pages of the file, the swap cache or one VMA a replay lays out: 64 GiB */
+#define REPLAY_MAX_PAGES (1ULL << 24)
+
 struct replay {
 	const struct model_workload *w;
 	uint64_t file_next;		/* the next file page a VMA gets */
 	uint64_t swap_next;		/* the next swap slot */
+	int err;			/* what stopped a thread: the replay's error */
 };
 
 /* a VMA of kind k at [start, start + npages), its file pages from *next */
@@ -50,8 +54,8 @@ static int meet(struct sim *s, struct replay *rp, struct mthread *t, const struc
 	switch (a->reason) {
 	case MMR_REASON_FILE_IO:	/* the page was not in the cache */
 	case MMR_REASON_PAGE_LOCK:	/* its read was in flight */
-		if (v->anon)
-			break;
+		if (v->anon || v->special || v->pgoff + i >= s->file.npages)
+			break;		/* no page of the file: the model decides */
 		s->file.io_ns[v->pgoff + i] = a->wait_ns;
 		if (a->reason == MMR_REASON_FILE_IO) {
 			s->file.state[v->pgoff + i] = FOLIO_NONE;
@@ -110,7 +114,7 @@ static int replay_thread(struct sim *s, struct mthread *t)
 		if (a->kind == WL_FAULT) {
 			PT_SYNC(s, t, D);	/* the page's state is everyone's */
 			a = &th->acts[t->i];
-			if (meet(s, rp, t, a))
+			if ((rp->err = meet(s, rp, t, a)))
 				PT_EXIT(t, D, 0);
 			t->addr_page = a->page;
 			t->write_fault = a->write;
@@ -120,8 +124,8 @@ static int replay_thread(struct sim *s, struct mthread *t)
 		} else if (a->kind == WL_MMAP) {
 			PT_CALL(t, D, t->ret, sys_mmap(s, t, D + 1, true));
 			a = &th->acts[t->i];
-			if (t->vma && vma_kind_set(s, rp, t->vma, a->vma_kind, a->shared,
-						   a->prepared))
+			if (t->vma && (rp->err = vma_kind_set(s, rp, t->vma, a->vma_kind, a->shared,
+							      a->prepared)))
 				PT_EXIT(t, D, 0);
 		} else if (a->kind == WL_MUNMAP) {
 			PT_CALL(t, D, t->ret, sys_munmap(s, t, D + 1));
@@ -167,6 +171,17 @@ int model_replay(const struct model_workload *w, enum model_policy p, struct mod
 	int err;
 
 	sizes(w, &file_pages, &swap_pages);
+	/* a recorded mapping this large would take the model's memory: refuse */
+	if (file_pages > REPLAY_MAX_PAGES || swap_pages > REPLAY_MAX_PAGES ||
+	    w->nthreads > 4096 || w->nvmas > MM_MAX_VMAS / 2) {
+		memset(res, 0, sizeof(*res));
+		return -E2BIG;
+	}
+	for (i = 0; i < w->nvmas; i++)
+		if (w->vmas[i].npages > REPLAY_MAX_PAGES) {
+			memset(res, 0, sizeof(*res));
+			return -E2BIG;
+		}
 	if ((err = sim_init(&s, p, 1, (int)w->nthreads, res)))
 		goto out;
 	s.replay = &rp;
@@ -177,7 +192,8 @@ int model_replay(const struct model_workload *w, enum model_policy p, struct mod
 	if ((file_pages && !(s.file.io_ns = calloc(file_pages, sizeof(uint64_t)))) ||
 	    (swap_pages && !(s.swap.io_ns = calloc(swap_pages, sizeof(uint64_t)))))
 		goto out;
-	memset(s.file.state, FOLIO_UPTODATE, file_pages);	/* cached, unless met otherwise */
+	if (file_pages)		/* cached, unless met otherwise */
+		memset(s.file.state, FOLIO_UPTODATE, file_pages);
 	for (i = 0; i < w->nvmas; i++) {
 		const struct wl_vma *wv = &w->vmas[i];
 		struct vma *v;
@@ -201,6 +217,8 @@ int model_replay(const struct model_workload *w, enum model_policy p, struct mod
 		s.threads[i].faulter = true;
 	}
 	err = sim_run(&s);
+	if (!err)
+		err = rp.err;
 out:
 	sim_free(&s);
 	return err;
