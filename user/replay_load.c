@@ -574,7 +574,8 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 				snprintf(t->comm, sizeof(t->comm), "%s",
 					 AT(l.tasks, struct rec_task, j)->comm);
 	}
-	qsort(w->vmas, w->nvmas, sizeof(*w->vmas), cmp_vma);
+	if (w->nvmas)
+		qsort(w->vmas, w->nvmas, sizeof(*w->vmas), cmp_vma);
 	err = 0;
 out:
 	if (err)

@@ -27,13 +27,14 @@ MODE=${MMRETRY_MODE:-}
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
-check() {	# check NAME JQ-EXPR FILE [SHOW]
-	if jq -e "$2" "$3" >/dev/null 2>&1; then
+check() {	# check NAME JQ-EXPR FILE [SHOW] (JQ_ARGS: more jq arguments)
+	if jq -e "${JQ_ARGS[@]}" "$2" "$3" >/dev/null 2>&1; then
 		ok "$1"
 	else
-		not_ok "$1" "$(jq -c "${4:-.}" "$3" 2>&1 | head -c 600)"
+		not_ok "$1" "$(jq -c "${JQ_ARGS[@]}" "${4:-.}" "$3" 2>&1 | head -c 600)"
 	fi
 }
+JQ_ARGS=()
 
 command -v jq >/dev/null || { echo "record: jq is missing (make deps)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-record.XXXXXX")
@@ -200,6 +201,16 @@ else
 			return 1
 		fi
 		"$MMR" model replay "$tmp/$name.mmr" --policies "$era,$other" | sed -n '4,$p' | sed 's/^/#/'
+		# what replay sets beside the replays is the recording's own report
+		# (one process: the generator, which forks nothing here)
+		"$MMR" report --json "$tmp/$name.mmr" >"$tmp/$name.report.json"
+		JQ_ARGS=(--slurpfile report "$tmp/$name.report.json")
+		check "$name: replay's recorded column is the recording's report" '
+			def figs: .faults | [.attempts, .faults, .retries, .completed, .major,
+				.vma_lock_attempts] + [.retry_reasons[]];
+			(.recorded | figs) == ($report[0] | figs)' "$tmp/$name.replay.json" \
+			'{replay: .recorded.faults, report: $report[0].faults}'
+		JQ_ARGS=()
 		# own era: every figure within max(4, 2%) of the recorded
 		check "$name: replayed under $era, the era of its kernel, as recorded (within max(4, 2%))" '
 			def figs: .faults | [.attempts, .faults, .retries, .completed, .major,
