@@ -152,6 +152,16 @@ static __always_inline bool kstack_in_fault(const __u64 *ips, long n)
 	return false;
 }
 
+/* an event the ring buffer had no room for */
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *lost = bpf_map_lookup_elem(&lock_lost, &zero);
+
+	if (lost)
+		*lost += 1;
+}
+
 static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 now,
 				 __u64 dur, bool success, bool blocking)
 {
@@ -163,11 +173,7 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 
 	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
 	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&lock_lost, &zero);
-
-		if (lost)
-			*lost += 1;
+		count_lost();
 		return;
 	}
 	e->kind = kind;
@@ -217,11 +223,7 @@ static __always_inline void emit_op(struct held *h, __u64 t_rel, bool success, _
 		return;
 	e = bpf_ringbuf_reserve(&lock_events, sizeof(*e), 0);
 	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&lock_lost, &zero);
-
-		if (lost)
-			*lost += 1;
+		count_lost();
 		return;
 	}
 	id = bpf_get_current_pid_tgid();

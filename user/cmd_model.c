@@ -128,6 +128,49 @@ static int cmd_run(const struct model_opts *o, const struct scenario *sc, FILE *
 	return ret ? EXIT_CANNOT_TRACE : EXIT_OK;
 }
 
+/* the rows a reader compares eras by, for results res[0..n) */
+static void print_rows(FILE *out, const struct model_result *res, size_t n)
+{
+	size_t i;
+	int k;
+
+#define ROWS(label, fmt, expr)							\
+	do {									\
+		fprintf(out, "  %-26s", label);					\
+		for (i = 0; i < n; i++) {					\
+			const struct model_result *x = &res[i];			\
+			fprintf(out, " %14" fmt, expr);				\
+		}								\
+		fputc('\n', out);						\
+	} while (0)
+	ROWS("faults", "llu", (unsigned long long)x->faults.faults);
+	ROWS("attempts", "llu", (unsigned long long)x->faults.attempts);
+	ROWS("retries", "llu", (unsigned long long)x->faults.retries);
+	for (k = 0; k < MMR_NR_REASONS; k++) {
+		char label[40];
+		bool any = false;
+
+		for (i = 0; i < n; i++)
+			any |= res[i].faults.reasons[k] != 0;
+		if (!any)
+			continue;
+		snprintf(label, sizeof(label), "  %s", reason_names[k]);
+		ROWS(label, "llu", (unsigned long long)x->faults.reasons[k]);
+	}
+	ROWS("completed", "llu", (unsigned long long)x->faults.completed);
+	ROWS("major", "llu", (unsigned long long)x->faults.major);
+	ROWS("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
+	ROWS("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
+	ROWS("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);
+	ROWS("write wait mean (us)", ".2f", x->lock[1].wait.count ?
+	     x->lock[1].wait.sum_ns / 1e3 / x->lock[1].wait.count : 0.0);
+	ROWS("write wait max (us)", ".2f", x->lock[1].wait.max_ns / 1e3);
+	ROWS("read wait max (us)", ".2f", x->lock[0].wait.max_ns / 1e3);
+	ROWS("read hold max (us)", ".2f", x->lock[0].hold.max_ns / 1e3);
+	ROWS("write hold max (us)", ".2f", x->lock[1].hold.max_ns / 1e3);
+#undef ROWS
+}
+
 /* the policies side by side: the figures a reader compares eras by */
 static int cmd_compare_policies(const struct model_opts *o, const struct scenario *sc,
 				FILE *out)
@@ -166,11 +209,7 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 		fputc('\n', out);						\
 	} while (0)
 	ROW("simulated time (ms)", ".3f", x->sim_ns / 1e6);
-	ROW("faults", "llu", (unsigned long long)x->faults.faults);
-	ROW("attempts", "llu", (unsigned long long)x->faults.attempts);
-	ROW("retries", "llu", (unsigned long long)x->faults.retries);
-	ROW("completed", "llu", (unsigned long long)x->faults.completed);
-	ROW("major", "llu", (unsigned long long)x->faults.major);
+	print_rows(out, res, o->npolicies);
 	ROW("errors (VM_FAULT_ERROR)", "llu", (unsigned long long)x->faults.errors);
 	ROW("SIGSEGV before a fault", "llu", (unsigned long long)x->bad_area);
 	ROW("speculative aborts", "llu", (unsigned long long)x->speculative_aborts);
@@ -180,13 +219,6 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 	ROW("userfaultfd served", "llu", (unsigned long long)x->uffd_served);
 	ROW("dirty throttling sleeps", "llu", (unsigned long long)x->dirty_pauses);
 	ROW("kernel-mode faults", "llu", (unsigned long long)x->faults.kernel_faults);
-	ROW("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
-	ROW("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
-	ROW("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);
-	ROW("write wait mean (us)", ".2f", x->lock[1].wait.count ?
-	    x->lock[1].wait.sum_ns / 1e3 / x->lock[1].wait.count : 0.0);
-	ROW("write wait max (us)", ".2f", x->lock[1].wait.max_ns / 1e3);
-	ROW("read hold max (us)", ".2f", x->lock[0].hold.max_ns / 1e3);
 	ROW("faulting threads (ms)", ".3f", x->thread_ns[0] / 1e6);
 	if (res[0].anon) {
 		ROW("anon chain length max", "llu", (unsigned long long)x->chain.length.max_ns);
@@ -247,49 +279,6 @@ static int cmd_bench(const struct model_opts *o, const struct scenario *sc, FILE
 			o->rounds, med / 1e6, res.faults.attempts * 1e3 / med);
 	free(ns);
 	return EXIT_OK;
-}
-
-/* the rows a reader compares eras by, for results res[0..n) */
-static void print_rows(FILE *out, const struct model_result *res, size_t n)
-{
-	size_t i;
-	int k;
-
-#define ROWS(label, fmt, expr)							\
-	do {									\
-		fprintf(out, "  %-26s", label);					\
-		for (i = 0; i < n; i++) {					\
-			const struct model_result *x = &res[i];			\
-			fprintf(out, " %14" fmt, expr);				\
-		}								\
-		fputc('\n', out);						\
-	} while (0)
-	ROWS("faults", "llu", (unsigned long long)x->faults.faults);
-	ROWS("attempts", "llu", (unsigned long long)x->faults.attempts);
-	ROWS("retries", "llu", (unsigned long long)x->faults.retries);
-	for (k = 0; k < MMR_NR_REASONS; k++) {
-		char label[40];
-		bool any = false;
-
-		for (i = 0; i < n; i++)
-			any |= res[i].faults.reasons[k] != 0;
-		if (!any)
-			continue;
-		snprintf(label, sizeof(label), "  %s", reason_names[k]);
-		ROWS(label, "llu", (unsigned long long)x->faults.reasons[k]);
-	}
-	ROWS("completed", "llu", (unsigned long long)x->faults.completed);
-	ROWS("major", "llu", (unsigned long long)x->faults.major);
-	ROWS("vma-lock attempts", "llu", (unsigned long long)x->faults.vma_lock_attempts);
-	ROWS("mmap_lock read acq.", "llu", (unsigned long long)x->lock[0].acquisitions);
-	ROWS("mmap_lock write acq.", "llu", (unsigned long long)x->lock[1].acquisitions);
-	ROWS("write wait mean (us)", ".2f", x->lock[1].wait.count ?
-	     x->lock[1].wait.sum_ns / 1e3 / x->lock[1].wait.count : 0.0);
-	ROWS("write wait max (us)", ".2f", x->lock[1].wait.max_ns / 1e3);
-	ROWS("read wait max (us)", ".2f", x->lock[0].wait.max_ns / 1e3);
-	ROWS("read hold max (us)", ".2f", x->lock[0].hold.max_ns / 1e3);
-	ROWS("write hold max (us)", ".2f", x->lock[1].hold.max_ns / 1e3);
-#undef ROWS
 }
 
 /*

@@ -43,6 +43,24 @@ void lock_hist_add(struct mmr_hist *h, uint64_t v)
 	h->slots[slot]++;
 }
 
+void lock_stats_add_op(struct mmr_lock_stats mode[2], const struct mmr_lock_op_event *e)
+{
+	struct mmr_lock_stats *s = &mode[e->write ? 1 : 0];
+
+	if (!e->success) {
+		lock_hist_add(&s->wait, e->t_acq - e->t_start);
+		s->failures++;
+		return;
+	}
+	if (e->downgrade != MMR_LOCK_OP_FROM_DOWNGRADE) {	/* a read hold without a wait */
+		lock_hist_add(&s->wait, e->t_acq - e->t_start);
+		s->acquisitions++;
+		s->remote += e->remote;
+	}
+	lock_hist_add(&s->hold, e->t_rel - e->t_acq);
+	s->downgrades += e->downgrade == MMR_LOCK_OP_DOWNGRADED;
+}
+
 uint64_t hist_quantile(const struct mmr_hist *h, double q)
 {
 	uint64_t total = 0, rank, seen = 0, upper;

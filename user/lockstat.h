@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "mmap_lock.h"
+#include "record.h"
 
 /* a process's figures in one mode (0 read, 1 write) */
 struct lock_row {
@@ -23,6 +24,9 @@ struct lock_row {
 /* Add v to a log2 histogram, as bpf/hist.bpf.h does (a recording's events
  * rebuilt into the kernel's figures). */
 void lock_hist_add(struct mmr_hist *h, uint64_t v);
+/* Account a recorded hold (or failed acquisition) in mode[0] (read) or
+ * mode[1] (write), as bpf/mmap_lock.bpf.c accounts it in its maps. */
+void lock_stats_add_op(struct mmr_lock_stats mode[2], const struct mmr_lock_op_event *e);
 /* Add b into a (counts, sums, slots; max of max). */
 void hist_merge(struct mmr_hist *a, const struct mmr_hist *b);
 void lock_stats_merge(struct mmr_lock_stats *a, const struct mmr_lock_stats *b);

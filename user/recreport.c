@@ -129,23 +129,9 @@ static void thread_exit(struct rebuild *b, uint32_t tid)
 static void add_lock_op(struct rebuild *b, const struct mmr_lock_op_event *e)
 {
 	struct lock_row *row = FIND_OR_ADD(b->locks, b->nlocks, b->caplocks, pid, e->pid);
-	struct mmr_lock_stats *s;
 
-	if (!row)
-		return;
-	s = &row->mode[e->write ? 1 : 0];
-	if (!e->success) {
-		lock_hist_add(&s->wait, e->t_acq - e->t_start);
-		s->failures++;
-		return;
-	}
-	if (e->downgrade != MMR_LOCK_OP_FROM_DOWNGRADE) {
-		lock_hist_add(&s->wait, e->t_acq - e->t_start);
-		s->acquisitions++;
-		s->remote += e->remote;
-	}
-	lock_hist_add(&s->hold, e->t_rel - e->t_acq);
-	s->downgrades += e->downgrade == MMR_LOCK_OP_DOWNGRADED;
+	if (row)
+		lock_stats_add_op(row->mode, e);
 }
 
 /* as bpf/anon_vma.bpf.c accounts a chain (chain_done) and a walk */

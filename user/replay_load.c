@@ -247,21 +247,9 @@ static void recorded_figures(const struct loaded *l, uint32_t pid, uint32_t vma_
 	}
 	for (size_t i = 0; i < l->ops.n; i++) {
 		const struct mmr_lock_op_event *o = AT(l->ops, struct mmr_lock_op_event, i);
-		struct mmr_lock_stats *s = &rec->lock[o->write ? 1 : 0];
 
-		if (o->pid != pid || o->remote)
-			continue;
-		if (!o->success) {
-			lock_hist_add(&s->wait, o->t_acq - o->t_start);
-			s->failures++;
-			continue;
-		}
-		if (o->downgrade != MMR_LOCK_OP_FROM_DOWNGRADE) {
-			lock_hist_add(&s->wait, o->t_acq - o->t_start);
-			s->acquisitions++;
-		}
-		lock_hist_add(&s->hold, o->t_rel - o->t_acq);
-		s->downgrades += o->downgrade == MMR_LOCK_OP_DOWNGRADED;
+		if (o->pid == pid && !o->remote)	/* its own mm's */
+			lock_stats_add_op(rec->lock, o);
 	}
 }
 

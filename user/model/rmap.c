@@ -155,6 +155,50 @@ static void family_free(struct family *f)
 }
 
 /*
+ * A parent writes npages anonymous pages (its first fault prepares its
+ * anon_vma) and forks nchildren, whose VMAs share every page: the start of
+ * both scenarios below. 0, or -ENOMEM (family_free() it either way).
+ */
+static int family_fork(struct family *f, enum model_policy p, int nchildren, uint64_t npages,
+		       struct model_result *res)
+{
+	uint64_t i;
+	int k, err;
+
+	memset(f, 0, sizeof(*f));
+	/* anon_vma chains came with 2.6.34: the eras after it have them */
+	f->chains = model_traits(p)->chains;
+	f->vma_locks = model_traits(p)->vma_locks;
+	f->npages = npages;
+	f->res = res;
+	memset(res, 0, sizeof(*res));
+	res->anon = true;
+	f->vmas = calloc(nchildren + 1, sizeof(*f->vmas));
+	f->avs = calloc(nchildren + 1, sizeof(*f->avs));
+	f->sharers = calloc(npages, sizeof(*f->sharers));
+	if (!f->vmas || !f->avs || !f->sharers)
+		return -ENOMEM;
+	f->nvmas = nchildren + 1;
+	for (k = 0; k <= nchildren; k++)
+		if (!(f->vmas[k].own = calloc(npages, sizeof(bool))))
+			return -ENOMEM;
+	if ((err = anon_vma_prepare(f, &f->vmas[0])))
+		return err;
+	for (i = 0; i < npages; i++) {
+		fault_counted(f);
+		f->vmas[0].own[i] = true;
+		f->sharers[i] = 1;
+	}
+	for (k = 1; k <= nchildren; k++) {
+		if ((err = anon_vma_fork(f, &f->vmas[k], &f->vmas[0])))
+			return err;
+		for (i = 0; i < npages; i++)
+			f->sharers[i]++;
+	}
+	return 0;
+}
+
+/*
  * AIM7-like: a parent writes npages anonymous pages, forks nchildren; each
  * child writes every page (a COW fault each); then reclaim walks every
  * anonymous page once.
@@ -162,41 +206,14 @@ static void family_free(struct family *f)
 int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 			   struct model_result *res)
 {
-	struct family f = {
-		/* anon_vma chains came with 2.6.34: the eras after it have them */
-		.chains = model_traits(p)->chains, .vma_locks = model_traits(p)->vma_locks,
-		.npages = npages, .res = res,
-	};
+	struct family f;
 	uint64_t i;
-	int k, err = -ENOMEM;
+	int k, err;
 
-	memset(res, 0, sizeof(*res));
-	res->anon = true;
+	if ((err = family_fork(&f, p, nchildren, npages, res)))
+		goto out;
 	res->walkers[0].name = "try_to_unmap";
 	res->nwalkers = 1;
-	f.vmas = calloc(nchildren + 1, sizeof(*f.vmas));
-	f.avs = calloc(nchildren + 1, sizeof(*f.avs));
-	f.sharers = calloc(npages, sizeof(*f.sharers));
-	if (!f.vmas || !f.avs || !f.sharers)
-		goto out;
-	f.nvmas = nchildren + 1;
-	for (k = 0; k <= nchildren; k++)
-		if (!(f.vmas[k].own = calloc(npages, sizeof(bool))))
-			goto out;
-	/* the parent's first writes: anonymous faults, one anon_vma */
-	if ((err = anon_vma_prepare(&f, &f.vmas[0])))
-		goto out;
-	for (i = 0; i < npages; i++) {
-		fault_counted(&f);
-		f.vmas[0].own[i] = true;
-		f.sharers[i] = 1;
-	}
-	for (k = 1; k <= nchildren; k++) {
-		if ((err = anon_vma_fork(&f, &f.vmas[k], &f.vmas[0])))
-			goto out;
-		for (i = 0; i < npages; i++)
-			f.sharers[i]++;
-	}
 	for (k = 1; k <= nchildren; k++)
 		for (i = 0; i < npages; i++)
 			wp_page_copy(&f, &f.vmas[k], i);
@@ -205,7 +222,6 @@ int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,
 		for (i = 0; i < npages; i++)
 			rmap_walk_anon(&f, 0, f.vmas[k].anon_vma, k ? 1 : f.sharers[i]);
 	res->sim_ns = res->thread_ns[0];
-	err = 0;
 out:
 	family_free(&f);
 	return err;
@@ -221,42 +237,20 @@ out:
 int model_fork_compact(enum model_policy p, int nchildren, uint64_t npages,
 		       struct model_result *res)
 {
-	struct family f = {
-		.chains = model_traits(p)->chains, .vma_locks = model_traits(p)->vma_locks,
-		.npages = npages, .res = res,
-	};
+	struct family f;
 	uint64_t i;
-	int k, err = -ENOMEM;
+	int err;
 
-	memset(res, 0, sizeof(*res));
-	res->anon = true;
+	if ((err = family_fork(&f, p, nchildren, npages, res)))
+		goto out;
 	res->walkers[0].name = "try_to_migrate";
 	res->walkers[1].name = "remove_migration_ptes";
 	res->nwalkers = 2;
-	f.vmas = calloc(nchildren + 1, sizeof(*f.vmas));
-	f.avs = calloc(nchildren + 1, sizeof(*f.avs));
-	f.sharers = calloc(npages, sizeof(*f.sharers));
-	if (!f.vmas || !f.avs || !f.sharers)
-		goto out;
-	f.nvmas = nchildren + 1;
-	if ((err = anon_vma_prepare(&f, &f.vmas[0])))
-		goto out;
-	for (i = 0; i < npages; i++) {
-		fault_counted(&f);
-		f.sharers[i] = 1;
-	}
-	for (k = 1; k <= nchildren; k++) {
-		if ((err = anon_vma_fork(&f, &f.vmas[k], &f.vmas[0])))
-			goto out;
-		for (i = 0; i < npages; i++)
-			f.sharers[i]++;
-	}
 	for (i = 0; i < npages; i++) {
 		rmap_walk_anon(&f, 0, f.vmas[0].anon_vma, f.sharers[i]);
 		rmap_walk_anon(&f, 1, f.vmas[0].anon_vma, f.sharers[i]);
 	}
 	res->sim_ns = res->thread_ns[0];
-	err = 0;
 out:
 	family_free(&f);
 	return err;

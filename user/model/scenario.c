@@ -288,6 +288,40 @@ out:
 }
 
 /*
+ * nf threads fault their own per pages each of one VMA (last first if
+ * reverse; writes if write) while another maps and unmaps 16 pages every
+ * 20 us: the scenarios of I/O under mmap_lock, or not. A file VMA's pages
+ * are uncached; setup() may make the VMA otherwise (swapped out, cached).
+ */
+static int faulters_and_mapper(enum model_policy p, uint64_t seed, struct model_result *res,
+			       int nf, uint64_t per, enum spec_vma_kind kind, bool reverse,
+			       bool write, int (*setup)(struct sim *s, struct vma *v))
+{
+	struct sim s;
+	struct vma *v;
+	int err, i;
+
+	if ((err = sim_init(&s, p, seed, nf + 1, res)) ||
+	    (kind == SPEC_FILE && (err = file_init(&s.file, nf * per))))
+		goto out;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, nf * per, kind == SPEC_ANON, kind != SPEC_ANON,
+			  kind == SPEC_FILE, 0)) ||
+	    (setup && (err = setup(&s, v))))
+		goto out;
+	for (i = 0; i < nf; i++)
+		start_faulter(&s.threads[i], v, i * per + (reverse ? per - 1 : 0), per,
+			      reverse ? -1 : 1, write);
+	s.threads[nf].program = mapper;
+	s.threads[nf].npages = 16;
+	s.threads[nf].step = 20000;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
  * The 2006 NOPAGE_RETRY thread: "if one thread takes a major pagefault, it
  * will perform a synchronous disk read while holding down_read(mmap_sem).
  * This causes any other thread which wishes to perform any mmap/munmap/
@@ -298,28 +332,8 @@ out:
 static int run_file_reverse(enum model_policy p, uint64_t seed, double scale,
 			    struct model_result *res)
 {
-	const int nf = 64;
-	const uint64_t per = scaled(256, scale);
-	struct sim s;
-	struct vma *vma;
-	int err, i;
-
-	if ((err = sim_init(&s, p, seed, nf + 1, res)) ||
-	    (err = file_init(&s.file, nf * per)))
-		goto out;
-	vma = vma_add(&s.mm, 0, nf * per, false, true, true, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	for (i = 0; i < nf; i++)
-		start_faulter(&s.threads[i], vma, i * per + per - 1, per, -1, false);
-	s.threads[nf].program = mapper;
-	s.threads[nf].npages = 16;
-	s.threads[nf].step = 20000;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return faulters_and_mapper(p, seed, res, 64, scaled(256, scale), SPEC_FILE, true, false,
+				   NULL);
 }
 
 /*
@@ -585,27 +599,8 @@ out:
 static int run_swap_in(enum model_policy p, uint64_t seed, double scale,
 		       struct model_result *res)
 {
-	const int nf = 8;
-	const uint64_t per = scaled(2048, scale);
-	struct sim s;
-	struct vma *v;
-	int err, i;
-
-	if ((err = sim_init(&s, p, seed, nf + 1, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, nf * per, true, false, false, 0)) ||
-	    (err = vma_swap_out(&s, v)))
-		goto out;
-	for (i = 0; i < nf; i++)
-		start_faulter(&s.threads[i], v, i * per, per, 1, false);
-	s.threads[nf].program = mapper;
-	s.threads[nf].npages = 16;
-	s.threads[nf].step = 20000;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return faulters_and_mapper(p, seed, res, 8, scaled(2048, scale), SPEC_ANON, false, false,
+				   vma_swap_out);
 }
 
 /*
@@ -616,31 +611,22 @@ out:
  * balance_dirty_pages() every 32 pages: holding mmap_lock (before 5.3), or
  * not.
  */
+/* dirty-file's: the file's pages cached, a disk writing back 100 MB/s, a
+ * quarter of them the dirty limit */
+static int dirty_setup(struct sim *s, struct vma *v)
+{
+	memset(s->file.state, FOLIO_UPTODATE, s->file.npages);
+	s->dirty.limit = s->file.npages / 4;
+	s->dirty.bw = 25600;		/* 100 MB/s of 4 KiB pages */
+	s->dirty.ratelimit = 32;
+	return 0;
+}
+
 static int run_dirty_file(enum model_policy p, uint64_t seed, double scale,
 			  struct model_result *res)
 {
-	const uint64_t pages = scaled(65536, scale);
-	struct sim s;
-	struct vma *v;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 2, res)) || (err = file_init(&s.file, pages)))
-		goto out;
-	memset(s.file.state, FOLIO_UPTODATE, pages);
-	s.dirty.limit = pages / 4;
-	s.dirty.bw = 25600;		/* 100 MB/s of 4 KiB pages */
-	s.dirty.ratelimit = 32;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, pages, false, true, true, 0)))
-		goto out;
-	start_faulter(&s.threads[0], v, 0, pages, 1, true);
-	s.threads[1].program = mapper;
-	s.threads[1].npages = 16;
-	s.threads[1].step = 20000;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return faulters_and_mapper(p, seed, res, 1, scaled(65536, scale), SPEC_FILE, false, true,
+				   dirty_setup);
 }
 
 /* mmretry-gen rmapfan: 4 children share a written 16 MiB region; the

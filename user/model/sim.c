@@ -143,19 +143,6 @@ uint64_t sim_random(struct sim *s)
 }
 
 /* as hist.bpf.h does in the kernel */
-void hist_add(struct mmr_hist *h, uint64_t v)
-{
-	int slot = v ? 63 - __builtin_clzll(v) : 0;
-
-	if (slot >= MMR_HIST_SLOTS)
-		slot = MMR_HIST_SLOTS - 1;
-	h->count++;
-	h->sum_ns += v;
-	if (v > h->max_ns)
-		h->max_ns = v;
-	h->slots[slot]++;
-}
-
 /* ---- rwsem ---- */
 
 static void acquired(struct rwsem *sem, struct mthread *t, bool write, uint64_t wait)

@@ -20,6 +20,7 @@
 #define MMRETRY_MODEL_SIM_H
 
 #include "model.h"
+#include "lockstat.h"
 
 #define PT_WAITING (-1)
 #define PT_DEPTHS 8
@@ -248,7 +249,8 @@ int sim_wake(struct sim *s, struct mthread *t, uint64_t at);
 int sim_run(struct sim *s);
 bool sim_synced(struct sim *s, struct mthread *t);
 uint64_t sim_random(struct sim *s);
-void hist_add(struct mmr_hist *h, uint64_t v);
+/* a value into a log2 histogram, as the BPF programs count (lockstat.c) */
+#define hist_add lock_hist_add
 
 /* locks (sim.c): each returns true once t holds the lock, queueing it the
  * first time (call it again until then: PT_WAIT) */
