@@ -28,6 +28,8 @@ struct replay {
 static int vma_kind_set(struct sim *s, struct replay *rp, struct vma *v, uint8_t kind,
 			bool shared, bool prepared)
 {
+	if (kind >= MMR_NR_VMA_KINDS)	/* a kind this mmretry does not know */
+		kind = MMR_VMA_UNKNOWN;
 	v->anon = kind == MMR_VMA_ANON || kind == MMR_VMA_UNKNOWN;
 	v->shared = !v->anon && (shared || kind != MMR_VMA_FILE);
 	v->file = kind == MMR_VMA_FILE;
