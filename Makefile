@@ -96,9 +96,14 @@ live: all
 KERNELS     ?= 6.1 6.12 7.2
 VM_JOBS     ?= 2
 VM_TIMEOUT  ?= 1200
+# tmux for tests/top/run.sh's terminal checks, with the terminfo entries of
+# its panes (default-terminal tmux-256color; screen for older defaults) and
+# the C.UTF-8 locale it insists on
 VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr/bin/curl \
-               /usr/bin/prometheus /usr/bin/promtool tests/live/run.sh tests/export/run.sh \
-               tests/check/run.sh tests/model/live.sh tests/record/run.sh
+               /usr/bin/prometheus /usr/bin/promtool /usr/bin/tmux \
+               /lib/terminfo/t/tmux-256color /lib/terminfo/s/screen /usr/lib/locale/C.utf8 \
+               tests/live/run.sh tests/export/run.sh tests/check/run.sh tests/model/live.sh \
+               tests/record/run.sh tests/top/run.sh
 vmtest: all
 	@tools/deps.sh --vm
 	tools/vmtest -j $(VM_JOBS) -t $(VM_TIMEOUT) $(foreach k,$(KERNELS),-k $(k)) \

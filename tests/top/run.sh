@@ -3,15 +3,30 @@
 #
 # 1. usage errors and missing privileges: one line, exit 2 / exit 4 (as stat);
 # 2. not a terminal: `top -i 1 -n N > file` while tools/mmretry-gen workloads
-#    run: N tables with timestamps and no escape codes, the generator's rows
-#    with the leading reason this mode can see (file: file_io, or
-#    unattributed without filemap:mm_filemap_fault; uffd: userfaultfd, or
-#    unattributed in tracepoint mode), exited processes' rows gone;
+#    run (file, uffd, memfd, vdso, pagelock): N tables with timestamps and no
+#    escape codes, each generator's row with the leading reason this mode can
+#    see (below), completions counted (fentry, kprobe) or n/a (tracepoint),
+#    the per-VMA-lock share, the vdso workload's children as processes of
+#    their own, exited processes' rows gone;
 # 3. a person at a terminal: top in a tmux pane, captured with capture-pane:
 #    header and the generator's row, lines cut to the pane's width, q quits
 #    with status 0.
 #
-# Environment: MMRETRY_MODE forces a mode; TMPDIR (default /var/tmp).
+# Leading reasons (README "Modes"; faults.bpf.c; tools/mmretry-gen.c):
+#   fentry, kprobe: file -> file_io, uffd -> userfaultfd, pagelock ->
+#     page_lock, vdso children -> vma_fallback with per-VMA locks (6.4+),
+#     no retries without them (6.1);
+#   tracepoint: file and pagelock -> file_io and page_lock where the kernel
+#     has per-VMA locks and the filemap tracepoints, else unattributed;
+#     uffd and vdso -> unattributed.
+#
+# Environment: MMRETRY_MODE forces a mode; TMPDIR (default /var/tmp);
+#   MMRETRY_TOP_DATA       file or block device for the file workload
+#                          (default a file in the temporary directory);
+#   MMRETRY_TOP_PAGELOCK_DATA  the same for pagelock, whose reads must not
+#                          complete synchronously (not brd; default a file);
+#   MMRETRY_TOP_PAGES      pages the file workload reads (default 4096);
+#   MMRETRY_TOP_INTERVALS  tables of the piped run (default 8).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -34,6 +49,7 @@ tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-top.XXXXXX")
 session=mmretry-top-$$
 cleanup() {
 	tmux kill-session -t "$session" 2>/dev/null
+	tmux kill-session -t "$session-c" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -64,7 +80,7 @@ expect_rc "usage: bad iterations, one line" 2 "$MMR" top -n 0
 expect_rc "usage: stray argument, one line" 2 "$MMR" top now
 expect_rc "usage: no such pid, one line" 2 "$MMR" top -p 4000000 -n 1
 expect_rc "usage: no such cgroup, one line" 2 "$MMR" top -c mmretry-no-such-cgroup -n 1
-grep -q "unknown sort key 'size'" <("$MMR" top --sort size 2>&1) &&
+"$MMR" top --sort size 2>&1 | grep -q "unknown sort key 'size'" &&
 	ok "usage: names the refused sort key" || not_ok "usage: names the refused sort key"
 if "$MMR" top --help | grep -q -- '--sort=KEY'; then
 	ok "help: top --help lists --sort"
@@ -95,20 +111,29 @@ wait_for() {
 	return 1
 }
 
-N=8
-"$MMR" top "${mode_args[@]}" -i 1 -n $N >"$tmp/top.txt" 2>"$tmp/top.err" &
+DATA=${MMRETRY_TOP_DATA:-$tmp/data}
+PLDATA=${MMRETRY_TOP_PAGELOCK_DATA:-$tmp/pagelock}
+PAGES=${MMRETRY_TOP_PAGES:-4096}
+N=${MMRETRY_TOP_INTERVALS:-8}
+"$MMR" probe --json >"$tmp/probe.json" 2>/dev/null
+per_vma=$(jq -r '.per_vma_locks' "$tmp/probe.json" 2>/dev/null)
+
+"$MMR" top "${mode_args[@]}" -i 1 -n "$N" >"$tmp/top.txt" 2>"$tmp/top.err" &
 top_pid=$!
 # attaching takes a while: the first table says it is tracing
 if ! wait_for "$tmp/top.txt" '^mmretry top - ' 60; then
 	not_ok "pipe: top printed a first table" "$(head -c 400 "$tmp/top.err")"
 fi
-"$GEN" --json file -n 4096 -f "$tmp/data" >"$tmp/file.gen" 2>&1
+"$GEN" --json file -n "$PAGES" -f "$DATA" >"$tmp/file.gen" 2>&1
 "$GEN" --json uffd -n 200 >"$tmp/uffd.gen" 2>&1
+"$GEN" --json memfd -n 1000 >"$tmp/memfd.gen" 2>&1
+"$GEN" --json vdso -n 16 >"$tmp/vdso.gen" 2>&1
+"$GEN" --json pagelock -n 64 -f "$PLDATA" >"$tmp/pagelock.gen" 2>&1
 wait "$top_pid"
 rc=$?
 [ "$rc" -eq 0 ] && ok "pipe: top -n $N exits 0" || not_ok "pipe: top -n $N exits 0" "exit $rc: $(head -c 400 "$tmp/top.err")"
 tables=$(grep -c '^mmretry top - [0-9][0-9]:[0-9][0-9]:[0-9][0-9], interval ' "$tmp/top.txt")
-[ "$tables" -eq $N ] && ok "pipe: $N tables, each with a timestamp line" ||
+[ "$tables" -eq "$N" ] && ok "pipe: $N tables, each with a timestamp line" ||
 	not_ok "pipe: $N tables, each with a timestamp line" "$tables tables"
 if grep -q $'\033' "$tmp/top.txt"; then
 	not_ok "pipe: no escape codes"
@@ -116,8 +141,11 @@ else
 	ok "pipe: no escape codes"
 fi
 mode=$(sed -n 's/^modes: faults \([a-z]*\).*/\1/p' "$tmp/top.txt" | head -n1)
-[ -n "$mode" ] && ok "pipe: header names the faults mode ($mode)" ||
-	not_ok "pipe: header names the faults mode" "$(head -n 5 "$tmp/top.txt")"
+if [ -n "$mode" ] && { [ -z "$MODE" ] || [ "$mode" = "$MODE" ]; }; then
+	ok "pipe: header names the faults mode ($mode)"
+else
+	not_ok "pipe: header names the faults mode${MODE:+ ($MODE)}" "$(head -n 5 "$tmp/top.txt")"
+fi
 grep -q '^total: faults/s [0-9n]' "$tmp/top.txt" && ok "pipe: header has totals" ||
 	not_ok "pipe: header has totals" "$(head -n 5 "$tmp/top.txt")"
 grep -Eq 'lost [0-9]+, missed runs [0-9]+' "$tmp/top.txt" && ok "pipe: header has lost events and missed runs" ||
@@ -128,52 +156,110 @@ grep -Eq 'lost [0-9]+, missed runs [0-9]+' "$tmp/top.txt" && ok "pipe: header ha
 rows() { awk -v p="$1" '$1 == p' "$tmp/top.txt"; }
 # busiest PID: its row with the most retries/s
 busiest() { rows "$1" | sort -k4,4 -g | tail -n1; }
+genpid() { head -n1 "$tmp/$1.gen" | jq -r .pid 2>/dev/null; }
 
-# what this mode can name (README "Modes"; faults.bpf.c): tracepoint mode names
-# file_io only with filemap:mm_filemap_fault, and never userfaultfd
+# what this mode can name (header comment): tracepoint mode infers file_io and
+# page_lock only from an attempt under the per-VMA lock that ran filemap_fault
 file_reason=file_io
+pagelock_reason=page_lock
 uffd_reason=userfaultfd
+vdso_reason=vma_fallback
 if [ "$mode" = tracepoint ]; then
 	uffd_reason=unattributed
-	"$MMR" probe --json >"$tmp/probe.json" 2>/dev/null
-	jq -e '.tracepoints.mm_filemap_fault and .tracepoints.mm_filemap_add_to_page_cache' \
-		"$tmp/probe.json" >/dev/null 2>&1 || file_reason=unattributed
+	vdso_reason=unattributed
+	if [ "$per_vma" != true ] ||
+	   ! jq -e '.tracepoints.mm_filemap_fault and .tracepoints.mm_filemap_add_to_page_cache' \
+		"$tmp/probe.json" >/dev/null 2>&1; then
+		file_reason=unattributed
+		pagelock_reason=unattributed
+	fi
 fi
 
 check_gen() {	# NAME REASON MIN-RETRIES/s
 	local name=$1 reason=$2 min=$3 pid row
-	pid=$(head -n1 "$tmp/$name.gen" | jq -r .pid 2>/dev/null)
+	pid=$(genpid "$name")
 	if [ -z "$pid" ] || [ "$pid" = null ]; then
 		not_ok "$name: the workload ran" "$(head -c 300 "$tmp/$name.gen")"
 		return
 	fi
 	row=$(busiest "$pid")
 	if [ -z "$row" ]; then
-		not_ok "$name: its process ($pid) has a row" "$(cat "$tmp/top.txt" | head -c 3000)"
+		not_ok "$name: its process ($pid) has a row" "$(head -c 3000 "$tmp/top.txt")"
 		return
 	fi
 	ok "$name: its process ($pid) has a row"
-	awk -v r="$reason" -v m="$min" '$2 == "mmretry-gen" && $6 == r && $4 >= m { f = 1 } END { exit !f }' \
-		<<<"$row" && ok "$name: leading reason $reason, at least $min retries/s" ||
-		not_ok "$name: leading reason $reason, at least $min retries/s" "row: $row"
+	if [ -n "$reason" ]; then
+		awk -v r="$reason" -v m="$min" '$2 == "mmretry-gen" && $6 == r && $4 >= m { f = 1 } END { exit !f }' \
+			<<<"$row" && ok "$name: leading reason $reason, at least $min retries/s" ||
+			not_ok "$name: leading reason $reason, at least $min retries/s" "row: $row"
+	fi
 	# a figure this mode cannot see is n/a, never 0
 	if [ "$mode" = tracepoint ]; then
 		awk '$7 == "n/a" && $13 == "n/a" { f = 1 } END { exit !f }' <<<"$row" &&
 			ok "$name: completions and chains n/a in tracepoint mode" ||
 			not_ok "$name: completions and chains n/a in tracepoint mode" "row: $row"
 	else
-		awk '$7 != "n/a" { f = 1 } END { exit !f }' <<<"$row" &&
-			ok "$name: completions counted in $mode mode" ||
-			not_ok "$name: completions counted in $mode mode" "row: $row"
+		awk '$7 ~ /^[0-9.]+$/ && $13 != "n/a" { f = 1 } END { exit !f }' <<<"$row" &&
+			ok "$name: completions and chains counted in $mode mode" ||
+			not_ok "$name: completions and chains counted in $mode mode" "row: $row"
 	fi
 	# its rows stop once it has exited: the last table does not show it
 	awk -v p="$pid" '/^mmretry top - / { last = "" } $1 == p { last = $0 } END { exit last != "" }' \
 		"$tmp/top.txt" && ok "$name: its row is gone after it exited" ||
 		not_ok "$name: its row is gone after it exited" "$(tail -n 12 "$tmp/top.txt")"
 }
-# 4096 retries within 1-2 intervals: more than 1000/s either way
-check_gen file "$file_reason" 1000
+# PAGES retries within 1-2 intervals: more than PAGES/4 per second either way
+check_gen file "$file_reason" $((PAGES / 4))
 check_gen uffd "$uffd_reason" 50
+# a retry per round where the reads complete asynchronously (null_blk, a disk)
+check_gen pagelock "$pagelock_reason" 1
+check_gen memfd "" 0
+
+# file: the first attempt under the per-VMA lock, the retry under mmap_lock:
+# about half; none without per-VMA locks
+row=$(busiest "$(genpid file)")
+if [ "$per_vma" = true ]; then
+	awk '$8 >= 40 && $8 <= 60 { f = 1 } END { exit !f }' <<<"$row" &&
+		ok "file: VMA% about half (per-VMA lock, then mmap_lock)" ||
+		not_ok "file: VMA% about half (per-VMA lock, then mmap_lock)" "row: $row"
+elif [ "$per_vma" = false ]; then
+	awk '$8 == 0 { f = 1 } END { exit !f }' <<<"$row" &&
+		ok "file: VMA% 0 without per-VMA locks" ||
+		not_ok "file: VMA% 0 without per-VMA locks" "row: $row"
+fi
+
+# memfd: 1000 first writes to a shared memfd, each VM_FAULT_COMPLETED
+pid=$(genpid memfd)
+if [ "$mode" = tracepoint ]; then
+	rows "$pid" | awk '$7 != "n/a" { bad = 1 } END { exit bad || NR == 0 }' &&
+		ok "memfd: completions n/a in tracepoint mode" ||
+		not_ok "memfd: completions n/a in tracepoint mode" "$(rows "$pid")"
+else
+	# DONE/s summed over the ~1 s intervals: about 1000
+	rows "$pid" | awk '{ s += $7 } END { exit !(s >= 900 && s <= 1100) }' &&
+		ok "memfd: about 1000 completions" ||
+		not_ok "memfd: about 1000 completions" "$(rows "$pid")"
+fi
+
+# vdso: 16 forked children each read the vDSO once; the children are the
+# mmretry-gen rows after the vdso parent and before pagelock's process
+vpid=$(genpid vdso)
+plpid=$(genpid pagelock)
+awk -v a="$vpid" -v b="$plpid" '$2 == "mmretry-gen" && $1 > a && $1 < b' "$tmp/top.txt" >"$tmp/vdso.rows"
+children=$(awk '{ print $1 }' "$tmp/vdso.rows" | sort -u | wc -l)
+[ "$children" -ge 16 ] && ok "vdso: its 16 children have rows of their own" ||
+	not_ok "vdso: its 16 children have rows of their own" "$children children; $(rows "$vpid")"
+if [ "$per_vma" = true ]; then
+	n=$(awk -v r="$vdso_reason" '$6 == r && $4 > 0 { print $1 }' "$tmp/vdso.rows" | sort -u | wc -l)
+	[ "$n" -ge 16 ] && ok "vdso: each child leads with $vdso_reason (per-VMA locks)" ||
+		not_ok "vdso: each child leads with $vdso_reason (per-VMA locks)" "$n of 16: $(head -n 4 "$tmp/vdso.rows")"
+elif [ "$per_vma" = false ]; then
+	awk '$4 != "0.0" || $6 != "-" { bad = 1 } END { exit bad || NR == 0 }' "$tmp/vdso.rows" &&
+		ok "vdso: no retries in the children without per-VMA locks" ||
+		not_ok "vdso: no retries in the children without per-VMA locks" "$(grep -v ' 0\.0 *0\.0 -' "$tmp/vdso.rows" | head -n 4)"
+else
+	echo "# skipped - vdso: leading reason (probe does not say whether the kernel has per-VMA locks)"
+fi
 
 # --- -p: only that process ---------------------------------------------------------
 sleep 30 &
@@ -193,35 +279,39 @@ else
 fi
 
 # --- a terminal: tmux ---------------------------------------------------------------
-if ! command -v tmux >/dev/null; then
-	not_ok "tmux: installed (tools/deps.sh)"
-else
-	# an 80-column pane: the 114-column table must be cut, not wrapped
-	tmux new-session -d -s "$session" -x 80 -y 30 \
-		"$MMR top ${mode_args[*]} -i 1 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc"
-	cap() { tmux capture-pane -p -t "$session" >"$tmp/pane.txt" 2>/dev/null; }
-	for ((i = 0; i < 600; i++)); do
-		cap && grep -q '^mmretry top - ' "$tmp/pane.txt" && break
+# within SECONDS CMD...: run CMD every 0.1 s until it succeeds or SECONDS pass
+# (a deadline, not a count: each round forks several processes, slow in a
+# TCG guest)
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
+}
+cap() { tmux capture-pane -p -t "$session" >"$tmp/pane.txt" 2>/dev/null; }
+on_screen() { cap && grep -q "$1" "$tmp/pane.txt"; }
+gen_on_screen() {
+	cap && awk -v p="$gpid" -v r="$file_reason" \
+		'$1 == p && $2 == "mmretry-gen" && $6 == r { f = 1 } END { exit !f }' "$tmp/pane.txt"
+}
+# an 80-column pane: the 114-column table must be cut, not wrapped
+if ! command -v tmux >/dev/null; then
+	not_ok "tmux: installed (tools/deps.sh)"
+elif ! tmux new-session -d -s "$session" -x 80 -y 30 \
+	"$MMR top ${mode_args[*]} -i 1 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc; sleep 60" 2>"$tmp/tmux.start"; then
+	not_ok "tmux: a session starts (the pane checks did not run)" "$(head -c 300 "$tmp/tmux.start")"
+else
+	within 60 on_screen '^mmretry top - '
 	if grep -q '^mmretry top - ' "$tmp/pane.txt" && grep -q '^ *PID COMM' "$tmp/pane.txt"; then
 		ok "tmux: header and column titles on screen"
 	else
 		not_ok "tmux: header and column titles on screen" "$(cat "$tmp/pane.txt" "$tmp/tmux.err" 2>/dev/null | head -c 600)"
 	fi
-	"$GEN" --json file -n 4096 -f "$tmp/data" >"$tmp/tmux.gen" 2>&1
+	"$GEN" --json file -n "$PAGES" -f "$DATA" >"$tmp/tmux.gen" 2>&1
 	gpid=$(head -n1 "$tmp/tmux.gen" | jq -r .pid)
-	seen=
-	for ((i = 0; i < 40; i++)); do
-		cap
-		if awk -v p="$gpid" -v r="$file_reason" '$1 == p && $2 == "mmretry-gen" && $6 == r { f = 1 } END { exit !f }' \
-			"$tmp/pane.txt"; then
-			seen=1
-			break
-		fi
-		sleep 0.25
-	done
-	[ -n "$seen" ] && ok "tmux: the generator's row ($gpid, $file_reason) on screen" ||
+	within 10 gen_on_screen && ok "tmux: the generator's row ($gpid, $file_reason) on screen" ||
 		not_ok "tmux: the generator's row ($gpid, $file_reason) on screen" "$(cat "$tmp/pane.txt")"
 	# one screen: at most the pane's lines, none longer than 80, titles cut
 	if [ "$(awk 'length > 80' "$tmp/pane.txt" | wc -l)" -eq 0 ] &&
@@ -231,29 +321,27 @@ else
 		not_ok "tmux: lines cut to the pane's 80 columns" "$(grep 'PID COMM' -A1 "$tmp/pane.txt")"
 	fi
 	tmux send-keys -t "$session" q
-	for ((i = 0; i < 50; i++)); do
-		[ -s "$tmp/tmux.rc" ] && break
-		sleep 0.1
-	done
+	within 10 test -s "$tmp/tmux.rc"
 	if [ "$(cat "$tmp/tmux.rc" 2>/dev/null)" = 0 ]; then
 		ok "tmux: q quits with status 0"
 	else
 		not_ok "tmux: q quits with status 0" "status '$(cat "$tmp/tmux.rc" 2>/dev/null)': $(cat "$tmp/tmux.err" 2>/dev/null)"
 	fi
-	# Ctrl-C also quits cleanly
+	# Ctrl-C also quits cleanly. Ctrl-C signals the pane's whole foreground
+	# group: the trap keeps the pane's shell alive to record top's status
+	# (a non-interactive dash or busybox sh, the guest's /bin/sh, dies of
+	# SIGINT; bash does not when its child handled it). A second session on
+	# the same server, so that the server never runs out of sessions
 	rm -f "$tmp/tmux.rc"
-	tmux kill-session -t "$session" 2>/dev/null
+	first=$session
+	session=$session-c
 	tmux new-session -d -s "$session" -x 120 -y 30 \
-		"$MMR top ${mode_args[*]} -i 1 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc; sleep 30"
-	for ((i = 0; i < 600; i++)); do
-		cap && grep -q '^mmretry top - ' "$tmp/pane.txt" && break
-		sleep 0.1
-	done
+		"trap : INT; $MMR top ${mode_args[*]} -i 1 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc; sleep 60" \
+		2>"$tmp/tmux.start" || echo "# tmux new-session: $(head -c 300 "$tmp/tmux.start")"
+	tmux kill-session -t "$first" 2>/dev/null
+	within 60 on_screen '^mmretry top - '
 	tmux send-keys -t "$session" C-c
-	for ((i = 0; i < 50; i++)); do
-		[ -s "$tmp/tmux.rc" ] && break
-		sleep 0.1
-	done
+	within 10 test -s "$tmp/tmux.rc"
 	sleep 0.2
 	cap
 	# the alternate screen is left: the table is no longer on screen
@@ -261,7 +349,7 @@ else
 		ok "tmux: Ctrl-C quits with status 0 and restores the screen"
 	else
 		not_ok "tmux: Ctrl-C quits with status 0 and restores the screen" \
-			"status '$(cat "$tmp/tmux.rc" 2>/dev/null)'; pane: $(head -c 300 "$tmp/pane.txt")"
+			"status '$(cat "$tmp/tmux.rc" 2>/dev/null)'; pane: $(head -c 300 "$tmp/pane.txt"); stderr: $(head -c 300 "$tmp/tmux.err" 2>/dev/null)"
 	fi
 fi
 
