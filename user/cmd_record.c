@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ int cmd_record(int argc, char **argv)
 	struct report r;
 	char err[512], *text = NULL;
 	uint64_t lost;
+	struct stat st;
 	int ret, fd;
 	json_t *j;
 
@@ -52,6 +54,13 @@ int cmd_record(int argc, char **argv)
 	if (fd < 0) {
 		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
 		return EXIT_CANNOT_TRACE;
+	}
+	/* the header is rewritten in place at each flush: a file, not a pipe */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		mmr_err("record: '%s' is not a regular file (a recording's header is "
+			"rewritten as it grows)", o.output);
+		return EXIT_USAGE;
 	}
 	close(fd);
 	rc.path = o.output;
