@@ -26,7 +26,7 @@ static bool put_json(FILE *out, json_t *j)
 int cmd_dump(int argc, char **argv)
 {
 	struct rec_reader *r = NULL;
-	struct dump_opts o;
+	struct recording_opts o;
 	struct rec_item it;
 	char err[512];
 	int rc = EXIT_USAGE, ret;

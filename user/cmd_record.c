@@ -95,7 +95,7 @@ int cmd_record(int argc, char **argv)
 
 int cmd_report(int argc, char **argv)
 {
-	struct report_opts o;
+	struct recording_opts o;
 	struct report r;
 	char err[512], **cmd = NULL;
 	FILE *out = stdout;

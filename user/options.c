@@ -659,11 +659,15 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 	return 0;
 }
 
-int dump_opts_parse(int argc, char **argv, struct dump_opts *o, char *err, size_t errlen)
+/* dump and report: one recording, --json, -o; report also --from-events */
+static int recording_opts_parse(int argc, char **argv, const char *name, bool from_events,
+				struct recording_opts *o, char *err, size_t errlen)
 {
+	enum { OPT_FROM_EVENTS = 256 };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -680,21 +684,38 @@ int dump_opts_parse(int argc, char **argv, struct dump_opts *o, char *err, size_
 		case 'o':
 			o->output = optarg;
 			break;
+		case OPT_FROM_EVENTS:
+			if (!from_events)
+				return unknown_option(err, errlen, name, argv, "");
+			o->from_events = true;
+			break;
 		case 'h':
 			return 1;
 		default:
 			if (optopt == 'o')
-				return usage_err(err, errlen, "dump: -o needs a file%s", "");
-			return unknown_option(err, errlen, "dump", argv, "");
+				return usage_err(err, errlen, "%s: -o needs a file", name);
+			return unknown_option(err, errlen, name, argv, "");
 		}
 	}
 	if (optind >= argc)
-		return usage_err(err, errlen, "dump: needs a recording to read%s", "");
-	if (optind + 1 < argc)
-		return usage_err(err, errlen, "dump: unexpected argument '%s' (one recording at a "
-				 "time)", argv[optind + 1]);
+		return usage_err(err, errlen, "%s: needs a recording to read", name);
+	if (optind + 1 < argc) {
+		snprintf(err, errlen, "%s: unexpected argument '%s' (one recording at a time)",
+			 name, argv[optind + 1]);
+		return -EINVAL;
+	}
 	o->file = argv[optind];
 	return 0;
+}
+
+int dump_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen)
+{
+	return recording_opts_parse(argc, argv, "dump", false, o, err, errlen);
+}
+
+int report_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen)
+{
+	return recording_opts_parse(argc, argv, "report", true, o, err, errlen);
 }
 
 static int parse_policies(const char *s, struct model_opts *o, char *err, size_t errlen)
@@ -843,46 +864,6 @@ int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, siz
 				 "with `mmretry report FILE`)", o->json ? "--json" : "--folded");
 	if (!o->output)
 		return usage_err(err, errlen, "record: say where: -o FILE%s", "");
-	return 0;
-}
-
-int report_opts_parse(int argc, char **argv, struct report_opts *o, char *err, size_t errlen)
-{
-	enum { OPT_FROM_EVENTS = 256 };
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jo:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_FROM_EVENTS:
-			o->from_events = true;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return unknown_option(err, errlen, "report", argv, "");
-		}
-	}
-	if (optind >= argc)
-		return usage_err(err, errlen, "report: which recording? (mmretry report FILE)%s", "");
-	if (optind + 1 < argc)
-		return usage_err(err, errlen, "report: unexpected argument '%s'", argv[optind + 1]);
-	o->file = argv[optind];
 	return 0;
 }
 

@@ -36,16 +36,6 @@ extern const char stat_usage[];
 int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen);
 extern const char record_usage[];
 
-/* report FILE: a recording's report */
-struct report_opts {
-	const char *file;
-	bool json;
-	const char *output;
-	bool from_events;	/* --from-events: leave the stored report out */
-};
-
-int report_opts_parse(int argc, char **argv, struct report_opts *o, char *err, size_t errlen);
-extern const char report_usage[];
 
 struct probe_opts {
 	bool json;
@@ -124,14 +114,18 @@ int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t 
 extern const char top_usage[];
 
 /* dump: a recording's header and records, one line each */
-struct dump_opts {
+/* dump FILE and report FILE: a recording */
+struct recording_opts {
 	const char *file;	/* the recording */
 	const char *output;	/* -o FILE; NULL = stdout */
-	bool json;		/* JSON lines */
+	bool json;		/* dump: JSON lines; report: stat's JSON */
+	bool from_events;	/* report --from-events: leave the stored report out */
 };
 
 /* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
-int dump_opts_parse(int argc, char **argv, struct dump_opts *o, char *err, size_t errlen);
+int dump_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen);
+int report_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen);
+extern const char report_usage[];
 extern const char dump_usage[];
 
 /* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).

@@ -63,7 +63,7 @@ expect_fail "record into a device" 2 "is not a regular file" "$MMR" record -o /d
 expect_fail "report of a missing file" 2 "no.mmr" "$MMR" report "$tmp/no.mmr"
 printf 'not a recording at all\n' >"$tmp/text.mmr"
 expect_fail "report of a text file" 2 "offset 0" "$MMR" report "$tmp/text.mmr"
-expect_fail "report without a file" 2 "report: which recording" "$MMR" report
+expect_fail "report without a file" 2 "report: needs a recording to read" "$MMR" report
 
 # --- a recording and its report -----------------------------------------------
 if ! "$MMR" record "${mode_args[@]}" -o "$tmp/file.mmr" -- "$GEN" -q file -n 256 -f "$DATA" \

@@ -739,7 +739,7 @@ static void printing_every_type(void **state)
 
 static void dump_options(void **state)
 {
-	struct dump_opts o;
+	struct recording_opts o;
 	char err[256];
 
 	assert_int_equal(DUMP("r.mmr"), 0);
