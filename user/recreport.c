@@ -382,7 +382,9 @@ int recording_report(const char *path, bool from_events, struct report *r, char 
 		if (json_is_integer(x))
 			r->anon.min_fanout = json_integer_value(x);
 	}
-	if (rec_truncated(rd))
+	/* a recording whose writer never marked its end: killed, crashed, or
+	 * still being written; what came after its last flush is not in it */
+	if (rec_truncated(rd) || !(h->flags & REC_F_CLEAN))
 		report_note(r, "the recording ends early (its writer stopped): what came "
 			    "after its last flush is missing");
 	else if (from_events)
