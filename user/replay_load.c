@@ -98,15 +98,39 @@ static struct wl_action *act_push(struct wl_thread *t)
 	return a;
 }
 
-/* the mmap_lock holds (write, and read after a downgrade) of tid in [s, e] */
+/* lock ops in (tid, t_acq) order, for holds_within()'s search */
+static int cmp_op(const void *a, const void *b)
+{
+	const struct mmr_lock_op_event *x = a, *y = b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->t_acq < y->t_acq ? -1 : x->t_acq > y->t_acq;
+}
+
+/* the mmap_lock holds (write, and read after a downgrade) of tid in [s, e]:
+ * l->ops sorted by cmp_op(), found by binary search (a call per recorded
+ * address-space call: no scan of every hold) */
 static uint64_t holds_within(const struct loaded *l, uint32_t tid, uint64_t s, uint64_t e)
 {
+	size_t lo = 0, hi = l->ops.n, i;
 	uint64_t sum = 0;
 
-	for (size_t i = 0; i < l->ops.n; i++) {
+	while (lo < hi) {	/* the first op of tid acquired at s or later */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct mmr_lock_op_event *o = AT(l->ops, struct mmr_lock_op_event, mid);
+
+		if (o->tid < tid || (o->tid == tid && o->t_acq < s))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < l->ops.n; i++) {
 		const struct mmr_lock_op_event *o = AT(l->ops, struct mmr_lock_op_event, i);
 
-		if (o->tid == tid && o->success && o->t_acq >= s && o->t_rel <= e &&
+		if (o->tid != tid || o->t_acq > e)
+			break;
+		if (o->success && o->t_rel <= e &&
 		    (o->write || o->downgrade == MMR_LOCK_OP_FROM_DOWNGRADE))
 			sum += o->t_rel - o->t_acq;
 	}
@@ -263,27 +287,59 @@ static int cmp_page(const void *a, const void *b)
 /* the VMAs pid faulted in that no recorded mmap() made: clusters */
 static int lay_out_vmas(const struct loaded *l, uint32_t pid, struct model_workload *w)
 {
-	uint64_t *pages = NULL;
-	size_t n = 0, i, k;
+	uint64_t *pages = NULL, *ranges = NULL;
+	size_t n = 0, nr = 0, i, j, k;
 	int err = -ENOMEM;
 
+	/* the page ranges pid's recorded mmap()s made, sorted and merged:
+	 * [ranges[2j], ranges[2j + 1]) */
+	for (k = 0; k < l->mm.n; k++) {
+		const struct mmr_mm_event *m = AT(l->mm, struct mmr_mm_event, k);
+
+		nr += m->pid == pid && m->op == MMR_MM_MMAP && m->ret >= 0;
+	}
 	pages = calloc(l->att.n + 1, sizeof(*pages));
-	if (!pages)
-		return -ENOMEM;
+	ranges = calloc(2 * nr + 2, sizeof(*ranges));
+	if (!pages || !ranges)
+		goto out;
+	for (k = 0, nr = 0; k < l->mm.n; k++) {
+		const struct mmr_mm_event *m = AT(l->mm, struct mmr_mm_event, k);
+
+		if (m->pid != pid || m->op != MMR_MM_MMAP || m->ret < 0)
+			continue;
+		ranges[2 * nr] = m->addr >> PAGE_SHIFT_;
+		ranges[2 * nr++ + 1] = (m->addr + m->len + 4095) >> PAGE_SHIFT_;
+	}
+	qsort(ranges, nr, 2 * sizeof(*ranges), cmp_u64);	/* by start */
+	for (k = 0, j = 0; k < nr; k++) {
+		if (ranges[2 * k] >= ranges[2 * k + 1])
+			continue;	/* empty */
+		if (j && ranges[2 * k] <= ranges[2 * j - 1]) {
+			if (ranges[2 * k + 1] > ranges[2 * j - 1])
+				ranges[2 * j - 1] = ranges[2 * k + 1];
+			continue;
+		}
+		ranges[2 * j] = ranges[2 * k];
+		ranges[2 * j++ + 1] = ranges[2 * k + 1];
+	}
+	nr = j;
 	for (i = 0; i < l->att.n; i++) {
 		const struct mmr_attempt_event *a = AT(l->att, struct mmr_attempt_event, i);
 		uint64_t page = a->addr >> PAGE_SHIFT_;
-		bool mapped = false;
+		size_t lo = 0, hi = nr;
+		bool mapped;
 
 		if (a->pid != pid || a->attempt != 1)
 			continue;
-		for (k = 0; k < l->mm.n && !mapped; k++) {
-			const struct mmr_mm_event *m = AT(l->mm, struct mmr_mm_event, k);
+		while (lo < hi) {	/* the last range starting at or below page */
+			size_t mid = lo + (hi - lo) / 2;
 
-			mapped = m->pid == pid && m->op == MMR_MM_MMAP && m->ret >= 0 &&
-				 page >= m->addr >> PAGE_SHIFT_ &&
-				 page < (m->addr + m->len + 4095) >> PAGE_SHIFT_;
+			if (ranges[2 * mid] <= page)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
+		mapped = lo && page < ranges[2 * (lo - 1) + 1];
 		if (!mapped && page < (1ULL << 52))
 			pages[n++] = page << 8 | (a->vma_kind & 0xff);
 	}
@@ -324,6 +380,7 @@ static int lay_out_vmas(const struct loaded *l, uint32_t pid, struct model_workl
 	err = 0;
 out:
 	free(pages);
+	free(ranges);
 	return err;
 }
 
@@ -378,6 +435,8 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 	memset(info, 0, sizeof(*info));
 	if ((err = read_events(rd, &l, &meta)))
 		goto out;
+	if (l.ops.n)
+		qsort(l.ops.p, l.ops.n, l.ops.size, cmp_op);
 	err = -EINVAL;
 	if (!json_is_true(json_object_get(meta, "attempts"))) {
 		mmr_err("%s: recorded in %s mode, which streams retries, not every fault "
