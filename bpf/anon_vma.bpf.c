@@ -172,20 +172,38 @@ static __always_inline struct mmr_chain_stats *chain_stats_of(__u32 tgid)
 	return bpf_map_lookup_elem(&chain_stats, &tgid);
 }
 
-/* entries of vma->anon_vma_chain, at most MMR_CHAIN_MAX */
+struct chain_walk {
+	struct list_head *head, *p;
+	__u32 n;
+};
+
+static long chain_step(__u32 i, void *ctx)
+{
+	struct chain_walk *w = ctx;
+	struct list_head *p = w->p;	/* BPF_CORE_READ relocates a local's access too */
+
+	if (!p || p == w->head)
+		return 1;
+	w->n++;
+	w->p = BPF_CORE_READ(p, next);
+	return 0;
+}
+
+/*
+ * Entries of vma->anon_vma_chain, at most MMR_CHAIN_MAX. bpf_loop() (5.17)
+ * has the verifier check one step, not MMR_CHAIN_MAX of them in each of
+ * the four programs that inline this: the open-coded loop took seconds to
+ * load under QEMU's TCG.
+ */
 static __always_inline __u32 chain_length(struct vm_area_struct *vma)
 {
-	struct list_head *head = &vma->anon_vma_chain;
-	struct list_head *p = BPF_CORE_READ(vma, anon_vma_chain.next);
-	__u32 n = 0;
+	struct chain_walk w = {
+		.head = &vma->anon_vma_chain,
+		.p = BPF_CORE_READ(vma, anon_vma_chain.next),
+	};
 
-	for (int i = 0; i < MMR_CHAIN_MAX; i++) {
-		if (!p || p == head)
-			break;
-		n++;
-		p = BPF_CORE_READ(p, next);
-	}
-	return n;
+	bpf_loop(MMR_CHAIN_MAX, chain_step, &w, 0);
+	return w.n;
 }
 
 static __always_inline void chain_done(struct vm_area_struct *vma, __u32 kind)
