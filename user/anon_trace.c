@@ -111,7 +111,9 @@ int anon_trace_open(struct anon_trace **out, const struct anon_trace_opts *o)
 	}
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.av_events, o->ringbuf_bytes);
+	mmr_debug("anon_vma: opened");
 	err = anon_vma_bpf__load(skel);
+	mmr_debug("anon_vma: loaded");
 	if (err)
 		goto fail;
 	err = anon_vma_bpf__attach(skel);

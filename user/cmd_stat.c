@@ -79,8 +79,22 @@ static int min_u32(uint32_t a, uint32_t b)
 	return (int)(a < b ? a : b);
 }
 
+/* Kernel symbols, read the first time something is to be named (reading
+ * kallsyms takes a second under QEMU's TCG); *ks stays NULL if unreadable. */
+static const struct ksyms *names(struct ksyms **ks)
+{
+	static bool tried;
+
+	if (!*ks && !tried) {
+		tried = true;
+		*ks = ksyms_load();
+		mmr_debug("kallsyms read");
+	}
+	return *ks;
+}
+
 /* The mmap_lock figures: per-process rows and the long events' stacks. */
-static void read_lock(struct lock_trace *lt, struct report *r, const struct ksyms *ks)
+static void read_lock(struct lock_trace *lt, struct report *r, struct ksyms **ks)
 {
 	struct lock_row *rows;
 	size_t i;
@@ -95,7 +109,7 @@ static void read_lock(struct lock_trace *lt, struct report *r, const struct ksym
 		struct lock_long *x = &r->lock.longs[i];
 
 		x->kstack = stack_fold((const uint64_t *)x->e.kstack,
-				       min_u32(x->e.nkstack, MMR_STACK_FRAMES), ks);
+				       min_u32(x->e.nkstack, MMR_STACK_FRAMES), names(ks));
 		x->ustack = stack_fold((const uint64_t *)x->e.ustack,
 				       min_u32(x->e.nustack, MMR_STACK_FRAMES), NULL);
 	}
@@ -127,7 +141,7 @@ static int on_walk_event(void *ctx, const struct mmr_walk_event *e)
 }
 
 /* The anon_vma figures: per-process and per-walker rows, walkers named. */
-static void read_anon(struct anon_trace *at, struct report *r, const struct ksyms *ks)
+static void read_anon(struct anon_trace *at, struct report *r, struct ksyms **ks)
 {
 	struct av_row *rows;
 	struct av_walker *w;
@@ -140,14 +154,14 @@ static void read_anon(struct anon_trace *at, struct report *r, const struct ksym
 	n = anon_trace_walkers(at, &w);
 	if (n >= 0) {
 		for (i = 0; i < (size_t)n; i++)
-			av_walker_name(ks ? ksyms_name(ks, w[i].rmap_one) : NULL, w[i].rmap_one,
+			av_walker_name(ksyms_name(names(ks), w[i].rmap_one), w[i].rmap_one,
 				       w[i].name, sizeof(w[i].name));
 		report_set_anon_walkers(r, w, n);
 	}
 	for (i = 0; i < r->anon.nwalks; i++) {
 		struct anon_walk *x = &r->anon.walks[i];
 
-		av_walker_name(ks ? ksyms_name(ks, x->e.rmap_one) : NULL, x->e.rmap_one,
+		av_walker_name(ksyms_name(names(ks), x->e.rmap_one), x->e.rmap_one,
 			       x->walker, sizeof(x->walker));
 	}
 	r->anon.lost += anon_trace_lost(at);
@@ -388,6 +402,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 
 		ret = faults_trace_open(&ft, &fo);
 	}
+	mmr_debug("faults tracer open");
 	if (ret) {
 		mmr_err("cannot load and attach the fault tracer: %s%s", strerror(-ret),
 			mmr_verbose ? "" : " (-v shows libbpf's log)");
@@ -410,6 +425,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 
 		faults_trace_shared(ft, &sh);
 		ret = lock_trace_open(&lt, &lo);
+		mmr_debug("mmap_lock tracer open");
 		if (ret) {
 			mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret),
 				 mmr_verbose ? "" : " (-v shows libbpf's log)");
@@ -421,6 +437,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 		}
 	}
 	at = open_anon(o, &f, &p, ft, &tg, r);
+	mmr_debug("anon_vma tracer %s", at ? "open" : "not open");
 	if (faults_trace_mode(ft) == MMR_MODE_TRACEPOINT) {
 		ret = counters_acct_read(ft, &tg, &acct0);
 		acct_ok = !ret;
@@ -475,19 +492,22 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 	}
 	r->duration_s = mono_now() - t0;
 	faults_trace_drain(ft);	/* what is left, lock and anon_vma events too */
+	mmr_debug("stopped, drained");
 	if (lt || at) {
-		/* kernel symbols, read once: stacks and walker names */
-		struct ksyms *ks = ksyms_load();
+		/* kernel symbols, read once and only for something to name (a
+		 * second under QEMU's TCG): long events' stacks, walkers */
+		struct ksyms *ks = NULL;
 
 		if (lt)
-			read_lock(lt, r, ks);
+			read_lock(lt, r, &ks);
 		if (at)
-			read_anon(at, r, ks);
+			read_anon(at, r, &ks);
 		ksyms_free(ks);
 		lock_trace_close(lt);
 		lt = NULL;
 		anon_trace_close(at);
 		at = NULL;
+		mmr_debug("mmap_lock and anon_vma tracers closed");
 	}
 
 	ret = counters_read(ft, &tg, &acct0, &f, &sum, &acct_ok);
@@ -508,6 +528,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 		strlcpy_(r->kernel, u.release, sizeof(r->kernel));
 	faults_trace_close(ft);
 	ft = NULL;
+	mmr_debug("detached");
 
 	if (sum.lost_events)
 		mmr_warn("%llu retry events were lost (ring buffer full): the per-process "

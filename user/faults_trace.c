@@ -167,7 +167,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		bpf_program__set_autoload(prog, prog_wanted(&progs[i], m, f, t->hooks,
 							    tg->follow_forks, o->record));
 	}
+	mmr_debug("faults: opened");
 	err = faults_bpf__load(skel);
+	mmr_debug("faults: loaded");
 	if (err)
 		return err;
 

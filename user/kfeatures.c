@@ -102,53 +102,74 @@ void features_scan_btf(const struct btf *btf, struct features *f)
 
 /*
  * The text ranges of the functions the tracepoint mode looks for in stacks.
- * A function ends where the next text symbol starts (kallsyms is not
- * sorted, hence two passes); an implausible size means no range.
+ * A function ends where the next text symbol starts: kallsyms is not
+ * sorted, so each range's end is the lowest text address above its start,
+ * kept for every candidate as the one pass goes (reading kallsyms is the
+ * slow part: the kernel formats ~200,000 lines, a second under QEMU's TCG).
+ * An implausible size means no range.
  */
 static void scan_kallsyms(struct features *f)
 {
 	struct {
 		const char *name;
-		unsigned long long *start, *end, next;
+		unsigned long long *start, *end;
 	} ranges[] = {
-		{ "lock_mm_and_find_vma", &f->lmfv_start, &f->lmfv_end, ~0ULL },
-		{ "asm_exc_page_fault", &f->aepf_start, &f->aepf_end, ~0ULL },
+		{ "lock_mm_and_find_vma", &f->lmfv_start, &f->lmfv_end },
+		{ "asm_exc_page_fault", &f->aepf_start, &f->aepf_end },
 	};
-	const int nranges = sizeof(ranges) / sizeof(ranges[0]);
-	unsigned long long addr;
+	enum { NRANGES = sizeof(ranges) / sizeof(ranges[0]) };
+	/* next[i]: the lowest text address above start i so far; text
+	 * addresses seen before both starts are kept to compare at the end */
+	unsigned long long addr, next[NRANGES], *text = NULL;
+	size_t ntext = 0, cap = 0, j;
 	char line[512], sym[256], type;
 	FILE *fp = fopen("/proc/kallsyms", "r");
 	int i;
 
 	if (!fp)
 		return;
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	for (i = 0; i < NRANGES; i++)
+		next[i] = ~0ULL;
 	while (fgets(line, sizeof(line), fp)) {
 		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
 			continue;
 		for (i = 0; i < NR_FNS; i++)
 			if (!f->fn_ksym[i] && !strcmp(sym, mmr_fn_names[i]))
 				f->fn_ksym[i] = true;
-		for (i = 0; i < nranges; i++)
+		for (i = 0; i < NRANGES; i++)
 			if (addr && !strcmp(sym, ranges[i].name))
 				*ranges[i].start = addr;
-	}
-	rewind(fp);
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3 ||
-		    (type != 't' && type != 'T'))
+		if (type != 't' && type != 'T')
 			continue;
-		for (i = 0; i < nranges; i++)
-			if (addr > *ranges[i].start && addr < ranges[i].next)
-				ranges[i].next = addr;
+		for (i = 0; i < NRANGES; i++)
+			if (*ranges[i].start && addr > *ranges[i].start && addr < next[i])
+				next[i] = addr;
+		if (!*ranges[0].start || !*ranges[1].start) {
+			if (ntext == cap) {
+				unsigned long long *g;
+
+				cap = cap ? 2 * cap : 65536;
+				g = realloc(text, cap * sizeof(*g));
+				if (!g)
+					break;
+				text = g;
+			}
+			text[ntext++] = addr;
+		}
 	}
-	for (i = 0; i < nranges; i++) {
-		if (*ranges[i].start && ranges[i].next != ~0ULL &&
-		    ranges[i].next - *ranges[i].start < 65536)
-			*ranges[i].end = ranges[i].next;
+	fclose(fp);
+	for (i = 0; i < NRANGES; i++)
+		for (j = 0; j < ntext && *ranges[i].start; j++)
+			if (text[j] > *ranges[i].start && text[j] < next[i])
+				next[i] = text[j];
+	free(text);
+	for (i = 0; i < NRANGES; i++) {
+		if (*ranges[i].start && next[i] != ~0ULL && next[i] - *ranges[i].start < 65536)
+			*ranges[i].end = next[i];
 		else
 			*ranges[i].start = 0;
 	}
-	fclose(fp);
 	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
 		f->per_vma_locks = true;
 }
@@ -218,14 +239,17 @@ int features_probe(struct features *f)
 	if (!uname(&u))
 		strlcpy_(f->release, u.release, sizeof(f->release));
 
+	mmr_debug("probing the kernel");
 	btf = btf__load_vmlinux_btf();
 	if (btf) {
 		f->btf = true;
 		features_scan_btf(btf, f);
 		btf__free(btf);
 	}
+	mmr_debug("probe: vmlinux BTF read");
 	scan_kallsyms(f);
 	read_lockdown(f);
+	mmr_debug("probe: kallsyms read");
 
 	if (check_bpf_privileges(what, sizeof(what)))
 		return 0;	/* what needs loading stays untested */
@@ -236,5 +260,6 @@ int features_probe(struct features *f)
 	f->tp_btf = f->tp[TP_SCHED_PROCESS_EXIT] ? try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
 	f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ? try_prog("probe_fentry", &f->fentry_err) : PROBE_NO;
 	f->kprobe = f->fn_ksym[FN_HANDLE_MM_FAULT] ? try_prog("probe_kprobe", &f->kprobe_err) : PROBE_NO;
+	mmr_debug("probe: programs tried");
 	return 0;
 }

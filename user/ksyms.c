@@ -71,6 +71,7 @@ struct ksyms *ksyms_load(void)
 
 	if (!fp)
 		return NULL;
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);	/* fewer reads of a slow file */
 	k = ksyms_parse(fp);
 	fclose(fp);
 	return k;

@@ -78,7 +78,9 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.lock_events, o->ringbuf_bytes);
+	mmr_debug("mmap_lock: opened");
 	err = mmap_lock_bpf__load(skel);
+	mmr_debug("mmap_lock: loaded");
 	if (err)
 		goto fail;
 	err = mmap_lock_bpf__attach(skel);

@@ -40,14 +40,21 @@ void mmr_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* -v: each line says when, in seconds since the first message, so the
+ * start-up's steps show where the time goes */
 void mmr_debug(const char *fmt, ...)
 {
+	static double t0;
+	char when[32];
 	va_list ap;
 
 	if (!mmr_verbose)
 		return;
+	if (!t0)
+		t0 = mono_now();
+	snprintf(when, sizeof(when), "[%.3f] ", mono_now() - t0);
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	vmsg(when, fmt, ap);
 	va_end(ap);
 }
 
