@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "kfeatures.h"
+#include "ksyms.h"
 #include "probe.skel.h"
 #include "util.h"
 
@@ -103,72 +105,86 @@ void features_scan_btf(const struct btf *btf, struct features *f)
 /*
  * The text ranges of the functions the tracepoint mode looks for in stacks.
  * A function ends where the next text symbol starts: kallsyms is not
- * sorted, so each range's end is the lowest text address above its start,
- * kept for every candidate as the one pass goes (reading kallsyms is the
- * slow part: the kernel formats ~200,000 lines, a second under QEMU's TCG).
+ * sorted, so each range's end is the lowest text address above its start.
+ * One pass (the kernel takes half a second to write kallsyms under QEMU's
+ * TCG): next[i] is the lowest text address above start i so far, and the
+ * text addresses seen before both starts are kept to compare at the end.
  * An implausible size means no range.
  */
+#define NRANGES 2
+
+struct scan {
+	struct features *f;
+	const char *name[NRANGES];
+	unsigned long long *start[NRANGES], *end[NRANGES], next[NRANGES];
+	size_t fn_len[NR_FNS], name_len[NRANGES];
+	uint64_t *text;
+	size_t ntext, cap;
+};
+
+static int scan_sym(void *ctx, uint64_t addr, char type, const char *sym, size_t len)
+{
+	struct scan *sc = ctx;
+	int i;
+
+	for (i = 0; i < NR_FNS; i++)
+		if (len == sc->fn_len[i] && !sc->f->fn_ksym[i] && !memcmp(sym, mmr_fn_names[i], len))
+			sc->f->fn_ksym[i] = true;
+	for (i = 0; i < NRANGES; i++)
+		if (addr && len == sc->name_len[i] && !memcmp(sym, sc->name[i], len))
+			*sc->start[i] = addr;
+	if (type != 't' && type != 'T')
+		return 0;
+	for (i = 0; i < NRANGES; i++)
+		if (*sc->start[i] && addr > *sc->start[i] && addr < sc->next[i])
+			sc->next[i] = addr;
+	if (!*sc->start[0] || !*sc->start[1]) {
+		if (sc->ntext == sc->cap) {
+			uint64_t *g;
+
+			sc->cap = sc->cap ? 2 * sc->cap : 65536;
+			g = realloc(sc->text, sc->cap * sizeof(*g));
+			if (!g)
+				return -ENOMEM;
+			sc->text = g;
+		}
+		sc->text[sc->ntext++] = addr;
+	}
+	return 0;
+}
+
 static void scan_kallsyms(struct features *f)
 {
-	struct {
-		const char *name;
-		unsigned long long *start, *end;
-	} ranges[] = {
-		{ "lock_mm_and_find_vma", &f->lmfv_start, &f->lmfv_end },
-		{ "asm_exc_page_fault", &f->aepf_start, &f->aepf_end },
+	struct scan sc = {
+		.f = f,
+		.name = { "lock_mm_and_find_vma", "asm_exc_page_fault" },
+		.start = { &f->lmfv_start, &f->aepf_start },
+		.end = { &f->lmfv_end, &f->aepf_end },
 	};
-	enum { NRANGES = sizeof(ranges) / sizeof(ranges[0]) };
-	/* next[i]: the lowest text address above start i so far; text
-	 * addresses seen before both starts are kept to compare at the end */
-	unsigned long long addr, next[NRANGES], *text = NULL;
-	size_t ntext = 0, cap = 0, j;
-	char line[512], sym[256], type;
 	FILE *fp = fopen("/proc/kallsyms", "r");
+	size_t j;
 	int i;
 
 	if (!fp)
 		return;
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	for (i = 0; i < NRANGES; i++)
-		next[i] = ~0ULL;
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
-			continue;
-		for (i = 0; i < NR_FNS; i++)
-			if (!f->fn_ksym[i] && !strcmp(sym, mmr_fn_names[i]))
-				f->fn_ksym[i] = true;
-		for (i = 0; i < NRANGES; i++)
-			if (addr && !strcmp(sym, ranges[i].name))
-				*ranges[i].start = addr;
-		if (type != 't' && type != 'T')
-			continue;
-		for (i = 0; i < NRANGES; i++)
-			if (*ranges[i].start && addr > *ranges[i].start && addr < next[i])
-				next[i] = addr;
-		if (!*ranges[0].start || !*ranges[1].start) {
-			if (ntext == cap) {
-				unsigned long long *g;
-
-				cap = cap ? 2 * cap : 65536;
-				g = realloc(text, cap * sizeof(*g));
-				if (!g)
-					break;
-				text = g;
-			}
-			text[ntext++] = addr;
-		}
+	for (i = 0; i < NR_FNS; i++)
+		sc.fn_len[i] = strlen(mmr_fn_names[i]);
+	for (i = 0; i < NRANGES; i++) {
+		sc.name_len[i] = strlen(sc.name[i]);
+		sc.next[i] = ~0ULL;
 	}
+	ksyms_each(fp, scan_sym, &sc);
 	fclose(fp);
 	for (i = 0; i < NRANGES; i++)
-		for (j = 0; j < ntext && *ranges[i].start; j++)
-			if (text[j] > *ranges[i].start && text[j] < next[i])
-				next[i] = text[j];
-	free(text);
+		for (j = 0; j < sc.ntext && *sc.start[i]; j++)
+			if (sc.text[j] > *sc.start[i] && sc.text[j] < sc.next[i])
+				sc.next[i] = sc.text[j];
+	free(sc.text);
 	for (i = 0; i < NRANGES; i++) {
-		if (*ranges[i].start && next[i] != ~0ULL && next[i] - *ranges[i].start < 65536)
-			*ranges[i].end = next[i];
+		if (*sc.start[i] && sc.next[i] != ~0ULL && sc.next[i] - *sc.start[i] < 65536)
+			*sc.end[i] = sc.next[i];
 		else
-			*ranges[i].start = 0;
+			*sc.start[i] = 0;
 	}
 	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
 		f->per_vma_locks = true;
@@ -249,7 +265,8 @@ int features_probe(struct features *f)
 	mmr_debug("probe: vmlinux BTF read");
 	scan_kallsyms(f);
 	read_lockdown(f);
-	mmr_debug("probe: kallsyms read");
+	mmr_debug("probe: kallsyms read (lock_mm_and_find_vma %#llx-%#llx, asm_exc_page_fault %#llx-%#llx)",
+		  f->lmfv_start, f->lmfv_end, f->aepf_start, f->aepf_end);
 
 	if (check_bpf_privileges(what, sizeof(what)))
 		return 0;	/* what needs loading stays untested */

@@ -8,6 +8,11 @@
 
 struct ksyms;
 
+/* Calls fn for each line of kallsyms-format text (name NUL-terminated,
+ * len long); stops at, and returns, the first non-zero return of fn. */
+typedef int (*ksym_fn)(void *ctx, uint64_t addr, char type, const char *name, size_t len);
+int ksyms_each(FILE *fp, ksym_fn fn, void *ctx);
+
 /* NULL with errno set if kallsyms cannot be read or shows no addresses. */
 struct ksyms *ksyms_load(void);
 /* Parse kallsyms-format text (for tests). */

@@ -18,6 +18,8 @@
 #   MMRETRY_SLACK retries a process's own start-up may add (default 8)
 #   MMRETRY_LOCK_MIB  MiB the mmap_lock workloads populate and walk (default
 #                 64; QEMU's TCG is slower, a quarter of it is enough there)
+#   MMRETRY_LIVE_SKIP  groups of checks to leave out (lock, cli, filter; see group())
+#   MMRETRY_LIVE_KEEP  a directory to keep each workload's report in (keep_report)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -63,6 +65,20 @@ check() {
 	fi
 }
 
+# group NAME: whether the checks of group NAME run. MMRETRY_LIVE_SKIP names
+# groups left out, as the VM matrix does in a mode where they cannot differ
+# from the others: lock (the mmap_lock tracer, tracepoints in every mode),
+# cli (exit statuses, usage errors and -d, in the default mode whatever
+# MMRETRY_MODE says), filter (-p, -c and a full ring buffer: kprobe and
+# fentry programs share their handlers, tracepoint mode has its own)
+group() {
+	case " ${MMRETRY_LIVE_SKIP:-} " in
+	*" $1 "*)
+		echo "# skip $1 checks: MMRETRY_LIVE_SKIP (the VM matrix runs them in its fentry pass)"
+		return 1 ;;
+	esac
+}
+
 mode_args=()
 [ -n "$MODE" ] && mode_args=(--mode "$MODE")
 # the anon_vma hooks (fentry/kprobes on mm/rmap.c) take seconds to attach
@@ -84,6 +100,27 @@ stat_gen() {
 		return 1
 	fi
 	ok "$name: stat ran ($(jq -r .modes.faults "$tmp/$name.json") mode)"
+	[ -n "${MMRETRY_LIVE_KEEP:-}" ] && keep_report "$name" "$@"
+	return 0
+}
+
+# keep_report NAME GEN-ARGS...: the report and the workload's output, kept in
+# MMRETRY_LIVE_KEEP for tests/model/live.sh to judge (MMRETRY_MODEL_REPORTS)
+# instead of tracing the same workload again; NAME.key says what ran:
+# mmretry's options, then the workload's arguments without its data path
+keep_report() {
+	local name=$1 key=
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-f) shift ;;
+		*) key+=" $1" ;;
+		esac
+		shift
+	done
+	mkdir -p "$MMRETRY_LIVE_KEEP" &&
+		cp "$tmp/$name.json" "$tmp/$name.gen" "$MMRETRY_LIVE_KEEP/" &&
+		echo "${mode_args[*]} ${stat_args[*]} --$key" >"$MMRETRY_LIVE_KEEP/$name.key"
 }
 
 # gen NAME KEY: a value from the workload's own JSON line (first line)
@@ -225,109 +262,111 @@ if stat_gen kread kread -n 1024; then
 	acct_agrees kread
 fi
 
-# --- mmap_lock: known write holds ---------------------------------------------------
-# A thread mprotect()s a populated region: one write hold per call, inside the
-# call's own timing, while two threads mmap/munmap (one write hold each call)
-# and one faults. --min-hold 0 streams every hold, so counts are per thread.
-stat_args=(--min-hold 0)
-if stat_gen wrhold wrhold -n 8 -s "$LOCK_MIB"; then
-	holder=$(gen wrhold .observed.holder.tid)
-	n=$(gen wrhold .observed.holder.writes)
-	# write holds of thread T: streamed events
-	# (not exit_mmap's: the thread that drops the mm last, whichever it is,
-	# takes mmap_lock for write to tear it down)
-	wholds() { echo "[.mmap_lock.long[] | select(.kind == \"hold\" and .mode == \"write\" and .tid == $1 and
-		(.kernel_stack // \"\" | test(\"exit_mmap\") | not))]"; }
-	# A run of a lock program that the kernel skipped (the program was
-	# already running on that CPU: a preempted run, on kernels whose
-	# tracepoints are preemptible) loses a hold: counts are exact unless the
-	# report says runs were skipped, and then short by at most that many.
-	check "wrhold: mmap_lock traced, nothing lost" \
-		'.modes.mmap_lock == "tracepoint" and .mmap_lock.long_lost == 0 and .lost_events == 0' \
-		"$tmp/wrhold.json" '{modes, lost_events, long_lost: .mmap_lock.long_lost, missed_runs: .mmap_lock.missed_runs, long: (.mmap_lock.long | length)}'
-	# within N COUNT: COUNT is N, or short by at most the skipped runs
-	within() { echo ".mmap_lock.missed_runs as \$m | ($2) as \$g | \$g <= $1 and \$g >= $1 - \$m"; }
-	check "wrhold: $n write holds by mmr-holder ($holder)" \
-		"$(within "$n" "$(wholds "$holder") | length")" "$tmp/wrhold.json" \
-		"{missed_runs: .mmap_lock.missed_runs, holds: ($(wholds "$holder") | length)}"
-	for k in 0 1; do
-		t=$(gen wrhold ".observed.mappers[$k].tid")
-		w=$(gen wrhold ".observed.mappers[$k].writes")
-		check "wrhold: $w write holds by mapper $k ($t)" \
-			"$(within "$w" "$(wholds "$t") | length")" "$tmp/wrhold.json" \
-			"{missed_runs: .mmap_lock.missed_runs, holds: [$(wholds "$t")[] | .kernel_stack | split(\";\") | .[-2:] | join(\";\")] | group_by(.) | map([.[0], length])}"
-	done
-	check "wrhold: no write hold by the faulter" \
-		"$(wholds "$(gen wrhold .observed.faulter.tid)") | length == 0" "$tmp/wrhold.json"
-	# hold i lies within call i, as the workload timed it (same clock);
-	# only when no run was skipped (a lost hold shifts the pairing)
-	times=$(head -n1 "$tmp/wrhold.gen" | jq -c .observed.holder.times)
-	check "wrhold: each write hold lies within its mprotect() call" \
-		".mmap_lock.missed_runs > 0 or (($times) as \$t | $(wholds "$holder") | sort_by(.end_ns) | to_entries |
-		 all(.value.end_ns - .value.duration_ns >= \$t[.key][0] and .value.end_ns <= \$t[.key][1]))" \
-		"$tmp/wrhold.json"
-	pid=$(gen wrhold .pid)
-	# (its max is the longest streamed write hold: one program run makes both;
-	# a call's time, which includes waiting for the lock, bounds nothing here)
-	check "wrhold: the process's write histogram counts every hold" \
-		"(.mmap_lock.processes[] | select(.pid == $pid) | .write) as \$w |
-		 \$w.holds >= $n + $(gen wrhold '[.observed.mappers[].writes] | add') - .mmap_lock.missed_runs and
-		 \$w.hold_ns.count == \$w.holds and (\$w.hold_ns.buckets | map(.count) | add) == \$w.holds and
-		 \$w.hold_ns.p50 <= \$w.hold_ns.p99 and \$w.hold_ns.p99 <= 2 * \$w.hold_ns.max and
-		 \$w.hold_ns.max == ([.mmap_lock.long[] | select(.pid == $pid and .kind == \"hold\" and
-		   .mode == \"write\") | .duration_ns] | max)" \
-		"$tmp/wrhold.json" \
-		"{missed_runs: .mmap_lock.missed_runs, call_ns: $(gen wrhold -c .observed.call_ns), write: (.mmap_lock.processes[] | select(.pid == $pid) | .write | {holds, hold_ns: (.hold_ns | {count, p50, p99, max})})}"
-	check "wrhold: totals agree with the processes" \
-		'.mmap_lock.write.holds == ([.mmap_lock.processes[].write.holds] | add) and
-		 .mmap_lock.read.acquisitions == ([.mmap_lock.processes[].read.acquisitions] | add)' \
-		"$tmp/wrhold.json"
-	check "wrhold: the holder's holds have its mprotect stack" \
-		"$(wholds "$holder") | all(.kernel_stack | test(\"mprotect\"))" "$tmp/wrhold.json"
-fi
-stat_args=()
-
-# --- mmap_lock: a reader blocks a writer ------------------------------------------
-# mmr-reader walks a populated region with MADV_POPULATE_READ (under
-# mmap_lock for read) while mmr-writer calls mmap(): its long waits are the
-# reader's doing.
-stat_args=(--min-hold 500us --folded "$tmp/blocker.folded")
-if stat_gen blocker blocker -n 16 -s $((2 * LOCK_MIB)); then
-	reader=$(gen blocker .observed.reader.tid)
-	writer=$(gen blocker .observed.writer.tid)
-	waits="[.mmap_lock.long[] | select(.kind == \"wait\" and .mode == \"write\" and .tid == $writer)]"
-	# what the writer's waits and their blockers were, if a check fails
-	show="[$waits[] | {duration_ns, kernel_stack, blockers: [.blockers[] | {tid, comm, mode, overlap_ns, hold_ns, in_fault, site}]}] | .[0:6]"
-	check "blocker: the writer waited for write, with blockers named" \
-		"$waits | any(.blockers | length > 0)" "$tmp/blocker.json" "{lost: .mmap_lock.long_lost, waits: ($show)}"
-	# a wait may also outlast the holds by the time the woken writer takes
-	# to run (QEMU's vCPUs): those have no blockers; all others name the
-	# reader, which released the lock in madvise() at least once
-	check "blocker: each long write wait with blockers names mmr-reader ($reader) first" \
-		"$waits | all(.blockers | length == 0 or (.[0].tid == $reader and .[0].comm == \"mmr-reader\" and
-		                                        .[0].mode == \"read\" and .[0].site != null))" \
-		"$tmp/blocker.json" "$show"
-	check "blocker: the reader blocked it outside page faults, in madvise()" \
-		"$waits | any(.blockers | any(.tid == $reader and .in_fault == false and .fault == null and (.site | test(\"madvise\"))))" \
-		"$tmp/blocker.json" "$show"
-	check "blocker: the overlap is within the wait and the hold" \
-		"$waits | all(.duration_ns as \$d | .blockers |
-		              all(.overlap_ns > 0 and .overlap_ns <= \$d and .overlap_ns <= .hold_ns))" \
-		"$tmp/blocker.json"
-	if grep -q '^mmr-writer;mmap_lock_write_wait;.* [0-9][0-9]*$' "$tmp/blocker.folded" &&
-		! grep -qv '^[^ ]* [0-9][0-9]*$' "$tmp/blocker.folded"; then
-		ok "blocker: --folded writes folded stacks with the writer's waits"
-	else
-		not_ok "blocker: --folded writes folded stacks" "$(head -3 "$tmp/blocker.folded")"
+if group lock; then
+	# --- mmap_lock: known write holds ---------------------------------------------------
+	# A thread mprotect()s a populated region: one write hold per call, inside the
+	# call's own timing, while two threads mmap/munmap (one write hold each call)
+	# and one faults. --min-hold 0 streams every hold, so counts are per thread.
+	stat_args=(--min-hold 0)
+	if stat_gen wrhold wrhold -n 8 -s "$LOCK_MIB"; then
+		holder=$(gen wrhold .observed.holder.tid)
+		n=$(gen wrhold .observed.holder.writes)
+		# write holds of thread T: streamed events
+		# (not exit_mmap's: the thread that drops the mm last, whichever it is,
+		# takes mmap_lock for write to tear it down)
+		wholds() { echo "[.mmap_lock.long[] | select(.kind == \"hold\" and .mode == \"write\" and .tid == $1 and
+			(.kernel_stack // \"\" | test(\"exit_mmap\") | not))]"; }
+		# A run of a lock program that the kernel skipped (the program was
+		# already running on that CPU: a preempted run, on kernels whose
+		# tracepoints are preemptible) loses a hold: counts are exact unless the
+		# report says runs were skipped, and then short by at most that many.
+		check "wrhold: mmap_lock traced, nothing lost" \
+			'.modes.mmap_lock == "tracepoint" and .mmap_lock.long_lost == 0 and .lost_events == 0' \
+			"$tmp/wrhold.json" '{modes, lost_events, long_lost: .mmap_lock.long_lost, missed_runs: .mmap_lock.missed_runs, long: (.mmap_lock.long | length)}'
+		# within N COUNT: COUNT is N, or short by at most the skipped runs
+		within() { echo ".mmap_lock.missed_runs as \$m | ($2) as \$g | \$g <= $1 and \$g >= $1 - \$m"; }
+		check "wrhold: $n write holds by mmr-holder ($holder)" \
+			"$(within "$n" "$(wholds "$holder") | length")" "$tmp/wrhold.json" \
+			"{missed_runs: .mmap_lock.missed_runs, holds: ($(wholds "$holder") | length)}"
+		for k in 0 1; do
+			t=$(gen wrhold ".observed.mappers[$k].tid")
+			w=$(gen wrhold ".observed.mappers[$k].writes")
+			check "wrhold: $w write holds by mapper $k ($t)" \
+				"$(within "$w" "$(wholds "$t") | length")" "$tmp/wrhold.json" \
+				"{missed_runs: .mmap_lock.missed_runs, holds: [$(wholds "$t")[] | .kernel_stack | split(\";\") | .[-2:] | join(\";\")] | group_by(.) | map([.[0], length])}"
+		done
+		check "wrhold: no write hold by the faulter" \
+			"$(wholds "$(gen wrhold .observed.faulter.tid)") | length == 0" "$tmp/wrhold.json"
+		# hold i lies within call i, as the workload timed it (same clock);
+		# only when no run was skipped (a lost hold shifts the pairing)
+		times=$(head -n1 "$tmp/wrhold.gen" | jq -c .observed.holder.times)
+		check "wrhold: each write hold lies within its mprotect() call" \
+			".mmap_lock.missed_runs > 0 or (($times) as \$t | $(wholds "$holder") | sort_by(.end_ns) | to_entries |
+			 all(.value.end_ns - .value.duration_ns >= \$t[.key][0] and .value.end_ns <= \$t[.key][1]))" \
+			"$tmp/wrhold.json"
+		pid=$(gen wrhold .pid)
+		# (its max is the longest streamed write hold: one program run makes both;
+		# a call's time, which includes waiting for the lock, bounds nothing here)
+		check "wrhold: the process's write histogram counts every hold" \
+			"(.mmap_lock.processes[] | select(.pid == $pid) | .write) as \$w |
+			 \$w.holds >= $n + $(gen wrhold '[.observed.mappers[].writes] | add') - .mmap_lock.missed_runs and
+			 \$w.hold_ns.count == \$w.holds and (\$w.hold_ns.buckets | map(.count) | add) == \$w.holds and
+			 \$w.hold_ns.p50 <= \$w.hold_ns.p99 and \$w.hold_ns.p99 <= 2 * \$w.hold_ns.max and
+			 \$w.hold_ns.max == ([.mmap_lock.long[] | select(.pid == $pid and .kind == \"hold\" and
+			   .mode == \"write\") | .duration_ns] | max)" \
+			"$tmp/wrhold.json" \
+			"{missed_runs: .mmap_lock.missed_runs, call_ns: $(gen wrhold -c .observed.call_ns), write: (.mmap_lock.processes[] | select(.pid == $pid) | .write | {holds, hold_ns: (.hold_ns | {count, p50, p99, max})})}"
+		check "wrhold: totals agree with the processes" \
+			'.mmap_lock.write.holds == ([.mmap_lock.processes[].write.holds] | add) and
+			 .mmap_lock.read.acquisitions == ([.mmap_lock.processes[].read.acquisitions] | add)' \
+			"$tmp/wrhold.json"
+		check "wrhold: the holder's holds have its mprotect stack" \
+			"$(wholds "$holder") | all(.kernel_stack | test(\"mprotect\"))" "$tmp/wrhold.json"
 	fi
-	"$MMR" stat "${mode_args[@]}" --min-hold 500us -- "$GEN" -q blocker -n 4 -s $((2 * LOCK_MIB)) \
-		>"$tmp/blocker.txt" 2>&1
-	grep -q 'blocked by .* mmr-reader: read hold' "$tmp/blocker.txt" &&
-		grep -q '^mmap_lock' "$tmp/blocker.txt" && grep -q 'p99' "$tmp/blocker.txt" &&
-		ok "blocker: the text report names the reader" ||
-		not_ok "blocker: the text report names the reader" "$(grep -A3 'long holds' "$tmp/blocker.txt")"
+	stat_args=()
+
+	# --- mmap_lock: a reader blocks a writer ------------------------------------------
+	# mmr-reader walks a populated region with MADV_POPULATE_READ (under
+	# mmap_lock for read) while mmr-writer calls mmap(): its long waits are the
+	# reader's doing.
+	stat_args=(--min-hold 500us --folded "$tmp/blocker.folded")
+	if stat_gen blocker blocker -n 16 -s $((2 * LOCK_MIB)); then
+		reader=$(gen blocker .observed.reader.tid)
+		writer=$(gen blocker .observed.writer.tid)
+		waits="[.mmap_lock.long[] | select(.kind == \"wait\" and .mode == \"write\" and .tid == $writer)]"
+		# what the writer's waits and their blockers were, if a check fails
+		show="[$waits[] | {duration_ns, kernel_stack, blockers: [.blockers[] | {tid, comm, mode, overlap_ns, hold_ns, in_fault, site}]}] | .[0:6]"
+		check "blocker: the writer waited for write, with blockers named" \
+			"$waits | any(.blockers | length > 0)" "$tmp/blocker.json" "{lost: .mmap_lock.long_lost, waits: ($show)}"
+		# a wait may also outlast the holds by the time the woken writer takes
+		# to run (QEMU's vCPUs): those have no blockers; all others name the
+		# reader, which released the lock in madvise() at least once
+		check "blocker: each long write wait with blockers names mmr-reader ($reader) first" \
+			"$waits | all(.blockers | length == 0 or (.[0].tid == $reader and .[0].comm == \"mmr-reader\" and
+			                                        .[0].mode == \"read\" and .[0].site != null))" \
+			"$tmp/blocker.json" "$show"
+		check "blocker: the reader blocked it outside page faults, in madvise()" \
+			"$waits | any(.blockers | any(.tid == $reader and .in_fault == false and .fault == null and (.site | test(\"madvise\"))))" \
+			"$tmp/blocker.json" "$show"
+		check "blocker: the overlap is within the wait and the hold" \
+			"$waits | all(.duration_ns as \$d | .blockers |
+			              all(.overlap_ns > 0 and .overlap_ns <= \$d and .overlap_ns <= .hold_ns))" \
+			"$tmp/blocker.json"
+		if grep -q '^mmr-writer;mmap_lock_write_wait;.* [0-9][0-9]*$' "$tmp/blocker.folded" &&
+			! grep -qv '^[^ ]* [0-9][0-9]*$' "$tmp/blocker.folded"; then
+			ok "blocker: --folded writes folded stacks with the writer's waits"
+		else
+			not_ok "blocker: --folded writes folded stacks" "$(head -3 "$tmp/blocker.folded")"
+		fi
+		"$MMR" stat "${mode_args[@]}" --min-hold 500us -- "$GEN" -q blocker -n 4 -s $((2 * LOCK_MIB)) \
+			>"$tmp/blocker.txt" 2>&1
+		grep -q 'blocked by .* mmr-reader: read hold' "$tmp/blocker.txt" &&
+			grep -q '^mmap_lock' "$tmp/blocker.txt" && grep -q 'p99' "$tmp/blocker.txt" &&
+			ok "blocker: the text report names the reader" ||
+			not_ok "blocker: the text report names the reader" "$(grep -A3 'long holds' "$tmp/blocker.txt")"
+	fi
+	stat_args=()
 fi
-stat_args=()
 
 # --- mmap_lock: the fault a hold was taken for ------------------------------------
 # kread's faults are kernel-mode ones, under mmap_lock: in fentry and kprobe
@@ -361,7 +400,7 @@ stat_args=()
 all_mode_args=("${mode_args[@]}")
 mode_args=("${anon_mode_args[@]}")
 stat_args=(--min-chain 0)
-if stat_gen forktree forktree -n 4; then
+if stat_gen forktree forktree -n 6; then
 	if exact forktree; then
 		start=$(gen forktree .observed.region.start)
 		check "forktree: anon_vma traced in $(jq -r .modes.faults "$tmp/forktree.json") mode, nothing lost" \
@@ -504,25 +543,28 @@ expect_rc() {
 		not_ok "$name" "exit $rc, want $want; stderr: $(head -c 300 "$tmp/rc.err")"
 	fi
 }
-expect_rc "exit: the command's status" 7 "$MMR" stat -- sh -c 'exit 7'
-expect_rc "exit: 128+signal when the command is killed" 137 "$MMR" stat -- sh -c 'kill -9 $$'
-expect_rc "exit: 127 for a missing command" 127 "$MMR" stat -- /nonexistent/command
-expect_rc "usage: unknown option, one line" 2 "$MMR" stat --bogus
-expect_rc "usage: bad duration, one line" 2 "$MMR" stat -d 10x
-expect_rc "usage: no such pid, one line" 2 "$MMR" stat -p 4000000
-expect_rc "usage: no such cgroup, one line" 2 "$MMR" stat -c mmretry-no-such-cgroup -d 1
-expect_rc "usage: unknown command, one line" 2 "$MMR" frobnicate
-if command -v setpriv >/dev/null; then
-	expect_rc "privileges: not root, one line" 4 \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$MMR" stat -d 1
-	grep -q 'needs root' "$tmp/rc.err" && ok "privileges: says root is needed" ||
-		not_ok "privileges: says root is needed" "$(cat "$tmp/rc.err")"
-fi
-for m in fentry kprobe tracepoint; do
-	if jq -e ".capabilities.faults.modes.$m != true" "$tmp/probe.json" >/dev/null 2>&1; then
-		expect_rc "mode: forcing unavailable $m fails, one line" 4 "$MMR" stat --mode "$m" -d 1
+if group cli; then
+	expect_rc "exit: the command's status" 7 "$MMR" stat --no-anon-vma -- sh -c 'exit 7'
+	expect_rc "exit: 128+signal when the command is killed" 137 "$MMR" stat --no-anon-vma -- sh -c 'kill -9 $$'
+	expect_rc "exit: 127 for a missing command" 127 "$MMR" stat --no-anon-vma -- /nonexistent/command
+	expect_rc "usage: unknown option, one line" 2 "$MMR" stat --bogus
+	expect_rc "usage: bad duration, one line" 2 "$MMR" stat -d 10x
+	expect_rc "usage: no such pid, one line" 2 "$MMR" stat -p 4000000
+	expect_rc "usage: no such cgroup, one line" 2 "$MMR" stat -c mmretry-no-such-cgroup -d 1
+	expect_rc "usage: unknown command, one line" 2 "$MMR" frobnicate
+	if command -v setpriv >/dev/null; then
+		expect_rc "privileges: not root, one line" 4 \
+			setpriv --reuid=65534 --regid=65534 --clear-groups "$MMR" stat -d 1
+		grep -q 'needs root' "$tmp/rc.err" && ok "privileges: says root is needed" ||
+			not_ok "privileges: says root is needed" "$(cat "$tmp/rc.err")"
 	fi
-done
+	for m in fentry kprobe tracepoint; do
+		if jq -e ".capabilities.faults.modes.$m != true" "$tmp/probe.json" >/dev/null 2>&1; then
+			expect_rc "mode: forcing unavailable $m fails, one line" 4 "$MMR" stat --mode "$m" -d 1
+		fi
+	done
+fi
+
 
 # mmretry's programs loaded now; wait_attached N waits (60 s at most) until
 # there are more than N: slow machines (QEMU's TCG) take seconds to load
@@ -579,100 +621,108 @@ else
 		"before $before, during $during, after $after"
 fi
 
-# --- -d: system-wide for a duration ---------------------------------------------
-if "$MMR" stat "${mode_args[@]}" -d 1 --json -o "$tmp/dur.json" 2>"$tmp/dur.err"; then
-	check "duration: -d 1 traces about one second" \
-		'.duration_s >= 0.9 and .duration_s < 2 and .target.kind == "system"' "$tmp/dur.json"
-else
-	not_ok "duration: -d 1 ran" "$(cat "$tmp/dur.err")"
-fi
-
-# --- -p: one process, until it exits ----------------------------------------------
-rm -f "$tmp/go"
-sh -c "$(after_go exec "$GEN" -q file -n 512 -f "${data[1]}")" &
-bg=$!
-stat_bg pid -p "$bg"
-touch "$tmp/go"
-if wait "$spid"; then
-	check "pid: -p counts that process's retries and stops when it exits" \
-		".target.pid == $bg and .faults.retries >= 512 and .faults.retries <= 512 + $SLACK" \
-		"$tmp/pid.json"
-else
-	not_ok "pid: -p ran" "$(cat "$tmp/pid.err")"
-fi
-wait "$bg" 2>/dev/null
-
-# --- mmap_lock: remote holders of a traced process's mm ----------------------------
-# Under -p, `cat /proc/PID/cmdline` (another process, access_remote_vm) locks
-# the traced mm: its holds count, as remote ones, under cat's own pid.
-# (/proc/PID/smaps did too, until per-VMA locked walks: 7.2 takes no mmap_lock.)
-"$GEN" -q blocker -n 4000 -s 16 >/dev/null 2>&1 &
-gp=$!
-if stat_bg remote -p "$gp"; then
-	cat "/proc/$gp/cmdline" "/proc/$gp/cmdline" "/proc/$gp/cmdline" >/dev/null
-	kill -INT "$spid"
-	if wait "$spid"; then
-		check "remote: cat's locks of the traced mm are remote holds" \
-			".mmap_lock.processes | any(.comm == \"cat\" and .read.remote >= 3 and .read.holds >= 3)" \
-			"$tmp/remote.json" '[.mmap_lock.processes[] | {pid, comm, read: (.read | {holds, remote})}]'
-		check "remote: the traced process's own are not" \
-			".mmap_lock.processes | any(.pid == $gp and .read.remote == 0 and .read.holds > 0)" \
-			"$tmp/remote.json" '[.mmap_lock.processes[] | {pid, comm, read: (.read | {holds, remote})}]'
+if group cli; then
+	# --- -d: system-wide for a duration ---------------------------------------------
+	if "$MMR" stat "${mode_args[@]}" -d 1 --json -o "$tmp/dur.json" 2>"$tmp/dur.err"; then
+		check "duration: -d 1 traces about one second" \
+			'.duration_s >= 0.9 and .duration_s < 2 and .target.kind == "system"' "$tmp/dur.json"
 	else
-		not_ok "remote: stat -p ran" "$(cat "$tmp/remote.err")"
+		not_ok "duration: -d 1 ran" "$(cat "$tmp/dur.err")"
 	fi
-else
-	not_ok "remote: stat -p attached" "$(cat "$tmp/remote.err")"
 fi
-kill "$gp" 2>/dev/null
-wait "$gp" 2>/dev/null
 
-# --- -c: a cgroup v2, and nothing outside it ------------------------------------
-cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-if [ -n "$cg2" ] && mkdir "$cg2/mmretry-live-$$" 2>/dev/null; then
-	cg=$cg2/mmretry-live-$$
+if group filter; then
+	# --- -p: one process, until it exits ----------------------------------------------
 	rm -f "$tmp/go"
-	sh -c "echo \$\$ > $cg/cgroup.procs; $(after_go exec "$GEN" -q file -n 512 -f "${data[2]}")" &
-	in=$!
-	sh -c "$(after_go exec "$GEN" -q file -n 256 -f "${data[3]}")" &
-	out=$!
-	stat_bg cg -c "mmretry-live-$$"
+	sh -c "$(after_go exec "$GEN" -q file -n 512 -f "${data[1]}")" &
+	bg=$!
+	stat_bg pid -p "$bg"
 	touch "$tmp/go"
-	wait "$in" "$out" 2>/dev/null
-	kill -INT "$spid"
 	if wait "$spid"; then
-		# the 256 pages of the workload outside must not count; the
-		# waiting shell's own processes inside add vDSO fallbacks
-		check "cgroup: counts only the tasks inside it" \
-			".target.kind == \"cgroup\" and $FILE_IO >= 512 and $FILE_IO <= 512 + $SLACK" \
-			"$tmp/cg.json"
+		check "pid: -p counts that process's retries and stops when it exits" \
+			".target.pid == $bg and .faults.retries >= 512 and .faults.retries <= 512 + $SLACK" \
+			"$tmp/pid.json"
 	else
-		not_ok "cgroup: -c ran" "$(cat "$tmp/cg.err")"
+		not_ok "pid: -p ran" "$(cat "$tmp/pid.err")"
 	fi
-else
-	echo "# skip cgroup: no writable cgroup2 mount"
+	wait "$bg" 2>/dev/null
 fi
 
-# --- a full ring buffer loses events, never counts ----------------------------------
-# Stop mmretry while the workload faults, so its 4 KiB ring buffer overflows.
-rm -f "$tmp/go" "$tmp/done"
-stat_bg lost --ringbuf-size 4k -- \
-	sh -c "$(after_go "$GEN" -q file -n 4096 -f "$DATA"); touch $tmp/done"
-kill -STOP "$spid"
-touch "$tmp/go"
-for ((i = 0; i < 1200; i++)); do [ -e "$tmp/done" ] && break; sleep 0.1; done
-kill -CONT "$spid"
-if wait "$spid"; then
-	check "lost: a 4 KiB ring buffer loses events and says so" \
-		'.lost_events > 0 and .retry_events + .lost_events == .faults.retries' "$tmp/lost.json"
-	# the waiting shell's own processes add vDSO fallbacks: check file_io
-	check "lost: counters stay exact" \
-		"$FILE_IO >= 4096 and $FILE_IO <= 4096 + $SLACK" \
-		"$tmp/lost.json"
-	grep -q 'lost' "$tmp/lost.err" && ok "lost: a warning on stderr" ||
-		not_ok "lost: a warning on stderr" "$(cat "$tmp/lost.err")"
-else
-	not_ok "lost: stat ran" "$(cat "$tmp/lost.err")"
+if group lock; then
+	# --- mmap_lock: remote holders of a traced process's mm ----------------------------
+	# Under -p, `cat /proc/PID/cmdline` (another process, access_remote_vm) locks
+	# the traced mm: its holds count, as remote ones, under cat's own pid.
+	# (/proc/PID/smaps did too, until per-VMA locked walks: 7.2 takes no mmap_lock.)
+	"$GEN" -q blocker -n 4000 -s 16 >/dev/null 2>&1 &
+	gp=$!
+	if stat_bg remote -p "$gp"; then
+		cat "/proc/$gp/cmdline" "/proc/$gp/cmdline" "/proc/$gp/cmdline" >/dev/null
+		kill -INT "$spid"
+		if wait "$spid"; then
+			check "remote: cat's locks of the traced mm are remote holds" \
+				".mmap_lock.processes | any(.comm == \"cat\" and .read.remote >= 3 and .read.holds >= 3)" \
+				"$tmp/remote.json" '[.mmap_lock.processes[] | {pid, comm, read: (.read | {holds, remote})}]'
+			check "remote: the traced process's own are not" \
+				".mmap_lock.processes | any(.pid == $gp and .read.remote == 0 and .read.holds > 0)" \
+				"$tmp/remote.json" '[.mmap_lock.processes[] | {pid, comm, read: (.read | {holds, remote})}]'
+		else
+			not_ok "remote: stat -p ran" "$(cat "$tmp/remote.err")"
+		fi
+	else
+		not_ok "remote: stat -p attached" "$(cat "$tmp/remote.err")"
+	fi
+	kill "$gp" 2>/dev/null
+	wait "$gp" 2>/dev/null
+fi
+
+if group filter; then
+	# --- -c: a cgroup v2, and nothing outside it ------------------------------------
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	if [ -n "$cg2" ] && mkdir "$cg2/mmretry-live-$$" 2>/dev/null; then
+		cg=$cg2/mmretry-live-$$
+		rm -f "$tmp/go"
+		sh -c "echo \$\$ > $cg/cgroup.procs; $(after_go exec "$GEN" -q file -n 512 -f "${data[2]}")" &
+		in=$!
+		sh -c "$(after_go exec "$GEN" -q file -n 256 -f "${data[3]}")" &
+		out=$!
+		stat_bg cg -c "mmretry-live-$$"
+		touch "$tmp/go"
+		wait "$in" "$out" 2>/dev/null
+		kill -INT "$spid"
+		if wait "$spid"; then
+			# the 256 pages of the workload outside must not count; the
+			# waiting shell's own processes inside add vDSO fallbacks
+			check "cgroup: counts only the tasks inside it" \
+				".target.kind == \"cgroup\" and $FILE_IO >= 512 and $FILE_IO <= 512 + $SLACK" \
+				"$tmp/cg.json"
+		else
+			not_ok "cgroup: -c ran" "$(cat "$tmp/cg.err")"
+		fi
+	else
+		echo "# skip cgroup: no writable cgroup2 mount"
+	fi
+
+	# --- a full ring buffer loses events, never counts ----------------------------------
+	# Stop mmretry while the workload faults, so its 4 KiB ring buffer overflows.
+	rm -f "$tmp/go" "$tmp/done"
+	stat_bg lost --ringbuf-size 4k -- \
+		sh -c "$(after_go "$GEN" -q file -n 4096 -f "$DATA"); touch $tmp/done"
+	kill -STOP "$spid"
+	touch "$tmp/go"
+	for ((i = 0; i < 1200; i++)); do [ -e "$tmp/done" ] && break; sleep 0.1; done
+	kill -CONT "$spid"
+	if wait "$spid"; then
+		check "lost: a 4 KiB ring buffer loses events and says so" \
+			'.lost_events > 0 and .retry_events + .lost_events == .faults.retries' "$tmp/lost.json"
+		# the waiting shell's own processes add vDSO fallbacks: check file_io
+		check "lost: counters stay exact" \
+			"$FILE_IO >= 4096 and $FILE_IO <= 4096 + $SLACK" \
+			"$tmp/lost.json"
+		grep -q 'lost' "$tmp/lost.err" && ok "lost: a warning on stderr" ||
+			not_ok "lost: a warning on stderr" "$(cat "$tmp/lost.err")"
+	else
+		not_ok "lost: stat ran" "$(cat "$tmp/lost.err")"
+	fi
 fi
 
 echo "live: $pass passed, $fail failed"

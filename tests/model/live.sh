@@ -17,7 +17,10 @@
 # Figures that depend on the machine's speed (how many rounds one thread
 # makes while another holds a lock, how long a hold is) are not compared.
 #
-# Environment: MMRETRY_MODE (the mode to trace with), MMRETRY_MODEL_DATA (a
+# Environment: MMRETRY_MODEL_REPORTS (a directory of reports that
+# tests/live/run.sh kept with MMRETRY_LIVE_KEEP: a workload it traced with
+# the same options is judged from its report, see kept()),
+# MMRETRY_MODE (the mode to trace with), MMRETRY_MODEL_DATA (a
 # file or block device for the file workload; default: a file under
 # TMPDIR, which must not be tmpfs), MMRETRY_MODEL_PAGELOCK_DATA (for
 # pagelock: a device whose reads complete later, null_blk; default the
@@ -54,6 +57,28 @@ DEFAULT_FIGS="faults.faults=start faults.retries=slack faults.major=slack
 	mmap_lock.read.holds=start mmap_lock.write.downgrades=slack anon_vma.chain_length.max=exact"
 FIGS=$DEFAULT_FIGS
 
+# kept NAME STAT-ARGS... -- GEN GEN-ARGS...: whether tests/live/run.sh kept
+# a report of this very run in MMRETRY_MODEL_REPORTS (its NAME.key: the same
+# options and workload, the data path aside); then it is $tmp/NAME.live.json
+# and $tmp/NAME.gen, and the workload is not traced a second time
+kept() {
+	local name=$1 dir=${MMRETRY_MODEL_REPORTS:-} key=
+	shift
+	[ -n "$dir" ] && [ -s "$dir/$name.key" ] || return 1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-f) shift ;;
+		-q | --json | "$GEN") ;;
+		*) key+=" $1" ;;
+		esac
+		shift
+	done
+	# shellcheck disable=SC2086 # words, spaces normalised
+	[ "$(echo $key)" = "$(echo $(cat "$dir/$name.key"))" ] || return 1
+	cp "$dir/$name.json" "$tmp/$name.live.json" && cp "$dir/$name.gen" "$tmp/$name.gen" &&
+		echo "# $name: the live tests' report of the same run"
+}
+
 # compare_live NAME SCENARIO GEN-ARGS...: model and live reports, then a
 # baseline from the model's figures (FIGS) judges the live one
 compare_live() {
@@ -64,7 +89,8 @@ compare_live() {
 		not_ok "$name: model run" "$(head -c 300 "$tmp/$name.err")"
 		return
 	fi
-	if ! "$MMR" stat "${trace_args[@]}" --json -o "$tmp/$name.live.json" -- "$@" >/dev/null 2>"$tmp/$name.err"; then
+	if ! kept "$name" "${trace_args[@]}" -- "$@" &&
+		! "$MMR" stat "${trace_args[@]}" --json -o "$tmp/$name.live.json" -- "$@" >/dev/null 2>"$tmp/$name.err"; then
 		not_ok "$name: live run" "$(head -c 300 "$tmp/$name.err")"
 		return
 	fi
@@ -135,7 +161,7 @@ MODEL_ARGS=()
 # chain lengths need the anon_vma tracer (fentry or kprobes)
 NEED='.anon_vma != null'
 FIGS=$DEFAULT_FIGS
-trace_args=("${mode_args[@]}")
+trace_args=("${mode_args[@]}" --min-chain 0)
 compare_live forktree gen-forktree "$GEN" -q forktree -n 6
 
 # rmapfan: the walks compaction makes of the region's pages, streamed
@@ -148,8 +174,9 @@ rmapfan_live() {
 		not_ok "$name: model run" "$(head -c 300 "$tmp/$name.err")"
 		return
 	fi
-	if ! "$MMR" stat "${mode_args[@]}" --min-fanout 5 --ringbuf-size 8M --json \
-		-o "$tmp/$name.live.json" -- "$GEN" --json rmapfan -n 4 -s 16 >"$tmp/$name.gen" 2>"$tmp/$name.err"; then
+	if ! kept "$name" "${mode_args[@]}" --min-fanout 5 --ringbuf-size 8M -- "$GEN" rmapfan -n 4 &&
+		! "$MMR" stat "${mode_args[@]}" --min-fanout 5 --ringbuf-size 8M --json \
+		-o "$tmp/$name.live.json" -- "$GEN" --json rmapfan -n 4 >"$tmp/$name.gen" 2>"$tmp/$name.err"; then
 		not_ok "$name: live run" "$(head -c 300 "$tmp/$name.err")"
 		return
 	fi
