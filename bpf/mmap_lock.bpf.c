@@ -301,6 +301,7 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 	struct mmr_lock_stats *s;
 	struct lstate *ls;
 	struct held *h;
+	bool downgrade;
 	__u64 now, wait;
 
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
@@ -310,18 +311,24 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 	if (!h)
 		return;	/* taken before tracing started, or not traced */
 	now = bpf_ktime_get_ns();
-	if (h->t_acq) {
-		/* mmap_write_downgrade(): the write hold ends, a read hold starts */
-		if (write || !h->write)
-			return;
+	/* mmap_write_downgrade(): the write hold ends, a read hold starts */
+	downgrade = h->t_acq != 0;
+	if (downgrade && (write || !h->write))
+		return;
+	if (downgrade) {
 		s = stats_of(task->tgid, true);
 		if (s) {
 			account_wait(s, h, task);
 			hist_add(&s->hold, now - h->t_acq);
 			s->downgrades++;
 		}
-		if (now - h->t_acq >= min_hold_ns)
-			emit(ctx, MMR_LOCK_EV_HOLD, h, now, now - h->t_acq, true, false);
+	}
+	/* one call site: emit() and its stack walk verified once */
+	wait = now - (downgrade ? h->t_acq : h->t_start);
+	if (wait >= min_hold_ns)
+		emit(ctx, downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT, h, now, wait,
+		     downgrade || success, false);
+	if (downgrade) {
 		emit_op(h, now, true, MMR_LOCK_OP_DOWNGRADED);
 		h->write = 0;
 		h->t_acq = now;
@@ -329,9 +336,6 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		h->downgraded = 1;
 		return;
 	}
-	wait = now - h->t_start;
-	if (wait >= min_hold_ns)
-		emit(ctx, MMR_LOCK_EV_WAIT, h, now, wait, success, false);
 	if (success) {
 		/* the wait is accounted with the hold, in one map lookup */
 		h->t_acq = now;
@@ -355,6 +359,7 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	struct lstate *ls;
 	struct held *h;
 	__u64 now, hold;
+	bool blocking;
 
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
 	if (!ls)
@@ -369,10 +374,10 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 		account_wait(s, h, task);
 		hist_add(&s->hold, hold);
 	}
-	if (hold >= min_hold_ns)
-		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, lock_waiters(mm));
-	else if (hold >= min_hold_ns / MMR_BLOCKER_DIV && lock_waiters(mm))
-		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, true);
+	/* a long hold, or a shorter one that others queue behind */
+	blocking = hold >= min_hold_ns / MMR_BLOCKER_DIV && lock_waiters(mm);
+	if (hold >= min_hold_ns || blocking)
+		emit(ctx, MMR_LOCK_EV_HOLD, h, now, hold, true, blocking);
 	emit_op(h, now, true, h->downgraded ? MMR_LOCK_OP_FROM_DOWNGRADE : 0);
 	h->mm = 0;
 }
