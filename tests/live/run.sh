@@ -18,7 +18,8 @@
 #   MMRETRY_SLACK retries a process's own start-up may add (default 8)
 #   MMRETRY_LOCK_MIB  MiB the mmap_lock workloads populate and walk (default
 #                 64; QEMU's TCG is slower, a quarter of it is enough there)
-#   MMRETRY_LIVE_SKIP  groups of checks to leave out (lock, cli, filter; see group())
+#   MMRETRY_LIVE_SKIP  groups of checks to leave out (lock, cli, filter, walks;
+#                 see group())
 #   MMRETRY_LIVE_KEEP  a directory to keep each workload's report in (keep_report)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -70,11 +71,12 @@ check() {
 # from the others: lock (the mmap_lock tracer, tracepoints in every mode),
 # cli (exit statuses, usage errors and -d, in the default mode whatever
 # MMRETRY_MODE says), filter (-p, -c and a full ring buffer: kprobe and
-# fentry programs share their handlers, tracepoint mode has its own)
+# fentry programs share their handlers, tracepoint mode has its own), walks
+# (rmap walks under compaction: the anon_vma handlers are shared too)
 group() {
 	case " ${MMRETRY_LIVE_SKIP:-} " in
 	*" $1 "*)
-		echo "# skip $1 checks: MMRETRY_LIVE_SKIP (the VM matrix runs them in its fentry pass)"
+		echo "# skip $1 checks: MMRETRY_LIVE_SKIP (tests/vm/run says where they run)"
 		return 1 ;;
 	esac
 }
@@ -90,7 +92,7 @@ mode_args+=(--no-anon-vma)
 # mmretry also gets the arguments in the array stat_args
 stat_args=()
 stat_gen() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	"$MMR" stat "${mode_args[@]}" "${stat_args[@]}" --json -o "$tmp/$name.json" -- \
 		"$GEN" --json "$@" >"$tmp/$name.gen" 2>"$tmp/$name.err"
@@ -99,7 +101,7 @@ stat_gen() {
 		not_ok "$name: stat ran" "exit $rc: $(head -c 400 "$tmp/$name.err")"
 		return 1
 	fi
-	ok "$name: stat ran ($(jq -r .modes.faults "$tmp/$name.json") mode)"
+	ok "$name: stat ran ($(jq -r .modes.faults "$tmp/$name.json") mode, $((SECONDS - t0)) s)"
 	[ -n "${MMRETRY_LIVE_KEEP:-}" ] && keep_report "$name" "$@"
 	return 0
 }
@@ -442,64 +444,66 @@ if stat_gen forktree forktree -n 6; then
 fi
 stat_args=()
 
-# --- anon_vma: rmap walk fan-out under compaction ---------------------------------
-# N children share the parent's anonymous pages; the parent compacts memory
-# (its own context), so each migrated page is walked by try_to_migrate and
-# remove_migration_ptes over the N+1 VMAs of the parent's anon_vma. With -w
-# the pages are huge pages that each child writes (COW: its copies are its
-# own), the parent moves its VMA (its chain entries come last in the
-# interval tree) and splits its huge pages through debugfs: each split walks
-# all N+1 VMAs, of which one maps the page, the stale links of rmap.c.
-N=4
-[ -s "$tmp/forktree.json" ] && exact forktree &&
-for cow in "" -w; do
-	name=rmapfan${cow:+cow}
-	stat_args=(--min-fanout $((N + 1)) --ringbuf-size 8M)
-	stat_gen "$name" rmapfan -n $N $cow || continue
-	exact "$name" || continue
-	pid=$(gen "$name" .pid)
-	start=$(gen "$name" .observed.region.start)
-	family=$(gen "$name" "[.pid] + .observed.children | tostring")
-	# walks of the region's pages by the parent (compaction runs in its
-	# context), whichever of the family's VMAs the walk visited first
-	walks="[.anon_vma.walk_events[] | select(.pid == $pid and .vma.start == $start and
-	        (.owner as \$o | $family | index([\$o]) != null))]"
-	show="{lost: .anon_vma.lost, walkers: [.anon_vma.walkers[] | {walker, walks, vmas_max: .vmas.max}],
-	       streamed: [.anon_vma.walk_events[] | {walker, vmas, mapped, owner, start: .vma.start}] |
-	                 group_by(.) | map(.[0] + {n: length})}"
-	if [ -n "$cow" ]; then
-		thp=$(gen "$name" .observed.thp)
-		check "$name: nothing lost" '.anon_vma.lost == 0' "$tmp/$name.json" "$show"
-		# 6.1 turns the huge PMD into migration entries before its
-		# page_vma_mapped_walk() looks: 0 VMAs seen mapping there
-		check "$name: $thp huge pages split, each walked by try_to_migrate over $((N + 1)) VMAs, at most 1 mapping" \
-			"($walks | map(select(.walker == \"try_to_migrate\"))) as \$w |
-			 (\$w | length) == $thp and (\$w | all(.vmas == $((N + 1)) and .mapped <= 1))" \
+if group walks; then
+	# --- anon_vma: rmap walk fan-out under compaction ---------------------------------
+	# N children share the parent's anonymous pages; the parent compacts memory
+	# (its own context), so each migrated page is walked by try_to_migrate and
+	# remove_migration_ptes over the N+1 VMAs of the parent's anon_vma. With -w
+	# the pages are huge pages that each child writes (COW: its copies are its
+	# own), the parent moves its VMA (its chain entries come last in the
+	# interval tree) and splits its huge pages through debugfs: each split walks
+	# all N+1 VMAs, of which one maps the page, the stale links of rmap.c.
+	N=4
+	[ -s "$tmp/forktree.json" ] && exact forktree &&
+	for cow in "" -w; do
+		name=rmapfan${cow:+cow}
+		stat_args=(--min-fanout $((N + 1)) --ringbuf-size 8M)
+		stat_gen "$name" rmapfan -n $N $cow || continue
+		exact "$name" || continue
+		pid=$(gen "$name" .pid)
+		start=$(gen "$name" .observed.region.start)
+		family=$(gen "$name" "[.pid] + .observed.children | tostring")
+		# walks of the region's pages by the parent (compaction runs in its
+		# context), whichever of the family's VMAs the walk visited first
+		walks="[.anon_vma.walk_events[] | select(.pid == $pid and .vma.start == $start and
+		        (.owner as \$o | $family | index([\$o]) != null))]"
+		show="{lost: .anon_vma.lost, walkers: [.anon_vma.walkers[] | {walker, walks, vmas_max: .vmas.max}],
+		       streamed: [.anon_vma.walk_events[] | {walker, vmas, mapped, owner, start: .vma.start}] |
+		                 group_by(.) | map(.[0] + {n: length})}"
+		if [ -n "$cow" ]; then
+			thp=$(gen "$name" .observed.thp)
+			check "$name: nothing lost" '.anon_vma.lost == 0' "$tmp/$name.json" "$show"
+			# 6.1 turns the huge PMD into migration entries before its
+			# page_vma_mapped_walk() looks: 0 VMAs seen mapping there
+			check "$name: $thp huge pages split, each walked by try_to_migrate over $((N + 1)) VMAs, at most 1 mapping" \
+				"($walks | map(select(.walker == \"try_to_migrate\"))) as \$w |
+				 (\$w | length) == $thp and (\$w | all(.vmas == $((N + 1)) and .mapped <= 1))" \
+				"$tmp/$name.json" "$show"
+			check "$name: their $((thp * 512)) pages, each walked by remove_migration_ptes over $((N + 1)) VMAs, 1 mapping" \
+				"($walks | map(select(.walker == \"remove_migration_ptes\"))) as \$w |
+				 (\$w | length) == $((thp * 512)) and (\$w | all(.vmas == $((N + 1)) and .mapped == 1))" \
+				"$tmp/$name.json" "$show"
+			continue
+		fi
+		moved=$(gen "$name" .observed.moved)
+		check "$name: compaction moved $moved of the region's pages; they were walked, nothing lost" \
+			"$moved > 0 and ($walks | length > 0) and .anon_vma.lost == 0" "$tmp/$name.json" "$show"
+		check "$name: each walk of the shared pages visits exactly $((N + 1)) VMAs, all mapping" \
+			"$walks | all(.vmas == $((N + 1)) and .mapped == $((N + 1)))" "$tmp/$name.json" "$show"
+		check "$name: try_to_migrate and remove_migration_ptes walk each page once" \
+			"($walks | map(select(.walker == \"try_to_migrate\")) | length) as \$u |
+			 ($walks | map(select(.walker == \"remove_migration_ptes\")) | length) as \$r |
+			 \$u > 0 and \$u == \$r" "$tmp/$name.json" "$show"
+		check "$name: remove_migration_ptes walked each of the $moved pages that moved" \
+			"($walks | map(select(.walker == \"remove_migration_ptes\")) | length) >= $moved" \
 			"$tmp/$name.json" "$show"
-		check "$name: their $((thp * 512)) pages, each walked by remove_migration_ptes over $((N + 1)) VMAs, 1 mapping" \
-			"($walks | map(select(.walker == \"remove_migration_ptes\"))) as \$w |
-			 (\$w | length) == $((thp * 512)) and (\$w | all(.vmas == $((N + 1)) and .mapped == 1))" \
-			"$tmp/$name.json" "$show"
-		continue
-	fi
-	moved=$(gen "$name" .observed.moved)
-	check "$name: compaction moved $moved of the region's pages; they were walked, nothing lost" \
-		"$moved > 0 and ($walks | length > 0) and .anon_vma.lost == 0" "$tmp/$name.json" "$show"
-	check "$name: each walk of the shared pages visits exactly $((N + 1)) VMAs, all mapping" \
-		"$walks | all(.vmas == $((N + 1)) and .mapped == $((N + 1)))" "$tmp/$name.json" "$show"
-	check "$name: try_to_migrate and remove_migration_ptes walk each page once" \
-		"($walks | map(select(.walker == \"try_to_migrate\")) | length) as \$u |
-		 ($walks | map(select(.walker == \"remove_migration_ptes\")) | length) as \$r |
-		 \$u > 0 and \$u == \$r" "$tmp/$name.json" "$show"
-	check "$name: remove_migration_ptes walked each of the $moved pages that moved" \
-		"($walks | map(select(.walker == \"remove_migration_ptes\")) | length) >= $moved" \
-		"$tmp/$name.json" "$show"
-	check "$name: the walker histograms count the streamed walks" \
-		"($walks | map(select(.walker == \"remove_migration_ptes\")) | length) as \$n |
-		 [.anon_vma.walkers[] | select(.walker == \"remove_migration_ptes\")][0] |
-		 .walks >= \$n and .vmas.max >= $((N + 1))" "$tmp/$name.json" "$show"
-done
-stat_args=()
+		check "$name: the walker histograms count the streamed walks" \
+			"($walks | map(select(.walker == \"remove_migration_ptes\")) | length) as \$n |
+			 [.anon_vma.walkers[] | select(.walker == \"remove_migration_ptes\")][0] |
+			 .walks >= \$n and .vmas.max >= $((N + 1))" "$tmp/$name.json" "$show"
+	done
+	stat_args=()
+fi
 mode_args=("${all_mode_args[@]}")
 
 # --- page-lock waits: pages whose read is in flight ----------------------------

@@ -309,10 +309,14 @@ else
 	else
 		not_ok "tmux: header and column titles on screen" "$(cat "$tmp/pane.txt" "$tmp/tmux.err" 2>/dev/null | head -c 600)"
 	fi
-	"$GEN" --json file -n "$PAGES" -f "$DATA" >"$tmp/tmux.gen" 2>&1
-	gpid=$(head -n1 "$tmp/tmux.gen" | jq -r .pid)
+	# looked for while it runs: its row is on the tables of the intervals it
+	# ran in, and gone from the next (a loaded machine's refresh may come
+	# after it has exited and shows it one last time, or not at all)
+	"$GEN" --json file -n "$PAGES" -f "$DATA" >"$tmp/tmux.gen" 2>&1 &
+	gpid=$!
 	within 10 gen_on_screen && ok "tmux: the generator's row ($gpid, $file_reason) on screen" ||
 		not_ok "tmux: the generator's row ($gpid, $file_reason) on screen" "$(cat "$tmp/pane.txt")"
+	wait "$gpid"
 	# one screen: at most the pane's lines, none longer than 80, titles cut
 	if [ "$(awk 'length > 80' "$tmp/pane.txt" | wc -l)" -eq 0 ] &&
 	   grep '^ *PID COMM' "$tmp/pane.txt" | grep -qv CHAIN; then
