@@ -80,21 +80,24 @@ static int min_u32(uint32_t a, uint32_t b)
 }
 
 /* Kernel symbols, read the first time something is to be named (reading
- * kallsyms takes a second under QEMU's TCG); *ks stays NULL if unreadable. */
-static const struct ksyms *names(struct ksyms **ks)
-{
-	static bool tried;
+ * kallsyms takes a second under QEMU's TCG); NULL if unreadable. */
+struct lazy_ksyms {
+	struct ksyms *k;
+	bool tried;
+};
 
-	if (!*ks && !tried) {
-		tried = true;
-		*ks = ksyms_load();
+static const struct ksyms *names(struct lazy_ksyms *ks)
+{
+	if (!ks->tried) {
+		ks->tried = true;
+		ks->k = ksyms_load();
 		mmr_debug("kallsyms read");
 	}
-	return *ks;
+	return ks->k;
 }
 
 /* The mmap_lock figures: per-process rows and the long events' stacks. */
-static void read_lock(struct lock_trace *lt, struct report *r, struct ksyms **ks)
+static void read_lock(struct lock_trace *lt, struct report *r, struct lazy_ksyms *ks)
 {
 	struct lock_row *rows;
 	size_t i;
@@ -141,7 +144,7 @@ static int on_walk_event(void *ctx, const struct mmr_walk_event *e)
 }
 
 /* The anon_vma figures: per-process and per-walker rows, walkers named. */
-static void read_anon(struct anon_trace *at, struct report *r, struct ksyms **ks)
+static void read_anon(struct anon_trace *at, struct report *r, struct lazy_ksyms *ks)
 {
 	struct av_row *rows;
 	struct av_walker *w;
@@ -402,7 +405,6 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 
 		ret = faults_trace_open(&ft, &fo);
 	}
-	mmr_debug("faults tracer open");
 	if (ret) {
 		mmr_err("cannot load and attach the fault tracer: %s%s", strerror(-ret),
 			mmr_verbose ? "" : " (-v shows libbpf's log)");
@@ -425,7 +427,6 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 
 		faults_trace_shared(ft, &sh);
 		ret = lock_trace_open(&lt, &lo);
-		mmr_debug("mmap_lock tracer open");
 		if (ret) {
 			mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret),
 				 mmr_verbose ? "" : " (-v shows libbpf's log)");
@@ -434,6 +435,7 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 		} else {
 			r->lock.traced = true;
 			r->lock.min_hold_ns = o->min_hold_ns;
+			mmr_debug("mmap_lock traced");
 		}
 	}
 	at = open_anon(o, &f, &p, ft, &tg, r);
@@ -496,13 +498,13 @@ int stat_trace(const struct stat_opts *o, struct report *r)
 	if (lt || at) {
 		/* kernel symbols, read once and only for something to name (a
 		 * second under QEMU's TCG): long events' stacks, walkers */
-		struct ksyms *ks = NULL;
+		struct lazy_ksyms ks = { 0 };
 
 		if (lt)
 			read_lock(lt, r, &ks);
 		if (at)
 			read_anon(at, r, &ks);
-		ksyms_free(ks);
+		ksyms_free(ks.k);
 		lock_trace_close(lt);
 		lt = NULL;
 		anon_trace_close(at);

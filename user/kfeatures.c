@@ -105,18 +105,16 @@ void features_scan_btf(const struct btf *btf, struct features *f)
 /*
  * The text ranges of the functions the tracepoint mode looks for in stacks.
  * A function ends where the next text symbol starts: kallsyms is not
- * sorted, so each range's end is the lowest text address above its start.
- * One pass (the kernel takes half a second to write kallsyms under QEMU's
- * TCG): next[i] is the lowest text address above start i so far, and the
- * text addresses seen before both starts are kept to compare at the end.
- * An implausible size means no range.
+ * sorted, so its text addresses are kept (one pass: the kernel takes half
+ * a second to write kallsyms under QEMU's TCG) and each range ends at the
+ * lowest one above its start. An implausible size means no range.
  */
 #define NRANGES 2
 
 struct scan {
 	struct features *f;
 	const char *name[NRANGES];
-	unsigned long long *start[NRANGES], *end[NRANGES], next[NRANGES];
+	unsigned long long *start[NRANGES];
 	size_t fn_len[NR_FNS], name_len[NRANGES];
 	uint64_t *text;
 	size_t ntext, cap;
@@ -135,21 +133,16 @@ static int scan_sym(void *ctx, uint64_t addr, char type, const char *sym, size_t
 			*sc->start[i] = addr;
 	if (type != 't' && type != 'T')
 		return 0;
-	for (i = 0; i < NRANGES; i++)
-		if (*sc->start[i] && addr > *sc->start[i] && addr < sc->next[i])
-			sc->next[i] = addr;
-	if (!*sc->start[0] || !*sc->start[1]) {
-		if (sc->ntext == sc->cap) {
-			uint64_t *g;
+	if (sc->ntext == sc->cap) {
+		uint64_t *g;
 
-			sc->cap = sc->cap ? 2 * sc->cap : 65536;
-			g = realloc(sc->text, sc->cap * sizeof(*g));
-			if (!g)
-				return -ENOMEM;
-			sc->text = g;
-		}
-		sc->text[sc->ntext++] = addr;
+		sc->cap = sc->cap ? 2 * sc->cap : 65536;
+		g = realloc(sc->text, sc->cap * sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		sc->text = g;
 	}
+	sc->text[sc->ntext++] = addr;
 	return 0;
 }
 
@@ -159,8 +152,8 @@ static void scan_kallsyms(struct features *f)
 		.f = f,
 		.name = { "lock_mm_and_find_vma", "asm_exc_page_fault" },
 		.start = { &f->lmfv_start, &f->aepf_start },
-		.end = { &f->lmfv_end, &f->aepf_end },
 	};
+	unsigned long long *end[NRANGES] = { &f->lmfv_end, &f->aepf_end }, next;
 	FILE *fp = fopen("/proc/kallsyms", "r");
 	size_t j;
 	int i;
@@ -169,23 +162,21 @@ static void scan_kallsyms(struct features *f)
 		return;
 	for (i = 0; i < NR_FNS; i++)
 		sc.fn_len[i] = strlen(mmr_fn_names[i]);
-	for (i = 0; i < NRANGES; i++) {
+	for (i = 0; i < NRANGES; i++)
 		sc.name_len[i] = strlen(sc.name[i]);
-		sc.next[i] = ~0ULL;
-	}
 	ksyms_each(fp, scan_sym, &sc);
 	fclose(fp);
-	for (i = 0; i < NRANGES; i++)
-		for (j = 0; j < sc.ntext && *sc.start[i]; j++)
-			if (sc.text[j] > *sc.start[i] && sc.text[j] < sc.next[i])
-				sc.next[i] = sc.text[j];
-	free(sc.text);
 	for (i = 0; i < NRANGES; i++) {
-		if (*sc.start[i] && sc.next[i] != ~0ULL && sc.next[i] - *sc.start[i] < 65536)
-			*sc.end[i] = sc.next[i];
+		next = ~0ULL;
+		for (j = 0; j < sc.ntext; j++)
+			if (sc.text[j] > *sc.start[i] && sc.text[j] < next)
+				next = sc.text[j];
+		if (*sc.start[i] && next != ~0ULL && next - *sc.start[i] < 65536)
+			*end[i] = next;
 		else
 			*sc.start[i] = 0;
 	}
+	free(sc.text);
 	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
 		f->per_vma_locks = true;
 }
