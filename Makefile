@@ -9,24 +9,43 @@ ARCH        := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CFLAGS      ?= -O2 -g
 CFLAGS      += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-               -I$(OUTPUT) -Ibpf -Iuser -Iuser/model $(shell pkg-config --cflags libxml-2.0) -DMMRETRY_VERSION='"$(VERSION)"'
+               -I$(OUTPUT) -I. -Iuser $(shell pkg-config --cflags libxml-2.0) \
+               -DMMRETRY_VERSION='"$(VERSION)"'
+DEPFLAGS     = -MMD -MP
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall \
                -Wno-unused-function
-LIBS        := -lbpf -lelf -lz -ljansson -lyaml -lxml2 -lmicrohttpd -lpthread -lm
+# what the pure library needs (no libbpf: the linker holds it to that),
+# what tracing adds, and what only the commands use
+PURE_LIBS   := -ljansson -lyaml -lxml2 -lm
+TRACE_LIBS  := -lbpf -lelf -lz
+LIBS        := $(TRACE_LIBS) $(PURE_LIBS) -lmicrohttpd -lpthread
 
+# V=1 prints each command in full
+ifeq ($(V),1)
+Q           :=
+say         :=
+else
+Q           := @
+say          = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# user/ by role (README "Layout"): cli/ the commands; trace/ kernel probing,
+# the plan, the engine and the loaders (the only code that links libbpf);
+# the rest is pure and builds as one library the unit tests link.
 BPF_OBJS    := faults mmap_lock anon_vma probe
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_OBJS))
-MODEL_SRCS  := user/model/fault.c user/model/policy.c user/model/replay.c user/model/rmap.c \
-               user/model/scenario.c \
-               user/model/scenario_file.c user/model/sim.c
-CORE_SRCS   := user/top.c user/acct.c user/baseline.c user/figures.c user/yamltext.c user/counters.c user/anon_trace.c user/bpfmap.c user/metrics.c user/ksyms.c user/lockstat.c user/lock_trace.c user/report_lock.c user/avstat.c user/report_anon.c user/kfeatures.c user/plan.c user/report.c user/util.c user/options.c \
-               user/faults_trace.c user/target.c user/recfile.c user/recorder.c user/recreport.c user/replay_load.c \
-               $(MODEL_SRCS)
-CMD_SRCS    := user/cmd_dump.c user/cmd_top.c user/cmd_check.c user/cmd_export.c user/cmd_model.c user/cmd_probe.c \
-               user/cmd_record.c user/cmd_stat.c
-CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))
-CMD_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CMD_SRCS) user/main.c)
+PURE_DIRS   := lib stats report record gate model
+PURE_SRCS   := $(foreach d,$(PURE_DIRS),$(wildcard user/$(d)/*.c))
+TRACE_SRCS  := $(wildcard user/trace/*.c)
+CLI_SRCS    := $(wildcard user/cli/*.c)
+PURE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(PURE_SRCS))
+TRACE_OBJS  := $(patsubst user/%.c,$(OUTPUT)/%.o,$(TRACE_SRCS))
+CLI_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CLI_SRCS))
+PURE_LIB    := $(OUTPUT)/libmmretry-pure.a
+TRACE_LIB   := $(OUTPUT)/libmmretry-trace.a
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
+# unit tests of trace/ code link libbpf too; the others cannot
+UNIT_TRACE  := test_kfeatures test_acct
 GEN         := tools/mmretry-gen
 
 .SECONDARY:
@@ -47,6 +66,7 @@ help:
 	@echo '                each guest within VM_BUDGET seconds (in make test)'
 	@echo 'make vmtest-full every VM check in every mode (not in make test)'
 	@echo 'make vmlinux    regenerate vmlinux.h from this kernel'
+	@echo 'V=1             print each build command in full'
 
 deps:
 	@tools/deps.sh
@@ -61,25 +81,47 @@ vmlinux:
 $(OUTPUT) $(OUTPUT)/tests:
 	mkdir -p $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h vmlinux.h | $(OUTPUT)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	$(LLVM_STRIP) -g $@
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(OUTPUT)
+	$(call say,BPF,$@)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+	$(call say,GEN-SKEL,$@)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(OUTPUT)/%.o: user/%.c user/*.h user/model/*.h bpf/*.h $(SKELS) | $(OUTPUT)
+# only a loader includes a skeleton
+$(OUTPUT)/trace/faults.o: $(OUTPUT)/faults.skel.h
+$(OUTPUT)/trace/mmap_lock.o: $(OUTPUT)/mmap_lock.skel.h
+$(OUTPUT)/trace/anon_vma.o: $(OUTPUT)/anon_vma.skel.h
+$(OUTPUT)/trace/kfeatures.o: $(OUTPUT)/probe.skel.h
+
+$(OUTPUT)/%.o: user/%.c | $(OUTPUT)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-mmretry: $(CORE_OBJS) $(CMD_OBJS)
-	$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+$(PURE_LIB): $(PURE_OBJS)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(TRACE_LIB): $(TRACE_OBJS)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+mmretry: $(CLI_OBJS) $(TRACE_LIB) $(PURE_LIB)
+	$(call say,LINK,$@)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
 $(GEN): tools/mmretry-gen.c
-	$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $<
+	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $<
 
-$(OUTPUT)/tests/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJS) | $(OUTPUT)/tests
-	$(CC) $(CFLAGS) $< $(CORE_OBJS) $(LIBS) -lcmocka -o $@
+# A unit test links the pure library, the objects it names below, and
+# libbpf only if it is one of UNIT_TRACE.
+$(OUTPUT)/tests/%: tests/unit/%.c $(PURE_LIB) | $(OUTPUT)/tests
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) $< $(filter %.o,$^) $(PURE_LIB) $(PURE_LIBS) \
+		-lcmocka -o $@
+$(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TRACE)): $(OUTPUT)/tests/%: tests/unit/%.c $(TRACE_LIB) $(PURE_LIB) | $(OUTPUT)/tests
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) $< $(TRACE_LIB) $(PURE_LIB) $(LIBS) -lcmocka -o $@
+$(OUTPUT)/tests/test_plan $(OUTPUT)/tests/test_abi: $(OUTPUT)/trace/plan.o
+$(patsubst %,$(OUTPUT)/tests/%,test_options test_recfile test_report test_report_anon \
+	test_report_lock test_top test_baseline): $(OUTPUT)/cli/options.o
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/tests/*.d)
 
 unit: $(UNIT_TESTS)
 	@tests/unit/run.sh $(UNIT_TESTS)

@@ -3,7 +3,7 @@
  * core_fixes.bpf.h: every kernel-version difference the BPF programs meet,
  * in one place, decided by CO-RE from the running kernel's BTF; never by a
  * version number. Differences in a hook's prototype (mmap_lock tracepoints,
- * __folio_lock_or_retry) are read from BTF by user space (user/kfeatures.c)
+ * __folio_lock_or_retry) are read from BTF by user space (user/trace/kfeatures.c)
  * and reach the programs as read-only flags.
  */
 #ifndef MMRETRY_CORE_FIXES_BPF_H

@@ -21,7 +21,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Set by user space from the probed features (user/plan.c). */
+/* Set by user space from the probed features (user/trace/plan.c). */
 const volatile __u8 per_vma_locks = 0;		/* CONFIG_PER_VMA_LOCK: lock_vma_under_rcu */
 const volatile __u8 folio_lock_or_retry_bool = 0; /* 6.1: returns bool, false = retry */
 const volatile __u8 stream_events = 1;
@@ -541,7 +541,7 @@ int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
  * Events belong to one fault while the task's fault accounting (min_flt +
  * maj_flt, which mm_account_fault() skips on VM_FAULT_RETRY) stands still.
  * The number of faults and major faults come from that accounting too:
- * exiting tasks here, live ones from /proc (user/acct.c).
+ * exiting tasks here, live ones from /proc (user/trace/acct.c).
  */
 
 /* Make st (a traced task's state) describe the fault the task's accounting

@@ -1,5 +1,5 @@
-# Fuzzing the baseline and report parsers (user/baseline.c), the scenario
-# files (user/model) and the recording reader (user/recfile.c) with
+# Fuzzing the baseline and report parsers (user/gate/baseline.c), the scenario
+# files (user/model) and the recording reader (user/record/recfile.c) with
 # libFuzzer, ASan and UBSan. Included by the Makefile; also usable on its own:
 #
 #   make fuzz-build                   build/fuzz/fuzz_TARGET for each of FUZZ_TARGETS
@@ -37,12 +37,13 @@ FUZZ_TARGETS  := baseline report scenario record replay
 # (figures.c: the figure names; baseline.c needs nothing of util.c), the
 # recording reader (recfile.c; avstat.c and lockstat.c: the chain kinds' names),
 # replay's loader (replay_load.c, util.c: its messages)
-FUZZ_LIB_SRCS ?= user/baseline.c user/figures.c user/yamltext.c $(wildcard user/model/*.c) \
-                 user/recfile.c user/avstat.c user/lockstat.c user/replay_load.c user/util.c
+FUZZ_LIB_SRCS ?= user/gate/baseline.c user/stats/figures.c user/lib/yamltext.c \
+                 $(wildcard user/model/*.c) user/record/recfile.c user/stats/anon_vma.c \
+                 user/stats/mmap_lock.c user/record/replay_load.c user/lib/util.c
 FUZZ_SANITIZE ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   ?= -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
                  -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-                 -Iuser -Iuser/model -Ibpf -Ibuild -Itests/fuzz -DMMRETRY_VERSION='"fuzz"' \
+                 -I. -Iuser -Ibuild -Itests/fuzz -DMMRETRY_VERSION='"fuzz"' \
                  -DFUZZ_CONTRACT=$(FUZZ_CONTRACT)
 FUZZ_LIBS     ?= -lyaml -ljansson -lm
 FUZZ_FLAGS    ?= -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
@@ -76,7 +77,7 @@ $(FUZZ_OUT):
 
 $(FUZZ_OUT)/build-flags: ;
 
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_SRCS) user/*.h \
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_SRCS) user/*/*.h \
 		tests/fuzz/fuzz.mk $(FUZZ_OUT)/build-flags | $(FUZZ_OUT)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRCS) $(FUZZ_LIBS) -o $@
 

@@ -2,7 +2,7 @@
 /*
  * fuzz_common.h: what the two libFuzzer targets (fuzz_baseline.c,
  * fuzz_report.c) share: fixed reports and a fixed baseline to evaluate
- * against, and the contract checks (user/baseline.h) each input must
+ * against, and the contract checks (user/gate/baseline.h) each input must
  * satisfy beyond not crashing.
  *
  * FUZZ_CONTRACT (default 1): 0 checks memory safety only (ASan, UBSan);
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
+#include "gate/baseline.h"
 
 #ifndef FUZZ_CONTRACT
 #define FUZZ_CONTRACT 1

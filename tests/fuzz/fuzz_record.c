@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: the recording reader (user/recfile.c) on arbitrary
+ * libFuzzer target: the recording reader (user/record/recfile.c) on arbitrary
  * bytes: rec_open_mem(), then rec_next() to the end or an error, each
  * record printed as dump prints it (text and JSON: the enums reach the name
  * tables). Contract: an error is one line "fuzz: offset N: ..." with N
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "recfile.h"
+#include "record/recfile.h"
 
 static FILE *devnull;
 static char tmp[64];

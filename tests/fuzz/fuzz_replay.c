@@ -12,8 +12,8 @@
 #include <errno.h>
 
 #include "fuzz_common.h"
-#include "recfile.h"
-#include "replay_load.h"
+#include "record/recfile.h"
+#include "record/replay_load.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,7 +6,7 @@
  * `make fuzz` runs it (tests/fuzz/fuzz.mk).
  */
 #include "fuzz_common.h"
-#include "model.h"
+#include "model/model.h"
 
 /* total faults and rounds a run may simulate here: a fuzzed scenario can
  * ask for 2^24 faults in each of 256 threads */

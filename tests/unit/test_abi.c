@@ -9,12 +9,12 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "anon_vma.h"
-#include "faults.h"
-#include "figures.h"
-#include "kfeatures.h"
-#include "mmap_lock.h"
-#include "record.h"
+#include "bpf/anon_vma.h"
+#include "bpf/faults.h"
+#include "stats/figures.h"
+#include "trace/kfeatures.h"
+#include "bpf/mmap_lock.h"
+#include "bpf/record.h"
 #include "unit.h"
 
 #define FIELD_SIZE(type, f) sizeof(((type *)0)->f)
@@ -28,7 +28,7 @@
 _Static_assert(sizeof(struct mmr_retry_event) == 64, "mmr_retry_event is 64 bytes");
 _Static_assert(sizeof(struct mmr_fault_counters) == (13 + MMR_NR_REASONS) * 8,
 	       "mmr_fault_counters is only __u64");
-/* faults_trace.c sums every field before comm as a __u64 counter */
+/* trace/faults.c sums every field before comm as a __u64 counter */
 _Static_assert(offsetof(struct mmr_proc_counters, comm) == (9 + MMR_NR_REASONS) * 8,
 	       "mmr_proc_counters is __u64 counters, then comm");
 _Static_assert(sizeof(struct mmr_proc_counters) == (9 + MMR_NR_REASONS) * 8 + 16,

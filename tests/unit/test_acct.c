@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acct.h"
+#include "trace/acct.h"
 
 /* a real line, with a comm holding spaces and parentheses */
 static void stat_line(void **state)

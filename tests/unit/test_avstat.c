@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_avstat.c: the anon_vma figures with no kernel (avstat.c): per-CPU
+ * test_avstat.c: the anon_vma figures with no kernel (stats/anon_vma.c): per-CPU
  * chain and walk stats summed, walkers named from their rmap_one symbol,
  * process rows and walkers ranked, chain kinds named.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "avstat.h"
+#include "stats/anon_vma.h"
 #include "unit.h"
 #include "unit_report.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
+#include "gate/baseline.h"
 #include "unit.h"
 
 /* a stat report as tracepoint mode writes it: completed is null, no anon_vma */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 
-#include "kfeatures.h"
+#include "trace/kfeatures.h"
 #include "unit.h"
 
 /* A BTF under construction, with the types the kernel's prototypes use. */

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_lockstat.c: the mmap_lock figures with no kernel (lockstat.c): log2
+ * test_lockstat.c: the mmap_lock figures with no kernel (stats/mmap_lock.c): log2
  * histograms merged and read as percentiles, per-CPU stats summed, process
  * rows ranked, and which holders blocked a long write wait.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "lockstat.h"
+#include "stats/mmap_lock.h"
 #include "unit.h"
 
 /* ---- fixtures ---- */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics.h"
+#include "report/metrics.h"
 #include "unit.h"
 
 static char *text_of(struct metrics_buf *b)

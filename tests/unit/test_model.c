@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "unit.h"
 
 static struct model_result run(const char *scenario, enum model_policy p, double scale)

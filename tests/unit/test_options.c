@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "options.h"
-#include "top.h"
-#include "util.h"
+#include "cli/options.h"
+#include "stats/top.h"
+#include "lib/util.h"
 #include "unit.h"
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
@@ -59,15 +59,15 @@ static void stat_defaults(void **state)
 	struct parsed p = STAT0();
 
 	assert_int_equal(p.ret, 0);
-	assert_true(p.o.duration == 0);
-	assert_int_equal(p.o.pid, 0);
-	assert_null(p.o.cgroup);
-	assert_int_equal(p.o.mode, MMR_MODE_NONE);
+	assert_true(p.o.t.duration == 0);
+	assert_int_equal(p.o.t.pid, 0);
+	assert_null(p.o.t.cgroup);
+	assert_int_equal(p.o.t.mode, MMR_MODE_NONE);
 	assert_false(p.o.json);
 	assert_null(p.o.output);
-	assert_int_equal(p.o.ringbuf_bytes, 0);
+	assert_int_equal(p.o.t.ringbuf_bytes, 0);
 	assert_int_equal(p.o.verbose, 0);
-	assert_null(p.o.argv);
+	assert_null(p.o.t.argv);
 	assert_string_equal(p.err, "");
 }
 
@@ -83,18 +83,18 @@ static void stat_duration(void **state)
 	for (i = 0; i < ARRAY_LEN(ok); i++) {
 		p = STAT("-d", ok[i].arg);
 		assert_int_equal(p.ret, 0);
-		if (p.o.duration != ok[i].secs)
-			fail_msg("-d %s: %g s, want %g", ok[i].arg, p.o.duration, ok[i].secs);
+		if (p.o.t.duration != ok[i].secs)
+			fail_msg("-d %s: %g s, want %g", ok[i].arg, p.o.t.duration, ok[i].secs);
 	}
 	p = STAT("--duration=2m");
 	assert_int_equal(p.ret, 0);
-	assert_true(p.o.duration == 120);
+	assert_true(p.o.t.duration == 120);
 	p = STAT("--duration", "1.5");
-	assert_true(p.o.duration == 1.5);
+	assert_true(p.o.t.duration == 1.5);
 	p = STAT("-d500ms");
-	assert_true(p.o.duration == 0.5);
+	assert_true(p.o.t.duration == 0.5);
 	p = STAT("-d", "1", "-d", "2");		/* the last one wins */
-	assert_true(p.o.duration == 2);
+	assert_true(p.o.t.duration == 2);
 }
 
 static void stat_duration_bad(void **state)
@@ -119,10 +119,10 @@ static void stat_pid(void **state)
 
 	p = STAT("-p", "123");
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.o.pid, 123);
+	assert_int_equal(p.o.t.pid, 123);
 	p = STAT("--pid=4194304");	/* PID_MAX_LIMIT */
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.o.pid, 4194304);
+	assert_int_equal(p.o.t.pid, 4194304);
 	for (i = 0; i < ARRAY_LEN(bad); i++) {
 		char want[64];
 
@@ -137,10 +137,10 @@ static void stat_cgroup(void **state)
 	struct parsed p = stat_parse(3, argv);
 
 	assert_int_equal(p.ret, 0);
-	assert_ptr_equal(p.o.cgroup, argv[2]);	/* points into argv */
+	assert_ptr_equal(p.o.t.cgroup, argv[2]);	/* points into argv */
 	p = STAT("--cgroup=system.slice/nginx.service");
 	assert_int_equal(p.ret, 0);
-	assert_string_equal(p.o.cgroup, "system.slice/nginx.service");
+	assert_string_equal(p.o.t.cgroup, "system.slice/nginx.service");
 	assert_usage_error(STAT("-c", ""), "empty cgroup path");
 }
 
@@ -156,12 +156,12 @@ static void stat_mode(void **state)
 	for (i = 0; i < ARRAY_LEN(ok); i++) {
 		p = STAT("--mode", ok[i].arg);
 		assert_int_equal(p.ret, 0);
-		assert_int_equal(p.o.mode, ok[i].m);
+		assert_int_equal(p.o.t.mode, ok[i].m);
 	}
 	p = STAT("-m", "kprobe");
-	assert_int_equal(p.o.mode, MMR_MODE_KPROBE);
+	assert_int_equal(p.o.t.mode, MMR_MODE_KPROBE);
 	p = STAT("--mode=tracepoint");
-	assert_int_equal(p.o.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(p.o.t.mode, MMR_MODE_TRACEPOINT);
 
 	p = STAT("--mode", "bpf");
 	assert_usage_error(p, "unknown mode 'bpf'");
@@ -204,10 +204,10 @@ static void stat_ringbuf_size(void **state)
 	for (i = 0; i < ARRAY_LEN(ok); i++) {
 		p = STAT("--ringbuf-size", ok[i].arg);
 		assert_int_equal(p.ret, 0);
-		assert_int_equal(p.o.ringbuf_bytes, ok[i].bytes);
+		assert_int_equal(p.o.t.ringbuf_bytes, ok[i].bytes);
 	}
 	p = STAT("--ringbuf-size=8M");
-	assert_int_equal(p.o.ringbuf_bytes, 8 << 20);
+	assert_int_equal(p.o.t.ringbuf_bytes, 8 << 20);
 	for (i = 0; i < ARRAY_LEN(bad); i++) {
 		char want[64];
 
@@ -232,25 +232,25 @@ static void stat_min_hold(void **state)
 	size_t i;
 
 	p = STAT0();
-	assert_int_equal(p.o.min_hold_ns, 1000000);	/* default: 1 ms */
+	assert_int_equal(p.o.t.min_hold_ns, 1000000);	/* default: 1 ms */
 	for (i = 0; i < ARRAY_LEN(ok); i++) {
 		p = STAT("--min-hold", ok[i].arg);
 		assert_int_equal(p.ret, 0);
-		if (p.o.min_hold_ns != ok[i].ns)
+		if (p.o.t.min_hold_ns != ok[i].ns)
 			fail_msg("--min-hold %s: %llu ns, want %llu", ok[i].arg,
-				 (unsigned long long)p.o.min_hold_ns, (unsigned long long)ok[i].ns);
+				 (unsigned long long)p.o.t.min_hold_ns, (unsigned long long)ok[i].ns);
 	}
 	p = STAT("--min-hold=0");
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.o.min_hold_ns, 0);
+	assert_int_equal(p.o.t.min_hold_ns, 0);
 	p = STAT("--min-hold=250us", "-j");
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.o.min_hold_ns, 250000);
+	assert_int_equal(p.o.t.min_hold_ns, 250000);
 	assert_true(p.o.json);
 	p = STAT("--min-hold", "0", "--min-hold", "3ms");	/* the last one wins */
-	assert_int_equal(p.o.min_hold_ns, 3000000);
+	assert_int_equal(p.o.t.min_hold_ns, 3000000);
 	p = STAT("--min-hold", "3ms", "--min-hold", "0");
-	assert_int_equal(p.o.min_hold_ns, 0);
+	assert_int_equal(p.o.t.min_hold_ns, 0);
 }
 
 static void stat_min_hold_bad(void **state)
@@ -279,15 +279,15 @@ static void stat_folded_no_mmap_lock(void **state)
 
 	p = STAT0();
 	assert_null(p.o.folded);
-	assert_false(p.o.no_mmap_lock);
+	assert_false(p.o.t.no_mmap_lock);
 	p = stat_parse(4, argv);
 	assert_int_equal(p.ret, 0);
 	assert_ptr_equal(p.o.folded, argv[2]);	/* points into argv */
-	assert_true(p.o.no_mmap_lock);
+	assert_true(p.o.t.no_mmap_lock);
 	p = STAT("--folded=/tmp/x.folded");
 	assert_int_equal(p.ret, 0);
 	assert_string_equal(p.o.folded, "/tmp/x.folded");
-	assert_false(p.o.no_mmap_lock);
+	assert_false(p.o.t.no_mmap_lock);
 	assert_usage_error(STAT("--no-mmap-lock=1"), "--no-mmap-lock");	/* no argument */
 }
 
@@ -325,27 +325,27 @@ static void stat_command(void **state)
 
 	assert_int_equal(p.ret, 0);
 	assert_true(p.o.json);
-	assert_ptr_equal(p.o.argv, &argv[3]);
-	assert_string_equal(p.o.argv[0], "cmd");
-	assert_string_equal(p.o.argv[1], "a");
-	assert_string_equal(p.o.argv[2], "b");
-	assert_null(p.o.argv[3]);
+	assert_ptr_equal(p.o.t.argv, &argv[3]);
+	assert_string_equal(p.o.t.argv[0], "cmd");
+	assert_string_equal(p.o.t.argv[1], "a");
+	assert_string_equal(p.o.t.argv[2], "b");
+	assert_null(p.o.t.argv[3]);
 
 	/* without "--" the first non-option starts the command ("+": no permuting) */
 	p = STAT("cmd", "a");
 	assert_int_equal(p.ret, 0);
-	assert_string_equal(p.o.argv[0], "cmd");
-	assert_string_equal(p.o.argv[1], "a");
+	assert_string_equal(p.o.t.argv[0], "cmd");
+	assert_string_equal(p.o.t.argv[1], "a");
 
 	/* "--" and nothing after it: no command */
 	p = STAT("-j", "--");
 	assert_int_equal(p.ret, 0);
-	assert_null(p.o.argv);
+	assert_null(p.o.t.argv);
 
 	/* a cgroup and a command together are allowed */
 	p = STAT("-c", "x", "--", "cmd");
 	assert_int_equal(p.ret, 0);
-	assert_string_equal(p.o.argv[0], "cmd");
+	assert_string_equal(p.o.t.argv[0], "cmd");
 }
 
 static void stat_command_conflicts(void **state)
@@ -364,23 +364,23 @@ static void stat_options_after_command(void **state)
 
 	assert_int_equal(p.ret, 0);
 	assert_int_equal(p.o.verbose, 1);
-	assert_true(p.o.duration == 0);
+	assert_true(p.o.t.duration == 0);
 	assert_false(p.o.json);
-	assert_int_equal(p.o.pid, 0);
-	assert_ptr_equal(p.o.argv, &argv[3]);
-	assert_string_equal(p.o.argv[1], "-d");
-	assert_string_equal(p.o.argv[2], "5");
-	assert_string_equal(p.o.argv[3], "--json");
-	assert_null(p.o.argv[6]);
+	assert_int_equal(p.o.t.pid, 0);
+	assert_ptr_equal(p.o.t.argv, &argv[3]);
+	assert_string_equal(p.o.t.argv[1], "-d");
+	assert_string_equal(p.o.t.argv[2], "5");
+	assert_string_equal(p.o.t.argv[3], "--json");
+	assert_null(p.o.t.argv[6]);
 	/* argv was not permuted */
 	assert_string_equal(argv[1], "-v");
 	assert_string_equal(argv[2], "--");
 
 	p = stat_parse(5, argv2);
 	assert_int_equal(p.ret, 0);
-	assert_ptr_equal(p.o.argv, &argv2[1]);
-	assert_string_equal(p.o.argv[1], "-x");
-	assert_string_equal(p.o.argv[2], "--");
+	assert_ptr_equal(p.o.t.argv, &argv2[1]);
+	assert_string_equal(p.o.t.argv[1], "-x");
+	assert_string_equal(p.o.t.argv[2], "--");
 }
 
 /* An earlier parse that stopped inside "-jx" leaves getopt mid-word;
@@ -398,8 +398,8 @@ static void stat_repeated_calls(void **state)
 	assert_int_equal(p.ret, 0);
 	p = STAT0();	/* nothing left over from the call before */
 	assert_int_equal(p.ret, 0);
-	assert_true(p.o.duration == 0);
-	assert_int_equal(p.o.pid, 0);
+	assert_true(p.o.t.duration == 0);
+	assert_int_equal(p.o.t.pid, 0);
 	assert_int_equal(STAT("-h").ret, 1);
 	p = STAT("-j");
 	assert_int_equal(p.ret, 0);
@@ -644,20 +644,20 @@ static void check_options(void **state)
 	assert_true(g.o.json);
 	assert_null(g.o.report);
 	/* stat's options and the command (its own -o untouched) */
-	assert_int_equal(g.o.stat.mode, MMR_MODE_TRACEPOINT);
-	assert_int_equal(g.o.stat.min_hold_ns, 0);
+	assert_int_equal(g.o.stat.t.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(g.o.stat.t.min_hold_ns, 0);
 	assert_false(g.o.stat.json);
 	assert_null(g.o.stat.output);
-	assert_string_equal(g.o.stat.argv[0], "gen");
-	assert_string_equal(g.o.stat.argv[1], "-o");
-	assert_string_equal(g.o.stat.argv[2], "x");
-	assert_null(g.o.stat.argv[3]);
+	assert_string_equal(g.o.stat.t.argv[0], "gen");
+	assert_string_equal(g.o.stat.t.argv[1], "-o");
+	assert_string_equal(g.o.stat.t.argv[2], "x");
+	assert_null(g.o.stat.t.argv[3]);
 	check_opts_free(&g.o);
 
 	g = CHECK("--baseline=b.yml", "--report", "r.json");
 	assert_int_equal(g.ret, 0);
 	assert_string_equal(g.o.report, "r.json");
-	assert_null(g.o.stat.argv);
+	assert_null(g.o.stat.t.argv);
 	check_opts_free(&g.o);
 
 	g = CHECK("--list-metrics");
@@ -695,7 +695,7 @@ static void baseline_options(void **state)
 
 	assert_int_equal(g.ret, 0);
 	assert_string_equal(g.o.output, "b.yml");
-	assert_string_equal(g.o.stat.argv[0], "gen");
+	assert_string_equal(g.o.stat.t.argv[0], "gen");
 	check_opts_free(&g.o);
 
 	g = BASELINE("--report", "r.json");
@@ -823,19 +823,19 @@ static void top_options(void **state)
 	assert_true(o.interval == 2);
 	assert_int_equal(o.iterations, 0);
 	assert_int_equal(o.sort, TOP_SORT_RETRIES);
-	assert_int_equal(o.pid, 0);
-	assert_null(o.cgroup);
+	assert_int_equal(o.t.pid, 0);
+	assert_null(o.t.cgroup);
 	assert_int_equal(TOP(&o, err, "-i", "0.5", "-n", "3", "--sort", "retry%", "-p", "42"), 0);
 	assert_true(o.interval == 0.5);
 	assert_int_equal(o.iterations, 3);
 	assert_int_equal(o.sort, TOP_SORT_RETRY_PCT);
-	assert_int_equal(o.pid, 42);
+	assert_int_equal(o.t.pid, 42);
 	assert_int_equal(TOP(&o, err, "--interval=1s", "--cgroup", "a/b", "-s", "wait",
 			     "--mode", "tracepoint"), 0);
 	assert_true(o.interval == 1);
-	assert_string_equal(o.cgroup, "a/b");
+	assert_string_equal(o.t.cgroup, "a/b");
 	assert_int_equal(o.sort, TOP_SORT_WAIT);
-	assert_int_equal(o.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(o.t.mode, MMR_MODE_TRACEPOINT);
 	assert_int_equal(TOP(&o, err, "--help"), 1);
 }
 

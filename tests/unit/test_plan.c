@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plan.h"
+#include "trace/plan.h"
 #include "unit.h"
 
 /* ---- kernels ---- */
@@ -211,7 +211,7 @@ static void plan_6_1_all_modes(void **state)
 	char err[512] = "";
 	int m;
 
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
 	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
 		assert_string_equal(p.faults.why[m], "ok");
@@ -225,9 +225,9 @@ static void plan_6_12_and_7_2(void **state)
 	char err[512];
 
 	/* the mmap_lock prototype does not change which modes work */
-	assert_int_equal(plan_make(&a, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&a, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
-	assert_int_equal(plan_make(&b, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&b, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
 }
 
@@ -238,30 +238,30 @@ static void plan_fallback_order(void **state)
 	char err[512];
 
 	f.fentry = PROBE_NO;
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
 	assert_string_equal(p.faults.why[MMR_MODE_FENTRY], "fentry/fexit unavailable");
 
 	f = kernel_6_12();
 	f.kprobe = PROBE_NO;
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
 
 	f = kernel_6_12();
 	f.tp_btf = PROBE_NO;
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE);
 
 	/* handle_mm_fault missing from BTF only: fentry is out, kprobe stays */
 	f = kernel_6_12();
 	f.fn_btf[FN_HANDLE_MM_FAULT] = false;
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
 	assert_string_equal(p.faults.why[MMR_MODE_FENTRY], "handle_mm_fault is not in BTF");
 
 	f = kernel_6_12();
 	f.fn_ksym[FN_HANDLE_MM_FAULT] = false;
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
 	assert_string_equal(p.faults.why[MMR_MODE_KPROBE],
 			    "handle_mm_fault is not in kallsyms");
@@ -273,7 +273,7 @@ static void plan_6_18_lockdown_tracepoint_only(void **state)
 	struct plan p;
 	char err[512];
 
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
 	assert_contains(p.faults.why[MMR_MODE_FENTRY], "fentry/fexit refused");
 	assert_contains(p.faults.why[MMR_MODE_FENTRY], strerror(EPERM));
@@ -289,7 +289,7 @@ static void plan_no_btf(void **state)
 	char err[512] = "";
 	int m;
 
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_int_equal(p.faults.nmodes, 0);
 	assert_contains(err, "BTF");
 	assert_contains(err, "CONFIG_DEBUG_INFO_BTF");
@@ -297,7 +297,7 @@ static void plan_no_btf(void **state)
 		assert_contains(p.faults.why[m], "no BTF");
 
 	/* forcing a mode says the same: BTF is the first thing missing */
-	assert_int_equal(plan_make(&f, MMR_MODE_KPROBE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_KPROBE }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_contains(err, "BTF");
 }
 
@@ -308,7 +308,7 @@ static void plan_unprivileged(void **state)
 	char err[512] = "";
 	int m;
 
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_int_equal(p.faults.nmodes, 0);
 	/* one line naming each mode and what it lacks: root, not a missing
 	 * ring buffer (which was never tested) */
@@ -329,18 +329,18 @@ static void plan_forced_unsupported(void **state)
 	struct plan p;
 	char err[512] = "";
 
-	assert_int_equal(plan_make(&f, MMR_MODE_FENTRY, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_FENTRY }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_int_equal(p.faults.nmodes, 0);
 	assert_contains(err, "mode 'fentry' is not available");
 	assert_contains(err, strerror(EPERM));
 
-	assert_int_equal(plan_make(&f, MMR_MODE_KPROBE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_KPROBE }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_contains(err, "mode 'kprobe' is not available");
 	assert_contains(err, strerror(ENOENT));
 
 	f = kernel_6_1();
 	f.tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] = false;
-	assert_int_equal(plan_make(&f, MMR_MODE_TRACEPOINT, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_TRACEPOINT }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_contains(err, "mode 'tracepoint' is not available");
 	assert_contains(err, "mmap_lock tracepoints are missing");
 }
@@ -351,17 +351,17 @@ static void plan_forced_supported(void **state)
 	struct plan p;
 	char err[512];
 
-	assert_int_equal(plan_make(&f, MMR_MODE_KPROBE, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_KPROBE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_KPROBE);
-	assert_int_equal(plan_make(&f, MMR_MODE_TRACEPOINT, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_TRACEPOINT }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
-	assert_int_equal(plan_make(&f, MMR_MODE_FENTRY, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_FENTRY }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY);
 	/* why[] still describes the modes that were not chosen */
 	assert_string_equal(p.faults.why[MMR_MODE_KPROBE], "ok");
 
 	f = kernel_6_18_lockdown();
-	assert_int_equal(plan_make(&f, MMR_MODE_TRACEPOINT, &p, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_TRACEPOINT }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
 }
 
@@ -372,7 +372,7 @@ static void plan_err_truncated_safely(void **state)
 	char err[24];
 
 	memset(err, 'x', sizeof(err));
-	assert_int_equal(plan_make(&f, MMR_MODE_NONE, &p, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), -ENOTSUP);
 	assert_int_equal(strlen(err), sizeof(err) - 1);
 }
 
@@ -736,7 +736,7 @@ static void plan_to_states_per_kernel(void **state)
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(kernels); i++) {
-		assert_int_equal(plan_make(&kernels[i], MMR_MODE_NONE, &p, err, sizeof(err)), 0);
+		assert_int_equal(plan_make(&kernels[i], &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 		assert_int_equal(p.faults.modes[0], first[i]);
 		states_for(&kernels[i], p.faults.modes[0], got);
 		/* tracepoints count faults from the accounting and infer retries */

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
-#include "recfile.h"
+#include "cli/options.h"
+#include "record/recfile.h"
 #include "unit.h"
 
 #define META "{\"kernel\": \"6.12.0\", \"modes\": {\"faults\": \"fentry\"}}"

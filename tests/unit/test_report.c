@@ -10,7 +10,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "unit.h"
 #include "unit_report.h"
 

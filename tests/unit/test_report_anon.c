@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_report_anon.c: the anon_vma section of the stat report
- * (report_anon.c): per-process chain rows, per-walker rows and streamed
+ * (report/anon_vma.c): per-process chain rows, per-walker rows and streamed
  * chains and walks go in, text (histograms of counts, walkers, the longest
  * chains and widest walks) and JSON come out.
  */
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "unit.h"
 #include "unit_report.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_report_lock.c: the mmap_lock section of the stat report
- * (report_lock.c): per-process rows and long holds and waits go in, text
+ * (report/mmap_lock.c): per-process rows and long holds and waits go in, text
  * (histograms, top processes, who blocked each long write wait), JSON and
  * folded stacks come out.
  */
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "unit.h"
 #include "unit_report.h"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockstat.h"
-#include "top.h"
+#include "stats/mmap_lock.h"
+#include "stats/top.h"
 #include "unit.h"
 
 /* ---- fixtures ---- */

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "mmap_lock.h"	/* struct mmr_hist */
+#include "bpf/mmap_lock.h"	/* struct mmr_hist */
 
 /* sub in text, or the test fails showing text */
 static inline const char *find(const char *text, const char *sub)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "model/sim.h"
 
 /* ---- the mm: VMAs, page tables, the file's page cache ---- */
 

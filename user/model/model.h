@@ -21,9 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "faults.h"
-#include "mmap_lock.h"
-#include "anon_vma.h"
+#include "bpf/faults.h"
+#include "bpf/mmap_lock.h"
+#include "bpf/anon_vma.h"
 
 /* Kernel eras: how a fault that must wait behaves (model/policy.c). */
 enum model_policy {
@@ -139,7 +139,7 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 		   double scale, struct model_result *res);
 
 /*
- * A recorded workload, to replay (model/replay.c; user/replay_load.c reads
+ * A recorded workload, to replay (model/replay.c; user/record/replay_load.c reads
  * it from a recording): each thread's faults and address-space calls in
  * order, the time it spent between them, the VMAs that existed before, and
  * what each fault met (a read it started, one in flight, a swapped page, a

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim.h"
+#include "model/sim.h"
 
 static const struct model_policy_info policies[MODEL_NR_POLICIES] = {
 	[POLICY_LEGACY] = {

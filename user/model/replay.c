@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "model/sim.h"
 
 /* pages of the file, the swap cache or one VMA a replay lays out: 64 GiB */
 #define REPLAY_MAX_PAGES (1ULL << 24)

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "model/sim.h"
 
 struct anon_vma {
 	struct anon_vma *root;

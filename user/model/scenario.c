@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim.h"
+#include "model/sim.h"
 
 /* ---- programs the scenarios give their threads ---- */
 

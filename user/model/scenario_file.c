@@ -20,8 +20,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "model.h"
-#include "yamltext.h"
+#include "model/model.h"
+#include "lib/yamltext.h"
 
 struct ctx {
 	yaml_document_t *doc;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "model/sim.h"
 
 /* ---- the event heap: (time, seq) order, as one 128-bit key ---- */
 

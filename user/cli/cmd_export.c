@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_export.c: `mmretry export`, a long-lived agent that loads and attaches
+ * once and serves what stat measures as Prometheus metrics (GET /metrics),
+ * read from the BPF maps at each scrape. HTTP is libmicrohttpd's.
+ * docs/metrics.md lists the metrics.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <microhttpd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "trace/anon_vma.h"
+#include "stats/anon_vma.h"
+#include "cli/commands.h"
+#include "lib/ksyms.h"
+#include "trace/counters.h"
+#include "trace/engine.h"
+#include "trace/faults.h"
+#include "trace/mmap_lock.h"
+#include "stats/mmap_lock.h"
+#include "report/metrics.h"
+#include "cli/options.h"
+#include "trace/plan.h"
+#include "report/report.h"
+#include "trace/target.h"
+#include "lib/util.h"
+
+#define EXPORT_MAX_CONNECTIONS 256
+#define EXPORT_TIMEOUT_S 10
+#define EXPORT_CONN_MEMORY (32 * 1024)
+
+struct exporter {
+	pthread_mutex_t mu;		/* one scrape at a time reads the maps */
+	struct engine *e;
+	struct lock_trace *lt;		/* NULL: mmap_lock not traced */
+	struct mmr_lock_stats lock_retired[2];	/* of exited processes, read, write */
+	struct anon_trace *at;		/* NULL: anon_vma not traced */
+	struct mmr_chain_stats chain_retired;
+	uint64_t scrapes;
+};
+
+static const char landing[] =
+	"<html><head><title>mmretry exporter</title></head><body>"
+	"<h1>mmretry exporter</h1><p>Page-fault retries, mmap_lock and anon_vma "
+	"figures of this host: <a href=\"/metrics\">/metrics</a>.</p></body></html>\n";
+
+/* gone: reaped (a zombie still answers kill 0) */
+static bool process_gone(uint32_t pid)
+{
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+/* mmap_lock: the kernel's per-process rows summed, plus those of exited
+ * processes folded in earlier (and then dropped from the kernel's map) */
+static void render_lock(struct exporter *ex, struct metrics_buf *b)
+{
+	static const char *const modes[2] = { "read", "write" };
+	struct mmr_lock_stats total[2];
+	struct lock_row *rows = NULL;
+	int n, i, m;
+
+	n = lock_trace_rows(ex->lt, &rows);
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	memcpy(total, ex->lock_retired, sizeof(total));
+	for (i = 0; i < n; i++) {
+		bool gone = process_gone(rows[i].pid);
+
+		for (m = 0; m < 2; m++) {
+			lock_stats_merge(&total[m], &rows[i].mode[m]);
+			if (gone)
+				lock_stats_merge(&ex->lock_retired[m], &rows[i].mode[m]);
+		}
+		if (gone)
+			lock_trace_forget(ex->lt, rows[i].pid);
+	}
+	free(rows);
+
+	metrics_family(b, "mmretry_mmap_lock_acquisitions_total", "counter",
+		       "mmap_lock acquisitions, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_sample_u64(b, "mmretry_mmap_lock_acquisitions_total", l,
+				   total[m].acquisitions);
+	}
+	metrics_family(b, "mmretry_mmap_lock_failures_total", "counter",
+		       "Failed mmap_lock trylocks and interrupted killable waits, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_sample_u64(b, "mmretry_mmap_lock_failures_total", l, total[m].failures);
+	}
+	metrics_family(b, "mmretry_mmap_lock_remote_acquisitions_total", "counter",
+		       "Acquisitions of another process's mmap_lock (/proc readers, remote GUP).");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_sample_u64(b, "mmretry_mmap_lock_remote_acquisitions_total", l,
+				   total[m].remote);
+	}
+	metrics_family(b, "mmretry_mmap_lock_wait_seconds", "histogram",
+		       "Time from start_locking to acquire_returned, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_hist(b, "mmretry_mmap_lock_wait_seconds", l, &total[m].wait, 1e9);
+	}
+	metrics_family(b, "mmretry_mmap_lock_hold_seconds", "histogram",
+		       "Time mmap_lock was held, by mode.");
+	for (m = 0; m < 2; m++) {
+		const char *const l[] = { "mode", modes[m], NULL };
+
+		metrics_hist(b, "mmretry_mmap_lock_hold_seconds", l, &total[m].hold, 1e9);
+	}
+}
+
+/* anon_vma chains (per-process rows summed, exited ones folded) and rmap
+ * walks per walker (a handful of kernel functions: a bounded label) */
+static void render_anon(struct exporter *ex, struct metrics_buf *b)
+{
+	struct mmr_chain_stats total = ex->chain_retired;
+	struct av_row *rows = NULL;
+	struct av_walker *w = NULL;
+	int n, i, k;
+
+	n = anon_trace_rows(ex->at, &rows);
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		chain_stats_merge(&total, &rows[i].s);
+		if (process_gone(rows[i].pid)) {
+			chain_stats_merge(&ex->chain_retired, &rows[i].s);
+			anon_trace_forget(ex->at, rows[i].pid);
+		}
+	}
+	free(rows);
+	metrics_family(b, "mmretry_anon_vma_chain_events_total", "counter",
+		       "Operations that set a VMA's anon_vma chain, by kind (fork, clone, prepare).");
+	for (k = 0; k < MMR_NR_CHAIN_KINDS; k++) {
+		const char *const l[] = { "kind", av_chain_kind_name(k), NULL };
+
+		metrics_sample_u64(b, "mmretry_anon_vma_chain_events_total", l, total.events[k]);
+	}
+	metrics_family(b, "mmretry_anon_vma_fork_reuses_total", "counter",
+		       "Forks that reused an existing anon_vma.");
+	metrics_sample_u64(b, "mmretry_anon_vma_fork_reuses_total", NULL, total.reused);
+	metrics_family(b, "mmretry_anon_vma_chain_length", "histogram",
+		       "A VMA's anon_vma chain length after each chain event.");
+	metrics_hist(b, "mmretry_anon_vma_chain_length", NULL, &total.length, 1);
+
+	n = anon_trace_walkers(ex->at, &w);
+	if (n < 0) {
+		b->err = -n;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		av_walker_name(ksyms_name(engine_ksyms(ex->e), w[i].rmap_one), w[i].rmap_one,
+			       w[i].name, sizeof(w[i].name));
+	av_walkers_sort(w, n);
+	metrics_family(b, "mmretry_rmap_walks_total", "counter",
+		       "Anonymous rmap walks, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_sample_u64(b, "mmretry_rmap_walks_total", l, w[i].s.walks);
+	}
+	metrics_family(b, "mmretry_rmap_walk_vmas", "histogram",
+		       "VMAs an anonymous rmap walk visited, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_hist(b, "mmretry_rmap_walk_vmas", l, &w[i].s.vmas, 1);
+	}
+	metrics_family(b, "mmretry_rmap_walk_mapped_vmas", "histogram",
+		       "VMAs of a walk that mapped the folio, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_hist(b, "mmretry_rmap_walk_mapped_vmas", l, &w[i].s.mapped, 1);
+	}
+	metrics_family(b, "mmretry_rmap_walk_seconds", "histogram",
+		       "Duration of an anonymous rmap walk, by walker.");
+	for (i = 0; i < n; i++) {
+		const char *const l[] = { "walker", w[i].name, NULL };
+
+		metrics_hist(b, "mmretry_rmap_walk_seconds", l, &w[i].s.ns, 1e9);
+	}
+	free(w);
+}
+
+/* 1 if kernel.bpf_stats_enabled is on: only then do programs count runs */
+static int bpf_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int on = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = 0;
+		fclose(f);
+	}
+	return on;
+}
+
+enum cost_figure { COST_SECONDS, COST_RUNS, COST_MISSES };
+
+static void render_cost_of(struct metrics_buf *b, struct bpf_object *obj, enum cost_figure fig)
+{
+	struct bpf_program *prog;
+
+	if (!obj)
+		return;
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+		const char *const l[] = { "program", bpf_program__name(prog), NULL };
+
+		if (fd < 0)
+			continue;	/* not loaded on this kernel or mode */
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		if (fig == COST_SECONDS)
+			metrics_sample(b, "mmretry_bpf_program_run_seconds_total", l,
+				       info.run_time_ns / 1e9);
+		else if (fig == COST_RUNS)
+			metrics_sample_u64(b, "mmretry_bpf_program_runs_total", l, info.run_cnt);
+		else
+			metrics_sample_u64(b, "mmretry_bpf_program_recursion_misses_total", l,
+					   info.recursion_misses);
+	}
+}
+
+/*
+ * Runs the kernel skipped (always counted), and mmretry's own cost where the
+ * kernel counts it (kernel.bpf_stats_enabled).
+ */
+static void render_cost(struct exporter *ex, struct metrics_buf *b)
+{
+	static const struct {
+		const char *name, *help;
+	} fams[] = {
+		[COST_SECONDS] = { "mmretry_bpf_program_run_seconds_total",
+				   "Time spent in each of mmretry's BPF programs." },
+		[COST_RUNS] = { "mmretry_bpf_program_runs_total",
+				"Runs of each of mmretry's BPF programs." },
+		[COST_MISSES] = { "mmretry_bpf_program_recursion_misses_total",
+				  "Runs the kernel skipped: the program was already running on that "
+				  "CPU (a preempted run); events of any process may be missing." },
+	};
+	struct bpf_object *objs[] = {
+		faults_trace_object(engine_faults(ex->e)), lock_trace_object(ex->lt),
+		anon_trace_object(ex->at),
+	};
+	int stats = bpf_stats_enabled(), i, fig;
+
+	metrics_family(b, "mmretry_bpf_stats_enabled", "gauge",
+		       "1 if kernel.bpf_stats_enabled counts BPF program runs (else no cost figures).");
+	metrics_sample_u64(b, "mmretry_bpf_stats_enabled", NULL, stats);
+	for (fig = stats ? COST_SECONDS : COST_MISSES; fig <= COST_MISSES; fig++) {
+		metrics_family(b, fams[fig].name, "counter", fams[fig].help);
+		for (i = 0; i < 3; i++)
+			render_cost_of(b, objs[i], fig);
+	}
+}
+
+static void render(struct exporter *ex, struct metrics_buf *b)
+{
+	struct mmr_fault_counters sum;
+	uint8_t states[FF_NR];
+	struct report r;
+	int i;
+
+	report_init(&r);
+	if (engine_read_faults(ex->e, &sum, states)) {
+		b->err = EIO;
+		return;
+	}
+	report_set_faults(&r, &sum, states);
+
+	metrics_family(b, "mmretry_info", "gauge",
+		       "The kernel and the mode of each capability; always 1.");
+	{
+		const char *mode = mode_name(engine_fault_mode(ex->e));
+		const char *const l[] = { "kernel", engine_kernel(ex->e), "faults_mode", mode,
+					  "mmap_lock_mode", ex->lt ? "tracepoint" : "none",
+					  "anon_vma_mode", ex->at ? mode : "none", NULL };
+
+		metrics_sample_u64(b, "mmretry_info", l, 1);
+	}
+	/* a figure this mode cannot see is left out, never 0 */
+	static const struct {
+		int fig;
+		const char *name, *help;
+	} counters[] = {
+		{ FF_ATTEMPTS, "mmretry_fault_attempts_total", "handle_mm_fault calls (attempts)." },
+		{ FF_FAULTS, "mmretry_faults_total", "Page faults (attempts not retried)." },
+		{ FF_RETRIES, "mmretry_fault_retries_total", "Attempts that returned VM_FAULT_RETRY." },
+		{ FF_COMPLETED, "mmretry_fault_completed_total", "Attempts that returned VM_FAULT_COMPLETED." },
+		{ FF_MAJOR, "mmretry_major_faults_total", "Attempts that returned VM_FAULT_MAJOR." },
+		{ FF_ERRORS, "mmretry_fault_errors_total", "Attempts that returned an error." },
+		{ FF_VMA_LOCK_ATTEMPTS, "mmretry_fault_vma_lock_attempts_total", "Attempts under a per-VMA lock." },
+		{ FF_MMAP_LOCK_ATTEMPTS, "mmretry_fault_mmap_lock_attempts_total", "Attempts under mmap_lock." },
+		{ FF_ABANDONED, "mmretry_faults_abandoned_total", "Faults whose last attempt retried." },
+	};
+	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++) {
+		if (r.faults[counters[i].fig].state == VAL_NA)
+			continue;
+		metrics_family(b, counters[i].name, "counter", counters[i].help);
+		metrics_sample_u64(b, counters[i].name, NULL, r.faults[counters[i].fig].v);
+	}
+	metrics_family(b, "mmretry_fault_retries_by_reason_total", "counter",
+		       "Retries by the producer that returned VM_FAULT_RETRY.");
+	for (i = 0; i < MMR_NR_REASONS; i++) {
+		const char *const l[] = { "reason", reason_names[i], NULL };
+
+		if (r.faults[FF_REASON0 + i].state != VAL_NA)
+			metrics_sample_u64(b, "mmretry_fault_retries_by_reason_total", l,
+					   r.faults[FF_REASON0 + i].v);
+	}
+	if (ex->lt)
+		render_lock(ex, b);
+	if (ex->at)
+		render_anon(ex, b);
+	render_cost(ex, b);
+	metrics_family(b, "mmretry_lost_events_total", "counter",
+		       "Events the ring buffer could not take (counters stay exact).");
+	metrics_sample_u64(b, "mmretry_lost_events_total", NULL, sum.lost_events);
+	metrics_family(b, "mmretry_scrapes_total", "counter", "Scrapes served.");
+	metrics_sample_u64(b, "mmretry_scrapes_total", NULL, ++ex->scrapes);
+	report_free(&r);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
+			     const char *body, size_t len)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **req_cls)
+{
+	static const char text[] = "text/plain; charset=utf-8";
+	struct exporter *ex = cls;
+	struct metrics_buf b = { 0 };
+	enum MHD_Result ret;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, text, "only GET\n", 9);
+	if (*upload_size) {		/* a GET with a body: refuse it */
+		*upload_size = 0;
+		return reply(c, MHD_HTTP_BAD_REQUEST, text, "no body, please\n", 16);
+	}
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", landing,
+			     sizeof(landing) - 1);
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, text, "not found: try /metrics\n", 24);
+	pthread_mutex_lock(&ex->mu);
+	render(ex, &b);
+	pthread_mutex_unlock(&ex->mu);
+	if (b.err)
+		ret = reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, text, "cannot read the counters\n", 25);
+	else
+		ret = reply(c, MHD_HTTP_OK, METRICS_CONTENT_TYPE, b.s, b.len);
+	metrics_buf_free(&b);
+	return ret;
+}
+
+/* USER (from the passwd database) or UID[:GID] (numeric, no database
+ * needed); 0 or -ENOENT */
+static int user_ids(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw = getpwnam(user);
+	unsigned long u, g;
+	char *end;
+
+	if (pw) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+		return 0;
+	}
+	errno = 0;
+	u = strtoul(user, &end, 10);
+	if (errno || end == user || (*end && *end != ':'))
+		return -ENOENT;
+	g = u;
+	if (*end == ':') {
+		const char *gs = end + 1;
+
+		g = strtoul(gs, &end, 10);
+		if (errno || end == gs || *end)
+			return -ENOENT;
+	}
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+static int drop_to(const char *user)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (user_ids(user, &uid, &gid))
+		return -ENOENT;
+	if (setgroups(0, NULL) || setgid(gid) || setuid(uid))
+		return -errno;
+	return 0;
+}
+
+static const char export_usage[] =
+"usage: mmretry export [--listen [ADDR]:PORT] [--mode MODE] [-c CGROUP] [--user USER] [-v]\n"
+"\n"
+"Serve page-fault retry figures as Prometheus metrics on GET /metrics, until\n"
+"SIGTERM or Ctrl-C.\n"
+"\n"
+"  -l, --listen=[ADDR]:PORT  where to listen (default 127.0.0.1:9862; \":PORT\"\n"
+"                            for every address)\n"
+"  -m, --mode=MODE           fentry, kprobe, tracepoint or auto (default)\n"
+"  -c, --cgroup=PATH         only tasks in cgroup v2 PATH\n"
+"  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
+"                            programs are attached\n"
+"  -v, --verbose             say more\n"
+"  -h, --help                this text\n";
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct exporter ex = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	struct trace_opts t = { 0 };
+	struct engine_sink sink = { 0 };	/* maps only: no event is streamed */
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL;
+	const char *listen = "127.0.0.1:9862", *user = NULL;
+	int c, ret, rc = EXIT_CANNOT_TRACE;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+l:m:c:u:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'm':
+			if (mode_parse(optarg, &t.mode)) {
+				mmr_err("unknown mode '%s' (fentry, kprobe, tracepoint or auto)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c': t.cgroup = optarg; break;
+		case 'u': user = optarg; break;
+		case 'v': mmr_verbose++; break;
+		case 'h': fputs(export_usage, stdout); return EXIT_OK;
+		default:
+			mmr_err("export: unknown option '%s' or missing argument", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		mmr_err("export: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (listen_parse(listen, &sa)) {
+		mmr_err("invalid --listen '%s' (e.g. 127.0.0.1:9862 or :9862)", listen);
+		return EXIT_USAGE;
+	}
+	if (user) {
+		uid_t uid;
+		gid_t gid;
+
+		if (user_ids(user, &uid, &gid)) {
+			mmr_err("no user '%s' (a name, or UID[:GID])", user);
+			return EXIT_USAGE;
+		}
+	}
+	engine_signals(false);
+	ret = engine_prepare(&ex.e, &t, &sink);
+	if (ret) {
+		rc = ret == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_TRACE;
+		goto out;
+	}
+	if (engine_attach(ex.e) || engine_start(ex.e))
+		goto out;
+	ex.lt = engine_lock(ex.e);
+	ex.at = engine_anon(ex.e);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
+			     &on_request, &ex,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)EXPORT_MAX_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)EXPORT_TIMEOUT_S,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)EXPORT_CONN_MEMORY,
+			     MHD_OPTION_END);
+	if (!d) {
+		mmr_err("cannot listen on %s: %s", listen, strerror(errno));
+		goto out;
+	}
+	if (user && (ret = drop_to(user))) {
+		mmr_err("cannot become '%s': %s", user, strerror(-ret));
+		goto out;
+	}
+	mmr_debug("serving http://%s/metrics (faults: %s)", listen,
+		  mode_name(engine_fault_mode(ex.e)));
+	/* nothing is streamed: the scrapes read the maps */
+	while (!engine_stopping())
+		usleep(100000);
+	rc = EXIT_OK;
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	engine_finish(ex.e);
+	return rc;
+}

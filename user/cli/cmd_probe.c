@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* mmretry probe: what this kernel offers and the mode each capability uses. */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "trace/kfeatures.h"
+#include "cli/options.h"
+#include "trace/plan.h"
+#include "lib/util.h"
+
+static const char *tri_str(enum probed t)
+{
+	return t == PROBE_YES ? "yes" : t == PROBE_NO ? "no" : "untested";
+}
+
+static json_t *tri_json(enum probed t)
+{
+	return t == PROBE_UNTESTED ? json_null() : json_boolean(t == PROBE_YES);
+}
+
+/* the mode anon_vma would use (that of faults), or NULL with why filled */
+static const char *anon_mode(const struct features *f, const struct plan *p, int plan_err,
+			     char *why, size_t len)
+{
+	enum mmr_mode m = plan_err ? MMR_MODE_NONE : p->faults.modes[0];
+
+	if (plan_err) {
+		snprintf(why, len, "faults cannot be traced");
+		return NULL;
+	}
+	if (!anon_vma_usable(f, m, why, len))
+		return NULL;
+	return mode_name(m);
+}
+
+static void print_text(const struct features *f, const struct plan *p, int plan_err,
+		       const char *err)
+{
+	int i, m;
+
+	printf("kernel          %s\n", f->release);
+	printf("btf             %s\n", f->btf ? "yes" : "no");
+	printf("lockdown        %s\n", f->lockdown[0] ? f->lockdown : "unknown");
+	printf("fentry/fexit    %s%s%s\n", tri_str(f->fentry), f->fentry_err ? ": " : "",
+	       f->fentry_err ? strerror(-f->fentry_err) : "");
+	printf("kprobes         %s%s%s\n", tri_str(f->kprobe), f->kprobe_err ? ": " : "",
+	       f->kprobe_err ? strerror(-f->kprobe_err) : "");
+	printf("tp_btf          %s%s%s\n", tri_str(f->tp_btf), f->tp_btf_err ? ": " : "",
+	       f->tp_btf_err ? strerror(-f->tp_btf_err) : "");
+	printf("ring buffer     %s\n", f->tp_btf == PROBE_UNTESTED ? "untested" :
+	       f->ringbuf ? "yes" : "no");
+	printf("task storage    %s\n", f->tp_btf == PROBE_UNTESTED ? "untested" :
+	       f->task_storage ? "yes" : "no");
+	printf("per-VMA locks   %s\n", f->per_vma_locks ? "yes" : "no");
+	printf("mmap_lock tp    %s\n", !f->tp[TP_MMAP_LOCK_START_LOCKING] ? "missing" :
+	       f->mmap_lock_memcg_path ? "(mm, memcg_path, write) before 6.14" :
+	       "(mm, write) since 6.14");
+
+	printf("\ntracepoints\n");
+	for (i = 0; i < NR_TPS; i++)
+		printf("  %-34s %s\n", mmr_tp_names[i], f->tp[i] ? "yes" : "no");
+	printf("\nfunctions                            BTF  kallsyms\n");
+	for (i = 0; i < NR_FNS; i++)
+		printf("  %-34s %-4s %s\n", mmr_fn_names[i], f->fn_btf[i] ? "yes" : "no",
+		       f->fn_ksym[i] ? "yes" : "no");
+
+	printf("\ncapability  mode\n");
+	if (plan_err)
+		printf("  faults    none: %s\n", err);
+	else
+		printf("  faults    %s\n", mode_name(p->faults.modes[0]));
+	printf("  mmap_lock %s\n", mmap_lock_unusable(f) ? mmap_lock_unusable(f) : "tracepoint");
+	{
+		char why[128];
+		const char *am = anon_mode(f, p, plan_err, why, sizeof(why));
+
+		printf("  anon_vma  %s\n", am ? am : why);
+	}
+	printf("\nfaults modes\n");
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
+		printf("  %-11s %s\n", mode_name(m), p->faults.why[m]);
+}
+
+static int print_json(const struct features *f, const struct plan *p, int plan_err,
+		      const char *err)
+{
+	json_t *root = json_object(), *tps = json_object(), *fns = json_object();
+	json_t *caps = json_object(), *fmodes = json_object(), *fc = json_object(), *lc;
+	int i, m, rc;
+
+	json_object_set_new(root, "schema", json_string("mmretry.probe/1"));
+	json_object_set_new(root, "kernel", json_string(f->release));
+	json_object_set_new(root, "btf", json_boolean(f->btf));
+	json_object_set_new(root, "lockdown", f->lockdown[0] ? json_string(f->lockdown)
+							     : json_null());
+	json_object_set_new(root, "fentry", tri_json(f->fentry));
+	json_object_set_new(root, "kprobe", tri_json(f->kprobe));
+	json_object_set_new(root, "tp_btf", tri_json(f->tp_btf));
+	json_object_set_new(root, "ringbuf", f->tp_btf == PROBE_UNTESTED ? json_null() :
+			    json_boolean(f->ringbuf));
+	json_object_set_new(root, "task_storage", f->tp_btf == PROBE_UNTESTED ? json_null() :
+			    json_boolean(f->task_storage));
+	json_object_set_new(root, "per_vma_locks", json_boolean(f->per_vma_locks));
+	json_object_set_new(root, "mmap_lock_tracepoint_proto",
+			    !f->tp[TP_MMAP_LOCK_START_LOCKING] ? json_null() :
+			    json_string(f->mmap_lock_memcg_path ? "memcg_path" : "memcg_id"));
+	for (i = 0; i < NR_TPS; i++)
+		json_object_set_new(tps, mmr_tp_names[i], json_boolean(f->tp[i]));
+	json_object_set_new(root, "tracepoints", tps);
+	for (i = 0; i < NR_FNS; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "btf", json_boolean(f->fn_btf[i]));
+		json_object_set_new(o, "kallsyms", json_boolean(f->fn_ksym[i]));
+		json_object_set_new(fns, mmr_fn_names[i], o);
+	}
+	json_object_set_new(root, "functions", fns);
+
+	json_object_set_new(fc, "mode", plan_err ? json_null() :
+			    json_string(mode_name(p->faults.modes[0])));
+	if (plan_err)
+		json_object_set_new(fc, "error", json_string(err));
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
+		bool ok = false;
+
+		for (i = 0; i < p->faults.nmodes; i++)
+			ok |= p->faults.modes[i] == (enum mmr_mode)m;
+		json_object_set_new(fmodes, mode_name(m), ok ? json_true() :
+				    json_string(p->faults.why[m]));
+	}
+	json_object_set_new(fc, "modes", fmodes);
+	json_object_set_new(caps, "faults", fc);
+	lc = json_object();
+	json_object_set_new(lc, "mode", mmap_lock_unusable(f) ? json_null() :
+			    json_string("tracepoint"));
+	if (mmap_lock_unusable(f))
+		json_object_set_new(lc, "error", json_string(mmap_lock_unusable(f)));
+	json_object_set_new(caps, "mmap_lock", lc);
+	{
+		json_t *ac = json_object();
+		char why[128];
+		const char *am = anon_mode(f, p, plan_err, why, sizeof(why));
+
+		json_object_set_new(ac, "mode", am ? json_string(am) : json_null());
+		if (!am)
+			json_object_set_new(ac, "error", json_string(why));
+		json_object_set_new(caps, "anon_vma", ac);
+	}
+	json_object_set_new(root, "capabilities", caps);
+
+	rc = json_dumpf(root, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(root);
+	return rc ? -1 : 0;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	struct probe_opts o;
+	struct features f;
+	struct plan p;
+	char err[512] = "";
+	int rc, plan_err;
+
+	rc = probe_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (rc == 1) {
+		fputs(probe_usage, stdout);
+		return EXIT_OK;
+	}
+	if (rc) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	mmr_verbose = o.verbose;
+	features_probe(&f);
+	plan_err = plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err));
+	if (o.json)
+		return print_json(&f, &p, plan_err, err) ? EXIT_CANNOT_TRACE : EXIT_OK;
+	print_text(&f, &p, plan_err, err);
+	return EXIT_OK;
+}

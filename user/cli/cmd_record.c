@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_record.c: `mmretry record`: stat's tracing (trace/collect.h), every
+ * event also written to a recording (docs/record.md) as it comes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "record/recorder.h"
+#include "report/report.h"
+#include "trace/collect.h"
+#include "lib/util.h"
+
+struct record_run {
+	const struct stat_opts *o;
+	struct recorder *rc;
+};
+
+/* record: the recording's metadata, and its start */
+static int record_begin(void *ctx, struct engine *e)
+{
+	const struct stat_opts *o = ((struct record_run *)ctx)->o;
+	struct recorder *rc = ((struct record_run *)ctx)->rc;
+	enum mmr_mode m = engine_fault_mode(e);
+	json_t *meta = json_object(), *modes = json_object(), *tgt = json_object();
+	struct utsname u;
+	pid_t tgid = engine_tgid(e);
+	char *text;
+	int ret;
+
+	if (!uname(&u)) {
+		json_object_set_new(meta, "kernel", json_string(u.release));
+		json_object_set_new(meta, "machine", json_string(u.machine));
+	}
+	json_object_set_new(meta, "mmretry_version", json_string(MMRETRY_VERSION));
+	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
+	json_object_set_new(modes, "faults", json_string(mode_name(m)));
+	json_object_set_new(modes, "mmap_lock", engine_lock(e) ? json_string("tracepoint") :
+								 json_null());
+	json_object_set_new(modes, "anon_vma", engine_anon(e) ? json_string(mode_name(m)) :
+								json_null());
+	json_object_set_new(meta, "modes", modes);
+	/* every attempt is streamed where handle_mm_fault is hooked */
+	json_object_set_new(meta, "attempts", json_boolean(m == MMR_MODE_FENTRY ||
+							     m == MMR_MODE_KPROBE));
+	json_object_set_new(meta, "per_vma_locks", json_boolean(engine_features(e)->per_vma_locks));
+	json_object_set_new(meta, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
+	json_object_set_new(meta, "ringbuf_bytes", json_integer(o->t.ringbuf_bytes ?
+								 (json_int_t)o->t.ringbuf_bytes : 0));
+	json_object_set_new(meta, "min_hold_ns", json_integer(o->t.min_hold_ns));
+	json_object_set_new(tgt, "kind", json_string(o->t.argv ? "command" : o->t.pid ? "pid" :
+						     o->t.cgroup ? "cgroup" : "system"));
+	if (tgid)
+		json_object_set_new(tgt, "pid", json_integer(tgid));
+	if (o->t.cgroup)
+		json_object_set_new(tgt, "cgroup", json_string(o->t.cgroup));
+	if (o->t.argv) {
+		json_t *argv = json_array();
+
+		for (char *const *a = o->t.argv; *a; a++)
+			json_array_append_new(argv, json_bytes(*a));
+		json_object_set_new(tgt, "argv", argv);
+	}
+	json_object_set_new(meta, "target", tgt);
+	text = json_dumps(meta, JSON_COMPACT);
+	json_decref(meta);
+	if (!text) {
+		mmr_err("out of memory");
+		return -ENOMEM;
+	}
+	ret = recorder_begin(rc, rc->path, mono_ns(), clock_ns(CLOCK_REALTIME), text);
+	free(text);
+	return ret;
+}
+
+/* record: the lost counts, and a flush once a second */
+static void record_tick(void *ctx, struct engine *e)
+{
+	struct recorder *rc = ((struct record_run *)ctx)->rc;
+	uint64_t now = mono_ns();
+	struct mmr_fault_counters c;
+	struct rec_lost l = { .ts_ns = now };
+
+	if (now - rc->last_flush_ns < 1000000000ULL)
+		return;
+	if (!faults_trace_read(engine_faults(e), &c))
+		l.faults = c.lost_events;
+	l.lock = engine_lock(e) ? lock_trace_lost(engine_lock(e)) : 0;
+	l.anon = engine_anon(e) ? anon_trace_lost(engine_anon(e)) : 0;
+	recorder_tick(rc, now, &l);
+}
+
+static void record_event(void *ctx, enum rec_type type, const void *data, size_t size,
+			 uint32_t pid, uint32_t tid)
+{
+	recorder_event(((struct record_run *)ctx)->rc, type, data, size, pid, tid);
+}
+
+
+int cmd_record(int argc, char **argv)
+{
+	struct recorder rc = { 0 };
+	struct stat_opts o;
+	struct record_run run = { .o = &o, .rc = &rc };
+	struct collect_tap tap = {
+		.event = record_event, .begin = record_begin, .tick = record_tick, .ctx = &run,
+	};
+	struct report r;
+	char err[512], *text = NULL;
+	uint64_t lost;
+	struct stat st;
+	int ret, fd;
+	json_t *j;
+
+	ret = record_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(record_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	mmr_verbose = o.verbose;
+	/* an unwritable path costs no run */
+	fd = open(o.output, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
+		return EXIT_CANNOT_TRACE;
+	}
+	/* the header is rewritten in place at each flush: a file, not a pipe */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		mmr_err("record: '%s' is not a regular file (a recording's header is "
+			"rewritten as it grows)", o.output);
+		return EXIT_USAGE;
+	}
+	close(fd);
+	rc.path = o.output;
+	report_init(&r);
+	ret = trace_status(collect_report(&o.t, &r, &tap));
+	if (!rc.w) {		/* tracing never began: no recording */
+		unlink(o.output);
+		report_free(&r);
+		return ret ? ret : EXIT_CANNOT_TRACE;
+	}
+	j = ret ? NULL : report_to_json(&r);
+	if (j)
+		text = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
+	lost = (r.lost_events.state != VAL_NA ? r.lost_events.v : 0) + r.lock.lost + r.anon.lost;
+	if (recorder_end(&rc, text, lost, mono_ns(), !ret) && !ret)
+		ret = EXIT_CANNOT_TRACE;
+	free(text);
+	if (!ret)
+		fprintf(stderr, "mmretry record: %llu events (%llu lost) from %.2f s in '%s'\n",
+			(unsigned long long)rc.events, (unsigned long long)lost, r.duration_s,
+			o.output);
+	if (!ret && lost)
+		mmr_warn("%llu events were lost (ring buffer full): try a larger --ringbuf-size",
+			 (unsigned long long)lost);
+	if (!ret)
+		ret = r.target == TARGET_COMMAND && r.exit_status >= 0 ? r.exit_status : EXIT_OK;
+	report_free(&r);
+	return ret;
+}
+

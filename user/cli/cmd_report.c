@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* cmd_report.c: `mmretry report FILE`, the report stat would have printed,
+ * rebuilt from a recording (docs/record.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "lib/util.h"
+#include "record/recreport.h"
+#include "report/report.h"
+
+int cmd_report(int argc, char **argv)
+{
+	struct recording_opts o;
+	struct report r;
+	char err[512], **cmd = NULL;
+	FILE *out = stdout;
+	int ret, rc = EXIT_USAGE;
+
+	ret = report_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(report_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	report_init(&r);
+	if (recording_report(o.file, o.from_events, &r, &cmd))
+		goto out;
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
+		rc = EXIT_CANNOT_TRACE;
+		goto out;
+	}
+	ret = 0;
+	if (o.json)
+		ret = report_print_json(out, &r);
+	else
+		report_print_text(out, &r);
+	rc = EXIT_OK;
+	if (ret || fflush(out) || ferror(out)) {
+		mmr_err("cannot write the report: %s", strerror(errno));
+		rc = EXIT_CANNOT_TRACE;
+	}
+out:
+	if (out && out != stdout)
+		fclose(out);
+	report_free(&r);
+	recording_argv_free(cmd);
+	return rc;
+}

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_top.c: `mmretry top`, a refreshing per-process table. It attaches the
+ * tracers as stat does (per-process fault counters on, no streamed events),
+ * reads their maps every interval and hands the cumulative figures to
+ * top.c, which turns them into interval rows. On a terminal the table is
+ * redrawn in place (plain ANSI escapes, alternate screen) until q or
+ * Ctrl-C; otherwise one table per interval is printed.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trace/acct.h"
+#include "trace/anon_vma.h"
+#include "trace/bpfmap.h"
+#include "cli/commands.h"
+#include "trace/engine.h"
+#include "trace/faults.h"
+#include "trace/mmap_lock.h"
+#include "cli/options.h"
+#include "trace/plan.h"
+#include "trace/target.h"
+#include "stats/top.h"
+#include "lib/util.h"
+
+static void on_winch(int sig)
+{
+	/* nothing: poll() returns EINTR and the next frame reads the size */
+}
+
+struct top_run {
+	const struct top_opts *o;
+	struct engine *e;
+	struct top_table table;
+	bool tty;
+	bool raw;		/* stdin switched to non-canonical, no echo */
+	struct termios saved;
+};
+
+/* /proc/PID/stat: the process's fault accounting (every thread, the
+ * exited ones included: do_task_stat()) and its comm. 0 or -errno. */
+static int proc_stat(uint32_t pid, struct acct_count *c, char comm[16])
+{
+	char path[64], buf[1024];
+	const char *l, *r;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	memset(c, 0, sizeof(*c));
+	if (acct_parse_stat(buf, c))
+		return -EINVAL;
+	l = strchr(buf, '(');
+	r = strrchr(buf, ')');
+	if (l && r && r > l) {
+		size_t len = r - l - 1 < 15 ? (size_t)(r - l - 1) : 15;
+
+		memcpy(comm, l + 1, len);
+		comm[len] = '\0';
+	}
+	return 0;
+}
+
+/* /proc/PID/comm (its name since its last exec); false if gone */
+static bool proc_comm(uint32_t pid, char comm[16])
+{
+	char path[64], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	strlcpy_(comm, buf, 16);
+	return true;
+}
+
+static void acct_sample(struct top_samples *s, uint32_t pid)
+{
+	struct acct_count c;
+	char comm[16] = "";
+	struct top_sample *x;
+
+	if (proc_stat(pid, &c, comm))
+		return;
+	x = top_sample_of(s, pid);
+	if (!x)
+		return;
+	x->acct_faults = c.faults;
+	x->have |= TOP_HAVE_ACCT;
+	if (comm[0])
+		memcpy(x->comm, comm, sizeof(x->comm));
+}
+
+/*
+ * Tracepoint mode: faults come from the kernel's accounting, read from
+ * /proc for every process (-p: that one; -c: those the tracers saw, the
+ * cgroup filter being the kernel's).
+ */
+static void read_acct(struct top_run *t, struct top_samples *s)
+{
+	struct dirent *d;
+	size_t i, n = s->n;
+	DIR *dir;
+
+	if (t->o->t.pid) {
+		acct_sample(s, t->o->t.pid);
+	} else if (!t->o->t.cgroup && (dir = opendir("/proc"))) {
+		while ((d = readdir(dir)))
+			if (isdigit((unsigned char)d->d_name[0]))
+				acct_sample(s, (uint32_t)strtoul(d->d_name, NULL, 10));
+		closedir(dir);
+	}
+	for (i = 0; i < n; i++)
+		if (!(s->v[i].have & TOP_HAVE_ACCT))
+			acct_sample(s, s->v[i].pid);
+}
+
+/* Every source's cumulative figures, per process. 0 or -errno. */
+static int read_samples(struct top_run *t, struct top_samples *s)
+{
+	struct fproc_row *fr = NULL;
+	struct lock_row *lr = NULL;
+	struct av_row *ar = NULL;
+	struct top_sample *x;
+	int i, n, k;
+
+	struct lock_trace *lt = engine_lock(t->e);
+	struct anon_trace *at = engine_anon(t->e);
+
+	n = faults_trace_procs(engine_faults(t->e), &fr);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (t->o->t.pid && fr[i].pid != (uint32_t)t->o->t.pid)
+			continue;
+		if (!(x = top_sample_of(s, fr[i].pid)))
+			goto nomem;
+		x->f = fr[i].c;
+		x->have |= TOP_HAVE_FAULTS;
+	}
+	free(fr);
+	if (lt) {
+		n = lock_trace_rows(lt, &lr);
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++) {
+			if (t->o->t.pid && lr[i].pid != (uint32_t)t->o->t.pid)
+				continue;
+			if (!(x = top_sample_of(s, lr[i].pid)))
+				goto nomem;
+			memcpy(x->lock, lr[i].mode, sizeof(x->lock));
+			x->have |= TOP_HAVE_LOCK;
+			if (!x->comm[0])
+				memcpy(x->comm, lr[i].comm, sizeof(x->comm));
+		}
+		free(lr);
+		lr = NULL;
+	}
+	if (at) {
+		n = anon_trace_rows(at, &ar);
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++) {
+			if (t->o->t.pid && ar[i].pid != (uint32_t)t->o->t.pid)
+				continue;
+			if (!(x = top_sample_of(s, ar[i].pid)))
+				goto nomem;
+			for (k = 0; k < MMR_NR_CHAIN_KINDS; k++)
+				x->chain_events += ar[i].s.events[k];
+			x->chain_max = ar[i].s.length.max_ns;
+			x->have |= TOP_HAVE_CHAIN;
+			if (!x->comm[0])
+				memcpy(x->comm, ar[i].comm, sizeof(x->comm));
+		}
+		free(ar);
+		ar = NULL;
+	}
+	if (engine_fault_mode(t->e) == MMR_MODE_TRACEPOINT)
+		read_acct(t, s);
+	for (i = 0; i < (int)s->n; i++) {
+		x = &s->v[i];
+		/* the name since its last exec; gone: reaped (a zombie
+		 * still answers kill 0) */
+		if (!proc_comm(x->pid, x->comm))
+			x->gone = kill((pid_t)x->pid, 0) && errno == ESRCH;
+		if (!x->comm[0])
+			memcpy(x->comm, x->f.comm, sizeof(x->comm));
+	}
+	return 0;
+nomem:
+	free(fr);
+	free(lr);
+	free(ar);
+	return -ENOMEM;
+}
+
+static void forget(struct top_run *t, const uint32_t *pids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		engine_forget(t->e, pids[i]);
+}
+
+static void terminal_size(int *w, int *h)
+{
+	struct winsize ws;
+
+	*w = 80;
+	*h = 24;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col && ws.ws_row) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	}
+}
+
+/* One table: a frame redrawn in place on a terminal, else appended. */
+static int show(struct top_run *t, const struct top_totals *tot, struct top_row *rows,
+		size_t n, double secs, bool first)
+{
+	struct top_header h = { .secs = secs, .kernel = engine_kernel(t->e) };
+	struct lock_trace *lt = engine_lock(t->e);
+	struct anon_trace *at = engine_anon(t->e);
+	char *buf = NULL;
+	size_t len = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *m;
+	int w = 0, ht = 0;
+
+	localtime_r(&now, &tm);
+	strftime(h.time, sizeof(h.time), "%H:%M:%S", &tm);
+	h.modes[0] = mode_name(engine_fault_mode(t->e));
+	h.modes[1] = lt ? "tracepoint" : "n/a";
+	h.modes[2] = at ? mode_name(engine_fault_mode(t->e)) : "n/a";
+	h.lost = faults_trace_proc_lost(engine_faults(t->e)) + (lt ? lock_trace_lost(lt) : 0) +
+		 (at ? anon_trace_lost(at) : 0);
+	h.missed = engine_missed_faults(t->e) + engine_missed_lock(t->e) +
+		   engine_missed_anon(t->e);
+	top_rows_sort(rows, n, t->o->sort);
+	if (t->tty)
+		terminal_size(&w, &ht);
+	/* the frame in one write: no flicker */
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return -ENOMEM;
+	if (t->tty)
+		fputs("\033[H\033[2J", m);
+	else if (!first)
+		fputc('\n', m);
+	/* the last line of a full screen would scroll it: one less */
+	top_print(m, &h, &t->table.caps, tot, rows, n, t->o->sort, w, ht > 1 ? ht - 1 : ht);
+	if (fclose(m)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout)) {
+		free(buf);
+		return -EIO;
+	}
+	free(buf);
+	return 0;
+}
+
+static void terminal_enter(struct top_run *t)
+{
+	struct termios raw;
+
+	if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &t->saved)) {
+		raw = t->saved;
+		raw.c_lflag &= ~(ICANON | ECHO);	/* keys one by one; ISIG kept: Ctrl-C */
+		raw.c_cc[VMIN] = 0;
+		raw.c_cc[VTIME] = 0;
+		t->raw = !tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	/* the alternate screen, cursor hidden; top's own terminal etiquette */
+	fputs("\033[?1049h\033[?25l", stdout);
+	fflush(stdout);
+}
+
+static void terminal_leave(struct top_run *t)
+{
+	if (t->raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+	t->raw = false;
+	fputs("\033[?25h\033[?1049l", stdout);
+	fflush(stdout);
+}
+
+/* Wait until deadline (mono_now()), reading keys on a terminal; q quits. */
+static void wait_until(struct top_run *t, double deadline)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	double left;
+	char c;
+
+	while (!engine_stopping() && (left = deadline - mono_now()) > 0) {
+		int ms = left > 0.2 ? 200 : (int)(left * 1000) + 1;
+
+		/* nothing is streamed; keep the shared rings empty anyway */
+		engine_poll(t->e);
+		if (!t->raw) {
+			usleep(ms * 1000);
+			continue;
+		}
+		if (poll(&pfd, 1, ms) > 0 && (pfd.revents & POLLIN)) {
+			while (read(STDIN_FILENO, &c, 1) == 1)
+				if (c == 'q' || c == 'Q')
+					engine_request_stop();
+		}
+		if (pfd.revents & (POLLHUP | POLLERR))
+			break;
+	}
+}
+
+static int run(struct top_run *t)
+{
+	const struct top_opts *o = t->o;
+	struct top_samples s = { 0 };
+	struct top_totals tot;
+	struct top_row *rows = NULL;
+	uint32_t *gone = NULL;
+	size_t nrows = 0, ngone = 0, i;
+	uint64_t shown = 0;
+	double t0, t1, secs;
+	int ret;
+
+	/* the first read primes the table: the first interval starts here */
+	if ((ret = read_samples(t, &s)) ||
+	    (ret = top_update(&t->table, &s, 0, &rows, &nrows, &tot, &gone, &ngone))) {
+		top_samples_free(&s);
+		return ret;
+	}
+	top_samples_free(&s);
+	free(rows);
+	free(gone);
+	t0 = mono_now();
+	while (!engine_stopping()) {
+		wait_until(t, t0 + o->interval);
+		if (engine_stopping())
+			break;
+		t1 = mono_now();
+		secs = t1 - t0;
+		t0 = t1;
+		ret = read_samples(t, &s);
+		if (!ret)
+			ret = top_update(&t->table, &s, secs, &rows, &nrows, &tot, &gone, &ngone);
+		if (ret) {
+			top_samples_free(&s);
+			return ret;
+		}
+		ret = show(t, &tot, rows, nrows, secs, !shown);
+		forget(t, gone, ngone);
+		for (i = 0; o->t.pid && i < s.n; i++)
+			if (s.v[i].pid == (uint32_t)o->t.pid && s.v[i].gone)
+				engine_request_stop();	/* its last interval is out */
+		top_samples_free(&s);
+		free(rows);
+		free(gone);
+		rows = NULL;
+		gone = NULL;
+		if (ret)
+			return ret;
+		if (++shown == o->iterations)
+			break;
+	}
+	return 0;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top_opts o;
+	struct top_run t = { .o = &o };
+	struct sigaction wa = { .sa_handler = on_winch };
+	struct engine_sink sink = { .per_process = true };	/* maps only, no events */
+	struct top_caps caps = { 0 };
+	char err[512];
+	int ret, rc = EXIT_CANNOT_TRACE;
+
+	ret = top_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(top_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
+		return EXIT_USAGE;
+	}
+	mmr_verbose = o.verbose;
+	engine_signals(true);
+	sigemptyset(&wa.sa_mask);
+	sigaction(SIGWINCH, &wa, NULL);
+
+	ret = engine_prepare(&t.e, &o.t, &sink);
+	if (ret) {
+		rc = ret == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_TRACE;
+		goto out;
+	}
+	if (engine_attach(t.e) || engine_start(t.e))
+		goto out;
+	caps.fault_mode = engine_fault_mode(t.e);
+	faults_trace_states(engine_faults(t.e), caps.states);
+	caps.per_vma_locks = engine_features(t.e)->per_vma_locks;
+	caps.lock_traced = engine_lock(t.e) != NULL;
+	caps.anon_traced = engine_anon(t.e) != NULL;
+	top_table_init(&t.table, &caps);
+	t.tty = isatty(STDOUT_FILENO);
+	if (t.tty)
+		terminal_enter(&t);
+	ret = run(&t);
+	if (t.tty)
+		terminal_leave(&t);
+	if (ret) {
+		mmr_err("reading the maps: %s", strerror(-ret));
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	top_table_free(&t.table);
+	engine_finish(t.e);
+	return rc;
+}

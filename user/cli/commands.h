@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* commands.h: one cmd_<name>() per subcommand; each returns the exit status. */
+#ifndef MMRETRY_COMMANDS_H
+#define MMRETRY_COMMANDS_H
+
+#include <stdint.h>
+
+/* Exit statuses: the one table (README "Exit status", mmretry --help). */
+enum {
+	EXIT_OK = 0,
+	EXIT_REGRESSION = 1,	/* check: a metric is over its limit */
+	EXIT_USAGE = 2,		/* bad usage or malformed input */
+	EXIT_UNAVAILABLE = 3,	/* check: a metric is unavailable here */
+	EXIT_CANNOT_TRACE = 4,	/* no privileges, no BTF, nothing attaches, runtime error */
+	EXIT_COMMAND_FAILED = 5,/* check, baseline: the traced command failed */
+};
+
+/* Can this process trace (BPF privileges, kernel BTF)? EXIT_OK, or
+ * EXIT_CANNOT_TRACE with the reason said on stderr for command name. */
+int can_trace(const char *name);
+
+/* A tracing run's result (trace/collect.h) as the exit status to end with:
+ * 0, EXIT_USAGE, EXIT_CANNOT_TRACE, or 127/126 when the command is not
+ * found or cannot run (as a shell says). */
+#include "trace/collect.h"
+int trace_status(enum collect_result res);
+
+int cmd_probe(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_model(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+
+#endif

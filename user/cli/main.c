@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * mmretry: page-fault retries, mmap_lock and anon_vma observability.
+ * One dispatch table; the dispatcher checks each command's needs once.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "lib/util.h"
+
+enum { NEED_ROOT = 1, NEED_BTF = 2 };
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	unsigned needs;
+	const char *summary;
+} cmds[] = {
+	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses" },
+	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons" },
+	{ "top", cmd_top, NEED_ROOT | NEED_BTF, "a refreshing per-process table of retries" },
+	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
+	{ "record", cmd_record, NEED_ROOT | NEED_BTF, "write every event to a recording" },
+	{ "report", cmd_report, 0, "the report of a recording" },
+	{ "dump", cmd_dump, 0, "print a recording's events as text or JSON lines" },
+	/* these trace only when given a command (they check can_trace() then) */
+	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },
+	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },
+	{ "compare", cmd_compare, 0, "two reports side by side, with differences" },
+	{ "model", cmd_model, 0, "the reference fault path: kernel eras, simulated" },
+};
+
+static const char usage[] =
+"usage: mmretry [--version] [--help] COMMAND [ARGS]\n"
+"\n"
+"Page-fault retry observability: counts VM_FAULT_RETRY and VM_FAULT_COMPLETED\n"
+"by reason, with CO-RE BPF programs (fentry, kprobe or tracepoints).\n"
+"\n"
+"commands:\n";
+
+static const char exit_table[] =
+"\n"
+"exit status:\n"
+"  0  success\n"
+"  1  check: a metric regressed beyond its limit\n"
+"  2  bad usage or malformed input\n"
+"  3  check: a metric the baseline needs is unavailable here\n"
+"  4  cannot trace: no privileges, no BTF, nothing attaches, runtime error\n"
+"  5  check, baseline: the traced command failed (non-zero exit or signal)\n"
+"  stat -- COMMAND exits with COMMAND's status (128+N if killed by signal N)\n"
+"\n"
+"`mmretry COMMAND --help` describes a command.\n";
+
+static void print_usage(FILE *out)
+{
+	size_t i;
+
+	fputs(usage, out);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(out, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fputs(exit_table, out);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+int trace_status(enum collect_result res)
+{
+	switch (res) {
+	case COLLECT_OK:
+		return EXIT_OK;
+	case COLLECT_BAD_REQUEST:
+		return EXIT_USAGE;
+	case COLLECT_NO_COMMAND:
+		return 127;
+	case COLLECT_CANNOT_RUN:
+		return 126;
+	default:
+		return EXIT_CANNOT_TRACE;
+	}
+}
+
+int can_trace(const char *name)
+{
+	char what[128];
+
+	if (check_bpf_privileges(what, sizeof(what))) {
+		mmr_err("%s needs %s", name, what);
+		return EXIT_CANNOT_TRACE;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		mmr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): mmretry needs "
+			"a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return EXIT_CANNOT_TRACE;
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c = NULL;
+	size_t i;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("mmretry %s\n", MMRETRY_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			c = &cmds[i];
+	if (!c) {
+		mmr_err("'%s' is not a command; see 'mmretry --help'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!wants_help(argc - 1, argv + 1) && (c->needs & (NEED_ROOT | NEED_BTF)) &&
+	    can_trace(c->name))
+		return EXIT_CANNOT_TRACE;
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* baseline.c: the metric catalogue, baselines (libyaml), check and compare. */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "gate/baseline.h"
+#include "stats/figures.h"
+#include "lib/yamltext.h"
+
+/* ---- the catalogue ---- */
+
+#define MAX_METRICS 128
+
+static struct metric_def catalogue[MAX_METRICS];
+static size_t ncatalogue;
+
+static void add(enum metric_unit unit, enum record_rule rule, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(enum metric_unit unit, enum record_rule rule, const char *fmt, ...)
+{
+	struct metric_def *m;
+	va_list ap;
+
+	if (ncatalogue >= MAX_METRICS)
+		abort();	/* MAX_METRICS is too small: a build error, caught by the tests */
+	m = &catalogue[ncatalogue++];
+	va_start(ap, fmt);
+	vsnprintf(m->name, sizeof(m->name), fmt, ap);
+	va_end(ap);
+	m->unit = unit;
+	m->rule = rule;
+}
+
+/* a histogram's figures: count, sum and max exact, p50 and p99 bucket bounds */
+static void add_hist(const char *prefix, enum metric_unit unit, enum record_rule p99)
+{
+	add(MU_COUNT, REC_NONE, "%s.count", prefix);
+	add(unit, REC_NONE, "%s.sum", prefix);
+	add(unit, REC_NONE, "%s.p50", prefix);
+	add(unit, p99, "%s.p99", prefix);
+	add(unit, REC_NONE, "%s.max", prefix);
+}
+
+static void build_catalogue(void)
+{
+	static const enum record_rule fault_rules[FF_REASON0] = {
+		[FF_ATTEMPTS] = REC_NONE, [FF_FAULTS] = REC_SIZE,
+		[FF_RETRIES] = REC_MORE_WORSE, [FF_COMPLETED] = REC_LESS_WORSE,
+		[FF_MAJOR] = REC_MORE_WORSE, [FF_ERRORS] = REC_MORE_WORSE,
+		[FF_VMA_LOCK_ATTEMPTS] = REC_NONE, [FF_MMAP_LOCK_ATTEMPTS] = REC_NONE,
+		[FF_ABANDONED] = REC_MORE_WORSE,
+	};
+	static const char *const modes[] = { "read", "write" };
+	static const char *const lock_counts[] = {
+		"acquisitions", "holds", "trylock_failures", "remote",
+	};
+	static const char *const chain_events[] = { "fork", "clone", "prepare" };
+	static const char *const anon_counts[] = { "reused", "truncated", "walks" };
+	char p[METRIC_NAME_MAX];
+	size_t i, k;
+
+	for (i = 0; i < FF_REASON0; i++)
+		add(MU_COUNT, fault_rules[i], "faults.%s", fault_fig_names[i]);
+	for (i = 0; i < MMR_NR_REASONS; i++)
+		add(MU_COUNT, REC_MORE_WORSE, "faults.retry_reasons.%s", reason_names[i]);
+	add(MU_RATIO, REC_RATIO, "retries_per_fault");
+	add(MU_COUNT, REC_ZERO, "lost_events");
+	add(MU_COUNT, REC_NONE, "missed_runs");
+
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < sizeof(lock_counts) / sizeof(lock_counts[0]); k++)
+			add(MU_COUNT, REC_NONE, "mmap_lock.%s.%s", modes[i], lock_counts[k]);
+		if (i == 1)
+			add(MU_COUNT, REC_NONE, "mmap_lock.write.downgrades");
+		snprintf(p, sizeof(p), "mmap_lock.%s.wait_ns", modes[i]);
+		add_hist(p, MU_NS, REC_LATENCY);
+		snprintf(p, sizeof(p), "mmap_lock.%s.hold_ns", modes[i]);
+		add_hist(p, MU_NS, REC_LATENCY);
+	}
+	add(MU_COUNT, REC_ZERO, "mmap_lock.long_lost");
+	add(MU_COUNT, REC_NONE, "mmap_lock.missed_runs");
+
+	add_hist("anon_vma.chain_length", MU_COUNT, REC_LATENCY);
+	add_hist("anon_vma.rmap_walk_vmas", MU_COUNT, REC_LATENCY);
+	add_hist("anon_vma.rmap_walk_mapped", MU_COUNT, REC_NONE);
+	add_hist("anon_vma.rmap_walk_ns", MU_NS, REC_NONE);
+	add_hist("anon_vma.rmap_lock_wait_ns", MU_NS, REC_NONE);
+	for (i = 0; i < sizeof(chain_events) / sizeof(chain_events[0]); i++)
+		add(MU_COUNT, REC_NONE, "anon_vma.chain_events.%s", chain_events[i]);
+	for (i = 0; i < sizeof(anon_counts) / sizeof(anon_counts[0]); i++)
+		add(MU_COUNT, REC_NONE, "anon_vma.%s", anon_counts[i]);
+	add(MU_COUNT, REC_ZERO, "anon_vma.lost");
+	add(MU_COUNT, REC_NONE, "anon_vma.missed_runs");
+}
+
+static void catalogue_init(void)
+{
+	if (!ncatalogue)
+		build_catalogue();
+}
+
+size_t metric_count(void)
+{
+	catalogue_init();
+	return ncatalogue;
+}
+
+const struct metric_def *metric_at(size_t i)
+{
+	catalogue_init();
+	return i < ncatalogue ? &catalogue[i] : NULL;
+}
+
+const struct metric_def *metric_find(const char *name)
+{
+	size_t i;
+
+	catalogue_init();
+	for (i = 0; i < ncatalogue; i++)
+		if (!strcmp(catalogue[i].name, name))
+			return &catalogue[i];
+	return NULL;
+}
+
+const char *metric_unit_name(enum metric_unit u)
+{
+	return u == MU_NS ? "ns" : u == MU_RATIO ? "ratio" : "count";
+}
+
+/* ---- values in a report ---- */
+
+static int path_value(const json_t *report, const char *path, double *v)
+{
+	char buf[METRIC_NAME_MAX], *save = NULL, *part;
+	const json_t *j = report;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (part = strtok_r(buf, ".", &save); part && j; part = strtok_r(NULL, ".", &save))
+		j = json_is_object(j) ? json_object_get(j, part) : NULL;
+	if (!json_is_number(j))
+		return -ENODATA;
+	*v = json_number_value(j);
+	/* every figure is a count, a ratio or a duration: never negative */
+	if (!isfinite(*v) || *v < 0)
+		return -ENODATA;
+	if (*v == 0)
+		*v = 0;		/* not -0, which would be recorded as "-0" */
+	return 0;
+}
+
+int metric_value(const json_t *report, const struct metric_def *m, double *v)
+{
+	double retries, faults;
+
+	if (strcmp(m->name, "retries_per_fault"))
+		return path_value(report, m->name, v);
+	if (path_value(report, "faults.retries", &retries) ||
+	    path_value(report, "faults.faults", &faults))
+		return -ENODATA;
+	if (faults <= 0)
+		return retries == 0 ? (*v = 0, 0) : -ENODATA;
+	*v = retries / faults;
+	return 0;
+}
+
+double relative_change(double a, double b)
+{
+	if (a == 0)
+		return b == 0 ? 0 : NAN;
+	return (b - a) / fabs(a);
+}
+
+/* ---- baselines ---- */
+
+struct parse {
+	yaml_document_t *doc;
+	const char *name;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%lu: %s", p->name,
+		 at ? (unsigned long)at->start_mark.line + 1 : 1UL, msg);
+	one_line(p->err);
+	return -EINVAL;
+}
+
+
+/* a plain decimal number: digits, one point, an exponent; no sign, hex,
+ * inf or nan (strtod would take them) */
+static int parse_number(const char *s, double *v, const char **rest)
+{
+	const char *c = s;
+	char *end;
+
+	while (*c == ' ')
+		c++;
+	if (!(*c >= '0' && *c <= '9') && !(*c == '.' && c[1] >= '0' && c[1] <= '9'))
+		return -EINVAL;
+	for (s = c; (*c >= '0' && *c <= '9') || *c == '.'; c++)
+		;
+	if ((*c == 'e' || *c == 'E') &&
+	    ((c[1] >= '0' && c[1] <= '9') || ((c[1] == '+' || c[1] == '-') && c[2] >= '0' && c[2] <= '9')))
+		for (c += 2; *c >= '0' && *c <= '9'; c++)
+			;
+	errno = 0;
+	*v = strtod(s, &end);
+	/* ERANGE: an overflow is inf (refused below), an underflow is a fine
+	 * tiny number (1e-308 reads back as itself) */
+	if ((errno && errno != ERANGE) || end != c || !isfinite(*v))
+		return -EINVAL;
+	while (*c == ' ')
+		c++;
+	*rest = c;
+	return 0;
+}
+
+/* a value in m's unit: durations take ns, us, ms or s (plain: ns) */
+static int parse_value(const char *s, enum metric_unit unit, double *v)
+{
+	static const struct {
+		const char *suffix;
+		double ns;
+	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
+	const char *rest;
+	size_t i;
+
+	if (!s || parse_number(s, v, &rest))
+		return -EINVAL;
+	if (!*rest)
+		return 0;
+	if (unit != MU_NS)
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(rest, units[i].suffix)) {
+			*v *= units[i].ns;
+			return isfinite(*v) ? 0 : -EINVAL;
+		}
+	return -EINVAL;
+}
+
+static int limit_value(struct parse *p, const yaml_node_t *n, const struct metric_def *m,
+		       const char *key, double *v)
+{
+	const char *s = yaml_text(n);
+
+	if (parse_value(s, m->unit, v))
+		return fail(p, n, "%s: %s '%.40s' is not %s", m->name, key,
+			    s ? s : "(not a scalar)",
+			    m->unit == MU_NS ? "a duration (a number of ns, or with ns, us, ms, s)" :
+			    "a non-negative number");
+	return 0;
+}
+
+static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_t *val,
+		       struct limit *l)
+{
+	const char *name = yaml_text(key), *s;
+	yaml_node_pair_t *pair;
+	double lo, hi;
+
+	memset(l, 0, sizeof(*l));
+	l->line = key->start_mark.line + 1;
+	if (!name)
+		return fail(p, key, "a metric name must be a plain string");
+	l->m = metric_find(name);
+	if (!l->m)
+		return fail(p, key, "unknown metric '%.64s' (`mmretry check --list-metrics` lists them)",
+			    name);
+	if (val->type == YAML_SCALAR_NODE) {
+		/* "metric: V" is "metric: {value: V, tolerance: 0}" */
+		if (limit_value(p, val, l->m, "value", &l->value))
+			return -EINVAL;
+		l->has_value = l->has_tol = true;
+		return 0;
+	}
+	if (val->type != YAML_MAPPING_NODE)
+		return fail(p, val, "%s: expected a number or a mapping of value, min, max, "
+			    "tolerance", name);
+	for (pair = val->data.mapping.pairs.start; pair < val->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		const char *ks = yaml_text(k);
+		bool *has;
+		double *dst;
+
+		if (!ks)
+			return fail(p, k ? k : val, "%s: keys must be plain strings", name);
+		if (!strcmp(ks, "value"))
+			has = &l->has_value, dst = &l->value;
+		else if (!strcmp(ks, "min"))
+			has = &l->has_min, dst = &l->min;
+		else if (!strcmp(ks, "max"))
+			has = &l->has_max, dst = &l->max;
+		else if (!strcmp(ks, "tolerance"))
+			has = &l->has_tol, dst = &l->tol;
+		else
+			return fail(p, k, "%s: unknown key '%.40s' (expected value, min, max, "
+				    "tolerance)", name, ks);
+		if (*has)
+			return fail(p, k, "%s: %s given twice", name, ks);
+		*has = true;
+		s = yaml_text(v);
+		if (dst == &l->tol && s && *s && s[strlen(s) - 1] == '%') {
+			char num[64];
+			const char *rest;
+
+			snprintf(num, sizeof(num), "%.*s", (int)strlen(s) - 1, s);
+			if (strlen(s) >= sizeof(num) || parse_number(num, &l->tol, &rest) || *rest)
+				return fail(p, v, "%s: tolerance '%.40s' is not a percentage", name, s);
+			l->tol /= 100;
+			l->tol_rel = true;
+			continue;
+		}
+		if (limit_value(p, v ? v : val, l->m, ks, dst))
+			return -EINVAL;
+	}
+	if (l->has_tol && !l->has_value)
+		return fail(p, key, "%s: a tolerance needs the value it applies to", name);
+	if (!l->has_min && !l->has_max && !l->has_tol)
+		return fail(p, key, "%s: no limit: give max, min, or a value with a tolerance",
+			    name);
+	if (l->has_min && l->has_max && l->min > l->max)
+		return fail(p, key, "%s: min %g is above max %g", name, l->min, l->max);
+	limit_bounds(l, &lo, &hi);
+	if (lo > hi)
+		return fail(p, key, "%s: the limits admit no value (%g..%g)", name, lo, hi);
+	return 0;
+}
+
+static int parse_metrics(struct parse *p, const yaml_node_t *n, struct baseline *b)
+{
+	yaml_node_pair_t *pair;
+	size_t count, i;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(p, n, "metrics: expected a mapping of metric names to limits");
+	count = n->data.mapping.pairs.top - n->data.mapping.pairs.start;
+	if (!count)
+		return fail(p, n, "metrics: empty: a baseline needs at least one metric");
+	b->limits = calloc(count, sizeof(*b->limits));
+	if (!b->limits)
+		return fail(p, n, "out of memory");
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		struct limit *l = &b->limits[b->n];
+
+		if (!k || !v)
+			return fail(p, n, "metrics: malformed entry");
+		if (parse_limit(p, k, v, l))
+			return -EINVAL;
+		for (i = 0; i < b->n; i++)
+			if (b->limits[i].m == l->m)
+				return fail(p, k, "%s: given twice (first on line %d)", l->m->name,
+					    b->limits[i].line);
+		b->n++;
+	}
+	return 0;
+}
+
+static int parse_document(struct parse *p, struct baseline *b)
+{
+	const yaml_node_t *root = yaml_document_get_root_node(p->doc), *metrics = NULL;
+	yaml_node_pair_t *pair;
+	bool versioned = false;
+
+	if (!root)
+		return fail(p, NULL, "empty: not an mmretry baseline");
+	if (root->type != YAML_MAPPING_NODE)
+		return fail(p, root, "not an mmretry baseline: expected a mapping with "
+			    "mmretry_baseline: %d and metrics", BASELINE_VERSION);
+	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
+		const char *ks = yaml_text(k);
+
+		if (!ks || !v)
+			return fail(p, k ? k : root, "keys must be plain strings");
+		if (!strcmp(ks, "mmretry_baseline")) {
+			const char *s = yaml_text(v);
+
+			if (versioned)
+				return fail(p, k, "mmretry_baseline given twice");
+			if (!s || strcmp(s, "1"))
+				return fail(p, v, "unsupported baseline version '%.20s' (this mmretry "
+					    "reads %d)", s ? s : "(not a scalar)", BASELINE_VERSION);
+			versioned = true;
+		} else if (!strcmp(ks, "metrics")) {
+			if (metrics)
+				return fail(p, k, "metrics given twice");
+			metrics = v;
+		} else if (strcmp(ks, "recorded")) {
+			return fail(p, k, "unknown key '%.40s' (expected mmretry_baseline, metrics, "
+				    "recorded)", ks);
+		}
+	}
+	if (!versioned)
+		return fail(p, root, "not an mmretry baseline: no 'mmretry_baseline: %d'",
+			    BASELINE_VERSION);
+	if (!metrics)
+		return fail(p, root, "no metrics");
+	b->version = BASELINE_VERSION;
+	return parse_metrics(p, metrics, b);
+}
+
+int baseline_parse(const char *buf, size_t len, const char *name, struct baseline *b,
+		   char *err, size_t errlen)
+{
+	struct parse p = { .name = name, .err = err, .errlen = errlen };
+	yaml_document_t doc, extra;
+	yaml_parser_t parser;
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	if (memchr(buf, '\0', len)) {
+		snprintf(err, errlen, "%s:1: not a text file (it holds a NUL byte)", name);
+		return -EINVAL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "%s:%lu: %s%s%s", name,
+			 (unsigned long)parser.problem_mark.line + 1,
+			 parser.problem ? parser.problem : "malformed YAML",
+			 parser.context ? " " : "", parser.context ? parser.context : "");
+		one_line(err);
+		yaml_parser_delete(&parser);
+		return -EINVAL;
+	}
+	p.doc = &doc;
+	ret = parse_document(&p, b);
+	if (!ret) {
+		/* a second document would be silently ignored: refuse it */
+		if (!yaml_parser_load(&parser, &extra)) {
+			ret = fail(&p, NULL, "malformed YAML after the first document");
+		} else {
+			if (yaml_document_get_root_node(&extra))
+				ret = fail(&p, yaml_document_get_root_node(&extra),
+					   "more than one YAML document");
+			yaml_document_delete(&extra);
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (ret)
+		baseline_free(b);
+	return ret;
+}
+
+/* the whole file, NUL-terminated; NULL with errno */
+static char *read_all(const char *path, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL, *grown;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap = cap ? 2 * cap : 8192;
+			if (cap > (64u << 20) || !(grown = realloc(buf, cap))) {
+				free(buf);
+				fclose(f);
+				errno = cap > (64u << 20) ? EFBIG : ENOMEM;
+				return NULL;
+			}
+			buf = grown;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (!got)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = read_all(path, &len);
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	if (!buf) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read baseline '%s': %s", path, strerror(errno));
+		return ret;
+	}
+	ret = baseline_parse(buf, len, path, b, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void baseline_free(struct baseline *b)
+{
+	free(b->limits);
+	memset(b, 0, sizeof(*b));
+}
+
+void limit_bounds(const struct limit *l, double *lo, double *hi)
+{
+	*lo = l->has_min ? l->min : -HUGE_VAL;
+	*hi = l->has_max ? l->max : HUGE_VAL;
+	if (l->has_tol) {
+		double t = l->tol_rel ? fabs(l->value) * l->tol : l->tol;
+
+		if (l->value - t > *lo)
+			*lo = l->value - t;
+		if (l->value + t < *hi)
+			*hi = l->value + t;
+	}
+}
+
+enum verdict baseline_check(const struct baseline *b, const json_t *report,
+			    struct check_row *rows)
+{
+	enum verdict worst = VERDICT_PASS;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct check_row *r = &rows[i];
+
+		memset(r, 0, sizeof(*r));
+		r->l = &b->limits[i];
+		limit_bounds(r->l, &r->lo, &r->hi);
+		if (metric_value(report, r->l->m, &r->measured)) {
+			r->verdict = VERDICT_UNAVAILABLE;
+			if (worst == VERDICT_PASS)
+				worst = VERDICT_UNAVAILABLE;
+		} else if (r->measured < r->lo || r->measured > r->hi) {
+			r->verdict = VERDICT_FAIL;
+			worst = VERDICT_FAIL;
+		}
+	}
+	return worst;
+}
+
+/* ---- recording ---- */
+
+static int emit(yaml_emitter_t *e, yaml_event_t *ev)
+{
+	return yaml_emitter_emit(e, ev) ? 0 : -EIO;
+}
+
+static int emit_scalar(yaml_emitter_t *e, const char *s, bool plain)
+{
+	yaml_event_t ev;
+
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), plain,
+				     !plain, plain ? YAML_PLAIN_SCALAR_STYLE :
+				     YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	return emit(e, &ev);
+}
+
+/* exact: what is written parses back to the same double */
+static int emit_number(yaml_emitter_t *e, double v)
+{
+	char buf[40];
+
+	int digits;
+
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)	/* 2^53 */
+		snprintf(buf, sizeof(buf), "%.0f", v);
+	else	/* the shortest that reads back exactly: 0.256, not 0.25600000000000001 */
+		for (digits = 6; digits <= 17; digits++) {
+			snprintf(buf, sizeof(buf), "%.*g", digits, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+	return emit_scalar(e, buf, true);
+}
+
+static int emit_start(yaml_emitter_t *e, bool mapping, bool flow)
+{
+	yaml_event_t ev;
+
+	if (mapping)
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, flow ?
+						    YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
+	else
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, flow ?
+						     YAML_FLOW_SEQUENCE_STYLE :
+						     YAML_BLOCK_SEQUENCE_STYLE);
+	return emit(e, &ev);
+}
+
+static int emit_end(yaml_emitter_t *e, bool mapping)
+{
+	yaml_event_t ev;
+
+	if (mapping)
+		yaml_mapping_end_event_initialize(&ev);
+	else
+		yaml_sequence_end_event_initialize(&ev);
+	return emit(e, &ev);
+}
+
+/* The default limit of a recorded metric (docs/baseline.md, "Recording"). */
+static int emit_limit(yaml_emitter_t *e, const struct metric_def *m, double v)
+{
+	const char *key = "max";
+	double lim = v;
+	int err = emit_start(e, true, true) || emit_scalar(e, "value", true) || emit_number(e, v);
+
+	switch (m->rule) {
+	case REC_SIZE:
+		err = err || emit_scalar(e, "tolerance", true) || emit_scalar(e, "10%", true);
+		return err || emit_end(e, true) ? -EIO : 0;
+	case REC_MORE_WORSE:
+		lim = ceil(1.25 * v) + 2;
+		break;
+	case REC_RATIO:
+		lim = ceil((1.25 * v + 0.001) * 1e6) / 1e6;
+		break;
+	case REC_LESS_WORSE:
+		key = "min";
+		lim = floor(0.8 * v);
+		break;
+	case REC_ZERO:
+		break;
+	case REC_LATENCY:
+		lim = 4 * v + 3;
+		break;
+	case REC_NONE:
+		return err || emit_end(e, true) ? -EIO : 0;
+	}
+	/* a figure near DBL_MAX must not make a limit of inf, which no
+	 * baseline may hold */
+	if (!isfinite(lim))
+		lim = DBL_MAX;
+	err = err || emit_scalar(e, key, true) || emit_number(e, lim);
+	return err || emit_end(e, true) ? -EIO : 0;
+}
+
+static int emit_recorded(yaml_emitter_t *e, const json_t *report)
+{
+	const json_t *argv = json_object_get(json_object_get(report, "target"), "argv");
+	const char *kernel = json_string_value(json_object_get(report, "kernel"));
+	const char *mode = json_string_value(json_object_get(json_object_get(report, "modes"),
+							     "faults"));
+	char date[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+	int err;
+
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	err = emit_scalar(e, "recorded", true) || emit_start(e, true, false) ||
+	      emit_scalar(e, "date", true) || emit_scalar(e, date, false);
+	if (kernel)
+		err = err || emit_scalar(e, "kernel", true) || emit_scalar(e, kernel, false);
+	if (mode)
+		err = err || emit_scalar(e, "mode", true) || emit_scalar(e, mode, false);
+	if (json_is_array(argv)) {
+		err = err || emit_scalar(e, "command", true) || emit_start(e, false, true);
+		for (i = 0; i < json_array_size(argv); i++) {
+			const char *a = json_string_value(json_array_get(argv, i));
+
+			err = err || emit_scalar(e, a ? a : "", false);
+		}
+		err = err || emit_end(e, false);
+	}
+	return err || emit_end(e, true) ? -EIO : 0;
+}
+
+int baseline_record(FILE *out, const json_t *report, char *skipped, size_t skippedlen)
+{
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	size_t i, used = 0;
+	int n = 0, err;
+	double v;
+
+	if (skipped && skippedlen)
+		skipped[0] = '\0';
+	fprintf(out, "# mmretry baseline: the limits `mmretry check` holds a workload to.\n"
+		"# Recorded by `mmretry baseline`; edit it by hand. Each metric is a path\n"
+		"# into `mmretry stat --json`'s report (or retries_per_fault) with its\n"
+		"# recorded value and a max, a min, or a tolerance (docs/baseline.md).\n");
+	if (fflush(out))
+		return -EIO;
+	if (!yaml_emitter_initialize(&e))
+		return -ENOMEM;
+	yaml_emitter_set_output_file(&e, out);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, 100);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	err = emit(&e, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	err = err || emit(&e, &ev) || emit_start(&e, true, false) ||
+	      emit_scalar(&e, "mmretry_baseline", true) || emit_number(&e, BASELINE_VERSION) ||
+	      emit_recorded(&e, report) ||
+	      emit_scalar(&e, "metrics", true) || emit_start(&e, true, false);
+	for (i = 0; !err && i < metric_count(); i++) {
+		const struct metric_def *m = metric_at(i);
+
+		if (m->rule == REC_NONE)
+			continue;
+		if (metric_value(report, m, &v)) {
+			if (skipped && used + strlen(m->name) + 3 < skippedlen)
+				used += snprintf(skipped + used, skippedlen - used, "%s%s",
+						 used ? ", " : "", m->name);
+			continue;
+		}
+		err = emit_scalar(&e, m->name, true) || emit_limit(&e, m, v);
+		n++;
+	}
+	err = err || emit_end(&e, true) || emit_end(&e, true);
+	yaml_document_end_event_initialize(&ev, 1);
+	err = err || emit(&e, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	err = err || emit(&e, &ev) || !yaml_emitter_flush(&e);
+	yaml_emitter_delete(&e);
+	if (err || fflush(out) || ferror(out))
+		return -EIO;
+	return n;
+}
+
+/* ---- reports ---- */
+
+#define STAT_SCHEMA "mmretry.stat/1"
+
+int report_parse(const char *buf, size_t len, const char *name, json_t **out, char *err,
+		 size_t errlen)
+{
+	json_error_t je;
+	const char *schema;
+	json_t *j;
+
+	*out = NULL;
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		snprintf(err, errlen, "%s:%d: %s", name, je.line > 0 ? je.line : 1, je.text);
+		one_line(err);
+		return -EINVAL;
+	}
+	schema = json_string_value(json_object_get(j, "schema"));
+	if (!json_is_object(j) || !schema) {
+		snprintf(err, errlen, "%s:1: not an mmretry report (no \"schema\")", name);
+		json_decref(j);
+		return -EINVAL;
+	}
+	if (strcmp(schema, STAT_SCHEMA)) {
+		snprintf(err, errlen, "%s:1: unsupported report schema '%.40s' (this mmretry "
+			 "reads %s)", name, schema, STAT_SCHEMA);
+		one_line(err);
+		json_decref(j);
+		return -EINVAL;
+	}
+	*out = j;
+	return 0;
+}
+
+int report_load(const char *path, json_t **out, char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = read_all(path, &len);
+	int ret;
+
+	*out = NULL;
+	if (!buf) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read report '%s': %s", path, strerror(errno));
+		return ret;
+	}
+	ret = report_parse(buf, len, path, out, err, errlen);
+	free(buf);
+	return ret;
+}
+
+size_t report_compare(const json_t *a, const json_t *b, struct compare_row *rows)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < metric_count(); i++) {
+		struct compare_row *r = &rows[n];
+
+		r->m = metric_at(i);
+		r->a_ok = !metric_value(a, r->m, &r->a);
+		r->b_ok = !metric_value(b, r->m, &r->b);
+		if (r->a_ok || r->b_ok)
+			n++;
+	}
+	return n;
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+int mmr_verbose;
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "mmretry: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void mmr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void mmr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* -v: each line says when, in seconds since the first message, so the
+ * start-up's steps show where the time goes */
+void mmr_debug(const char *fmt, ...)
+{
+	static double t0;
+	char when[32];
+	va_list ap;
+
+	if (!mmr_verbose)
+		return;
+	if (!t0)
+		t0 = mono_now();
+	snprintf(when, sizeof(when), "[%.3f] ", mono_now() - t0);
+	va_start(ap, fmt);
+	vmsg(when, fmt, ap);
+	va_end(ap);
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull() skips blanks and takes a sign after them: " -1" is 2^64-1 */
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end || end == s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_duration(const char *s, double *secs)
+{
+	double v, mult = 1;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v))
+		return -EINVAL;
+	if (!strcmp(end, "us"))
+		mult = 1e-6;
+	else if (!strcmp(end, "ms"))
+		mult = 1e-3;
+	else if (!strcmp(end, "s") || !*end)
+		mult = 1;
+	else if (!strcmp(end, "m"))
+		mult = 60;
+	else if (!strcmp(end, "h"))
+		mult = 3600;
+	else
+		return -EINVAL;
+	v *= mult;
+	if (v <= 0)
+		return -ERANGE;
+	*secs = v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *bytes)
+{
+	unsigned long long v;
+	uint64_t mult = 1;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (!strcmp(end, "k") || !strcmp(end, "K"))
+		mult = 1ULL << 10;
+	else if (!strcmp(end, "m") || !strcmp(end, "M"))
+		mult = 1ULL << 20;
+	else if (!strcmp(end, "g") || !strcmp(end, "G"))
+		mult = 1ULL << 30;
+	else if (*end)
+		return -EINVAL;
+	if (v > (1ULL << 30) / mult || v * mult < 4096)
+		return -ERANGE;
+	*bytes = v * mult;
+	return 0;
+}
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+int check_bpf_privileges(char *what, size_t len)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	eff = data[0].effective | ((uint64_t)data[1].effective << 32);
+	if (eff & (1ULL << CAP_SYS_ADMIN))
+		return 0;
+	if ((eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON)))
+		return 0;
+	snprintf(what, len, "root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
+	return -EPERM;
+}
+
+uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+uint64_t mono_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+double mono_now(void)
+{
+	return mono_ns() / 1e9;
+}
+
+size_t strlcpy_(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+
+	if (size) {
+		size_t c = n < size - 1 ? n : size - 1;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+/* Grow *arr (n used, cap allocated, elements of size bytes) by one zeroed
+ * element: a pointer to it, or NULL out of memory. */
+void *array_push(void **arr, size_t *n, size_t *cap, size_t size)
+{
+	char *p;
+
+	if (*n == *cap) {
+		size_t grown = *cap ? 2 * *cap : 16;
+
+		p = realloc(*arr, grown * size);
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = grown;
+	}
+	p = (char *)*arr + (*n)++ * size;
+	memset(p, 0, size);
+	return p;
+}

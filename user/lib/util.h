@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef MMRETRY_UTIL_H
+#define MMRETRY_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+extern int mmr_verbose;
+
+/* Messages go to stderr as "mmretry: <message>": lowercase, no period. */
+void mmr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mmr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mmr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 0 or -EINVAL / -ERANGE */
+int parse_u64(const char *s, uint64_t *out);
+/* "10", "1.5", "500ms", "250us", "2m", "1h" -> seconds (> 0) */
+int parse_duration(const char *s, double *secs);
+/* 4 KiB .. 1 GiB, "4M", "256k", "1048576" -> bytes */
+int parse_size(const char *s, uint64_t *bytes);
+
+/* The privileges loading BPF tracing programs needs: 0, or -EPERM with
+ * what is missing written to `what`. */
+int check_bpf_privileges(char *what, size_t len);
+
+/* CLOCK_MONOTONIC is bpf_ktime_get_ns()'s clock: events' times compare */
+uint64_t clock_ns(clockid_t id);
+uint64_t mono_ns(void);
+double mono_now(void);	/* seconds */
+size_t strlcpy_(char *dst, const char *src, size_t size);
+void *array_push(void **arr, size_t *n, size_t *cap, size_t size);
+
+#endif

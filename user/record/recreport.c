@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * recreport.c: the report a recording gives (`mmretry report FILE`): the
+ * events rebuild what the kernel's maps held during the run, as stat read
+ * them at its end (fault counters from the attempts, mmap_lock histograms
+ * from the holds, anon_vma histograms from the chains and walks); what no
+ * event says (tracepoint mode's fault counts, which come from the
+ * processes' own accounting at exit) comes from the report stat wrote at
+ * the end of the recording, or is unavailable.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "cli/commands.h"
+#include "lib/ksyms.h"
+#include "trace/plan.h"
+#include "record/recfile.h"
+#include "record/recreport.h"
+#include "lib/util.h"
+
+/* a growable array of T, found by a key: few processes, few walkers */
+#define FIND_OR_ADD(arr, n, cap, field, key)					\
+	({									\
+		typeof(arr) __p = NULL;						\
+		for (size_t __i = 0; __i < (n); __i++)				\
+			if ((arr)[__i].field == (key)) {			\
+				__p = &(arr)[__i];				\
+				break;						\
+			}							\
+		if (!__p && (n) == (cap)) {					\
+			size_t __c = (cap) ? 2 * (cap) : 16;			\
+			typeof(arr) __g = realloc((arr), __c * sizeof(*(arr)));	\
+			if (__g) {						\
+				(arr) = __g;					\
+				(cap) = __c;					\
+			}							\
+		}								\
+		if (!__p && (n) < (cap)) {					\
+			__p = &(arr)[(n)++];					\
+			memset(__p, 0, sizeof(*__p));				\
+			__p->field = (key);					\
+		}								\
+		__p;								\
+	})
+
+/* a thread's fault in progress: its last attempt retried */
+struct pending {
+	uint32_t tid;
+	uint64_t addr;
+	bool retried;
+};
+
+struct rebuild {
+	struct report *r;
+	struct mmr_fault_counters c;
+	struct pending *pend;
+	size_t npend, cappend;
+	struct lock_row *locks;
+	size_t nlocks, caplocks;
+	struct av_row *avs;
+	size_t navs, capavs;
+	struct av_walker *walkers;
+	size_t nwalkers, capwalkers;
+	struct rec_task *tasks;
+	size_t ntasks, captasks;
+	struct rec_lost lost;
+	uint64_t last_ts;
+	uint32_t vma_lock_flag;
+	json_t *stored;		/* the report stat wrote, or NULL */
+};
+
+static const char *task_comm(const struct rebuild *b, uint32_t pid)
+{
+	const char *any = NULL;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		if (b->tasks[i].pid == pid) {
+			if (b->tasks[i].tid == pid)
+				return b->tasks[i].comm;
+			any = any ? any : b->tasks[i].comm;
+		}
+	return any;
+}
+
+/* as bpf/faults.bpf.c counts an attempt (attempt_enter, attempt_exit) */
+static void add_attempt(struct rebuild *b, const struct mmr_attempt_event *a)
+{
+	struct mmr_fault_counters *c = &b->c;
+	struct pending *p = FIND_OR_ADD(b->pend, b->npend, b->cappend, tid, a->tid);
+
+	if (p && p->retried && p->addr != a->addr) {
+		c->faults++;	/* a retried fault never attempted again */
+		c->abandoned++;
+	}
+	c->attempts++;
+	if (b->vma_lock_flag && (a->flags & b->vma_lock_flag))
+		c->vma_lock_attempts++;
+	else
+		c->mmap_lock_attempts++;
+	c->major += !!(a->result & MMR_VM_FAULT_MAJOR);
+	c->completed += !!(a->result & MMR_VM_FAULT_COMPLETED);
+	c->errors += !!(a->result & MMR_VM_FAULT_ERROR);
+	if (p) {
+		p->addr = a->addr;
+		p->retried = a->result & MMR_VM_FAULT_RETRY;
+	}
+	if (!(a->result & MMR_VM_FAULT_RETRY)) {
+		c->faults++;
+		return;
+	}
+	c->retries++;
+	c->reasons[a->reason < MMR_NR_REASONS ? a->reason : MMR_REASON_OTHER]++;
+}
+
+/* a thread that exits with a retried fault pending */
+static void thread_exit(struct rebuild *b, uint32_t tid)
+{
+	for (size_t i = 0; i < b->npend; i++)
+		if (b->pend[i].tid == tid && b->pend[i].retried) {
+			b->pend[i].retried = false;
+			b->c.faults++;
+			b->c.abandoned++;
+		}
+}
+
+/* as bpf/mmap_lock.bpf.c accounts a hold (on_acquire, on_release) */
+static void add_lock_op(struct rebuild *b, const struct mmr_lock_op_event *e)
+{
+	struct lock_row *row = FIND_OR_ADD(b->locks, b->nlocks, b->caplocks, pid, e->pid);
+
+	if (row)
+		lock_stats_add_op(row->mode, e);
+}
+
+/* as bpf/anon_vma.bpf.c accounts a chain (chain_done) and a walk */
+static void add_chain(struct rebuild *b, const struct mmr_chain_event *e)
+{
+	struct av_row *row = FIND_OR_ADD(b->avs, b->navs, b->capavs, pid, e->pid);
+
+	if (!row)
+		return;
+	if (e->kind < MMR_NR_CHAIN_KINDS)
+		row->s.events[e->kind]++;
+	row->s.reused += e->reused;
+	row->s.truncated += e->truncated;
+	lock_hist_add(&row->s.length, e->length);
+}
+
+static void add_walk(struct rebuild *b, const struct mmr_walk_event *e)
+{
+	struct av_walker *w = FIND_OR_ADD(b->walkers, b->nwalkers, b->capwalkers, rmap_one,
+					  e->rmap_one);
+
+	if (!w)
+		return;
+	w->s.walks++;
+	w->s.locked += e->locked;
+	w->s.contended += e->contended;
+	lock_hist_add(&w->s.vmas, e->vmas);
+	lock_hist_add(&w->s.mapped, e->mapped);
+	lock_hist_add(&w->s.ns, e->dur_ns);
+	if (e->contended)
+		lock_hist_add(&w->s.lock_wait_ns, e->lock_wait_ns);
+}
+
+/* ---- what only the stored report says ---- */
+
+static json_t *stored_at(const struct rebuild *b, const char *a, const char *k)
+{
+	json_t *o = b->stored ? json_object_get(b->stored, a) : NULL;
+
+	return k && o ? json_object_get(o, k) : o;
+}
+
+/* a fault figure's state and value from the stored report */
+static void stored_figure(const struct rebuild *b, int i, uint8_t *state, uint64_t *v)
+{
+	json_t *faults = stored_at(b, "faults", NULL), *x, *inf;
+	const char *name = fault_fig_names[i];
+	size_t k;
+
+	*state = VAL_NA;
+	*v = 0;
+	if (!faults)
+		return;
+	x = i < FF_REASON0 ? json_object_get(faults, name) :
+	    json_object_get(json_object_get(faults, "retry_reasons"), name);
+	if (!json_is_integer(x))
+		return;
+	*v = json_integer_value(x);
+	*state = VAL_EXACT;
+	inf = json_object_get(faults, "inferred");
+	for (k = 0; json_is_array(inf) && k < json_array_size(inf); k++)
+		if (json_is_string(json_array_get(inf, k)) &&
+		    !strcmp(json_string_value(json_array_get(inf, k)), name))
+			*state = VAL_INFERRED;
+}
+
+static uint64_t stored_u64(const struct rebuild *b, const char *a, const char *k)
+{
+	json_t *x = stored_at(b, a, k);
+
+	return json_is_integer(x) ? json_integer_value(x) : 0;
+}
+
+/* a walker's name: the stored report's, or kallsyms if this is the
+ * recording's kernel, or the address */
+static void name_walker(const struct rebuild *b, struct av_walker *w, const struct ksyms *ks)
+{
+	json_t *list = stored_at(b, "anon_vma", "walkers"), *x;
+	char hex[24];
+	size_t i;
+
+	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)w->rmap_one);
+	for (i = 0; json_is_array(list) && i < json_array_size(list); i++) {
+		x = json_array_get(list, i);
+		if (json_is_string(json_object_get(x, "rmap_one")) &&
+		    !strcmp(json_string_value(json_object_get(x, "rmap_one")), hex) &&
+		    json_is_string(json_object_get(x, "walker"))) {
+			snprintf(w->name, sizeof(w->name), "%s",
+				 json_string_value(json_object_get(x, "walker")));
+			return;
+		}
+	}
+	av_walker_name(ks ? ksyms_name(ks, w->rmap_one) : NULL, w->rmap_one, w->name,
+		       sizeof(w->name));
+}
+
+/* ---- the whole ---- */
+
+static int read_all(struct rebuild *b, struct rec_reader *rd, bool from_events,
+		    const char *path)
+{
+	struct rec_item it;
+	char err[512];
+	int ret;
+
+	while ((ret = rec_next(rd, &it, err, sizeof(err))) == 1) {
+		struct report *r = b->r;
+
+		switch (it.type) {
+		case REC_RETRY:
+			report_add_event(r, &it.u.retry);
+			b->last_ts = it.u.retry.ts_ns;
+			break;
+		case REC_ATTEMPT:
+			add_attempt(b, &it.u.attempt);
+			b->last_ts = it.u.attempt.end_ns;
+			break;
+		case REC_MM:
+			if (it.u.mm.op == MMR_MM_EXIT)
+				thread_exit(b, it.u.mm.tid);
+			b->last_ts = it.u.mm.ts_ns;
+			break;
+		case REC_LOCK_OP:
+			add_lock_op(b, &it.u.lock_op);
+			break;
+		case REC_LOCK_LONG:
+			report_add_lock_event(r, &it.u.lock_long);
+			break;
+		case REC_CHAIN:
+			add_chain(b, &it.u.chain);
+			if (it.u.chain.length >= r->anon.min_chain)
+				report_add_chain_event(r, &it.u.chain);
+			break;
+		case REC_WALK:
+			add_walk(b, &it.u.walk);
+			if (it.u.walk.vmas >= r->anon.min_fanout)
+				report_add_walk_event(r, &it.u.walk, NULL);
+			break;
+		case REC_TASK: {
+			struct rec_task *t = FIND_OR_ADD(b->tasks, b->ntasks, b->captasks, tid,
+							 it.u.task.tid);
+
+			if (t)
+				*t = it.u.task;
+			break;
+		}
+		case REC_LOST:
+			b->lost = it.u.lost;
+			break;
+		case REC_REPORT:
+			if (!from_events && !b->stored)
+				b->stored = json_loadb(it.text, it.text_len, 0, NULL);
+			break;
+		default:
+			break;
+		}
+	}
+	if (ret < 0) {
+		mmr_err("%s", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void recording_argv_free(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* the recording's target, from its metadata (argv: kept in *argv) */
+static void set_target(struct report *r, json_t *meta, const struct rebuild *b, char ***argv)
+{
+	json_t *t = json_object_get(meta, "target"), *a = json_object_get(t, "argv"), *x;
+	const char *kind = json_string_value(json_object_get(t, "kind"));
+	size_t i, n = json_array_size(a);
+
+	r->exit_status = -1;
+	x = stored_at(b, "target", "exit_status");
+	if (json_is_integer(x))
+		r->exit_status = json_integer_value(x);
+	if (kind && !strcmp(kind, "pid")) {
+		r->target = TARGET_PID;
+		r->pid = json_integer_value(json_object_get(t, "pid"));
+	} else if (kind && !strcmp(kind, "command") && n && (*argv = calloc(n + 1, sizeof(char *)))) {
+		for (i = 0; i < n; i++)
+			(*argv)[i] = strdup(json_is_string(json_array_get(a, i)) ?
+					    json_string_value(json_array_get(a, i)) : "?");
+		r->target = TARGET_COMMAND;
+		r->argv = *argv;
+	}
+}
+
+int recording_report(const char *path, bool from_events, struct report *r, char ***argv)
+{
+	struct rebuild b = { .r = r };
+	const struct rec_header *h;
+	struct rec_reader *rd;
+	json_t *meta, *modes, *x;
+	uint8_t states[FF_NR];
+	struct ksyms *ks = NULL;
+	struct utsname u;
+	bool attempts, same_kernel;
+	char err[512];
+	int i, ret = -EINVAL;
+
+	rd = rec_open(path, err, sizeof(err));
+	if (!rd) {
+		mmr_err("%s", err);
+		return -EINVAL;
+	}
+	h = rec_header(rd);
+	meta = json_loads(rec_meta(rd), 0, NULL);
+	if (!json_is_object(meta)) {
+		mmr_err("%s: its metadata is not a JSON object", path);
+		goto out;
+	}
+	modes = json_object_get(meta, "modes");
+	attempts = json_is_true(json_object_get(meta, "attempts"));
+	if (json_is_true(json_object_get(meta, "per_vma_locks")))
+		b.vma_lock_flag = MMR_FAULT_FLAG_VMA_LOCK;
+	if (json_is_string(json_object_get(meta, "kernel")))
+		strlcpy_(r->kernel, json_string_value(json_object_get(meta, "kernel")),
+			 sizeof(r->kernel));
+	x = json_object_get(modes, "faults");
+	for (i = MMR_MODE_FENTRY; i < MMR_NR_MODES; i++)
+		if (json_is_string(x) && !strcmp(json_string_value(x), mode_name(i)))
+			r->fault_mode = i;
+	r->lock.traced = json_is_string(json_object_get(modes, "mmap_lock"));
+	r->lock.min_hold_ns = json_integer_value(json_object_get(meta, "min_hold_ns"));
+	r->anon.traced = json_is_string(json_object_get(modes, "anon_vma"));
+	if (!r->anon.traced)
+		snprintf(r->anon.why, sizeof(r->anon.why), "not recorded");
+	r->anon.min_chain = 8;		/* stat's defaults; the stored report's below */
+	r->anon.min_fanout = 32;
+	r->target = TARGET_SYSTEM;	/* set_target(): its metadata's */
+	*argv = NULL;
+
+	if ((ret = read_all(&b, rd, from_events, path)))
+		goto out;
+	set_target(r, meta, &b, argv);
+	if (b.stored) {
+		x = stored_at(&b, "anon_vma", "min_chain");
+		if (json_is_integer(x))
+			r->anon.min_chain = json_integer_value(x);
+		x = stored_at(&b, "anon_vma", "min_fanout");
+		if (json_is_integer(x))
+			r->anon.min_fanout = json_integer_value(x);
+	}
+	/* a recording whose writer never marked its end: killed, crashed, or
+	 * still being written; what came after its last flush is not in it */
+	if (rec_truncated(rd) || !(h->flags & REC_F_CLEAN))
+		report_note(r, "the recording ends early (its writer stopped): what came "
+			    "after its last flush is missing");
+	else if (from_events)
+		report_note(r, "rebuilt from the recording's events only");
+
+	/* the fault figures: from the attempts where they were recorded */
+	if (attempts) {
+		b.c.lost_events = b.lost.faults;
+		memset(states, VAL_EXACT, sizeof(states));
+		for (i = 0; b.stored && i < FF_NR; i++) {
+			uint8_t st;
+			uint64_t v;
+
+			stored_figure(&b, i, &st, &v);
+			if (st == VAL_NA)	/* a hook that did not attach */
+				states[i] = VAL_NA;
+		}
+		report_set_faults(r, &b.c, states);
+	} else {
+		struct mmr_fault_counters c = { .lost_events = b.lost.faults };
+
+		for (i = 0; i < FF_NR; i++) {
+			uint64_t v;
+
+			stored_figure(&b, i, &states[i], &v);
+			if (i < FF_REASON0) {
+				__u64 *f[FF_REASON0] = {
+					&c.attempts, &c.faults, &c.retries, &c.completed, &c.major,
+					&c.errors, &c.vma_lock_attempts, &c.mmap_lock_attempts,
+					&c.abandoned,
+				};
+				*f[i] = v;
+			} else {
+				c.reasons[i - FF_REASON0] = v;
+			}
+		}
+		report_set_faults(r, &c, states);
+		if (!b.stored)
+			report_note(r, "fault counts unavailable: %s mode records retries, not "
+				    "every fault", mode_name(r->fault_mode));
+	}
+	r->missed_runs = stored_u64(&b, "missed_runs", NULL);
+	r->lock.missed = stored_u64(&b, "mmap_lock", "missed_runs");
+	r->anon.missed = stored_u64(&b, "anon_vma", "missed_runs");
+	r->lock.lost += b.lost.lock;
+	r->anon.lost += b.lost.anon;
+	r->duration_s = ((h->end_ns ? h->end_ns : b.last_ts) - h->start_ns) / 1e9;
+	if (h->end_ns < h->start_ns && b.last_ts < h->start_ns)
+		r->duration_s = 0;
+	if (json_is_number(stored_at(&b, "duration_s", NULL)))	/* stat's own measure */
+		r->duration_s = json_number_value(stored_at(&b, "duration_s", NULL));
+
+	same_kernel = !uname(&u) && !strcmp(u.release, r->kernel);
+	if (same_kernel && (b.nwalkers || r->lock.nlongs))
+		ks = ksyms_load();
+	for (size_t k = 0; k < r->lock.nlongs; k++) {
+		struct lock_long *x = &r->lock.longs[k];
+
+		x->kstack = stack_fold((const uint64_t *)x->e.kstack, x->e.nkstack < MMR_STACK_FRAMES ?
+				       x->e.nkstack : MMR_STACK_FRAMES, ks);
+		x->ustack = stack_fold((const uint64_t *)x->e.ustack, x->e.nustack < MMR_STACK_FRAMES ?
+				       x->e.nustack : MMR_STACK_FRAMES, NULL);
+	}
+	for (size_t k = 0; k < b.nlocks; k++) {
+		const char *comm = task_comm(&b, b.locks[k].pid);
+
+		snprintf(b.locks[k].comm, sizeof(b.locks[k].comm), "%s", comm ? comm : "?");
+	}
+	for (size_t k = 0; k < b.navs; k++) {
+		const char *comm = task_comm(&b, b.avs[k].pid);
+
+		snprintf(b.avs[k].comm, sizeof(b.avs[k].comm), "%s", comm ? comm : "?");
+	}
+	for (size_t k = 0; k < b.nwalkers; k++)
+		name_walker(&b, &b.walkers[k], ks);
+	for (size_t k = 0; k < r->anon.nwalks; k++) {
+		struct av_walker w = { .rmap_one = r->anon.walks[k].e.rmap_one };
+
+		name_walker(&b, &w, ks);
+		snprintf(r->anon.walks[k].walker, sizeof(r->anon.walks[k].walker), "%s", w.name);
+	}
+	ksyms_free(ks);
+	if (r->lock.traced) {
+		report_set_lock_rows(r, b.locks, b.nlocks);
+		b.locks = NULL;
+	}
+	if (r->anon.traced) {
+		report_set_anon_rows(r, b.avs, b.navs);
+		report_set_anon_walkers(r, b.walkers, b.nwalkers);
+		b.avs = NULL;
+		b.walkers = NULL;
+	}
+	report_sort_procs(r);
+	ret = 0;
+out:
+	json_decref(meta);
+	json_decref(b.stored);
+	free(b.pend);
+	free(b.locks);
+	free(b.avs);
+	free(b.walkers);
+	free(b.tasks);
+	rec_close_reader(rd);
+	return ret;
+}

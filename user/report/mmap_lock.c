@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* report/mmap_lock.c: the mmap_lock section of the stat report. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+#define TOP_N 10
+#define MAX_BLOCKERS 4
+
+void report_set_lock_rows(struct report *r, struct lock_row *rows, size_t n)
+{
+	size_t i;
+
+	free(r->lock.rows);
+	r->lock.rows = rows;
+	r->lock.nrows = n;
+	memset(r->lock.total, 0, sizeof(r->lock.total));
+	for (i = 0; i < n; i++) {
+		lock_stats_merge(&r->lock.total[0], &rows[i].mode[0]);
+		lock_stats_merge(&r->lock.total[1], &rows[i].mode[1]);
+	}
+}
+
+int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
+{
+	struct report_lock *l = &r->lock;
+
+	if (l->nlongs >= REPORT_MAX_LONGS) {
+		l->lost++;
+		return 0;
+	}
+	if (l->nlongs == l->longs_cap) {
+		size_t cap = l->longs_cap ? l->longs_cap * 2 : 64;
+		struct lock_long *grown;
+
+		if (cap > REPORT_MAX_LONGS)
+			cap = REPORT_MAX_LONGS;
+		grown = realloc(l->longs, cap * sizeof(*grown));
+		if (!grown) {
+			l->lost++;
+			return 0;
+		}
+		l->longs = grown;
+		l->longs_cap = cap;
+	}
+	memset(&l->longs[l->nlongs], 0, sizeof(l->longs[0]));
+	l->longs[l->nlongs].e = *e;
+	l->longs[l->nlongs].e.comm[sizeof(e->comm) - 1] = '\0';
+	l->nlongs++;
+	return 0;
+}
+
+const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	/* the thresholds round: 999,960 ns is "1.0 ms", not "1000.0 us" */
+	if (ns < 1000)
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	else if (ns < 999950)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < 999950000)
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
+}
+
+/* a duration with fmt_ns(), a count (unit not "ns") as a plain number */
+static const char *fmt_value(char *buf, size_t len, uint64_t v, const char *unit)
+{
+	if (!strcmp(unit, "ns"))
+		return fmt_ns(buf, len, v);
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const char *unit)
+{
+	uint64_t peak = 0;
+	int i, first = -1, last = -1;
+	char a[24], b[24], c[24];
+
+	fprintf(out, "  %s: %llu, p50 %s, p99 %s, max %s\n", title,
+		(unsigned long long)h->count, fmt_value(a, sizeof(a), hist_quantile(h, 0.5), unit),
+		fmt_value(b, sizeof(b), hist_quantile(h, 0.99), unit),
+		fmt_value(c, sizeof(c), h->max_ns, unit));
+	for (i = 0; i < MMR_HIST_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (h->slots[i] > peak)
+			peak = h->slots[i];
+	}
+	if (first < 0)
+		return;
+	fprintf(out, "  %23s : %-10s %s\n", unit, "count", "distribution");
+	for (i = first; i <= last; i++) {
+		unsigned long long lo = i ? 1ULL << i : 0, hi = (2ULL << i) - 1;
+		int stars = (int)(h->slots[i] * 30 / peak), k;
+
+		fprintf(out, "  %10llu -> %-10llu: %-10llu |", lo, hi,
+			(unsigned long long)h->slots[i]);
+		for (k = 0; k < 30; k++)
+			fputc(k < stars ? '*' : ' ', out);
+		fputs("|\n", out);
+	}
+}
+
+/* the leaf frame of a folded stack: where the lock was released or waited */
+static const char *site_of(const char *folded)
+{
+	const char *leaf;
+
+	if (!folded)
+		return NULL;
+	leaf = strrchr(folded, ';');
+	return leaf ? leaf + 1 : folded;
+}
+
+/* "in a page fault at 0x7f.. that did I/O", "not in a page fault (m_stop)" */
+static const char *doing(char *buf, size_t len, bool in_fault, uint8_t fault, uint64_t addr,
+			 const char *site)
+{
+	size_t n;
+
+	if (!in_fault) {
+		snprintf(buf, len, "not in a page fault%s%s%s", site ? " (" : "", site ? site : "",
+			 site ? ")" : "");
+		return buf;
+	}
+	n = (size_t)snprintf(buf, len, "in a page fault");
+	if (n < len && (fault & MMR_LOCK_FAULT_ADDR))
+		n += (size_t)snprintf(buf + n, len - n, " at 0x%llx", (unsigned long long)addr);
+	if (n < len && (fault & MMR_LOCK_FAULT_IO_KNOWN))
+		snprintf(buf + n, len - n, (fault & MMR_LOCK_FAULT_IO) ? " that did I/O" :
+			 " without I/O");
+	return buf;
+}
+
+static struct mmr_lock_event *events_of(const struct report_lock *l)
+{
+	struct mmr_lock_event *holds = calloc(l->nlongs ? l->nlongs : 1, sizeof(*holds));
+	size_t i;
+
+	for (i = 0; holds && i < l->nlongs; i++)
+		holds[i] = l->longs[i].e;
+	return holds;
+}
+
+static void print_blockers(FILE *out, const struct report_lock *l,
+			   const struct mmr_lock_event *holds, const struct lock_long *w)
+{
+	struct blocker b[MAX_BLOCKERS];
+	size_t i, n;
+	char a[24], c[24], d[128];
+
+	n = find_blockers(&w->e, holds, l->nlongs, b, MAX_BLOCKERS);
+	if (!n)
+		fprintf(out, "      no hold of %s or more (or blocking a writer for %s) seen\n",
+			fmt_ns(a, sizeof(a), l->min_hold_ns),
+			fmt_ns(c, sizeof(c), l->min_hold_ns / MMR_BLOCKER_DIV));
+	for (i = 0; i < n; i++)
+		fprintf(out, "      blocked by %u/%u %s: %s hold of %s, %s during the wait, %s%s\n",
+			b[i].pid, b[i].tid, b[i].comm, b[i].write ? "write" : "read",
+			fmt_ns(a, sizeof(a), b[i].hold_ns), fmt_ns(c, sizeof(c), b[i].overlap_ns),
+			doing(d, sizeof(d), b[i].in_fault, b[i].fault, b[i].fault_addr,
+			      site_of(l->longs[b[i].index].kstack)),
+			b[i].remote ? ", on another process's mm" : "");
+}
+
+void report_print_lock_text(FILE *out, const struct report *r)
+{
+	const struct report_lock *l = &r->lock;
+	struct mmr_lock_event *holds;
+	struct lock_row *rows;
+	size_t i, n, nlong;
+	char a[24], b[24];
+	int m;
+
+	fprintf(out, "\nmmap_lock\n");
+	for (m = 0; m < 2; m++) {
+		const struct mmr_lock_stats *s = &l->total[m];
+
+		fprintf(out, "%s: %llu acquisitions, %llu failed trylocks/waits, %llu remote%s\n",
+			m ? "write" : "read", (unsigned long long)s->acquisitions,
+			(unsigned long long)s->failures, (unsigned long long)s->remote,
+			m ? "" : "");
+		if (m && s->downgrades)
+			fprintf(out, "  (%llu downgraded to read)\n", (unsigned long long)s->downgrades);
+		print_hist(out, "wait", &s->wait, "ns");
+		print_hist(out, "hold", &s->hold, "ns");
+	}
+	if (l->nrows) {
+		rows = malloc(l->nrows * sizeof(*rows));
+		if (rows) {
+			memcpy(rows, l->rows, l->nrows * sizeof(*rows));
+			n = l->nrows < TOP_N ? l->nrows : TOP_N;
+			lock_rows_sort_by_write_hold(rows, l->nrows);
+			fprintf(out, "\nprocesses by mmap_lock write hold\n  %-8s %-16s %12s %10s\n",
+				"PID", "COMM", "WRITE HOLD", "HOLDS");
+			for (i = 0; i < n; i++)
+				fprintf(out, "  %-8u %-16s %12s %10llu\n", rows[i].pid, rows[i].comm,
+					fmt_ns(a, sizeof(a), rows[i].mode[1].hold.sum_ns),
+					(unsigned long long)rows[i].mode[1].hold.count);
+			lock_rows_sort_by_wait(rows, l->nrows);
+			fprintf(out, "\nprocesses by mmap_lock wait\n  %-8s %-16s %12s %12s\n",
+				"PID", "COMM", "READ WAIT", "WRITE WAIT");
+			for (i = 0; i < n; i++)
+				fprintf(out, "  %-8u %-16s %12s %12s\n", rows[i].pid, rows[i].comm,
+					fmt_ns(a, sizeof(a), rows[i].mode[0].wait.sum_ns),
+					fmt_ns(b, sizeof(b), rows[i].mode[1].wait.sum_ns));
+			free(rows);
+		}
+	}
+	for (i = 0, nlong = 0; i < l->nlongs; i++)
+		nlong += l->longs[i].e.dur_ns >= l->min_hold_ns;
+	fprintf(out, "\nlong holds and waits (>= %s): %zu", fmt_ns(a, sizeof(a), l->min_hold_ns),
+		nlong);
+	if (l->nlongs > nlong)
+		fprintf(out, ", and %zu shorter holds that blocked a writer", l->nlongs - nlong);
+	if (l->lost)
+		fprintf(out, ", %llu lost", (unsigned long long)l->lost);
+	if (l->missed)
+		fprintf(out, ", %llu program runs skipped by the kernel", (unsigned long long)l->missed);
+	fputc('\n', out);
+	holds = events_of(l);
+	if (!holds)
+		return;
+	for (i = 0, n = 0; i < l->nlongs && n < TOP_N; i++) {
+		const struct lock_long *x = &l->longs[i];
+
+		if (x->e.kind != MMR_LOCK_EV_WAIT || !x->e.write)
+			continue;
+		n++;
+		fprintf(out, "  %u/%u %s waited %s for write%s%s%s\n", x->e.pid, x->e.tid, x->e.comm,
+			fmt_ns(a, sizeof(a), x->e.dur_ns), x->kstack ? " (" : "",
+			x->kstack ? site_of(x->kstack) : "", x->kstack ? ")" : "");
+		print_blockers(out, l, holds, x);
+	}
+	free(holds);
+}
+
+json_t *hist_json(const struct mmr_hist *h)
+{
+	json_t *o = json_object(), *buckets = json_array();
+	int i;
+
+	json_object_set_new(o, "count", json_integer((json_int_t)h->count));
+	json_object_set_new(o, "sum", json_integer((json_int_t)h->sum_ns));
+	json_object_set_new(o, "p50", h->count ? json_integer((json_int_t)hist_quantile(h, 0.5)) :
+			    json_null());
+	json_object_set_new(o, "p99", h->count ? json_integer((json_int_t)hist_quantile(h, 0.99)) :
+			    json_null());
+	json_object_set_new(o, "max", h->count ? json_integer((json_int_t)h->max_ns) : json_null());
+	for (i = 0; i < MMR_HIST_SLOTS; i++) {
+		json_t *b;
+
+		if (!h->slots[i])
+			continue;
+		b = json_object();
+		json_object_set_new(b, "le", json_integer((json_int_t)((2ULL << i) - 1)));
+		json_object_set_new(b, "count", json_integer((json_int_t)h->slots[i]));
+		json_array_append_new(buckets, b);
+	}
+	json_object_set_new(o, "buckets", buckets);
+	return o;
+}
+
+static json_t *stats_json(const struct mmr_lock_stats *s, bool write)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "acquisitions", json_integer((json_int_t)s->acquisitions));
+	json_object_set_new(o, "holds", json_integer((json_int_t)s->hold.count));
+	json_object_set_new(o, "trylock_failures", json_integer((json_int_t)s->failures));
+	json_object_set_new(o, "remote", json_integer((json_int_t)s->remote));
+	if (write)
+		json_object_set_new(o, "downgrades", json_integer((json_int_t)s->downgrades));
+	json_object_set_new(o, "wait_ns", hist_json(&s->wait));
+	json_object_set_new(o, "hold_ns", hist_json(&s->hold));
+	return o;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* the fault a lock was taken for: null if none, else what is known of it */
+static json_t *fault_json(bool in_fault, uint8_t fault, uint64_t addr)
+{
+	json_t *o;
+
+	if (!in_fault)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "address", (fault & MMR_LOCK_FAULT_ADDR) ?
+			    json_integer((json_int_t)addr) : json_null());
+	json_object_set_new(o, "io", (fault & MMR_LOCK_FAULT_IO_KNOWN) ?
+			    json_boolean(fault & MMR_LOCK_FAULT_IO) : json_null());
+	return o;
+}
+
+json_t *report_lock_json(const struct report *r)
+{
+	const struct report_lock *l = &r->lock;
+	json_t *o = json_object(), *procs = json_array(), *longs = json_array();
+	struct mmr_lock_event *holds = NULL;
+	size_t i, k;
+
+	json_object_set_new(o, "read", stats_json(&l->total[0], false));
+	json_object_set_new(o, "write", stats_json(&l->total[1], true));
+	for (i = 0; i < l->nrows; i++) {
+		json_t *p = json_object();
+
+		json_object_set_new(p, "pid", json_integer(l->rows[i].pid));
+		json_object_set_new(p, "comm", json_bytes(l->rows[i].comm[0] ? l->rows[i].comm : "?"));
+		json_object_set_new(p, "read", stats_json(&l->rows[i].mode[0], false));
+		json_object_set_new(p, "write", stats_json(&l->rows[i].mode[1], true));
+		json_array_append_new(procs, p);
+	}
+	json_object_set_new(o, "processes", procs);
+	json_object_set_new(o, "min_hold_ns", json_integer((json_int_t)l->min_hold_ns));
+	holds = events_of(l);
+	for (i = 0; i < l->nlongs; i++) {
+		const struct lock_long *x = &l->longs[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "kind", json_string(x->e.kind == MMR_LOCK_EV_WAIT ? "wait" : "hold"));
+		json_object_set_new(e, "mode", json_string(x->e.write ? "write" : "read"));
+		json_object_set_new(e, "pid", json_integer(x->e.pid));
+		json_object_set_new(e, "tid", json_integer(x->e.tid));
+		json_object_set_new(e, "comm", json_bytes(x->e.comm[0] ? x->e.comm : "?"));
+		json_object_set_new(e, "duration_ns", json_integer((json_int_t)x->e.dur_ns));
+		json_object_set_new(e, "end_ns", json_integer((json_int_t)x->e.ts_ns));
+		json_object_set_new(e, "in_fault", json_boolean(x->e.in_fault));
+		json_object_set_new(e, "fault", fault_json(x->e.in_fault, x->e.fault, x->e.fault_addr));
+		json_object_set_new(e, "remote", json_boolean(x->e.remote));
+		if (x->e.kind == MMR_LOCK_EV_HOLD)
+			json_object_set_new(e, "blocked_writer", json_boolean(x->e.blocking));
+		if (x->e.kind == MMR_LOCK_EV_WAIT)
+			json_object_set_new(e, "acquired", json_boolean(x->e.success));
+		json_object_set_new(e, "kernel_stack", str_or_null(x->kstack));
+		json_object_set_new(e, "user_stack", str_or_null(x->ustack));
+		if (holds && x->e.kind == MMR_LOCK_EV_WAIT && x->e.write) {
+			struct blocker b[MAX_BLOCKERS];
+			size_t n = find_blockers(&x->e, holds, l->nlongs, b, MAX_BLOCKERS);
+			json_t *arr = json_array();
+
+			for (k = 0; k < n; k++) {
+				json_t *bo = json_object();
+
+				json_object_set_new(bo, "pid", json_integer(b[k].pid));
+				json_object_set_new(bo, "tid", json_integer(b[k].tid));
+				json_object_set_new(bo, "comm", json_bytes(b[k].comm[0] ? b[k].comm : "?"));
+				json_object_set_new(bo, "mode", json_string(b[k].write ? "write" : "read"));
+				json_object_set_new(bo, "overlap_ns", json_integer((json_int_t)b[k].overlap_ns));
+				json_object_set_new(bo, "hold_ns", json_integer((json_int_t)b[k].hold_ns));
+				json_object_set_new(bo, "in_fault", json_boolean(b[k].in_fault));
+				json_object_set_new(bo, "fault", fault_json(b[k].in_fault, b[k].fault,
+									    b[k].fault_addr));
+				json_object_set_new(bo, "site",
+						    str_or_null(site_of(l->longs[b[k].index].kstack)));
+				json_object_set_new(bo, "remote", json_boolean(b[k].remote));
+				json_array_append_new(arr, bo);
+			}
+			json_object_set_new(e, "blockers", arr);
+		}
+		json_array_append_new(longs, e);
+	}
+	free(holds);
+	json_object_set_new(o, "long", longs);
+	json_object_set_new(o, "long_lost", json_integer((json_int_t)l->lost));
+	json_object_set_new(o, "missed_runs", json_integer((json_int_t)l->missed));
+	return o;
+}
+
+int report_print_folded(FILE *out, const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->lock.nlongs; i++) {
+		const struct lock_long *x = &r->lock.longs[i];
+
+		if (x->e.dur_ns < r->lock.min_hold_ns)
+			continue;	/* a shorter hold kept as a blocker */
+		fprintf(out, "%s;mmap_lock_%s_%s", x->e.comm[0] ? x->e.comm : "?",
+			x->e.write ? "write" : "read", x->e.kind == MMR_LOCK_EV_WAIT ? "wait" : "hold");
+		if (x->ustack)
+			fprintf(out, ";%s", x->ustack);
+		if (x->kstack)
+			fprintf(out, ";%s", x->kstack);
+		fprintf(out, " %llu\n", (unsigned long long)x->e.dur_ns);
+	}
+	return ferror(out) ? -EIO : 0;
+}

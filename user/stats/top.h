@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * top.h: `mmretry top`'s table with no kernel in sight (unit-tested): the
+ * processes' cumulative figures read at each interval become per-interval
+ * rows (deltas, rates, the leading retry reason, mmap_lock percentiles from
+ * histogram deltas), sorted and formatted. cmd_top.c reads the maps.
+ */
+#ifndef MMRETRY_TOP_H
+#define MMRETRY_TOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpf/faults.h"
+#include "stats/figures.h"
+#include "bpf/mmap_lock.h"
+
+/* what a sample holds */
+#define TOP_HAVE_FAULTS	1	/* f: the fault tracer's per-process counters */
+#define TOP_HAVE_ACCT	2	/* acct_faults: the kernel's fault accounting */
+#define TOP_HAVE_LOCK	4	/* lock[]: mmap_lock histograms (read, write) */
+#define TOP_HAVE_CHAIN	8	/* chain_*: anon_vma chains */
+
+/* One process's cumulative figures at one read. */
+struct top_sample {
+	uint32_t pid;
+	char comm[16];
+	uint8_t have;		/* TOP_HAVE_* */
+	bool gone;		/* the process has exited (and was reaped) */
+	struct mmr_proc_counters f;
+	uint64_t acct_faults;	/* tracepoint mode: min_flt + maj_flt of the process */
+	struct mmr_lock_stats lock[2];
+	uint64_t chain_events;	/* anon_vma chain operations */
+	uint64_t chain_max;	/* longest chain seen */
+};
+
+/* Samples of one read, one per pid: top_sample_of() finds or adds. */
+struct top_samples {
+	struct top_sample *v;
+	size_t n, cap;
+};
+struct top_sample *top_sample_of(struct top_samples *s, uint32_t pid);
+void top_samples_free(struct top_samples *s);
+
+/* What the modes in use can see. */
+struct top_caps {
+	enum mmr_mode fault_mode;
+	uint8_t states[FF_NR];	/* faults_trace_states(): VAL_NA is shown "n/a" */
+	bool per_vma_locks;
+	bool lock_traced;	/* mmap_lock */
+	bool anon_traced;	/* anon_vma */
+};
+
+/* A process's figures over one interval. */
+struct top_row {
+	uint32_t pid;
+	char comm[16];
+	bool faults_known;	/* false: n/a */
+	uint64_t faults, retries, completed;
+	bool completed_known;
+	uint64_t attempts, vma_lock_attempts;
+	bool vma_known;		/* vma share known (and attempts > 0) */
+	int reason;		/* leading enum mmr_reason, -1: no retry */
+	uint64_t reason_count;
+	bool lock_known;	/* mmap_lock traced */
+	uint64_t hold_n, hold_p99, hold_max;	/* write holds ending in the interval */
+	uint64_t wait_n, wait_p99, wait_max;	/* waits (read and write) */
+	bool chain_known;	/* anon_vma traced */
+	uint64_t chain_max;	/* longest chain seen so far, 0: none */
+	double secs;		/* the interval */
+};
+
+/* Totals over every process in one interval. */
+struct top_totals {
+	bool faults_known;
+	uint64_t faults, retries;
+	size_t nprocs;		/* processes with activity */
+};
+
+struct top_proc {
+	struct top_sample prev;
+	unsigned idle;		/* intervals in a row without activity */
+};
+
+struct top_table {
+	struct top_proc *procs;
+	size_t n, cap;
+	bool primed;		/* a first read was taken */
+	struct top_caps caps;
+};
+
+void top_table_init(struct top_table *t, const struct top_caps *caps);
+void top_table_free(struct top_table *t);
+
+/*
+ * The interval since the previous read, secs long, ending with samples s
+ * (cumulative): rows of the processes with activity in *rows (malloc'ed,
+ * *nrows of them), totals in *tot. A process first seen now counts from
+ * zero (it appeared during the interval), except at the first read, which
+ * only primes the table (no rows). An exited process is dropped after an
+ * interval without activity, or when it is no longer sampled: their pids
+ * go to *forget (malloc'ed, *nforget), for the caller to drop from the
+ * kernel's maps. 0 or -ENOMEM.
+ */
+int top_update(struct top_table *t, const struct top_samples *s, double secs,
+	       struct top_row **rows, size_t *nrows, struct top_totals *tot,
+	       uint32_t **forget, size_t *nforget);
+
+/* The difference of two cumulative histograms: slots, count, sum; max the
+ * interval's if the cumulative max grew, else bounded by the highest slot
+ * that moved (its upper bound) and the cumulative max. */
+void top_hist_delta(const struct mmr_hist *cur, const struct mmr_hist *prev,
+		    struct mmr_hist *out);
+
+enum top_sort {
+	TOP_SORT_RETRIES,	/* default */
+	TOP_SORT_FAULTS,
+	TOP_SORT_RETRY_PCT,
+	TOP_SORT_WAIT,
+	TOP_SORT_HOLD,
+	TOP_SORT_CHAIN,
+	TOP_SORT_PID,
+	TOP_NR_SORTS,
+};
+/* "retries", "faults", "retry%", "wait", "hold", "chain", "pid": 0 or -EINVAL */
+int top_sort_parse(const char *s, enum top_sort *k);
+extern const char *const top_sort_names[TOP_NR_SORTS];
+/* Largest first (pid: smallest first); n/a last; ties by pid. */
+void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k);
+
+/* "12.3ms", "512us", "1.20s", "-" for none */
+void top_fmt_ns(char *buf, size_t len, uint64_t ns, bool any);
+
+/* What the header says besides the figures. */
+struct top_header {
+	char time[16];		/* "12:34:56" */
+	double secs;
+	const char *kernel;
+	const char *modes[3];	/* faults, mmap_lock, anon_vma: a mode or "n/a" */
+	uint64_t lost;		/* events or processes the maps could not take */
+	uint64_t missed;	/* BPF runs the kernel skipped */
+};
+
+/*
+ * The header, the column titles and the rows. width: cut every line to it
+ * (0: no limit); height: print at most this many lines (0: no limit).
+ * Lines end with "\n"; no escape codes.
+ */
+void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
+	       const struct top_totals *tot, const struct top_row *rows, size_t n,
+	       enum top_sort k, int width, int height);
+
+#endif

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* collect.c: a tracing run into a struct report (collect.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/ksyms.h"
+#include "lib/util.h"
+#include "trace/collect.h"
+
+struct run {
+	struct report *r;
+	const struct collect_tap *tap;
+};
+
+static void tap(struct run *x, enum rec_type type, const void *e, size_t size, uint32_t pid,
+		uint32_t tid)
+{
+	if (x->tap && x->tap->event)
+		x->tap->event(x->tap->ctx, type, e, size, pid, tid);
+}
+
+static int on_retry(void *ctx, const struct mmr_retry_event *e)
+{
+	struct run *x = ctx;
+
+	tap(x, REC_RETRY, e, sizeof(*e), e->pid, e->tid);
+	return report_add_event(x->r, e);
+}
+
+/* record: attempts and address-space changes, only recorded */
+static int on_raw(void *ctx, const void *data, size_t size)
+{
+	const struct mmr_attempt_event *a = data;
+	const struct mmr_mm_event *m = data;
+	struct run *x = ctx;
+
+	if (a->type == MMR_EV_ATTEMPT && size == sizeof(*a))
+		tap(x, REC_ATTEMPT, a, sizeof(*a), a->pid, a->tid);
+	else if (m->type == MMR_EV_MM && size == sizeof(*m))
+		tap(x, REC_MM, m, sizeof(*m), m->pid, m->tid);
+	return 0;
+}
+
+static int on_lock(void *ctx, const struct mmr_lock_event *e)
+{
+	struct run *x = ctx;
+
+	tap(x, REC_LOCK_LONG, e, sizeof(*e), e->pid, e->tid);
+	return report_add_lock_event(x->r, e);
+}
+
+static int on_lock_op(void *ctx, const struct mmr_lock_op_event *e)
+{
+	tap(ctx, REC_LOCK_OP, e, sizeof(*e), e->pid, e->tid);
+	return 0;
+}
+
+/* an event the report cannot keep is counted in its lost; polling goes on */
+static int on_chain(void *ctx, const struct mmr_chain_event *e)
+{
+	struct run *x = ctx;
+
+	/* record streams every chain; the report keeps stat's threshold */
+	tap(x, REC_CHAIN, e, sizeof(*e), e->pid, e->tid);
+	if (e->length >= x->r->anon.min_chain)
+		report_add_chain_event(x->r, e);
+	return 0;
+}
+
+/* names come later (read_anon), from kallsyms */
+static int on_walk(void *ctx, const struct mmr_walk_event *e)
+{
+	struct run *x = ctx;
+
+	tap(x, REC_WALK, e, sizeof(*e), e->pid, e->tid);
+	if (e->vmas >= x->r->anon.min_fanout)
+		report_add_walk_event(x->r, e, NULL);
+	return 0;
+}
+
+static void on_note(void *ctx, const char *text)
+{
+	struct run *x = ctx;
+
+	report_note(x->r, "%s", text);
+}
+
+static int min_u32(uint32_t a, uint32_t b)
+{
+	return (int)(a < b ? a : b);
+}
+
+/* The mmap_lock figures: per-process rows and the long events' stacks. */
+static void read_lock(struct engine *e, struct report *r)
+{
+	struct lock_trace *lt = engine_lock(e);
+	struct lock_row *rows;
+	size_t i;
+	int n;
+
+	n = lock_trace_rows(lt, &rows);
+	if (n >= 0)
+		report_set_lock_rows(r, rows, n);
+	r->lock.lost += lock_trace_lost(lt);
+	r->lock.missed = engine_missed_lock(e);
+	for (i = 0; i < r->lock.nlongs; i++) {
+		struct lock_long *x = &r->lock.longs[i];
+
+		x->kstack = stack_fold((const uint64_t *)x->e.kstack,
+				       min_u32(x->e.nkstack, MMR_STACK_FRAMES), engine_ksyms(e));
+		x->ustack = stack_fold((const uint64_t *)x->e.ustack,
+				       min_u32(x->e.nustack, MMR_STACK_FRAMES), NULL);
+	}
+}
+
+/* The anon_vma figures: per-process and per-walker rows, walkers named. */
+static void read_anon(struct engine *e, struct report *r)
+{
+	struct anon_trace *at = engine_anon(e);
+	struct av_row *rows;
+	struct av_walker *w;
+	size_t i;
+	int n;
+
+	n = anon_trace_rows(at, &rows);
+	if (n >= 0)
+		report_set_anon_rows(r, rows, n);
+	n = anon_trace_walkers(at, &w);
+	if (n >= 0) {
+		for (i = 0; i < (size_t)n; i++)
+			av_walker_name(ksyms_name(engine_ksyms(e), w[i].rmap_one), w[i].rmap_one,
+				       w[i].name, sizeof(w[i].name));
+		report_set_anon_walkers(r, w, n);
+	}
+	for (i = 0; i < r->anon.nwalks; i++) {
+		struct anon_walk *x = &r->anon.walks[i];
+
+		av_walker_name(ksyms_name(engine_ksyms(e), x->e.rmap_one), x->e.rmap_one,
+			       x->walker, sizeof(x->walker));
+	}
+	r->anon.lost += anon_trace_lost(at);
+	r->anon.missed = engine_missed_anon(e);
+}
+
+enum collect_result collect_report(const struct trace_opts *o, struct report *r,
+				   const struct collect_tap *t)
+{
+	struct run x = { .r = r, .tap = t };
+	bool record = t != NULL;
+	struct engine_sink sink = {
+		.on_retry = on_retry, .on_lock = on_lock, .on_chain = on_chain,
+		.on_walk = on_walk, .record = record, .on_raw = record ? on_raw : NULL,
+		.on_lock_op = record ? on_lock_op : NULL, .ctx = &x, .note = on_note,
+	};
+	enum collect_result res = COLLECT_CANNOT_TRACE;
+	struct mmr_fault_counters sum;
+	uint8_t states[FF_NR];
+	struct engine *e = NULL;
+	int ret;
+
+	/* first: a shell starts background jobs with SIGINT ignored, and an
+	 * interrupt during the (slow) load must still end the run cleanly */
+	engine_signals(false);
+	ret = engine_prepare(&e, o, &sink);
+	if (ret) {
+		res = ret == -EINVAL ? COLLECT_BAD_REQUEST : COLLECT_CANNOT_TRACE;
+		goto out;
+	}
+	if (o->argv) {
+		r->target = TARGET_COMMAND;
+		r->argv = o->argv;
+	} else if (o->pid) {
+		r->target = TARGET_PID;
+		r->pid = o->pid;
+	} else if (o->cgroup) {
+		r->target = TARGET_CGROUP;
+		r->cgroup = o->cgroup;
+	}
+	if (engine_attach(e))
+		goto out;
+	/* the report's thresholds, before any event arrives (engine_wait) */
+	if (engine_lock(e)) {
+		r->lock.traced = true;
+		r->lock.min_hold_ns = o->min_hold_ns;
+	}
+	if (engine_anon(e)) {
+		r->anon.traced = true;
+		r->anon.min_chain = o->min_chain;
+		r->anon.min_fanout = o->min_fanout;
+	} else {
+		snprintf(r->anon.why, sizeof(r->anon.why), "%s", engine_anon_why(e));
+	}
+	if (t && t->begin && t->begin(t->ctx, e))
+		goto out;
+	ret = engine_start(e);
+	if (ret) {
+		res = ret == -ENOENT ? COLLECT_NO_COMMAND : COLLECT_CANNOT_RUN;
+		goto out;
+	}
+	while ((ret = engine_wait(e, 100)) > 0)
+		if (t && t->tick)
+			t->tick(t->ctx, e);
+	engine_stop(e);
+	r->exit_status = engine_exit_status(e);
+	r->duration_s = engine_duration(e);
+	if (engine_lock(e))
+		read_lock(e, r);
+	if (engine_anon(e))
+		read_anon(e, r);
+	if (engine_read_faults(e, &sum, states))
+		goto out;
+	report_set_faults(r, &sum, states);
+	report_sort_procs(r);
+	r->fault_mode = engine_fault_mode(e);
+	r->missed_runs = engine_missed_faults(e);
+	strlcpy_(r->kernel, engine_kernel(e), sizeof(r->kernel));
+	engine_finish(e);
+	e = NULL;
+	if (sum.lost_events)
+		mmr_warn("%llu retry events were lost (ring buffer full): the per-process "
+			 "table is short; counters are exact", (unsigned long long)sum.lost_events);
+	report_warn_missed(r);
+	res = COLLECT_OK;
+out:
+	engine_finish(e);
+	return res;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * collect.h: one tracing run, start to end, into a struct report: what
+ * `stat` prints and what `check`, `baseline` and `record` judge, record or
+ * store. Drives the engine (engine.h) with the report's own event handlers;
+ * a tap (record) sees every event as well.
+ */
+#ifndef MMRETRY_COLLECT_H
+#define MMRETRY_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record/recfile.h"
+#include "report/report.h"
+#include "trace/engine.h"
+
+/* record: every event streamed, before the report takes its share; the
+ * run's start (after attaching, before the command runs) and each poll */
+struct collect_tap {
+	void (*event)(void *ctx, enum rec_type type, const void *data, size_t size,
+		      uint32_t pid, uint32_t tid);
+	int (*begin)(void *ctx, struct engine *e);
+	void (*tick)(void *ctx, struct engine *e);
+	void *ctx;
+};
+
+enum collect_result {
+	COLLECT_OK,
+	COLLECT_BAD_REQUEST,	/* no such process or cgroup */
+	COLLECT_CANNOT_TRACE,	/* nothing attaches, no privileges, runtime error */
+	COLLECT_NO_COMMAND,	/* the command is not found */
+	COLLECT_CANNOT_RUN,	/* the command cannot be executed */
+};
+
+/* r: report_init()ed by the caller; tap: NULL but for record. Errors are
+ * said on stderr. */
+enum collect_result collect_report(const struct trace_opts *o, struct report *r,
+				   const struct collect_tap *tap);
+
+#endif

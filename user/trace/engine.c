@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * engine.c: the tracing engine (engine.h). The only code that opens the
+ * tracers of bpf/faults.bpf.c, bpf/mmap_lock.bpf.c and bpf/anon_vma.bpf.c
+ * together, in the order their sharing needs: the fault tracer first (its
+ * task filter, per-thread fault state and ring buffer manager serve the
+ * other two), then mmap_lock and anon_vma as the plan allows.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/ksyms.h"
+#include "lib/util.h"
+#include "trace/bpfmap.h"
+#include "trace/counters.h"
+#include "trace/engine.h"
+#include "trace/target.h"
+
+struct engine {
+	struct trace_opts o;
+	struct engine_sink sink;
+	struct features f;
+	struct plan p;
+	struct trace_target tg;
+	pid_t tgid;
+	struct command cmd;
+	struct faults_trace *ft;
+	struct lock_trace *lt;
+	struct anon_trace *at;
+	char lock_why[160];
+	char anon_why[160];
+	struct acct_count acct0;
+	bool acct_ok;
+	struct ksyms *ks;
+	bool ks_tried;
+	char kernel[65];
+	int exit_status;
+	double t0, t1, deadline;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	stopping = 1;
+}
+
+void engine_signals(bool hup)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (hup)
+		sigaction(SIGHUP, &sa, NULL);
+	/* a closed pipe on the output must not kill us before we detach */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+bool engine_stopping(void)
+{
+	return stopping;
+}
+
+void engine_request_stop(void)
+{
+	stopping = 1;
+}
+
+static void note(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct engine *e, const char *fmt, ...)
+{
+	char text[160];
+	va_list ap;
+
+	if (!e->sink.note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	e->sink.note(e->sink.ctx, text);
+}
+
+static const char *more(void)
+{
+	return mmr_verbose ? "" : " (-v shows libbpf's log)";
+}
+
+int engine_prepare(struct engine **out, const struct trace_opts *o,
+		   const struct engine_sink *sink)
+{
+	struct plan_request rq = {
+		.mode = o->mode, .no_mmap_lock = o->no_mmap_lock, .no_anon_vma = o->no_anon_vma,
+	};
+	struct engine *e;
+	struct utsname u;
+	char err[512];
+	int ret;
+
+	*out = NULL;
+	if (o->pid && kill(o->pid, 0) && errno == ESRCH) {
+		mmr_err("no process with pid %d", (int)o->pid);
+		return -EINVAL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		mmr_err("out of memory");
+		return -ENOMEM;
+	}
+	*out = e;
+	e->o = *o;
+	if (sink)
+		e->sink = *sink;
+	e->tg.cgroup_fd = -1;
+	e->cmd = (struct command){ .pid = -1, .go_fd = -1, .err_fd = -1 };
+	e->exit_status = -1;
+	if (!uname(&u))
+		strlcpy_(e->kernel, u.release, sizeof(e->kernel));
+	if (o->cgroup) {
+		e->tg.cgroup_fd = cgroup_open(o->cgroup);
+		if (e->tg.cgroup_fd < 0) {
+			mmr_err("cannot open cgroup v2 '%s': %s", o->cgroup,
+				e->tg.cgroup_fd == -ENOTDIR ? "not a cgroup v2 directory" :
+				strerror(-e->tg.cgroup_fd));
+			return -EINVAL;
+		}
+	}
+	features_probe(&e->f);
+	ret = plan_make(&e->f, &rq, &e->p, err, sizeof(err));
+	if (ret) {
+		mmr_err("%s", err);
+		return ret;
+	}
+	if (o->argv) {
+		ret = command_prepare(&e->cmd, o->argv);
+		if (ret) {
+			mmr_err("cannot fork: %s", strerror(-ret));
+			return ret;
+		}
+		e->tgid = e->cmd.pid;
+		e->tg.follow_forks = true;
+	} else if (o->pid) {
+		e->tgid = o->pid;
+	}
+	if (e->tgid) {
+		e->tg.tgids = &e->tgid;
+		e->tg.ntgids = 1;
+	}
+	return 0;
+}
+
+static void on_fallback(void *ctx, enum mmr_mode failed, int err)
+{
+	struct engine *e = ctx;
+
+	mmr_warn("%s mode failed to load or attach (%s); falling back (-v shows why)",
+		 mode_name(failed), strerror(-err));
+	note(e, "%s mode failed to load or attach: %s", mode_name(failed), strerror(-err));
+}
+
+static void open_lock(struct engine *e)
+{
+	const struct lock_plan *lp = &e->p.lock;
+	struct faults_shared sh;
+	int ret;
+
+	if (!lp->on) {
+		if (lp->warn)
+			mmr_warn("cannot trace mmap_lock: %s", lp->why);
+		snprintf(e->lock_why, sizeof(e->lock_why), "%s", lp->why);
+		note(e, "mmap_lock not traced: %s", lp->why);
+		return;
+	}
+	{
+		struct lock_trace_opts lo = {
+			.features = &e->f, .target = &e->tg, .faults = &sh,
+			.ringbuf_bytes = e->o.ringbuf_bytes,
+			/* no callback: histograms only, no streamed holds */
+			.min_hold_ns = e->sink.on_lock ? e->o.min_hold_ns : ~0ULL,
+			.on_event = e->sink.on_lock, .ctx = e->sink.ctx,
+			.record = e->sink.record, .on_op = e->sink.on_lock_op,
+		};
+
+		faults_trace_shared(e->ft, &sh);
+		ret = lock_trace_open(&e->lt, &lo);
+	}
+	if (ret) {
+		mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret), more());
+		snprintf(e->lock_why, sizeof(e->lock_why), "%s", strerror(-ret));
+		note(e, "mmap_lock not traced: %s", strerror(-ret));
+		e->lt = NULL;
+		return;
+	}
+	mmr_debug("mmap_lock traced");
+}
+
+static void open_anon(struct engine *e)
+{
+	enum mmr_mode m = faults_trace_mode(e->ft);
+	const struct anon_plan *ap = &e->p.anon;
+	struct faults_shared sh;
+	int ret;
+
+	if (!ap->on[m]) {
+		snprintf(e->anon_why, sizeof(e->anon_why), "%s", ap->why[m]);
+		mmr_debug("anon_vma: %s (fentry: %s; kprobe: %s)", ap->why[m],
+			  e->p.faults.why[MMR_MODE_FENTRY], e->p.faults.why[MMR_MODE_KPROBE]);
+		if (ap->note[m][0])
+			note(e, "%s", ap->note[m]);
+		return;
+	}
+	{
+		/* record: every chain and walk; no callback: histograms only */
+		bool chains = e->sink.on_chain, walks = e->sink.on_walk;
+		struct anon_trace_opts ao = {
+			.features = &e->f, .target = &e->tg, .mode = m, .faults = &sh,
+			.ringbuf_bytes = e->o.ringbuf_bytes,
+			.min_chain = e->sink.record ? 1 : chains ? e->o.min_chain : ~0U,
+			.min_fanout = e->sink.record ? 1 : walks ? e->o.min_fanout : ~0U,
+			.on_chain = e->sink.on_chain, .on_walk = e->sink.on_walk,
+			.ctx = e->sink.ctx,
+		};
+
+		faults_trace_shared(e->ft, &sh);
+		ret = anon_trace_open(&e->at, &ao);
+	}
+	if (ret) {
+		mmr_warn("cannot trace anon_vma chains and rmap walks: %s%s", strerror(-ret),
+			 more());
+		snprintf(e->anon_why, sizeof(e->anon_why), "cannot load or attach: %s",
+			 strerror(-ret));
+		note(e, "anon_vma not traced: %s", e->anon_why);
+		e->at = NULL;
+	}
+}
+
+int engine_attach(struct engine *e)
+{
+	struct faults_trace_opts fo = {
+		.features = &e->f, .plan = &e->p, .target = &e->tg,
+		.ringbuf_bytes = e->o.ringbuf_bytes, .per_process = e->sink.per_process,
+		.on_event = e->sink.on_retry, .ctx = e->sink.ctx,
+		.record = e->sink.record, .on_raw = e->sink.on_raw,
+		.on_fallback = on_fallback, .fallback_ctx = e,
+	};
+	int ret;
+
+	ret = faults_trace_open(&e->ft, &fo);
+	if (ret) {
+		mmr_err("cannot load and attach the fault tracer: %s%s", strerror(-ret), more());
+		return ret;
+	}
+	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(e->ft)));
+	open_lock(e);
+	open_anon(e);
+	mmr_debug("anon_vma tracer %s", e->at ? "open" : "not open");
+	if (faults_trace_mode(e->ft) == MMR_MODE_TRACEPOINT) {
+		ret = counters_acct_read(e->ft, &e->tg, &e->acct0);
+		e->acct_ok = !ret;
+		if (ret)
+			mmr_debug("fault accounting: %s", strerror(-ret));
+	}
+	return 0;
+}
+
+int engine_start(struct engine *e)
+{
+	int ret;
+
+	e->t0 = mono_now();
+	if (e->o.duration)
+		e->deadline = e->t0 + e->o.duration;
+	if (e->cmd.pid > 0) {
+		ret = command_start(&e->cmd);
+		if (ret) {
+			mmr_err("cannot run '%s': %s", e->o.argv[0], strerror(-ret));
+			e->cmd.pid = -1;
+			return ret;
+		}
+	}
+	mmr_debug("attached, tracing");
+	return 0;
+}
+
+int engine_poll(struct engine *e)
+{
+	return faults_trace_poll(e->ft, 0);
+}
+
+int engine_wait(struct engine *e, int timeout_ms)
+{
+	int ret, status;
+
+	if (stopping)
+		return 0;
+	ret = faults_trace_poll(e->ft, timeout_ms);
+	if (ret < 0 && ret != -EINTR) {
+		mmr_err("reading events: %s", strerror(-ret));
+		return ret;
+	}
+	if (stopping)
+		return 0;
+	if (e->deadline && mono_now() >= e->deadline)
+		return 0;
+	if (e->o.pid && kill(e->o.pid, 0) && errno == ESRCH)
+		return 0;	/* the traced process is gone */
+	if (e->cmd.pid > 0 && waitpid(e->cmd.pid, &status, WNOHANG) == e->cmd.pid) {
+		e->exit_status = command_exit_code(status);
+		e->cmd.pid = -1;
+		return 0;
+	}
+	return 1;
+}
+
+void engine_stop(struct engine *e)
+{
+	int status;
+
+	if (e->cmd.pid > 0) {
+		/* interrupted: the command got the same SIGINT from the tty;
+		 * wait for it so its exit is known */
+		if (waitpid(e->cmd.pid, &status, 0) == e->cmd.pid)
+			e->exit_status = command_exit_code(status);
+		e->cmd.pid = -1;
+	}
+	e->t1 = mono_now();
+	if (e->ft)
+		faults_trace_drain(e->ft);	/* the last events of every ring */
+	mmr_debug("stopped, drained");
+}
+
+void engine_finish(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->cmd.pid > 0)
+		command_abort(&e->cmd);
+	anon_trace_close(e->at);
+	lock_trace_close(e->lt);
+	if (e->ft) {
+		faults_trace_close(e->ft);
+		mmr_debug("detached");
+	}
+	ksyms_free(e->ks);
+	if (e->tg.cgroup_fd >= 0)
+		close(e->tg.cgroup_fd);
+	free(e);
+}
+
+const struct features *engine_features(const struct engine *e)
+{
+	return &e->f;
+}
+
+const struct plan *engine_plan(const struct engine *e)
+{
+	return &e->p;
+}
+
+enum mmr_mode engine_fault_mode(const struct engine *e)
+{
+	return faults_trace_mode(e->ft);
+}
+
+const char *engine_kernel(const struct engine *e)
+{
+	return e->kernel;
+}
+
+pid_t engine_tgid(const struct engine *e)
+{
+	return e->tgid;
+}
+
+int engine_exit_status(const struct engine *e)
+{
+	return e->exit_status;
+}
+
+double engine_duration(const struct engine *e)
+{
+	return (e->t1 ? e->t1 : mono_now()) - e->t0;
+}
+
+struct faults_trace *engine_faults(const struct engine *e)
+{
+	return e->ft;
+}
+
+struct lock_trace *engine_lock(const struct engine *e)
+{
+	return e->lt;
+}
+
+struct anon_trace *engine_anon(const struct engine *e)
+{
+	return e->at;
+}
+
+const char *engine_lock_why(const struct engine *e)
+{
+	return e->lock_why;
+}
+
+const char *engine_anon_why(const struct engine *e)
+{
+	return e->anon_why;
+}
+
+int engine_read_faults(struct engine *e, struct mmr_fault_counters *sum, uint8_t states[FF_NR])
+{
+	int ret;
+
+	ret = counters_read(e->ft, &e->tg, &e->acct0, &e->f, sum, &e->acct_ok);
+	if (ret) {
+		mmr_err("reading counters: %s", strerror(-ret));
+		return ret;
+	}
+	faults_trace_states(e->ft, states);
+	/* tracepoint mode counts faults from the kernel's accounting only */
+	if (faults_trace_mode(e->ft) == MMR_MODE_TRACEPOINT && !e->acct_ok) {
+		states[FF_FAULTS] = states[FF_MAJOR] = VAL_NA;
+		states[FF_ATTEMPTS] = states[FF_VMA_LOCK_ATTEMPTS] = VAL_NA;
+	}
+	return 0;
+}
+
+uint64_t engine_missed_faults(const struct engine *e)
+{
+	return prog_recursion_misses(faults_trace_object(e->ft));
+}
+
+uint64_t engine_missed_lock(const struct engine *e)
+{
+	return prog_recursion_misses(lock_trace_object(e->lt));
+}
+
+uint64_t engine_missed_anon(const struct engine *e)
+{
+	return prog_recursion_misses(anon_trace_object(e->at));
+}
+
+const struct ksyms *engine_ksyms(struct engine *e)
+{
+	if (!e->ks_tried) {
+		e->ks_tried = true;
+		e->ks = ksyms_load();
+		mmr_debug("kallsyms read");
+	}
+	return e->ks;
+}
+
+void engine_forget(struct engine *e, uint32_t pid)
+{
+	if (e->sink.per_process)
+		faults_trace_proc_forget(e->ft, pid);
+	if (e->lt)
+		lock_trace_forget(e->lt, pid);
+	if (e->at)
+		anon_trace_forget(e->at, pid);
+}

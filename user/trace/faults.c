@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <sys/syscall.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "trace/bpfmap.h"
+#include "faults.skel.h"
+#include "trace/faults.h"
+#include "lib/util.h"
+
+struct faults_trace {
+	struct faults_bpf *skel;
+	struct ring_buffer *rb;
+	enum mmr_mode mode;
+	bool hooks[NR_FNS];	/* hooks attached */
+	const struct features *f;
+	retry_event_fn on_event;
+	raw_event_fn on_raw;
+	void *ctx;
+	int ncpus;
+};
+
+/* Programs of each mode: the hook each serves (-1: always needed in that mode). */
+struct prog_spec {
+	const char *name;
+	enum mmr_mode mode;
+	int fn;			/* enum mmr_fn, or -1 */
+	int tp;			/* enum mmr_tp needed, or -1 */
+	bool required;		/* failing to attach it fails the mode */
+};
+
+static const struct prog_spec progs[] = {
+	{ "fentry_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true },
+	{ "fexit_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true },
+	{ "fentry_folio_lock_killable",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_KILLABLE, -1, false },
+	{ "fexit_filemap_fault",	MMR_MODE_FENTRY, FN_FILEMAP_FAULT, -1, false },
+	{ "fexit_folio_lock_or_retry",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_OR_RETRY, -1, false },
+	{ "fexit_do_swap_page",		MMR_MODE_FENTRY, FN_DO_SWAP_PAGE, -1, false },
+	{ "fexit_handle_userfault",	MMR_MODE_FENTRY, FN_HANDLE_USERFAULT, -1, false },
+	{ "fexit_shmem_fault",		MMR_MODE_FENTRY, FN_SHMEM_FAULT, -1, false },
+	{ "fexit_vmf_anon_prepare",	MMR_MODE_FENTRY, FN_VMF_ANON_PREPARE, -1, false },
+	{ "kprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true },
+	{ "kretprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true },
+	{ "kprobe_folio_lock_killable",	MMR_MODE_KPROBE, FN_FOLIO_LOCK_KILLABLE, -1, false },
+	{ "kretprobe_filemap_fault",	MMR_MODE_KPROBE, FN_FILEMAP_FAULT, -1, false },
+	{ "kretprobe_folio_lock_or_retry", MMR_MODE_KPROBE, FN_FOLIO_LOCK_OR_RETRY, -1, false },
+	{ "kretprobe_do_swap_page",	MMR_MODE_KPROBE, FN_DO_SWAP_PAGE, -1, false },
+	{ "kretprobe_handle_userfault",	MMR_MODE_KPROBE, FN_HANDLE_USERFAULT, -1, false },
+	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false },
+	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false },
+	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false },
+	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_NONE, -1,
+	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false },
+	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
+	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
+	{ "tp_acquire_returned_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
+	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
+	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true },
+	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false },
+	/* record only: the address-space changes */
+	{ "rec_sys_enter",		MMR_MODE_NONE, -1, -1, true },
+	{ "rec_sys_exit",		MMR_MODE_NONE, -1, -1, true },
+};
+
+#define NPROGS (sizeof(progs) / sizeof(progs[0]))
+
+/* Should this program load in mode m on this kernel? */
+static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
+			const struct features *f, const bool hooks[NR_FNS],
+			bool follow_forks, bool record)
+{
+	if (!strncmp(s->name, "rec_", 4))
+		return record;
+	if (s->mode != MMR_MODE_NONE && s->mode != m)
+		return false;
+	if (s->fn >= 0 && !hooks[s->fn])
+		return false;
+	if (s->tp >= 0 && !f->tp[s->tp])
+		return false;
+	if (!strcmp(s->name, "tp_sched_process_fork"))
+		return follow_forks || record;
+	/* the mmap_lock prototype twins: one per kernel */
+	if (strstr(s->name, "_old") && !f->mmap_lock_memcg_path)
+		return false;
+	if (strstr(s->name, "_new") && f->mmap_lock_memcg_path)
+		return false;
+	return true;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct faults_trace *t = ctx;
+	const struct mmr_retry_event *e = data;
+
+	if (size >= sizeof(__u32) && e->type != MMR_EV_RETRY)
+		return t->on_raw ? t->on_raw(t->ctx, data, size) : 0;
+	if (size < sizeof(*e))
+		return 0;
+	return t->on_event ? t->on_event(t->ctx, e) : 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && mmr_verbose < 2)
+		return 0;
+	if (!mmr_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void destroy(struct faults_trace *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	faults_bpf__destroy(t->skel);	/* detaches every link */
+	t->skel = NULL;
+}
+
+static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults_trace_opts *o)
+{
+	const struct features *f = o->features;
+	const struct trace_target *tg = o->target;
+	struct faults_bpf *skel;
+	struct bpf_program *prog;
+	size_t i;
+	int err, fd, ti;
+
+	faults_hooks(f, m, t->hooks);
+	skel = faults_bpf__open();
+	if (!skel)
+		return -errno;
+	t->skel = skel;
+
+	skel->rodata->per_vma_locks = f->per_vma_locks;
+	skel->rodata->folio_lock_or_retry_bool = f->folio_lock_or_retry_bool;
+	skel->rodata->lmfv_start = f->lmfv_start;
+	skel->rodata->lmfv_end = f->lmfv_end;
+	skel->rodata->aepf_start = f->aepf_start;
+	skel->rodata->aepf_end = f->aepf_end;
+	skel->rodata->exit_accounting = m == MMR_MODE_TRACEPOINT;
+	skel->rodata->per_process = o->per_process;
+	skel->rodata->record = o->record;
+	skel->rodata->nr_mmap = SYS_mmap;
+	skel->rodata->nr_munmap = SYS_munmap;
+	skel->rodata->nr_mprotect = SYS_mprotect;
+	skel->rodata->nr_madvise = SYS_madvise;
+	skel->rodata->nr_mremap = SYS_mremap;
+	skel->rodata->nr_brk = SYS_brk;
+	skel->rodata->stream_events = o->on_event != NULL;
+	if (!o->per_process)	/* stat: no memory for a map it never fills */
+		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
+	skel->rodata->filter_tgids = tg->ntgids > 0;
+	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
+	skel->rodata->follow_forks = tg->follow_forks;
+	if (o->ringbuf_bytes)
+		bpf_map__set_max_entries(skel->maps.events, o->ringbuf_bytes);
+
+	for (i = 0; i < NPROGS; i++) {
+		prog = bpf_object__find_program_by_name(skel->obj, progs[i].name);
+		if (!prog)
+			return -ENOENT;
+		bpf_program__set_autoload(prog, prog_wanted(&progs[i], m, f, t->hooks,
+							    tg->follow_forks, o->record));
+	}
+	mmr_debug("faults: opened");
+	err = faults_bpf__load(skel);
+	mmr_debug("faults: loaded");
+	if (err)
+		return err;
+
+	for (ti = 0; ti < tg->ntgids; ti++) {
+		err = faults_trace_add_tgid(t, tg->tgids[ti]);
+		if (err)
+			return err;
+	}
+	if (tg->cgroup_fd >= 0) {
+		__u32 key = 0;
+
+		fd = tg->cgroup_fd;
+		if (bpf_map__update_elem(skel->maps.cgroup_map, &key, sizeof(key), &fd,
+					 sizeof(fd), BPF_ANY))
+			return -errno;
+	}
+
+	for (i = 0; i < NPROGS; i++) {
+		struct bpf_link *link;
+
+		prog = bpf_object__find_program_by_name(skel->obj, progs[i].name);
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			if (progs[i].required)
+				return err;
+			/* an optional producer: its figure becomes unavailable */
+			mmr_debug("cannot attach %s: %s; its figure is unavailable",
+				  progs[i].name, strerror(-err));
+			if (progs[i].fn >= 0)
+				t->hooks[progs[i].fn] = false;
+			continue;
+		}
+		if (progs[i].tp == TP_MM_FILEMAP_ADD_TO_PAGE_CACHE)
+			skel->bss->io_hooked = 1;
+		/* the skeleton's link slot: destroyed with the skeleton */
+		for (int k = 0; k < skel->skeleton->prog_cnt; k++)
+			if (*skel->skeleton->progs[k].prog == prog)
+				*skel->skeleton->progs[k].link = link;
+	}
+
+	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, t, NULL);
+	if (!t->rb)
+		return -errno;
+	t->mode = m;
+	return 0;
+}
+
+int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o)
+{
+	struct faults_trace *t;
+	int i, err = -ENOTSUP;
+
+	libbpf_set_print(libbpf_print);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->f = o->features;
+	t->on_event = o->on_event;
+	t->on_raw = o->on_raw;
+	t->ctx = o->ctx;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		free(t);
+		return -EINVAL;
+	}
+	for (i = 0; i < o->plan->faults.nmodes; i++) {
+		enum mmr_mode m = o->plan->faults.modes[i];
+
+		err = try_mode(t, m, o);
+		if (!err) {
+			*out = t;
+			return 0;
+		}
+		mmr_debug("faults: %s mode failed: %s", mode_name(m), strerror(-err));
+		destroy(t);
+		if (o->on_fallback && i + 1 < o->plan->faults.nmodes)
+			o->on_fallback(o->fallback_ctx, m, err);
+	}
+	free(t);
+	return err;
+}
+
+void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
+{
+	out->tgids_fd = bpf_map__fd(t->skel->maps.traced_tgids);
+	out->cgroup_map_fd = bpf_map__fd(t->skel->maps.cgroup_map);
+	out->tstates_fd = bpf_map__fd(t->skel->maps.tstates);
+	out->io_known = t->skel->bss->io_hooked;
+	out->ring = t->rb;
+}
+
+enum mmr_mode faults_trace_mode(const struct faults_trace *t)
+{
+	return t->mode;
+}
+
+void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR])
+{
+	faults_figure_states(t->f, t->mode, t->hooks, states);
+}
+
+int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid)
+{
+	__u32 key = tgid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.traced_tgids, &key, sizeof(key), &one,
+				 sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max)
+{
+	const struct bpf_map *map = t->skel->maps.traced_tgids;
+	__u32 key, next, *prev = NULL;
+	int n = 0;
+
+	while (n < max && !bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		out[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+int faults_trace_poll(struct faults_trace *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int faults_trace_drain(struct faults_trace *t)
+{
+	/* every ring, whether or not its wakeup (an irq_work) has run yet */
+	int n = ring_buffer__consume(t->rb);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum)
+{
+	struct mmr_fault_counters *percpu;
+	__u32 zero = 0;
+	int c, i, err = 0;
+
+	percpu = calloc(t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(t->skel->maps.fault_counters, &zero, sizeof(zero), percpu,
+				 t->ncpus * sizeof(*percpu), 0)) {
+		err = -errno;
+		goto out;
+	}
+	/* every field is a __u64 counter (test_abi.c checks): sum them all */
+	memset(sum, 0, sizeof(*sum));
+	for (c = 0; c < t->ncpus; c++) {
+		const __u64 *src = (const __u64 *)&percpu[c];
+		__u64 *dst = (__u64 *)sum;
+
+		for (i = 0; i < (int)(sizeof(*sum) / sizeof(__u64)); i++)
+			dst[i] += src[i];
+	}
+out:
+	free(percpu);
+	return err;
+}
+
+void faults_trace_close(struct faults_trace *t)
+{
+	if (!t)
+		return;
+	destroy(t);
+	free(t);
+}
+
+struct fproc_rows {
+	struct fproc_row *out;
+	size_t n, cap;
+};
+
+static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
+{
+	const struct mmr_proc_counters *percpu = values;
+	struct fproc_rows *rc = ctx;
+	struct fproc_row *row = array_push((void **)&rc->out, &rc->n, &rc->cap, sizeof(*row));
+	size_t i;
+	int c;
+
+	if (!row)
+		return -ENOMEM;
+	row->pid = *(const __u32 *)key;
+	for (c = 0; c < ncpus; c++) {
+		const __u64 *src = (const __u64 *)&percpu[c];
+		__u64 *dst = (__u64 *)&row->c;
+
+		/* every field before comm is a __u64 counter */
+		for (i = 0; i < offsetof(struct mmr_proc_counters, comm) / sizeof(__u64); i++)
+			dst[i] += src[i];
+		if (!row->c.comm[0])
+			memcpy(row->c.comm, percpu[c].comm, sizeof(row->c.comm));
+	}
+	row->c.comm[sizeof(row->c.comm) - 1] = '\0';
+	return 0;
+}
+
+int faults_trace_procs(struct faults_trace *t, struct fproc_row **rows)
+{
+	struct fproc_rows rc = { 0 };
+	int err;
+
+	err = percpu_hash_each(t->skel->maps.proc_counters, sizeof(__u32),
+			       sizeof(struct mmr_proc_counters), add_proc, &rc);
+	if (err) {
+		free(rc.out);
+		return err;
+	}
+	*rows = rc.out;
+	return (int)rc.n;
+}
+
+int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid)
+{
+	if (bpf_map__delete_elem(t->skel->maps.proc_counters, &pid, sizeof(pid), 0) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+uint64_t faults_trace_proc_lost(struct faults_trace *t)
+{
+	return percpu_u64_sum(t->skel->maps.proc_lost);
+}
+
+struct bpf_object *faults_trace_object(const struct faults_trace *t)
+{
+	return t && t->skel ? t->skel->obj : NULL;
+}

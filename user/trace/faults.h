@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * trace/faults.h: the faults capability's narrow API (after perf lock
+ * contention): open (load + attach, falling back along the plan), poll
+ * events, read counters, close. Only trace/faults.c touches the skeleton.
+ */
+#ifndef MMRETRY_FAULTS_TRACE_H
+#define MMRETRY_FAULTS_TRACE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "bpf/faults.h"
+#include "trace/kfeatures.h"
+#include "stats/figures.h"
+#include "trace/plan.h"
+
+struct faults_trace;
+
+/* Who to trace; see bpf/filter.bpf.h. */
+struct trace_target {
+	pid_t *tgids;		/* traced processes (and, with follow_forks, their children) */
+	int ntgids;
+	int cgroup_fd;		/* -1 for none */
+	bool follow_forks;
+};
+
+typedef int (*retry_event_fn)(void *ctx, const struct mmr_retry_event *e);
+/* record: an event of bpf/record.h (its first __u32 says which), size bytes */
+typedef int (*raw_event_fn)(void *ctx, const void *data, size_t size);
+
+struct faults_trace_opts {
+	const struct features *features;
+	const struct plan *plan;
+	const struct trace_target *target;
+	size_t ringbuf_bytes;	/* power of two; 0 = default */
+	bool per_process;	/* top: keep per-process counters (proc_counters) */
+	bool record;		/* record: stream every attempt and address-space change */
+	raw_event_fn on_raw;	/* record: where those go */
+	retry_event_fn on_event;	/* NULL: no retry event is streamed */
+	void *ctx;
+	/* a mode that failed to load or attach; the caller reports the fallback */
+	void (*on_fallback)(void *ctx, enum mmr_mode failed, int err);
+	void *fallback_ctx;
+};
+
+/* 0 or -errno (the last mode's error if every mode failed) */
+int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts *o);
+enum mmr_mode faults_trace_mode(const struct faults_trace *t);
+/*
+ * What the fault tracer shares with the other capabilities' tracers: its
+ * task filter (traced tgids, kept up to date by its fork and exit programs,
+ * and the cgroup), its per-thread fault state (what a lock holder's fault
+ * was doing) and its ring buffer manager (one poll serves all rings).
+ */
+struct faults_shared {
+	int tgids_fd, cgroup_map_fd, tstates_fd;
+	bool io_known;		/* page-cache insertions are traced */
+	struct ring_buffer *ring;
+};
+void faults_trace_shared(struct faults_trace *t, struct faults_shared *out);
+/* figure states for the mode in use and the hooks that really attached */
+void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR]);
+int faults_trace_add_tgid(struct faults_trace *t, pid_t tgid);
+/* The traced processes still alive (exited ones leave the filter when
+ * forks are followed): up to max into out; their number, or -errno. */
+int faults_trace_tgids(struct faults_trace *t, pid_t *out, int max);
+/* events delivered so far through on_event; 0 on timeout, -EINTR, or -errno */
+int faults_trace_poll(struct faults_trace *t, int timeout_ms);
+/* Consume what every ring holds now, without waiting for wakeups: the
+ * last events at the end of tracing. Events handled, or -errno. */
+int faults_trace_drain(struct faults_trace *t);
+int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
+void faults_trace_close(struct faults_trace *t);
+
+/* top (per_process): one process's counters, summed over CPUs */
+struct fproc_row {
+	uint32_t pid;
+	struct mmr_proc_counters c;
+};
+/* Every process's counters, in *rows (malloc'ed): their number or -errno. */
+int faults_trace_procs(struct faults_trace *t, struct fproc_row **rows);
+/* Drop an exited process's counters. 0 or -errno. */
+int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid);
+/* processes the per-process map had no room for */
+uint64_t faults_trace_proc_lost(struct faults_trace *t);
+
+/* The loaded object, to read its programs' run statistics (export). */
+struct bpf_object;
+struct bpf_object *faults_trace_object(const struct faults_trace *t);
+
+#endif

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * kfeatures.c: probe what the running kernel offers. This file reads BTF,
+ * kallsyms and securityfs, and tries the probe skeleton's programs one at
+ * a time; everything it learns goes into struct features.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "trace/kfeatures.h"
+#include "lib/ksyms.h"
+#include "probe.skel.h"
+#include "lib/util.h"
+
+/* Number of parameters of a FUNC_PROTO behind `type_id` (through typedefs
+ * and pointers), or -1. */
+static int proto_nparams(const struct btf *btf, __u32 type_id, __u32 *ret_type)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+
+	while (t && (btf_is_typedef(t) || btf_is_ptr(t) || btf_is_func(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	if (ret_type)
+		*ret_type = t->type;
+	return btf_vlen(t);
+}
+
+void features_scan_btf(const struct btf *btf, struct features *f)
+{
+	char name[64];
+	__s32 id;
+	__u32 ret;
+	int i, n;
+
+	for (i = 0; i < NR_FNS; i++)
+		f->fn_btf[i] = btf__find_by_name_kind(btf, mmr_fn_names[i], BTF_KIND_FUNC) > 0;
+	for (i = 0; i < NR_TPS; i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", mmr_tp_names[i]);
+		f->tp[i] = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+	}
+	f->per_vma_locks = f->fn_btf[FN_LOCK_VMA_UNDER_RCU];
+
+	/* btf_trace_mmap_lock_start_locking is void (*)(void *, mm, [memcg_path,] write):
+	 * 6.14 dropped memcg_path (Shakeel Butt, "mm: mmap_lock: optimize
+	 * mmap_lock tracepoints") */
+	id = btf__find_by_name_kind(btf, "btf_trace_mmap_lock_start_locking", BTF_KIND_TYPEDEF);
+	if (id > 0)
+		f->mmap_lock_memcg_path = proto_nparams(btf, id, NULL) == 4;
+
+	/* anon_vma_clone(dst, src) gained an enum vma_operation in 7.x */
+	id = btf__find_by_name_kind(btf, "anon_vma_clone", BTF_KIND_FUNC);
+	f->anon_vma_clone_nparams = id > 0 ? proto_nparams(btf, id, NULL) : 0;
+
+	/* bool __folio_lock_or_retry(folio, mm, flags) in 6.1;
+	 * vm_fault_t __folio_lock_or_retry(folio, vmf) since 6.5 */
+	id = btf__find_by_name_kind(btf, "__folio_lock_or_retry", BTF_KIND_FUNC);
+	if (id > 0 && (n = proto_nparams(btf, id, &ret)) >= 0) {
+		/* through typedefs: vmlinux BTF returns TYPEDEF bool -> INT _Bool */
+		const struct btf_type *rt = btf__type_by_id(btf, btf__resolve_type(btf, ret));
+
+		f->folio_lock_or_retry_bool = rt && btf_is_int(rt) &&
+			(btf_int_encoding(rt) & BTF_INT_BOOL);
+	}
+}
+
+/*
+ * The text ranges of the functions the tracepoint mode looks for in stacks.
+ * A function ends where the next text symbol starts: kallsyms is not
+ * sorted, so its text addresses are kept (one pass: the kernel takes half
+ * a second to write kallsyms under QEMU's TCG) and each range ends at the
+ * lowest one above its start. An implausible size means no range.
+ */
+#define NRANGES 2
+
+struct scan {
+	struct features *f;
+	const char *name[NRANGES];
+	unsigned long long *start[NRANGES];
+	size_t fn_len[NR_FNS], name_len[NRANGES];
+	uint64_t *text;
+	size_t ntext, cap;
+};
+
+static int scan_sym(void *ctx, uint64_t addr, char type, const char *sym, size_t len)
+{
+	struct scan *sc = ctx;
+	int i;
+
+	for (i = 0; i < NR_FNS; i++)
+		if (len == sc->fn_len[i] && !sc->f->fn_ksym[i] && !memcmp(sym, mmr_fn_names[i], len))
+			sc->f->fn_ksym[i] = true;
+	for (i = 0; i < NRANGES; i++)
+		if (addr && len == sc->name_len[i] && !memcmp(sym, sc->name[i], len))
+			*sc->start[i] = addr;
+	if (type != 't' && type != 'T')
+		return 0;
+	if (sc->ntext == sc->cap) {
+		uint64_t *g;
+
+		sc->cap = sc->cap ? 2 * sc->cap : 65536;
+		g = realloc(sc->text, sc->cap * sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		sc->text = g;
+	}
+	sc->text[sc->ntext++] = addr;
+	return 0;
+}
+
+static void scan_kallsyms(struct features *f)
+{
+	struct scan sc = {
+		.f = f,
+		.name = { "lock_mm_and_find_vma", "asm_exc_page_fault" },
+		.start = { &f->lmfv_start, &f->aepf_start },
+	};
+	unsigned long long *end[NRANGES] = { &f->lmfv_end, &f->aepf_end }, next;
+	FILE *fp = fopen("/proc/kallsyms", "r");
+	size_t j;
+	int i;
+
+	if (!fp)
+		return;
+	for (i = 0; i < NR_FNS; i++)
+		sc.fn_len[i] = strlen(mmr_fn_names[i]);
+	for (i = 0; i < NRANGES; i++)
+		sc.name_len[i] = strlen(sc.name[i]);
+	ksyms_each(fp, scan_sym, &sc);
+	fclose(fp);
+	for (i = 0; i < NRANGES; i++) {
+		next = ~0ULL;
+		for (j = 0; j < sc.ntext; j++)
+			if (sc.text[j] > *sc.start[i] && sc.text[j] < next)
+				next = sc.text[j];
+		if (*sc.start[i] && next != ~0ULL && next - *sc.start[i] < 65536)
+			*end[i] = next;
+		else
+			*sc.start[i] = 0;
+	}
+	free(sc.text);
+	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
+		f->per_vma_locks = true;
+}
+
+static void read_lockdown(struct features *f)
+{
+	char buf[128], *l, *r;
+	FILE *fp = fopen("/sys/kernel/security/lockdown", "r");
+
+	f->lockdown[0] = '\0';
+	if (!fp)
+		return;
+	if (fgets(buf, sizeof(buf), fp) && (l = strchr(buf, '[')) && (r = strchr(l, ']'))) {
+		*r = '\0';
+		strlcpy_(f->lockdown, l + 1, sizeof(f->lockdown));
+	}
+	fclose(fp);
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+/* Load and attach exactly one program of the probe skeleton. */
+static enum probed try_prog(const char *which, int *err_out)
+{
+	libbpf_print_fn_t old = libbpf_set_print(mmr_verbose > 1 ? NULL : silent_print);
+	struct probe_bpf *skel;
+	struct bpf_program *prog;
+	struct bpf_link *link = NULL;
+	int err = 0;
+
+	if (mmr_verbose > 1)
+		libbpf_set_print(old);
+	skel = probe_bpf__open();
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), which));
+	bpf_map__set_autocreate(skel->maps.probe_task_storage, false);
+	err = probe_bpf__load(skel);
+	if (err)
+		goto out;
+	prog = bpf_object__find_program_by_name(skel->obj, which);
+	link = bpf_program__attach(prog);
+	if (!link)
+		err = -errno;
+out:
+	bpf_link__destroy(link);
+	probe_bpf__destroy(skel);
+	libbpf_set_print(old);
+	*err_out = err;
+	return err ? PROBE_NO : PROBE_YES;
+}
+
+int features_probe(struct features *f)
+{
+	struct utsname u;
+	struct btf *btf;
+	char what[128];
+
+	memset(f, 0, sizeof(*f));
+	f->fentry = f->kprobe = f->tp_btf = PROBE_UNTESTED;
+	if (!uname(&u))
+		strlcpy_(f->release, u.release, sizeof(f->release));
+
+	mmr_debug("probing the kernel");
+	btf = btf__load_vmlinux_btf();
+	if (btf) {
+		f->btf = true;
+		features_scan_btf(btf, f);
+		btf__free(btf);
+	}
+	mmr_debug("probe: vmlinux BTF read");
+	scan_kallsyms(f);
+	read_lockdown(f);
+	mmr_debug("probe: kallsyms read (lock_mm_and_find_vma %#llx-%#llx, asm_exc_page_fault %#llx-%#llx)",
+		  f->lmfv_start, f->lmfv_end, f->aepf_start, f->aepf_end);
+
+	if (check_bpf_privileges(what, sizeof(what)))
+		return 0;	/* what needs loading stays untested */
+	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
+	if (!f->btf)
+		return 0;	/* every probe program needs BTF */
+	f->tp_btf = f->tp[TP_SCHED_PROCESS_EXIT] ? try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
+	f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ? try_prog("probe_fentry", &f->fentry_err) : PROBE_NO;
+	f->kprobe = f->fn_ksym[FN_HANDLE_MM_FAULT] ? try_prog("probe_kprobe", &f->kprobe_err) : PROBE_NO;
+	mmr_debug("probe: programs tried");
+	return 0;
+}

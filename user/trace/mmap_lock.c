@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "trace/bpfmap.h"
+#include "trace/mmap_lock.h"
+#include "mmap_lock.skel.h"
+#include "bpf/record.h"
+#include "lib/util.h"
+
+struct lock_trace {
+	struct mmap_lock_bpf *skel;
+	lock_event_fn on_event;
+	int (*on_op)(void *ctx, const struct mmr_lock_op_event *e);
+	void *ctx;
+};
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct lock_trace *t = ctx;
+	const struct mmr_lock_op_event *op = data;
+
+	if (size == sizeof(*op) && op->kind == MMR_LOCK_EV_OP)
+		return t->on_op ? t->on_op(t->ctx, op) : 0;
+	if (size < sizeof(struct mmr_lock_event))
+		return 0;
+	return t->on_event ? t->on_event(t->ctx, data) : 0;
+}
+
+int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
+{
+	const struct features *f = o->features;
+	const struct trace_target *tg = o->target;
+	const struct faults_shared *sh = o->faults;
+	const bool old = f->mmap_lock_memcg_path;
+	struct lock_trace *t;
+	struct mmap_lock_bpf *skel;
+	int err;
+
+	if (!f->tp[TP_MMAP_LOCK_START_LOCKING] || !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] ||
+	    !f->tp[TP_MMAP_LOCK_RELEASED])
+		return -ENOENT;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->on_event = o->on_event;
+	t->on_op = o->on_op;
+	t->ctx = o->ctx;
+	skel = mmap_lock_bpf__open();
+	if (!skel) {
+		err = -errno;
+		free(t);
+		return err;
+	}
+	t->skel = skel;
+	skel->rodata->min_hold_ns = o->min_hold_ns;
+	skel->rodata->aepf_start = f->aepf_start;
+	skel->rodata->aepf_end = f->aepf_end;
+	skel->rodata->io_known = sh->io_known;
+	skel->rodata->record = o->record;
+	skel->rodata->filter_tgids = tg->ntgids > 0;
+	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
+	/* the fault tracer's filter maps, which its fork and exit programs
+	 * keep, and its per-thread fault state */
+	if ((err = bpf_map__reuse_fd(skel->maps.traced_tgids, sh->tgids_fd)) ||
+	    (err = bpf_map__reuse_fd(skel->maps.cgroup_map, sh->cgroup_map_fd)) ||
+	    (err = bpf_map__reuse_fd(skel->maps.tstates, sh->tstates_fd)))
+		goto fail;
+	/* the prototype twins: one of each per kernel */
+	bpf_program__set_autoload(skel->progs.lock_start_old, old);
+	bpf_program__set_autoload(skel->progs.lock_acquire_old, old);
+	bpf_program__set_autoload(skel->progs.lock_release_old, old);
+	bpf_program__set_autoload(skel->progs.lock_start_new, !old);
+	bpf_program__set_autoload(skel->progs.lock_acquire_new, !old);
+	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
+	if (o->ringbuf_bytes)
+		bpf_map__set_max_entries(skel->maps.lock_events, o->ringbuf_bytes);
+	mmr_debug("mmap_lock: opened");
+	err = mmap_lock_bpf__load(skel);
+	mmr_debug("mmap_lock: loaded");
+	if (err)
+		goto fail;
+	err = mmap_lock_bpf__attach(skel);
+	if (err)
+		goto fail;
+	err = ring_buffer__add(sh->ring, bpf_map__fd(skel->maps.lock_events), handle_event, t);
+	if (err)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	lock_trace_close(t);
+	return err;
+}
+
+struct rows_ctx {
+	struct lock_row *out;
+	size_t n, cap;
+};
+
+/* one (tgid, mode) entry into its process's row */
+static int add_row(void *ctx, const void *k, const void *values, int ncpus)
+{
+	const struct mmr_lock_key *key = k;
+	const struct mmr_lock_stats *percpu = values;
+	struct rows_ctx *rc = ctx;
+	struct lock_row *row = NULL;
+	int m = key->write ? 1 : 0;
+	size_t i;
+	int c;
+
+	for (i = 0; i < rc->n && !row; i++)
+		if (rc->out[i].pid == key->tgid)
+			row = &rc->out[i];
+	if (!row) {
+		row = array_push((void **)&rc->out, &rc->n, &rc->cap, sizeof(*row));
+		if (!row)
+			return -ENOMEM;
+		row->pid = key->tgid;
+	}
+	for (c = 0; c < ncpus; c++)
+		lock_stats_merge(&row->mode[m], &percpu[c]);
+	if (!row->comm[0] || m == 0)	/* reads are the most common */
+		memcpy(row->comm, row->mode[m].comm, sizeof(row->comm));
+	row->comm[sizeof(row->comm) - 1] = '\0';
+	return 0;
+}
+
+int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
+{
+	struct rows_ctx rc = { 0 };
+	int err;
+
+	err = percpu_hash_each(t->skel->maps.lock_stats, sizeof(struct mmr_lock_key),
+			       sizeof(struct mmr_lock_stats), add_row, &rc);
+	if (err) {
+		free(rc.out);
+		return err;
+	}
+	*rows = rc.out;
+	return (int)rc.n;
+}
+
+int lock_trace_forget(struct lock_trace *t, uint32_t pid)
+{
+	struct mmr_lock_key key = { .tgid = pid };
+	int err = 0;
+
+	for (key.write = 0; key.write <= 1; key.write++)
+		if (bpf_map__delete_elem(t->skel->maps.lock_stats, &key, sizeof(key), 0) &&
+		    errno != ENOENT)
+			err = -errno;
+	return err;
+}
+
+uint64_t lock_trace_lost(struct lock_trace *t)
+{
+	return percpu_u64_sum(t->skel->maps.lock_lost);
+}
+
+void lock_trace_close(struct lock_trace *t)
+{
+	if (!t)
+		return;
+	mmap_lock_bpf__destroy(t->skel);
+	free(t);
+}
+
+struct bpf_object *lock_trace_object(const struct lock_trace *t)
+{
+	return t && t->skel ? t->skel->obj : NULL;
+}

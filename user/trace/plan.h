@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * plan.h: which programs to load, as a pure function of struct features.
+ * No syscalls here: tests/unit/test_plan.c runs it on made-up kernels.
+ */
+#ifndef MMRETRY_PLAN_H
+#define MMRETRY_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "bpf/faults.h"
+#include "trace/kfeatures.h"
+#include "stats/figures.h"
+
+struct fault_plan {
+	/* modes to try, best first; the loader falls back along this list */
+	enum mmr_mode modes[3];
+	int nmodes;
+	/* why each mode is or is not usable, for `probe` */
+	char why[MMR_NR_MODES][96];
+};
+
+/* What the user asked for (the trace options that decide the plan). */
+struct plan_request {
+	enum mmr_mode mode;	/* MMR_MODE_NONE: automatic */
+	bool no_mmap_lock;
+	bool no_anon_vma;
+};
+
+/* mmap_lock: tp_btf on its tracepoints, whatever traces the faults */
+struct lock_plan {
+	bool on;
+	bool warn;		/* !on because the kernel cannot: say so */
+	char why[128];		/* !on: why */
+};
+
+/* anon_vma: fentry or kprobes on mm/rmap.c, in the faults' own mode, which
+ * is known only once the fault tracer has attached: decided per mode */
+struct anon_plan {
+	bool on[MMR_NR_MODES];
+	char why[MMR_NR_MODES][160];	/* !on: why, for the report */
+	char note[MMR_NR_MODES][160];	/* !on: the report's note; "" for none */
+};
+
+struct plan {
+	struct fault_plan faults;
+	struct lock_plan lock;
+	struct anon_plan anon;
+};
+
+
+/* Can capability "faults" run in mode m here? why gets the reason either way. */
+/* Why the mmap_lock capability (tp_btf on the mmap_lock tracepoints) cannot
+ * run here, or NULL if it can. */
+const char *mmap_lock_unusable(const struct features *f);
+/* Can the anon_vma capability (bpf/anon_vma.bpf.c) run along faults traced
+ * in mode m? It needs fentry or kprobes on mm/rmap.c's functions. */
+bool anon_vma_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
+bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
+
+/* Every capability's plan. 0, or -ENOTSUP with a one-line reason in err if
+ * no mode can trace the faults (the others need them). */
+int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
+	      char *err, size_t errlen);
+
+/* Hooks the faults capability attaches in mode m: a hook the kernel lacks
+ * is left out, and the figure it feeds becomes unavailable. */
+void faults_hooks(const struct features *f, enum mmr_mode m, bool hooks[NR_FNS]);
+
+/* What each fault figure is in mode m on this kernel: exact, inferred, n/a. */
+void faults_figure_states(const struct features *f, enum mmr_mode m,
+			  const bool hooks[NR_FNS], uint8_t states[FF_NR]);
+
+#endif

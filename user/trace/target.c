@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "trace/target.h"
+
+int command_prepare(struct command *c, char *const argv[])
+{
+	int go[2], ex[2];
+	char b;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -errno;
+	if (pipe2(ex, O_CLOEXEC)) {
+		close(go[0]);
+		close(go[1]);
+		return -errno;
+	}
+	c->pid = fork();
+	if (c->pid < 0) {
+		int err = -errno;
+
+		close(go[0]); close(go[1]); close(ex[0]); close(ex[1]);
+		return err;
+	}
+	if (c->pid == 0) {
+		int e;
+
+		close(go[1]);
+		close(ex[0]);
+		/* wait until the tracer has attached and knows our pid */
+		if (read(go[0], &b, 1) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(ex[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(ex[1]);
+	c->go_fd = go[1];
+	c->err_fd = ex[0];
+	return 0;
+}
+
+int command_start(struct command *c)
+{
+	ssize_t n;
+	int e;
+
+	close(c->go_fd);	/* EOF releases the child */
+	c->go_fd = -1;
+	/* the exec-error pipe closes on a successful exec (O_CLOEXEC) */
+	do {
+		n = read(c->err_fd, &e, sizeof(e));
+	} while (n < 0 && errno == EINTR);
+	close(c->err_fd);
+	c->err_fd = -1;
+	if (n == sizeof(e)) {
+		waitpid(c->pid, NULL, 0);
+		return -e;
+	}
+	return 0;
+}
+
+void command_abort(struct command *c)
+{
+	if (c->pid <= 0)
+		return;
+	kill(c->pid, SIGKILL);
+	if (c->go_fd >= 0)
+		close(c->go_fd);
+	if (c->err_fd >= 0)
+		close(c->err_fd);
+	waitpid(c->pid, NULL, 0);
+	c->pid = -1;
+}
+
+int command_exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}
+
+/* Where cgroup v2 is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on
+ * hybrid hosts. */
+static int cgroup2_mount(char *buf, size_t len)
+{
+	char dev[256], dir[4096], type[64];
+	FILE *fp = fopen("/proc/self/mounts", "r");
+	int found = -ENOENT;
+
+	if (!fp)
+		return -errno;
+	while (fscanf(fp, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(buf, len, "%s", dir);
+			found = 0;
+			break;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
+int cgroup_open(const char *path)
+{
+	char buf[8192], root[4096];
+	struct statfs sfs;
+	int fd;
+
+	if (path[0] != '/') {
+		if (cgroup2_mount(root, sizeof(root)))
+			return -ENOENT;
+		snprintf(buf, sizeof(buf), "%s/%s", root, path);
+		path = buf;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
