@@ -28,6 +28,7 @@ CORE_OBJS   := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CORE_SRCS))
 CMD_OBJS    := $(patsubst user/%.c,$(OUTPUT)/%.o,$(CMD_SRCS) user/main.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 GEN         := tools/mmretry-gen
+GEN_SRCS    := $(wildcard tools/gen/*.c)
 
 .SECONDARY:
 .PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help
@@ -75,8 +76,8 @@ $(OUTPUT)/%.o: user/%.c user/*.h user/model/*.h bpf/*.h $(SKELS) | $(OUTPUT)
 mmretry: $(CORE_OBJS) $(CMD_OBJS)
 	$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
-$(GEN): tools/mmretry-gen.c
-	$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $<
+$(GEN): $(GEN_SRCS) tools/gen/*.h
+	$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $(GEN_SRCS)
 
 $(OUTPUT)/tests/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJS) | $(OUTPUT)/tests
 	$(CC) $(CFLAGS) $< $(CORE_OBJS) $(LIBS) -lcmocka -o $@
