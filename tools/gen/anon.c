@@ -81,12 +81,7 @@ void run_anon(const struct job *job)
 		double t1;
 		void *map;
 
-		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (map == MAP_FAILED)
-			die_sys("mmap");
-		/* One fault per page: no THP / mTHP folio covering many pages. */
-		if (madvise(map, len, MADV_NOHUGEPAGE))
-			die_sys("madvise(MADV_NOHUGEPAGE)");
+		map = anon_map(len);
 		p = map;
 		t1 = now();
 		for (i = 0; i < pages; i++)

@@ -394,9 +394,7 @@ void run_forktree(const struct job *job)
 	close(go[1]);
 
 	if (opt.json) {
-		json_head("forktree", depth);
-		printf(",\"size_mib\":%zu", mib);
-		json_expect(exact(0), NULL, 0, 0);
+		json_head_region("forktree", depth, mib);
 		printf(",\"observed\":{\"region\":{\"start\":%lu,\"end\":%lu},\"forks\":[",
 		       (unsigned long)region, (unsigned long)region + len);
 		for (i = 1; i <= depth; i++)
@@ -467,6 +465,28 @@ static void rmapfan_child(const struct family *f, unsigned char *region, size_t 
 	child_send(f, &r);
 	child_wait(f, -1);
 	_exit(0);
+}
+
+/* Fork the children that share region, each writing it first if cow (fd,
+ * ours, is closed in them), and wait until each has reported. */
+static void rmapfan_fork(struct family *fam, pid_t *pids, unsigned long children, int fd,
+			 unsigned char *region, size_t len, int cow)
+{
+	struct child_rec r;
+	unsigned long i;
+
+	finish_output();
+	family_start(fam);
+	for (i = 0; i < children; i++) {
+		pids[i] = family_fork(fam);
+		if (!pids[i]) {
+			close(fd);
+			rmapfan_child(fam, region, len, cow);
+		}
+	}
+	family_forked(fam);
+	for (i = 0; i < children; i++)
+		family_recv(fam, &r);
 }
 
 /* The page frame of each page of [p, p + len), 0 if not present (root
@@ -567,7 +587,6 @@ static void run_rmapfan_split(unsigned long children, size_t mib)
 	size_t len = ((mib << 20) + HPAGE - 1) & ~(HPAGE - 1);
 	unsigned char *region, *moved, *to;
 	unsigned long thp, i;
-	struct child_rec r;
 	struct family fam;
 	pid_t *pids;
 	char cmd[96];
@@ -585,18 +604,7 @@ static void run_rmapfan_split(unsigned long children, size_t mib)
 	pids = calloc(children, sizeof(*pids));
 	if (!pids)
 		die_sys("calloc");
-	finish_output();
-	family_start(&fam);
-	for (i = 0; i < children; i++) {
-		pids[i] = family_fork(&fam);
-		if (!pids[i]) {
-			close(fd);
-			rmapfan_child(&fam, region, len, 1);
-		}
-	}
-	family_forked(&fam);
-	for (i = 0; i < children; i++)
-		family_recv(&fam, &r);
+	rmapfan_fork(&fam, pids, children, fd, region, len, 1);
 
 	/* our VMA moves 1 GiB up (a placeholder there first: MREMAP_FIXED
 	 * would replace whatever it found) */
@@ -615,9 +623,7 @@ static void run_rmapfan_split(unsigned long children, size_t mib)
 	family_end(&fam);
 
 	if (opt.json) {
-		json_head("rmapfan", children);
-		printf(",\"size_mib\":%zu", len >> 20);
-		json_expect(exact(0), NULL, 0, 0);
+		json_head_region("rmapfan", children, len >> 20);
 		printf(",\"observed\":{\"region\":{\"start\":%lu,\"end\":%lu},\"pages\":%zu,"
 		       "\"children\":[", (unsigned long)region, (unsigned long)region + len,
 		       len / page_size);
@@ -650,7 +656,6 @@ void run_rmapfan(const struct job *job)
 	unsigned long rounds = 0;
 	long long mig0, mig1;
 	unsigned char *region;
-	struct child_rec r;
 	struct family fam;
 	unsigned long i;
 	pid_t *pids;
@@ -682,18 +687,7 @@ void run_rmapfan(const struct job *job)
 	pfn1 = calloc(pages, sizeof(*pfn1));
 	if (!pids || !pfn0 || !pfn1)
 		die_sys("calloc");
-	finish_output();
-	family_start(&fam);
-	for (i = 0; i < children; i++) {
-		pids[i] = family_fork(&fam);
-		if (!pids[i]) {
-			close(fd);
-			rmapfan_child(&fam, region, len, cow);
-		}
-	}
-	family_forked(&fam);
-	for (i = 0; i < children; i++)
-		family_recv(&fam, &r);
+	rmapfan_fork(&fam, pids, children, fd, region, len, cow);
 
 	/*
 	 * compact_nodes() in this task: each movable anonymous page it
@@ -745,9 +739,7 @@ void run_rmapfan(const struct job *job)
 	else
 		snprintf(buf, sizeof(buf), "%lld", mig1 - mig0);
 	if (opt.json) {
-		json_head("rmapfan", children);
-		printf(",\"size_mib\":%zu", mib);
-		json_expect(exact(0), NULL, 0, 0);
+		json_head_region("rmapfan", children, mib);
 		printf(",\"observed\":{\"region\":{\"start\":%lu,\"end\":%lu},\"pages\":%zu,"
 		       "\"children\":[", (unsigned long)region, (unsigned long)region + len, pages);
 		for (i = 0; i < children; i++)

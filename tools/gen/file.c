@@ -37,6 +37,8 @@ struct target {
 	int blockdev;
 	int created;
 	size_t len;
+	unsigned char *map;	/* target_map's */
+	unsigned char *vec;	/* mincore()'s, a byte a page */
 };
 
 static void fadvise(int fd, off_t off, off_t len, int advice, const char *call)
@@ -166,8 +168,29 @@ static void target_open(struct target *t, const char *path, size_t npages)
 		die_sys("fsync");
 }
 
+/* Map the target whole, and a mincore() vector for it. */
+static void target_map(struct target *t)
+{
+	t->map = mmap(NULL, t->len, PROT_READ, MAP_SHARED, t->fd, 0);
+	if (t->map == MAP_FAILED)
+		die_sys("mmap");
+	/*
+	 * VM_RAND_READ: do_sync_mmap_readahead reads nothing around the fault,
+	 * so each uncached page is read by its own fault.
+	 */
+	if (madvise(t->map, t->len, MADV_RANDOM))
+		die_sys("madvise(MADV_RANDOM)");
+	t->vec = malloc(t->len / page_size);
+	if (!t->vec)
+		die_sys("malloc");
+}
+
+/* Unmap a mapped target, close it and remove the file it created (but -k). */
 static void target_close(struct target *t)
 {
+	if (munmap(t->map, t->len))
+		die_sys("munmap");
+	free(t->vec);
 	if (close(t->fd))
 		die_sys("close");
 	if (t->created && !opt.keep) {
@@ -182,21 +205,6 @@ static const char *target_kind(const struct target *t)
 	return t->blockdev ? "blockdev" : "file";
 }
 
-static unsigned char *map_target(const struct target *t)
-{
-	unsigned char *map = mmap(NULL, t->len, PROT_READ, MAP_SHARED, t->fd, 0);
-
-	if (map == MAP_FAILED)
-		die_sys("mmap");
-	/*
-	 * VM_RAND_READ: do_sync_mmap_readahead reads nothing around the fault,
-	 * so each uncached page is read by its own fault.
-	 */
-	if (madvise(map, t->len, MADV_RANDOM))
-		die_sys("madvise(MADV_RANDOM)");
-	return map;
-}
-
 static size_t count_uncached(const unsigned char *addr, size_t len, unsigned char *vec)
 {
 	size_t i, n = len / page_size, uncached = 0;
@@ -209,7 +217,7 @@ static size_t count_uncached(const unsigned char *addr, size_t len, unsigned cha
 }
 
 /* Drop [0, len) from the page cache; returns the pages mincore() reports uncached. */
-static size_t evict(const struct target *t, const unsigned char *map, unsigned char *vec)
+static size_t evict(const struct target *t)
 {
 	size_t npages = t->len / page_size, uncached = 0;
 	int tries;
@@ -224,7 +232,7 @@ static size_t evict(const struct target *t, const unsigned char *map, unsigned c
 			die_sys("fdatasync");
 		fadvise(t->fd, 0, (off_t)t->len, POSIX_FADV_DONTNEED,
 			"posix_fadvise(POSIX_FADV_DONTNEED)");
-		uncached = count_uncached(map, t->len, vec);
+		uncached = count_uncached(t->map, t->len, t->vec);
 		if (uncached == npages)
 			break;
 	}
@@ -241,17 +249,13 @@ void run_file(const struct job *job)
 	struct totals *tot = job->tot;
 	const volatile unsigned char *p;
 	struct target t;
-	unsigned char *map, *vec;
 	struct faults f0, f;
 	size_t uncached, i;
 	double t0, elapsed;
 
 	target_open(&t, path, pages);
-	map = map_target(&t);
-	vec = malloc(pages);
-	if (!vec)
-		die_sys("malloc");
-	uncached = evict(&t, map, vec);
+	target_map(&t);
+	uncached = evict(&t);
 
 	/*
 	 * filemap_fault on an uncached page: lock_folio_maybe_drop_mmap takes the
@@ -259,7 +263,7 @@ void run_file(const struct job *job)
 	 * returns VM_FAULT_MAJOR|VM_FAULT_RETRY; the retry has FAULT_FLAG_TRIED
 	 * and is served by filemap_map_pages, so exactly one retry per page.
 	 */
-	p = map;
+	p = t.map;
 	f0 = faults_now(RUSAGE_SELF);
 	t0 = now();
 	for (i = pages; i-- > 0;)
@@ -267,9 +271,6 @@ void run_file(const struct job *job)
 	elapsed = now() - t0;
 	f = faults_since(RUSAGE_SELF, f0);
 
-	if (munmap(map, t.len))
-		die_sys("munmap");
-	free(vec);
 	target_close(&t);
 
 	range_add(&tot->retries, exact(uncached));
@@ -298,7 +299,6 @@ void run_pagelock(const struct job *job)
 	struct totals *tot = job->tot;
 	size_t window = PAGELOCK_WINDOW < page_size ? page_size : PAGELOCK_WINDOW;
 	const volatile unsigned char *p;
-	unsigned char *map, *vec;
 	struct target t;
 	struct faults f0, f;
 	size_t uncached = 0;
@@ -307,13 +307,10 @@ void run_pagelock(const struct job *job)
 	struct range expect = { 0, rounds };
 
 	target_open(&t, path, rounds * (window / page_size));
-	map = map_target(&t);
-	vec = malloc(t.len / page_size);
-	if (!vec)
-		die_sys("malloc");
-	evict(&t, map, vec);
+	target_map(&t);
+	evict(&t);
 	for (r = 0; r < rounds; r++)
-		uncached += !(vec[r * (window / page_size)] & 1);
+		uncached += !(t.vec[r * (window / page_size)] & 1);
 
 	/*
 	 * The fault finds the folio that WILLNEED readahead still holds locked:
@@ -322,7 +319,7 @@ void run_pagelock(const struct job *job)
 	 * VM_FAULT_RETRY without VM_FAULT_MAJOR. If the read already finished
 	 * the fault completes at once: hence 0..rounds.
 	 */
-	p = map;
+	p = t.map;
 	f0 = faults_now(RUSAGE_SELF);
 	t0 = now();
 	for (r = 0; r < rounds; r++) {
@@ -337,9 +334,6 @@ void run_pagelock(const struct job *job)
 	elapsed = now() - t0;
 	f = faults_since(RUSAGE_SELF, f0);
 
-	if (munmap(map, t.len))
-		die_sys("munmap");
-	free(vec);
 	target_close(&t);
 
 	range_add(&tot->retries, expect);

@@ -80,9 +80,11 @@ void json_range(const char *key, struct range r);
 void json_head(const char *workload, unsigned long count);
 void json_expect(struct range retries, const char *reason, unsigned long major,
 		 unsigned long completed);
+void json_head_region(const char *workload, unsigned long count, size_t mib);
 void json_faults(struct faults f, double elapsed);
 void json_tail(void);
 void finish_output(void);
+void *anon_map(size_t len);
 void populate(unsigned char *p, size_t len);
 
 /* file.c: page-cache faults on a disk file or a block device */

@@ -135,11 +135,7 @@ void run_kread(const struct job *job)
 	fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die_sys("open(/dev/zero)");
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED)
-		die_sys("mmap");
-	if (madvise(map, len, MADV_NOHUGEPAGE))
-		die_sys("madvise(MADV_NOHUGEPAGE)");
+	map = anon_map(len);
 	f0 = faults_now(RUSAGE_SELF);
 	t0 = now();
 	n = read(fd, map, len);
@@ -194,6 +190,7 @@ struct lock_thread {
 	pthread_t thread;
 	pid_t tid;
 	const char *name;
+	void *(*fn)(void *);		/* what it runs */
 	unsigned char *region;
 	size_t len;
 	unsigned long n;		/* calls to make, or made */
@@ -294,9 +291,24 @@ static void json_thread(const struct lock_thread *t, int with_calls)
 	putchar('}');
 }
 
-static void start_thread(struct lock_thread *t, void *(*fn)(void *))
+/* the shortest and the longest of t's timed calls, in ns */
+static void call_range(const struct lock_thread *t, uint64_t *min, uint64_t *max)
 {
-	int err = pthread_create(&t->thread, NULL, fn, t);
+	unsigned long i;
+
+	*min = UINT64_MAX;
+	*max = 0;
+	for (i = 0; i < t->n; i++) {
+		uint64_t d = t->calls[i].end_ns - t->calls[i].start_ns;
+
+		*min = d < *min ? d : *min;
+		*max = d > *max ? d : *max;
+	}
+}
+
+static void start_thread(struct lock_thread *t)
+{
+	int err = pthread_create(&t->thread, NULL, t->fn, t);
 
 	if (err) {
 		errno = err;
@@ -314,51 +326,54 @@ static void join_thread(struct lock_thread *t)
 	}
 }
 
+/* Run the n threads of t, let go all at once (lock_start), until each has
+ * ended; returns how long that took, in s. */
+static double run_threads(struct lock_thread *const *t, unsigned int n)
+{
+	double t0, elapsed;
+	unsigned int i;
+
+	lock_done = 0;
+	if (pthread_barrier_init(&lock_start, NULL, n + 1))
+		die_sys("pthread_barrier_init");
+	for (i = 0; i < n; i++)
+		start_thread(t[i]);
+	t0 = now();
+	pthread_barrier_wait(&lock_start);
+	for (i = 0; i < n; i++)
+		join_thread(t[i]);
+	elapsed = now() - t0;
+	pthread_barrier_destroy(&lock_start);
+	return elapsed;
+}
+
 void run_wrhold(const struct job *job)
 {
 	unsigned long calls = job->count;
 	size_t mib = job->size_mib;
 	static struct lock_thread holder, mapper[2], faulter;
+	struct lock_thread *const threads[] = { &mapper[0], &mapper[1], &faulter, &holder };
 	size_t len = mib << 20;
-	uint64_t min = UINT64_MAX, max = 0;
-	double t0, elapsed;
-	unsigned long i;
+	uint64_t min, max;
+	double elapsed;
 
 	if (calls > MAX_CALLS)
 		die_usage("-n: at most %d calls", MAX_CALLS);
 	holder.name = "mmr-holder";
+	holder.fn = wrhold_holder;
 	holder.region = populated_region(len);
 	holder.len = len;
 	holder.n = calls;
 	mapper[0].name = mapper[1].name = "mmr-mapper";
+	mapper[0].fn = mapper[1].fn = wrhold_mapper;
 	faulter.name = "mmr-faulter";
+	faulter.fn = wrhold_faulter;
 	faulter.len = 256 * page_size;
 	faulter.region = populated_region(faulter.len);
-	lock_done = 0;
-	if (pthread_barrier_init(&lock_start, NULL, 5))
-		die_sys("pthread_barrier_init");
-	start_thread(&mapper[0], wrhold_mapper);
-	start_thread(&mapper[1], wrhold_mapper);
-	start_thread(&faulter, wrhold_faulter);
-	start_thread(&holder, wrhold_holder);
-	t0 = now();
-	pthread_barrier_wait(&lock_start);
-	join_thread(&holder);
-	join_thread(&mapper[0]);
-	join_thread(&mapper[1]);
-	join_thread(&faulter);
-	elapsed = now() - t0;
-	pthread_barrier_destroy(&lock_start);
-	for (i = 0; i < calls; i++) {
-		uint64_t d = holder.calls[i].end_ns - holder.calls[i].start_ns;
-
-		min = d < min ? d : min;
-		max = d > max ? d : max;
-	}
+	elapsed = run_threads(threads, 4);
+	call_range(&holder, &min, &max);
 	if (opt.json) {
-		json_head("wrhold", calls);
-		printf(",\"size_mib\":%zu", mib);
-		json_expect(exact(0), NULL, 0, 0);
+		json_head_region("wrhold", calls, mib);
 		/* the holder's write holds: one per mprotect, each within its call */
 		fputs(",\"observed\":{\"holder\":", stdout);
 		json_thread(&holder, 1);
@@ -436,38 +451,24 @@ void run_blocker(const struct job *job)
 	unsigned long writes = job->count;
 	size_t mib = job->size_mib;
 	static struct lock_thread reader, writer;
+	struct lock_thread *const threads[] = { &reader, &writer };
 	size_t len = mib << 20;
-	uint64_t max = 0;
-	double t0, elapsed;
-	unsigned long i;
+	uint64_t min, max;
+	double elapsed;
 
 	if (writes > MAX_CALLS)
 		die_usage("-n: at most %d writes", MAX_CALLS);
 	reader.name = "mmr-reader";
+	reader.fn = blocker_reader;
 	reader.region = populated_region(len);
 	reader.len = len;
 	writer.name = "mmr-writer";
+	writer.fn = blocker_writer;
 	writer.n = writes;
-	lock_done = 0;
-	if (pthread_barrier_init(&lock_start, NULL, 3))
-		die_sys("pthread_barrier_init");
-	start_thread(&reader, blocker_reader);
-	start_thread(&writer, blocker_writer);
-	t0 = now();
-	pthread_barrier_wait(&lock_start);
-	join_thread(&writer);
-	join_thread(&reader);
-	elapsed = now() - t0;
-	pthread_barrier_destroy(&lock_start);
-	for (i = 0; i < writes; i++) {
-		uint64_t d = writer.calls[i].end_ns - writer.calls[i].start_ns;
-
-		max = d > max ? d : max;
-	}
+	elapsed = run_threads(threads, 2);
+	call_range(&writer, &min, &max);
 	if (opt.json) {
-		json_head("blocker", writes);
-		printf(",\"size_mib\":%zu", mib);
-		json_expect(exact(0), NULL, 0, 0);
+		json_head_region("blocker", writes, mib);
 		fputs(",\"observed\":{\"reader\":", stdout);
 		json_thread(&reader, 0);
 		fputs(",\"writer\":", stdout);

@@ -131,12 +131,8 @@ void run_uffd(const struct job *job)
 	if (ioctl(h.uffd, UFFDIO_API, &api))
 		die_sys("ioctl(UFFDIO_API)");
 
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED)
-		die_sys("mmap");
-	/* One userfault per page: no huge-page fault covering many pages. */
-	if (madvise(map, len, MADV_NOHUGEPAGE))
-		die_sys("madvise(MADV_NOHUGEPAGE)");
+	/* one userfault per page: no huge-page fault covering many pages */
+	map = anon_map(len);
 	memset(&reg, 0, sizeof(reg));
 	reg.range.start = (uintptr_t)map;
 	reg.range.len = len;

@@ -194,6 +194,15 @@ void json_expect(struct range retries, const char *reason,
 	printf(",\"major\":%lu,\"completed\":%lu}", major, completed);
 }
 
+/* the head of a workload over a region of mib MiB (-s), which expects no
+ * retry: wrhold, blocker, forktree, rmapfan */
+void json_head_region(const char *workload, unsigned long count, size_t mib)
+{
+	json_head(workload, count);
+	printf(",\"size_mib\":%zu", mib);
+	json_expect(exact(0), NULL, 0, 0);
+}
+
 void json_faults(struct faults f, double elapsed)
 {
 	printf("\"majflt\":%ld,\"minflt\":%ld,\"elapsed_s\":%.6f", f.majflt,
@@ -214,6 +223,19 @@ void finish_output(void)
 {
 	if (fflush(stdout) == EOF)
 		die_sys("write(stdout)");
+}
+
+/* len bytes of private anonymous memory, mapped with base pages only: one
+ * fault per page, no THP or mTHP folio covering many */
+void *anon_map(size_t len)
+{
+	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (map == MAP_FAILED)
+		die_sys("mmap");
+	if (madvise(map, len, MADV_NOHUGEPAGE))
+		die_sys("madvise(MADV_NOHUGEPAGE)");
+	return map;
 }
 
 /* Make [p, p + len) base pages (no THP), every page written */
