@@ -47,6 +47,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit
 # unit tests of trace/ code link libbpf too; the others cannot
 UNIT_TRACE  := test_kfeatures test_acct
 GEN         := tools/mmretry-gen
+GEN_SRCS    := $(wildcard tools/gen/*.c)
 
 .SECONDARY:
 .PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help
@@ -107,8 +108,8 @@ $(TRACE_LIB): $(TRACE_OBJS)
 mmretry: $(CLI_OBJS) $(TRACE_LIB) $(PURE_LIB)
 	$(call say,LINK,$@)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
-$(GEN): tools/mmretry-gen.c
-	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $<
+$(GEN): $(GEN_SRCS) tools/gen/*.h
+	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $(GEN_SRCS)
 
 # A unit test links the pure library, the objects it names below, and
 # libbpf only if it is one of UNIT_TRACE.

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Page-cache faults on a disk file or a block device (filemap_fault):
+ * file (a read per uncached page, file_io retries) and pagelock (faults on
+ * folios readahead still holds locked, page_lock retries), and the check
+ * and set-up of their -f PATH.
+ */
+#include "gen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC 0x858458f6
+#endif
+#ifndef BLKGETSIZE64
+#define BLKGETSIZE64 _IOR(0x12, 114, size_t)
+#endif
+
+#define PAGELOCK_WINDOW (128UL * 1024)
+
+struct target {
+	const char *path;
+	int fd;
+	int blockdev;
+	int created;
+	size_t len;
+	unsigned char *map;	/* target_map's */
+	unsigned char *vec;	/* mincore()'s, a byte a page */
+};
+
+static void fadvise(int fd, off_t off, off_t len, int advice, const char *call)
+{
+	int err = posix_fadvise(fd, off, len, advice);
+
+	if (err) {
+		errno = err;
+		die_sys(call);
+	}
+}
+
+static void check_fs(const struct statfs *sfs, const char *path)
+{
+	const char *fs = NULL;
+
+	/* tmpfs is served by shmem_fault, not filemap_fault: no I/O, no file_io or page_lock retry. */
+	if ((unsigned long)sfs->f_type == TMPFS_MAGIC)
+		fs = "tmpfs";
+	/* ramfs pages never leave the page cache, so filemap_fault never reads. */
+	else if ((unsigned long)sfs->f_type == RAMFS_MAGIC)
+		fs = "ramfs";
+	if (fs)
+		die_usage("'%s' is on %s, whose faults never wait for I/O; use a disk filesystem or a block device such as /dev/ram0",
+			  path, fs);
+}
+
+/* Refuse, before anything runs, a PATH whose faults would not go through filemap_fault. */
+void check_path(const char *path)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (!*path)
+		die_usage("-f needs a non-empty path");
+	if (stat(path, &st) == 0) {
+		if (S_ISBLK(st.st_mode))
+			return;
+		if (!S_ISREG(st.st_mode))
+			die_usage("'%s' is neither a regular file nor a block device", path);
+		if (statfs(path, &sfs))
+			die_sys("statfs");
+	} else if (errno == ENOENT) {
+		char *copy = strdup(path);
+
+		if (!copy)
+			die_sys("strdup");
+		if (statfs(dirname(copy), &sfs)) {
+			if (errno == ENOENT)
+				die_usage("directory of '%s' does not exist", path);
+			die_sys("statfs");
+		}
+		free(copy);
+	} else {
+		die_sys("stat");
+	}
+	check_fs(&sfs, path);
+}
+
+static void fill_file(int fd, off_t from, off_t to)
+{
+	size_t bufsize = 64 * page_size;
+	char *buf = malloc(bufsize);
+
+	if (!buf)
+		die_sys("malloc");
+	memset(buf, 0x5a, bufsize);
+	while (from < to) {
+		size_t n = (size_t)(to - from) < bufsize ? (size_t)(to - from) : bufsize;
+		ssize_t w = pwrite(fd, buf, n, from);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			die_sys("pwrite");
+		}
+		from += w;
+	}
+	free(buf);
+}
+
+/* Open the block device, or create/extend the regular file to npages pages. */
+static void target_open(struct target *t, const char *path, size_t npages)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	t->len = npages * page_size;
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
+		uint64_t size;
+
+		t->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (t->fd < 0)
+			die_sys("open");
+		if (ioctl(t->fd, BLKGETSIZE64, &size))
+			die_sys("ioctl(BLKGETSIZE64)");
+		if (size < t->len)
+			die_usage("'%s' holds %llu pages, %zu needed", path,
+				  (unsigned long long)(size / page_size), npages);
+		t->blockdev = 1;
+		return;
+	}
+	t->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (t->fd >= 0) {
+		t->created = 1;
+		if (!opt.keep)
+			unlink_path = path;
+	} else if (errno == EEXIST) {
+		t->fd = open(path, O_RDWR | O_CLOEXEC);
+		if (t->fd < 0)
+			die_sys("open");
+	} else {
+		die_sys("open");
+	}
+	if (fstat(t->fd, &st))
+		die_sys("fstat");
+	if (!S_ISREG(st.st_mode))
+		die_usage("'%s' is neither a regular file nor a block device", path);
+	if (fstatfs(t->fd, &sfs))
+		die_sys("fstatfs");
+	check_fs(&sfs, path);
+	if ((size_t)st.st_size < t->len)
+		fill_file(t->fd, st.st_size, (off_t)t->len);
+	if (fsync(t->fd))
+		die_sys("fsync");
+}
+
+/* Map the target whole, and a mincore() vector for it. */
+static void target_map(struct target *t)
+{
+	t->map = mmap(NULL, t->len, PROT_READ, MAP_SHARED, t->fd, 0);
+	if (t->map == MAP_FAILED)
+		die_sys("mmap");
+	/*
+	 * VM_RAND_READ: do_sync_mmap_readahead reads nothing around the fault,
+	 * so each uncached page is read by its own fault.
+	 */
+	if (madvise(t->map, t->len, MADV_RANDOM))
+		die_sys("madvise(MADV_RANDOM)");
+	t->vec = malloc(t->len / page_size);
+	if (!t->vec)
+		die_sys("malloc");
+}
+
+/* Unmap a mapped target, close it and remove the file it created (but -k). */
+static void target_close(struct target *t)
+{
+	if (munmap(t->map, t->len))
+		die_sys("munmap");
+	free(t->vec);
+	if (close(t->fd))
+		die_sys("close");
+	if (t->created && !opt.keep) {
+		if (unlink(t->path))
+			die_sys("unlink");
+		unlink_path = NULL;
+	}
+}
+
+static const char *target_kind(const struct target *t)
+{
+	return t->blockdev ? "blockdev" : "file";
+}
+
+static size_t count_uncached(const unsigned char *addr, size_t len, unsigned char *vec)
+{
+	size_t i, n = len / page_size, uncached = 0;
+
+	if (mincore((void *)addr, len, vec))
+		die_sys("mincore");
+	for (i = 0; i < n; i++)
+		uncached += !(vec[i] & 1);
+	return uncached;
+}
+
+/* Drop [0, len) from the page cache; returns the pages mincore() reports uncached. */
+static size_t evict(const struct target *t)
+{
+	size_t npages = t->len / page_size, uncached = 0;
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		if (tries) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+		if (fdatasync(t->fd))
+			die_sys("fdatasync");
+		fadvise(t->fd, 0, (off_t)t->len, POSIX_FADV_DONTNEED,
+			"posix_fadvise(POSIX_FADV_DONTNEED)");
+		uncached = count_uncached(t->map, t->len, t->vec);
+		if (uncached == npages)
+			break;
+	}
+	if (uncached < npages)
+		warning("%zu of %zu pages of '%s' still cached after POSIX_FADV_DONTNEED",
+		        npages - uncached, npages, t->path);
+	return uncached;
+}
+
+void run_file(const struct job *job)
+{
+	unsigned long pages = job->count;
+	const char *path = job->path;
+	struct totals *tot = job->tot;
+	const volatile unsigned char *p;
+	struct target t;
+	struct faults f0, f;
+	size_t uncached, i;
+	double t0, elapsed;
+
+	target_open(&t, path, pages);
+	target_map(&t);
+	uncached = evict(&t);
+
+	/*
+	 * filemap_fault on an uncached page: lock_folio_maybe_drop_mmap takes the
+	 * new folio, page_not_uptodate drops the fault lock for the read and
+	 * returns VM_FAULT_MAJOR|VM_FAULT_RETRY; the retry has FAULT_FLAG_TRIED
+	 * and is served by filemap_map_pages, so exactly one retry per page.
+	 */
+	p = t.map;
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (i = pages; i-- > 0;)
+		sink += p[i * page_size];
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	target_close(&t);
+
+	range_add(&tot->retries, exact(uncached));
+	range_add(&tot->file_io, exact(uncached));
+	tot->major += uncached;
+
+	if (opt.json) {
+		json_head("file", pages);
+		printf(",\"target\":\"%s\"", target_kind(&t));
+		json_expect(exact(uncached), "file_io", uncached, 0);
+		printf(",\"observed\":{\"uncached\":%zu,", uncached);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("file: read %lu pages of '%s' (%zu uncached) in %.2f s\n"
+	      "  expect %zu retries (file_io), %zu major; getrusage majflt +%ld minflt +%ld\n",
+	      pages, path, uncached, elapsed, uncached, uncached, f.majflt, f.minflt);
+	finish_output();
+}
+
+void run_pagelock(const struct job *job)
+{
+	unsigned long rounds = job->count;
+	const char *path = job->path;
+	struct totals *tot = job->tot;
+	size_t window = PAGELOCK_WINDOW < page_size ? page_size : PAGELOCK_WINDOW;
+	const volatile unsigned char *p;
+	struct target t;
+	struct faults f0, f;
+	size_t uncached = 0;
+	unsigned long r;
+	double t0, elapsed;
+	struct range expect = { 0, rounds };
+
+	target_open(&t, path, rounds * (window / page_size));
+	target_map(&t);
+	evict(&t);
+	for (r = 0; r < rounds; r++)
+		uncached += !(t.vec[r * (window / page_size)] & 1);
+
+	/*
+	 * The fault finds the folio that WILLNEED readahead still holds locked:
+	 * lock_folio_maybe_drop_mmap's trylock fails, it drops the fault lock
+	 * and waits in __folio_lock_killable, and filemap_fault returns
+	 * VM_FAULT_RETRY without VM_FAULT_MAJOR. If the read already finished
+	 * the fault completes at once: hence 0..rounds.
+	 */
+	p = t.map;
+	f0 = faults_now(RUSAGE_SELF);
+	t0 = now();
+	for (r = 0; r < rounds; r++) {
+		off_t off = (off_t)(r * window);
+
+		fadvise(t.fd, off, (off_t)window, POSIX_FADV_DONTNEED,
+			"posix_fadvise(POSIX_FADV_DONTNEED)");
+		fadvise(t.fd, off, (off_t)window, POSIX_FADV_WILLNEED,
+			"posix_fadvise(POSIX_FADV_WILLNEED)");
+		sink += p[off];
+	}
+	elapsed = now() - t0;
+	f = faults_since(RUSAGE_SELF, f0);
+
+	target_close(&t);
+
+	range_add(&tot->retries, expect);
+	range_add(&tot->page_lock, expect);
+
+	if (opt.json) {
+		json_head("pagelock", rounds);
+		printf(",\"target\":\"%s\"", target_kind(&t));
+		json_expect(expect, "page_lock", 0, 0);
+		printf(",\"observed\":{\"uncached\":%zu,", uncached);
+		json_faults(f, elapsed);
+		putchar('}');
+		json_tail();
+	}
+	human("pagelock: %lu rounds on '%s' (%zu windows uncached) in %.2f s\n"
+	      "  expect 0..%lu retries (page_lock); getrusage majflt +%ld minflt +%ld\n",
+	      rounds, path, uncached, elapsed, rounds, f.majflt, f.minflt);
+	finish_output();
+}
+
