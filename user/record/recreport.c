@@ -13,9 +13,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "cli/commands.h"
 #include "lib/ksyms.h"
-#include "trace/plan.h"
+#include "stats/figures.h"
 #include "record/recfile.h"
 #include "record/recreport.h"
 #include "lib/util.h"

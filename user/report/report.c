@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/plan.h"
+#include "stats/figures.h"
 #include "report/report.h"
 #include "lib/util.h"
 

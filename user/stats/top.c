@@ -6,7 +6,7 @@
 
 #include "lib/util.h"
 #include "stats/mmap_lock.h"
-#include "trace/plan.h"
+#include "stats/figures.h"
 #include "stats/top.h"
 
 const char *const top_sort_names[TOP_NR_SORTS] = {
