@@ -119,8 +119,12 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(PURE_LIB) | $(OUTPUT)/tests
 $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TRACE)): $(OUTPUT)/tests/%: tests/unit/%.c $(TRACE_LIB) $(PURE_LIB) | $(OUTPUT)/tests
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) $< $(TRACE_LIB) $(PURE_LIB) $(LIBS) -lcmocka -o $@
 $(OUTPUT)/tests/test_plan $(OUTPUT)/tests/test_abi: $(OUTPUT)/trace/plan.o
-$(patsubst %,$(OUTPUT)/tests/%,test_options test_recfile test_report test_report_anon \
-	test_report_lock test_top test_baseline): $(OUTPUT)/cli/options.o
+$(OUTPUT)/tests/test_recfile: $(OUTPUT)/cli/cmd_dump.o $(OUTPUT)/cli/options.o
+# the commands' option parsers live in the commands: this test links them all
+$(OUTPUT)/tests/test_options: tests/unit/test_options.c $(filter-out %/main.o,$(CLI_OBJS)) \
+		$(TRACE_LIB) $(PURE_LIB) | $(OUTPUT)/tests
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) $< $(filter %.o,$^) $(TRACE_LIB) $(PURE_LIB) \
+		$(LIBS) -lcmocka -o $@
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/tests/*.d)
 

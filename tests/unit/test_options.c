@@ -601,25 +601,95 @@ static void listen_addresses(void **state)
 	assert_int_equal(listen_parse("9862x", &sa), -EINVAL);
 }
 
+/* ---- export, and the trace group every tracing command shares ---- */
+
+#define EXPORT(o, ...) export_opts_parse(ARGC(ARGV("export", __VA_ARGS__)), \
+					 ARGV("export", __VA_ARGS__), o, err, sizeof(err))
+
+static void export_options(void **state)
+{
+	struct export_opts o;
+	char err[256];
+
+	assert_int_equal(export_opts_parse(1, ARGV("export"), &o, err, sizeof(err)), 0);
+	assert_string_equal(o.listen, "127.0.0.1:9862");
+	assert_int_equal(o.t.mode, MMR_MODE_NONE);
+	assert_int_equal(EXPORT(&o, "-l", ":9900", "-p", "42", "--mode=kprobe", "--no-anon-vma",
+				"-u", "nobody"), 0);
+	assert_string_equal(o.listen, ":9900");
+	assert_int_equal(o.t.pid, 42);
+	assert_int_equal(o.t.mode, MMR_MODE_KPROBE);
+	assert_true(o.t.no_anon_vma);
+	assert_string_equal(o.user, "nobody");
+	/* refused as every command refuses, naming the option */
+	assert_int_equal(EXPORT(&o, "--bogus"), -EINVAL);
+	assert_string_equal(err, "export: unknown option '--bogus'");
+	assert_int_equal(EXPORT(&o, "--listen"), -EINVAL);
+	assert_string_equal(err, "export: --listen needs a value");
+	assert_int_equal(EXPORT(&o, "--listen", "nowhere:x"), -EINVAL);
+	assert_string_equal(err, "export: invalid --listen 'nowhere:x' (e.g. 127.0.0.1:9862 or "
+			    ":9862)");
+	assert_int_equal(EXPORT(&o, "-p", "0"), -EINVAL);
+	assert_string_equal(err, "export: invalid pid '0'");
+	/* no command, no duration: an exporter runs until stopped */
+	assert_int_equal(EXPORT(&o, "-d", "5"), -EINVAL);
+	assert_string_equal(err, "export: unknown option '-d'");
+	assert_int_equal(EXPORT(&o, "--", "true"), -EINVAL);
+	assert_string_equal(err, "export: unexpected argument 'true'");
+}
+
+/* The same option means the same in every command that takes it. */
+static void trace_group_alike(void **state)
+{
+	struct stat_opts s;
+	struct top_opts t;
+	struct gate_opts g;
+	char err[256];
+
+	assert_int_equal(stat_opts_parse(ARGC(ARGV("stat", "-m", "fentry", "--no-mmap-lock",
+						   "-c", "x")),
+					 ARGV("stat", "-m", "fentry", "--no-mmap-lock", "-c", "x"),
+					 &s, err, sizeof(err)), 0);
+	assert_int_equal(top_opts_parse(ARGC(ARGV("top", "-m", "fentry", "--no-mmap-lock", "-c",
+						  "x")),
+					ARGV("top", "-m", "fentry", "--no-mmap-lock", "-c", "x"),
+					&t, err, sizeof(err)), 0);
+	assert_int_equal(baseline_opts_parse(ARGC(ARGV("baseline", "-m", "fentry",
+						       "--no-mmap-lock", "-c", "x")),
+					     ARGV("baseline", "-m", "fentry", "--no-mmap-lock",
+						  "-c", "x"), &g, err, sizeof(err)), 0);
+	assert_int_equal(s.t.mode, t.t.mode);
+	assert_int_equal(s.t.mode, g.t.mode);
+	assert_true(s.t.no_mmap_lock && t.t.no_mmap_lock && g.t.no_mmap_lock);
+	assert_string_equal(s.t.cgroup, t.t.cgroup);
+	assert_string_equal(s.t.cgroup, g.t.cgroup);
+	assert_int_equal(s.t.min_hold_ns, g.t.min_hold_ns);
+	/* and is refused alike, named for the command */
+	assert_int_equal(top_opts_parse(ARGC(ARGV("top", "-m", "fast")), ARGV("top", "-m", "fast"),
+					&t, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "top: unknown mode 'fast' (fentry, kprobe, tracepoint or auto)");
+}
+
 /* ---- check, baseline, compare ---- */
 
 struct gate {
 	int ret;
-	struct check_opts o;
+	struct gate_opts o;
 	char err[256];
 };
 
-#define CHECK(...) gate_parse(GATE_CHECK, ARGC(ARGV("check", __VA_ARGS__)), \
+#define CHECK(...) gate_parse(check_opts_parse, ARGC(ARGV("check", __VA_ARGS__)), \
 			      ARGV("check", __VA_ARGS__))
-#define BASELINE(...) gate_parse(GATE_BASELINE, ARGC(ARGV("baseline", __VA_ARGS__)), \
+#define BASELINE(...) gate_parse(baseline_opts_parse, ARGC(ARGV("baseline", __VA_ARGS__)), \
 				 ARGV("baseline", __VA_ARGS__))
 
-static struct gate gate_parse(enum gate_cmd which, int argc, char **argv)
+static struct gate gate_parse(int (*parse)(int, char **, struct gate_opts *, char *, size_t),
+			      int argc, char **argv)
 {
 	struct gate g;
 
 	memset(&g, 0, sizeof(g));
-	g.ret = check_opts_parse(argc, argv, which, &g.o, g.err, sizeof(g.err));
+	g.ret = parse(argc, argv, &g.o, g.err, sizeof(g.err));
 	return g;
 }
 
@@ -627,7 +697,6 @@ static void assert_gate_error(struct gate g, const char *msg)
 {
 	if (g.ret != -EINVAL || strcmp(g.err, msg))
 		fail_msg("ret %d '%s', want -EINVAL '%s'", g.ret, g.err, msg);
-	check_opts_free(&g.o);
 }
 
 static void check_options(void **state)
@@ -643,31 +712,25 @@ static void check_options(void **state)
 	assert_string_equal(g.o.save_report, "r.json");
 	assert_true(g.o.json);
 	assert_null(g.o.report);
-	/* stat's options and the command (its own -o untouched) */
-	assert_int_equal(g.o.stat.t.mode, MMR_MODE_TRACEPOINT);
-	assert_int_equal(g.o.stat.t.min_hold_ns, 0);
-	assert_false(g.o.stat.json);
-	assert_null(g.o.stat.output);
-	assert_string_equal(g.o.stat.t.argv[0], "gen");
-	assert_string_equal(g.o.stat.t.argv[1], "-o");
-	assert_string_equal(g.o.stat.t.argv[2], "x");
-	assert_null(g.o.stat.t.argv[3]);
-	check_opts_free(&g.o);
+	/* the trace group and the command (its own -o untouched) */
+	assert_int_equal(g.o.t.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(g.o.t.min_hold_ns, 0);
+	assert_string_equal(g.o.t.argv[0], "gen");
+	assert_string_equal(g.o.t.argv[1], "-o");
+	assert_string_equal(g.o.t.argv[2], "x");
+	assert_null(g.o.t.argv[3]);
 
 	g = CHECK("--baseline=b.yml", "--report", "r.json");
 	assert_int_equal(g.ret, 0);
 	assert_string_equal(g.o.report, "r.json");
-	assert_null(g.o.stat.t.argv);
-	check_opts_free(&g.o);
+	assert_null(g.o.t.argv);
 
 	g = CHECK("--list-metrics");
 	assert_int_equal(g.ret, 0);
 	assert_true(g.o.list_metrics);
-	check_opts_free(&g.o);
 
 	g = CHECK("--baseline", "b.yml", "--help", "--", "gen");
 	assert_int_equal(g.ret, 1);
-	check_opts_free(&g.o);
 }
 
 static void check_errors(void **state)
@@ -695,13 +758,11 @@ static void baseline_options(void **state)
 
 	assert_int_equal(g.ret, 0);
 	assert_string_equal(g.o.output, "b.yml");
-	assert_string_equal(g.o.stat.t.argv[0], "gen");
-	check_opts_free(&g.o);
+	assert_string_equal(g.o.t.argv[0], "gen");
 
 	g = BASELINE("--report", "r.json");
 	assert_int_equal(g.ret, 0);
 	assert_null(g.o.output);
-	check_opts_free(&g.o);
 
 	/* check's own options are not baseline's */
 	assert_gate_error(BASELINE("--junit", "j.xml", "--", "gen"),
@@ -895,6 +956,8 @@ int main(void)
 		cmocka_unit_test(size),
 		cmocka_unit_test(strlcpy_cuts),
 		cmocka_unit_test(listen_addresses),
+		cmocka_unit_test(export_options),
+		cmocka_unit_test(trace_group_alike),
 		cmocka_unit_test(check_options),
 		cmocka_unit_test(check_errors),
 		cmocka_unit_test(baseline_options),

@@ -757,7 +757,7 @@ static void dump_options(void **state)
 	assert_int_equal(DUMP("-x", "a.mmr"), -EINVAL);
 	assert_string_equal(err, "dump: unknown option '-x'");
 	assert_int_equal(DUMP("a.mmr", "-o"), -EINVAL);
-	assert_string_equal(err, "dump: -o needs a file");
+	assert_string_equal(err, "dump: -o needs a value");
 	assert_int_equal(DUMP("a.mmr", "--json"), 0);	/* options after the file too */
 	assert_true(o.json);
 }

@@ -1,310 +1,132 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_check.c: `mmretry check`, `baseline` and `compare`: the CI gate.
- * The logic (catalogue, baselines, verdicts) is baseline.c's; this file
- * gets the report (traced, or read) and writes the table, JSON and JUnit.
+ * cmd_check.c: `mmretry check`, the CI gate: a report (traced, or read)
+ * held to a baseline's limits (gate/baseline.h), the verdicts written as
+ * gate/render.h says.
  */
 #include <errno.h>
-#include <math.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <libxml/xmlwriter.h>
 
-#include "gate/baseline.h"
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "report/report.h"
+#include "gate/baseline.h"
+#include "gate/render.h"
 #include "lib/util.h"
 
-static const char *const verdict_names[] = {
-	[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail", [VERDICT_UNAVAILABLE] = "unavailable",
-};
+static const char check_usage[] =
+"usage: mmretry check --baseline FILE [--junit FILE] [--json] [-o FILE]\n"
+"                     [--save-report FILE] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
+"       mmretry check --baseline FILE --report REPORT.json [--junit FILE] [--json]\n"
+"       mmretry check --list-metrics\n"
+"\n"
+"Trace COMMAND as `mmretry stat` does (or read a report it wrote) and hold\n"
+"its figures to the limits of a baseline (docs/baseline.md): a table of\n"
+"metric, baseline, measured, limit, change and verdict, and an exit status\n"
+"a CI job can gate on.\n"
+"\n"
+"      --baseline=FILE     the limits (YAML; `mmretry baseline` records one)\n"
+"      --report=FILE       judge this `mmretry stat --json` report: no tracing,\n"
+"                          no root needed\n"
+"      --junit=FILE        also write JUnit XML, one test case per metric\n"
+"  -j, --json              print JSON instead of the table\n"
+"  -o, --output=FILE       write the table or JSON to FILE\n"
+"      --save-report=FILE  keep the traced run's report (stat --json) in FILE\n"
+"      --list-metrics      list the metrics a baseline may name, and stop\n"
+"  -h, --help              this text\n"
+"\n"
+"STAT OPTIONS (see `mmretry stat --help`): -m MODE, --min-hold, --ringbuf-size,\n"
+"--no-mmap-lock, --no-anon-vma, --min-chain, --min-fanout, -v; -p, -c, -d\n"
+"trace a process, a cgroup or a while instead of COMMAND.\n"
+"\n"
+"exit status:\n"
+"  0  every metric within its limits\n"
+"  1  a metric is outside its limits (a regression)\n"
+"  2  bad usage, or a malformed baseline or report\n"
+"  3  no metric outside its limits, but one the baseline needs is unavailable\n"
+"     with this kernel or mode (never passed silently)\n"
+"  4  cannot trace: no privileges, no BTF, nothing attaches\n"
+"  5  COMMAND failed (non-zero exit or signal): its figures are not judged\n"
+"\n"
+"examples:\n"
+"  mmretry baseline -o mmretry-baseline.yml -- ./bench --quick\n"
+"  mmretry check --baseline mmretry-baseline.yml --junit mmretry.xml -- ./bench --quick\n";
 
-/* a value in its unit: durations readable, counts whole, ratios to 4 places */
-static const char *fmt_metric(char *buf, size_t len, const struct metric_def *m, double v)
+int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen)
 {
-	if (isinf(v))
-		snprintf(buf, len, "%s", v < 0 ? "-inf" : "inf");
-	else if (m->unit == MU_NS && v >= 0 && v < 1e19)
-		fmt_ns(buf, len, (uint64_t)llround(v));
-	else if (m->unit == MU_RATIO)
-		snprintf(buf, len, v != 0 && fabs(v) < 0.001 ? "%.3g" : "%.4f", v);
-	else if ((v == floor(v) || fabs(v) >= 100) && fabs(v) < 1e15)
-		snprintf(buf, len, "%.0f", v);	/* a bound like 90052.2 reads as a count */
-	else
-		snprintf(buf, len, "%.4g", v);
-	return buf;
-}
-
-static const char *fmt_change(char *buf, size_t len, double a, double b)
-{
-	double c = relative_change(a, b);
-
-	if (isnan(c))
-		snprintf(buf, len, "new");
-	else
-		snprintf(buf, len, "%+.1f%%", 100 * c);
-	return buf;
-}
-
-static const char *fmt_limit(char *buf, size_t len, const struct check_row *r)
-{
-	char lo[32], hi[32];
-	const struct metric_def *m = r->l->m;
-
-	if (isinf(r->lo))
-		snprintf(buf, len, "<= %s", fmt_metric(hi, sizeof(hi), m, r->hi));
-	else if (isinf(r->hi))
-		snprintf(buf, len, ">= %s", fmt_metric(lo, sizeof(lo), m, r->lo));
-	else if (r->lo == r->hi)
-		snprintf(buf, len, "= %s", fmt_metric(lo, sizeof(lo), m, r->lo));
-	else
-		snprintf(buf, len, "%s..%s", fmt_metric(lo, sizeof(lo), m, r->lo),
-			 fmt_metric(hi, sizeof(hi), m, r->hi));
-	return buf;
-}
-
-static size_t name_width(size_t w, const char *name)
-{
-	return strlen(name) > w ? strlen(name) : w;
-}
-
-/* ---- check ---- */
-
-static void print_check_text(FILE *out, const char *baseline, const struct check_row *rows,
-			     size_t n, enum verdict worst)
-{
-	size_t i, w = 6, nfail = 0, nna = 0;
-	char b[4][48];
-
-	for (i = 0; i < n; i++) {
-		w = name_width(w, rows[i].l->m->name);
-		nfail += rows[i].verdict == VERDICT_FAIL;
-		nna += rows[i].verdict == VERDICT_UNAVAILABLE;
-	}
-	if (worst == VERDICT_PASS)
-		fprintf(out, "mmretry check: ok: %zu metrics within their limits (%s)\n", n, baseline);
-	else
-		fprintf(out, "mmretry check: %s: %zu of %zu metrics outside their limits, %zu "
-			"unavailable (%s)\n", worst == VERDICT_FAIL ? "FAIL" : "UNAVAILABLE",
-			nfail, n, nna, baseline);
-	fprintf(out, "\n  %-*s %12s %12s %22s %8s  %s\n", (int)w, "metric", "baseline",
-		"measured", "limit", "change", "verdict");
-	for (i = 0; i < n; i++) {
-		const struct check_row *r = &rows[i];
-		const struct metric_def *m = r->l->m;
-		bool have = r->verdict != VERDICT_UNAVAILABLE;
-
-		fprintf(out, "  %-*s %12s %12s %22s %8s  %s\n", (int)w, m->name,
-			r->l->has_value ? fmt_metric(b[0], sizeof(b[0]), m, r->l->value) : "-",
-			have ? fmt_metric(b[1], sizeof(b[1]), m, r->measured) : "n/a",
-			fmt_limit(b[2], sizeof(b[2]), r),
-			have && r->l->has_value ? fmt_change(b[3], sizeof(b[3]), r->l->value,
-							    r->measured) : "-",
-			r->verdict == VERDICT_PASS ? "ok" :
-			r->verdict == VERDICT_FAIL ? "FAIL" : "n/a (unavailable here)");
-	}
-}
-
-static json_t *num_or_null(bool have, double v)
-{
-	if (!have || !isfinite(v))
-		return json_null();
-	if (v == floor(v) && fabs(v) < 9e15)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
-static json_t *check_json(const char *baseline, const json_t *report,
-			  const struct check_row *rows, size_t n, enum verdict worst, int status)
-{
-	json_t *o = json_object(), *arr = json_array();
-	size_t i;
-
-	json_object_set_new(o, "schema", json_string("mmretry.check/1"));
-	json_object_set_new(o, "baseline", json_string(baseline));
-	json_object_set_new(o, "verdict", json_string(verdict_names[worst]));
-	json_object_set_new(o, "exit_status", json_integer(status));
-	json_object_set(o, "target", json_object_get(report, "target") ?
-			json_object_get(report, "target") : json_null());
-	json_object_set(o, "kernel", json_object_get(report, "kernel") ?
-			json_object_get(report, "kernel") : json_null());
-	json_object_set(o, "modes", json_object_get(report, "modes") ?
-			json_object_get(report, "modes") : json_null());
-	for (i = 0; i < n; i++) {
-		const struct check_row *r = &rows[i];
-		bool have = r->verdict != VERDICT_UNAVAILABLE;
-		json_t *e = json_object();
-		double c = have && r->l->has_value ? relative_change(r->l->value, r->measured) : NAN;
-
-		json_object_set_new(e, "metric", json_string(r->l->m->name));
-		json_object_set_new(e, "unit", json_string(metric_unit_name(r->l->m->unit)));
-		json_object_set_new(e, "baseline", num_or_null(r->l->has_value, r->l->value));
-		json_object_set_new(e, "measured", num_or_null(have, r->measured));
-		json_object_set_new(e, "min", num_or_null(!isinf(r->lo), r->lo));
-		json_object_set_new(e, "max", num_or_null(!isinf(r->hi), r->hi));
-		json_object_set_new(e, "change", isfinite(c) ? json_real(c) : json_null());
-		json_object_set_new(e, "verdict", json_string(verdict_names[r->verdict]));
-		json_object_set_new(e, "line", json_integer(r->l->line));
-		json_array_append_new(arr, e);
-	}
-	json_object_set_new(o, "metrics", arr);
-	return o;
-}
-
-/* JUnit XML (libxml2's writer, in memory, then to f): one test case per
- * metric; an unavailable metric is an error, never a skip. 0 or -EIO. */
-static int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
-		       size_t n, int command_status)
-{
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	size_t i, nfail = 0, nerr = 0;
-	char b[4][48], msg[256], num[32];
-	int rc = 0;
-
-	if (!w) {
-		xmlBufferFree(buf);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		nfail += rows[i].verdict == VERDICT_FAIL;
-		nerr += rows[i].verdict == VERDICT_UNAVAILABLE;
-	}
-	nerr += command_status != 0;
-	xmlTextWriterSetIndent(w, 1);
-	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
-	snprintf(msg, sizeof(msg), "mmretry check %s", baseline);
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST msg) < 0;
-	snprintf(num, sizeof(num), "%zu", n + (command_status != 0));
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
-	snprintf(num, sizeof(num), "%zu", nfail);
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0;
-	snprintf(num, sizeof(num), "%zu", nerr);
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0;
-	if (command_status) {
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "mmretry.check") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "command") < 0;
-		snprintf(msg, sizeof(msg), "the traced command failed (exit status %d)",
-			 command_status);
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
-		rc |= xmlTextWriterEndElement(w) < 0;
-		rc |= xmlTextWriterEndElement(w) < 0;
-	}
-	for (i = 0; i < n; i++) {
-		const struct check_row *r = &rows[i];
-		const struct metric_def *m = r->l->m;
-
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "mmretry.check") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST m->name) < 0;
-		if (r->verdict == VERDICT_FAIL) {
-			snprintf(msg, sizeof(msg), "%s: measured %s, limit %s (baseline %s)", m->name,
-				 fmt_metric(b[0], sizeof(b[0]), m, r->measured),
-				 fmt_limit(b[1], sizeof(b[1]), r), r->l->has_value ?
-				 fmt_metric(b[2], sizeof(b[2]), m, r->l->value) : "-");
-			rc |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "regression") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
-			rc |= xmlTextWriterEndElement(w) < 0;
-		} else if (r->verdict == VERDICT_UNAVAILABLE) {
-			snprintf(msg, sizeof(msg), "%s is unavailable with this kernel or mode "
-				 "(null in the report)", m->name);
-			rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "unavailable") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
-			rc |= xmlTextWriterEndElement(w) < 0;
-		}
-		rc |= xmlTextWriterEndElement(w) < 0;
-	}
-	rc |= xmlTextWriterEndDocument(w) < 0;	/* closes the open elements */
-	xmlFreeTextWriter(w);	/* flushes into buf */
-	rc |= fwrite(xmlBufferContent(buf), 1, xmlBufferLength(buf), f) !=
-	      (size_t)xmlBufferLength(buf);
-	xmlBufferFree(buf);
-	return rc ? -EIO : 0;
-}
-
-static void list_metrics(void)
-{
-	static const char *const rules[] = {
-		[REC_NONE] = "-", [REC_SIZE] = "value +-10%",
-		[REC_MORE_WORSE] = "max ceil(1.25v)+2", [REC_RATIO] = "max 1.25v+0.001",
-		[REC_LESS_WORSE] = "min floor(0.8v)", [REC_ZERO] = "max v",
-		[REC_LATENCY] = "max 4v+3",
+	static const struct option longopts[] = {
+		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "save-report", required_argument, NULL, OPT_SAVE_REPORT },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "list-metrics", no_argument, NULL, OPT_LIST_METRICS },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
-	size_t i;
+	int c, ret;
 
-	printf("%-40s %-6s %s\n", "metric", "unit", "recorded by `baseline` as");
-	for (i = 0; i < metric_count(); i++) {
-		const struct metric_def *m = metric_at(i);
-
-		printf("%-40s %-6s %s\n", m->name, metric_unit_name(m->unit), rules[m->rule]);
-	}
-}
-
-/*
- * The report to judge or record: read from --report, or traced (stat's
- * tracing, as root). 0 and *out, or the exit status to end with.
- */
-static int get_report(const char *cmd, const struct check_opts *o, json_t **out, int *status)
-{
-	struct report r;
-	char err[512];
-	int rc;
-
-	*status = 0;
-	if (o->report)
-		return report_load(o->report, out, err, sizeof(err)) ?
-			(mmr_err("%s", err), EXIT_USAGE) : 0;
-	rc = can_trace(cmd);
-	if (rc)
-		return rc;
-	report_init(&r);
-	rc = trace_status(collect_report(&o->stat.t, &r, NULL));
-	if (rc == 126 || rc == 127)	/* the command could not run: its failure */
-		rc = EXIT_COMMAND_FAILED;
-	if (!rc) {
-		*out = report_to_json(&r);
-		if (!*out) {
-			mmr_err("out of memory");
-			rc = EXIT_CANNOT_TRACE;
+	memset(o, 0, sizeof(*o));
+	trace_opts_init(&o->t);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+				longopts, NULL)) != -1) {
+		ret = trace_opt(&o->t, c, optarg, "check", err, errlen);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
+		switch (c) {
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_REPORT:
+			o->report = optarg;
+			break;
+		case OPT_SAVE_REPORT:
+			o->save_report = optarg;
+			break;
+		case OPT_JUNIT:
+			o->junit = optarg;
+			break;
+		case OPT_LIST_METRICS:
+			o->list_metrics = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return opt_refused(c, "check", argv, err, errlen);
 		}
-		*status = r.target == TARGET_COMMAND ? r.exit_status : 0;
 	}
-	report_free(&r);
-	return rc;
-}
-
-static FILE *open_out(const char *path)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-
-	if (!f)
-		mmr_err("cannot write '%s': %s", path, strerror(errno));
-	return f;
-}
-
-static int close_out(FILE *f, const char *path)
-{
-	int bad = fflush(f) || ferror(f);
-
-	if (f != stdout)
-		bad |= fclose(f) != 0;
-	if (bad)
-		mmr_err("cannot write '%s': %s", path ? path : "stdout", strerror(errno));
-	return bad ? -EIO : 0;
+	ret = gate_opts_end(o, "check", argc, argv, err, errlen);
+	if (ret || o->list_metrics)
+		return ret;
+	if (!o->baseline)
+		return usage_err(err, errlen, "check: --baseline FILE is required%s", "");
+	if (o->report && o->save_report)
+		return usage_err(err, errlen, "check: --save-report needs a traced run, not "
+				 "--report%s", "");
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
 	struct check_row *rows = NULL;
-	struct check_opts o;
+	struct gate_opts o;
 	struct baseline b;
 	json_t *report = NULL;
 	enum verdict worst;
@@ -312,39 +134,35 @@ int cmd_check(int argc, char **argv)
 	int rc = EXIT_CANNOT_TRACE, ret, status = 0;
 	FILE *out = NULL, *junit = NULL, *saved = NULL;
 
-	ret = check_opts_parse(argc, argv, GATE_CHECK, &o, err, sizeof(err));
+	ret = check_opts_parse(argc, argv, &o, err, sizeof(err));
 	if (ret == 1) {
 		fputs(check_usage, stdout);
-		check_opts_free(&o);
 		return EXIT_OK;
 	}
 	if (ret) {
 		mmr_err("%s", err);
-		check_opts_free(&o);
 		return EXIT_USAGE;
 	}
 	if (o.list_metrics) {
-		list_metrics();
-		check_opts_free(&o);
+		list_metrics(stdout);
 		return EXIT_OK;
 	}
-	mmr_verbose = o.stat.verbose;
+	mmr_verbose = o.verbose;
 	/* the baseline first: a malformed one must not cost a run */
 	if (baseline_load(o.baseline, &b, err, sizeof(err))) {
 		mmr_err("%s", err);
-		check_opts_free(&o);
 		return EXIT_USAGE;
 	}
 	/* then every output: an unwritable one must not cost a run either */
-	if (!(out = open_out(o.output)) || (o.junit && !(junit = open_out(o.junit))) ||
-	    (o.save_report && !(saved = open_out(o.save_report))))
+	if (!(out = out_open(o.output)) || (o.junit && !(junit = out_open(o.junit))) ||
+	    (o.save_report && !(saved = out_open(o.save_report))))
 		goto out;
-	rc = get_report("check", &o, &report, &status);
+	rc = gate_report("check", &o, &report, &status);
 	if (rc)
 		goto out;
 	if (saved) {
 		ret = json_dumpf(report, saved, JSON_INDENT(2)) || fputc('\n', saved) == EOF;
-		ret |= close_out(saved, o.save_report);
+		ret |= out_close(saved, o.save_report);
 		saved = NULL;
 		rc = EXIT_CANNOT_TRACE;
 		if (ret)
@@ -371,188 +189,25 @@ int cmd_check(int argc, char **argv)
 		print_check_text(out, o.baseline, rows, b.n, worst);
 		ret = 0;
 	}
-	if (close_out(out, o.output) || ret)
+	if (out_close(out, o.output) || ret)
 		rc = EXIT_CANNOT_TRACE;
 	out = NULL;
 	if (junit) {
 		ret = write_junit(junit, o.baseline, rows, b.n, status);
-		if (close_out(junit, o.junit) || ret)
+		if (out_close(junit, o.junit) || ret)
 			rc = EXIT_CANNOT_TRACE;
 		junit = NULL;
 	}
 out:
 	if (out)
-		close_out(out, o.output);
+		out_close(out, o.output);
 	if (junit)
-		close_out(junit, o.junit);
+		out_close(junit, o.junit);
 	if (saved)
-		close_out(saved, o.save_report);
+		out_close(saved, o.save_report);
 	free(rows);
 	json_decref(report);
 	baseline_free(&b);
-	check_opts_free(&o);
 	return rc;
 }
 
-int cmd_baseline(int argc, char **argv)
-{
-	struct check_opts o;
-	json_t *report = NULL;
-	char err[512], skipped[1024];
-	int rc, ret, n, status = 0;
-	bool created = false;
-	FILE *out = NULL;
-
-	ret = check_opts_parse(argc, argv, GATE_BASELINE, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(baseline_usage, stdout);
-		check_opts_free(&o);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		check_opts_free(&o);
-		return EXIT_USAGE;
-	}
-	if (o.list_metrics) {
-		list_metrics();
-		check_opts_free(&o);
-		return EXIT_OK;
-	}
-	mmr_verbose = o.stat.verbose;
-	/* the file first, so an unwritable one costs no run; removed if no
-	 * baseline makes it there */
-	rc = EXIT_CANNOT_TRACE;
-	out = open_out(o.output);
-	if (!out)
-		goto out;
-	created = o.output != NULL;
-	rc = get_report("baseline", &o, &report, &status);
-	if (rc)
-		goto out;
-	if (status) {
-		mmr_err("the traced command failed (exit status %d): no baseline written", status);
-		rc = EXIT_COMMAND_FAILED;
-		goto out;
-	}
-	n = baseline_record(out, report, skipped, sizeof(skipped));
-	ret = close_out(out, o.output);
-	out = NULL;
-	if (ret || n < 0) {
-		rc = EXIT_CANNOT_TRACE;
-		goto out;
-	}
-	if (o.output)
-		fprintf(stderr, "mmretry baseline: %d metrics recorded in %s\n", n, o.output);
-	if (skipped[0])
-		fprintf(stderr, "mmretry baseline: unavailable here, not recorded: %s\n", skipped);
-	rc = EXIT_OK;
-out:
-	if (out)
-		close_out(out, o.output);
-	if (rc && created)
-		unlink(o.output);
-	json_decref(report);
-	check_opts_free(&o);
-	return rc;
-}
-
-/* ---- compare ---- */
-
-static json_t *compare_json(const struct compare_opts *o, const struct compare_row *rows,
-			    size_t n)
-{
-	json_t *j = json_object(), *arr = json_array();
-	size_t i;
-
-	json_object_set_new(j, "schema", json_string("mmretry.compare/1"));
-	json_object_set_new(j, "a", json_string(o->a));
-	json_object_set_new(j, "b", json_string(o->b));
-	for (i = 0; i < n; i++) {
-		const struct compare_row *r = &rows[i];
-		double c = r->a_ok && r->b_ok ? relative_change(r->a, r->b) : NAN;
-		json_t *e = json_object();
-
-		json_object_set_new(e, "metric", json_string(r->m->name));
-		json_object_set_new(e, "unit", json_string(metric_unit_name(r->m->unit)));
-		json_object_set_new(e, "a", num_or_null(r->a_ok, r->a));
-		json_object_set_new(e, "b", num_or_null(r->b_ok, r->b));
-		json_object_set_new(e, "diff", num_or_null(r->a_ok && r->b_ok, r->b - r->a));
-		json_object_set_new(e, "change", isfinite(c) ? json_real(c) : json_null());
-		json_array_append_new(arr, e);
-	}
-	json_object_set_new(j, "metrics", arr);
-	return j;
-}
-
-static void print_compare_text(FILE *out, const struct compare_opts *o,
-			       const struct compare_row *rows, size_t n)
-{
-	size_t i, w = 6;
-	char b[4][48];
-
-	for (i = 0; i < n; i++)
-		w = name_width(w, rows[i].m->name);
-	fprintf(out, "mmretry compare: A %s, B %s\n\n", o->a, o->b);
-	fprintf(out, "  %-*s %12s %12s %12s %8s\n", (int)w, "metric", "A", "B", "B - A", "change");
-	for (i = 0; i < n; i++) {
-		const struct compare_row *r = &rows[i];
-		bool both = r->a_ok && r->b_ok;
-		double d = r->b - r->a;
-
-		if (both)	/* signed, in the metric's unit */
-			snprintf(b[2], sizeof(b[2]), "%s%s", d < 0 ? "-" : "+",
-				 fmt_metric(b[3], sizeof(b[3]), r->m, fabs(d)));
-		fprintf(out, "  %-*s %12s %12s %12s %8s\n", (int)w, r->m->name,
-			r->a_ok ? fmt_metric(b[0], sizeof(b[0]), r->m, r->a) : "n/a",
-			r->b_ok ? fmt_metric(b[1], sizeof(b[1]), r->m, r->b) : "n/a",
-			both ? b[2] : "-",
-			both ? fmt_change(b[3], sizeof(b[3]), r->a, r->b) : "-");
-	}
-}
-
-int cmd_compare(int argc, char **argv)
-{
-	struct compare_opts o;
-	struct compare_row *rows = NULL;
-	json_t *a = NULL, *b = NULL;
-	char err[512];
-	int rc = EXIT_USAGE, ret;
-	size_t n;
-	FILE *out;
-
-	ret = compare_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(compare_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
-	if (report_load(o.a, &a, err, sizeof(err)) || report_load(o.b, &b, err, sizeof(err))) {
-		mmr_err("%s", err);
-		goto out;
-	}
-	rc = EXIT_CANNOT_TRACE;
-	rows = calloc(metric_count(), sizeof(*rows));
-	if (!rows || !(out = open_out(o.output)))
-		goto out;
-	n = report_compare(a, b, rows);
-	if (o.json) {
-		json_t *j = compare_json(&o, rows, n);
-
-		ret = !j || json_dumpf(j, out, JSON_INDENT(2)) || fputc('\n', out) == EOF;
-		json_decref(j);
-	} else {
-		print_compare_text(out, &o, rows, n);
-		ret = 0;
-	}
-	if (!close_out(out, o.output) && !ret)
-		rc = EXIT_OK;
-out:
-	free(rows);
-	json_decref(a);
-	json_decref(b);
-	return rc;
-}

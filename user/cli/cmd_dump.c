@@ -23,6 +23,32 @@ static bool put_json(FILE *out, json_t *j)
 	return ok;
 }
 
+static const char dump_usage[] =
+"usage: mmretry dump [--json] [-o FILE] RECORDING\n"
+"\n"
+"Print a recording (`mmretry record`, docs/record.md): its header as one\n"
+"comment line, then one line per record, times in seconds after the start.\n"
+"No root needed, and any machine reads a recording made on any other.\n"
+"\n"
+"  -j, --json            JSON lines: the header, then one object per record\n"
+"                        (type, offset, its fields by name)\n"
+"  -o, --output=FILE     write to FILE instead of stdout\n"
+"  -h, --help            this text\n"
+"\n"
+"exit status: 0 read to the end (a recording whose writer stopped without\n"
+"ending it is read up to the cut, with a note); 2 bad usage, or a damaged\n"
+"recording (what was read is printed, then the error and its offset);\n"
+"4 the output cannot be written\n"
+"\n"
+"examples:\n"
+"  mmretry dump run.mmr | less\n"
+"  mmretry dump --json run.mmr | jq 'select(.type == \"retry\") | .reason'\n";
+
+int dump_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen)
+{
+	return recording_opts_parse(argc, argv, "dump", false, o, err, errlen);
+}
+
 int cmd_dump(int argc, char **argv)
 {
 	struct rec_reader *r = NULL;

@@ -441,7 +441,8 @@ static int drop_to(const char *user)
 }
 
 static const char export_usage[] =
-"usage: mmretry export [--listen [ADDR]:PORT] [--mode MODE] [-c CGROUP] [--user USER] [-v]\n"
+"usage: mmretry export [--listen [ADDR]:PORT] [--mode MODE] [-p PID] [-c CGROUP]\n"
+"                      [--user USER] [-v]\n"
 "\n"
 "Serve page-fault retry figures as Prometheus metrics on GET /metrics, until\n"
 "SIGTERM or Ctrl-C.\n"
@@ -449,70 +450,121 @@ static const char export_usage[] =
 "  -l, --listen=[ADDR]:PORT  where to listen (default 127.0.0.1:9862; \":PORT\"\n"
 "                            for every address)\n"
 "  -m, --mode=MODE           fentry, kprobe, tracepoint or auto (default)\n"
+"  -p, --pid=PID             only process PID\n"
 "  -c, --cgroup=PATH         only tasks in cgroup v2 PATH\n"
+"      --no-mmap-lock        do not trace mmap_lock waits and holds\n"
+"      --no-anon-vma         do not trace anon_vma chains and rmap walks\n"
+"      --ringbuf-size=N      ring buffers' size (default 1M; nothing is streamed)\n"
 "  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
 "                            programs are attached\n"
 "  -v, --verbose             say more\n"
 "  -h, --help                this text\n";
 
-int cmd_export(int argc, char **argv)
+/* "ADDR:PORT", ":PORT" (every address) or "PORT" (loopback) */
+int listen_parse(const char *s, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	uint64_t port;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (parse_u64(colon ? colon + 1 : s, &port) || !port || port > 65535)
+		return -EINVAL;
+	sa->sin_port = htons((uint16_t)port);
+	if (!colon)
+		return 0;
+	if ((size_t)(colon - s) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, colon - s);
+	host[colon - s] = '\0';
+	if (!host[0]) {
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+		return 0;
+	}
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -EINVAL;
+}
+
+int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
+		TRACE_LONGOPTS_TARGET,
 		{ "listen", required_argument, NULL, 'l' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "cgroup", required_argument, NULL, 'c' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct exporter ex = { .mu = PTHREAD_MUTEX_INITIALIZER };
-	struct trace_opts t = { 0 };
-	struct engine_sink sink = { 0 };	/* maps only: no event is streamed */
 	struct sockaddr_in sa;
-	struct MHD_Daemon *d = NULL;
-	const char *listen = "127.0.0.1:9862", *user = NULL;
-	int c, ret, rc = EXIT_CANNOT_TRACE;
+	int c, ret;
 
+	memset(o, 0, sizeof(*o));
+	trace_opts_init(&o->t);
+	o->listen = "127.0.0.1:9862";
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+l:m:c:u:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET "l:u:vh", longopts,
+				NULL)) != -1) {
+		ret = trace_opt(&o->t, c, optarg, "export", err, errlen);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
 		switch (c) {
-		case 'l': listen = optarg; break;
-		case 'm':
-			if (mode_parse(optarg, &t.mode)) {
-				mmr_err("unknown mode '%s' (fentry, kprobe, tracepoint or auto)", optarg);
-				return EXIT_USAGE;
-			}
+		case 'l':
+			if (listen_parse(optarg, &sa))
+				return usage_err(err, errlen, "export: invalid --listen '%s' (e.g. "
+						 "127.0.0.1:9862 or :9862)", optarg);
+			o->listen = optarg;
 			break;
-		case 'c': t.cgroup = optarg; break;
-		case 'u': user = optarg; break;
-		case 'v': mmr_verbose++; break;
-		case 'h': fputs(export_usage, stdout); return EXIT_OK;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
 		default:
-			mmr_err("export: unknown option '%s' or missing argument", argv[optind - 1]);
-			return EXIT_USAGE;
+			return opt_refused(c, "export", argv, err, errlen);
 		}
 	}
-	if (optind < argc) {
-		mmr_err("export: unexpected argument '%s'", argv[optind]);
+	return trace_opts_end(&o->t, TG_TARGET, "export", argc, argv, err, errlen);
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct exporter ex = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	struct engine_sink sink = { 0 };	/* maps only: no event is streamed */
+	struct export_opts o;
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL;
+	char err[512];
+	int ret, rc = EXIT_CANNOT_TRACE;
+
+	ret = export_opts_parse(argc, argv, &o, err, sizeof(err));
+	if (ret == 1) {
+		fputs(export_usage, stdout);
+		return EXIT_OK;
+	}
+	if (ret) {
+		mmr_err("%s", err);
 		return EXIT_USAGE;
 	}
-	if (listen_parse(listen, &sa)) {
-		mmr_err("invalid --listen '%s' (e.g. 127.0.0.1:9862 or :9862)", listen);
-		return EXIT_USAGE;
-	}
-	if (user) {
+	mmr_verbose = o.verbose;
+	listen_parse(o.listen, &sa);
+	if (o.user) {
 		uid_t uid;
 		gid_t gid;
 
-		if (user_ids(user, &uid, &gid)) {
-			mmr_err("no user '%s' (a name, or UID[:GID])", user);
+		if (user_ids(o.user, &uid, &gid)) {
+			mmr_err("no user '%s' (a name, or UID[:GID])", o.user);
 			return EXIT_USAGE;
 		}
 	}
 	engine_signals(false);
-	ret = engine_prepare(&ex.e, &t, &sink);
+	ret = engine_prepare(&ex.e, &o.t, &sink);
 	if (ret) {
 		rc = ret == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_TRACE;
 		goto out;
@@ -529,14 +581,14 @@ int cmd_export(int argc, char **argv)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)EXPORT_CONN_MEMORY,
 			     MHD_OPTION_END);
 	if (!d) {
-		mmr_err("cannot listen on %s: %s", listen, strerror(errno));
+		mmr_err("cannot listen on %s: %s", o.listen, strerror(errno));
 		goto out;
 	}
-	if (user && (ret = drop_to(user))) {
-		mmr_err("cannot become '%s': %s", user, strerror(-ret));
+	if (o.user && (ret = drop_to(o.user))) {
+		mmr_err("cannot become '%s': %s", o.user, strerror(-ret));
 		goto out;
 	}
-	mmr_debug("serving http://%s/metrics (faults: %s)", listen,
+	mmr_debug("serving http://%s/metrics (faults: %s)", o.listen,
 		  mode_name(engine_fault_mode(ex.e)));
 	/* nothing is streamed: the scrapes read the maps */
 	while (!engine_stopping())

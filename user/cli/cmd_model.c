@@ -422,6 +422,177 @@ out:
 	return ret;
 }
 
+static const char model_usage[] =
+"usage: mmretry model list\n"
+"       mmretry model run SCENARIO [--policy P] [--seed N] [--scale X] [--json] [-o FILE]\n"
+"       mmretry model compare SCENARIO [--policies P,P,...] [--seed N] [--scale X]\n"
+"                             [--json] [-o FILE]\n"
+"       mmretry model bench SCENARIO [--policy P] [--seed N] [--scale X] [--rounds N]\n"
+"       mmretry model replay RECORDING [--policies P,P,...] [--pid PID] [--json]\n"
+"                             [-o FILE]\n"
+"\n"
+"The reference fault path (docs/model.md): a deterministic model of the\n"
+"kernel's page-fault path and mmap_lock, run over a scenario under a kernel\n"
+"era's retry policy. No root, no kernel: a CI check can run it anywhere.\n"
+"\n"
+"  list                  the scenarios and the policies, with their sources\n"
+"  run                   one run, reported as `mmretry stat` reports (--json:\n"
+"                        the same schema, for check and compare)\n"
+"  compare               the policies side by side (default: all of them)\n"
+"  replay                a recording's process (`mmretry record`, fentry or\n"
+"                        kprobe mode) replayed under each policy, beside what\n"
+"                        it recorded: what another era would have done\n"
+"  bench                 how fast the model runs here: ROUNDS runs, the median\n"
+"                        CPU time of one and its handle_mm_fault calls per second\n"
+"\n"
+"      --policy=P        legacy, nopage-retry, retry, completed, per-vma, or\n"
+"                        auto: the running kernel's era, from its release\n"
+"                        (default: per-vma, the current era)\n"
+"      --policies=P,...  for compare\n"
+"      --seed=N          the run's random seed (default 1): same seed, same run\n"
+"      --scale=X         the scenario's size, as a fraction of full size (default 1)\n"
+"      --rounds=N        for bench (default 5, at most 1000)\n"
+"      --pid=PID         for replay: the process (default: the one with the most\n"
+"                        fault attempts)\n"
+"  -j, --json            print JSON\n"
+"  -o, --output=FILE     write to FILE instead of stdout\n"
+"  -h, --help            this text\n";
+
+static int parse_policies(const char *s, struct model_opts *o, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL, *name;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	o->npolicies = 0;
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		if (o->npolicies == MODEL_NR_POLICIES)
+			return usage_err(err, errlen, "model: too many policies in '%s'", s);
+		if (model_policy_parse(name, &o->policies[o->npolicies]))
+			return usage_err(err, errlen, "model: no policy '%s' (`mmretry model list`)",
+					 name);
+		o->npolicies++;
+	}
+	if (!o->npolicies)
+		return usage_err(err, errlen, "model: --policies names no policy%s", "");
+	return 0;
+}
+
+int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
+{
+	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE, OPT_ROUNDS, OPT_PID };
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "policies", required_argument, NULL, OPT_POLICIES },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "scale", required_argument, NULL, OPT_SCALE },
+		{ "rounds", required_argument, NULL, OPT_ROUNDS },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool policy_given = false;
+	char *end;
+	int c, i;
+
+	memset(o, 0, sizeof(*o));
+	o->policy = POLICY_PER_VMA;
+	o->seed = 1;
+	o->scale = 1;
+	o->rounds = 5;
+	for (i = 0; i < MODEL_NR_POLICIES; i++)
+		o->policies[i] = i;
+	o->npolicies = MODEL_NR_POLICIES;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jo:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_POLICY:
+			o->policy_auto = !strcmp(optarg, "auto");
+			if (!o->policy_auto && model_policy_parse(optarg, &o->policy))
+				return usage_err(err, errlen, "model: no policy '%s' (`mmretry model "
+						 "list`)", optarg);
+			policy_given = true;
+			break;
+		case OPT_POLICIES:
+			if (parse_policies(optarg, o, err, errlen))
+				return -EINVAL;
+			break;
+		case OPT_SEED:
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || *optarg == '-')
+				return usage_err(err, errlen, "model: invalid --seed '%s'", optarg);
+			break;
+		case OPT_SCALE:
+			errno = 0;
+			o->scale = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->scale > 0 && o->scale <= 16))
+				return usage_err(err, errlen, "model: invalid --scale '%s' (0 < X <= 16)",
+						 optarg);
+			break;
+		case OPT_ROUNDS:
+			errno = 0;
+			o->rounds = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || !o->rounds ||
+			    o->rounds > 1000)
+				return usage_err(err, errlen, "model: invalid --rounds '%s' (1 to 1000)",
+						 optarg);
+			break;
+		case OPT_PID:
+			errno = 0;
+			o->pid = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || !o->pid)
+				return usage_err(err, errlen, "model: invalid --pid '%s'", optarg);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return opt_refused(c, "model", argv, err, errlen);
+		}
+	}
+	if (optind >= argc)
+		return usage_err(err, errlen, "model: say list, run SCENARIO, compare SCENARIO or bench "
+				 "SCENARIO%s",
+				 "");
+	if (!strcmp(argv[optind], "list")) {
+		o->what = MODEL_LIST;
+		return optind + 1 < argc ? usage_err(err, errlen, "model: list takes no argument "
+						     "('%s')", argv[optind + 1]) : 0;
+	}
+	if (!strcmp(argv[optind], "run"))
+		o->what = MODEL_RUN;
+	else if (!strcmp(argv[optind], "compare"))
+		o->what = MODEL_COMPARE;
+	else if (!strcmp(argv[optind], "bench"))
+		o->what = MODEL_BENCH;
+	else if (!strcmp(argv[optind], "replay"))
+		o->what = MODEL_REPLAY;
+	else
+		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench, "
+				 "replay)",
+				 argv[optind]);
+	if (optind + 1 >= argc)
+		return usage_err(err, errlen, "model: %s needs a SCENARIO (`mmretry model list`)",
+				 argv[optind]);
+	if (optind + 2 < argc)
+		return usage_err(err, errlen, "model: unexpected argument '%s'", argv[optind + 2]);
+	o->scenario = argv[optind + 1];
+	if ((o->what == MODEL_COMPARE || o->what == MODEL_REPLAY) && policy_given)
+		return usage_err(err, errlen, "model: %s takes --policies, not --policy",
+				 argv[optind]);
+	if (o->pid && o->what != MODEL_REPLAY)
+		return usage_err(err, errlen, "model: --pid is for replay%s", "");
+	return 0;
+}
+
 int cmd_model(int argc, char **argv)
 {
 	struct scenario sc = { 0 };

@@ -156,6 +156,49 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 	return rc ? -1 : 0;
 }
 
+static const char probe_usage[] =
+"usage: mmretry probe [--json] [-v]\n"
+"\n"
+"Show what this kernel offers (BTF, fentry/fexit, kprobes, tracepoints, ring\n"
+"buffer, lockdown, per-VMA locks) and the mode each capability will use.\n"
+"Run it as root: only then can it try to load programs.\n"
+"\n"
+"  -j, --json     print JSON\n"
+"  -v, --verbose  show why a refused program was refused\n"
+"  -h, --help     this text\n";
+
+int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return opt_refused(c, "probe", argv, err, errlen);
+		}
+	}
+	if (optind < argc)
+		return usage_err(err, errlen, "probe: unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
 int cmd_probe(int argc, char **argv)
 {
 	struct probe_opts o;

@@ -107,6 +107,90 @@ static void record_event(void *ctx, enum rec_type type, const void *data, size_t
 }
 
 
+static const char record_usage[] =
+"usage: mmretry record -o FILE [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE]\n"
+"                      [--ringbuf-size N] [-v] [-- COMMAND [ARGS...]]\n"
+"\n"
+"Trace as `mmretry stat` does and write every event to a recording\n"
+"(docs/record.md): each fault attempt with its flags, result and reason\n"
+"(fentry and kprobe modes; tracepoint mode: the retries), each mmap_lock\n"
+"hold, each mmap/munmap/mprotect/madvise/mremap/brk, fork and exit, every\n"
+"anon_vma chain and rmap walk, and stat's report at the end. The file is\n"
+"written as events come and brought up to date every second: a crash\n"
+"loses at most the last second. Read it with `mmretry report FILE`,\n"
+"`mmretry dump FILE` and `mmretry model replay FILE`.\n"
+"\n"
+"  -o, --output=FILE     the recording (required)\n"
+"  -d, --duration=TIME   record for TIME; default: until Ctrl-C, or until\n"
+"                        COMMAND exits\n"
+"  -p, --pid=PID         only process PID\n"
+"  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
+"      --ringbuf-size=N  each ring buffer's size (default 1M): every attempt is\n"
+"                        an event; events lost when one is full are counted in\n"
+"                        the recording and its report\n"
+"      --min-hold=TIME   holds and waits this long also with their stacks\n"
+"      --no-mmap-lock, --no-anon-vma   as for stat\n"
+"  -v, --verbose         say more\n"
+"  -h, --help            this text\n"
+"\n"
+"examples:\n"
+"  mmretry record -o file.mmr -- tools/mmretry-gen file\n"
+"  mmretry report file.mmr\n";
+
+int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
+{
+	enum { OPT_FOLDED = OPT_OWN };
+	static const struct option longopts[] = {
+		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
+		{ "output", required_argument, NULL, 'o' },
+		/* refused with a pointer to what reads a recording */
+		{ "json", no_argument, NULL, 'j' },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	trace_opts_init(&o->t);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+				longopts, NULL)) != -1) {
+		ret = trace_opt(&o->t, c, optarg, "record", err, errlen);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'j':
+		case OPT_FOLDED:
+			return usage_err(err, errlen, "record: %s writes no report (read the "
+					 "recording with `mmretry report FILE`)",
+					 c == 'j' ? "--json" : "--folded");
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return opt_refused(c, "record", argv, err, errlen);
+		}
+	}
+	ret = trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "record", argc, argv, err,
+			     errlen);
+	if (ret)
+		return ret;
+	if (!o->output)
+		return usage_err(err, errlen, "record: say where: -o FILE%s", "");
+	return 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct recorder rc = { 0 };

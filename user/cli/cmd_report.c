@@ -11,6 +11,25 @@
 #include "record/recreport.h"
 #include "report/report.h"
 
+static const char report_usage[] =
+"usage: mmretry report FILE [--json] [-o OUT] [--from-events]\n"
+"\n"
+"The report `mmretry stat` would have printed for a recording (`mmretry\n"
+"record`): rebuilt from its events, with what no event says (tracepoint\n"
+"mode's fault counts, the exit status) from the report stored at its end.\n"
+"A recording cut short (its writer crashed) gives what it holds.\n"
+"\n"
+"  -j, --json            print one JSON document (docs/json.md)\n"
+"  -o, --output=OUT      write to OUT instead of stdout\n"
+"      --from-events     use the events alone (what only the stored report\n"
+"                        says is then unavailable)\n"
+"  -h, --help            this text\n";
+
+int report_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen)
+{
+	return recording_opts_parse(argc, argv, "report", true, o, err, errlen);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct recording_opts o;

@@ -10,6 +10,95 @@
 #include "report/report.h"
 #include "trace/collect.h"
 
+static const char stat_usage[] =
+"usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
+"                    [-o FILE] [-v] [-- COMMAND [ARGS...]]\n"
+"\n"
+"Count page-fault attempts, retries and their reasons, then print a summary.\n"
+"\n"
+"  -d, --duration=TIME   trace for TIME (10, 1.5, 500ms, 2m); default: until\n"
+"                        Ctrl-C, or until COMMAND exits\n"
+"  -p, --pid=PID         trace only process PID (all its threads), until it\n"
+"                        exits\n"
+"  -c, --cgroup=PATH     trace only tasks in cgroup v2 PATH (absolute, or\n"
+"                        relative to the cgroup2 mount)\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default: auto,\n"
+"                        the best this kernel allows; see `mmretry probe`)\n"
+"  -j, --json            print one JSON document (docs/json.md)\n"
+"  -o, --output=FILE     write the report to FILE instead of stdout\n"
+"      --ringbuf-size=N  ring buffer for retry events, one for long mmap_lock\n"
+"                        holds and waits, one for anon_vma events (default 1M\n"
+"                        each)\n"
+"      --min-hold=TIME   report mmap_lock holds and waits at least TIME long,\n"
+"                        with their stacks (default 1ms; 0: all of them)\n"
+"      --folded=FILE     write those holds and waits to FILE as folded stacks\n"
+"                        (flamegraph.pl, inferno, speedscope read them)\n"
+"      --no-mmap-lock    do not trace mmap_lock waits and holds\n"
+"      --min-chain=N     list anon_vma chains at least N long (default 8; 0: all)\n"
+"      --min-fanout=N    list rmap walks visiting at least N VMAs (default 32;\n"
+"                        0: all)\n"
+"      --no-anon-vma     do not trace anon_vma chains and rmap walks (they need\n"
+"                        fentry or kprobes)\n"
+"  -v, --verbose         say more; twice shows libbpf's log\n"
+"  -h, --help            this text\n"
+"\n"
+"With COMMAND, mmretry starts it, traces it with its threads and children\n"
+"until it exits, and exits with its status.\n"
+"\n"
+"examples:\n"
+"  mmretry stat -- tools/mmretry-gen mix      retries of the built-in workloads\n"
+"  mmretry stat -d 10                         every process, for 10 seconds\n"
+"  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
+"  mmretry stat -c system.slice/nginx.service -d 1m\n";
+
+int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
+{
+	enum { OPT_FOLDED = OPT_OWN };
+	static const struct option longopts[] = {
+		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	trace_opts_init(&o->t);
+	optind = 0;	/* reset getopt, also for repeated calls in tests */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+				longopts, NULL)) != -1) {
+		ret = trace_opt(&o->t, c, optarg, "stat", err, errlen);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_FOLDED:
+			o->folded = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return opt_refused(c, "stat", argv, err, errlen);
+		}
+	}
+	return trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "stat", argc, argv, err,
+			      errlen);
+}
+
 int cmd_stat(int argc, char **argv)
 {
 	struct stat_opts o;

@@ -395,6 +395,95 @@ static int run(struct top_run *t)
 	return 0;
 }
 
+static const char top_usage[] =
+"usage: mmretry top [-i SECONDS] [-p PID] [-c CGROUP] [-n ITERATIONS] [--sort KEY]\n"
+"                   [--mode MODE] [-v]\n"
+"\n"
+"A refreshing per-process table of page-fault retries, like top: faults/s,\n"
+"retries/s, retry %, the leading retry reason, completions/s, the share of\n"
+"attempts under a per-VMA lock, mmap_lock write holds and waits (p99, max)\n"
+"and the longest anon_vma chain, over each interval. Press q or Ctrl-C to\n"
+"quit. When stdout is not a terminal, one table per interval is printed.\n"
+"\n"
+"  -i, --interval=TIME   refresh every TIME (1, 0.5, 2s; default 2)\n"
+"  -p, --pid=PID         only process PID\n"
+"  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
+"  -n, --iterations=N    stop after N tables (default: until q or Ctrl-C)\n"
+"  -s, --sort=KEY        retries (default), faults, retry%, wait, hold, chain\n"
+"                        or pid\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
+"      --no-mmap-lock    do not trace mmap_lock (its columns show n/a)\n"
+"      --no-anon-vma     do not trace anon_vma chains (CHAIN shows n/a)\n"
+"      --ringbuf-size=N  ring buffers' size (default 1M; nothing is streamed)\n"
+"  -v, --verbose         say more; twice shows libbpf's log\n"
+"  -h, --help            this text\n"
+"\n"
+"n/a marks a figure this mode cannot see (docs/top.md); - none this interval.\n"
+"\n"
+"examples:\n"
+"  mmretry top                           every process, every 2 seconds\n"
+"  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
+"  mmretry top -c system.slice --sort wait\n";
+
+int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		TRACE_LONGOPTS_TARGET,
+		{ "interval", required_argument, NULL, 'i' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum top_sort k;
+	uint64_t v;
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	trace_opts_init(&o->t);
+	o->interval = 2;
+	o->sort = TOP_SORT_RETRIES;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET "i:n:s:vh", longopts,
+				NULL)) != -1) {
+		ret = trace_opt(&o->t, c, optarg, "top", err, errlen);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
+		switch (c) {
+		case 'i':
+			if (parse_duration(optarg, &o->interval) || o->interval < 0.1 ||
+			    o->interval > 86400)
+				return usage_err(err, errlen, "top: invalid interval '%s' (0.1 s to 1 day, "
+						 "e.g. 1, 0.5, 2s)", optarg);
+			break;
+		case 'n':
+			if (parse_u64(optarg, &v) || v == 0)
+				return usage_err(err, errlen, "top: invalid number of iterations '%s' "
+						 "(1 or more)", optarg);
+			o->iterations = v;
+			break;
+		case 's':
+			if (top_sort_parse(optarg, &k))
+				return usage_err(err, errlen, "top: unknown sort key '%s' (retries, faults, "
+						 "retry%%, wait, hold, chain or pid)", optarg);
+			o->sort = k;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return 1;
+		default:
+			return opt_refused(c, "top", argv, err, errlen);
+		}
+	}
+	return trace_opts_end(&o->t, TG_TARGET, "top", argc, argv, err, errlen);
+}
+
 int cmd_top(int argc, char **argv)
 {
 	struct top_opts o;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* commands.h: one cmd_<name>() per subcommand; each returns the exit status. */
+/* commands.h: one cmd_<name>() per command (cli/cmd_<name>.c), each returning
+ * the exit status, and what the commands share (cli/shared.c). */
 #ifndef MMRETRY_COMMANDS_H
 #define MMRETRY_COMMANDS_H
 
@@ -24,6 +25,13 @@ int can_trace(const char *name);
  * found or cannot run (as a shell says). */
 #include "trace/collect.h"
 int trace_status(enum collect_result res);
+
+/* check and baseline: the report to judge or record, read from --report or
+ * traced (as root), in *out; *status: the traced command's exit status.
+ * 0, or the exit status to end with, the error said. */
+#include <jansson.h>
+struct gate_opts;
+int gate_report(const char *cmd, const struct gate_opts *o, json_t **out, int *status);
 
 int cmd_probe(int argc, char **argv);
 int cmd_stat(int argc, char **argv);

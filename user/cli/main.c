@@ -73,38 +73,6 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
-int trace_status(enum collect_result res)
-{
-	switch (res) {
-	case COLLECT_OK:
-		return EXIT_OK;
-	case COLLECT_BAD_REQUEST:
-		return EXIT_USAGE;
-	case COLLECT_NO_COMMAND:
-		return 127;
-	case COLLECT_CANNOT_RUN:
-		return 126;
-	default:
-		return EXIT_CANNOT_TRACE;
-	}
-}
-
-int can_trace(const char *name)
-{
-	char what[128];
-
-	if (check_bpf_privileges(what, sizeof(what))) {
-		mmr_err("%s needs %s", name, what);
-		return EXIT_CANNOT_TRACE;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		mmr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): mmretry needs "
-			"a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return EXIT_CANNOT_TRACE;
-	}
-	return EXIT_OK;
-}
-
 int main(int argc, char **argv)
 {
 	const struct cmd *c = NULL;

@@ -1,15 +1,73 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* options.h: command-line parsing, kept free of side effects for tests. */
+/*
+ * options.h: the commands' options. Each command owns its option table,
+ * its help text and its parser, in its cmd_<name>.c; here are what the
+ * parsers fill (unit-tested with no kernel) and what they share: the trace
+ * option group and the recording group.
+ *
+ * Every parser returns 0, 1 if help was asked for, or -EINVAL with a
+ * one-line message in err.
+ */
 #ifndef MMRETRY_OPTIONS_H
 #define MMRETRY_OPTIONS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "bpf/faults.h"
-#include "trace/engine.h"
+#include "trace/engine.h"	/* struct trace_opts */
+
+/*
+ * The trace option group of stat, top, export, record, check and baseline:
+ * a command lists the parts it takes in its table and its short options,
+ * and hands what getopt_long() returns to trace_opt() first.
+ */
+enum trace_group {
+	TG_TARGET = 1,	/* -p, -c, -m, --ringbuf-size, --no-mmap-lock, --no-anon-vma */
+	TG_RUN = 2,	/* -d, and a COMMAND after the options */
+	TG_STREAM = 4,	/* --min-hold, --min-chain, --min-fanout */
+};
+
+enum {
+	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_NO_MMAP_LOCK, OPT_MIN_CHAIN, OPT_MIN_FANOUT,
+	OPT_NO_ANON_VMA,
+	OPT_OWN = 300,		/* a command's own long-only options from here */
+};
+
+#define TRACE_SHORT_TARGET "p:c:m:"
+#define TRACE_SHORT_RUN "d:"
+#define TRACE_LONGOPTS_TARGET \
+	{ "pid", required_argument, NULL, 'p' }, \
+	{ "cgroup", required_argument, NULL, 'c' }, \
+	{ "mode", required_argument, NULL, 'm' }, \
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, \
+	{ "no-mmap-lock", no_argument, NULL, OPT_NO_MMAP_LOCK }, \
+	{ "no-anon-vma", no_argument, NULL, OPT_NO_ANON_VMA }
+#define TRACE_LONGOPTS_RUN \
+	{ "duration", required_argument, NULL, 'd' }
+#define TRACE_LONGOPTS_STREAM \
+	{ "min-hold", required_argument, NULL, OPT_MIN_HOLD }, \
+	{ "min-chain", required_argument, NULL, OPT_MIN_CHAIN }, \
+	{ "min-fanout", required_argument, NULL, OPT_MIN_FANOUT }
+
+/* the defaults: --min-hold 1ms, --min-chain 8, --min-fanout 32 */
+void trace_opts_init(struct trace_opts *t);
+/* c as getopt_long() returned it: 1 taken, 0 not a trace option, -EINVAL */
+int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, char *err,
+	      size_t errlen);
+/* After the options (optind): the command, if the groups take one, and the
+ * combinations that cannot be. 0 or -EINVAL. */
+int trace_opts_end(struct trace_opts *t, unsigned int groups, const char *cmd, int argc,
+		   char **argv, char *err, size_t errlen);
+
+/* getopt_long() refused an option ('?') or found it without its value
+ * (':', with ':' first in the short options): a message naming it as typed. */
+int opt_refused(int c, const char *cmd, char **argv, char *err, size_t errlen);
+/* fmt with one %s: arg. -EINVAL. */
+int usage_err(char *err, size_t len, const char *fmt, const char *arg);
 
 struct stat_opts {
 	struct trace_opts t;	/* what to trace (the command after --, if any) */
@@ -19,14 +77,18 @@ struct stat_opts {
 	int verbose;
 };
 
-/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
 int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen);
-extern const char stat_usage[];
-
-/* record: stat's options, -o naming the recording (required); no --json */
+/* record: the trace group, -o naming the recording (required) */
 int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen);
-extern const char record_usage[];
 
+struct export_opts {
+	struct trace_opts t;
+	const char *listen;	/* --listen [ADDR]:PORT */
+	const char *user;	/* --user USER: run as USER once attached */
+	int verbose;
+};
+
+int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, size_t errlen);
 
 struct probe_opts {
 	bool json;
@@ -34,13 +96,11 @@ struct probe_opts {
 };
 
 int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen);
-extern const char probe_usage[];
 
-/* check and baseline: their own options, then stat's (tracing) ones */
-enum gate_cmd { GATE_CHECK, GATE_BASELINE };
-
-struct check_opts {
-	struct stat_opts stat;	/* what to trace, as stat takes it (not -j, -o) */
+/* check and baseline: their own options and the trace group */
+struct gate_opts {
+	struct trace_opts t;	/* what to trace, as stat takes it */
+	int verbose;
 	const char *baseline;	/* check: --baseline FILE */
 	const char *report;	/* --report FILE: judge or record a report, no tracing */
 	const char *save_report;/* check: --save-report FILE */
@@ -48,14 +108,19 @@ struct check_opts {
 	const char *output;	/* -o FILE; NULL = stdout */
 	bool json;		/* check: -j */
 	bool list_metrics;	/* --list-metrics */
-	char **args;		/* stat's share of argv; check_opts_free() */
 };
 
-/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
-int check_opts_parse(int argc, char **argv, enum gate_cmd which, struct check_opts *o,
-		     char *err, size_t errlen);
-void check_opts_free(struct check_opts *o);
-extern const char check_usage[], baseline_usage[];
+/* their own long options */
+enum {
+	OPT_BASELINE = OPT_OWN, OPT_REPORT, OPT_SAVE_REPORT, OPT_JUNIT, OPT_LIST_METRICS,
+};
+
+int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen);
+int baseline_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen);
+/* After either's options: the trace group's end, and a report or a target
+ * to trace (not both). 0 or -EINVAL. */
+int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, char *err,
+		  size_t errlen);
 
 struct compare_opts {
 	const char *a, *b;	/* the two reports */
@@ -64,7 +129,6 @@ struct compare_opts {
 };
 
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen);
-extern const char compare_usage[];
 
 /* model: list | run SCENARIO | compare SCENARIO | bench SCENARIO | replay FILE */
 #include "model/model.h"
@@ -87,7 +151,6 @@ struct model_opts {
 };
 
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen);
-extern const char model_usage[];
 
 /* top: a refreshing per-process table */
 struct top_opts {
@@ -98,12 +161,9 @@ struct top_opts {
 	int verbose;
 };
 
-/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
 int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen);
-extern const char top_usage[];
 
-/* dump: a recording's header and records, one line each */
-/* dump FILE and report FILE: a recording */
+/* dump FILE and report FILE: a recording (the recording group) */
 struct recording_opts {
 	const char *file;	/* the recording */
 	const char *output;	/* -o FILE; NULL = stdout */
@@ -111,11 +171,10 @@ struct recording_opts {
 	bool from_events;	/* report --from-events: leave the stored report out */
 };
 
-/* 0: parsed; 1: help was asked for; -EINVAL: usage error written to err. */
+int recording_opts_parse(int argc, char **argv, const char *name, bool from_events,
+			 struct recording_opts *o, char *err, size_t errlen);
 int dump_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen);
 int report_opts_parse(int argc, char **argv, struct recording_opts *o, char *err, size_t errlen);
-extern const char report_usage[];
-extern const char dump_usage[];
 
 /* --listen: "ADDR:PORT", ":PORT" (every IPv4 address) or "PORT" (loopback).
  * 0 or -EINVAL. */

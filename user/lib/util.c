@@ -206,3 +206,25 @@ void *array_push(void **arr, size_t *n, size_t *cap, size_t size)
 	memset(p, 0, size);
 	return p;
 }
+
+/* An output file, or stdout for NULL; NULL with the error said. */
+FILE *out_open(const char *path)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+
+	if (!f)
+		mmr_err("cannot write '%s': %s", path, strerror(errno));
+	return f;
+}
+
+/* Flush and close (not stdout): 0, or -EIO with the error said. */
+int out_close(FILE *f, const char *path)
+{
+	int bad = fflush(f) || ferror(f);
+
+	if (f != stdout)
+		bad |= fclose(f) != 0;
+	if (bad)
+		mmr_err("cannot write '%s': %s", path ? path : "stdout", strerror(errno));
+	return bad ? -EIO : 0;
+}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 extern int mmr_verbose;
@@ -31,5 +32,10 @@ uint64_t mono_ns(void);
 double mono_now(void);	/* seconds */
 size_t strlcpy_(char *dst, const char *src, size_t size);
 void *array_push(void **arr, size_t *n, size_t *cap, size_t size);
+
+/* Output files: path NULL is stdout. out_open(): NULL with the error said;
+ * out_close(): flush (and close but stdout), 0 or -EIO with it said. */
+FILE *out_open(const char *path);
+int out_close(FILE *f, const char *path);
 
 #endif

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * render.c: the CI gate's outputs (render.h): check's table, JSON and
+ * JUnit XML, compare's table and JSON, the metric list.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xmlwriter.h>
+
+#include "gate/render.h"
+#include "report/report.h"	/* fmt_ns */
+
+static const char *const verdict_names[] = {
+	[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail", [VERDICT_UNAVAILABLE] = "unavailable",
+};
+
+/* a value in its unit: durations readable, counts whole, ratios to 4 places */
+static const char *fmt_metric(char *buf, size_t len, const struct metric_def *m, double v)
+{
+	if (isinf(v))
+		snprintf(buf, len, "%s", v < 0 ? "-inf" : "inf");
+	else if (m->unit == MU_NS && v >= 0 && v < 1e19)
+		fmt_ns(buf, len, (uint64_t)llround(v));
+	else if (m->unit == MU_RATIO)
+		snprintf(buf, len, v != 0 && fabs(v) < 0.001 ? "%.3g" : "%.4f", v);
+	else if ((v == floor(v) || fabs(v) >= 100) && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);	/* a bound like 90052.2 reads as a count */
+	else
+		snprintf(buf, len, "%.4g", v);
+	return buf;
+}
+
+static const char *fmt_change(char *buf, size_t len, double a, double b)
+{
+	double c = relative_change(a, b);
+
+	if (isnan(c))
+		snprintf(buf, len, "new");
+	else
+		snprintf(buf, len, "%+.1f%%", 100 * c);
+	return buf;
+}
+
+static const char *fmt_limit(char *buf, size_t len, const struct check_row *r)
+{
+	char lo[32], hi[32];
+	const struct metric_def *m = r->l->m;
+
+	if (isinf(r->lo))
+		snprintf(buf, len, "<= %s", fmt_metric(hi, sizeof(hi), m, r->hi));
+	else if (isinf(r->hi))
+		snprintf(buf, len, ">= %s", fmt_metric(lo, sizeof(lo), m, r->lo));
+	else if (r->lo == r->hi)
+		snprintf(buf, len, "= %s", fmt_metric(lo, sizeof(lo), m, r->lo));
+	else
+		snprintf(buf, len, "%s..%s", fmt_metric(lo, sizeof(lo), m, r->lo),
+			 fmt_metric(hi, sizeof(hi), m, r->hi));
+	return buf;
+}
+
+static size_t name_width(size_t w, const char *name)
+{
+	return strlen(name) > w ? strlen(name) : w;
+}
+
+void print_check_text(FILE *out, const char *baseline, const struct check_row *rows,
+			     size_t n, enum verdict worst)
+{
+	size_t i, w = 6, nfail = 0, nna = 0;
+	char b[4][48];
+
+	for (i = 0; i < n; i++) {
+		w = name_width(w, rows[i].l->m->name);
+		nfail += rows[i].verdict == VERDICT_FAIL;
+		nna += rows[i].verdict == VERDICT_UNAVAILABLE;
+	}
+	if (worst == VERDICT_PASS)
+		fprintf(out, "mmretry check: ok: %zu metrics within their limits (%s)\n", n, baseline);
+	else
+		fprintf(out, "mmretry check: %s: %zu of %zu metrics outside their limits, %zu "
+			"unavailable (%s)\n", worst == VERDICT_FAIL ? "FAIL" : "UNAVAILABLE",
+			nfail, n, nna, baseline);
+	fprintf(out, "\n  %-*s %12s %12s %22s %8s  %s\n", (int)w, "metric", "baseline",
+		"measured", "limit", "change", "verdict");
+	for (i = 0; i < n; i++) {
+		const struct check_row *r = &rows[i];
+		const struct metric_def *m = r->l->m;
+		bool have = r->verdict != VERDICT_UNAVAILABLE;
+
+		fprintf(out, "  %-*s %12s %12s %22s %8s  %s\n", (int)w, m->name,
+			r->l->has_value ? fmt_metric(b[0], sizeof(b[0]), m, r->l->value) : "-",
+			have ? fmt_metric(b[1], sizeof(b[1]), m, r->measured) : "n/a",
+			fmt_limit(b[2], sizeof(b[2]), r),
+			have && r->l->has_value ? fmt_change(b[3], sizeof(b[3]), r->l->value,
+							    r->measured) : "-",
+			r->verdict == VERDICT_PASS ? "ok" :
+			r->verdict == VERDICT_FAIL ? "FAIL" : "n/a (unavailable here)");
+	}
+}
+
+static json_t *num_or_null(bool have, double v)
+{
+	if (!have || !isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9e15)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+json_t *check_json(const char *baseline, const json_t *report,
+			  const struct check_row *rows, size_t n, enum verdict worst, int status)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	json_object_set_new(o, "schema", json_string("mmretry.check/1"));
+	json_object_set_new(o, "baseline", json_string(baseline));
+	json_object_set_new(o, "verdict", json_string(verdict_names[worst]));
+	json_object_set_new(o, "exit_status", json_integer(status));
+	json_object_set(o, "target", json_object_get(report, "target") ?
+			json_object_get(report, "target") : json_null());
+	json_object_set(o, "kernel", json_object_get(report, "kernel") ?
+			json_object_get(report, "kernel") : json_null());
+	json_object_set(o, "modes", json_object_get(report, "modes") ?
+			json_object_get(report, "modes") : json_null());
+	for (i = 0; i < n; i++) {
+		const struct check_row *r = &rows[i];
+		bool have = r->verdict != VERDICT_UNAVAILABLE;
+		json_t *e = json_object();
+		double c = have && r->l->has_value ? relative_change(r->l->value, r->measured) : NAN;
+
+		json_object_set_new(e, "metric", json_string(r->l->m->name));
+		json_object_set_new(e, "unit", json_string(metric_unit_name(r->l->m->unit)));
+		json_object_set_new(e, "baseline", num_or_null(r->l->has_value, r->l->value));
+		json_object_set_new(e, "measured", num_or_null(have, r->measured));
+		json_object_set_new(e, "min", num_or_null(!isinf(r->lo), r->lo));
+		json_object_set_new(e, "max", num_or_null(!isinf(r->hi), r->hi));
+		json_object_set_new(e, "change", isfinite(c) ? json_real(c) : json_null());
+		json_object_set_new(e, "verdict", json_string(verdict_names[r->verdict]));
+		json_object_set_new(e, "line", json_integer(r->l->line));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "metrics", arr);
+	return o;
+}
+
+/* JUnit XML (libxml2's writer, in memory, then to f): one test case per
+ * metric; an unavailable metric is an error, never a skip. 0 or -EIO. */
+int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
+		       size_t n, int command_status)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	size_t i, nfail = 0, nerr = 0;
+	char b[4][48], msg[256], num[32];
+	int rc = 0;
+
+	if (!w) {
+		xmlBufferFree(buf);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		nfail += rows[i].verdict == VERDICT_FAIL;
+		nerr += rows[i].verdict == VERDICT_UNAVAILABLE;
+	}
+	nerr += command_status != 0;
+	xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
+	snprintf(msg, sizeof(msg), "mmretry check %s", baseline);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST msg) < 0;
+	snprintf(num, sizeof(num), "%zu", n + (command_status != 0));
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+	snprintf(num, sizeof(num), "%zu", nfail);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0;
+	snprintf(num, sizeof(num), "%zu", nerr);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0;
+	if (command_status) {
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "mmretry.check") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "command") < 0;
+		snprintf(msg, sizeof(msg), "the traced command failed (exit status %d)",
+			 command_status);
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	for (i = 0; i < n; i++) {
+		const struct check_row *r = &rows[i];
+		const struct metric_def *m = r->l->m;
+
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "mmretry.check") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST m->name) < 0;
+		if (r->verdict == VERDICT_FAIL) {
+			snprintf(msg, sizeof(msg), "%s: measured %s, limit %s (baseline %s)", m->name,
+				 fmt_metric(b[0], sizeof(b[0]), m, r->measured),
+				 fmt_limit(b[1], sizeof(b[1]), r), r->l->has_value ?
+				 fmt_metric(b[2], sizeof(b[2]), m, r->l->value) : "-");
+			rc |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "regression") < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
+			rc |= xmlTextWriterEndElement(w) < 0;
+		} else if (r->verdict == VERDICT_UNAVAILABLE) {
+			snprintf(msg, sizeof(msg), "%s is unavailable with this kernel or mode "
+				 "(null in the report)", m->name);
+			rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "unavailable") < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
+			rc |= xmlTextWriterEndElement(w) < 0;
+		}
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	rc |= xmlTextWriterEndDocument(w) < 0;	/* closes the open elements */
+	xmlFreeTextWriter(w);	/* flushes into buf */
+	rc |= fwrite(xmlBufferContent(buf), 1, xmlBufferLength(buf), f) !=
+	      (size_t)xmlBufferLength(buf);
+	xmlBufferFree(buf);
+	return rc ? -EIO : 0;
+}
+
+void list_metrics(FILE *out)
+{
+	static const char *const rules[] = {
+		[REC_NONE] = "-", [REC_SIZE] = "value +-10%",
+		[REC_MORE_WORSE] = "max ceil(1.25v)+2", [REC_RATIO] = "max 1.25v+0.001",
+		[REC_LESS_WORSE] = "min floor(0.8v)", [REC_ZERO] = "max v",
+		[REC_LATENCY] = "max 4v+3",
+	};
+	size_t i;
+
+	fprintf(out, "%-40s %-6s %s\n", "metric", "unit", "recorded by `baseline` as");
+	for (i = 0; i < metric_count(); i++) {
+		const struct metric_def *m = metric_at(i);
+
+		fprintf(out, "%-40s %-6s %s\n", m->name, metric_unit_name(m->unit), rules[m->rule]);
+	}
+}
+
+json_t *compare_json(const char *a, const char *b, const struct compare_row *rows,
+		     size_t n)
+{
+	json_t *j = json_object(), *arr = json_array();
+	size_t i;
+
+	json_object_set_new(j, "schema", json_string("mmretry.compare/1"));
+	json_object_set_new(j, "a", json_string(a));
+	json_object_set_new(j, "b", json_string(b));
+	for (i = 0; i < n; i++) {
+		const struct compare_row *r = &rows[i];
+		double c = r->a_ok && r->b_ok ? relative_change(r->a, r->b) : NAN;
+		json_t *e = json_object();
+
+		json_object_set_new(e, "metric", json_string(r->m->name));
+		json_object_set_new(e, "unit", json_string(metric_unit_name(r->m->unit)));
+		json_object_set_new(e, "a", num_or_null(r->a_ok, r->a));
+		json_object_set_new(e, "b", num_or_null(r->b_ok, r->b));
+		json_object_set_new(e, "diff", num_or_null(r->a_ok && r->b_ok, r->b - r->a));
+		json_object_set_new(e, "change", isfinite(c) ? json_real(c) : json_null());
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(j, "metrics", arr);
+	return j;
+}
+
+void print_compare_text(FILE *out, const char *a, const char *b,
+			const struct compare_row *rows, size_t n)
+{
+	size_t i, w = 6;
+	char buf[4][48];
+
+	for (i = 0; i < n; i++)
+		w = name_width(w, rows[i].m->name);
+	fprintf(out, "mmretry compare: A %s, B %s\n\n", a, b);
+	fprintf(out, "  %-*s %12s %12s %12s %8s\n", (int)w, "metric", "A", "B", "B - A", "change");
+	for (i = 0; i < n; i++) {
+		const struct compare_row *r = &rows[i];
+		bool both = r->a_ok && r->b_ok;
+		double d = r->b - r->a;
+
+		if (both)	/* signed, in the metric's unit */
+			snprintf(buf[2], sizeof(buf[2]), "%s%s", d < 0 ? "-" : "+",
+				 fmt_metric(buf[3], sizeof(buf[3]), r->m, fabs(d)));
+		fprintf(out, "  %-*s %12s %12s %12s %8s\n", (int)w, r->m->name,
+			r->a_ok ? fmt_metric(buf[0], sizeof(buf[0]), r->m, r->a) : "n/a",
+			r->b_ok ? fmt_metric(buf[1], sizeof(buf[1]), r->m, r->b) : "n/a",
+			both ? buf[2] : "-",
+			both ? fmt_change(buf[3], sizeof(buf[3]), r->a, r->b) : "-");
+	}
+}
+
