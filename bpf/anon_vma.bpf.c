@@ -242,7 +242,7 @@ static __always_inline void chain_done(struct vm_area_struct *vma, __u32 kind)
 		count_lost();
 		return;
 	}
-	e->type = MMR_AV_EV_CHAIN;
+	e->type = MMR_EV_CHAIN;
 	e->kind = kind;
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
@@ -376,7 +376,7 @@ static __always_inline void walk_exit(void)
 		count_lost();
 		return;
 	}
-	e->type = MMR_AV_EV_WALK;
+	e->type = MMR_EV_WALK;
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
 	e->owner = st->owner;

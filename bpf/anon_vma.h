@@ -54,14 +54,9 @@ struct mmr_walk_stats {
 	struct mmr_hist lock_wait_ns;	/* anon_vma lock wait, of contended walks */
 };
 
-enum mmr_av_event_type {
-	MMR_AV_EV_CHAIN = 1,
-	MMR_AV_EV_WALK = 2,
-};
-
 /* A VMA's chain at least min_chain long after an operation. */
 struct mmr_chain_event {
-	__u32 type;		/* MMR_AV_EV_CHAIN */
+	__u32 type;		/* MMR_EV_CHAIN */
 	__u32 kind;		/* enum mmr_chain_kind */
 	__u32 pid;		/* tgid of the acting task (the parent, for fork) */
 	__u32 tid;
@@ -81,7 +76,7 @@ struct mmr_chain_event {
 
 /* An anonymous rmap walk that visited at least min_fanout VMAs. */
 struct mmr_walk_event {
-	__u32 type;		/* MMR_AV_EV_WALK */
+	__u32 type;		/* MMR_EV_WALK */
 	__u32 pid;		/* walker: tgid of the task walking */
 	__u32 tid;
 	__u32 owner;		/* tgid owning the first VMA visited (mm->owner); 0: unknown */

@@ -11,6 +11,8 @@
 
 #include <bpf/bpf_core_read.h>
 
+#include "faults.h"
+
 /*
  * FAULT_FLAG_VMA_LOCK arrived with per-VMA locks in 6.4 (commit
  * 0bff0aaea03e "x86/mm: try VMA lock-based page fault handling first");
@@ -21,6 +23,49 @@ static __always_inline __u32 fault_flag_vma_lock(void)
 	if (bpf_core_enum_value_exists(enum fault_flag, FAULT_FLAG_VMA_LOCK))
 		return bpf_core_enum_value(enum fault_flag, FAULT_FLAG_VMA_LOCK);
 	return 0;
+}
+
+/*
+ * VM_FAULT_* as the running kernel numbers them: enum vm_fault_reason in
+ * its BTF (include/linux/mm_types.h), faults.h's MMR_VM_FAULT_* where it
+ * has no such name. The numbers are not ABI: the proposed series
+ * "continue using per-VMA lock when retrying page faults after I/O"
+ * renumbers VM_FAULT_COMPLETED. Each is a constant once loaded.
+ */
+#define VMF(name)								\
+	(bpf_core_enum_value_exists(enum vm_fault_reason, VM_FAULT_##name) ?	\
+	 (__u32)bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_##name) :	\
+	 (__u32)MMR_VM_FAULT_##name)
+/* VM_FAULT_ERROR is a macro, not in BTF: its bits, by name */
+#define VMF_ERROR (VMF(OOM) | VMF(SIGBUS) | VMF(SIGSEGV) | VMF(HWPOISON) |	\
+		   VMF(HWPOISON_LARGE) | VMF(FALLBACK))
+
+/*
+ * A vm_fault_t in mmretry's own numbers (MMR_VM_FAULT_*, today's kernels'),
+ * which events and recordings carry whatever the kernel that made them:
+ * user space never learns a kernel's numbering. Only for streamed events;
+ * the counters test the kernel's own bits.
+ */
+static __always_inline __u32 vm_fault_mmr(__u32 ret)
+{
+	__u32 r = ret & MMR_VM_FAULT_HINDEX_MASK;
+
+#define VMF_MAP(name) if (ret & VMF(name)) r |= MMR_VM_FAULT_##name
+	VMF_MAP(OOM);
+	VMF_MAP(SIGBUS);
+	VMF_MAP(MAJOR);
+	VMF_MAP(HWPOISON);
+	VMF_MAP(HWPOISON_LARGE);
+	VMF_MAP(SIGSEGV);
+	VMF_MAP(NOPAGE);
+	VMF_MAP(LOCKED);
+	VMF_MAP(RETRY);
+	VMF_MAP(FALLBACK);
+	VMF_MAP(DONE_COW);
+	VMF_MAP(NEEDDSYNC);
+	VMF_MAP(COMPLETED);
+#undef VMF_MAP
+	return r;
 }
 
 #endif /* MMRETRY_CORE_FIXES_BPF_H */

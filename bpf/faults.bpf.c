@@ -159,7 +159,7 @@ static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
 	e->flags = flags;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = addr;
-	e->result = result;
+	e->result = vm_fault_mmr(result);
 	e->reason = reason;
 	e->vma_kind = kind;
 	e->attempt = attempt;
@@ -189,7 +189,7 @@ static __always_inline void emit_attempt(struct mmr_fault_counters *c, struct ts
 	e->start_ns = st->start_ns;
 	e->end_ns = bpf_ktime_get_ns();
 	e->addr = st->addr;
-	e->result = ret;
+	e->result = vm_fault_mmr(ret);
 	e->reason = reason;
 	e->vma_kind = st->kind;
 	e->attempt = st->attempt;
@@ -273,19 +273,19 @@ static __always_inline void attempt_exit(__u32 ret)
 		if (p)
 			p->mmap_lock_attempts += 1;
 	}
-	if (ret & MMR_VM_FAULT_MAJOR) {
+	if (ret & VMF(MAJOR)) {
 		c->major += 1;
 		if (p)
 			p->major += 1;
 	}
-	if (ret & MMR_VM_FAULT_COMPLETED) {
+	if (ret & VMF(COMPLETED)) {
 		c->completed += 1;
 		if (p)
 			p->completed += 1;
 	}
-	if (ret & MMR_VM_FAULT_ERROR)
+	if (ret & VMF_ERROR)
 		c->errors += 1;
-	if (!(ret & MMR_VM_FAULT_RETRY)) {
+	if (!(ret & VMF(RETRY))) {
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
@@ -340,7 +340,7 @@ static __always_inline void filemap_fault_exit(__u32 ret)
 {
 	struct tstate *st = tstate_get(false);
 
-	if (!(ret & MMR_VM_FAULT_RETRY) || !st || !st->in_attempt)
+	if (!(ret & VMF(RETRY)) || !st || !st->in_attempt)
 		return;
 	if (st->reason != MMR_REASON_NONE)
 		return;
@@ -352,7 +352,7 @@ static __always_inline void filemap_fault_exit(__u32 ret)
 	 * (__folio_lock_killable, which some builds inline into filemap_fault).
 	 */
 	if (io_hooked)
-		st->reason = st->tp_io || (ret & MMR_VM_FAULT_MAJOR) ?
+		st->reason = st->tp_io || (ret & VMF(MAJOR)) ?
 			MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
 	else
 		st->reason = st->lock_wait ? MMR_REASON_PAGE_LOCK : MMR_REASON_FILE_IO;
@@ -373,7 +373,7 @@ static __always_inline void shmem_fault_exit(__u32 ret)
 	if (!st || !st->in_attempt)
 		return;
 	st->kind = MMR_VMA_SHMEM;
-	if ((ret & MMR_VM_FAULT_RETRY) && st->reason == MMR_REASON_NONE)
+	if ((ret & VMF(RETRY)) && st->reason == MMR_REASON_NONE)
 		st->reason = MMR_REASON_SHMEM;
 }
 
@@ -383,7 +383,7 @@ static __always_inline bool folio_lock_or_retry_retried(__u64 ret)
 	 * caller returns RETRY; 6.5+: vm_fault_t __folio_lock_or_retry(folio, vmf) */
 	if (folio_lock_or_retry_bool)
 		return (__u8)ret == 0;
-	return ret & MMR_VM_FAULT_RETRY;
+	return ret & VMF(RETRY);
 }
 
 /* fentry/fexit twins */
@@ -433,7 +433,7 @@ int fexit_folio_lock_or_retry(__u64 *ctx)
 SEC("fexit/do_swap_page")
 int BPF_PROG(fexit_do_swap_page, struct vm_fault *vmf, vm_fault_t ret)
 {
-	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_SWAP);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_SWAP);
 	return 0;
 }
 
@@ -441,7 +441,7 @@ SEC("fexit/handle_userfault")
 int BPF_PROG(fexit_handle_userfault, struct vm_fault *vmf, unsigned long reason,
 	     vm_fault_t ret)
 {
-	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_USERFAULTFD);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
 	return 0;
 }
 
@@ -455,7 +455,7 @@ int BPF_PROG(fexit_shmem_fault, struct vm_fault *vmf, vm_fault_t ret)
 SEC("fexit/__vmf_anon_prepare")
 int BPF_PROG(fexit_vmf_anon_prepare, struct vm_fault *vmf, vm_fault_t ret)
 {
-	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_ANON_VMA);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
 	return 0;
 }
 
@@ -501,14 +501,14 @@ int BPF_KRETPROBE(kretprobe_folio_lock_or_retry, __u64 ret)
 SEC("kretprobe/do_swap_page")
 int BPF_KRETPROBE(kretprobe_do_swap_page, vm_fault_t ret)
 {
-	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_SWAP);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_SWAP);
 	return 0;
 }
 
 SEC("kretprobe/handle_userfault")
 int BPF_KRETPROBE(kretprobe_handle_userfault, vm_fault_t ret)
 {
-	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_USERFAULTFD);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
 	return 0;
 }
 
@@ -522,7 +522,7 @@ int BPF_KRETPROBE(kretprobe_shmem_fault, vm_fault_t ret)
 SEC("kretprobe/__vmf_anon_prepare")
 int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
 {
-	producer_exit(ret & MMR_VM_FAULT_RETRY, MMR_REASON_ANON_VMA);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
 	return 0;
 }
 

@@ -12,16 +12,28 @@
 #include <linux/types.h>
 #endif
 
-/* enum vm_fault_reason bits, identical in 6.1 .. 7.2 (include/linux/mm_types.h) */
+#include "events.h"
+
+/*
+ * enum vm_fault_reason bits as kernels 6.1 .. 7.2 number them
+ * (include/linux/mm_types.h), and as mmretry's events and recordings carry
+ * them whatever the kernel (core_fixes.bpf.h: the BPF programs read the
+ * kernel's own values from BTF, these where it lacks a name).
+ */
 #define MMR_VM_FAULT_OOM		0x0001
 #define MMR_VM_FAULT_SIGBUS		0x0002
 #define MMR_VM_FAULT_MAJOR		0x0004
 #define MMR_VM_FAULT_HWPOISON		0x0010
 #define MMR_VM_FAULT_HWPOISON_LARGE	0x0020
 #define MMR_VM_FAULT_SIGSEGV		0x0040
+#define MMR_VM_FAULT_NOPAGE		0x0100
+#define MMR_VM_FAULT_LOCKED		0x0200
 #define MMR_VM_FAULT_RETRY		0x0400
 #define MMR_VM_FAULT_FALLBACK		0x0800
+#define MMR_VM_FAULT_DONE_COW		0x1000
+#define MMR_VM_FAULT_NEEDDSYNC		0x2000
 #define MMR_VM_FAULT_COMPLETED		0x4000	/* since 5.19 */
+#define MMR_VM_FAULT_HINDEX_MASK	0xf0000	/* a hugepage's index, passed through */
 /* VM_FAULT_ERROR is a macro, not in BTF */
 #define MMR_VM_FAULT_ERROR \
 	(MMR_VM_FAULT_OOM | MMR_VM_FAULT_SIGBUS | MMR_VM_FAULT_SIGSEGV | \
@@ -34,31 +46,56 @@
 #define MMR_FAULT_FLAG_VMA_LOCK		0x1000	/* 6.4+, per-VMA locks */
 
 /*
+ * The vocabulary's lists, each once: the enums below and the names user
+ * space spells them with (stats/figures.c) are made from them.
+ *
  * Why a fault attempt returned VM_FAULT_RETRY: the producer that returned
- * it (KERNEL.md §1). The innermost producer wins.
+ * it (../shared/KERNEL.md §1). The innermost producer wins.
  */
+#define MMR_REASONS(X)								\
+	X(FILE_IO, file_io)		/* filemap_fault dropped the lock for I/O */ \
+	X(PAGE_LOCK, page_lock)		/* filemap_fault waited for a locked folio */ \
+	X(SWAP, swap)			/* do_swap_page / __folio_lock_or_retry */ \
+	X(USERFAULTFD, userfaultfd)	/* handle_userfault */			\
+	X(SHMEM, shmem)			/* shmem_fault waiting on a hole-punch */ \
+	X(ANON_VMA, anon_vma)		/* __vmf_anon_prepare: mmap_read_trylock failed */ \
+	X(VMA_FALLBACK, vma_fallback)	/* per-VMA lock attempt that must run under mmap_lock */ \
+	X(OTHER, other)			/* no producer mmretry hooks (drivers, fs page_mkwrite) */ \
+	X(UNATTRIBUTED, unattributed)	/* tracepoint mode: a retry whose producer is unseen */
+
+/* What kind of VMA a fault attempt ran against. */
+#define MMR_VMA_KINDS(X)							\
+	X(UNKNOWN, unknown)							\
+	X(ANON, anon)			/* no vm_ops */				\
+	X(FILE, file)			/* vm_file, not shmem */		\
+	X(SHMEM, shmem)			/* shmem_fault ran: tmpfs, memfd, shared anon */ \
+	X(SPECIAL, special)		/* vm_ops without a file: vDSO, drivers */
+
+/* How faults are traced: the read-only `mode` variable of faults.bpf.c
+ * (NONE: nothing chosen; on the command line, "auto"). */
+#define MMR_MODES(X)								\
+	X(NONE, none)								\
+	X(FENTRY, fentry)							\
+	X(KPROBE, kprobe)							\
+	X(TRACEPOINT, tracepoint)
+
+#define MMR_ENUM_REASON(e, name) MMR_REASON_##e,
 enum mmr_reason {
-	MMR_REASON_FILE_IO,	/* filemap_fault dropped the lock for I/O */
-	MMR_REASON_PAGE_LOCK,	/* filemap_fault waited for a locked folio */
-	MMR_REASON_SWAP,	/* do_swap_page / __folio_lock_or_retry */
-	MMR_REASON_USERFAULTFD,	/* handle_userfault */
-	MMR_REASON_SHMEM,	/* shmem_fault waiting on a hole-punch */
-	MMR_REASON_ANON_VMA,	/* __vmf_anon_prepare: mmap_read_trylock failed */
-	MMR_REASON_VMA_FALLBACK,/* per-VMA lock attempt that must run under mmap_lock */
-	MMR_REASON_OTHER,	/* no producer mmretry hooks (drivers, fs page_mkwrite) */
-	MMR_REASON_UNATTRIBUTED,/* tracepoint mode: a retry whose producer is unseen */
+	MMR_REASONS(MMR_ENUM_REASON)
 	MMR_NR_REASONS,
 	MMR_REASON_NONE = 0xff,
 };
 
-/* What kind of VMA a fault attempt ran against. */
+#define MMR_ENUM_VMA(e, name) MMR_VMA_##e,
 enum mmr_vma_kind {
-	MMR_VMA_UNKNOWN,
-	MMR_VMA_ANON,		/* no vm_ops */
-	MMR_VMA_FILE,		/* vm_file, not shmem */
-	MMR_VMA_SHMEM,		/* shmem_fault ran: tmpfs, memfd, shared anon */
-	MMR_VMA_SPECIAL,	/* vm_ops without a file: vDSO, drivers */
+	MMR_VMA_KINDS(MMR_ENUM_VMA)
 	MMR_NR_VMA_KINDS,
+};
+
+#define MMR_ENUM_MODE(e, name) MMR_MODE_##e,
+enum mmr_mode {
+	MMR_MODES(MMR_ENUM_MODE)
+	MMR_NR_MODES,
 };
 
 /*
@@ -105,10 +142,6 @@ struct mmr_proc_counters {
 	char comm[16];			/* thread group leader's, at the entry's creation */
 };
 
-enum mmr_event_type {
-	MMR_EV_RETRY = 1,
-};
-
 /* One VM_FAULT_RETRY, streamed through the ring buffer. */
 struct mmr_retry_event {
 	__u32 type;		/* MMR_EV_RETRY */
@@ -124,15 +157,6 @@ struct mmr_retry_event {
 	__u16 inferred;		/* 1 = reconstructed from tracepoints */
 	__u32 pad;
 	char comm[16];
-};
-
-/* Values of the read-only `mode` variable of faults.bpf.c. */
-enum mmr_mode {
-	MMR_MODE_NONE,
-	MMR_MODE_FENTRY,
-	MMR_MODE_KPROBE,
-	MMR_MODE_TRACEPOINT,
-	MMR_NR_MODES,
 };
 
 #endif /* MMRETRY_FAULTS_H */

@@ -176,7 +176,9 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 		count_lost();
 		return;
 	}
+	e->type = MMR_EV_LOCK_LONG;
 	e->kind = kind;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->write = h->write;
@@ -227,7 +229,7 @@ static __always_inline void emit_op(struct held *h, __u64 t_rel, bool success, _
 		return;
 	}
 	id = bpf_get_current_pid_tgid();
-	e->kind = MMR_LOCK_EV_OP;
+	e->type = MMR_EV_LOCK_OP;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->write = h->write;

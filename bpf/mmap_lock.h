@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #endif
 
+#include "events.h"
+
 /* log2 buckets of nanoseconds: slot i counts [2^i, 2^(i+1)) ns, slot 0
  * also 0 ns; the last slot everything from 2^(MMR_HIST_SLOTS-1) ns (~34 s) */
 #define MMR_HIST_SLOTS 36
@@ -38,6 +40,7 @@ struct mmr_lock_stats {
 	struct mmr_hist hold;	/* acquire_returned -> released */
 };
 
+/* mmr_lock_event.kind: what ended */
 enum mmr_lock_event_kind {
 	MMR_LOCK_EV_HOLD = 1,	/* a hold at least min_hold_ns long ended */
 	MMR_LOCK_EV_WAIT = 2,	/* a wait at least min_hold_ns long ended */
@@ -60,7 +63,7 @@ enum mmr_lock_event_kind {
  * hold that ended with tasks waiting (blocking), see MMR_BLOCKER_DIV.
  */
 struct mmr_lock_event {
-	__u32 kind;		/* enum mmr_lock_event_kind */
+	__u32 type;		/* MMR_EV_LOCK_LONG */
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	__u8 write;
@@ -76,7 +79,8 @@ struct mmr_lock_event {
 	__u64 fault_addr;	/* if fault & MMR_LOCK_FAULT_ADDR */
 	__u8 fault;		/* MMR_LOCK_FAULT_* */
 	__u8 blocking;		/* holds: tasks were waiting for the lock when it ended */
-	__u8 pad[6];
+	__u8 kind;		/* enum mmr_lock_event_kind */
+	__u8 pad[5];
 	/* leaf first; in the event itself, not a stack map, whose hash
 	 * collisions would lose stacks when many are streamed */
 	__u64 kstack[MMR_STACK_FRAMES];

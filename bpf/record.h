@@ -16,9 +16,7 @@
 #include <linux/types.h>
 #endif
 
-/* in the faults ring, after MMR_EV_RETRY (faults.h) */
-#define MMR_EV_ATTEMPT	2
-#define MMR_EV_MM	3
+#include "events.h"
 
 /* One handle_mm_fault() call (fentry and kprobe modes). */
 struct mmr_attempt_event {
@@ -63,9 +61,6 @@ struct mmr_mm_event {
 	char comm[16];
 };
 
-/* in the mmap_lock tracer's ring, after MMR_LOCK_EV_WAIT (mmap_lock.h) */
-#define MMR_LOCK_EV_OP	3
-
 /* mmr_lock_op_event.downgrade: a write hold that mmap_write_downgrade()
  * ended, going on as a read hold; that read hold */
 #define MMR_LOCK_OP_DOWNGRADED		1
@@ -73,7 +68,7 @@ struct mmr_mm_event {
 
 /* One mmap_lock hold, streamed when it ends; or a failed acquisition. */
 struct mmr_lock_op_event {
-	__u32 kind;		/* MMR_LOCK_EV_OP */
+	__u32 type;		/* MMR_EV_LOCK_OP */
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	__u8 write;

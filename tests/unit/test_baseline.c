@@ -85,8 +85,8 @@ static void catalogue_names(void **state)
 	assert_int_equal(metric_find("mmap_lock.write.hold_ns.count")->unit, MU_COUNT);
 	assert_int_equal(metric_find("anon_vma.chain_length.max")->unit, MU_COUNT);
 	assert_int_equal(metric_find("retries_per_fault")->unit, MU_RATIO);
-	assert_int_equal(metric_find("faults.retry_reasons.page_lock")->rule, REC_MORE_WORSE);
-	assert_int_equal(metric_find("faults.completed")->rule, REC_LESS_WORSE);
+	assert_int_equal(metric_find("faults.retry_reasons.page_lock")->rule, RULE_MORE_WORSE);
+	assert_int_equal(metric_find("faults.completed")->rule, RULE_LESS_WORSE);
 	assert_string_equal(metric_unit_name(MU_NS), "ns");
 }
 

@@ -61,7 +61,7 @@ static void fill(void *p, size_t n, unsigned seed)
 
 /* one of each type, in write order */
 struct sample {
-	enum rec_type type;
+	uint32_t type;
 	size_t len;
 	union {
 		struct mmr_retry_event retry;
@@ -82,16 +82,16 @@ static const char report_json[] = "{\"schema\": \"mmretry.stat/1\", \"faults\": 
 static size_t samples(struct sample *s)
 {
 	static const struct {
-		enum rec_type t;
+		uint32_t t;
 		size_t len;
 	} types[] = {
-		{ REC_RETRY, sizeof(struct mmr_retry_event) },
-		{ REC_ATTEMPT, sizeof(struct mmr_attempt_event) },
-		{ REC_MM, sizeof(struct mmr_mm_event) },
-		{ REC_LOCK_OP, sizeof(struct mmr_lock_op_event) },
-		{ REC_LOCK_LONG, sizeof(struct mmr_lock_event) },
-		{ REC_CHAIN, sizeof(struct mmr_chain_event) },
-		{ REC_WALK, sizeof(struct mmr_walk_event) },
+		{ MMR_EV_RETRY, sizeof(struct mmr_retry_event) },
+		{ MMR_EV_ATTEMPT, sizeof(struct mmr_attempt_event) },
+		{ MMR_EV_MM, sizeof(struct mmr_mm_event) },
+		{ MMR_EV_LOCK_OP, sizeof(struct mmr_lock_op_event) },
+		{ MMR_EV_LOCK_LONG, sizeof(struct mmr_lock_event) },
+		{ MMR_EV_CHAIN, sizeof(struct mmr_chain_event) },
+		{ MMR_EV_WALK, sizeof(struct mmr_walk_event) },
 		{ REC_TASK, sizeof(struct rec_task) },
 		{ REC_LOST, sizeof(struct rec_lost) },
 		{ REC_REPORT, sizeof(report_json) - 1 },
@@ -202,7 +202,7 @@ static void header_bytes(void **state)
 	uint8_t *b;
 	static const uint8_t want[REC_HEADER_LEN] = {
 		'M', 'M', 'R', 'R', 'E', 'C', '\r', '\n',
-		1, 0, 0, 0,  64, 0, 0, 0,
+		2, 0, 0, 0,  64, 0, 0, 0,
 		0x00, 0x10, 0xa5, 0xd4, 0xe8, 0, 0, 0,			/* START */
 		0x15, 0xcd, 0x85, 0x3d, 0xfe, 0x9c, 0x97, 0x17,		/* START_RT */
 		0, 0, 0, 0, 0, 0, 0, 0,		/* records */
@@ -235,7 +235,7 @@ static void writer_refuses(void **state)
 			    "directory");
 	w = rec_create(path, 0, 0, NULL, err, sizeof(err));
 	assert_non_null(w);
-	assert_int_equal(rec_write(w, REC_RETRY, &e, sizeof(e) - 1), -EINVAL);
+	assert_int_equal(rec_write(w, MMR_EV_RETRY, &e, sizeof(e) - 1), -EINVAL);
 	assert_int_equal(rec_write(w, 0, &e, sizeof(e)), -EINVAL);
 	assert_int_equal(rec_write(w, REC_NR_TYPES, &e, sizeof(e)), -EINVAL);
 	assert_int_equal(rec_write(w, REC_REPORT, "a\0b", 3), -EINVAL);
@@ -458,10 +458,10 @@ static void damaged_header(void **state)
 	b[6] = '\n';
 	refused(b, len, "t.mmr: offset 0: not an mmretry recording (no \"MMRREC\" magic)");
 	RESET();
-	put32_at(b, 8, 2);
-	refused(b, len, "t.mmr: offset 8: recording version 2; this mmretry reads 1");
+	put32_at(b, 8, 3);
+	refused(b, len, "t.mmr: offset 8: recording version 3; this mmretry reads 2");
 	/* a newer version is named even if its header is longer than ours */
-	refused(b, 20, "t.mmr: offset 8: recording version 2; this mmretry reads 1");
+	refused(b, 20, "t.mmr: offset 8: recording version 3; this mmretry reads 2");
 	put32_at(b, 8, 0);
 	refused(b, len, "t.mmr: offset 8: recording version 0 does not exist");
 	RESET();
@@ -571,8 +571,61 @@ static void unknown_type_skipped(void **state)
 /* ---- byte order ---- */
 
 /* A header and one retry record, byte by byte: what any machine writes. */
+/*
+ * Version 1 recordings read as version 2's: there an event's first u32 was
+ * its ring's tag (a lock_long's: its kind, 1 hold or 2 wait; a chain's 1,
+ * a walk's 2, a lock_op's 3), not its record type.
+ */
+static void version_1_events(void **state)
+{
+	static const struct {
+		uint32_t type, v1_tag;
+		size_t size;
+	} ev[] = {
+		{ MMR_EV_LOCK_LONG, 2, sizeof(struct mmr_lock_event) },
+		{ MMR_EV_LOCK_LONG, 1, sizeof(struct mmr_lock_event) },
+		{ MMR_EV_CHAIN, 1, sizeof(struct mmr_chain_event) },
+		{ MMR_EV_WALK, 2, sizeof(struct mmr_walk_event) },
+		{ MMR_EV_LOCK_OP, 3, sizeof(struct mmr_lock_op_event) },
+		{ MMR_EV_RETRY, 1, sizeof(struct mmr_retry_event) },
+	};
+	char err[256], *path = tmp_path();
+	uint8_t raw[sizeof(struct mmr_lock_event)];
+	struct rec_writer *w;
+	struct rec_reader *r;
+	struct rec_item it;
+	size_t len, i;
+	uint8_t *b;
+
+	w = rec_create(path, 1, 0, "{}", err, sizeof(err));
+	assert_non_null(w);
+	for (i = 0; i < ARRAY_LEN(ev); i++) {
+		memset(raw, 0, sizeof(raw));
+		memcpy(raw, &ev[i].v1_tag, 4);	/* as version 1 wrote it */
+		assert_int_equal(rec_write(w, ev[i].type, raw, ev[i].size), 0);
+	}
+	assert_int_equal(rec_close(w, 0, 2, true), 0);
+	b = slurp(path, &len);
+	put32_at(b, 8, 1);
+	r = rec_open_mem(b, len, "v1", err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	for (i = 0; i < ARRAY_LEN(ev); i++) {
+		assert_int_equal(rec_next(r, &it, err, sizeof(err)), 1);
+		assert_int_equal(it.type, ev[i].type);
+		assert_int_equal(it.u.retry.type, ev[i].type);
+		if (ev[i].type == MMR_EV_LOCK_LONG)
+			assert_int_equal(it.u.lock_long.kind, ev[i].v1_tag == 2 ? MMR_LOCK_EV_WAIT :
+					 MMR_LOCK_EV_HOLD);
+	}
+	assert_int_equal(rec_next(r, &it, err, sizeof(err)), 0);
+	rec_close_reader(r);
+	free(b);
+	unlink(path);
+}
+
 static const uint8_t le_bytes[] = {
-	'M', 'M', 'R', 'R', 'E', 'C', '\r', '\n', 1, 0, 0, 0, 64, 0, 0, 0,
+	'M', 'M', 'R', 'R', 'E', 'C', '\r', '\n', 2, 0, 0, 0, 64, 0, 0, 0,
 	0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,	/* start_ns */
 	0, 0, 0, 0, 0, 0, 0, 0,				/* start_realtime_ns */
 	1, 0, 0, 0, 0, 0, 0, 0,				/* records */
@@ -613,7 +666,7 @@ static void little_endian(void **state)
 	assert_int_equal(rec_header(r)->records, 1);
 	assert_int_equal(rec_header(r)->lost, 2);
 	assert_int_equal(rec_next(r, &it, err, sizeof(err)), 1);
-	assert_int_equal(it.type, REC_RETRY);
+	assert_int_equal(it.type, MMR_EV_RETRY);
 	assert_int_equal(e->type, MMR_EV_RETRY);
 	assert_int_equal(e->pid, 12345);
 	assert_int_equal(e->tid, 12346);
@@ -631,7 +684,7 @@ static void little_endian(void **state)
 	/* and the writer writes those very bytes */
 	w = rec_create(path, 0x0102030405060708ull, 0, "{}", err, sizeof(err));
 	assert_non_null(w);
-	assert_int_equal(rec_write(w, REC_RETRY, e, sizeof(*e)), 0);
+	assert_int_equal(rec_write(w, MMR_EV_RETRY, e, sizeof(*e)), 0);
 	assert_int_equal(rec_close(w, 2, 0x0102030405060710ull, true), 0);
 	rec_close_reader(r);
 	b = slurp(path, &len);
@@ -690,7 +743,7 @@ static void printing(void **state)
 	json_decref(j);
 	rec_close_reader(r);
 
-	assert_string_equal(rec_type_name(REC_LOCK_LONG), "lock_long");
+	assert_string_equal(rec_type_name(MMR_EV_LOCK_LONG), "lock_long");
 	assert_null(rec_type_name(0));
 	assert_null(rec_type_name(REC_NR_TYPES));
 	assert_string_equal(rec_mm_op_name(MMR_MM_MREMAP), "mremap");
@@ -774,6 +827,7 @@ int main(void)
 		cmocka_unit_test(damaged_records),
 		cmocka_unit_test(unknown_type_skipped),
 		cmocka_unit_test(little_endian),
+		cmocka_unit_test(version_1_events),
 		cmocka_unit_test(printing),
 		cmocka_unit_test(printing_every_type),
 		cmocka_unit_test(dump_options),

@@ -130,7 +130,7 @@ static struct mmr_chain_event chain_ev(uint32_t kind, uint32_t pid, uint32_t tid
 	struct mmr_chain_event e;
 
 	memset(&e, 0, sizeof(e));
-	e.type = MMR_AV_EV_CHAIN;
+	e.type = MMR_EV_CHAIN;
 	e.kind = kind;
 	e.pid = pid;
 	e.tid = tid;
@@ -153,7 +153,7 @@ static struct mmr_walk_event walk_ev(uint64_t rmap_one, uint32_t pid, const char
 	struct mmr_walk_event e;
 
 	memset(&e, 0, sizeof(e));
-	e.type = MMR_AV_EV_WALK;
+	e.type = MMR_EV_WALK;
 	e.pid = pid;
 	e.tid = pid + 1;
 	e.owner = owner;

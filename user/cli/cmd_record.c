@@ -100,7 +100,7 @@ static void record_tick(void *ctx, struct engine *e)
 	recorder_tick(rc, now, &l);
 }
 
-static void record_event(void *ctx, enum rec_type type, const void *data, size_t size,
+static void record_event(void *ctx, uint32_t type, const void *data, size_t size,
 			 uint32_t pid, uint32_t tid)
 {
 	recorder_event(((struct record_run *)ctx)->rc, type, data, size, pid, tid);

@@ -41,21 +41,21 @@ static void add(enum metric_unit unit, enum record_rule rule, const char *fmt, .
 /* a histogram's figures: count, sum and max exact, p50 and p99 bucket bounds */
 static void add_hist(const char *prefix, enum metric_unit unit, enum record_rule p99)
 {
-	add(MU_COUNT, REC_NONE, "%s.count", prefix);
-	add(unit, REC_NONE, "%s.sum", prefix);
-	add(unit, REC_NONE, "%s.p50", prefix);
+	add(MU_COUNT, RULE_NONE, "%s.count", prefix);
+	add(unit, RULE_NONE, "%s.sum", prefix);
+	add(unit, RULE_NONE, "%s.p50", prefix);
 	add(unit, p99, "%s.p99", prefix);
-	add(unit, REC_NONE, "%s.max", prefix);
+	add(unit, RULE_NONE, "%s.max", prefix);
 }
 
 static void build_catalogue(void)
 {
 	static const enum record_rule fault_rules[FF_REASON0] = {
-		[FF_ATTEMPTS] = REC_NONE, [FF_FAULTS] = REC_SIZE,
-		[FF_RETRIES] = REC_MORE_WORSE, [FF_COMPLETED] = REC_LESS_WORSE,
-		[FF_MAJOR] = REC_MORE_WORSE, [FF_ERRORS] = REC_MORE_WORSE,
-		[FF_VMA_LOCK_ATTEMPTS] = REC_NONE, [FF_MMAP_LOCK_ATTEMPTS] = REC_NONE,
-		[FF_ABANDONED] = REC_MORE_WORSE,
+		[FF_ATTEMPTS] = RULE_NONE, [FF_FAULTS] = RULE_SIZE,
+		[FF_RETRIES] = RULE_MORE_WORSE, [FF_COMPLETED] = RULE_LESS_WORSE,
+		[FF_MAJOR] = RULE_MORE_WORSE, [FF_ERRORS] = RULE_MORE_WORSE,
+		[FF_VMA_LOCK_ATTEMPTS] = RULE_NONE, [FF_MMAP_LOCK_ATTEMPTS] = RULE_NONE,
+		[FF_ABANDONED] = RULE_MORE_WORSE,
 	};
 	static const char *const modes[] = { "read", "write" };
 	static const char *const lock_counts[] = {
@@ -69,35 +69,35 @@ static void build_catalogue(void)
 	for (i = 0; i < FF_REASON0; i++)
 		add(MU_COUNT, fault_rules[i], "faults.%s", fault_fig_names[i]);
 	for (i = 0; i < MMR_NR_REASONS; i++)
-		add(MU_COUNT, REC_MORE_WORSE, "faults.retry_reasons.%s", reason_names[i]);
-	add(MU_RATIO, REC_RATIO, "retries_per_fault");
-	add(MU_COUNT, REC_ZERO, "lost_events");
-	add(MU_COUNT, REC_NONE, "missed_runs");
+		add(MU_COUNT, RULE_MORE_WORSE, "faults.retry_reasons.%s", reason_names[i]);
+	add(MU_RATIO, RULE_RATIO, "retries_per_fault");
+	add(MU_COUNT, RULE_ZERO, "lost_events");
+	add(MU_COUNT, RULE_NONE, "missed_runs");
 
 	for (i = 0; i < 2; i++) {
 		for (k = 0; k < sizeof(lock_counts) / sizeof(lock_counts[0]); k++)
-			add(MU_COUNT, REC_NONE, "mmap_lock.%s.%s", modes[i], lock_counts[k]);
+			add(MU_COUNT, RULE_NONE, "mmap_lock.%s.%s", modes[i], lock_counts[k]);
 		if (i == 1)
-			add(MU_COUNT, REC_NONE, "mmap_lock.write.downgrades");
+			add(MU_COUNT, RULE_NONE, "mmap_lock.write.downgrades");
 		snprintf(p, sizeof(p), "mmap_lock.%s.wait_ns", modes[i]);
-		add_hist(p, MU_NS, REC_LATENCY);
+		add_hist(p, MU_NS, RULE_LATENCY);
 		snprintf(p, sizeof(p), "mmap_lock.%s.hold_ns", modes[i]);
-		add_hist(p, MU_NS, REC_LATENCY);
+		add_hist(p, MU_NS, RULE_LATENCY);
 	}
-	add(MU_COUNT, REC_ZERO, "mmap_lock.long_lost");
-	add(MU_COUNT, REC_NONE, "mmap_lock.missed_runs");
+	add(MU_COUNT, RULE_ZERO, "mmap_lock.long_lost");
+	add(MU_COUNT, RULE_NONE, "mmap_lock.missed_runs");
 
-	add_hist("anon_vma.chain_length", MU_COUNT, REC_LATENCY);
-	add_hist("anon_vma.rmap_walk_vmas", MU_COUNT, REC_LATENCY);
-	add_hist("anon_vma.rmap_walk_mapped", MU_COUNT, REC_NONE);
-	add_hist("anon_vma.rmap_walk_ns", MU_NS, REC_NONE);
-	add_hist("anon_vma.rmap_lock_wait_ns", MU_NS, REC_NONE);
+	add_hist("anon_vma.chain_length", MU_COUNT, RULE_LATENCY);
+	add_hist("anon_vma.rmap_walk_vmas", MU_COUNT, RULE_LATENCY);
+	add_hist("anon_vma.rmap_walk_mapped", MU_COUNT, RULE_NONE);
+	add_hist("anon_vma.rmap_walk_ns", MU_NS, RULE_NONE);
+	add_hist("anon_vma.rmap_lock_wait_ns", MU_NS, RULE_NONE);
 	for (i = 0; i < sizeof(chain_events) / sizeof(chain_events[0]); i++)
-		add(MU_COUNT, REC_NONE, "anon_vma.chain_events.%s", chain_events[i]);
+		add(MU_COUNT, RULE_NONE, "anon_vma.chain_events.%s", chain_events[i]);
 	for (i = 0; i < sizeof(anon_counts) / sizeof(anon_counts[0]); i++)
-		add(MU_COUNT, REC_NONE, "anon_vma.%s", anon_counts[i]);
-	add(MU_COUNT, REC_ZERO, "anon_vma.lost");
-	add(MU_COUNT, REC_NONE, "anon_vma.missed_runs");
+		add(MU_COUNT, RULE_NONE, "anon_vma.%s", anon_counts[i]);
+	add(MU_COUNT, RULE_ZERO, "anon_vma.lost");
+	add(MU_COUNT, RULE_NONE, "anon_vma.missed_runs");
 }
 
 static void catalogue_init(void)
@@ -636,25 +636,25 @@ static int emit_limit(yaml_emitter_t *e, const struct metric_def *m, double v)
 	int err = emit_start(e, true, true) || emit_scalar(e, "value", true) || emit_number(e, v);
 
 	switch (m->rule) {
-	case REC_SIZE:
+	case RULE_SIZE:
 		err = err || emit_scalar(e, "tolerance", true) || emit_scalar(e, "10%", true);
 		return err || emit_end(e, true) ? -EIO : 0;
-	case REC_MORE_WORSE:
+	case RULE_MORE_WORSE:
 		lim = ceil(1.25 * v) + 2;
 		break;
-	case REC_RATIO:
+	case RULE_RATIO:
 		lim = ceil((1.25 * v + 0.001) * 1e6) / 1e6;
 		break;
-	case REC_LESS_WORSE:
+	case RULE_LESS_WORSE:
 		key = "min";
 		lim = floor(0.8 * v);
 		break;
-	case REC_ZERO:
+	case RULE_ZERO:
 		break;
-	case REC_LATENCY:
+	case RULE_LATENCY:
 		lim = 4 * v + 3;
 		break;
-	case REC_NONE:
+	case RULE_NONE:
 		return err || emit_end(e, true) ? -EIO : 0;
 	}
 	/* a figure near DBL_MAX must not make a limit of inf, which no
@@ -727,7 +727,7 @@ int baseline_record(FILE *out, const json_t *report, char *skipped, size_t skipp
 	for (i = 0; !err && i < metric_count(); i++) {
 		const struct metric_def *m = metric_at(i);
 
-		if (m->rule == REC_NONE)
+		if (m->rule == RULE_NONE)
 			continue;
 		if (metric_value(report, m, &v)) {
 			if (skipped && used + strlen(m->name) + 3 < skippedlen)

@@ -31,13 +31,13 @@ enum metric_unit {
 
 /* how `mmretry baseline` records a metric (docs/baseline.md lists them) */
 enum record_rule {
-	REC_NONE,	/* not recorded by default; a baseline may still name it */
-	REC_SIZE,	/* the workload's size: the value, +-10% */
-	REC_MORE_WORSE,	/* counts of bad things: max ceil(1.25 v) + 2 */
-	REC_RATIO,	/* max 1.25 v + 0.001 */
-	REC_LESS_WORSE,	/* completions: min floor(0.8 v) */
-	REC_ZERO,	/* lost events: max v (0 on a sound run) */
-	REC_LATENCY,	/* log2-bucket percentiles: max two buckets up, 4v + 3 */
+	RULE_NONE,	/* not recorded by default; a baseline may still name it */
+	RULE_SIZE,	/* the workload's size: the value, +-10% */
+	RULE_MORE_WORSE,	/* counts of bad things: max ceil(1.25 v) + 2 */
+	RULE_RATIO,	/* max 1.25 v + 0.001 */
+	RULE_LESS_WORSE,	/* completions: min floor(0.8 v) */
+	RULE_ZERO,	/* lost events: max v (0 on a sound run) */
+	RULE_LATENCY,	/* log2-bucket percentiles: max two buckets up, 4v + 3 */
 };
 
 struct metric_def {
@@ -106,7 +106,7 @@ enum verdict baseline_check(const struct baseline *b, const json_t *report,
 			    struct check_row *rows);
 
 /*
- * Write a baseline recorded from report with the default rules (REC_*).
+ * Write a baseline recorded from report with the default rules (RULE_*).
  * The metrics unavailable in report are left out and, if skipped is not
  * NULL, listed there (comma-separated, truncated to skippedlen). Returns
  * the number of metrics written, or -errno.

@@ -226,10 +226,10 @@ int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 void list_metrics(FILE *out)
 {
 	static const char *const rules[] = {
-		[REC_NONE] = "-", [REC_SIZE] = "value +-10%",
-		[REC_MORE_WORSE] = "max ceil(1.25v)+2", [REC_RATIO] = "max 1.25v+0.001",
-		[REC_LESS_WORSE] = "min floor(0.8v)", [REC_ZERO] = "max v",
-		[REC_LATENCY] = "max 4v+3",
+		[RULE_NONE] = "-", [RULE_SIZE] = "value +-10%",
+		[RULE_MORE_WORSE] = "max ceil(1.25v)+2", [RULE_RATIO] = "max 1.25v+0.001",
+		[RULE_LESS_WORSE] = "min floor(0.8v)", [RULE_ZERO] = "max v",
+		[RULE_LATENCY] = "max 4v+3",
 	};
 	size_t i;
 

@@ -72,7 +72,7 @@ static const struct field mm_fields[] = {
 };
 
 static const struct field lock_op_fields[] = {
-	F(struct mmr_lock_op_event, kind, 4), F(struct mmr_lock_op_event, pid, 4),
+	F(struct mmr_lock_op_event, type, 4), F(struct mmr_lock_op_event, pid, 4),
 	F(struct mmr_lock_op_event, tid, 4), F(struct mmr_lock_op_event, write, 1),
 	F(struct mmr_lock_op_event, success, 1), F(struct mmr_lock_op_event, remote, 1),
 	F(struct mmr_lock_op_event, downgrade, 1), F(struct mmr_lock_op_event, t_start, 8),
@@ -81,7 +81,7 @@ static const struct field lock_op_fields[] = {
 };
 
 static const struct field lock_long_fields[] = {
-	F(struct mmr_lock_event, kind, 4), F(struct mmr_lock_event, pid, 4),
+	F(struct mmr_lock_event, type, 4), F(struct mmr_lock_event, pid, 4),
 	F(struct mmr_lock_event, tid, 4), F(struct mmr_lock_event, write, 1),
 	F(struct mmr_lock_event, remote, 1), F(struct mmr_lock_event, in_fault, 1),
 	F(struct mmr_lock_event, success, 1), F(struct mmr_lock_event, ts_ns, 8),
@@ -89,7 +89,8 @@ static const struct field lock_long_fields[] = {
 	F(struct mmr_lock_event, nkstack, 4), F(struct mmr_lock_event, nustack, 4),
 	F(struct mmr_lock_event, comm, 1), F(struct mmr_lock_event, fault_addr, 8),
 	F(struct mmr_lock_event, fault, 1), F(struct mmr_lock_event, blocking, 1),
-	F(struct mmr_lock_event, pad, 1), F(struct mmr_lock_event, kstack, 8),
+	F(struct mmr_lock_event, kind, 1), F(struct mmr_lock_event, pad, 1),
+	F(struct mmr_lock_event, kstack, 8),
 	F(struct mmr_lock_event, ustack, 8),
 };
 
@@ -134,24 +135,24 @@ static const struct layout {
 	const struct field *fields;
 	size_t nfields;
 } layouts[REC_NR_TYPES] = {
-	LAYOUT(REC_RETRY, retry_fields, mmr_retry_event),
-	LAYOUT(REC_ATTEMPT, attempt_fields, mmr_attempt_event),
-	LAYOUT(REC_MM, mm_fields, mmr_mm_event),
-	LAYOUT(REC_LOCK_OP, lock_op_fields, mmr_lock_op_event),
-	LAYOUT(REC_LOCK_LONG, lock_long_fields, mmr_lock_event),
-	LAYOUT(REC_CHAIN, chain_fields, mmr_chain_event),
-	LAYOUT(REC_WALK, walk_fields, mmr_walk_event),
+	LAYOUT(MMR_EV_RETRY, retry_fields, mmr_retry_event),
+	LAYOUT(MMR_EV_ATTEMPT, attempt_fields, mmr_attempt_event),
+	LAYOUT(MMR_EV_MM, mm_fields, mmr_mm_event),
+	LAYOUT(MMR_EV_LOCK_OP, lock_op_fields, mmr_lock_op_event),
+	LAYOUT(MMR_EV_LOCK_LONG, lock_long_fields, mmr_lock_event),
+	LAYOUT(MMR_EV_CHAIN, chain_fields, mmr_chain_event),
+	LAYOUT(MMR_EV_WALK, walk_fields, mmr_walk_event),
 	LAYOUT(REC_TASK, task_fields, rec_task),
 	LAYOUT(REC_LOST, lost_fields, rec_lost),
 };
 
 static const char *const type_names[REC_NR_TYPES] = {
-	[REC_RETRY] = "retry", [REC_ATTEMPT] = "attempt", [REC_MM] = "mm",
-	[REC_LOCK_OP] = "lock_op", [REC_LOCK_LONG] = "lock_long", [REC_CHAIN] = "chain",
-	[REC_WALK] = "walk", [REC_TASK] = "task", [REC_LOST] = "lost", [REC_REPORT] = "report",
+	[MMR_EV_RETRY] = "retry", [MMR_EV_ATTEMPT] = "attempt", [MMR_EV_MM] = "mm",
+	[MMR_EV_LOCK_OP] = "lock_op", [MMR_EV_LOCK_LONG] = "lock_long", [MMR_EV_CHAIN] = "chain",
+	[MMR_EV_WALK] = "walk", [REC_TASK] = "task", [REC_LOST] = "lost", [REC_REPORT] = "report",
 };
 
-const char *rec_type_name(enum rec_type t)
+const char *rec_type_name(uint32_t t)
 {
 	return (unsigned)t < REC_NR_TYPES ? type_names[t] : NULL;
 }
@@ -201,6 +202,19 @@ static void encode(const struct layout *l, const void *s, uint8_t *out)
 }
 
 /* little-endian bytes at in (l->size of them) into the struct at s */
+/*
+ * Version 1: an event's first u32 was the tag of its ring, not its record
+ * type, and a lock_long's was its kind (1 hold, 2 wait), its kind byte
+ * then padding. In version 2's terms.
+ */
+static void v1_event(struct rec_item *it)
+{
+	if (it->type == MMR_EV_LOCK_LONG)
+		it->u.lock_long.kind = it->u.lock_long.type;
+	if (it->type < MMR_NR_EVENT_TYPES)
+		it->u.retry.type = it->type;	/* every event begins with its type */
+}
+
 static void decode(const struct layout *l, const uint8_t *in, void *s)
 {
 	uint8_t *out = s;
@@ -330,7 +344,7 @@ fail:
 	return NULL;
 }
 
-int rec_write(struct rec_writer *w, enum rec_type type, const void *payload, size_t len)
+int rec_write(struct rec_writer *w, uint32_t type, const void *payload, size_t len)
 {
 	uint8_t rec[REC_HDR + sizeof(struct mmr_lock_event)];
 	const struct layout *l;
@@ -683,6 +697,8 @@ static int next(struct rec_reader *r, struct rec_item *it)
 		it->text_len = len;
 	} else {
 		decode(&layouts[type], r->buf, &it->u);
+		if (r->h.version == 1)
+			v1_event(it);
 	}
 	return 1;
 fail:
@@ -811,7 +827,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 	char c1[17], c2[17], n1[16], n2[16];
 
 	switch (it->type) {
-	case REC_RETRY: {
+	case MMR_EV_RETRY: {
 		const struct mmr_retry_event *e = &it->u.retry;
 
 		print_time(out, e->ts_ns, start_ns);
@@ -823,7 +839,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 			e->attempt, e->flags, e->result, e->inferred ? " inferred" : "");
 		break;
 	}
-	case REC_ATTEMPT: {
+	case MMR_EV_ATTEMPT: {
 		const struct mmr_attempt_event *e = &it->u.attempt;
 
 		print_time(out, e->start_ns, start_ns);
@@ -838,7 +854,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 		fputc('\n', out);
 		break;
 	}
-	case REC_MM: {
+	case MMR_EV_MM: {
 		const struct mmr_mm_event *e = &it->u.mm;
 
 		print_time(out, e->ts_ns, start_ns);
@@ -851,7 +867,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 		fputc('\n', out);
 		break;
 	}
-	case REC_LOCK_OP: {
+	case MMR_EV_LOCK_OP: {
 		const struct mmr_lock_op_event *e = &it->u.lock_op;
 
 		print_time(out, e->t_start, start_ns);
@@ -867,7 +883,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 		fputc('\n', out);
 		break;
 	}
-	case REC_LOCK_LONG: {
+	case MMR_EV_LOCK_LONG: {
 		const struct mmr_lock_event *e = &it->u.lock_long;
 
 		print_time(out, e->ts_ns, start_ns);
@@ -884,7 +900,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 			e->kind == MMR_LOCK_EV_WAIT && !e->success ? " failed" : "");
 		break;
 	}
-	case REC_CHAIN: {
+	case MMR_EV_CHAIN: {
 		const struct mmr_chain_event *e = &it->u.chain;
 
 		print_time(out, e->ts_ns, start_ns);
@@ -897,7 +913,7 @@ void rec_item_text(FILE *out, const struct rec_item *it, uint64_t start_ns)
 			e->num_children, e->num_active_vmas, e->reused ? " reused" : "");
 		break;
 	}
-	case REC_WALK: {
+	case MMR_EV_WALK: {
 		const struct mmr_walk_event *e = &it->u.walk;
 
 		print_time(out, e->ts_ns, start_ns);
@@ -1003,7 +1019,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		json_integer(it->type));
 	SET("offset", ju64(it->offset));
 	switch (it->type) {
-	case REC_RETRY: {
+	case MMR_EV_RETRY: {
 		const struct mmr_retry_event *e = &it->u.retry;
 
 		SET("pid", json_integer(e->pid));
@@ -1019,7 +1035,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		SET("inferred", json_boolean(e->inferred));
 		break;
 	}
-	case REC_ATTEMPT: {
+	case MMR_EV_ATTEMPT: {
 		const struct mmr_attempt_event *e = &it->u.attempt;
 
 		SET("pid", json_integer(e->pid));
@@ -1035,7 +1051,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		SET("attempt", json_integer(e->attempt));
 		break;
 	}
-	case REC_MM: {
+	case MMR_EV_MM: {
 		const struct mmr_mm_event *e = &it->u.mm;
 
 		SET("pid", json_integer(e->pid));
@@ -1050,7 +1066,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		SET("ret", json_integer(e->ret));
 		break;
 	}
-	case REC_LOCK_OP: {
+	case MMR_EV_LOCK_OP: {
 		const struct mmr_lock_op_event *e = &it->u.lock_op;
 
 		SET("pid", json_integer(e->pid));
@@ -1065,7 +1081,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		SET("mm", jhex(e->mm));
 		break;
 	}
-	case REC_LOCK_LONG: {
+	case MMR_EV_LOCK_LONG: {
 		const struct mmr_lock_event *e = &it->u.lock_long;
 
 		SET("kind", e->kind == MMR_LOCK_EV_WAIT ? json_string("wait") :
@@ -1088,7 +1104,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		SET("ustack", jstack(e->ustack, e->nustack));
 		break;
 	}
-	case REC_CHAIN: {
+	case MMR_EV_CHAIN: {
 		const struct mmr_chain_event *e = &it->u.chain;
 
 		SET("kind", jname(av_chain_kind_name(e->kind), e->kind));
@@ -1107,7 +1123,7 @@ json_t *rec_item_json(const struct rec_item *it)
 		SET("num_active_vmas", ju64(e->num_active_vmas));
 		break;
 	}
-	case REC_WALK: {
+	case MMR_EV_WALK: {
 		const struct mmr_walk_event *e = &it->u.walk;
 
 		SET("pid", json_integer(e->pid));

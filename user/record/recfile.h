@@ -37,20 +37,18 @@
 #include "bpf/record.h"
 
 #define REC_MAGIC "MMRREC\r\n"
-#define REC_VERSION 1
+/* 2: an event's payload begins with its record type (bpf/events.h), and a
+ * lock_long's hold or wait is its kind byte; in 1 the first u32 was the
+ * ring's own tag (a lock_long's kind). This reads both. */
+#define REC_VERSION 2
 #define REC_HEADER_LEN 64
 #define REC_F_CLEAN 1u
 #define REC_MAX_LEN (1u << 20)	/* a record's payload: at most 1 MiB */
 
+/* A record's type (a u32 in the API): an event's own (enum mmr_event_type, bpf/events.h:
+ * MMR_EV_RETRY ... MMR_EV_WALK, 1 to 7), or one of the recording's own. */
 enum rec_type {
-	REC_RETRY = 1,		/* struct mmr_retry_event */
-	REC_ATTEMPT = 2,	/* struct mmr_attempt_event */
-	REC_MM = 3,		/* struct mmr_mm_event */
-	REC_LOCK_OP = 4,	/* struct mmr_lock_op_event */
-	REC_LOCK_LONG = 5,	/* struct mmr_lock_event (a long hold or wait, with stacks) */
-	REC_CHAIN = 6,		/* struct mmr_chain_event */
-	REC_WALK = 7,		/* struct mmr_walk_event */
-	REC_TASK = 8,		/* struct rec_task: a thread's name, when first seen */
+	REC_TASK = MMR_NR_EVENT_TYPES,	/* 8, struct rec_task: a thread's name, when first seen */
 	REC_LOST = 9,		/* struct rec_lost: events lost so far, at each flush */
 	REC_REPORT = 10,	/* JSON text: the report stat printed at the end */
 	REC_NR_TYPES,
@@ -76,7 +74,7 @@ struct rec_header {
 
 /* One record, decoded into the machine's own structs. */
 struct rec_item {
-	enum rec_type type;
+	uint32_t type;
 	uint64_t offset;		/* of the record's header in the file */
 	union {
 		struct mmr_retry_event retry;
@@ -105,7 +103,7 @@ struct rec_writer *rec_create(const char *path, uint64_t start_ns, uint64_t star
 			      const char *meta, char *err, size_t errlen);
 /* Append a record (buffered). REC_REPORT takes text of len bytes; the
  * others their struct, len its size. 0 or -errno. */
-int rec_write(struct rec_writer *w, enum rec_type type, const void *payload, size_t len);
+int rec_write(struct rec_writer *w, uint32_t type, const void *payload, size_t len);
 /* Write out what is buffered and bring the header's records and lost up
  * to date (call it every second: a crash loses at most what came since).
  * 0 or -errno. */
@@ -142,7 +140,7 @@ uint64_t rec_skipped(const struct rec_reader *r);
 void rec_close_reader(struct rec_reader *r);
 
 /* "retry", "attempt", ...; NULL if out of range */
-const char *rec_type_name(enum rec_type t);
+const char *rec_type_name(uint32_t t);
 
 /* ---- printing (`mmretry dump`; here so the fuzzer covers it too) ---- */
 

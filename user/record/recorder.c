@@ -34,7 +34,7 @@ int recorder_begin(struct recorder *rc, const char *path, uint64_t start_ns,
 	return 0;
 }
 
-static void write_rec(struct recorder *rc, enum rec_type type, const void *p, size_t len)
+static void write_rec(struct recorder *rc, uint32_t type, const void *p, size_t len)
 {
 	int ret;
 
@@ -98,7 +98,7 @@ static bool tid_new(struct recorder *rc, uint32_t tid)
 	return true;
 }
 
-void recorder_event(struct recorder *rc, enum rec_type type, const void *ev, size_t len,
+void recorder_event(struct recorder *rc, uint32_t type, const void *ev, size_t len,
 		    uint32_t pid, uint32_t tid)
 {
 	int ret;

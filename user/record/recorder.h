@@ -30,7 +30,7 @@ struct recorder {
 int recorder_begin(struct recorder *rc, const char *path, uint64_t start_ns,
 		   uint64_t start_realtime_ns, const char *meta);
 /* One streamed event of its type (len bytes), by thread tid of process pid. */
-void recorder_event(struct recorder *rc, enum rec_type type, const void *ev, size_t len,
+void recorder_event(struct recorder *rc, uint32_t type, const void *ev, size_t len,
 		    uint32_t pid, uint32_t tid);
 /* Once a second while tracing: the lost counts so far, and a flush when a
  * second has passed since the last one. */

@@ -240,31 +240,31 @@ static int read_all(struct rebuild *b, struct rec_reader *rd, bool from_events,
 		struct report *r = b->r;
 
 		switch (it.type) {
-		case REC_RETRY:
+		case MMR_EV_RETRY:
 			report_add_event(r, &it.u.retry);
 			b->last_ts = it.u.retry.ts_ns;
 			break;
-		case REC_ATTEMPT:
+		case MMR_EV_ATTEMPT:
 			add_attempt(b, &it.u.attempt);
 			b->last_ts = it.u.attempt.end_ns;
 			break;
-		case REC_MM:
+		case MMR_EV_MM:
 			if (it.u.mm.op == MMR_MM_EXIT)
 				thread_exit(b, it.u.mm.tid);
 			b->last_ts = it.u.mm.ts_ns;
 			break;
-		case REC_LOCK_OP:
+		case MMR_EV_LOCK_OP:
 			add_lock_op(b, &it.u.lock_op);
 			break;
-		case REC_LOCK_LONG:
+		case MMR_EV_LOCK_LONG:
 			report_add_lock_event(r, &it.u.lock_long);
 			break;
-		case REC_CHAIN:
+		case MMR_EV_CHAIN:
 			add_chain(b, &it.u.chain);
 			if (it.u.chain.length >= r->anon.min_chain)
 				report_add_chain_event(r, &it.u.chain);
 			break;
-		case REC_WALK:
+		case MMR_EV_WALK:
 			add_walk(b, &it.u.walk);
 			if (it.u.walk.vmas >= r->anon.min_fanout)
 				report_add_walk_event(r, &it.u.walk, NULL);

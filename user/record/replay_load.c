@@ -177,19 +177,19 @@ static int read_events(struct rec_reader *rd, struct loaded *l, json_t **meta)
 		void *p = NULL;
 
 		switch (it.type) {
-		case REC_ATTEMPT:
+		case MMR_EV_ATTEMPT:
 			if ((p = vec_push(&l->att)))
 				memcpy(p, &it.u.attempt, sizeof(it.u.attempt));
 			break;
-		case REC_MM:
+		case MMR_EV_MM:
 			if ((p = vec_push(&l->mm)))
 				memcpy(p, &it.u.mm, sizeof(it.u.mm));
 			break;
-		case REC_LOCK_OP:
+		case MMR_EV_LOCK_OP:
 			if ((p = vec_push(&l->ops)))
 				memcpy(p, &it.u.lock_op, sizeof(it.u.lock_op));
 			break;
-		case REC_CHAIN:
+		case MMR_EV_CHAIN:
 			if (it.u.chain.kind != MMR_CHAIN_PREPARE)
 				p = (void *)1;
 			else if ((p = vec_push(&l->preps)))

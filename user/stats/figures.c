@@ -5,25 +5,15 @@
 #include <string.h>
 #include "stats/figures.h"
 
-const char *const reason_names[MMR_NR_REASONS] = {
-	[MMR_REASON_FILE_IO]	  = "file_io",
-	[MMR_REASON_PAGE_LOCK]	  = "page_lock",
-	[MMR_REASON_SWAP]	  = "swap",
-	[MMR_REASON_USERFAULTFD]  = "userfaultfd",
-	[MMR_REASON_SHMEM]	  = "shmem",
-	[MMR_REASON_ANON_VMA]	  = "anon_vma",
-	[MMR_REASON_VMA_FALLBACK] = "vma_fallback",
-	[MMR_REASON_OTHER]	  = "other",
-	[MMR_REASON_UNATTRIBUTED] = "unattributed",
-};
+/* the names, from the lists the enums are made of (bpf/faults.h) */
+#define NAME_REASON(e, name) [MMR_REASON_##e] = #name,
+#define NAME_REASON_FIG(e, name) [FF_REASON0 + MMR_REASON_##e] = #name,
+#define NAME_VMA(e, name) [MMR_VMA_##e] = #name,
+#define NAME_MODE(e, name) [MMR_MODE_##e] = #name,
 
-const char *const vma_kind_names[MMR_NR_VMA_KINDS] = {
-	[MMR_VMA_UNKNOWN] = "unknown",
-	[MMR_VMA_ANON]	  = "anon",
-	[MMR_VMA_FILE]	  = "file",
-	[MMR_VMA_SHMEM]	  = "shmem",
-	[MMR_VMA_SPECIAL] = "special",
-};
+const char *const reason_names[MMR_NR_REASONS] = { MMR_REASONS(NAME_REASON) };
+const char *const vma_kind_names[MMR_NR_VMA_KINDS] = { MMR_VMA_KINDS(NAME_VMA) };
+static const char *const mode_names[MMR_NR_MODES] = { MMR_MODES(NAME_MODE) };
 
 const char *const fault_fig_names[FF_NR] = {
 	[FF_ATTEMPTS]		= "attempts",
@@ -35,22 +25,7 @@ const char *const fault_fig_names[FF_NR] = {
 	[FF_VMA_LOCK_ATTEMPTS]	= "vma_lock_attempts",
 	[FF_MMAP_LOCK_ATTEMPTS] = "mmap_lock_attempts",
 	[FF_ABANDONED]		= "abandoned",
-	[FF_REASON0 + MMR_REASON_FILE_IO]	= "file_io",
-	[FF_REASON0 + MMR_REASON_PAGE_LOCK]	= "page_lock",
-	[FF_REASON0 + MMR_REASON_SWAP]		= "swap",
-	[FF_REASON0 + MMR_REASON_USERFAULTFD]	= "userfaultfd",
-	[FF_REASON0 + MMR_REASON_SHMEM]		= "shmem",
-	[FF_REASON0 + MMR_REASON_ANON_VMA]	= "anon_vma",
-	[FF_REASON0 + MMR_REASON_VMA_FALLBACK]	= "vma_fallback",
-	[FF_REASON0 + MMR_REASON_OTHER]		= "other",
-	[FF_REASON0 + MMR_REASON_UNATTRIBUTED]	= "unattributed",
-};
-
-static const char *const mode_names[MMR_NR_MODES] = {
-	[MMR_MODE_NONE]	      = "none",
-	[MMR_MODE_FENTRY]     = "fentry",
-	[MMR_MODE_KPROBE]     = "kprobe",
-	[MMR_MODE_TRACEPOINT] = "tracepoint",
+	MMR_REASONS(NAME_REASON_FIG)	/* a reason's figure is named after it */
 };
 
 const char *mode_name(enum mmr_mode m)

@@ -56,9 +56,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	struct anon_trace *t = ctx;
 	const __u32 *type = data;
 
-	if (size >= sizeof(struct mmr_chain_event) && *type == MMR_AV_EV_CHAIN)
+	if (size >= sizeof(struct mmr_chain_event) && *type == MMR_EV_CHAIN)
 		return t->on_chain ? t->on_chain(t->ctx, data) : 0;
-	if (size >= sizeof(struct mmr_walk_event) && *type == MMR_AV_EV_WALK)
+	if (size >= sizeof(struct mmr_walk_event) && *type == MMR_EV_WALK)
 		return t->on_walk ? t->on_walk(t->ctx, data) : 0;
 	return 0;
 }

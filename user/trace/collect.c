@@ -12,7 +12,7 @@ struct run {
 	const struct collect_tap *tap;
 };
 
-static void tap(struct run *x, enum rec_type type, const void *e, size_t size, uint32_t pid,
+static void tap(struct run *x, uint32_t type, const void *e, size_t size, uint32_t pid,
 		uint32_t tid)
 {
 	if (x->tap && x->tap->event)
@@ -23,7 +23,7 @@ static int on_retry(void *ctx, const struct mmr_retry_event *e)
 {
 	struct run *x = ctx;
 
-	tap(x, REC_RETRY, e, sizeof(*e), e->pid, e->tid);
+	tap(x, MMR_EV_RETRY, e, sizeof(*e), e->pid, e->tid);
 	return report_add_event(x->r, e);
 }
 
@@ -35,9 +35,9 @@ static int on_raw(void *ctx, const void *data, size_t size)
 	struct run *x = ctx;
 
 	if (a->type == MMR_EV_ATTEMPT && size == sizeof(*a))
-		tap(x, REC_ATTEMPT, a, sizeof(*a), a->pid, a->tid);
+		tap(x, MMR_EV_ATTEMPT, a, sizeof(*a), a->pid, a->tid);
 	else if (m->type == MMR_EV_MM && size == sizeof(*m))
-		tap(x, REC_MM, m, sizeof(*m), m->pid, m->tid);
+		tap(x, MMR_EV_MM, m, sizeof(*m), m->pid, m->tid);
 	return 0;
 }
 
@@ -45,13 +45,13 @@ static int on_lock(void *ctx, const struct mmr_lock_event *e)
 {
 	struct run *x = ctx;
 
-	tap(x, REC_LOCK_LONG, e, sizeof(*e), e->pid, e->tid);
+	tap(x, MMR_EV_LOCK_LONG, e, sizeof(*e), e->pid, e->tid);
 	return report_add_lock_event(x->r, e);
 }
 
 static int on_lock_op(void *ctx, const struct mmr_lock_op_event *e)
 {
-	tap(ctx, REC_LOCK_OP, e, sizeof(*e), e->pid, e->tid);
+	tap(ctx, MMR_EV_LOCK_OP, e, sizeof(*e), e->pid, e->tid);
 	return 0;
 }
 
@@ -61,7 +61,7 @@ static int on_chain(void *ctx, const struct mmr_chain_event *e)
 	struct run *x = ctx;
 
 	/* record streams every chain; the report keeps stat's threshold */
-	tap(x, REC_CHAIN, e, sizeof(*e), e->pid, e->tid);
+	tap(x, MMR_EV_CHAIN, e, sizeof(*e), e->pid, e->tid);
 	if (e->length >= x->r->anon.min_chain)
 		report_add_chain_event(x->r, e);
 	return 0;
@@ -72,7 +72,7 @@ static int on_walk(void *ctx, const struct mmr_walk_event *e)
 {
 	struct run *x = ctx;
 
-	tap(x, REC_WALK, e, sizeof(*e), e->pid, e->tid);
+	tap(x, MMR_EV_WALK, e, sizeof(*e), e->pid, e->tid);
 	if (e->vmas >= x->r->anon.min_fanout)
 		report_add_walk_event(x->r, e, NULL);
 	return 0;

@@ -18,7 +18,7 @@
 /* record: every event streamed, before the report takes its share; the
  * run's start (after attaching, before the command runs) and each poll */
 struct collect_tap {
-	void (*event)(void *ctx, enum rec_type type, const void *data, size_t size,
+	void (*event)(void *ctx, uint32_t type, const void *data, size_t size,
 		      uint32_t pid, uint32_t tid);
 	int (*begin)(void *ctx, struct engine *e);
 	void (*tick)(void *ctx, struct engine *e);

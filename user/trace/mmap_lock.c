@@ -23,11 +23,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	struct lock_trace *t = ctx;
 	const struct mmr_lock_op_event *op = data;
 
-	if (size == sizeof(*op) && op->kind == MMR_LOCK_EV_OP)
+	if (size == sizeof(*op) && op->type == MMR_EV_LOCK_OP)
 		return t->on_op ? t->on_op(t->ctx, op) : 0;
-	if (size < sizeof(struct mmr_lock_event))
-		return 0;
-	return t->on_event ? t->on_event(t->ctx, data) : 0;
+	if (size == sizeof(struct mmr_lock_event) && op->type == MMR_EV_LOCK_LONG)
+		return t->on_event ? t->on_event(t->ctx, data) : 0;
+	return 0;
 }
 
 int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
