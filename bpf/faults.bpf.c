@@ -5,9 +5,15 @@
  * Three modes share this object; user space autoloads one set:
  *  - fentry/fexit on handle_mm_fault and the retry producers (preferred);
  *  - kprobe/kretprobe on the same functions (fallback);
- *  - tracepoints only: exceptions:page_fault_{user,kernel},
- *    filemap:mm_filemap_fault and mmap_lock:*, from which retries are
- *    inferred (for kernels that refuse the other two, e.g. under lockdown).
+ *  - tracepoints only: mmap_lock:mmap_lock_start_locking and
+ *    mmap_lock_acquire_returned (the slow path's read lock, which
+ *    lock_mm_and_find_vma() takes again after a retry) with
+ *    filemap:mm_filemap_fault and mm_filemap_add_to_page_cache, from
+ *    which retries are inferred (for kernels that refuse the other two,
+ *    e.g. under lockdown); the faults themselves come from the kernel's
+ *    own accounting (user/trace/acct.c).
+ * In every mode: sched_process_fork and exit follow the traced processes;
+ * record adds sys_enter and sys_exit for the address-space changes.
  * Twin programs are one-line wrappers around one __always_inline handler.
  */
 #include "vmlinux.h"
@@ -33,6 +39,8 @@ const volatile __u8 exit_accounting = 0;
 const volatile __u8 per_process = 0;
 /* `mmretry record`: stream every attempt and the address-space changes */
 const volatile __u8 record = 0;
+/* ~(PAGE_SIZE - 1), from user space's sysconf(_SC_PAGESIZE): a fault's page */
+const volatile __u64 page_mask = ~0xfffULL;
 /* record: the syscalls that change an address space, by number (user
  * space sets them from <sys/syscall.h>: they differ between arches) */
 const volatile __s32 nr_mmap = -1, nr_munmap = -1, nr_mprotect = -1, nr_madvise = -1,
@@ -212,7 +220,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 {
 	struct mmr_fault_counters *c;
 	struct tstate *st;
-	__u64 page = address & ~0xfffULL;
+	__u64 page = address & page_mask;
 
 	st = traced_tstate(bpf_get_current_task_btf());
 	if (!st)
@@ -805,10 +813,9 @@ int BPF_PROG(rec_sys_enter, struct pt_regs *regs, long id)
 	rs->a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	rs->a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	rs->a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	/* mremap: a2 is the new length; its new address is the return */
 	if (op == MMR_MM_MMAP)		/* prot, and the flags above them */
 		rs->a2 = (rs->a2 & 0xffffffffULL) | (PT_REGS_PARM4_CORE_SYSCALL(regs) << 32);
-	else if (op == MMR_MM_MREMAP)	/* the new length, the new address (MREMAP_FIXED) */
-		rs->a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	return 0;
 }
 

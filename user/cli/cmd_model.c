@@ -246,21 +246,20 @@ static int cmd_bench(const struct model_opts *o, const struct scenario *sc, FILE
 {
 	uint64_t *ns = calloc(o->rounds, sizeof(*ns)), med;
 	struct model_result res;
-	struct timespec a, b;
 	unsigned int i;
+	uint64_t t0;
 
 	if (!ns) {
 		mmr_err("out of memory");
 		return EXIT_CANNOT_TRACE;
 	}
 	for (i = 0; i < o->rounds; i++) {
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+		t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		if (run_one(o, sc, o->policy, &res)) {
 			free(ns);
 			return EXIT_CANNOT_TRACE;
 		}
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-		ns[i] = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec;
+		ns[i] = clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
 	}
 	qsort(ns, o->rounds, sizeof(*ns), cmp_u64);
 	med = ns[(o->rounds - 1) / 2] ? ns[(o->rounds - 1) / 2] : 1;
@@ -378,31 +377,17 @@ out:
 /* a scenario file: 0 and *spec (free() it), or -1 with the error said */
 static int load_spec(const char *path, struct model_spec **spec)
 {
-	char *buf = NULL, err[512];
-	size_t len = 0, cap = 0, got;
-	FILE *f = fopen(path, "r");
+	char *buf, err[512];
+	size_t len;
 	int ret = -1;
 
-	if (!f) {
-		mmr_err("model: cannot read scenario '%s': %s", path, strerror(errno));
+	buf = read_file(path, 1u << 20, &len);
+	if (!buf) {
+		if (errno == EFBIG)
+			mmr_err("model: scenario '%s': too large (1 MiB at most)", path);
+		else
+			mmr_err("model: cannot read scenario '%s': %s", path, strerror(errno));
 		return -1;
-	}
-	do {
-		if (len == cap) {
-			char *grown = cap < (1u << 20) ? realloc(buf, cap = cap ? 2 * cap : 4096) : NULL;
-
-			if (!grown) {
-				mmr_err("model: scenario '%s': too large (1 MiB at most)", path);
-				goto out;
-			}
-			buf = grown;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got);
-	if (ferror(f)) {
-		mmr_err("model: cannot read scenario '%s': %s", path, strerror(errno));
-		goto out;
 	}
 	*spec = malloc(sizeof(**spec));
 	if (!*spec) {
@@ -418,7 +403,6 @@ static int load_spec(const char *path, struct model_spec **spec)
 	ret = 0;
 out:
 	free(buf);
-	fclose(f);
 	return ret;
 }
 

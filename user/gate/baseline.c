@@ -11,6 +11,7 @@
 
 #include "gate/baseline.h"
 #include "stats/figures.h"
+#include "lib/util.h"
 #include "lib/yamltext.h"
 
 /* ---- the catalogue ---- */
@@ -469,48 +470,10 @@ int baseline_parse(const char *buf, size_t len, const char *name, struct baselin
 	return ret;
 }
 
-/* the whole file, NUL-terminated; NULL with errno */
-static char *read_all(const char *path, size_t *len)
-{
-	size_t cap = 0, n = 0;
-	char *buf = NULL, *grown;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 1 >= cap) {
-			cap = cap ? 2 * cap : 8192;
-			if (cap > (64u << 20) || !(grown = realloc(buf, cap))) {
-				free(buf);
-				fclose(f);
-				errno = cap > (64u << 20) ? EFBIG : ENOMEM;
-				return NULL;
-			}
-			buf = grown;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
-		if (!got)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen)
 {
 	size_t len;
-	char *buf = read_all(path, &len);
+	char *buf = read_file(path, 64u << 20, &len);
 	int ret;
 
 	memset(b, 0, sizeof(*b));
@@ -787,7 +750,7 @@ int report_parse(const char *buf, size_t len, const char *name, json_t **out, ch
 int report_load(const char *path, json_t **out, char *err, size_t errlen)
 {
 	size_t len;
-	char *buf = read_all(path, &len);
+	char *buf = read_file(path, 64u << 20, &len);
 	int ret;
 
 	*out = NULL;

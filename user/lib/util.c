@@ -228,3 +228,40 @@ int out_close(FILE *f, const char *path)
 		mmr_err("cannot write '%s': %s", path ? path : "stdout", strerror(errno));
 	return bad ? -EIO : 0;
 }
+
+char *read_file(const char *path, size_t max, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL, *grown;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap = cap ? 2 * cap : 8192;
+			if (cap > max + 1 || !(grown = realloc(buf, cap))) {
+				free(buf);
+				fclose(f);
+				errno = cap > max + 1 ? EFBIG : ENOMEM;
+				return NULL;
+			}
+			buf = grown;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (!got)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}

@@ -35,6 +35,9 @@ void *array_push(void **arr, size_t *n, size_t *cap, size_t size);
 
 /* Output files: path NULL is stdout. out_open(): NULL with the error said;
  * out_close(): flush (and close but stdout), 0 or -EIO with it said. */
+/* The whole file, NUL-terminated (*len without the NUL): NULL with errno,
+ * EFBIG if it is over max bytes. */
+char *read_file(const char *path, size_t max, size_t *len);
 FILE *out_open(const char *path);
 int out_close(FILE *f, const char *path);
 

@@ -25,7 +25,6 @@
 #include "record/replay_load.h"
 #include "lib/util.h"
 
-#define PAGE_SHIFT_ 12
 #define CLUSTER_GAP 64		/* pages: faulted pages this close are one VMA */
 
 struct vec {
@@ -35,16 +34,7 @@ struct vec {
 
 static void *vec_push(struct vec *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? 2 * v->cap : 256;
-		void *g = realloc(v->p, cap * v->size);
-
-		if (!g)
-			return NULL;
-		v->p = g;
-		v->cap = cap;
-	}
-	return memset((char *)v->p + v->n++ * v->size, 0, v->size);
+	return array_push(&v->p, &v->n, &v->cap, v->size);
 }
 
 #define VEC(T) { .size = sizeof(T) }
@@ -52,7 +42,21 @@ static void *vec_push(struct vec *v)
 
 struct loaded {
 	struct vec att, mm, ops, preps, tasks;
+	unsigned int page_shift;	/* of the recording's page size */
 };
+
+/* The recording's page size (its metadata's page_size; 4 KiB if it says
+ * none), as a shift. */
+static unsigned int page_shift(const json_t *meta)
+{
+	json_int_t size = json_integer_value(json_object_get(meta, "page_size"));
+	unsigned int shift = 12;
+
+	if (size > 0 && !(size & (size - 1)))
+		for (shift = 0; (1LL << shift) < size; shift++)
+			;
+	return shift;
+}
 
 /* a fault in progress per thread, to group its attempts */
 struct open_fault {
@@ -307,8 +311,9 @@ static int lay_out_vmas(const struct loaded *l, uint32_t pid, struct model_workl
 
 		if (m->pid != pid || m->op != MMR_MM_MMAP || m->ret < 0)
 			continue;
-		ranges[2 * nr] = m->addr >> PAGE_SHIFT_;
-		ranges[2 * nr++ + 1] = (m->addr + m->len + 4095) >> PAGE_SHIFT_;
+		ranges[2 * nr] = m->addr >> l->page_shift;
+		ranges[2 * nr++ + 1] = (m->addr + m->len + (1ULL << l->page_shift) - 1) >>
+				       l->page_shift;
 	}
 	qsort(ranges, nr, 2 * sizeof(*ranges), cmp_u64);	/* by start */
 	for (k = 0, j = 0; k < nr; k++) {
@@ -325,7 +330,7 @@ static int lay_out_vmas(const struct loaded *l, uint32_t pid, struct model_workl
 	nr = j;
 	for (i = 0; i < l->att.n; i++) {
 		const struct mmr_attempt_event *a = AT(l->att, struct mmr_attempt_event, i);
-		uint64_t page = a->addr >> PAGE_SHIFT_;
+		uint64_t page = a->addr >> l->page_shift;
 		size_t lo = 0, hi = nr;
 		bool mapped;
 
@@ -363,7 +368,7 @@ static int lay_out_vmas(const struct loaded *l, uint32_t pid, struct model_workl
 		v->npages = last - first + 1;
 		v->kind = kind;
 		v->prepared = kind <= MMR_VMA_ANON &&
-			      prepared_in(l, pid, first << PAGE_SHIFT_, (last + 1) << PAGE_SHIFT_, 0);
+			      prepared_in(l, pid, first << l->page_shift, (last + 1) << l->page_shift, 0);
 		i = k;
 	}
 	/* clusters of different kinds interleaved: keep them apart */
@@ -423,7 +428,7 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 {
 	struct loaded l = { VEC(struct mmr_attempt_event), VEC(struct mmr_mm_event),
 			    VEC(struct mmr_lock_op_event), VEC(struct mmr_chain_event),
-			    VEC(struct rec_task) };
+			    VEC(struct rec_task), 12 };
 	struct open_fault *open = NULL;
 	uint64_t t0 = UINT64_MAX;
 	size_t nopen = 0, i, k;
@@ -435,6 +440,7 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 	memset(info, 0, sizeof(*info));
 	if ((err = read_events(rd, &l, &meta)))
 		goto out;
+	l.page_shift = page_shift(meta);
 	if (l.ops.n)
 		qsort(l.ops.p, l.ops.n, l.ops.size, cmp_op);
 	err = -EINVAL;
@@ -510,7 +516,7 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 				if (!act)
 					goto out;
 				act->kind = WL_FAULT;
-				act->page = a->addr >> PAGE_SHIFT_;
+				act->page = a->addr >> l.page_shift;
 				act->write = a->flags & MMR_FAULT_FLAG_WRITE;
 				act->user = a->flags & MMR_FAULT_FLAG_USER;
 				act->vma_kind = a->vma_kind;
@@ -578,7 +584,7 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 				if (!t || !(act = act_push(t)))
 					goto out;
 				act->kind = kind;
-				act->page = m->addr >> PAGE_SHIFT_;
+				act->page = m->addr >> l.page_shift;
 				act->writable = kind == WL_MPROTECT && (m->arg & PROT_WRITE);
 				if (kind == WL_FORK) {
 					act->hold_ns = last_write_hold(&l, m->tid, m->ts_ns);
@@ -588,7 +594,8 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 				}
 				if (kind == WL_MMAP) {
 					uint32_t flags = m->arg >> 32;
-					uint64_t npages = (m->len + 4095) >> PAGE_SHIFT_;
+					uint64_t npages = (m->len + (1ULL << l.page_shift) - 1) >>
+							  l.page_shift;
 
 					act->vma_kind = !(flags & MAP_ANONYMOUS) ? MMR_VMA_FILE :
 							(flags & MAP_SHARED) ? MMR_VMA_SHMEM : MMR_VMA_ANON;
@@ -597,7 +604,7 @@ int replay_load_reader(struct rec_reader *rd, const char *path, uint32_t want_pi
 						prepared_in(&l, pid, m->addr, m->addr + npages * 4096,
 							    m->ts_ns);
 				}
-				act->npages = (m->len + 4095) >> PAGE_SHIFT_;
+				act->npages = (m->len + (1ULL << l.page_shift) - 1) >> l.page_shift;
 				act->t_start = s;
 				act->t_end = m->ts_ns;
 			}

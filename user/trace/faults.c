@@ -25,6 +25,15 @@ struct faults_trace {
 	int ncpus;
 };
 
+/* when a program loads, beyond its mode and hook */
+enum prog_when {
+	ALWAYS,
+	RECORD,		/* record: the address-space changes */
+	FORKS,		/* forks followed, or record */
+	MEMCG_PATH,	/* the mmap_lock tracepoints' prototype with memcg_path (6.13 and older) */
+	NO_MEMCG_PATH,	/* the one without */
+};
+
 /* Programs of each mode: the hook each serves (-1: always needed in that mode). */
 struct prog_spec {
 	const char *name;
@@ -32,39 +41,44 @@ struct prog_spec {
 	int fn;			/* enum mmr_fn, or -1 */
 	int tp;			/* enum mmr_tp needed, or -1 */
 	bool required;		/* failing to attach it fails the mode */
+	enum prog_when when;
 };
 
 static const struct prog_spec progs[] = {
-	{ "fentry_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true },
-	{ "fexit_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true },
-	{ "fentry_folio_lock_killable",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_KILLABLE, -1, false },
-	{ "fexit_filemap_fault",	MMR_MODE_FENTRY, FN_FILEMAP_FAULT, -1, false },
-	{ "fexit_folio_lock_or_retry",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_OR_RETRY, -1, false },
-	{ "fexit_do_swap_page",		MMR_MODE_FENTRY, FN_DO_SWAP_PAGE, -1, false },
-	{ "fexit_handle_userfault",	MMR_MODE_FENTRY, FN_HANDLE_USERFAULT, -1, false },
-	{ "fexit_shmem_fault",		MMR_MODE_FENTRY, FN_SHMEM_FAULT, -1, false },
-	{ "fexit_vmf_anon_prepare",	MMR_MODE_FENTRY, FN_VMF_ANON_PREPARE, -1, false },
-	{ "kprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true },
-	{ "kretprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true },
-	{ "kprobe_folio_lock_killable",	MMR_MODE_KPROBE, FN_FOLIO_LOCK_KILLABLE, -1, false },
-	{ "kretprobe_filemap_fault",	MMR_MODE_KPROBE, FN_FILEMAP_FAULT, -1, false },
-	{ "kretprobe_folio_lock_or_retry", MMR_MODE_KPROBE, FN_FOLIO_LOCK_OR_RETRY, -1, false },
-	{ "kretprobe_do_swap_page",	MMR_MODE_KPROBE, FN_DO_SWAP_PAGE, -1, false },
-	{ "kretprobe_handle_userfault",	MMR_MODE_KPROBE, FN_HANDLE_USERFAULT, -1, false },
-	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false },
-	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false },
-	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false },
+	{ "fentry_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true, ALWAYS },
+	{ "fexit_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true, ALWAYS },
+	{ "fentry_folio_lock_killable",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_KILLABLE, -1, false, ALWAYS },
+	{ "fexit_filemap_fault",	MMR_MODE_FENTRY, FN_FILEMAP_FAULT, -1, false, ALWAYS },
+	{ "fexit_folio_lock_or_retry",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_OR_RETRY, -1, false, ALWAYS },
+	{ "fexit_do_swap_page",		MMR_MODE_FENTRY, FN_DO_SWAP_PAGE, -1, false, ALWAYS },
+	{ "fexit_handle_userfault",	MMR_MODE_FENTRY, FN_HANDLE_USERFAULT, -1, false, ALWAYS },
+	{ "fexit_shmem_fault",		MMR_MODE_FENTRY, FN_SHMEM_FAULT, -1, false, ALWAYS },
+	{ "fexit_vmf_anon_prepare",	MMR_MODE_FENTRY, FN_VMF_ANON_PREPARE, -1, false, ALWAYS },
+	{ "kprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true, ALWAYS },
+	{ "kretprobe_handle_mm_fault",	MMR_MODE_KPROBE, FN_HANDLE_MM_FAULT, -1, true, ALWAYS },
+	{ "kprobe_folio_lock_killable",	MMR_MODE_KPROBE, FN_FOLIO_LOCK_KILLABLE, -1, false, ALWAYS },
+	{ "kretprobe_filemap_fault",	MMR_MODE_KPROBE, FN_FILEMAP_FAULT, -1, false, ALWAYS },
+	{ "kretprobe_folio_lock_or_retry", MMR_MODE_KPROBE, FN_FOLIO_LOCK_OR_RETRY, -1, false, ALWAYS },
+	{ "kretprobe_do_swap_page",	MMR_MODE_KPROBE, FN_DO_SWAP_PAGE, -1, false, ALWAYS },
+	{ "kretprobe_handle_userfault",	MMR_MODE_KPROBE, FN_HANDLE_USERFAULT, -1, false, ALWAYS },
+	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false, ALWAYS },
+	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false, ALWAYS },
+	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false, ALWAYS },
 	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_NONE, -1,
-	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false },
-	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
-	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true },
-	{ "tp_acquire_returned_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
-	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true },
-	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true },
-	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false },
-	/* record only: the address-space changes */
-	{ "rec_sys_enter",		MMR_MODE_NONE, -1, -1, true },
-	{ "rec_sys_exit",		MMR_MODE_NONE, -1, -1, true },
+	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false, ALWAYS },
+	/* the mmap_lock prototype twins: one per kernel */
+	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true,
+	  MEMCG_PATH },
+	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true,
+	  NO_MEMCG_PATH },
+	{ "tp_acquire_returned_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true,
+	  MEMCG_PATH },
+	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true,
+	  NO_MEMCG_PATH },
+	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true, ALWAYS },
+	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false, FORKS },
+	{ "rec_sys_enter",		MMR_MODE_NONE, -1, -1, true, RECORD },
+	{ "rec_sys_exit",		MMR_MODE_NONE, -1, -1, true, RECORD },
 };
 
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
@@ -74,22 +88,24 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 			const struct features *f, const bool hooks[NR_FNS],
 			bool follow_forks, bool record)
 {
-	if (!strncmp(s->name, "rec_", 4))
-		return record;
 	if (s->mode != MMR_MODE_NONE && s->mode != m)
 		return false;
 	if (s->fn >= 0 && !hooks[s->fn])
 		return false;
 	if (s->tp >= 0 && !f->tp[s->tp])
 		return false;
-	if (!strcmp(s->name, "tp_sched_process_fork"))
+	switch (s->when) {
+	case RECORD:
+		return record;
+	case FORKS:
 		return follow_forks || record;
-	/* the mmap_lock prototype twins: one per kernel */
-	if (strstr(s->name, "_old") && !f->mmap_lock_memcg_path)
-		return false;
-	if (strstr(s->name, "_new") && f->mmap_lock_memcg_path)
-		return false;
-	return true;
+	case MEMCG_PATH:
+		return f->mmap_lock_memcg_path;
+	case NO_MEMCG_PATH:
+		return !f->mmap_lock_memcg_path;
+	default:
+		return true;
+	}
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -145,6 +161,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->exit_accounting = m == MMR_MODE_TRACEPOINT;
 	skel->rodata->per_process = o->per_process;
 	skel->rodata->record = o->record;
+	skel->rodata->page_mask = ~((__u64)sysconf(_SC_PAGESIZE) - 1);
 	skel->rodata->nr_mmap = SYS_mmap;
 	skel->rodata->nr_munmap = SYS_munmap;
 	skel->rodata->nr_mprotect = SYS_mprotect;
