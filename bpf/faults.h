@@ -50,7 +50,7 @@
  * space spells them with (stats/figures.c) are made from them.
  *
  * Why a fault attempt returned VM_FAULT_RETRY: the producer that returned
- * it (../shared/KERNEL.md §1). The innermost producer wins.
+ * it, the kernel function named beside each. The innermost producer wins.
  */
 #define MMR_REASONS(X)								\
 	X(FILE_IO, file_io)		/* filemap_fault dropped the lock for I/O */ \

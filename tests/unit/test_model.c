@@ -351,8 +351,8 @@ static void deterministic(void **state)
 }
 
 /*
- * The generator's workloads, as mmretry measured them live (../KERNEL.md
- * section 7): 4096 uncached file pages in reverse: 4096 retries (file_io),
+ * The generator's workloads, as mmretry measured them live (in the VM
+ * matrix, tests/model/live.sh): 4096 uncached file pages in reverse: 4096 retries (file_io),
  * 4096 major, two attempts each; on 6.1 both under mmap_lock, on 6.12/7.2
  * the first under the per-VMA lock.
  */
