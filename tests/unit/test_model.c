@@ -302,7 +302,7 @@ static void spec_errors(void **state)
 		{ HEAD "  - {program: mapping, rounds: 1, count: 300}\n",
 		  "f.yml:5: count: '300' is not an integer from 1 to 256" },
 		{ HEAD "  - {program: fault, vma: d, faults: 1\n",
-		  "f.yml:6: did not find expected ',' or '}'" },
+		  "f.yml:6: did not find expected ',' or '}' while parsing a flow mapping" },
 	};
 #undef HEAD
 	struct model_spec spec;

@@ -36,52 +36,31 @@ static const char baseline_usage[] =
 "exit status: 0 written; 2 bad usage or a malformed report; 4 cannot trace;\n"
 "5 COMMAND failed (nothing is written)\n";
 
+static int baseline_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	if (c == 'j')
+		return usage_err(err, errlen, "baseline: no --json: a baseline is YAML%s", "");
+	return gate_opt(p, c, arg);
+}
+
 int baseline_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "list-metrics", no_argument, NULL, OPT_LIST_METRICS },
-		{ "output", required_argument, NULL, 'o' },
+		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM, GATE_LONGOPTS,
 		{ "json", no_argument, NULL, 'j' },	/* refused: why */
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, ret;
+	const struct opts_spec spec = {
+		.cmd = "baseline", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+		.longopts = longopts, .t = &o->t, .own = baseline_opt, .o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-				longopts, NULL)) != -1) {
-		ret = trace_opt(&o->t, c, optarg, "baseline", err, errlen);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
-		switch (c) {
-		case OPT_REPORT:
-			o->report = optarg;
-			break;
-		case OPT_LIST_METRICS:
-			o->list_metrics = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'j':
-			return usage_err(err, errlen, "baseline: no --json: a baseline is YAML%s", "");
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "baseline", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	return gate_opts_end(o, "baseline", argc, argv, err, errlen);
 }
 
@@ -95,14 +74,8 @@ int cmd_baseline(int argc, char **argv)
 	FILE *out = NULL;
 
 	ret = baseline_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(baseline_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, baseline_usage, err);
 	if (o.list_metrics) {
 		list_metrics(stdout);
 		return EXIT_OK;

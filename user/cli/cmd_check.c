@@ -53,66 +53,48 @@ static const char check_usage[] =
 "  mmretry baseline -o mmretry-baseline.yml -- ./bench --quick\n"
 "  mmretry check --baseline mmretry-baseline.yml --junit mmretry.xml -- ./bench --quick\n";
 
+static int check_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct gate_opts *o = p;
+
+	switch (c) {
+	case OPT_BASELINE:
+		o->baseline = arg;
+		return 1;
+	case OPT_SAVE_REPORT:
+		o->save_report = arg;
+		return 1;
+	case OPT_JUNIT:
+		o->junit = arg;
+		return 1;
+	case 'j':
+		o->json = true;
+		return 1;
+	}
+	return gate_opt(o, c, arg);
+}
+
 int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
+		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM, GATE_LONGOPTS,
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "save-report", required_argument, NULL, OPT_SAVE_REPORT },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
-		{ "list-metrics", no_argument, NULL, OPT_LIST_METRICS },
 		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, ret;
+	const struct opts_spec spec = {
+		.cmd = "check", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+		.longopts = longopts, .t = &o->t, .own = check_opt, .o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-				longopts, NULL)) != -1) {
-		ret = trace_opt(&o->t, c, optarg, "check", err, errlen);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
-		switch (c) {
-		case OPT_BASELINE:
-			o->baseline = optarg;
-			break;
-		case OPT_REPORT:
-			o->report = optarg;
-			break;
-		case OPT_SAVE_REPORT:
-			o->save_report = optarg;
-			break;
-		case OPT_JUNIT:
-			o->junit = optarg;
-			break;
-		case OPT_LIST_METRICS:
-			o->list_metrics = true;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "check", argv, err, errlen);
-		}
-	}
-	ret = gate_opts_end(o, "check", argc, argv, err, errlen);
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (!ret)
+		ret = gate_opts_end(o, "check", argc, argv, err, errlen);
 	if (ret || o->list_metrics)
 		return ret;
 	if (!o->baseline)
@@ -135,14 +117,8 @@ int cmd_check(int argc, char **argv)
 	FILE *out = NULL, *junit = NULL, *saved = NULL;
 
 	ret = check_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(check_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, check_usage, err);
 	if (o.list_metrics) {
 		list_metrics(stdout);
 		return EXIT_OK;

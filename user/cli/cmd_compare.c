@@ -23,6 +23,21 @@ static const char compare_usage[] =
 "\n"
 "exit status: 0 compared; 2 bad usage or a malformed report\n";
 
+static int compare_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct compare_opts *o = p;
+
+	switch (c) {
+	case 'j':
+		o->json = true;
+		return 1;
+	case 'o':
+		o->output = arg;
+		return 1;
+	}
+	return 0;
+}
+
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -31,25 +46,16 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	const struct opts_spec spec = {
+		.cmd = "compare", .shortopts = "jo:h", .longopts = longopts, .own = compare_opt,
+		.o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jo:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "compare", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	if (argc - optind != 2)
 		return usage_err(err, errlen, "compare: needs two reports, A.json and B.json%s",
 				 "");
@@ -69,14 +75,8 @@ int cmd_compare(int argc, char **argv)
 	FILE *out;
 
 	ret = compare_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(compare_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, compare_usage, err);
 	if (report_load(o.a, &a, err, sizeof(err)) || report_load(o.b, &b, err, sizeof(err))) {
 		mmr_err("%s", err);
 		goto out;

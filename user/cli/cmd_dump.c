@@ -60,14 +60,8 @@ int cmd_dump(int argc, char **argv)
 	FILE *out = NULL;
 
 	ret = dump_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(dump_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, dump_usage, err);
 	r = rec_open(o.file, err, sizeof(err));
 	if (!r) {
 		mmr_err("%s", err);

@@ -486,6 +486,28 @@ int listen_parse(const char *s, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -EINVAL;
 }
 
+static int export_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct export_opts *o = p;
+	struct sockaddr_in sa;
+
+	switch (c) {
+	case 'l':
+		if (listen_parse(arg, &sa))
+			return usage_err(err, errlen, "export: invalid --listen '%s' (e.g. "
+					 "127.0.0.1:9862 or :9862)", arg);
+		o->listen = arg;
+		return 1;
+	case 'u':
+		o->user = arg;
+		return 1;
+	case 'v':
+		o->verbose++;
+		return 1;
+	}
+	return 0;
+}
+
 int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -496,40 +518,18 @@ int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, s
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct sockaddr_in sa;
-	int c, ret;
+	const struct opts_spec spec = {
+		.cmd = "export", .shortopts = TRACE_SHORT_TARGET "l:u:vh", .longopts = longopts,
+		.t = &o->t, .own = export_opt, .o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
 	o->listen = "127.0.0.1:9862";
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET "l:u:vh", longopts,
-				NULL)) != -1) {
-		ret = trace_opt(&o->t, c, optarg, "export", err, errlen);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
-		switch (c) {
-		case 'l':
-			if (listen_parse(optarg, &sa))
-				return usage_err(err, errlen, "export: invalid --listen '%s' (e.g. "
-						 "127.0.0.1:9862 or :9862)", optarg);
-			o->listen = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "export", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	return trace_opts_end(&o->t, TG_TARGET, "export", argc, argv, err, errlen);
 }
 
@@ -544,14 +544,8 @@ int cmd_export(int argc, char **argv)
 	int ret, rc = EXIT_CANNOT_TRACE;
 
 	ret = export_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(export_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, export_usage, err);
 	mmr_verbose = o.verbose;
 	listen_parse(o.listen, &sa);
 	if (o.user) {
@@ -564,13 +558,11 @@ int cmd_export(int argc, char **argv)
 		}
 	}
 	engine_signals(false);
-	ret = engine_prepare(&ex.e, &o.t, &sink);
+	ret = engine_run(&ex.e, &o.t, &sink);
 	if (ret) {
 		rc = ret == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_TRACE;
 		goto out;
 	}
-	if (engine_attach(ex.e) || engine_start(ex.e))
-		goto out;
 	ex.lt = engine_lock(ex.e);
 	ex.at = engine_anon(ex.e);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,

@@ -461,9 +461,56 @@ static int parse_policies(const char *s, struct model_opts *o, char *err, size_t
 	return 0;
 }
 
+enum { OPT_POLICY = OPT_OWN, OPT_POLICIES, OPT_SEED, OPT_SCALE, OPT_ROUNDS, OPT_PID };
+
+static int model_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct model_opts *o = p;
+	char *end;
+
+	errno = 0;
+	switch (c) {
+	case OPT_POLICY:
+		o->policy_auto = !strcmp(arg, "auto");
+		if (!o->policy_auto && model_policy_parse(arg, &o->policy))
+			return usage_err(err, errlen, "model: no policy '%s' (`mmretry model list`)",
+					 arg);
+		o->policy_given = true;
+		return 1;
+	case OPT_POLICIES:
+		return parse_policies(arg, o, err, errlen) ? -EINVAL : 1;
+	case OPT_SEED:
+		o->seed = strtoull(arg, &end, 0);
+		if (errno || end == arg || *end || *arg == '-')
+			return usage_err(err, errlen, "model: invalid --seed '%s'", arg);
+		return 1;
+	case OPT_SCALE:
+		o->scale = strtod(arg, &end);
+		if (errno || end == arg || *end || !(o->scale > 0 && o->scale <= 16))
+			return usage_err(err, errlen, "model: invalid --scale '%s' (0 < X <= 16)", arg);
+		return 1;
+	case OPT_ROUNDS:
+		o->rounds = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || *arg == '-' || !o->rounds || o->rounds > 1000)
+			return usage_err(err, errlen, "model: invalid --rounds '%s' (1 to 1000)", arg);
+		return 1;
+	case OPT_PID:
+		o->pid = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || *arg == '-' || !o->pid)
+			return usage_err(err, errlen, "model: invalid --pid '%s'", arg);
+		return 1;
+	case 'j':
+		o->json = true;
+		return 1;
+	case 'o':
+		o->output = arg;
+		return 1;
+	}
+	return 0;
+}
+
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
 {
-	enum { OPT_POLICY = 256, OPT_POLICIES, OPT_SEED, OPT_SCALE, OPT_ROUNDS, OPT_PID };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "policies", required_argument, NULL, OPT_POLICIES },
@@ -476,9 +523,19 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool policy_given = false;
-	char *end;
-	int c, i;
+	static const struct {
+		const char *name;
+		enum model_what what;
+	} subs[] = {
+		{ "list", MODEL_LIST }, { "run", MODEL_RUN }, { "compare", MODEL_COMPARE },
+		{ "bench", MODEL_BENCH }, { "replay", MODEL_REPLAY },
+	};
+	const struct opts_spec spec = {
+		.cmd = "model", .shortopts = "jo:h", .longopts = longopts, .own = model_opt,
+		.o = o, .anywhere = true,
+	};
+	size_t k;
+	int i, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->policy = POLICY_PER_VMA;
@@ -488,88 +545,28 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 	for (i = 0; i < MODEL_NR_POLICIES; i++)
 		o->policies[i] = i;
 	o->npolicies = MODEL_NR_POLICIES;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jo:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_POLICY:
-			o->policy_auto = !strcmp(optarg, "auto");
-			if (!o->policy_auto && model_policy_parse(optarg, &o->policy))
-				return usage_err(err, errlen, "model: no policy '%s' (`mmretry model "
-						 "list`)", optarg);
-			policy_given = true;
-			break;
-		case OPT_POLICIES:
-			if (parse_policies(optarg, o, err, errlen))
-				return -EINVAL;
-			break;
-		case OPT_SEED:
-			errno = 0;
-			o->seed = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end || *optarg == '-')
-				return usage_err(err, errlen, "model: invalid --seed '%s'", optarg);
-			break;
-		case OPT_SCALE:
-			errno = 0;
-			o->scale = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o->scale > 0 && o->scale <= 16))
-				return usage_err(err, errlen, "model: invalid --scale '%s' (0 < X <= 16)",
-						 optarg);
-			break;
-		case OPT_ROUNDS:
-			errno = 0;
-			o->rounds = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || !o->rounds ||
-			    o->rounds > 1000)
-				return usage_err(err, errlen, "model: invalid --rounds '%s' (1 to 1000)",
-						 optarg);
-			break;
-		case OPT_PID:
-			errno = 0;
-			o->pid = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || !o->pid)
-				return usage_err(err, errlen, "model: invalid --pid '%s'", optarg);
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "model", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	if (optind >= argc)
 		return usage_err(err, errlen, "model: say list, run SCENARIO, compare SCENARIO or bench "
-				 "SCENARIO%s",
-				 "");
-	if (!strcmp(argv[optind], "list")) {
-		o->what = MODEL_LIST;
+				 "SCENARIO%s", "");
+	for (k = 0; k < sizeof(subs) / sizeof(subs[0]) && strcmp(argv[optind], subs[k].name); k++)
+		;
+	if (k == sizeof(subs) / sizeof(subs[0]))
+		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench, "
+				 "replay)", argv[optind]);
+	o->what = subs[k].what;
+	if (o->what == MODEL_LIST)
 		return optind + 1 < argc ? usage_err(err, errlen, "model: list takes no argument "
 						     "('%s')", argv[optind + 1]) : 0;
-	}
-	if (!strcmp(argv[optind], "run"))
-		o->what = MODEL_RUN;
-	else if (!strcmp(argv[optind], "compare"))
-		o->what = MODEL_COMPARE;
-	else if (!strcmp(argv[optind], "bench"))
-		o->what = MODEL_BENCH;
-	else if (!strcmp(argv[optind], "replay"))
-		o->what = MODEL_REPLAY;
-	else
-		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench, "
-				 "replay)",
-				 argv[optind]);
 	if (optind + 1 >= argc)
 		return usage_err(err, errlen, "model: %s needs a SCENARIO (`mmretry model list`)",
 				 argv[optind]);
 	if (optind + 2 < argc)
 		return usage_err(err, errlen, "model: unexpected argument '%s'", argv[optind + 2]);
 	o->scenario = argv[optind + 1];
-	if ((o->what == MODEL_COMPARE || o->what == MODEL_REPLAY) && policy_given)
+	if ((o->what == MODEL_COMPARE || o->what == MODEL_REPLAY) && o->policy_given)
 		return usage_err(err, errlen, "model: %s takes --policies, not --policy",
 				 argv[optind]);
 	if (o->pid && o->what != MODEL_REPLAY)
@@ -586,14 +583,8 @@ int cmd_model(int argc, char **argv)
 	FILE *out = stdout;
 
 	ret = model_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(model_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, model_usage, err);
 	if (o.what == MODEL_LIST) {
 		list();
 		return EXIT_OK;

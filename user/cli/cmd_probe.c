@@ -167,6 +167,21 @@ static const char probe_usage[] =
 "  -v, --verbose  show why a refused program was refused\n"
 "  -h, --help     this text\n";
 
+static int probe_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct probe_opts *o = p;
+
+	switch (c) {
+	case 'j':
+		o->json = true;
+		return 1;
+	case 'v':
+		o->verbose++;
+		return 1;
+	}
+	return 0;
+}
+
 int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -175,25 +190,16 @@ int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, siz
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	const struct opts_spec spec = {
+		.cmd = "probe", .shortopts = "jvh", .longopts = longopts, .own = probe_opt, .o = o,
+		.anywhere = true,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "probe", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	if (optind < argc)
 		return usage_err(err, errlen, "probe: unexpected argument '%s'", argv[optind]);
 	return 0;
@@ -208,17 +214,12 @@ int cmd_probe(int argc, char **argv)
 	int rc, plan_err;
 
 	rc = probe_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (rc == 1) {
-		fputs(probe_usage, stdout);
-		return EXIT_OK;
-	}
-	if (rc) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (rc)
+		return opts_exit(rc, probe_usage, err);
 	mmr_verbose = o.verbose;
 	features_probe(&f);
-	plan_err = plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err));
+	plan_err = plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err,
+			     sizeof(err));
 	if (o.json)
 		return print_json(&f, &p, plan_err, err) ? EXIT_CANNOT_TRACE : EXIT_OK;
 	print_text(&f, &p, plan_err, err);

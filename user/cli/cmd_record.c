@@ -138,9 +138,29 @@ static const char record_usage[] =
 "  mmretry record -o file.mmr -- tools/mmretry-gen file\n"
 "  mmretry report file.mmr\n";
 
+enum { OPT_FOLDED = OPT_OWN };
+
+static int record_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct stat_opts *o = p;
+
+	switch (c) {
+	case 'o':
+		o->output = arg;
+		return 1;
+	case 'j':
+	case OPT_FOLDED:
+		return usage_err(err, errlen, "record: %s writes no report (read the recording "
+				 "with `mmretry report FILE`)", c == 'j' ? "--json" : "--folded");
+	case 'v':
+		o->verbose++;
+		return 1;
+	}
+	return 0;
+}
+
 int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
 {
-	enum { OPT_FOLDED = OPT_OWN };
 	static const struct option longopts[] = {
 		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
 		{ "output", required_argument, NULL, 'o' },
@@ -151,39 +171,18 @@ int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, siz
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, ret;
+	const struct opts_spec spec = {
+		.cmd = "record", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+		.longopts = longopts, .t = &o->t, .own = record_opt, .o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-				longopts, NULL)) != -1) {
-		ret = trace_opt(&o->t, c, optarg, "record", err, errlen);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
-		switch (c) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'j':
-		case OPT_FOLDED:
-			return usage_err(err, errlen, "record: %s writes no report (read the "
-					 "recording with `mmretry report FILE`)",
-					 c == 'j' ? "--json" : "--folded");
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "record", argv, err, errlen);
-		}
-	}
-	ret = trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "record", argc, argv, err,
-			     errlen);
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (!ret)
+		ret = trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "record", argc, argv,
+				     err, errlen);
 	if (ret)
 		return ret;
 	if (!o->output)
@@ -207,14 +206,8 @@ int cmd_record(int argc, char **argv)
 	json_t *j;
 
 	ret = record_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(record_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, record_usage, err);
 	mmr_verbose = o.verbose;
 	/* an unwritable path costs no run */
 	fd = open(o.output, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);

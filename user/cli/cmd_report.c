@@ -39,14 +39,8 @@ int cmd_report(int argc, char **argv)
 	int ret, rc = EXIT_USAGE;
 
 	ret = report_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(report_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, report_usage, err);
 	report_init(&r);
 	if (recording_report(o.file, o.from_events, &r, &cmd))
 		goto out;

@@ -51,9 +51,31 @@ static const char stat_usage[] =
 "  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
 "  mmretry stat -c system.slice/nginx.service -d 1m\n";
 
+enum { OPT_FOLDED = OPT_OWN };
+
+static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct stat_opts *o = p;
+
+	switch (c) {
+	case 'j':
+		o->json = true;
+		return 1;
+	case 'o':
+		o->output = arg;
+		return 1;
+	case OPT_FOLDED:
+		o->folded = arg;
+		return 1;
+	case 'v':
+		o->verbose++;
+		return 1;
+	}
+	return 0;
+}
+
 int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
 {
-	enum { OPT_FOLDED = OPT_OWN };
 	static const struct option longopts[] = {
 		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
 		{ "json", no_argument, NULL, 'j' },
@@ -63,38 +85,17 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, ret;
+	const struct opts_spec spec = {
+		.cmd = "stat", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
+		.longopts = longopts, .t = &o->t, .own = stat_opt, .o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
-	optind = 0;	/* reset getopt, also for repeated calls in tests */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-				longopts, NULL)) != -1) {
-		ret = trace_opt(&o->t, c, optarg, "stat", err, errlen);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_FOLDED:
-			o->folded = optarg;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "stat", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	return trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "stat", argc, argv, err,
 			      errlen);
 }
@@ -108,14 +109,8 @@ int cmd_stat(int argc, char **argv)
 	FILE *out = stdout;
 
 	ret = stat_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(stat_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, stat_usage, err);
 	mmr_verbose = o.verbose;
 	if (o.output) {
 		out = fopen(o.output, "w");

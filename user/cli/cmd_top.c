@@ -425,6 +425,37 @@ static const char top_usage[] =
 "  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
 "  mmretry top -c system.slice --sort wait\n";
 
+static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct top_opts *o = p;
+	enum top_sort k;
+	uint64_t v;
+
+	switch (c) {
+	case 'i':
+		if (parse_duration(arg, &o->interval) || o->interval < 0.1 || o->interval > 86400)
+			return usage_err(err, errlen, "top: invalid interval '%s' (0.1 s to 1 day, "
+					 "e.g. 1, 0.5, 2s)", arg);
+		return 1;
+	case 'n':
+		if (parse_u64(arg, &v) || v == 0)
+			return usage_err(err, errlen, "top: invalid number of iterations '%s' "
+					 "(1 or more)", arg);
+		o->iterations = v;
+		return 1;
+	case 's':
+		if (top_sort_parse(arg, &k))
+			return usage_err(err, errlen, "top: unknown sort key '%s' (retries, faults, "
+					 "retry%%, wait, hold, chain or pid)", arg);
+		o->sort = k;
+		return 1;
+	case 'v':
+		o->verbose++;
+		return 1;
+	}
+	return 0;
+}
+
 int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -436,51 +467,19 @@ int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t 
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	enum top_sort k;
-	uint64_t v;
-	int c, ret;
+	const struct opts_spec spec = {
+		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = longopts,
+		.t = &o->t, .own = top_opt, .o = o,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
 	o->interval = 2;
 	o->sort = TOP_SORT_RETRIES;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" TRACE_SHORT_TARGET "i:n:s:vh", longopts,
-				NULL)) != -1) {
-		ret = trace_opt(&o->t, c, optarg, "top", err, errlen);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
-		switch (c) {
-		case 'i':
-			if (parse_duration(optarg, &o->interval) || o->interval < 0.1 ||
-			    o->interval > 86400)
-				return usage_err(err, errlen, "top: invalid interval '%s' (0.1 s to 1 day, "
-						 "e.g. 1, 0.5, 2s)", optarg);
-			break;
-		case 'n':
-			if (parse_u64(optarg, &v) || v == 0)
-				return usage_err(err, errlen, "top: invalid number of iterations '%s' "
-						 "(1 or more)", optarg);
-			o->iterations = v;
-			break;
-		case 's':
-			if (top_sort_parse(optarg, &k))
-				return usage_err(err, errlen, "top: unknown sort key '%s' (retries, faults, "
-						 "retry%%, wait, hold, chain or pid)", optarg);
-			o->sort = k;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, "top", argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	return trace_opts_end(&o->t, TG_TARGET, "top", argc, argv, err, errlen);
 }
 
@@ -495,26 +494,18 @@ int cmd_top(int argc, char **argv)
 	int ret, rc = EXIT_CANNOT_TRACE;
 
 	ret = top_opts_parse(argc, argv, &o, err, sizeof(err));
-	if (ret == 1) {
-		fputs(top_usage, stdout);
-		return EXIT_OK;
-	}
-	if (ret) {
-		mmr_err("%s", err);
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return opts_exit(ret, top_usage, err);
 	mmr_verbose = o.verbose;
 	engine_signals(true);
 	sigemptyset(&wa.sa_mask);
 	sigaction(SIGWINCH, &wa, NULL);
 
-	ret = engine_prepare(&t.e, &o.t, &sink);
+	ret = engine_run(&t.e, &o.t, &sink);
 	if (ret) {
 		rc = ret == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_TRACE;
 		goto out;
 	}
-	if (engine_attach(t.e) || engine_start(t.e))
-		goto out;
 	caps.fault_mode = engine_fault_mode(t.e);
 	faults_trace_states(engine_faults(t.e), caps.states);
 	caps.per_vma_locks = engine_features(t.e)->per_vma_locks;

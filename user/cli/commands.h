@@ -20,6 +20,10 @@ enum {
  * EXIT_CANNOT_TRACE with the reason said on stderr for command name. */
 int can_trace(const char *name);
 
+/* A parser's result (cli/options.c): 1 prints usage (EXIT_OK), -EINVAL the
+ * message in err (EXIT_USAGE). Call it when the parser returned non-zero. */
+int opts_exit(int ret, const char *usage, const char *err);
+
 /* A tracing run's result (trace/collect.h) as the exit status to end with:
  * 0, EXIT_USAGE, EXIT_CANNOT_TRACE, or 127/126 when the command is not
  * found or cannot run (as a shell says). */

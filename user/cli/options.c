@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/commands.h"
 #include "cli/options.h"
 #include "lib/util.h"
 #include "stats/figures.h"
@@ -37,6 +38,41 @@ int opt_refused(int c, const char *cmd, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, c == ':' ? "%s: -%c needs a value" :
 			 "%s: unknown option '-%c'", cmd, optopt);
 	return -EINVAL;
+}
+
+int opts_parse(const struct opts_spec *s, int argc, char **argv, char *err, size_t errlen)
+{
+	char shorts[64];
+	int c, ret;
+
+	/* ':' first: a missing value is ':', not '?' */
+	snprintf(shorts, sizeof(shorts), "%s:%s", s->anywhere ? "" : "+", s->shortopts);
+	optind = 0;	/* reset getopt, also for repeated calls in tests */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, s->longopts, NULL)) != -1) {
+		if (c == 'h')
+			return 1;
+		if (c == '?' || c == ':')
+			return opt_refused(c, s->cmd, argv, err, errlen);
+		ret = s->t ? trace_opt(s->t, c, optarg, s->cmd, err, errlen) : 0;
+		if (!ret && s->own)
+			ret = s->own(s->o, c, optarg, err, errlen);
+		if (ret < 0)
+			return ret;
+		if (!ret)	/* in the table, yet no one's: refused all the same */
+			return opt_refused('?', s->cmd, argv, err, errlen);
+	}
+	return 0;
+}
+
+int opts_exit(int ret, const char *usage, const char *err)
+{
+	if (ret == 1) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	mmr_err("%s", err);
+	return EXIT_USAGE;
 }
 
 void trace_opts_init(struct trace_opts *t)
@@ -156,6 +192,25 @@ int trace_opts_end(struct trace_opts *t, unsigned int groups, const char *cmd, i
 	return 0;
 }
 
+int gate_opt(struct gate_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_REPORT:
+		o->report = arg;
+		return 1;
+	case OPT_LIST_METRICS:
+		o->list_metrics = true;
+		return 1;
+	case 'o':
+		o->output = arg;
+		return 1;
+	case 'v':
+		o->verbose++;
+		return 1;
+	}
+	return 0;
+}
+
 /* What check and baseline both ask of their options, once parsed. */
 int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, char *err,
 		  size_t errlen)
@@ -175,41 +230,53 @@ int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, c
 	return 0;
 }
 
+/* dump and report: -j, -o; report also --from-events */
+enum { OPT_FROM_EVENTS = OPT_OWN };
+
+static int recording_opt(void *p, int c, const char *arg, char *err, size_t errlen)
+{
+	struct recording_opts *o = p;
+
+	switch (c) {
+	case 'j':
+		o->json = true;
+		return 1;
+	case 'o':
+		o->output = arg;
+		return 1;
+	case OPT_FROM_EVENTS:
+		o->from_events = true;
+		return 1;
+	}
+	return 0;
+}
+
 int recording_opts_parse(int argc, char **argv, const char *name, bool from_events,
 			 struct recording_opts *o, char *err, size_t errlen)
 {
-	enum { OPT_FROM_EVENTS = 256 };
+	/* report's; dump's stops before --from-events */
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
+		{ 0 },
+	}, dump_longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	const struct opts_spec spec = {
+		.cmd = name, .shortopts = "jo:h", .longopts = from_events ? longopts : dump_longopts,
+		.own = recording_opt, .o = o, .anywhere = true,
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jo:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_FROM_EVENTS:
-			if (!from_events)
-				return opt_refused('?', name, argv, err, errlen);
-			o->from_events = true;
-			break;
-		case 'h':
-			return 1;
-		default:
-			return opt_refused(c, name, argv, err, errlen);
-		}
-	}
+	ret = opts_parse(&spec, argc, argv, err, errlen);
+	if (ret)
+		return ret;
 	if (optind >= argc)
 		return usage_err(err, errlen, "%s: needs a recording to read", name);
 	if (optind + 1 < argc) {

@@ -63,6 +63,25 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 int trace_opts_end(struct trace_opts *t, unsigned int groups, const char *cmd, int argc,
 		   char **argv, char *err, size_t errlen);
 
+/*
+ * A command's options: its table and short options (for getopt_long(); -h
+ * is help), the trace group if it takes it, and what it does with each of
+ * its own: own() returns 1 if it took c, -EINVAL with err for a bad value.
+ */
+struct opts_spec {
+	const char *cmd;
+	const char *shortopts;
+	const struct option *longopts;
+	struct trace_opts *t;	/* the trace group's, or NULL */
+	int (*own)(void *o, int c, const char *arg, char *err, size_t errlen);
+	void *o;
+	bool anywhere;		/* options after operands too (else they stop at the first) */
+};
+
+/* Every option: 0 with optind at the first operand, 1 for -h, or -EINVAL
+ * with a one-line message in err. */
+int opts_parse(const struct opts_spec *s, int argc, char **argv, char *err, size_t errlen);
+
 /* getopt_long() refused an option ('?') or found it without its value
  * (':', with ':' first in the short options): a message naming it as typed. */
 int opt_refused(int c, const char *cmd, char **argv, char *err, size_t errlen);
@@ -117,6 +136,15 @@ enum {
 
 int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen);
 int baseline_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen);
+/* What check and baseline both take: --report, --list-metrics, -o, -v, -h,
+ * and gate_opt() takes them (1, or 0 for another). */
+#define GATE_LONGOPTS \
+	{ "report", required_argument, NULL, OPT_REPORT }, \
+	{ "list-metrics", no_argument, NULL, OPT_LIST_METRICS }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, 'h' }
+int gate_opt(struct gate_opts *o, int c, const char *arg);
 /* After either's options: the trace group's end, and a report or a target
  * to trace (not both). 0 or -EINVAL. */
 int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, char *err,
@@ -140,6 +168,7 @@ struct model_opts {
 	const char *scenario;
 	enum model_policy policy;		/* run: --policy (default per-vma) */
 	bool policy_auto;			/* --policy auto: the running kernel's era */
+	bool policy_given;			/* --policy, which compare and replay refuse */
 	enum model_policy policies[MODEL_NR_POLICIES];	/* compare: --policies */
 	size_t npolicies;
 	uint64_t seed;				/* --seed (default 1) */

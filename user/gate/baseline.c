@@ -180,29 +180,6 @@ double relative_change(double a, double b)
 
 /* ---- baselines ---- */
 
-struct parse {
-	yaml_document_t *doc;
-	const char *name;
-	char *err;
-	size_t errlen;
-};
-
-static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%lu: %s", p->name,
-		 at ? (unsigned long)at->start_mark.line + 1 : 1UL, msg);
-	one_line(p->err);
-	return -EINVAL;
-}
 
 
 /* a plain decimal number: digits, one point, an exponent; no sign, hex,
@@ -258,20 +235,20 @@ static int parse_value(const char *s, enum metric_unit unit, double *v)
 	return -EINVAL;
 }
 
-static int limit_value(struct parse *p, const yaml_node_t *n, const struct metric_def *m,
+static int limit_value(struct yaml_where *p, const yaml_node_t *n, const struct metric_def *m,
 		       const char *key, double *v)
 {
 	const char *s = yaml_text(n);
 
 	if (parse_value(s, m->unit, v))
-		return fail(p, n, "%s: %s '%.40s' is not %s", m->name, key,
+		return yaml_fail(p, n, "%s: %s '%.40s' is not %s", m->name, key,
 			    s ? s : "(not a scalar)",
 			    m->unit == MU_NS ? "a duration (a number of ns, or with ns, us, ms, s)" :
 			    "a non-negative number");
 	return 0;
 }
 
-static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_t *val,
+static int parse_limit(struct yaml_where *p, const yaml_node_t *key, const yaml_node_t *val,
 		       struct limit *l)
 {
 	const char *name = yaml_text(key), *s;
@@ -281,10 +258,10 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 	memset(l, 0, sizeof(*l));
 	l->line = key->start_mark.line + 1;
 	if (!name)
-		return fail(p, key, "a metric name must be a plain string");
+		return yaml_fail(p, key, "a metric name must be a plain string");
 	l->m = metric_find(name);
 	if (!l->m)
-		return fail(p, key, "unknown metric '%.64s' (`mmretry check --list-metrics` lists them)",
+		return yaml_fail(p, key, "unknown metric '%.64s' (`mmretry check --list-metrics` lists them)",
 			    name);
 	if (val->type == YAML_SCALAR_NODE) {
 		/* "metric: V" is "metric: {value: V, tolerance: 0}" */
@@ -294,7 +271,7 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 		return 0;
 	}
 	if (val->type != YAML_MAPPING_NODE)
-		return fail(p, val, "%s: expected a number or a mapping of value, min, max, "
+		return yaml_fail(p, val, "%s: expected a number or a mapping of value, min, max, "
 			    "tolerance", name);
 	for (pair = val->data.mapping.pairs.start; pair < val->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
@@ -304,7 +281,7 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 		double *dst;
 
 		if (!ks)
-			return fail(p, k ? k : val, "%s: keys must be plain strings", name);
+			return yaml_fail(p, k ? k : val, "%s: keys must be plain strings", name);
 		if (!strcmp(ks, "value"))
 			has = &l->has_value, dst = &l->value;
 		else if (!strcmp(ks, "min"))
@@ -314,10 +291,10 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 		else if (!strcmp(ks, "tolerance"))
 			has = &l->has_tol, dst = &l->tol;
 		else
-			return fail(p, k, "%s: unknown key '%.40s' (expected value, min, max, "
+			return yaml_fail(p, k, "%s: unknown key '%.40s' (expected value, min, max, "
 				    "tolerance)", name, ks);
 		if (*has)
-			return fail(p, k, "%s: %s given twice", name, ks);
+			return yaml_fail(p, k, "%s: %s given twice", name, ks);
 		*has = true;
 		s = yaml_text(v);
 		if (dst == &l->tol && s && *s && s[strlen(s) - 1] == '%') {
@@ -326,7 +303,7 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 
 			snprintf(num, sizeof(num), "%.*s", (int)strlen(s) - 1, s);
 			if (strlen(s) >= sizeof(num) || parse_number(num, &l->tol, &rest) || *rest)
-				return fail(p, v, "%s: tolerance '%.40s' is not a percentage", name, s);
+				return yaml_fail(p, v, "%s: tolerance '%.40s' is not a percentage", name, s);
 			l->tol /= 100;
 			l->tol_rel = true;
 			continue;
@@ -335,59 +312,59 @@ static int parse_limit(struct parse *p, const yaml_node_t *key, const yaml_node_
 			return -EINVAL;
 	}
 	if (l->has_tol && !l->has_value)
-		return fail(p, key, "%s: a tolerance needs the value it applies to", name);
+		return yaml_fail(p, key, "%s: a tolerance needs the value it applies to", name);
 	if (!l->has_min && !l->has_max && !l->has_tol)
-		return fail(p, key, "%s: no limit: give max, min, or a value with a tolerance",
+		return yaml_fail(p, key, "%s: no limit: give max, min, or a value with a tolerance",
 			    name);
 	if (l->has_min && l->has_max && l->min > l->max)
-		return fail(p, key, "%s: min %g is above max %g", name, l->min, l->max);
+		return yaml_fail(p, key, "%s: min %g is above max %g", name, l->min, l->max);
 	limit_bounds(l, &lo, &hi);
 	if (lo > hi)
-		return fail(p, key, "%s: the limits admit no value (%g..%g)", name, lo, hi);
+		return yaml_fail(p, key, "%s: the limits admit no value (%g..%g)", name, lo, hi);
 	return 0;
 }
 
-static int parse_metrics(struct parse *p, const yaml_node_t *n, struct baseline *b)
+static int parse_metrics(struct yaml_where *p, const yaml_node_t *n, struct baseline *b)
 {
 	yaml_node_pair_t *pair;
 	size_t count, i;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(p, n, "metrics: expected a mapping of metric names to limits");
+		return yaml_fail(p, n, "metrics: expected a mapping of metric names to limits");
 	count = n->data.mapping.pairs.top - n->data.mapping.pairs.start;
 	if (!count)
-		return fail(p, n, "metrics: empty: a baseline needs at least one metric");
+		return yaml_fail(p, n, "metrics: empty: a baseline needs at least one metric");
 	b->limits = calloc(count, sizeof(*b->limits));
 	if (!b->limits)
-		return fail(p, n, "out of memory");
+		return yaml_fail(p, n, "out of memory");
 	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
 		const yaml_node_t *v = yaml_document_get_node(p->doc, pair->value);
 		struct limit *l = &b->limits[b->n];
 
 		if (!k || !v)
-			return fail(p, n, "metrics: malformed entry");
+			return yaml_fail(p, n, "metrics: malformed entry");
 		if (parse_limit(p, k, v, l))
 			return -EINVAL;
 		for (i = 0; i < b->n; i++)
 			if (b->limits[i].m == l->m)
-				return fail(p, k, "%s: given twice (first on line %d)", l->m->name,
+				return yaml_fail(p, k, "%s: given twice (first on line %d)", l->m->name,
 					    b->limits[i].line);
 		b->n++;
 	}
 	return 0;
 }
 
-static int parse_document(struct parse *p, struct baseline *b)
+static int parse_document(struct yaml_where *p, struct baseline *b)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(p->doc), *metrics = NULL;
 	yaml_node_pair_t *pair;
 	bool versioned = false;
 
 	if (!root)
-		return fail(p, NULL, "empty: not an mmretry baseline");
+		return yaml_fail(p, NULL, "empty: not an mmretry baseline");
 	if (root->type != YAML_MAPPING_NODE)
-		return fail(p, root, "not an mmretry baseline: expected a mapping with "
+		return yaml_fail(p, root, "not an mmretry baseline: expected a mapping with "
 			    "mmretry_baseline: %d and metrics", BASELINE_VERSION);
 	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = yaml_document_get_node(p->doc, pair->key);
@@ -395,30 +372,30 @@ static int parse_document(struct parse *p, struct baseline *b)
 		const char *ks = yaml_text(k);
 
 		if (!ks || !v)
-			return fail(p, k ? k : root, "keys must be plain strings");
+			return yaml_fail(p, k ? k : root, "keys must be plain strings");
 		if (!strcmp(ks, "mmretry_baseline")) {
 			const char *s = yaml_text(v);
 
 			if (versioned)
-				return fail(p, k, "mmretry_baseline given twice");
+				return yaml_fail(p, k, "mmretry_baseline given twice");
 			if (!s || strcmp(s, "1"))
-				return fail(p, v, "unsupported baseline version '%.20s' (this mmretry "
+				return yaml_fail(p, v, "unsupported baseline version '%.20s' (this mmretry "
 					    "reads %d)", s ? s : "(not a scalar)", BASELINE_VERSION);
 			versioned = true;
 		} else if (!strcmp(ks, "metrics")) {
 			if (metrics)
-				return fail(p, k, "metrics given twice");
+				return yaml_fail(p, k, "metrics given twice");
 			metrics = v;
 		} else if (strcmp(ks, "recorded")) {
-			return fail(p, k, "unknown key '%.40s' (expected mmretry_baseline, metrics, "
+			return yaml_fail(p, k, "unknown key '%.40s' (expected mmretry_baseline, metrics, "
 				    "recorded)", ks);
 		}
 	}
 	if (!versioned)
-		return fail(p, root, "not an mmretry baseline: no 'mmretry_baseline: %d'",
+		return yaml_fail(p, root, "not an mmretry baseline: no 'mmretry_baseline: %d'",
 			    BASELINE_VERSION);
 	if (!metrics)
-		return fail(p, root, "no metrics");
+		return yaml_fail(p, root, "no metrics");
 	b->version = BASELINE_VERSION;
 	return parse_metrics(p, metrics, b);
 }
@@ -426,45 +403,16 @@ static int parse_document(struct parse *p, struct baseline *b)
 int baseline_parse(const char *buf, size_t len, const char *name, struct baseline *b,
 		   char *err, size_t errlen)
 {
-	struct parse p = { .name = name, .err = err, .errlen = errlen };
-	yaml_document_t doc, extra;
-	yaml_parser_t parser;
+	struct yaml_where p = { .name = name, .err = err, .errlen = errlen };
+	yaml_document_t doc;
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	if (memchr(buf, '\0', len)) {
-		snprintf(err, errlen, "%s:1: not a text file (it holds a NUL byte)", name);
-		return -EINVAL;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%lu: %s%s%s", name,
-			 (unsigned long)parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "malformed YAML",
-			 parser.context ? " " : "", parser.context ? parser.context : "");
-		one_line(err);
-		yaml_parser_delete(&parser);
-		return -EINVAL;
-	}
-	p.doc = &doc;
+	ret = yaml_load_one(buf, len, &p, &doc);
+	if (ret)
+		return ret;
 	ret = parse_document(&p, b);
-	if (!ret) {
-		/* a second document would be silently ignored: refuse it */
-		if (!yaml_parser_load(&parser, &extra)) {
-			ret = fail(&p, NULL, "malformed YAML after the first document");
-		} else {
-			if (yaml_document_get_root_node(&extra))
-				ret = fail(&p, yaml_document_get_root_node(&extra),
-					   "more than one YAML document");
-			yaml_document_delete(&extra);
-		}
-	}
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	if (ret)
 		baseline_free(b);
 	return ret;

@@ -23,37 +23,14 @@
 #include "model/model.h"
 #include "lib/yamltext.h"
 
-struct ctx {
-	yaml_document_t *doc;
-	const char *name;
-	char *err;
-	size_t errlen;
-};
 
-static int fail(struct ctx *c, const yaml_node_t *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct ctx *c, const yaml_node_t *at, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%lu: %s", c->name,
-		 at ? (unsigned long)at->start_mark.line + 1 : 1UL, msg);
-	one_line(c->err);
-	return -EINVAL;
-}
-
-static yaml_node_t *node(struct ctx *c, int id)
+static yaml_node_t *node(struct yaml_where *c, int id)
 {
 	return yaml_document_get_node(c->doc, id);
 }
 
 /* an integer in [lo, hi] */
-static int integer(struct ctx *c, const yaml_node_t *n, const char *key, int64_t lo, int64_t hi,
+static int integer(struct yaml_where *c, const yaml_node_t *n, const char *key, int64_t lo, int64_t hi,
 		   int64_t *v)
 {
 	const char *s = yaml_text(n);
@@ -63,13 +40,13 @@ static int integer(struct ctx *c, const yaml_node_t *n, const char *key, int64_t
 	if (s)
 		*v = strtoll(s, &end, 10);
 	if (!s || !*s || errno || *end || *v < lo || *v > hi)
-		return fail(c, n, "%s: '%.30s' is not an integer from %" PRId64 " to %" PRId64,
+		return yaml_fail(c, n, "%s: '%.30s' is not an integer from %" PRId64 " to %" PRId64,
 			    key, s ? s : "(not a scalar)", lo, hi);
 	return 0;
 }
 
 /* a duration: a number of ns, or with ns, us, ms */
-static int duration(struct ctx *c, const yaml_node_t *n, const char *key, uint64_t *ns)
+static int duration(struct yaml_where *c, const yaml_node_t *n, const char *key, uint64_t *ns)
 {
 	static const struct {
 		const char *suffix;
@@ -95,11 +72,11 @@ static int duration(struct ctx *c, const yaml_node_t *n, const char *key, uint64
 				}
 		}
 	}
-	return fail(c, n, "%s: '%.30s' is not a duration (ns, us or ms, up to 10 s)", key,
+	return yaml_fail(c, n, "%s: '%.30s' is not a duration (ns, us or ms, up to 10 s)", key,
 		    s ? s : "(not a scalar)");
 }
 
-static int boolean(struct ctx *c, const yaml_node_t *n, const char *key, bool *v)
+static int boolean(struct yaml_where *c, const yaml_node_t *n, const char *key, bool *v)
 {
 	const char *s = yaml_text(n);
 
@@ -107,10 +84,10 @@ static int boolean(struct ctx *c, const yaml_node_t *n, const char *key, bool *v
 		*v = !strcmp(s, "true");
 		return 0;
 	}
-	return fail(c, n, "%s: '%.30s' is not true or false", key, s ? s : "(not a scalar)");
+	return yaml_fail(c, n, "%s: '%.30s' is not true or false", key, s ? s : "(not a scalar)");
 }
 
-static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *spec)
+static int parse_vmas(struct yaml_where *c, const yaml_node_t *n, struct model_spec *spec)
 {
 	static const char *const kinds[] = { [SPEC_ANON] = "anon", [SPEC_FILE] = "file",
 					     [SPEC_SHMEM] = "shmem" };
@@ -119,7 +96,7 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 	yaml_node_pair_t *p;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(c, n, "vmas: expected a mapping of names to {kind, pages}");
+		return yaml_fail(c, n, "vmas: expected a mapping of names to {kind, pages}");
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *name = yaml_text(k);
@@ -129,14 +106,14 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 		int i;
 
 		if (!name || !*name || strlen(name) >= sizeof(spec->vmas[0].name))
-			return fail(c, k ? k : n, "vmas: a name is a string of 1 to 31 bytes");
+			return yaml_fail(c, k ? k : n, "vmas: a name is a string of 1 to 31 bytes");
 		if (spec->nvmas == SPEC_MAX_VMAS)
-			return fail(c, k, "vmas: more than %d", SPEC_MAX_VMAS);
+			return yaml_fail(c, k, "vmas: more than %d", SPEC_MAX_VMAS);
 		for (i = 0; i < spec->nvmas; i++)
 			if (!strcmp(spec->vmas[i].name, name))
-				return fail(c, k, "vmas: '%s' given twice", name);
+				return yaml_fail(c, k, "vmas: '%s' given twice", name);
 		if (!v || v->type != YAML_MAPPING_NODE)
-			return fail(c, v ? v : k, "vmas: %s: expected {kind, pages}", name);
+			return yaml_fail(c, v ? v : k, "vmas: %s: expected {kind, pages}", name);
 		strcpy(spec->vmas[spec->nvmas].name, name);
 		for (q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
 			const yaml_node_t *qk = node(c, q->key), *qv = node(c, q->value);
@@ -147,7 +124,7 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 				for (i = 0; i < 3 && (!val || strcmp(val, kinds[i])); i++)
 					;
 				if (i == 3)
-					return fail(c, qv ? qv : qk, "vmas: %s: kind is anon, file or "
+					return yaml_fail(c, qv ? qv : qk, "vmas: %s: kind is anon, file or "
 						    "shmem, not '%.20s'", name, val ? val : "?");
 				spec->vmas[spec->nvmas].kind = i;
 				kind = true;
@@ -160,51 +137,51 @@ static int parse_vmas(struct ctx *c, const yaml_node_t *n, struct model_spec *sp
 				for (i = 0; i < 4 && (!val || strcmp(val, initials[i])); i++)
 					;
 				if (i == 4)
-					return fail(c, qv ? qv : qk, "vmas: %s: initial is empty, "
+					return yaml_fail(c, qv ? qv : qk, "vmas: %s: initial is empty, "
 						    "present, swapped or cached, not '%.20s'", name,
 						    val ? val : "?");
 				spec->vmas[spec->nvmas].initial = i;
 				initial = qv;
 			} else {
-				return fail(c, qk ? qk : v, "vmas: %s: unknown key '%.20s' (kind, pages, "
+				return yaml_fail(c, qk ? qk : v, "vmas: %s: unknown key '%.20s' (kind, pages, "
 					    "initial)", name, key ? key : "?");
 			}
 		}
 		if (!kind || !pages)
-			return fail(c, v, "vmas: %s: needs kind and pages", name);
+			return yaml_fail(c, v, "vmas: %s: needs kind and pages", name);
 		switch (spec->vmas[spec->nvmas].initial) {
 		case INIT_EMPTY:
 			break;
 		case INIT_PRESENT:
 		case INIT_SWAPPED:
 			if (spec->vmas[spec->nvmas].kind != SPEC_ANON)
-				return fail(c, initial, "vmas: %s: only an anon VMA starts present or "
+				return yaml_fail(c, initial, "vmas: %s: only an anon VMA starts present or "
 					    "swapped", name);
 			break;
 		case INIT_CACHED:
 			if (spec->vmas[spec->nvmas].kind != SPEC_FILE)
-				return fail(c, initial, "vmas: %s: only a file VMA starts cached", name);
+				return yaml_fail(c, initial, "vmas: %s: only a file VMA starts cached", name);
 			break;
 		}
 		spec->nvmas++;
 	}
 	if (!spec->nvmas)
-		return fail(c, n, "vmas: none");
+		return yaml_fail(c, n, "vmas: none");
 	return 0;
 }
 
-static int vma_named(struct ctx *c, const yaml_node_t *n, const struct model_spec *spec)
+static int vma_named(struct yaml_where *c, const yaml_node_t *n, const struct model_spec *spec)
 {
 	const char *s = yaml_text(n);
 
 	for (int i = 0; s && i < spec->nvmas; i++)
 		if (!strcmp(spec->vmas[i].name, s))
 			return i;
-	fail(c, n, "vma: no VMA named '%.31s'", s ? s : "(not a scalar)");
+	yaml_fail(c, n, "vma: no VMA named '%.31s'", s ? s : "(not a scalar)");
 	return -1;
 }
 
-static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *spec)
+static int parse_thread(struct yaml_where *c, const yaml_node_t *n, struct model_spec *spec)
 {
 	static const char *const programs[] = {
 		[PROG_FAULT] = "fault", [PROG_RANDOM] = "random", [PROG_MAPPER] = "mapper",
@@ -217,9 +194,9 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 	int64_t x;
 
 	if (spec->nthreads == SPEC_MAX_THREADS)
-		return fail(c, n, "threads: more than %d entries", SPEC_MAX_THREADS);
+		return yaml_fail(c, n, "threads: more than %d entries", SPEC_MAX_THREADS);
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(c, n, "threads: each is a mapping with a program");
+		return yaml_fail(c, n, "threads: each is a mapping with a program");
 	memset(t, 0, sizeof(*t));
 	t->vma = -1;
 	t->step = 1;
@@ -229,14 +206,14 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 		const char *key = yaml_text(k);
 
 		if (!key)
-			return fail(c, k ? k : n, "threads: keys are plain strings");
+			return yaml_fail(c, k ? k : n, "threads: keys are plain strings");
 		if (!strcmp(key, "program")) {
 			const char *s = yaml_text(v);
 
 			for (i = 0; i < 5 && (!s || strcmp(s, programs[i])); i++)
 				;
 			if (i == 5)
-				return fail(c, v ? v : k, "threads: program is fault, random, mapper, "
+				return yaml_fail(c, v ? v : k, "threads: program is fault, random, mapper, "
 					    "changer or mapping, not '%.20s'", s ? s : "?");
 			t->program = i;
 			program = true;
@@ -269,17 +246,17 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 				return -EINVAL;
 			t->count = x;
 		} else {
-			return fail(c, k, "threads: unknown key '%.20s' (program, vma, faults, rounds, "
+			return yaml_fail(c, k, "threads: unknown key '%.20s' (program, vma, faults, rounds, "
 				    "pages, first, step, stride, rest, write, count)", key);
 		}
 	}
 	if (!program)
-		return fail(c, n, "threads: no program");
+		return yaml_fail(c, n, "threads: no program");
 	if ((t->program == PROG_FAULT || t->program == PROG_RANDOM || t->program == PROG_CHANGER) &&
 	    t->vma < 0)
-		return fail(c, n, "threads: %s needs a vma", programs[t->program]);
+		return yaml_fail(c, n, "threads: %s needs a vma", programs[t->program]);
 	if (t->program != PROG_CHANGER && !t->n)
-		return fail(c, n, "threads: %s needs %s", programs[t->program],
+		return yaml_fail(c, n, "threads: %s needs %s", programs[t->program],
 			    t->program == PROG_MAPPING ? "rounds" :
 			    t->program == PROG_MAPPER ? "pages" : "faults");
 	if (t->program == PROG_FAULT) {
@@ -290,27 +267,27 @@ static int parse_thread(struct ctx *c, const yaml_node_t *n, struct model_spec *
 
 		if (a < 0 || b < 0 || a >= pages || b >= pages || a + d < 0 || a + d >= pages ||
 		    b + d < 0 || b + d >= pages)
-			return fail(c, n, "threads: fault: pages outside vma '%s' (%" PRId64 " pages)",
+			return yaml_fail(c, n, "threads: fault: pages outside vma '%s' (%" PRId64 " pages)",
 				    spec->vmas[t->vma].name, pages);
 	}
 	if ((t->program == PROG_CHANGER) && spec->vmas[t->vma].kind != SPEC_ANON)
-		return fail(c, n, "threads: changer remaps an anonymous vma only");
+		return yaml_fail(c, n, "threads: changer remaps an anonymous vma only");
 	for (i = 0; i < spec->nthreads; i++)
 		total += spec->threads[i].count;
 	if (total + t->count > SPEC_MAX_THREADS)
-		return fail(c, n, "threads: more than %d in all", SPEC_MAX_THREADS);
+		return yaml_fail(c, n, "threads: more than %d in all", SPEC_MAX_THREADS);
 	spec->nthreads++;
 	return 0;
 }
 
 /* dirty: {limit: PAGES, writeback: PAGES} (a second) */
-static int parse_dirty(struct ctx *c, const yaml_node_t *n, struct model_spec *spec)
+static int parse_dirty(struct yaml_where *c, const yaml_node_t *n, struct model_spec *spec)
 {
 	yaml_node_pair_t *p;
 	int64_t x;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(c, n, "dirty: expected {limit, writeback}");
+		return yaml_fail(c, n, "dirty: expected {limit, writeback}");
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = yaml_text(k);
@@ -324,16 +301,16 @@ static int parse_dirty(struct ctx *c, const yaml_node_t *n, struct model_spec *s
 				return -EINVAL;
 			spec->writeback = x;
 		} else {
-			return fail(c, k ? k : n, "dirty: unknown key '%.20s' (limit, writeback)",
+			return yaml_fail(c, k ? k : n, "dirty: unknown key '%.20s' (limit, writeback)",
 				    key ? key : "?");
 		}
 	}
 	if (!spec->dirty_limit || !spec->writeback)
-		return fail(c, n, "dirty: needs limit and writeback");
+		return yaml_fail(c, n, "dirty: needs limit and writeback");
 	return 0;
 }
 
-static int parse_root(struct ctx *c, struct model_spec *spec)
+static int parse_root(struct yaml_where *c, struct model_spec *spec)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(c->doc), *vmas = NULL, *threads = NULL;
 	yaml_node_item_t *it;
@@ -343,22 +320,22 @@ static int parse_root(struct ctx *c, struct model_spec *spec)
 	int i;
 
 	if (!root || root->type != YAML_MAPPING_NODE)
-		return fail(c, root, "not an mmretry scenario: expected a mapping with "
+		return yaml_fail(c, root, "not an mmretry scenario: expected a mapping with "
 			    "mmretry_scenario: 1, vmas and threads");
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
 		const char *key = yaml_text(k);
 
 		if (!key || !v)
-			return fail(c, k ? k : root, "keys are plain strings");
+			return yaml_fail(c, k ? k : root, "keys are plain strings");
 		if (!strcmp(key, "mmretry_scenario")) {
 			if (!yaml_text(v) || strcmp(yaml_text(v), "1"))
-				return fail(c, v, "unsupported scenario version '%.20s' (this mmretry "
+				return yaml_fail(c, v, "unsupported scenario version '%.20s' (this mmretry "
 					    "reads 1)", yaml_text(v) ? yaml_text(v) : "?");
 			versioned = true;
 		} else if (!strcmp(key, "name")) {
 			if (!yaml_text(v) || strlen(yaml_text(v)) >= sizeof(spec->name))
-				return fail(c, v, "name: a string of up to 63 bytes");
+				return yaml_fail(c, v, "name: a string of up to 63 bytes");
 			strcpy(spec->name, yaml_text(v));
 		} else if (!strcmp(key, "vmas")) {
 			vmas = v;
@@ -368,30 +345,30 @@ static int parse_root(struct ctx *c, struct model_spec *spec)
 			if (parse_dirty(c, v, spec))
 				return -EINVAL;
 		} else {
-			return fail(c, k, "unknown key '%.30s' (mmretry_scenario, name, vmas, threads, "
+			return yaml_fail(c, k, "unknown key '%.30s' (mmretry_scenario, name, vmas, threads, "
 				    "dirty)", key);
 		}
 	}
 	if (!versioned)
-		return fail(c, root, "not an mmretry scenario: no 'mmretry_scenario: 1'");
+		return yaml_fail(c, root, "not an mmretry scenario: no 'mmretry_scenario: 1'");
 	if (!vmas || !threads)
-		return fail(c, root, "a scenario needs vmas and threads");
+		return yaml_fail(c, root, "a scenario needs vmas and threads");
 	if (parse_vmas(c, vmas, spec))
 		return -EINVAL;
 	if (threads->type != YAML_SEQUENCE_NODE ||
 	    threads->data.sequence.items.start == threads->data.sequence.items.top)
-		return fail(c, threads, "threads: expected a list of threads");
+		return yaml_fail(c, threads, "threads: expected a list of threads");
 	for (it = threads->data.sequence.items.start; it < threads->data.sequence.items.top; it++) {
 		const yaml_node_t *t = node(c, *it);
 
 		if (!t || parse_thread(c, t, spec))
-			return t ? -EINVAL : fail(c, threads, "threads: malformed");
+			return t ? -EINVAL : yaml_fail(c, threads, "threads: malformed");
 	}
 	for (i = 0; i < spec->nthreads; i++)
 		has_faulter |= spec->threads[i].program != PROG_MAPPER &&
 			       spec->threads[i].program != PROG_CHANGER;
 	if (!has_faulter)
-		return fail(c, threads, "threads: none faults (mapper and changer run while others "
+		return yaml_fail(c, threads, "threads: none faults (mapper and changer run while others "
 			    "fault)");
 	return 0;
 }
@@ -399,30 +376,15 @@ static int parse_root(struct ctx *c, struct model_spec *spec)
 int model_spec_parse(const char *buf, size_t len, const char *name, struct model_spec *spec,
 		     char *err, size_t errlen)
 {
-	struct ctx c = { .name = name, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
+	struct yaml_where c = { .name = name, .err = err, .errlen = errlen };
 	yaml_document_t doc;
 	int ret;
 
 	memset(spec, 0, sizeof(*spec));
-	if (memchr(buf, '\0', len)) {
-		snprintf(err, errlen, "%s:1: not a text file (it holds a NUL byte)", name);
-		return -EINVAL;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%lu: %s", name, (unsigned long)parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
-		return -EINVAL;
-	}
-	c.doc = &doc;
+	ret = yaml_load_one(buf, len, &c, &doc);
+	if (ret)
+		return ret;
 	ret = parse_root(&c, spec);
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return ret;
 }

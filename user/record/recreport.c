@@ -93,24 +93,11 @@ static void add_attempt(struct rebuild *b, const struct mmr_attempt_event *a)
 		c->faults++;	/* a retried fault never attempted again */
 		c->abandoned++;
 	}
-	c->attempts++;
-	if (b->vma_lock_flag && (a->flags & b->vma_lock_flag))
-		c->vma_lock_attempts++;
-	else
-		c->mmap_lock_attempts++;
-	c->major += !!(a->result & MMR_VM_FAULT_MAJOR);
-	c->completed += !!(a->result & MMR_VM_FAULT_COMPLETED);
-	c->errors += !!(a->result & MMR_VM_FAULT_ERROR);
+	figures_add_attempt(c, a, b->vma_lock_flag);
 	if (p) {
 		p->addr = a->addr;
 		p->retried = a->result & MMR_VM_FAULT_RETRY;
 	}
-	if (!(a->result & MMR_VM_FAULT_RETRY)) {
-		c->faults++;
-		return;
-	}
-	c->retries++;
-	c->reasons[a->reason < MMR_NR_REASONS ? a->reason : MMR_REASON_OTHER]++;
 }
 
 /* a thread that exits with a retried fault pending */

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "record/recfile.h"
+#include "stats/figures.h"
 #include "stats/mmap_lock.h"
 #include "record/replay_load.h"
 #include "lib/util.h"
@@ -257,20 +258,7 @@ static void recorded_figures(const struct loaded *l, uint32_t pid, uint32_t vma_
 
 		if (a->pid != pid)
 			continue;
-		c->attempts++;
-		if (vma_lock_flag && (a->flags & vma_lock_flag))
-			c->vma_lock_attempts++;
-		else
-			c->mmap_lock_attempts++;
-		c->major += !!(a->result & MMR_VM_FAULT_MAJOR);
-		c->completed += !!(a->result & MMR_VM_FAULT_COMPLETED);
-		c->errors += !!(a->result & MMR_VM_FAULT_ERROR);
-		if (a->result & MMR_VM_FAULT_RETRY) {
-			c->retries++;
-			c->reasons[a->reason < MMR_NR_REASONS ? a->reason : MMR_REASON_OTHER]++;
-		} else {
-			c->faults++;
-		}
+		figures_add_attempt(c, a, vma_lock_flag);
 		c->kernel_faults += a->attempt == 1 && !(a->flags & MMR_FAULT_FLAG_USER);
 	}
 	for (size_t i = 0; i < l->ops.n; i++) {

@@ -3,6 +3,7 @@
  * reports and the baselines spell them. */
 #include <errno.h>
 #include <string.h>
+#include "bpf/record.h"
 #include "stats/figures.h"
 
 /* the names, from the lists the enums are made of (bpf/faults.h) */
@@ -50,4 +51,23 @@ int mode_parse(const char *s, enum mmr_mode *m)
 		}
 	}
 	return -EINVAL;
+}
+
+void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_event *a,
+			 uint32_t vma_lock_flag)
+{
+	c->attempts++;
+	if (vma_lock_flag && (a->flags & vma_lock_flag))
+		c->vma_lock_attempts++;
+	else
+		c->mmap_lock_attempts++;
+	c->major += !!(a->result & MMR_VM_FAULT_MAJOR);
+	c->completed += !!(a->result & MMR_VM_FAULT_COMPLETED);
+	c->errors += !!(a->result & MMR_VM_FAULT_ERROR);
+	if (a->result & MMR_VM_FAULT_RETRY) {
+		c->retries++;
+		c->reasons[a->reason < MMR_NR_REASONS ? a->reason : MMR_REASON_OTHER]++;
+	} else {
+		c->faults++;
+	}
 }

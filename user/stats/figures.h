@@ -36,6 +36,12 @@ extern const char *const fault_fig_names[FF_NR];
 extern const char *const reason_names[MMR_NR_REASONS];
 extern const char *const vma_kind_names[MMR_NR_VMA_KINDS];
 
+/* One recorded attempt (record, report, model replay) into c, as
+ * bpf/faults.bpf.c counts it in attempt_exit(). */
+struct mmr_attempt_event;
+void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_event *a,
+			 uint32_t vma_lock_flag);
+
 /* A tracing mode's name: "fentry", "kprobe", "tracepoint" ("none"). */
 const char *mode_name(enum mmr_mode m);
 /* "fentry", "kprobe", "tracepoint", or "auto" (MMR_MODE_NONE); 0 or -EINVAL */

@@ -291,6 +291,17 @@ int engine_start(struct engine *e)
 	return 0;
 }
 
+int engine_run(struct engine **out, const struct trace_opts *o, const struct engine_sink *sink)
+{
+	int ret = engine_prepare(out, o, sink);
+
+	if (!ret)
+		ret = engine_attach(*out);
+	if (!ret)
+		ret = engine_start(*out);
+	return ret;
+}
+
 int engine_poll(struct engine *e)
 {
 	return faults_trace_poll(e->ft, 0);

@@ -85,6 +85,9 @@ int engine_wait(struct engine *e, int timeout_ms);
  * front ends that read maps instead). Events handled, or -errno. */
 int engine_poll(struct engine *e);
 void engine_stop(struct engine *e);
+/* prepare, attach and start at once, for front ends that hook nothing in
+ * between (top, export): 0 or -errno, -EINVAL if the request is wrong */
+int engine_run(struct engine **out, const struct trace_opts *o, const struct engine_sink *sink);
 void engine_finish(struct engine *e);
 
 /* Set by SIGINT, SIGTERM (and SIGHUP where asked) once engine_signals()
