@@ -19,8 +19,8 @@
 #ifndef MMRETRY_MODEL_SIM_H
 #define MMRETRY_MODEL_SIM_H
 
+#include "bpf/hist.h"
 #include "model/model.h"
-#include "stats/mmap_lock.h"
 
 #define PT_WAITING (-1)
 #define PT_DEPTHS 8
@@ -249,8 +249,6 @@ int sim_wake(struct sim *s, struct mthread *t, uint64_t at);
 int sim_run(struct sim *s);
 bool sim_synced(struct sim *s, struct mthread *t);
 uint64_t sim_random(struct sim *s);
-/* a value into a log2 histogram, as the BPF programs count (stats/mmap_lock.c) */
-#define hist_add lock_hist_add
 
 /* locks (sim.c): each returns true once t holds the lock, queueing it the
  * first time (call it again until then: PT_WAIT) */

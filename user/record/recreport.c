@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "bpf/hist.h"
 #include "lib/ksyms.h"
 #include "stats/figures.h"
 #include "record/recfile.h"
@@ -144,7 +145,7 @@ static void add_chain(struct rebuild *b, const struct mmr_chain_event *e)
 		row->s.events[e->kind]++;
 	row->s.reused += e->reused;
 	row->s.truncated += e->truncated;
-	lock_hist_add(&row->s.length, e->length);
+	hist_add(&row->s.length, e->length);
 }
 
 static void add_walk(struct rebuild *b, const struct mmr_walk_event *e)
@@ -157,11 +158,11 @@ static void add_walk(struct rebuild *b, const struct mmr_walk_event *e)
 	w->s.walks++;
 	w->s.locked += e->locked;
 	w->s.contended += e->contended;
-	lock_hist_add(&w->s.vmas, e->vmas);
-	lock_hist_add(&w->s.mapped, e->mapped);
-	lock_hist_add(&w->s.ns, e->dur_ns);
+	hist_add(&w->s.vmas, e->vmas);
+	hist_add(&w->s.mapped, e->mapped);
+	hist_add(&w->s.ns, e->dur_ns);
 	if (e->contended)
-		lock_hist_add(&w->s.lock_wait_ns, e->lock_wait_ns);
+		hist_add(&w->s.lock_wait_ns, e->lock_wait_ns);
 }
 
 /* ---- what only the stored report says ---- */
