@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "report/report.h"
 
 #define TOP_N 10
@@ -50,20 +51,6 @@ int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
 	l->longs[l->nlongs].e.comm[sizeof(e->comm) - 1] = '\0';
 	l->nlongs++;
 	return 0;
-}
-
-const char *fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	/* the thresholds round: 999,960 ns is "1.0 ms", not "1000.0 us" */
-	if (ns < 1000)
-		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-	else if (ns < 999950)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 999950000)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-	return buf;
 }
 
 /* a duration with fmt_ns(), a count (unit not "ns") as a plain number */

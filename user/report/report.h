@@ -128,12 +128,11 @@ void report_print_lock_text(FILE *out, const struct report *r);
 json_t *report_lock_json(const struct report *r);
 /* a JSON string of s, its non-ASCII bytes '?' if s is not UTF-8 (comm) */
 json_t *json_bytes(const char *s);
-/* Shared by the report's sections (report/mmap_lock.c): a duration as "812 ns",
- * "3.4 us", "12.0 ms", "1.50 s"; a log2 histogram in the star-bar style of
- * bcc's tools, its values durations when unit is "ns" (fmt_ns) and plain
- * numbers otherwise (a count: unit names the column, "length", "vmas");
- * a histogram as JSON: count, sum, p50, p99, max (null when empty), buckets. */
-const char *fmt_ns(char *buf, size_t len, uint64_t ns);
+/* Shared by the report's sections (report/mmap_lock.c): a log2 histogram in
+ * the star-bar style of bcc's tools, its values durations when unit is "ns"
+ * (lib/util.h fmt_ns) and plain numbers otherwise (a count: unit names the
+ * column, "length", "vmas"); a histogram as JSON: count, sum, p50, p99, max
+ * (null when empty), buckets. */
 void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const char *unit);
 json_t *hist_json(const struct mmr_hist *h);
 /* --folded: one line per long hold or wait, "comm;frames... duration_ns" */
