@@ -258,17 +258,17 @@ static int read_all(struct rebuild *b, struct rec_reader *rd, bool from_events,
 			add_lock_op(b, &it.u.lock_op);
 			break;
 		case REC_LOCK_LONG:
-			report_add_lock_event(r, &it.u.lock_long);
+			report_add_lock_event(&r->lock, &it.u.lock_long);
 			break;
 		case REC_CHAIN:
 			add_chain(b, &it.u.chain);
 			if (it.u.chain.length >= r->anon.min_chain)
-				report_add_chain_event(r, &it.u.chain);
+				report_add_chain_event(&r->anon, &it.u.chain);
 			break;
 		case REC_WALK:
 			add_walk(b, &it.u.walk);
 			if (it.u.walk.vmas >= r->anon.min_fanout)
-				report_add_walk_event(r, &it.u.walk, NULL);
+				report_add_walk_event(&r->anon, &it.u.walk, NULL);
 			break;
 		case REC_TASK: {
 			struct rec_task *t = FIND_OR_ADD(b->tasks, b->ntasks, b->captasks, tid,
@@ -468,12 +468,12 @@ int recording_report(const char *path, bool from_events, struct report *r, char 
 	}
 	ksyms_free(ks);
 	if (r->lock.traced) {
-		report_set_lock_rows(r, b.locks, b.nlocks);
+		report_set_lock_rows(&r->lock, b.locks, b.nlocks);
 		b.locks = NULL;
 	}
 	if (r->anon.traced) {
-		report_set_anon_rows(r, b.avs, b.navs);
-		report_set_anon_walkers(r, b.walkers, b.nwalkers);
+		report_set_anon_rows(&r->anon, b.avs, b.navs);
+		report_set_anon_walkers(&r->anon, b.walkers, b.nwalkers);
 		b.avs = NULL;
 		b.walkers = NULL;
 	}
