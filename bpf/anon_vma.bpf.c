@@ -32,7 +32,7 @@
 #include <bpf/bpf_core_read.h>
 #include "filter.bpf.h"
 #include "anon_vma.h"
-#include "hist.bpf.h"
+#include "hist.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -23,7 +23,7 @@
 #include "tstate.bpf.h"
 #include "mmap_lock.h"
 #include "record.h"
-#include "hist.bpf.h"
+#include "hist.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

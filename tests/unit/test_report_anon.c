@@ -201,35 +201,35 @@ static void sample_anon_report(struct report *r)
 	r->anon.min_chain = 8;
 	r->anon.min_fanout = 32;
 	rows = sample_rows(&n);
-	report_set_anon_rows(r, rows, n);
+	report_set_anon_rows(&r->anon, rows, n);
 	ws = sample_walkers(&n);
-	report_set_anon_walkers(r, ws, n);
+	report_set_anon_walkers(&r->anon, ws, n);
 
 	c = chain_ev(MMR_CHAIN_FORK, 300, 300, "postgres", 12, 0x7f0000000000ULL,
 		     0x7f0000200000ULL);
 	c.reused = 1;
-	assert_int_equal(report_add_chain_event(r, &c), 0);
+	assert_int_equal(report_add_chain_event(&r->anon, &c), 0);
 	c = chain_ev(MMR_CHAIN_CLONE, 100, 101, "java", MMR_CHAIN_MAX, 0x7f1000000000ULL,
 		     0x7f1000001000ULL);
 	c.truncated = 1;
-	assert_int_equal(report_add_chain_event(r, &c), 0);
+	assert_int_equal(report_add_chain_event(&r->anon, &c), 0);
 	c = chain_ev(MMR_CHAIN_PREPARE, 300, 302, "postgres", 8, 0x55d0c0de0000ULL,
 		     0x55d0c0e00000ULL);
-	assert_int_equal(report_add_chain_event(r, &c), 0);
+	assert_int_equal(report_add_chain_event(&r->anon, &c), 0);
 	c = chain_ev(MMR_CHAIN_FORK, 300, 300, "postgres", 12, 0x7f0000400000ULL,
 		     0x7f0000600000ULL);
-	assert_int_equal(report_add_chain_event(r, &c), 0);
+	assert_int_equal(report_add_chain_event(&r->anon, &c), 0);
 
 	w = walk_ev(RMAP_REF, 50, "kswapd0", 300, "postgres", 100, 4, 2 * MS);
 	w.contended = 1;
 	w.lock_wait_ns = 20000;
-	assert_int_equal(report_add_walk_event(r, &w, "folio_referenced"), 0);
+	assert_int_equal(report_add_walk_event(&r->anon, &w, "folio_referenced"), 0);
 	w = walk_ev(RMAP_MIG, 60, "kcompactd0", 0, "", 600, 600, 200000);
 	w.locked = 1;
 	w.vm_start = w.vm_end = 0;
-	assert_int_equal(report_add_walk_event(r, &w, "try_to_migrate"), 0);
+	assert_int_equal(report_add_walk_event(&r->anon, &w, "try_to_migrate"), 0);
 	w = walk_ev(RMAP_ODD, 70, "stress", 70, "stress", 40, 0, 900);
-	assert_int_equal(report_add_walk_event(r, &w, NULL), 0);
+	assert_int_equal(report_add_walk_event(&r->anon, &w, NULL), 0);
 
 	r->anon.lost = 3;
 }
@@ -242,7 +242,7 @@ static char *anon_text_of(const struct report *r)
 	FILE *fp = open_memstream(&buf, &len);
 
 	assert_non_null(fp);
-	report_print_anon_text(fp, r);
+	report_print_anon_text(fp, &r->anon);
 	assert_int_equal(fclose(fp), 0);
 	assert_non_null(buf);
 	return buf;
@@ -264,7 +264,7 @@ static char *report_text_of(const struct report *r)
 /* report_anon_json() printed and parsed back, as a reader gets it. */
 static json_t *anon_json_of(const struct report *r)
 {
-	json_t *j = report_anon_json(r), *back;
+	json_t *j = report_anon_json(&r->anon), *back;
 	json_error_t jerr;
 	char *s;
 
@@ -349,13 +349,13 @@ static void set_again_replaces(void **state)
 
 	report_init(&r);
 	rows = sample_rows(&n);
-	report_set_anon_rows(&r, rows, n);
+	report_set_anon_rows(&r.anon, rows, n);
 	rows = calloc(1, sizeof(*rows));
 	assert_non_null(rows);
 	set_row(rows, 7, "init");
 	rows->s.events[MMR_CHAIN_CLONE] = 2;
 	values(&rows->s.length, 2, 9);
-	report_set_anon_rows(&r, rows, 1);
+	report_set_anon_rows(&r.anon, rows, 1);
 	assert_ptr_equal(r.anon.rows, rows);
 	assert_int_equal(r.anon.nrows, 1);
 	assert_int_equal(r.anon.chain_total.events[MMR_CHAIN_FORK], 0);
@@ -363,25 +363,25 @@ static void set_again_replaces(void **state)
 	assert_int_equal(r.anon.chain_total.reused, 0);
 	assert_int_equal(r.anon.chain_total.length.count, 2);
 	assert_int_equal(r.anon.chain_total.length.max_ns, 9);
-	report_set_anon_rows(&r, NULL, 0);
+	report_set_anon_rows(&r.anon, NULL, 0);
 	assert_int_equal(r.anon.nrows, 0);
 	assert_int_equal(r.anon.chain_total.length.count, 0);
 
 	w = sample_walkers(&n);
-	report_set_anon_walkers(&r, w, n);
+	report_set_anon_walkers(&r.anon, w, n);
 	assert_int_equal(r.anon.walk_total.walks, 1052);
 	w = calloc(1, sizeof(*w));
 	assert_non_null(w);
 	set_walker(w, "try_to_unmap", 0x1234);
 	w->s.walks = 3;
 	values(&w->s.vmas, 3, 40);
-	report_set_anon_walkers(&r, w, 1);
+	report_set_anon_walkers(&r.anon, w, 1);
 	assert_ptr_equal(r.anon.walkers, w);
 	assert_int_equal(r.anon.walk_total.walks, 3);
 	assert_int_equal(r.anon.walk_total.contended, 0);
 	assert_int_equal(r.anon.walk_total.vmas.max_ns, 40);
 	assert_int_equal(r.anon.walk_total.ns.count, 0);
-	report_set_anon_walkers(&r, NULL, 0);
+	report_set_anon_walkers(&r.anon, NULL, 0);
 	assert_int_equal(r.anon.walk_total.walks, 0);
 	assert_int_equal(r.anon.walk_total.vmas.count, 0);
 	report_free(&r);
@@ -398,7 +398,7 @@ static void add_chain_copies(void **state)
 	report_init(&r);
 	e = chain_ev(MMR_CHAIN_FORK, 10, 11, "0123456789abcdefXYZ", 30, 0x1000, 0x3000);
 	e.reused = 1;
-	assert_int_equal(report_add_chain_event(&r, &e), 0);
+	assert_int_equal(report_add_chain_event(&r.anon, &e), 0);
 	assert_int_equal(r.anon.nchains, 1);
 	/* a comm of 16 bytes without NUL is cut to 15 */
 	assert_string_equal(r.anon.chains[0].comm, "0123456789abcde");
@@ -409,7 +409,7 @@ static void add_chain_copies(void **state)
 	/* past the first allocation, in order */
 	for (i = 1; i < 300; i++) {
 		e = chain_ev(MMR_CHAIN_CLONE, 20, 20 + i, "w", 8 + i, 0x1000, 0x2000);
-		assert_int_equal(report_add_chain_event(&r, &e), 0);
+		assert_int_equal(report_add_chain_event(&r.anon, &e), 0);
 	}
 	assert_int_equal(r.anon.nchains, 300);
 	assert_true(r.anon.chains_cap >= 300);
@@ -432,7 +432,7 @@ static void add_walk_copies(void **state)
 
 	report_init(&r);
 	e = walk_ev(RMAP_REF, 10, "0123456789abcdefXYZ", 20, "fedcba9876543210ZYX", 64, 3, 999);
-	assert_int_equal(report_add_walk_event(&r, &e, "folio_referenced"), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &e, "folio_referenced"), 0);
 	assert_int_equal(r.anon.nwalks, 1);
 	assert_string_equal(r.anon.walks[0].walker, "folio_referenced");
 	assert_string_equal(r.anon.walks[0].e.comm, "0123456789abcde");
@@ -441,18 +441,18 @@ static void add_walk_copies(void **state)
 
 	/* not named yet (stat names walkers at the end): the address */
 	e = walk_ev(RMAP_ODD, 11, "x", 0, "", 33, 0, 5);
-	assert_int_equal(report_add_walk_event(&r, &e, NULL), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &e, NULL), 0);
 	assert_string_equal(r.anon.walks[1].walker, "0xffffffff81239999");
-	assert_int_equal(report_add_walk_event(&r, &e, ""), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &e, ""), 0);
 	assert_string_equal(r.anon.walks[2].walker, "0xffffffff81239999");
 	/* a name longer than the report keeps: cut, NUL-terminated */
-	assert_int_equal(report_add_walk_event(&r, &e, long_name), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &e, long_name), 0);
 	assert_int_equal(strlen(r.anon.walks[3].walker), sizeof(r.anon.walks[3].walker) - 1);
 	assert_int_equal(strncmp(r.anon.walks[3].walker, long_name, 47), 0);
 
 	for (i = 4; i < 200; i++) {
 		e = walk_ev(RMAP_MIG, 100 + i, "m", 1, "init", 32 + i, 1, i);
-		assert_int_equal(report_add_walk_event(&r, &e, "try_to_migrate"), 0);
+		assert_int_equal(report_add_walk_event(&r.anon, &e, "try_to_migrate"), 0);
 	}
 	assert_int_equal(r.anon.nwalks, 200);
 	assert_true(r.anon.walks_cap >= 200);
@@ -479,7 +479,7 @@ static void add_bounded(void **state)
 	r.anon.lost = 1;	/* lost by the ring buffer: added to */
 	for (i = 0; i < added; i++) {
 		c.length = (uint32_t)i + 1;
-		ret = report_add_chain_event(&r, &c);
+		ret = report_add_chain_event(&r.anon, &c);
 		enospc += ret == -ENOSPC;
 		other += ret && ret != -ENOSPC;
 	}
@@ -493,15 +493,15 @@ static void add_bounded(void **state)
 			fail_msg("chain %zu: length %u", i, r.anon.chains[i].length);
 
 	/* the walks have their own room */
-	assert_int_equal(report_add_walk_event(&r, &w, "folio_referenced"), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &w, "folio_referenced"), 0);
 	assert_int_equal(r.anon.nwalks, 1);
 	assert_int_equal(r.anon.lost, 6);
 	for (i = 1; i < REPORT_MAX_AV_EVENTS; i++)
-		assert_int_equal(report_add_walk_event(&r, &w, NULL), 0);
-	assert_int_equal(report_add_walk_event(&r, &w, NULL), -ENOSPC);
+		assert_int_equal(report_add_walk_event(&r.anon, &w, NULL), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &w, NULL), -ENOSPC);
 	assert_int_equal(r.anon.nwalks, REPORT_MAX_AV_EVENTS);
 	assert_int_equal(r.anon.lost, 7);
-	assert_int_equal(report_add_chain_event(&r, &c), -ENOSPC);
+	assert_int_equal(report_add_chain_event(&r.anon, &c), -ENOSPC);
 	assert_int_equal(r.anon.lost, 8);
 	report_free(&r);
 }
@@ -652,7 +652,7 @@ static void text_walkers(void **state)
 	free(t);
 
 	/* no walker: no header */
-	report_set_anon_walkers(&r, NULL, 0);
+	report_set_anon_walkers(&r.anon, NULL, 0);
 	t = anon_text_of(&r);
 	assert_null(strstr(t, "rmap walkers"));
 	find(t, "\nrmap walks: 0, 0 lock-contended\n");
@@ -695,7 +695,7 @@ static void text_top_ten_processes(void **state)
 	}
 	report_init(&r);
 	r.anon.traced = true;
-	report_set_anon_rows(&r, rows, 12);
+	report_set_anon_rows(&r.anon, rows, 12);
 	t = anon_text_of(&r);
 	find(t, "\n  12       proc12                120 ");
 	find(t, "\n  3        proc3                  30 ");
@@ -758,9 +758,9 @@ static void text_streamed_top_ten(void **state)
 	for (i = 0; i < 25; i++) {
 		k = (i * 7) % 25;	/* 0..24, shuffled */
 		c = chain_ev(MMR_CHAIN_CLONE, 1000 + k, 1000 + k, "c", 100 + k, 0x1000, 0x2000);
-		assert_int_equal(report_add_chain_event(&r, &c), 0);
+		assert_int_equal(report_add_chain_event(&r.anon, &c), 0);
 		w = walk_ev(RMAP_REF, 2000 + k, "w", 1, "init", 40 + k, 1, 1000);
-		assert_int_equal(report_add_walk_event(&r, &w, "folio_referenced"), 0);
+		assert_int_equal(report_add_walk_event(&r.anon, &w, "folio_referenced"), 0);
 	}
 	t = anon_text_of(&r);
 	find(t, "longest chains (25 streamed)\n");
@@ -820,12 +820,12 @@ static void text_fits_80_columns(void **state)
 	c = chain_ev(MMR_CHAIN_PREPARE, 4000000, 4000000, "0123456789abcde", MMR_CHAIN_MAX,
 		     0x7ffffffff000ULL, 0x7ffffffff000ULL);
 	c.truncated = 1;
-	assert_int_equal(report_add_chain_event(&r, &c), 0);
+	assert_int_equal(report_add_chain_event(&r.anon, &c), 0);
 	w = walk_ev(RMAP_REF, 4000000, "0123456789abcde", 4000001, "0123456789abcde", 999999,
 		    999999, 999999999999ULL);
 	w.contended = 1;
 	w.vm_start = w.vm_end = 0x7ffffffff000ULL;
-	assert_int_equal(report_add_walk_event(&r, &w, r.anon.walkers[0].name), 0);
+	assert_int_equal(report_add_walk_event(&r.anon, &w, r.anon.walkers[0].name), 0);
 	t = anon_text_of(&r);
 	assert_max_columns(t, 80);
 	find(t, "1000.00 s");
@@ -869,7 +869,7 @@ static void json_untraced(void **state)
 
 	sample_anon_report(&r);
 	r.anon.traced = false;
-	j = report_anon_json(&r);
+	j = report_anon_json(&r.anon);
 	assert_non_null(j);
 	assert_true(json_is_null(j));
 	json_decref(j);
@@ -1159,7 +1159,7 @@ static void json_in_report(void **state)
 	j = report_to_json(&r);
 	assert_non_null(j);
 	assert_json_str(j, "modes.anon_vma", "fentry");
-	want = report_anon_json(&r);
+	want = report_anon_json(&r.anon);
 	assert_true(json_equal(json_path(j, "anon_vma"), want));
 	json_decref(want);
 	json_decref(j);
@@ -1186,7 +1186,7 @@ static void json_comm_not_utf8(void **state)
 	memcpy(r.anon.chains[0].comm, cut, sizeof(cut));
 	memcpy(r.anon.walks[0].e.comm, cut, sizeof(cut));
 	memcpy(r.anon.walks[0].e.owner_comm, cut, sizeof(cut));
-	j = report_anon_json(&r);
+	j = report_anon_json(&r.anon);
 	assert_non_null(j);
 	comms[0] = json_object_get(json_array_get(json_path(j, "processes"), 0), "comm");
 	comms[1] = json_object_get(json_array_get(json_path(j, "chains"), 0), "comm");

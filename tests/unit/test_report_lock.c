@@ -111,7 +111,7 @@ static void add_long(struct report *r, const struct mmr_lock_event *e, const cha
 {
 	struct lock_long *x;
 
-	assert_int_equal(report_add_lock_event(r, e), 0);
+	assert_int_equal(report_add_lock_event(&r->lock, e), 0);
 	x = &r->lock.longs[r->lock.nlongs - 1];
 	assert_null(x->kstack);
 	assert_null(x->ustack);
@@ -153,7 +153,7 @@ static void sample_lock_report(struct report *r)
 	r->lock.traced = true;
 	r->lock.min_hold_ns = 1 * MS;
 	rows = sample_rows(&n);
-	report_set_lock_rows(r, rows, n);
+	report_set_lock_rows(&r->lock, rows, n);
 
 	e = lock_ev(MMR_LOCK_EV_HOLD, false, 300, 301, "postgres", MM_A, 6 * MS, 10 * MS);
 	e.in_fault = 1;
@@ -205,7 +205,7 @@ static char *lock_text_of(const struct report *r)
 	FILE *fp = open_memstream(&buf, &len);
 
 	assert_non_null(fp);
-	report_print_lock_text(fp, r);
+	report_print_lock_text(fp, &r->lock);
 	assert_int_equal(fclose(fp), 0);
 	assert_non_null(buf);
 	return buf;
@@ -218,7 +218,7 @@ static char *folded_of(const struct report *r)
 	FILE *fp = open_memstream(&buf, &len);
 
 	assert_non_null(fp);
-	assert_int_equal(report_print_folded(fp, r), 0);
+	assert_int_equal(report_print_folded(fp, &r->lock), 0);
 	assert_int_equal(fclose(fp), 0);
 	assert_non_null(buf);
 	return buf;
@@ -240,7 +240,7 @@ static char *line_of(const char *text, const char *prefix, char *out, size_t len
 /* report_lock_json() printed and parsed back, as a reader gets it. */
 static json_t *lock_json_of(const struct report *r)
 {
-	json_t *j = report_lock_json(r), *back;
+	json_t *j = report_lock_json(&r->lock), *back;
 	json_error_t jerr;
 	char *s;
 
@@ -304,13 +304,13 @@ static void set_rows_again(void **state)
 
 	report_init(&r);
 	rows = sample_rows(&n);
-	report_set_lock_rows(&r, rows, n);
+	report_set_lock_rows(&r.lock, rows, n);
 	one = calloc(1, sizeof(*one));
 	assert_non_null(one);
 	set_row(one, 7, "init");
 	one->mode[1].acquisitions = 4;
 	samples(&one->mode[1].hold, 3, 4, 10);
-	report_set_lock_rows(&r, one, 1);
+	report_set_lock_rows(&r.lock, one, 1);
 	assert_ptr_equal(r.lock.rows, one);
 	assert_int_equal(r.lock.nrows, 1);
 	assert_int_equal(r.lock.total[0].acquisitions, 0);
@@ -319,7 +319,7 @@ static void set_rows_again(void **state)
 	assert_int_equal(r.lock.total[1].hold.sum_ns, 40);
 	assert_int_equal(r.lock.total[1].downgrades, 0);
 
-	report_set_lock_rows(&r, NULL, 0);	/* no process took the lock */
+	report_set_lock_rows(&r.lock, NULL, 0);	/* no process took the lock */
 	assert_int_equal(r.lock.nrows, 0);
 	assert_int_equal(r.lock.total[1].acquisitions, 0);
 	assert_int_equal(r.lock.total[1].hold.count, 0);
@@ -338,7 +338,7 @@ static void add_event_copies(void **state)
 	e = lock_ev(MMR_LOCK_EV_WAIT, true, 10, 11, "0123456789abcdefXYZ", MM_A, 5, 2 * MS);
 	e.fault_addr = 0x4000;
 	e.nkstack = 3;
-	assert_int_equal(report_add_lock_event(&r, &e), 0);
+	assert_int_equal(report_add_lock_event(&r.lock, &e), 0);
 	assert_int_equal(r.lock.nlongs, 1);
 	/* a comm of 16 bytes without NUL is cut to 15 */
 	assert_string_equal(r.lock.longs[0].e.comm, "0123456789abcde");
@@ -351,7 +351,7 @@ static void add_event_copies(void **state)
 	/* past the first allocation, in order */
 	for (i = 1; i < 300; i++) {
 		e = lock_ev(MMR_LOCK_EV_HOLD, false, 20, 20 + i, "w", MM_B, i, 10 * i);
-		assert_int_equal(report_add_lock_event(&r, &e), 0);
+		assert_int_equal(report_add_lock_event(&r.lock, &e), 0);
 	}
 	assert_int_equal(r.lock.nlongs, 300);
 	assert_true(r.lock.longs_cap >= 300);
@@ -377,7 +377,7 @@ static void add_event_bounded(void **state)
 	r.lock.lost = 1;	/* lost by the ring buffer: added to */
 	for (i = 0; i < added; i++) {
 		e = lock_ev(MMR_LOCK_EV_HOLD, false, 1, 1, "x", MM_A, 0, i + 1);
-		assert_int_equal(report_add_lock_event(&r, &e), 0);
+		assert_int_equal(report_add_lock_event(&r.lock, &e), 0);
 	}
 	kept = r.lock.nlongs;
 	lost = r.lock.lost - 1;
@@ -511,7 +511,7 @@ static void text_top_ten(void **state)
 	}
 	report_init(&r);
 	r.lock.traced = true;
-	report_set_lock_rows(&r, rows, 12);
+	report_set_lock_rows(&r.lock, rows, 12);
 	t = lock_text_of(&r);
 	hold = find(t, "\nprocesses by mmap_lock write hold\n");
 	wait = find(t, "\nprocesses by mmap_lock wait\n");
@@ -993,7 +993,7 @@ static void json_in_report(void **state)
 	j = report_to_json(&r);
 	assert_non_null(j);
 	assert_json_str(j, "modes.mmap_lock", "tracepoint");
-	want = report_lock_json(&r);
+	want = report_lock_json(&r.lock);
 	assert_true(json_equal(json_path(j, "mmap_lock"), want));
 	json_decref(want);
 	json_decref(j);
@@ -1020,7 +1020,7 @@ static void json_comm_not_utf8(void **state)
 	snprintf(r.lock.rows[0].comm, sizeof(r.lock.rows[0].comm), "%s", cut);
 	e = lock_ev(MMR_LOCK_EV_HOLD, false, 9, 9, cut, MM_C, 49 * MS, 51 * MS);
 	add_long(&r, &e, NULL, NULL);
-	j = report_lock_json(&r);
+	j = report_lock_json(&r.lock);
 	assert_non_null(j);
 	assert_json_int(json_array_get(json_path(j, "processes"), 0), "pid", 300);
 	assert_json_int(json_array_get(json_path(j, "long"), 8), "pid", 9);
@@ -1084,14 +1084,14 @@ static void folded_write_error(void **state)
 
 	assert_non_null(fp);
 	sample_lock_report(&r);
-	assert_int_equal(report_print_folded(fp, &r), -EIO);
+	assert_int_equal(report_print_folded(fp, &r.lock), -EIO);
 	fclose(fp);
 
 	/* nothing to write: no error */
 	fp = fopen("/dev/null", "r");
 	assert_non_null(fp);
 	r.lock.min_hold_ns = 1000 * MS;
-	assert_int_equal(report_print_folded(fp, &r), 0);
+	assert_int_equal(report_print_folded(fp, &r.lock), 0);
 	fclose(fp);
 	report_free(&r);
 }

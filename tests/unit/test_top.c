@@ -450,20 +450,42 @@ static void sort_keys(void **state)
 	assert_int_not_equal(top_sort_parse("", &k), 0);
 }
 
-static void fmt_durations(void **state)
+/* the mmap_lock cells as the table prints them: fmt_ns's rounding, narrow
+ * (999,999 ns is "1.0ms", not "1000us"), "-" where nothing ended */
+static void lock_durations_in_table(void **state)
 {
-	char b[24];
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_header h = { .time = "12:34:56", .secs = 1, .kernel = "6.12.0",
+				.modes = { "fentry", "tracepoint", "fentry" } };
+	struct top_totals tot = { .faults_known = true, .nprocs = 2 };
+	struct top_row r[2];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
 
-	top_fmt_ns(b, sizeof(b), 0, false);
-	assert_string_equal(b, "-");
-	top_fmt_ns(b, sizeof(b), 512, true);
-	assert_string_equal(b, "512ns");
-	top_fmt_ns(b, sizeof(b), 65535, true);
-	assert_string_equal(b, "66us");
-	top_fmt_ns(b, sizeof(b), 12300000, true);
-	assert_string_equal(b, "12.3ms");
-	top_fmt_ns(b, sizeof(b), 1200000000, true);
-	assert_string_equal(b, "1.20s");
+	memset(r, 0, sizeof(r));
+	r[0].pid = 1;
+	strcpy(r[0].comm, "a");
+	r[0].lock_known = true;
+	r[0].hold_n = 2;
+	r[0].hold_p99 = 999999;
+	r[0].hold_max = 1200000000;
+	r[0].wait_n = 3;
+	r[0].wait_p99 = 512;
+	r[0].wait_max = 65535;
+	r[1].pid = 2;
+	strcpy(r[1].comm, "b");
+	r[1].lock_known = true;
+	r[1].wait_n = 1;
+	r[1].wait_p99 = r[1].wait_max = 12300000;
+	m = open_memstream(&buf, &len);
+	top_print(m, &h, &c, &tot, r, 2, TOP_SORT_PID, 0, 0);
+	fclose(m);
+	assert_non_null(strstr(buf, "\n      1 a "));
+	assert_non_null(strstr(buf, "  1.0ms   1.20s   512ns  65.5us "));
+	assert_non_null(strstr(buf, "      -       -  12.3ms  12.3ms "));
+	assert_null(strstr(buf, "1000"));
+	free(buf);
 }
 
 static void print_table_cut_to_width(void **state)
@@ -526,7 +548,7 @@ int main(void)
 		cmocka_unit_test(hist_delta_p99_and_max),
 		cmocka_unit_test(lock_columns),
 		cmocka_unit_test(sort_keys),
-		cmocka_unit_test(fmt_durations),
+		cmocka_unit_test(lock_durations_in_table),
 		cmocka_unit_test(print_table_cut_to_width),
 	};
 

@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "cli/options.h"
 #include "record/replay_load.h"
+#include "report/render.h"
 #include "report/report.h"
 #include "lib/util.h"
 
@@ -63,7 +64,7 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 		snprintf(row->comm, sizeof(row->comm), "model");
 		row->mode[0] = res->lock[0];
 		row->mode[1] = res->lock[1];
-		report_set_lock_rows(r, row, 1);
+		report_set_lock_rows(&r->lock, row, 1);
 	}
 	if (res->anon) {
 		struct av_row *av = calloc(1, sizeof(*av));
@@ -75,14 +76,14 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 		if (av) {
 			snprintf(av->comm, sizeof(av->comm), "model");
 			av->s = res->chain;
-			report_set_anon_rows(r, av, 1);
+			report_set_anon_rows(&r->anon, av, 1);
 		}
 		if (w) {
 			for (int i = 0; i < res->nwalkers; i++) {
 				snprintf(w[i].name, sizeof(w[i].name), "%s", res->walkers[i].name);
 				w[i].s = res->walkers[i].s;
 			}
-			report_set_anon_walkers(r, w, res->nwalkers);
+			report_set_anon_walkers(&r->anon, w, res->nwalkers);
 		}
 		return;
 	}

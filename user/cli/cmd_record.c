@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "record/recorder.h"
+#include "report/render.h"
 #include "report/report.h"
 #include "trace/collect.h"
 #include "lib/util.h"

@@ -136,7 +136,7 @@ int cmd_stat(int argc, char **argv)
 	if (o.folded) {
 		FILE *ff = fopen(o.folded, "w");
 
-		if (!ff || report_print_folded(ff, &r) || fclose(ff)) {
+		if (!ff || report_print_folded(ff, &r.lock) || fclose(ff)) {
 			mmr_err("cannot write '%s': %s", o.folded, strerror(errno));
 			goto out;
 		}

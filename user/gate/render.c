@@ -10,7 +10,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "gate/render.h"
-#include "report/report.h"	/* fmt_ns */
+#include "lib/util.h"	/* fmt_ns */
 
 static const char *const verdict_names[] = {
 	[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail", [VERDICT_UNAVAILABLE] = "unavailable",

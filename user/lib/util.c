@@ -132,6 +132,31 @@ int parse_size(const char *s, uint64_t *bytes)
 	return 0;
 }
 
+/* sep between the number and the unit: " " in reports, "" in top's columns */
+static const char *fmt_ns_sep(char *buf, size_t len, uint64_t ns, const char *sep)
+{
+	/* the thresholds round: 999,960 ns is "1.0 ms", not "1000.0 us" */
+	if (ns < 1000)
+		snprintf(buf, len, "%llu%sns", (unsigned long long)ns, sep);
+	else if (ns < 999950)
+		snprintf(buf, len, "%.1f%sus", ns / 1e3, sep);
+	else if (ns < 999950000)
+		snprintf(buf, len, "%.1f%sms", ns / 1e6, sep);
+	else
+		snprintf(buf, len, "%.2f%ss", ns / 1e9, sep);
+	return buf;
+}
+
+const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	return fmt_ns_sep(buf, len, ns, " ");
+}
+
+const char *fmt_ns_narrow(char *buf, size_t len, uint64_t ns)
+{
+	return fmt_ns_sep(buf, len, ns, "");
+}
+
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
 #endif

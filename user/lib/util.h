@@ -22,6 +22,11 @@ int parse_duration(const char *s, double *secs);
 /* 4 KiB .. 1 GiB, "4M", "256k", "1048576" -> bytes */
 int parse_size(const char *s, uint64_t *bytes);
 
+/* A duration as "812 ns", "3.4 us", "12.0 ms", "1.50 s"; narrow: "3.4us"
+ * (top's 7-column cells). buf, for use in an argument list. */
+const char *fmt_ns(char *buf, size_t len, uint64_t ns);
+const char *fmt_ns_narrow(char *buf, size_t len, uint64_t ns);
+
 /* The privileges loading BPF tracing programs needs: 0, or -EPERM with
  * what is missing written to `what`. */
 int check_bpf_privileges(char *what, size_t len);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* sim.c: the model's scheduler, random numbers, histograms and rwsem. */
+/* sim.c: the model's scheduler, random numbers and rwsem. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +142,6 @@ uint64_t sim_random(struct sim *s)
 	return z ^ (z >> 31);
 }
 
-/* as hist.bpf.h does in the kernel */
 /* ---- rwsem ---- */
 
 static void acquired(struct rwsem *sem, struct mthread *t, bool write, uint64_t wait)

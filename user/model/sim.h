@@ -19,8 +19,9 @@
 #ifndef MMRETRY_MODEL_SIM_H
 #define MMRETRY_MODEL_SIM_H
 
+#include "bpf/hist.h"
 #include "model/model.h"
-#include "stats/mmap_lock.h"
+#include "model/mm.h"
 
 #define PT_WAITING (-1)
 #define PT_DEPTHS 8
@@ -51,66 +52,6 @@
 
 struct sim;
 struct mthread;
-
-/* an rwsem with the kernel's fair queueing: a queued writer stops new
- * readers; a release grants the queue's head (a writer, or every reader up
- * to the next writer) */
-struct rwsem {
-	int readers;
-	bool writer;
-	struct mthread *head, *tail;	/* waiters, FIFO */
-	struct mmr_lock_stats *stats;	/* [0] read, [1] write; NULL: not measured */
-};
-
-/* A VMA: [start, end) in pages. */
-struct vma {
-	uint64_t start, end;
-	bool anon, shared, file;	/* shmem is shared && !file */
-	uint64_t pgoff;			/* file pages: the file's page start + pgoff */
-	int readers;			/* per-VMA lock readers (lock_vma_under_rcu) */
-	bool write_locked;		/* vma_start_write() until mmap_write_unlock */
-	bool detached;			/* unmapped: a reader must fail */
-	bool writable;			/* PROT_WRITE */
-	bool has_anon_vma;		/* anon_vma_prepare() done: its first fault did it */
-	bool uffd;			/* registered with userfaultfd (MISSING) */
-	bool special;			/* vm_ops without ->map_pages (the vDSO's special mapping) */
-	uint8_t *swapped;		/* a bit per page: the PTE holds a swap entry; NULL: none */
-	uint64_t swap_base;		/* the swap slot of its first page */
-	uint64_t seq;			/* vm_sequence: bumped by every change (2018 SPF) */
-	struct mthread *writer;		/* vma_start_write() waiting for readers */
-	uint8_t *present;		/* a bit per page: the PTE is there */
-	uint64_t npresent;		/* of them set */
-};
-
-#define MM_MAX_VMAS 4096
-
-struct mm {
-	struct rwsem mmap_lock;
-	struct vma *vmas[MM_MAX_VMAS];	/* sorted by start */
-	int nvmas;
-	uint64_t next_free;		/* where mmap() puts the next mapping */
-	uint64_t seq;			/* bumped by every mmap/munmap/mprotect (seqcount) */
-	bool merge_anon;		/* a new anonymous mmap() merges with an anonymous
-					 * neighbour (vma_merge): it has an anon_vma already */
-	struct vma *locked[MM_MAX_VMAS];	/* write-locked VMAs, until mmap_write_unlock */
-	int nlocked;
-	int faulting;			/* threads inside do_user_addr_fault() */
-	struct vma **dead;		/* unmapped while faults ran: freed when none does
-					 * (the grace period RCU readers get) */
-	int ndead, capdead;
-};
-
-/* The page cache of the scenario's one file, or the swap cache of its swap
- * device: when each page's read ends. */
-enum folio_state { FOLIO_NONE, FOLIO_IO, FOLIO_UPTODATE };
-
-struct file {
-	uint64_t npages;
-	uint8_t *state;			/* enum folio_state */
-	uint64_t *io_done;		/* FOLIO_IO: when the read completes */
-	uint64_t *io_ns;		/* a replay's: each page's read as recorded; NULL,
-					 * or 0 for a page: the model's cost */
-};
 
 /* The model's costs in ns (docs/model.md: where each comes from). */
 struct costs {
@@ -249,8 +190,6 @@ int sim_wake(struct sim *s, struct mthread *t, uint64_t at);
 int sim_run(struct sim *s);
 bool sim_synced(struct sim *s, struct mthread *t);
 uint64_t sim_random(struct sim *s);
-/* a value into a log2 histogram, as the BPF programs count (stats/mmap_lock.c) */
-#define hist_add lock_hist_add
 
 /* locks (sim.c): each returns true once t holds the lock, queueing it the
  * first time (call it again until then: PT_WAIT) */
@@ -261,16 +200,6 @@ void up_read(struct sim *s, struct mthread *t, struct rwsem *sem);
 void up_write(struct sim *s, struct mthread *t, struct rwsem *sem);
 /* downgrade_write(): the write hold goes on as a read hold */
 void downgrade_write(struct sim *s, struct mthread *t, struct rwsem *sem);
-
-/* the mm (fault.c) */
-struct vma *find_vma(struct mm *mm, uint64_t page);
-struct vma *vma_add(struct mm *mm, uint64_t start, uint64_t npages, bool anon, bool shared,
-		    bool file, uint64_t pgoff);
-void vma_remove(struct mm *mm, struct vma *vma);
-int mm_init(struct mm *mm, struct mmr_lock_stats *stats);
-void mm_free(struct mm *mm);
-int file_init(struct file *f, uint64_t npages);
-void file_free(struct file *f);
 
 /* the fault path (fault.c): a user fault at page, write or read */
 int do_user_addr_fault(struct sim *s, struct mthread *t);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "bpf/hist.h"
 #include "lib/ksyms.h"
 #include "stats/figures.h"
 #include "record/recfile.h"
@@ -131,7 +132,7 @@ static void add_chain(struct rebuild *b, const struct mmr_chain_event *e)
 		row->s.events[e->kind]++;
 	row->s.reused += e->reused;
 	row->s.truncated += e->truncated;
-	lock_hist_add(&row->s.length, e->length);
+	hist_add(&row->s.length, e->length);
 }
 
 static void add_walk(struct rebuild *b, const struct mmr_walk_event *e)
@@ -144,11 +145,11 @@ static void add_walk(struct rebuild *b, const struct mmr_walk_event *e)
 	w->s.walks++;
 	w->s.locked += e->locked;
 	w->s.contended += e->contended;
-	lock_hist_add(&w->s.vmas, e->vmas);
-	lock_hist_add(&w->s.mapped, e->mapped);
-	lock_hist_add(&w->s.ns, e->dur_ns);
+	hist_add(&w->s.vmas, e->vmas);
+	hist_add(&w->s.mapped, e->mapped);
+	hist_add(&w->s.ns, e->dur_ns);
 	if (e->contended)
-		lock_hist_add(&w->s.lock_wait_ns, e->lock_wait_ns);
+		hist_add(&w->s.lock_wait_ns, e->lock_wait_ns);
 }
 
 /* ---- what only the stored report says ---- */
@@ -244,17 +245,17 @@ static int read_all(struct rebuild *b, struct rec_reader *rd, bool from_events,
 			add_lock_op(b, &it.u.lock_op);
 			break;
 		case MMR_EV_LOCK_LONG:
-			report_add_lock_event(r, &it.u.lock_long);
+			report_add_lock_event(&r->lock, &it.u.lock_long);
 			break;
 		case MMR_EV_CHAIN:
 			add_chain(b, &it.u.chain);
 			if (it.u.chain.length >= r->anon.min_chain)
-				report_add_chain_event(r, &it.u.chain);
+				report_add_chain_event(&r->anon, &it.u.chain);
 			break;
 		case MMR_EV_WALK:
 			add_walk(b, &it.u.walk);
 			if (it.u.walk.vmas >= r->anon.min_fanout)
-				report_add_walk_event(r, &it.u.walk, NULL);
+				report_add_walk_event(&r->anon, &it.u.walk, NULL);
 			break;
 		case REC_TASK: {
 			struct rec_task *t = FIND_OR_ADD(b->tasks, b->ntasks, b->captasks, tid,
@@ -454,12 +455,12 @@ int recording_report(const char *path, bool from_events, struct report *r, char 
 	}
 	ksyms_free(ks);
 	if (r->lock.traced) {
-		report_set_lock_rows(r, b.locks, b.nlocks);
+		report_set_lock_rows(&r->lock, b.locks, b.nlocks);
 		b.locks = NULL;
 	}
 	if (r->anon.traced) {
-		report_set_anon_rows(r, b.avs, b.navs);
-		report_set_anon_walkers(r, b.walkers, b.nwalkers);
+		report_set_anon_rows(&r->anon, b.avs, b.navs);
+		report_set_anon_walkers(&r->anon, b.walkers, b.nwalkers);
 		b.avs = NULL;
 		b.walkers = NULL;
 	}

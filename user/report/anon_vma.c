@@ -5,32 +5,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "lib/util.h"
+#include "report/anon_vma.h"
+#include "report/render.h"
+#include "stats/mmap_lock.h"
 
 #define TOP_N 10
 
-void report_set_anon_rows(struct report *r, struct av_row *rows, size_t n)
+void report_set_anon_rows(struct report_anon *a, struct av_row *rows, size_t n)
 {
 	size_t i;
 
-	free(r->anon.rows);
-	r->anon.rows = rows;
-	r->anon.nrows = n;
-	memset(&r->anon.chain_total, 0, sizeof(r->anon.chain_total));
+	free(a->rows);
+	a->rows = rows;
+	a->nrows = n;
+	memset(&a->chain_total, 0, sizeof(a->chain_total));
 	for (i = 0; i < n; i++)
-		chain_stats_merge(&r->anon.chain_total, &rows[i].s);
+		chain_stats_merge(&a->chain_total, &rows[i].s);
 }
 
-void report_set_anon_walkers(struct report *r, struct av_walker *w, size_t n)
+void report_set_anon_walkers(struct report_anon *a, struct av_walker *w, size_t n)
 {
 	size_t i;
 
-	free(r->anon.walkers);
-	r->anon.walkers = w;
-	r->anon.nwalkers = n;
-	memset(&r->anon.walk_total, 0, sizeof(r->anon.walk_total));
+	free(a->walkers);
+	a->walkers = w;
+	a->nwalkers = n;
+	memset(&a->walk_total, 0, sizeof(a->walk_total));
 	for (i = 0; i < n; i++)
-		walk_stats_merge(&r->anon.walk_total, &w[i].s);
+		walk_stats_merge(&a->walk_total, &w[i].s);
 }
 
 /* Room for one more of size bytes in *arr (n used of *cap): 0, -ENOSPC
@@ -55,9 +58,8 @@ static int grow(void **arr, size_t n, size_t *cap, size_t size)
 	return 0;
 }
 
-int report_add_chain_event(struct report *r, const struct mmr_chain_event *e)
+int report_add_chain_event(struct report_anon *a, const struct mmr_chain_event *e)
 {
-	struct report_anon *a = &r->anon;
 	struct mmr_chain_event *c;
 	int err;
 
@@ -72,9 +74,9 @@ int report_add_chain_event(struct report *r, const struct mmr_chain_event *e)
 	return 0;
 }
 
-int report_add_walk_event(struct report *r, const struct mmr_walk_event *e, const char *walker)
+int report_add_walk_event(struct report_anon *a, const struct mmr_walk_event *e,
+			  const char *walker)
 {
-	struct report_anon *a = &r->anon;
 	struct anon_walk *w;
 	int err;
 
@@ -94,6 +96,15 @@ int report_add_walk_event(struct report *r, const struct mmr_walk_event *e, cons
 	else
 		av_walker_name(NULL, e->rmap_one, w->walker, sizeof(w->walker));
 	return 0;
+}
+
+void report_anon_free(struct report_anon *a)
+{
+	free(a->rows);
+	free(a->walkers);
+	free(a->chains);
+	free(a->walks);
+	memset(a, 0, sizeof(*a));
 }
 
 /* ---- text ---- */
@@ -272,9 +283,8 @@ static void print_walks(FILE *out, const struct report_anon *a)
 	}
 }
 
-void report_print_anon_text(FILE *out, const struct report *r)
+void report_print_anon_text(FILE *out, const struct report_anon *a)
 {
-	const struct report_anon *a = &r->anon;
 	const struct mmr_chain_stats *c = &a->chain_total;
 	const struct mmr_walk_stats *w = &a->walk_total;
 
@@ -432,9 +442,8 @@ static json_t *walk_json(const struct anon_walk *w)
 	return o;
 }
 
-json_t *report_anon_json(const struct report *r)
+json_t *report_anon_json(const struct report_anon *a)
 {
-	const struct report_anon *a = &r->anon;
 	json_t *o, *walkers, *procs, *chains, *walks;
 	size_t i;
 

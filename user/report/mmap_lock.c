@@ -4,29 +4,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "lib/util.h"
+#include "report/mmap_lock.h"
+#include "report/render.h"
 
 #define TOP_N 10
 #define MAX_BLOCKERS 4
 
-void report_set_lock_rows(struct report *r, struct lock_row *rows, size_t n)
+void report_set_lock_rows(struct report_lock *l, struct lock_row *rows, size_t n)
 {
 	size_t i;
 
-	free(r->lock.rows);
-	r->lock.rows = rows;
-	r->lock.nrows = n;
-	memset(r->lock.total, 0, sizeof(r->lock.total));
+	free(l->rows);
+	l->rows = rows;
+	l->nrows = n;
+	memset(l->total, 0, sizeof(l->total));
 	for (i = 0; i < n; i++) {
-		lock_stats_merge(&r->lock.total[0], &rows[i].mode[0]);
-		lock_stats_merge(&r->lock.total[1], &rows[i].mode[1]);
+		lock_stats_merge(&l->total[0], &rows[i].mode[0]);
+		lock_stats_merge(&l->total[1], &rows[i].mode[1]);
 	}
 }
 
-int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
+int report_add_lock_event(struct report_lock *l, const struct mmr_lock_event *e)
 {
-	struct report_lock *l = &r->lock;
-
 	if (l->nlongs >= REPORT_MAX_LONGS) {
 		l->lost++;
 		return 0;
@@ -52,61 +52,17 @@ int report_add_lock_event(struct report *r, const struct mmr_lock_event *e)
 	return 0;
 }
 
-const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+void report_lock_free(struct report_lock *l)
 {
-	/* the thresholds round: 999,960 ns is "1.0 ms", not "1000.0 us" */
-	if (ns < 1000)
-		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-	else if (ns < 999950)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 999950000)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-	return buf;
-}
+	size_t i;
 
-/* a duration with fmt_ns(), a count (unit not "ns") as a plain number */
-static const char *fmt_value(char *buf, size_t len, uint64_t v, const char *unit)
-{
-	if (!strcmp(unit, "ns"))
-		return fmt_ns(buf, len, v);
-	snprintf(buf, len, "%llu", (unsigned long long)v);
-	return buf;
-}
-
-void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const char *unit)
-{
-	uint64_t peak = 0;
-	int i, first = -1, last = -1;
-	char a[24], b[24], c[24];
-
-	fprintf(out, "  %s: %llu, p50 %s, p99 %s, max %s\n", title,
-		(unsigned long long)h->count, fmt_value(a, sizeof(a), hist_quantile(h, 0.5), unit),
-		fmt_value(b, sizeof(b), hist_quantile(h, 0.99), unit),
-		fmt_value(c, sizeof(c), h->max_ns, unit));
-	for (i = 0; i < MMR_HIST_SLOTS; i++) {
-		if (!h->slots[i])
-			continue;
-		if (first < 0)
-			first = i;
-		last = i;
-		if (h->slots[i] > peak)
-			peak = h->slots[i];
+	for (i = 0; i < l->nlongs; i++) {
+		free(l->longs[i].kstack);
+		free(l->longs[i].ustack);
 	}
-	if (first < 0)
-		return;
-	fprintf(out, "  %23s : %-10s %s\n", unit, "count", "distribution");
-	for (i = first; i <= last; i++) {
-		unsigned long long lo = i ? 1ULL << i : 0, hi = (2ULL << i) - 1;
-		int stars = (int)(h->slots[i] * 30 / peak), k;
-
-		fprintf(out, "  %10llu -> %-10llu: %-10llu |", lo, hi,
-			(unsigned long long)h->slots[i]);
-		for (k = 0; k < 30; k++)
-			fputc(k < stars ? '*' : ' ', out);
-		fputs("|\n", out);
-	}
+	free(l->longs);
+	free(l->rows);
+	memset(l, 0, sizeof(*l));
 }
 
 /* the leaf frame of a folded stack: where the lock was released or waited */
@@ -171,9 +127,8 @@ static void print_blockers(FILE *out, const struct report_lock *l,
 			b[i].remote ? ", on another process's mm" : "");
 }
 
-void report_print_lock_text(FILE *out, const struct report *r)
+void report_print_lock_text(FILE *out, const struct report_lock *l)
 {
-	const struct report_lock *l = &r->lock;
 	struct mmr_lock_event *holds;
 	struct lock_row *rows;
 	size_t i, n, nlong;
@@ -243,32 +198,6 @@ void report_print_lock_text(FILE *out, const struct report *r)
 	free(holds);
 }
 
-json_t *hist_json(const struct mmr_hist *h)
-{
-	json_t *o = json_object(), *buckets = json_array();
-	int i;
-
-	json_object_set_new(o, "count", json_integer((json_int_t)h->count));
-	json_object_set_new(o, "sum", json_integer((json_int_t)h->sum_ns));
-	json_object_set_new(o, "p50", h->count ? json_integer((json_int_t)hist_quantile(h, 0.5)) :
-			    json_null());
-	json_object_set_new(o, "p99", h->count ? json_integer((json_int_t)hist_quantile(h, 0.99)) :
-			    json_null());
-	json_object_set_new(o, "max", h->count ? json_integer((json_int_t)h->max_ns) : json_null());
-	for (i = 0; i < MMR_HIST_SLOTS; i++) {
-		json_t *b;
-
-		if (!h->slots[i])
-			continue;
-		b = json_object();
-		json_object_set_new(b, "le", json_integer((json_int_t)((2ULL << i) - 1)));
-		json_object_set_new(b, "count", json_integer((json_int_t)h->slots[i]));
-		json_array_append_new(buckets, b);
-	}
-	json_object_set_new(o, "buckets", buckets);
-	return o;
-}
-
 static json_t *stats_json(const struct mmr_lock_stats *s, bool write)
 {
 	json_t *o = json_object();
@@ -304,9 +233,8 @@ static json_t *fault_json(bool in_fault, uint8_t fault, uint64_t addr)
 	return o;
 }
 
-json_t *report_lock_json(const struct report *r)
+json_t *report_lock_json(const struct report_lock *l)
 {
-	const struct report_lock *l = &r->lock;
 	json_t *o = json_object(), *procs = json_array(), *longs = json_array();
 	struct mmr_lock_event *holds = NULL;
 	size_t i, k;
@@ -378,14 +306,14 @@ json_t *report_lock_json(const struct report *r)
 	return o;
 }
 
-int report_print_folded(FILE *out, const struct report *r)
+int report_print_folded(FILE *out, const struct report_lock *l)
 {
 	size_t i;
 
-	for (i = 0; i < r->lock.nlongs; i++) {
-		const struct lock_long *x = &r->lock.longs[i];
+	for (i = 0; i < l->nlongs; i++) {
+		const struct lock_long *x = &l->longs[i];
 
-		if (x->e.dur_ns < r->lock.min_hold_ns)
+		if (x->e.dur_ns < l->min_hold_ns)
 			continue;	/* a shorter hold kept as a blocker */
 		fprintf(out, "%s;mmap_lock_%s_%s", x->e.comm[0] ? x->e.comm : "?",
 			x->e.write ? "write" : "read", x->e.kind == MMR_LOCK_EV_WAIT ? "wait" : "hold");

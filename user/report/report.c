@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "stats/figures.h"
+#include "report/render.h"
 #include "report/report.h"
 #include "lib/util.h"
 
@@ -31,23 +32,11 @@ void report_warn_missed(const struct report *r)
 
 void report_free(struct report *r)
 {
-	size_t i;
-
 	free(r->procs);
 	r->procs = NULL;
 	r->nprocs = r->procs_cap = 0;
-	for (i = 0; i < r->lock.nlongs; i++) {
-		free(r->lock.longs[i].kstack);
-		free(r->lock.longs[i].ustack);
-	}
-	free(r->lock.longs);
-	free(r->lock.rows);
-	memset(&r->lock, 0, sizeof(r->lock));
-	free(r->anon.rows);
-	free(r->anon.walkers);
-	free(r->anon.chains);
-	free(r->anon.walks);
-	memset(&r->anon, 0, sizeof(r->anon));
+	report_lock_free(&r->lock);
+	report_anon_free(&r->anon);
 }
 
 void report_note(struct report *r, const char *fmt, ...)
@@ -262,36 +251,14 @@ void report_print_text(FILE *out, const struct report *r)
 			fprintf(out, "  (%zu more)\n", r->nprocs - n);
 	}
 	if (r->lock.traced)
-		report_print_lock_text(out, r);
+		report_print_lock_text(out, &r->lock);
 	else
 		fprintf(out, "\nmmap_lock: n/a (not traced; see notes)\n");
-	report_print_anon_text(out, r);
+	report_print_anon_text(out, &r->anon);
 	if (any_inferred)
 		fprintf(out, "\n~ inferred from tracepoints; n/a: not observable in this mode\n");
 	for (i = 0; i < (size_t)r->nnotes; i++)
 		fprintf(out, "note: %s\n", r->notes[i]);
-}
-
-/* jansson takes valid UTF-8 only (json_string() returns NULL otherwise), but
- * comm is cut at 15 bytes by the kernel, maybe inside a character, and argv,
- * paths and the release are bytes: replace the non-ASCII bytes of a string
- * that is not UTF-8 with '?' */
-json_t *json_bytes(const char *s)
-{
-	json_t *j = json_string(s);
-	char *copy, *p;
-
-	if (j || !s)
-		return j;
-	copy = strdup(s);
-	if (!copy)
-		return NULL;
-	for (p = copy; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	j = json_string(copy);
-	free(copy);
-	return j;
 }
 
 static json_t *val_json(const struct mmr_val *v)
@@ -386,8 +353,9 @@ json_t *report_to_json(const struct report *r)
 		json_array_append_new(procs, o);
 	}
 	json_object_set_new(root, "processes", procs);
-	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(r) : json_null());
-	json_object_set_new(root, "anon_vma", report_anon_json(r));
+	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(&r->lock) :
+			    json_null());
+	json_object_set_new(root, "anon_vma", report_anon_json(&r->anon));
 	for (j = 0; j < r->nnotes; j++)
 		json_array_append_new(notes, json_bytes(r->notes[j]));
 	json_object_set_new(root, "notes", notes);

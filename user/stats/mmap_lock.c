@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/hist.h"
 #include "stats/mmap_lock.h"
 
 void hist_merge(struct mmr_hist *a, const struct mmr_hist *b)
@@ -30,34 +31,21 @@ void lock_stats_merge(struct mmr_lock_stats *a, const struct mmr_lock_stats *b)
 	hist_merge(&a->hold, &b->hold);
 }
 
-void lock_hist_add(struct mmr_hist *h, uint64_t v)
-{
-	int slot = v ? 63 - __builtin_clzll(v) : 0;
-
-	if (slot >= MMR_HIST_SLOTS)
-		slot = MMR_HIST_SLOTS - 1;
-	h->count++;
-	h->sum_ns += v;
-	if (v > h->max_ns)
-		h->max_ns = v;
-	h->slots[slot]++;
-}
-
 void lock_stats_add_op(struct mmr_lock_stats mode[2], const struct mmr_lock_op_event *e)
 {
 	struct mmr_lock_stats *s = &mode[e->write ? 1 : 0];
 
 	if (!e->success) {
-		lock_hist_add(&s->wait, e->t_acq - e->t_start);
+		hist_add(&s->wait, e->t_acq - e->t_start);
 		s->failures++;
 		return;
 	}
 	if (e->downgrade != MMR_LOCK_OP_FROM_DOWNGRADE) {	/* a read hold without a wait */
-		lock_hist_add(&s->wait, e->t_acq - e->t_start);
+		hist_add(&s->wait, e->t_acq - e->t_start);
 		s->acquisitions++;
 		s->remote += e->remote;
 	}
-	lock_hist_add(&s->hold, e->t_rel - e->t_acq);
+	hist_add(&s->hold, e->t_rel - e->t_acq);
 	s->downgrades += e->downgrade == MMR_LOCK_OP_DOWNGRADED;
 }
 

@@ -21,9 +21,6 @@ struct lock_row {
 	struct mmr_lock_stats mode[2];
 };
 
-/* Add v to a log2 histogram, as bpf/hist.bpf.h does (a recording's events
- * rebuilt into the kernel's figures). */
-void lock_hist_add(struct mmr_hist *h, uint64_t v);
 /* Account a recorded hold (or failed acquisition) in mode[0] (read) or
  * mode[1] (write), as bpf/mmap_lock.bpf.c accounts it in its maps. */
 void lock_stats_add_op(struct mmr_lock_stats mode[2], const struct mmr_lock_op_event *e);

@@ -357,18 +357,13 @@ void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k)
 		qsort(rows, n, sizeof(*rows), row_cmp);
 }
 
-void top_fmt_ns(char *buf, size_t len, uint64_t ns, bool any)
+/* a duration cell: "12.3ms", "512ns", "-" if nothing ended in the interval */
+static void fmt_lock_cell(char *buf, size_t len, uint64_t ns, bool any)
 {
-	if (!any)
-		snprintf(buf, len, "-");
-	else if (ns < 1000)
-		snprintf(buf, len, "%lluns", (unsigned long long)ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.0fus", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.1fms", ns / 1e6);
+	if (any)
+		fmt_ns_narrow(buf, len, ns);
 	else
-		snprintf(buf, len, "%.2fs", ns / 1e9);
+		snprintf(buf, len, "-");
 }
 
 static void fmt_rate(char *buf, size_t len, uint64_t n, double secs, bool known)
@@ -452,10 +447,10 @@ void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
 			snprintf(vm, sizeof(vm), "%.0f",
 				 100.0 * (double)r->vma_lock_attempts / (double)r->attempts);
 		if (r->lock_known) {
-			top_fmt_ns(hp, sizeof(hp), r->hold_p99, r->hold_n);
-			top_fmt_ns(hm, sizeof(hm), r->hold_max, r->hold_n);
-			top_fmt_ns(wp, sizeof(wp), r->wait_p99, r->wait_n);
-			top_fmt_ns(wm, sizeof(wm), r->wait_max, r->wait_n);
+			fmt_lock_cell(hp, sizeof(hp), r->hold_p99, r->hold_n);
+			fmt_lock_cell(hm, sizeof(hm), r->hold_max, r->hold_n);
+			fmt_lock_cell(wp, sizeof(wp), r->wait_p99, r->wait_n);
+			fmt_lock_cell(wm, sizeof(wm), r->wait_max, r->wait_n);
 		} else {
 			strcpy(hp, "n/a");
 			strcpy(hm, "n/a");

@@ -130,9 +130,6 @@ extern const char *const top_sort_names[TOP_NR_SORTS];
 /* Largest first (pid: smallest first); n/a last; ties by pid. */
 void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k);
 
-/* "12.3ms", "512us", "1.20s", "-" for none */
-void top_fmt_ns(char *buf, size_t len, uint64_t ns, bool any);
-
 /* What the header says besides the figures. */
 struct top_header {
 	char time[16];		/* "12:34:56" */

@@ -46,7 +46,7 @@ static int on_lock(void *ctx, const struct mmr_lock_event *e)
 	struct run *x = ctx;
 
 	tap(x, MMR_EV_LOCK_LONG, e, sizeof(*e), e->pid, e->tid);
-	return report_add_lock_event(x->r, e);
+	return report_add_lock_event(&x->r->lock, e);
 }
 
 static int on_lock_op(void *ctx, const struct mmr_lock_op_event *e)
@@ -63,7 +63,7 @@ static int on_chain(void *ctx, const struct mmr_chain_event *e)
 	/* record streams every chain; the report keeps stat's threshold */
 	tap(x, MMR_EV_CHAIN, e, sizeof(*e), e->pid, e->tid);
 	if (e->length >= x->r->anon.min_chain)
-		report_add_chain_event(x->r, e);
+		report_add_chain_event(&x->r->anon, e);
 	return 0;
 }
 
@@ -74,7 +74,7 @@ static int on_walk(void *ctx, const struct mmr_walk_event *e)
 
 	tap(x, MMR_EV_WALK, e, sizeof(*e), e->pid, e->tid);
 	if (e->vmas >= x->r->anon.min_fanout)
-		report_add_walk_event(x->r, e, NULL);
+		report_add_walk_event(&x->r->anon, e, NULL);
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static void read_lock(struct engine *e, struct report *r)
 
 	n = lock_trace_rows(lt, &rows);
 	if (n >= 0)
-		report_set_lock_rows(r, rows, n);
+		report_set_lock_rows(&r->lock, rows, n);
 	r->lock.lost += lock_trace_lost(lt);
 	r->lock.missed = engine_missed_lock(e);
 	for (i = 0; i < r->lock.nlongs; i++) {
@@ -124,13 +124,13 @@ static void read_anon(struct engine *e, struct report *r)
 
 	n = anon_trace_rows(at, &rows);
 	if (n >= 0)
-		report_set_anon_rows(r, rows, n);
+		report_set_anon_rows(&r->anon, rows, n);
 	n = anon_trace_walkers(at, &w);
 	if (n >= 0) {
 		for (i = 0; i < (size_t)n; i++)
 			av_walker_name(ksyms_name(engine_ksyms(e), w[i].rmap_one), w[i].rmap_one,
 				       w[i].name, sizeof(w[i].name));
-		report_set_anon_walkers(r, w, n);
+		report_set_anon_walkers(&r->anon, w, n);
 	}
 	for (i = 0; i < r->anon.nwalks; i++) {
 		struct anon_walk *x = &r->anon.walks[i];

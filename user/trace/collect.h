@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "record/recfile.h"
+#include "bpf/events.h"
 #include "report/report.h"
 #include "trace/engine.h"
 

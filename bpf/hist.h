@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * hist.h: adding a value to a log2 histogram (struct mmr_hist, mmap_lock.h),
+ * in both worlds: the BPF programs fill their maps with it, user space
+ * rebuilds the kernel's figures from a recording with it (record/), and the
+ * model counts with it (model/), so a value lands in the same bucket
+ * wherever it is counted. tests/unit/test_hist.c holds it to the formula
+ * user space used before (63 - clzll) on edge and random values.
+ *
+ * For the verifier (6.1 on): a fixed sequence of shift-and-test steps, no
+ * loop, and no __builtin_clzll (clang 14 -target bpf crashes on it; BPF has
+ * no count-leading-zeros instruction).
+ */
+#ifndef MMRETRY_HIST_H
+#define MMRETRY_HIST_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#include "mmap_lock.h"	/* struct mmr_hist, MMR_HIST_SLOTS */
+
+/* v's slot: floor(log2(v)), 0 for 0 and 1, the last slot from 2^(MMR_HIST_SLOTS-1) */
+static inline __attribute__((always_inline)) __u32 hist_slot(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r < MMR_HIST_SLOTS ? r : MMR_HIST_SLOTS - 1;
+}
+
+/* v: nanoseconds, or a count */
+static inline __attribute__((always_inline)) void hist_add(struct mmr_hist *h, __u64 v)
+{
+	__u32 slot = hist_slot(v);
+
+	h->count++;
+	h->sum_ns += v;
+	if (v > h->max_ns)
+		h->max_ns = v;
+#ifdef __bpf__
+	/* clang knows slot's bound and would drop the check the verifier needs */
+	barrier_var(slot);
+#endif
+	if (slot < MMR_HIST_SLOTS)
+		h->slots[slot]++;
+}
+
+#endif /* MMRETRY_HIST_H */
