@@ -39,8 +39,9 @@
 	(MMR_VM_FAULT_OOM | MMR_VM_FAULT_SIGBUS | MMR_VM_FAULT_SIGSEGV | \
 	 MMR_VM_FAULT_HWPOISON | MMR_VM_FAULT_HWPOISON_LARGE | MMR_VM_FAULT_FALLBACK)
 
-/* enum fault_flag bits that mmretry reads */
+/* enum fault_flag bits that mmretry reads (and the model sets) */
 #define MMR_FAULT_FLAG_WRITE		0x0001
+#define MMR_FAULT_FLAG_ALLOW_RETRY	0x0004
 #define MMR_FAULT_FLAG_TRIED		0x0020
 #define MMR_FAULT_FLAG_USER		0x0040
 #define MMR_FAULT_FLAG_VMA_LOCK		0x1000	/* 6.4+, per-VMA locks */

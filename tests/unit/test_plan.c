@@ -511,6 +511,56 @@ static void anon_vma_modes(void **state)
 	assert_non_null(strstr(why, "contention"));
 }
 
+/* The plan decides mmap_lock and anon_vma too, with the why a report
+ * shows and whether the user hears of it. */
+static void plan_lock_and_anon(void **state)
+{
+	struct features f = kernel_6_12(), lockdown = kernel_6_18_lockdown();
+	struct plan p;
+	char err[256];
+
+	f.anon_vma_clone_nparams = 3;	/* as BTF says on 6.12 */
+	/* everything here: both on in fentry and kprobe modes */
+	assert_int_equal(plan_make(&f, &(struct plan_request){ 0 }, &p, err, sizeof(err)), 0);
+	assert_true(p.lock.on);
+	assert_true(p.anon.on[MMR_MODE_FENTRY] && p.anon.on[MMR_MODE_KPROBE]);
+	assert_false(p.anon.on[MMR_MODE_TRACEPOINT]);
+	assert_string_equal(p.anon.why[MMR_MODE_TRACEPOINT],
+			    "needs fentry or kprobes, which this kernel refuses");
+	assert_string_equal(p.anon.note[MMR_MODE_TRACEPOINT],
+			    "anon_vma not traced: needs fentry or kprobes");
+
+	/* asked for: off, said in the report, no warning */
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .no_mmap_lock = true,
+							       .no_anon_vma = true },
+				   &p, err, sizeof(err)), 0);
+	assert_false(p.lock.on);
+	assert_false(p.lock.warn);
+	assert_string_equal(p.lock.why, "--no-mmap-lock");
+	assert_false(p.anon.on[MMR_MODE_FENTRY]);
+	assert_string_equal(p.anon.why[MMR_MODE_FENTRY], "not traced: --no-anon-vma");
+	assert_string_equal(p.anon.note[MMR_MODE_FENTRY], "");
+
+	/* --mode tracepoint: anon_vma's why names the option, not the kernel */
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_TRACEPOINT },
+				   &p, err, sizeof(err)), 0);
+	assert_string_equal(p.anon.why[MMR_MODE_TRACEPOINT],
+			    "needs fentry or kprobes, not --mode tracepoint");
+
+	/* a kernel without the mmap_lock tracepoints: off, and a warning */
+	f.tp[TP_MMAP_LOCK_RELEASED] = false;
+	assert_int_equal(plan_make(&f, &(struct plan_request){ 0 }, &p, err, sizeof(err)), 0);
+	assert_false(p.lock.on);
+	assert_true(p.lock.warn);
+	assert_contains(p.lock.why, "mmap_lock tracepoints");
+
+	/* lockdown: tracepoints only; mmap_lock on, anon_vma off in that mode */
+	assert_int_equal(plan_make(&lockdown, &(struct plan_request){ 0 }, &p, err, sizeof(err)),
+			 0);
+	assert_true(p.lock.on);
+	assert_false(p.anon.on[p.faults.modes[0]]);
+}
+
 static void hooks_none_outside_fentry_kprobe(void **state)
 {
 	struct features f = kernel_6_12();
@@ -766,6 +816,7 @@ int main(void)
 		cmocka_unit_test(hooks_follow_mode_source),
 		cmocka_unit_test(hooks_never_lock_vma_under_rcu),
 		cmocka_unit_test(anon_vma_modes),
+		cmocka_unit_test(plan_lock_and_anon),
 		cmocka_unit_test(hooks_none_outside_fentry_kprobe),
 		cmocka_unit_test(states_tracepoint_6_1),
 		cmocka_unit_test(states_tracepoint_6_12),

@@ -21,18 +21,13 @@ static json_t *tri_json(enum probed t)
 }
 
 /* the mode anon_vma would use (that of faults), or NULL with why filled */
-static const char *anon_mode(const struct features *f, const struct plan *p, int plan_err,
-			     char *why, size_t len)
+/* anon_vma along the faults' first mode: its mode, or NULL and why */
+static const char *anon_mode(const struct plan *p, int plan_err, const char **why)
 {
 	enum mmr_mode m = plan_err ? MMR_MODE_NONE : p->faults.modes[0];
 
-	if (plan_err) {
-		snprintf(why, len, "faults cannot be traced");
-		return NULL;
-	}
-	if (!anon_vma_usable(f, m, why, len))
-		return NULL;
-	return mode_name(m);
+	*why = plan_err ? "faults cannot be traced" : p->anon.why[m];
+	return !plan_err && p->anon.on[m] ? mode_name(m) : NULL;
 }
 
 static void print_text(const struct features *f, const struct plan *p, int plan_err,
@@ -71,10 +66,9 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 		printf("  faults    none: %s\n", err);
 	else
 		printf("  faults    %s\n", mode_name(p->faults.modes[0]));
-	printf("  mmap_lock %s\n", mmap_lock_unusable(f) ? mmap_lock_unusable(f) : "tracepoint");
+	printf("  mmap_lock %s\n", p->lock.on ? "tracepoint" : p->lock.why);
 	{
-		char why[128];
-		const char *am = anon_mode(f, p, plan_err, why, sizeof(why));
+		const char *why, *am = anon_mode(p, plan_err, &why);
 
 		printf("  anon_vma  %s\n", am ? am : why);
 	}
@@ -133,15 +127,13 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 	json_object_set_new(fc, "modes", fmodes);
 	json_object_set_new(caps, "faults", fc);
 	lc = json_object();
-	json_object_set_new(lc, "mode", mmap_lock_unusable(f) ? json_null() :
-			    json_string("tracepoint"));
-	if (mmap_lock_unusable(f))
-		json_object_set_new(lc, "error", json_string(mmap_lock_unusable(f)));
+	json_object_set_new(lc, "mode", p->lock.on ? json_string("tracepoint") : json_null());
+	if (!p->lock.on)
+		json_object_set_new(lc, "error", json_string(p->lock.why));
 	json_object_set_new(caps, "mmap_lock", lc);
 	{
 		json_t *ac = json_object();
-		char why[128];
-		const char *am = anon_mode(f, p, plan_err, why, sizeof(why));
+		const char *why, *am = anon_mode(p, plan_err, &why);
 
 		json_object_set_new(ac, "mode", am ? json_string(am) : json_null());
 		if (!am)

@@ -153,7 +153,7 @@ static void mmap_write_unlock(struct sim *s, struct mthread *t)
 /* release_fault_lock(): whichever lock the fault holds */
 static void release_fault_lock(struct sim *s, struct mthread *t)
 {
-	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK)
+	if (t->vmf.flags & MMR_FAULT_FLAG_VMA_LOCK)
 		vma_end_read(s, t->vmf.vma);
 	else
 		up_read(s, t, &s->mm.mmap_lock);
@@ -167,7 +167,7 @@ static bool maybe_unlock_mmap_for_io(struct sim *s, struct mthread *t)
 {
 	unsigned int f = t->vmf.flags;
 
-	if (!(f & FAULT_FLAG_ALLOW_RETRY) || (f & FAULT_FLAG_TRIED))
+	if (!(f & MMR_FAULT_FLAG_ALLOW_RETRY) || (f & MMR_FAULT_FLAG_TRIED))
 		return false;
 	release_fault_lock(s, t);
 	return true;
@@ -204,7 +204,7 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 		f->state[idx] = FOLIO_IO;
 		f->io_done[idx] = t->now + read_ns(f, idx, model_costs.read_io);
 		t->reason = MMR_REASON_FILE_IO;
-		ret = VM_FAULT_MAJOR;
+		ret = MMR_VM_FAULT_MAJOR;
 	} else {
 		/* someone else's read (another fault's, or readahead's): the
 		 * folio is in the cache, locked; lock_folio_maybe_drop_mmap()
@@ -217,7 +217,7 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 		if (t->now < f->io_done[idx])
 			t->now = f->io_done[idx];
 		if (!s->tr->seq_continue)
-			PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+			PT_EXIT(t, D, ret | MMR_VM_FAULT_RETRY);
 		/* Morton's variant: take mmap_sem again; if nothing changed the
 		 * mm meanwhile, the VMA found before is still right: go on */
 		PT_SYNC(s, t, D);
@@ -225,7 +225,7 @@ static int filemap_fault(struct sim *s, struct mthread *t)
 		ret = t->io_ret;
 		if (s->mm.seq != t->seq_snapshot) {
 			up_read(s, t, &s->mm.mmap_lock);
-			PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+			PT_EXIT(t, D, ret | MMR_VM_FAULT_RETRY);
 		}
 		s->res->continued++;
 		t->now += model_costs.map_page;
@@ -248,11 +248,11 @@ static int filemap_fault(struct sim *s, struct mthread *t)
  */
 static int vmf_can_call_fault(struct sim *s, struct mthread *t)
 {
-	if (!t->vmf.vma->special || !(t->vmf.flags & FAULT_FLAG_VMA_LOCK))
+	if (!t->vmf.vma->special || !(t->vmf.flags & MMR_FAULT_FLAG_VMA_LOCK))
 		return 0;
 	release_fault_lock(s, t);
 	t->reason = MMR_REASON_VMA_FALLBACK;
-	return VM_FAULT_RETRY;
+	return MMR_VM_FAULT_RETRY;
 }
 
 /* do_read_fault() -> __do_fault() -> vma->vm_ops->fault(): filemap_fault(),
@@ -323,7 +323,7 @@ static int fault_dirty_shared_page(struct sim *s, struct mthread *t)
 	if (!dropped)
 		return 0;
 	t->reason = MMR_REASON_OTHER;
-	return s->tr->completed ? VM_FAULT_COMPLETED : VM_FAULT_RETRY;
+	return s->tr->completed ? MMR_VM_FAULT_COMPLETED : MMR_VM_FAULT_RETRY;
 }
 
 /*
@@ -342,7 +342,7 @@ static int do_shared_fault(struct sim *s, struct mthread *t)
 		t->page_ret = 0;
 	} else {
 		PT_CALL(t, D, t->page_ret, filemap_fault(s, t));
-		if (t->page_ret & (VM_FAULT_RETRY | VM_FAULT_ERROR))
+		if (t->page_ret & (MMR_VM_FAULT_RETRY | MMR_VM_FAULT_ERROR))
 			PT_EXIT(t, D, t->page_ret);
 		t->now += model_costs.mkwrite;	/* do_page_mkwrite() */
 		PT_SYNC(s, t, D);		/* the dirty pages are everyone's */
@@ -362,7 +362,7 @@ static int do_cow_fault(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	PT_CALL(t, D, t->page_ret, filemap_fault(s, t));
-	if (!(t->page_ret & (VM_FAULT_RETRY | VM_FAULT_ERROR)))
+	if (!(t->page_ret & (MMR_VM_FAULT_RETRY | MMR_VM_FAULT_ERROR)))
 		t->now += model_costs.anon_page;	/* copy_user_highpage() */
 	PT_END(t, D);
 	return t->page_ret;
@@ -391,13 +391,13 @@ static int do_swap_page(struct sim *s, struct mthread *t)
 	if (sc->state[slot] == FOLIO_NONE) {
 		sc->state[slot] = FOLIO_IO;
 		sc->io_done[slot] = t->now + read_ns(sc, slot, model_costs.swap_io);
-		ret = VM_FAULT_MAJOR;
+		ret = MMR_VM_FAULT_MAJOR;
 	}
 	if (sc->state[slot] == FOLIO_IO) {
 		t->reason = MMR_REASON_SWAP;
 		if (maybe_unlock_mmap_for_io(s, t)) {
 			t->now = t->now > sc->io_done[slot] ? t->now : sc->io_done[slot];
-			PT_EXIT(t, D, ret | VM_FAULT_RETRY);
+			PT_EXIT(t, D, ret | MMR_VM_FAULT_RETRY);
 		}
 		t->now = t->now > sc->io_done[slot] ? t->now : sc->io_done[slot];
 		sc->state[slot] = FOLIO_UPTODATE;
@@ -422,11 +422,11 @@ static int vmf_anon_prepare(struct sim *s, struct mthread *t)
 
 	if (vma->has_anon_vma)
 		return 0;
-	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK) {
+	if (t->vmf.flags & MMR_FAULT_FLAG_VMA_LOCK) {
 		if (!down_read_trylock(s, t, &s->mm.mmap_lock)) {
 			release_fault_lock(s, t);
 			t->reason = MMR_REASON_ANON_VMA;
-			return VM_FAULT_RETRY;
+			return MMR_VM_FAULT_RETRY;
 		}
 		vma->has_anon_vma = true;	/* anon_vma_prepare() */
 		up_read(s, t, &s->mm.mmap_lock);
@@ -445,14 +445,14 @@ static int vmf_anon_prepare(struct sim *s, struct mthread *t)
  */
 static int handle_userfault(struct sim *s, struct mthread *t)
 {
-	if (!(t->vmf.flags & FAULT_FLAG_ALLOW_RETRY))
-		return VM_FAULT_SIGBUS;
+	if (!(t->vmf.flags & MMR_FAULT_FLAG_ALLOW_RETRY))
+		return MMR_VM_FAULT_SIGBUS;
 	release_fault_lock(s, t);
 	t->now += t->uffd_ns ? t->uffd_ns : model_costs.uffd_serve;	/* the handler, while we sleep */
 	set_pte(t->vmf.vma, t->vmf.page);
 	s->res->uffd_served++;
 	t->reason = MMR_REASON_USERFAULTFD;
-	return VM_FAULT_RETRY;
+	return MMR_VM_FAULT_RETRY;
 }
 
 /* do_anonymous_page(): a zeroed page */
@@ -504,7 +504,7 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	c->attempts++;
-	if (t->vmf.flags & FAULT_FLAG_VMA_LOCK)
+	if (t->vmf.flags & MMR_FAULT_FLAG_VMA_LOCK)
 		c->vma_lock_attempts++;
 	else
 		c->mmap_lock_attempts++;
@@ -515,10 +515,10 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 	/* as mmretry counts an attempt live (bpf/faults.bpf.c): major is the
 	 * VM_FAULT_MAJOR result, retried or not (not the kernel's accounting,
 	 * which also counts a TRIED attempt major) */
-	c->major += !!(fault & VM_FAULT_MAJOR);
-	c->completed += !!(fault & VM_FAULT_COMPLETED);
-	c->errors += !!(fault & VM_FAULT_ERROR);
-	if (fault & VM_FAULT_RETRY) {
+	c->major += !!(fault & MMR_VM_FAULT_MAJOR);
+	c->completed += !!(fault & MMR_VM_FAULT_COMPLETED);
+	c->errors += !!(fault & MMR_VM_FAULT_ERROR);
+	if (fault & MMR_VM_FAULT_RETRY) {
 		c->retries++;
 		c->reasons[t->reason]++;
 	} else {
@@ -559,7 +559,7 @@ static int handle_speculative_fault(struct sim *s, struct mthread *t)
 		s->res->speculative_aborts++;
 		c->retries++;
 		c->reasons[MMR_REASON_VMA_FALLBACK]++;
-		PT_EXIT(t, D, VM_FAULT_RETRY);
+		PT_EXIT(t, D, MMR_VM_FAULT_RETRY);
 	}
 	if (vmf->vma->detached)
 		s->res->unsafe_unmapped++;
@@ -593,9 +593,9 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 	t->now += model_costs.fault_entry;
 	vmf->write = t->write_fault;
 	vmf->page = t->addr_page;
-	vmf->flags = (t->write_fault ? FAULT_FLAG_WRITE : 0) |
-		     (t->kernel_mode ? 0 : FAULT_FLAG_USER) |
-		     (s->tr->allow_retry ? FAULT_FLAG_ALLOW_RETRY : 0);
+	vmf->flags = (t->write_fault ? MMR_FAULT_FLAG_WRITE : 0) |
+		     (t->kernel_mode ? 0 : MMR_FAULT_FLAG_USER) |
+		     (s->tr->allow_retry ? MMR_FAULT_FLAG_ALLOW_RETRY : 0);
 	/* a fault the kernel takes on a user address (copy_to_user(), GUP)
 	 * starts under mmap_lock: "if (!(flags & FAULT_FLAG_USER)) goto
 	 * lock_mmap" */
@@ -612,7 +612,7 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 			vmf->flags |= FAULT_FLAG_SPECULATIVE;
 			PT_CALL(t, D, t->fault, handle_speculative_fault(s, t));
 			vmf->flags &= ~FAULT_FLAG_SPECULATIVE;
-			if (!(t->fault & VM_FAULT_RETRY))
+			if (!(t->fault & MMR_VM_FAULT_RETRY))
 				goto done;
 		}
 	}
@@ -621,20 +621,20 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 		vmf->vma = lock_vma_under_rcu(s, t, vmf->page);
 		if (vmf->vma && access_error(vmf)) {
 			vma_end_read(s, vmf->vma);
-			t->fault = VM_FAULT_SIGSEGV;	/* bad_area_access_error() */
+			t->fault = MMR_VM_FAULT_SIGSEGV;	/* bad_area_access_error() */
 			s->res->bad_area++;
 			goto done;
 		}
 		if (vmf->vma) {
-			vmf->flags |= FAULT_FLAG_VMA_LOCK;
+			vmf->flags |= MMR_FAULT_FLAG_VMA_LOCK;
 			PT_CALL(t, D, t->fault, handle_mm_fault(s, t));
-			vmf->flags &= ~FAULT_FLAG_VMA_LOCK;
-			if (!(t->fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))
+			vmf->flags &= ~MMR_FAULT_FLAG_VMA_LOCK;
+			if (!(t->fault & (MMR_VM_FAULT_RETRY | MMR_VM_FAULT_COMPLETED)))
 				vma_end_read(s, vmf->vma);
-			if (!(t->fault & VM_FAULT_RETRY))
+			if (!(t->fault & MMR_VM_FAULT_RETRY))
 				goto done;
-			if (t->fault & VM_FAULT_MAJOR)
-				vmf->flags |= FAULT_FLAG_TRIED;
+			if (t->fault & MMR_VM_FAULT_MAJOR)
+				vmf->flags |= MMR_FAULT_FLAG_TRIED;
 		}
 	}
 retry:
@@ -645,20 +645,20 @@ retry:
 	t->seq_snapshot = s->mm.seq;
 	if (!vmf->vma || access_error(vmf)) {
 		up_read(s, t, &s->mm.mmap_lock);
-		t->fault = VM_FAULT_SIGSEGV;	/* bad_area() */
+		t->fault = MMR_VM_FAULT_SIGSEGV;	/* bad_area() */
 		s->res->bad_area++;
 		goto done;
 	}
 	PT_CALL(t, D, t->fault, handle_mm_fault(s, t));
-	if (t->fault & VM_FAULT_RETRY) {
+	if (t->fault & MMR_VM_FAULT_RETRY) {
 		/* the lock is gone; 2006's NOPAGE_RETRY tried once more, without
 		 * the right to retry again; 5.x keeps it, marked TRIED */
 		if (s->tr->retry_once)
-			vmf->flags &= ~FAULT_FLAG_ALLOW_RETRY;
-		vmf->flags |= FAULT_FLAG_TRIED;
+			vmf->flags &= ~MMR_FAULT_FLAG_ALLOW_RETRY;
+		vmf->flags |= MMR_FAULT_FLAG_TRIED;
 		goto retry;
 	}
-	if (!(t->fault & VM_FAULT_COMPLETED)) {
+	if (!(t->fault & MMR_VM_FAULT_COMPLETED)) {
 		PT_SYNC(s, t, D);
 		up_read(s, t, &s->mm.mmap_lock);
 	}

@@ -97,20 +97,9 @@ struct vm_fault {
 	bool write;
 };
 
-#define FAULT_FLAG_WRITE	0x01
-#define FAULT_FLAG_ALLOW_RETRY	0x04
-#define FAULT_FLAG_TRIED	0x20
-#define FAULT_FLAG_USER		0x40
-#define FAULT_FLAG_VMA_LOCK	0x1000
-#define FAULT_FLAG_SPECULATIVE	0x10000	/* the 2018 series' flag */
-
-/* vm_fault_t bits */
-#define VM_FAULT_MAJOR		0x000004
-#define VM_FAULT_SIGBUS		0x000002
-#define VM_FAULT_SIGSEGV	0x000040
-#define VM_FAULT_ERROR		(VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
-#define VM_FAULT_RETRY		0x000400
-#define VM_FAULT_COMPLETED	0x4000000
+/* FAULT_FLAG_* and VM_FAULT_* are bpf/faults.h's, as the kernel's; the
+ * 2018 series' flag is the model's own */
+#define FAULT_FLAG_SPECULATIVE	0x10000
 
 struct mthread {
 	int id;
