@@ -96,16 +96,18 @@ bail() {
 	exit 1
 }
 
-# tap_merge LABEL FILE: another TAP stream (a suite's output) into this
-# one: its test points renumbered, named "[LABEL] NAME" and counted here, a
-# "Bail out!" made a failed one, its comments and any other line kept as
-# comments "# [LABEL] ...", its version and plan lines left out. Sets
-# MERGED_PLAN (its plan's count, empty without one), MERGED_POINTS (its test
-# points), MERGED_PASS, MERGED_FAIL (a bail-out included) and MERGED_BAILED
-# (1 if it bailed out).
+# tap_merge LABEL FILE: another TAP stream (a suite's output, a cmocka
+# binary's) into this one: its test points renumbered, named "[LABEL] NAME"
+# and counted here, a "Bail out!" made a failed one, its comments and any
+# other line kept as comments "# [LABEL] ...", its version and plan lines
+# left out. Sets MERGED_PLAN (its plan's count, empty without one),
+# MERGED_POINTS (its test points), MERGED_PASS, MERGED_FAIL (a bail-out
+# included), MERGED_LAST (the name of its last test point) and
+# MERGED_BAILED (1 if it bailed out). cmocka writes a skip as "not ok N #
+# SKIP NAME", and what a test prints as a line of its own.
 tap_merge() {
 	local l res d
-	MERGED_PLAN='' MERGED_POINTS=0 MERGED_PASS=0 MERGED_FAIL=0 MERGED_BAILED=''
+	MERGED_PLAN='' MERGED_POINTS=0 MERGED_PASS=0 MERGED_FAIL=0 MERGED_LAST='' MERGED_BAILED=''
 	while IFS= read -r l || [ -n "$l" ]; do
 		case $l in
 		"ok "[0-9]* | "not ok "[0-9]*)
@@ -117,10 +119,17 @@ tap_merge() {
 			d=${d#"- "}
 			MERGED_POINTS=$((MERGED_POINTS + 1))
 			case $d in
+			"# "[Ss][Kk][Ii][Pp]" "*)	# no name: the reason is the name
+				MERGED_LAST=${d#"# "????" "}
+				d="$MERGED_LAST # SKIP"
+				res=ok
+				TAP_SKIPPED=$((TAP_SKIPPED + 1)) ;;
 			*" # "[Ss][Kk][Ii][Pp]*)
+				MERGED_LAST=${d%%" # "[Ss][Kk][Ii][Pp]*}
 				res=ok
 				TAP_SKIPPED=$((TAP_SKIPPED + 1)) ;;
 			*)
+				MERGED_LAST=$d
 				if [ "$res" = ok ]; then
 					MERGED_PASS=$((MERGED_PASS + 1))
 					pass=$((pass + 1))
