@@ -155,7 +155,7 @@ VM_FULL_BUDGET ?= 1800
 VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr/bin/curl \
                /usr/bin/prometheus /usr/bin/promtool /usr/bin/tmux \
                /lib/terminfo/t/tmux-256color /lib/terminfo/s/screen /usr/lib/locale/C.utf8 \
-               tests/live/run.sh tests/export/run.sh tests/check/run.sh tests/model/live.sh \
+               tests/lib.sh tests/live/run.sh tests/export/run.sh tests/check/run.sh tests/model/live.sh \
                tests/record/run.sh tests/top/run.sh
 VMTEST      = tools/vmtest -j $(VM_JOBS) $(foreach k,$(KERNELS),-k $(k)) \
               $(foreach t,$(VM_TOOLS),-i $(t))

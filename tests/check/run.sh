@@ -13,8 +13,16 @@
 # used where the test needs a figure it cannot see), MMRETRY_CHECK_DATA (a
 # file or block device for the file workload; default: a file under TMPDIR,
 # which must not be tmpfs), TMPDIR.
+#
+# Needs: root, a built ./mmretry and tools/mmretry-gen (make), jq; setpriv
+#   (util-linux) for the unprivileged runs.
+# Prints: TAP (tests/lib.sh), a test point per check, ending with the line
+#   "check: N passed, N failed"; exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin check
 MMR=$PWD/mmretry
 GEN=$PWD/tools/mmretry-gen
 MODE=${MMRETRY_MODE:-}
@@ -22,11 +30,8 @@ PAGES=256
 # the workload's own first faults on its binary and libraries can read
 # pages from disk too: file_io is PAGES and at most SLACK more
 SLACK=${MMRETRY_SLACK:-8}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
 
-command -v jq >/dev/null || { echo "check: jq is missing (make deps)" >&2; exit 1; }
+command -v jq >/dev/null || bail "jq is missing (make deps)"
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"	# the unprivileged runs below read the reports
@@ -49,14 +54,9 @@ run() {
 	return 1
 }
 
-# expect NAME JQ FILE: the JSON in FILE satisfies JQ
-expect() {
-	if jq -e "$2" "$3" >/dev/null 2>&1; then
-		ok "$1"
-	else
-		not_ok "$1" "jq '$2' is false for: $(jq -c '[.metrics[]? | {metric, measured, verdict}]' "$3" 2>&1 | head -c 800)"
-	fi
-}
+# check NAME JQ FILE (tests/lib.sh): the JSON in FILE satisfies JQ; if
+# not, the diagnostic shows the gate's rows
+CHECK_SHOW='[.metrics[]? | {metric, measured, verdict}]'
 
 # one line on stderr, that says what
 one_line() {
@@ -117,12 +117,12 @@ fi
 run "gate passes" 0 "$MMR" check "${trace_args[@]}" --baseline "$tmp/gate.yml" --json \
 	-o "$tmp/pass.json" --junit "$tmp/pass.xml" --save-report "$tmp/r$PAGES.json" \
 	-- "${file_gen[@]}" "$PAGES"
-expect "gate passes: every row passes, $G measured $PAGES (+$SLACK)" \
+check "gate passes: every row passes, $G measured $PAGES (+$SLACK)" \
 	"(.metrics | all(.verdict == \"pass\")) and .verdict == \"pass\" and .exit_status == 0 and
 	 (.metrics[] | select(.metric == \"$G\") |
 	  .measured >= $PAGES and .measured <= $PAGES + $SLACK)" \
 	"$tmp/pass.json"
-expect "gate passes: the saved report is stat's, the one judged" \
+check "gate passes: the saved report is stat's, the one judged" \
 	".schema == \"mmretry.stat/1\" and .$G ==
 	 $(jq ".metrics[] | select(.metric == \"$G\") | .measured" "$tmp/pass.json")" \
 	"$tmp/r$PAGES.json"
@@ -163,7 +163,7 @@ else
 fi
 run "regression, from the saved report" 1 "$MMR" check --baseline "$tmp/gate.yml" --json \
 	--report "$tmp/r$big.json"
-expect "regression, from the saved report: JSON marks the row" \
+check "regression, from the saved report: JSON marks the row" \
 	".verdict == \"fail\" and .exit_status == 1 and
 	 (.metrics[] | select(.metric == \"$G\") |
 	  .verdict == \"fail\" and .measured == $f_big and .max == $((PAGES + PAGES / 4)) and
@@ -180,7 +180,7 @@ metrics:
 EOF
 run "unavailable in tracepoint mode" 3 "$MMR" check --mode tracepoint --no-anon-vma --json \
 	--junit "$tmp/na.xml" --baseline "$tmp/completed.yml" -- "$GEN" -q memfd -n 100
-expect "unavailable in tracepoint mode: the row says so" \
+check "unavailable in tracepoint mode: the row says so" \
 	".verdict == \"unavailable\" and
 	 (.metrics[] | select(.metric == \"faults.completed\") | .verdict == \"unavailable\" and .measured == null)" \
 	"$tmp/unavailable in tracepoint mode.out"
@@ -194,7 +194,7 @@ if [ "$MODE" = fentry ] || [ "$MODE" = kprobe ]; then
 	# first writes end with VM_FAULT_COMPLETED
 	run "completed seen in $MODE mode" 0 "$MMR" check "${trace_args[@]}" --json \
 		--baseline "$tmp/completed.yml" -- "$GEN" -q memfd -n 100
-	expect "completed seen in $MODE mode: 100 measured" \
+	check "completed seen in $MODE mode: 100 measured" \
 		"(.metrics[] | select(.metric == \"faults.completed\") | .verdict == \"pass\" and .measured == 100)" \
 		"$tmp/completed seen in $MODE mode.out"
 fi
@@ -254,7 +254,7 @@ else
 	not_ok "compare: $G $f_small -> $f_big, +$((f_big - f_small)), $change" "$(cat "$tmp/compare.out")"
 fi
 run "compare --json" 0 "$MMR" compare --json "$tmp/r$PAGES.json" "$tmp/r$big.json"
-expect "compare --json: a, b, diff and change" \
+check "compare --json: a, b, diff and change" \
 	"(.metrics[] | select(.metric == \"$G\") |
 	  .a == $f_small and .b == $f_big and .diff == $((f_big - f_small)) and
 	  .change == ($f_big - $f_small) / $f_small) and .a == \"$tmp/r$PAGES.json\" and
@@ -275,10 +275,9 @@ run "check a model report" 0 "$MMR" check --baseline "$tmp/model.yml" --report "
 run "check a model report: retry completes nothing" 1 "$MMR" check --baseline "$tmp/model.yml" \
 	--report "$tmp/m-retry.json"
 run "compare two model reports" 0 "$MMR" compare --json "$tmp/m-retry.json" "$tmp/m-done.json"
-expect "compare two model reports: 2 attempts per page, then 1" \
+check "compare two model reports: 2 attempts per page, then 1" \
 	"(.metrics[] | select(.metric == \"faults.attempts\") | .a == 2048 and .b == 1024 and .change == -0.5)" \
 	"$tmp/compare two model reports.out"
 run "compare a model report with a live one" 0 "$MMR" compare "$tmp/m-done.json" "$tmp/r$PAGES.json"
 
-echo "check: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -2,11 +2,15 @@
 # tests/export/packaging.sh: what packaging/ ships for the exporter is valid:
 # promtool checks the alert rules and the scrape job, the Grafana dashboard
 # is JSON whose every query reads mmretry's metrics. No kernel involved.
+#
+# Needs: promtool and jq (make deps); no root, no build.
+# Prints: TAP (tests/lib.sh), a test point per check, ending with the line
+#   "packaging: N passed, N failed"; exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin packaging
 out=$(promtool check rules packaging/mmretry-alerts.yml 2>&1) &&
 	ok "packaging: promtool checks the alert rules" ||
 	not_ok "packaging: promtool checks the alert rules" "$(tail -3 <<<"$out")"
@@ -20,5 +24,4 @@ jq -e '.panels | length > 0 and all(.[].targets[]; .expr | test("mmretry_"))' \
 grep -q '^ExecStart=.*mmretry export .*--user' packaging/mmretry-export.service &&
 	ok "packaging: the systemd unit runs the exporter and drops root" ||
 	not_ok "packaging: the systemd unit runs the exporter and drops root"
-echo "packaging: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

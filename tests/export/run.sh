@@ -7,18 +7,23 @@
 # Environment: MMRETRY_MODE (a mode for the exporter), MMRETRY_EXPORT_DATA
 # (a file or block device for the file workload; default: a file under
 # TMPDIR, which must not be tmpfs), TMPDIR.
+#
+# Needs: root, a built ./mmretry and tools/mmretry-gen (make), prometheus,
+#   promtool, curl and jq (make deps), loopback TCP ports.
+# Prints: TAP (tests/lib.sh), a test point per check, ending with the line
+#   "export: N passed, N failed"; exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin export
 MMR=./mmretry
 GEN=./tools/mmretry-gen
 PAGES=${MMRETRY_EXPORT_PAGES:-2048}
 SLACK=${MMRETRY_SLACK:-8}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
 
 for t in promtool prometheus curl jq; do
-	command -v "$t" >/dev/null || { echo "export: $t is missing (make deps)" >&2; exit 1; }
+	command -v "$t" >/dev/null || bail "$t is missing (make deps)"
 done
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-export.XXXXXX")
 
@@ -69,7 +74,7 @@ if [ -s "$tmp/m0.txt" ]; then
 	ok "export: serves /metrics"
 else
 	not_ok "export: serves /metrics" "$(cat "$tmp/export.err")"
-	echo "export: $pass passed, $fail failed"
+	finish
 	exit 1
 fi
 ct=$(curl -s -o /dev/null -w '%{content_type}' "http://127.0.0.1:$EPORT/metrics")
@@ -167,5 +172,4 @@ fi
 kill -TERM "$epid"
 wait "$epid" 2>/dev/null
 epid=
-echo "export: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

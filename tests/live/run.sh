@@ -21,24 +21,27 @@
 #   MMRETRY_LIVE_SKIP  groups of checks to leave out (lock, cli, filter, walks;
 #                 see group())
 #   MMRETRY_LIVE_KEEP  a directory to keep each workload's report in (keep_report)
+#
+# Needs: root, a built ./mmretry and tools/mmretry-gen (make), jq, bpftool;
+#   setpriv (util-linux) for the privilege check, a writable cgroup2 mount
+#   for -c (else skipped).
+# Prints: TAP (tests/lib.sh), a test point per check, ending with the line
+#   "live: N passed, N failed"; exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin live
 
 MMR=./mmretry
 GEN=./tools/mmretry-gen
 MODE=${MMRETRY_MODE:-}
 SLACK=${MMRETRY_SLACK:-8}
 LOCK_MIB=${MMRETRY_LOCK_MIB:-64}
-pass=0
-fail=0
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "live: needs root" >&2
-	echo "live: 0 passed, 1 failed"
-	exit 1
-fi
+[ "$(id -u)" -eq 0 ] || bail "needs root"
 for f in "$MMR" "$GEN"; do
-	[ -x "$f" ] || { echo "live: $f is not built (run make)" >&2; exit 1; }
+	[ -x "$f" ] || bail "$f is not built (run make)"
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-live.XXXXXX")
@@ -49,22 +52,12 @@ cleanup() {
 }
 trap cleanup EXIT
 read -r -a data <<<"${MMRETRY_DATA:-$tmp/d0 $tmp/d1 $tmp/d2 $tmp/d3}"
-[ "${#data[@]}" -eq 4 ] || { echo "live: MMRETRY_DATA needs four paths" >&2; exit 1; }
+[ "${#data[@]}" -eq 4 ] || bail "MMRETRY_DATA needs four paths"
 DATA=${data[0]}
 
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
-
-# check NAME JQ-EXPR FILE [SHOW]: the jq expression must be true for FILE;
-# on failure, the jq expression SHOW (default .faults) says what was there
-check() {
-	local name=$1 expr=$2 file=$3 show=${4:-.faults // .}
-	if jq -e "$expr" "$file" >/dev/null 2>&1; then
-		ok "$name"
-	else
-		not_ok "$name" "jq '$expr' is false for: $(jq -c "$show" "$file" 2>&1 | cut -c1-1200)"
-	fi
-}
+# check NAME JQ-EXPR FILE [SHOW] (tests/lib.sh): on failure, SHOW says what
+# was there, by default the fault figures
+CHECK_SHOW='.faults // .'
 
 # group NAME: whether the checks of group NAME run. MMRETRY_LIVE_SKIP names
 # groups left out, as the VM matrix does in a mode where they cannot differ
@@ -76,7 +69,7 @@ check() {
 group() {
 	case " ${MMRETRY_LIVE_SKIP:-} " in
 	*" $1 "*)
-		echo "# skip $1 checks: MMRETRY_LIVE_SKIP (tests/vm/run says where they run)"
+		skip "$1 checks" "MMRETRY_LIVE_SKIP (tests/vm/run says where they run)"
 		return 1 ;;
 	esac
 }
@@ -108,21 +101,15 @@ stat_gen() {
 
 # keep_report NAME GEN-ARGS...: the report and the workload's output, kept in
 # MMRETRY_LIVE_KEEP for tests/model/live.sh to judge (MMRETRY_MODEL_REPORTS)
-# instead of tracing the same workload again; NAME.key says what ran:
-# mmretry's options, then the workload's arguments without its data path
+# instead of tracing the same workload again; NAME.key says what ran
+# (tests/lib.sh's run_key: mmretry's options, then the workload's arguments
+# without its data path)
 keep_report() {
-	local name=$1 key=
+	local name=$1
 	shift
-	while [ $# -gt 0 ]; do
-		case $1 in
-		-f) shift ;;
-		*) key+=" $1" ;;
-		esac
-		shift
-	done
 	mkdir -p "$MMRETRY_LIVE_KEEP" &&
 		cp "$tmp/$name.json" "$tmp/$name.gen" "$MMRETRY_LIVE_KEEP/" &&
-		echo "${mode_args[*]} ${stat_args[*]} --$key" >"$MMRETRY_LIVE_KEEP/$name.key"
+		run_key "${mode_args[@]}" "${stat_args[@]}" -- "$@" >"$MMRETRY_LIVE_KEEP/$name.key"
 }
 
 # gen NAME KEY: a value from the workload's own JSON line (first line)
@@ -703,7 +690,7 @@ if group filter; then
 			not_ok "cgroup: -c ran" "$(cat "$tmp/cg.err")"
 		fi
 	else
-		echo "# skip cgroup: no writable cgroup2 mount"
+		skip "cgroup: counts only the tasks inside it" "no writable cgroup2 mount"
 	fi
 
 	# --- a full ring buffer loses events, never counts ----------------------------------
@@ -729,5 +716,4 @@ if group filter; then
 	fi
 fi
 
-echo "live: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

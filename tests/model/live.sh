@@ -26,18 +26,24 @@
 # pagelock: a device whose reads complete later, null_blk; default the
 # same), MMRETRY_LOCK_MIB (the wrhold and blocker regions, default 256),
 # TMPDIR.
+#
+# Needs: root, a built ./mmretry and tools/mmretry-gen (make), jq; a
+#   writable /proc/sys/vm/compact_memory for rmapfan (else skipped).
+# Prints: TAP (tests/lib.sh), a test point per workload, each preceded by
+#   mmretry compare's rows of the figures it judges (comments), ending with
+#   the line "model: N passed, N failed"; exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin model
 MMR=$PWD/mmretry
 GEN=$PWD/tools/mmretry-gen
 MODE=${MMRETRY_MODE:-}
 START=${MMRETRY_MODEL_START:-512}
 SLACK=${MMRETRY_MODEL_SLACK:-16}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
 
-command -v jq >/dev/null || { echo "model: jq is missing (make deps)" >&2; exit 1; }
+command -v jq >/dev/null || bail "jq is missing (make deps)"
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-model.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 DATA=${MMRETRY_MODEL_DATA:-$tmp/data}
@@ -58,23 +64,15 @@ DEFAULT_FIGS="faults.faults=start faults.retries=slack faults.major=slack
 FIGS=$DEFAULT_FIGS
 
 # kept NAME STAT-ARGS... -- GEN GEN-ARGS...: whether tests/live/run.sh kept
-# a report of this very run in MMRETRY_MODEL_REPORTS (its NAME.key: the same
-# options and workload, the data path aside); then it is $tmp/NAME.live.json
-# and $tmp/NAME.gen, and the workload is not traced a second time
+# a report of this very run in MMRETRY_MODEL_REPORTS (its NAME.key, from
+# tests/lib.sh's run_key: the same options and workload, the data path
+# aside); then it is $tmp/NAME.live.json and $tmp/NAME.gen, and the workload
+# is not traced a second time
 kept() {
-	local name=$1 dir=${MMRETRY_MODEL_REPORTS:-} key=
+	local name=$1 dir=${MMRETRY_MODEL_REPORTS:-}
 	shift
 	[ -n "$dir" ] && [ -s "$dir/$name.key" ] || return 1
-	while [ $# -gt 0 ]; do
-		case $1 in
-		-f) shift ;;
-		-q | --json | "$GEN") ;;
-		*) key+=" $1" ;;
-		esac
-		shift
-	done
-	# shellcheck disable=SC2086 # words, spaces normalised
-	[ "$(echo $key)" = "$(echo $(cat "$dir/$name.key"))" ] || return 1
+	[ "$(run_key "$@")" = "$(cat "$dir/$name.key")" ] || return 1
 	cp "$dir/$name.json" "$tmp/$name.live.json" && cp "$dir/$name.gen" "$tmp/$name.gen" &&
 		echo "# $name: the live tests' report of the same run"
 }
@@ -95,8 +93,8 @@ compare_live() {
 		return
 	fi
 	if ! jq -e "$NEED" "$tmp/$name.live.json" >/dev/null; then
-		echo "# $name: skipped: the live report lacks what it predicts ($NEED is false:" \
-			"anon_vma needs fentry or kprobes)"
+		skip "$name: live within the model's prediction" \
+			"the live report lacks what it predicts ($NEED is false: anon_vma needs fentry or kprobes)"
 		return
 	fi
 	# each figure both reports have (not null), its limits from the model's
@@ -181,7 +179,7 @@ rmapfan_live() {
 		return
 	fi
 	if ! jq -e "$NEED" "$tmp/$name.live.json" >/dev/null; then
-		echo "# $name: skipped: anon_vma needs fentry or kprobes"
+		skip "$name: the region's walks as the model predicts" "anon_vma needs fentry or kprobes"
 		return
 	fi
 	local pid start moved
@@ -209,8 +207,8 @@ rmapfan_live() {
 if [ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/compact_memory ]; then
 	rmapfan_live
 else
-	echo "# rmapfan: skipped: compaction needs root and /proc/sys/vm/compact_memory"
+	skip "rmapfan: the region's walks as the model predicts" \
+		"compaction needs root and /proc/sys/vm/compact_memory"
 fi
 
-echo "model: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -19,24 +19,21 @@
 #
 # Environment: MMRETRY_MODE, MMRETRY_RECORD_DATA (a file or block device
 # for the file workload; default a file under TMPDIR), TMPDIR.
+#
+# Needs: root, a built ./mmretry and tools/mmretry-gen (make), jq.
+# Prints: TAP (tests/lib.sh), a test point per check, with each replay's
+#   table as comments, ending with the line "record: N passed, N failed";
+#   exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin record
 MMR=$PWD/mmretry
 GEN=$PWD/tools/mmretry-gen
 MODE=${MMRETRY_MODE:-}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
-check() {	# check NAME JQ-EXPR FILE [SHOW] (JQ_ARGS: more jq arguments)
-	if jq -e "${JQ_ARGS[@]}" "$2" "$3" >/dev/null 2>&1; then
-		ok "$1"
-	else
-		not_ok "$1" "$(jq -c "${JQ_ARGS[@]}" "${4:-.}" "$3" 2>&1 | head -c 600)"
-	fi
-}
-JQ_ARGS=()
 
-command -v jq >/dev/null || { echo "record: jq is missing (make deps)" >&2; exit 1; }
+command -v jq >/dev/null || bail "jq is missing (make deps)"
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-record.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 DATA=${MMRETRY_RECORD_DATA:-$tmp/data}
@@ -69,7 +66,7 @@ expect_fail "report without a file" 2 "report: needs a recording to read" "$MMR"
 if ! "$MMR" record "${mode_args[@]}" -o "$tmp/file.mmr" -- "$GEN" -q file -n 256 -f "$DATA" \
 	>/dev/null 2>"$tmp/rec.err"; then
 	not_ok "record a file workload" "$(head -c 300 "$tmp/rec.err")"
-	echo "record: $pass passed, $fail failed"
+	finish
 	exit 1
 fi
 ok "record a file workload: $(tail -1 "$tmp/rec.err")"
@@ -186,7 +183,7 @@ era=$("$MMR" model run gen-anon --policy auto --scale 0.01 --json | jq -r .targe
 if [ "$attempts" != true ]; then
 	expect_fail "model replay of a $mode recording" 2 "needs a recording made with fentry or kprobes" \
 		"$MMR" model replay "$tmp/file.mmr"
-	echo "# replay: skipped: $mode mode records retries, not every attempt (needs fentry or kprobes)"
+	skip "replay" "$mode mode records retries, not every attempt (needs fentry or kprobes)"
 else
 	case $era in
 	per-vma) other=completed ;;
@@ -205,13 +202,12 @@ else
 		# what replay sets beside the replays is the recording's own report
 		# (one process: the generator, which forks nothing here)
 		"$MMR" report --json "$tmp/$name.mmr" >"$tmp/$name.report.json"
-		JQ_ARGS=(--slurpfile report "$tmp/$name.report.json")
 		check "$name: replay's recorded column is the recording's report" '
 			def figs: .faults | [.attempts, .faults, .retries, .completed, .major,
 				.vma_lock_attempts] + [.retry_reasons[]];
 			(.recorded | figs) == ($report[0] | figs)' "$tmp/$name.replay.json" \
-			'{replay: .recorded.faults, report: $report[0].faults}'
-		JQ_ARGS=()
+			'{replay: .recorded.faults, report: $report[0].faults}' \
+			--slurpfile report "$tmp/$name.report.json"
 		# own era: every figure within max(4, 2%) of the recorded
 		check "$name: replayed under $era, the era of its kernel, as recorded (within max(4, 2%))" '
 			def figs: .faults | [.attempts, .faults, .retries, .completed, .major,
@@ -243,5 +239,4 @@ else
 			'.replays[0].report.faults.retry_reasons.userfaultfd == 50' "$tmp/uffd.replay.json"
 fi
 
-echo "record: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

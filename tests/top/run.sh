@@ -27,22 +27,25 @@
 #                          complete synchronously (not brd; default a file);
 #   MMRETRY_TOP_PAGES      pages the file workload reads (default 4096);
 #   MMRETRY_TOP_INTERVALS  tables of the piped run (default 8).
+#
+# Needs: root, a built ./mmretry and tools/mmretry-gen (make), jq, tmux (with
+#   the tmux-256color terminfo entry and the C.UTF-8 locale); setpriv
+#   (util-linux) for the privilege checks.
+# Prints: TAP (tests/lib.sh), a test point per check, ending with the line
+#   "top: N passed, N failed"; exits 1 if a check failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tap_begin top
 
 MMR=./mmretry
 GEN=./tools/mmretry-gen
 MODE=${MMRETRY_MODE:-}
-pass=0
-fail=0
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "top: needs root" >&2
-	echo "top: 0 passed, 1 failed"
-	exit 1
-fi
+[ "$(id -u)" -eq 0 ] || bail "needs root"
 for f in "$MMR" "$GEN"; do
-	[ -x "$f" ] || { echo "top: $f is not built (run make)" >&2; exit 1; }
+	[ -x "$f" ] || bail "$f is not built (run make)"
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-top.XXXXXX")
@@ -53,9 +56,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
 
 mode_args=()
 [ -n "$MODE" ] && mode_args=(--mode "$MODE")
@@ -258,7 +258,7 @@ elif [ "$per_vma" = false ]; then
 		ok "vdso: no retries in the children without per-VMA locks" ||
 		not_ok "vdso: no retries in the children without per-VMA locks" "$(grep -v ' 0\.0 *0\.0 -' "$tmp/vdso.rows" | head -n 4)"
 else
-	echo "# skipped - vdso: leading reason (probe does not say whether the kernel has per-VMA locks)"
+	skip "vdso: each child's leading reason" "probe does not say whether the kernel has per-VMA locks"
 fi
 
 # --- -p: only that process ---------------------------------------------------------
@@ -357,5 +357,4 @@ else
 	fi
 fi
 
-echo "top: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,59 +5,35 @@
 #
 #   tests/unit/run.sh build/tests/test_*
 #
-# Counts test cases from cmocka's per-case lines ("[       OK ] name",
-# "[  FAILED  ] name", "[  SKIPPED ] name"), which cmocka 1.1.5 writes to
-# stdout; its summary and the failure details go to stderr. A binary that
-# crashes, hangs, prints no results or exits non-zero without a failed case
-# counts as one failed case, named in the output. Ends with exactly one line
-# "unit: N passed, N failed"; exits 1 if anything failed.
+# Needs: the binaries (make unit builds them into build/tests/), linked
+#   with cmocka 1.1.x; no root, no kernel.
+# Prints: one TAP stream (tests/lib.sh) for the whole run: each binary runs
+#   with CMOCKA_MESSAGE_OUTPUT=TAP, its cases renumbered into the stream as
+#   "ok N - [BINARY] CASE" (a skipped case "ok N - [BINARY] CASE # SKIP"),
+#   cmocka's diagnostics and what a test prints as "# [BINARY] ..." comments,
+#   its stderr as diagnostics when a case failed, a "# BINARY: N passed, N
+#   failed" comment; at the end the failed cases again, the plan and exactly
+#   one line "unit: N passed, N failed". Exits 1 if anything failed.
+#
+# A binary that crashes, hangs (UNIT_TIMEOUT seconds, default 120), prints
+# no results or exits non-zero without a failed case counts as one failed
+# case, named after the case it did not finish (cmocka's TAP names a case
+# only once it has ended: "case K of N, the one after LAST") or the binary
+# itself.
 
 set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+tap_begin unit
 
 TIMEOUT=${UNIT_TIMEOUT:-120}	# seconds per binary
 
-passed=0
-failed=0
-skipped=0
 failures=()
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# From cmocka's stdout, print "PASSED FAILED SKIPPED FINISHED ANNOUNCED RUNNING"
-# (FINISHED: 1 if the "N test(s) run." line came; ANNOUNCED: from "Running N
-# test(s)."; RUNNING: the case that never ended, or -), then one line per
-# failed or skipped case: "failed NAME" / "skipped NAME".
-parse() {
-	awk '
-	done { next }
-	index($0, "[ RUN      ] ") == 1 { cur = substr($0, 14); running = 1; next }
-	index($0, "[       OK ] ") == 1 { pass++; running = 0; next }
-	index($0, "[  FAILED  ] ") == 1 {
-		fail++; running = 0; names = names "failed " substr($0, 14) "\n"; next
-	}
-	index($0, "[  SKIPPED ] ") == 1 {
-		skip++; running = 0; names = names "skipped " substr($0, 14) "\n"; next
-	}
-	/^\[==========\] Running [0-9]+ test\(s\)\.$/ { total = $3 }
-	/^\[==========\] [0-9]+ test\(s\) run\.$/ { done = 1 }
-	END {
-		printf "%d %d %d %d %d %s\n", pass, fail, skip, done, total,
-		       running ? cur : "-"
-		printf "%s", names
-	}' "$1"
-}
-
-# Indent a file, for failure details.
-show() {
-	sed 's/^/    /' "$1"
-}
-
-if [[ $# -eq 0 ]]; then
-	echo "run.sh: no test binaries given" >&2
-	echo "unit: 0 passed, 0 failed"
-	exit 1
-fi
+[[ $# -gt 0 ]] || bail "no test binaries given"
 
 for bin in "$@"; do
 	name=$(basename -- "$bin")
@@ -65,74 +41,64 @@ for bin in "$@"; do
 	err=$tmp/$name.err
 
 	if [[ ! -x $bin ]]; then
-		echo "$name: not an executable file"
-		failed=$((failed + 1))
+		not_ok "[$name] the binary" "$bin is not an executable file"
 		failures+=("$name (missing)")
 		continue
 	fi
-	# the group keeps bash's "Aborted" notice out: the summary names it
+	# the group keeps bash's "Aborted" notice out: the failure names it
 	{
-		CMOCKA_MESSAGE_OUTPUT=STDOUT timeout "$TIMEOUT" "$bin" >"$out" 2>"$err"
+		CMOCKA_MESSAGE_OUTPUT=TAP timeout "$TIMEOUT" "$bin" >"$out" 2>"$err"
 		rc=$?
 	} 2>/dev/null
 
-	{
-		read -r p f s finished total unfinished
-		mapfile -t cases
-	} < <(parse "$out")
-
+	tap_merge "$name" "$out" >"$tmp/$name.tap"
+	cat "$tmp/$name.tap"
+	p=$MERGED_PASS f=$MERGED_FAIL
+	s=$((MERGED_POINTS - p - f))
+	plan=${MERGED_PLAN:-0}
 	problem=""
 	if [[ $rc -eq 124 ]]; then
 		problem="timed out after ${TIMEOUT}s"
 	elif [[ $rc -gt 128 ]]; then
 		problem="killed by signal $((rc - 128))"
-	elif [[ $((p + f + s)) -eq 0 && -z ${unfinished#-} ]]; then
+	elif [[ $MERGED_POINTS -eq 0 && $plan -eq 0 ]]; then
 		problem="printed no results, exit status $rc"
-	elif [[ $finished -ne 1 ]]; then
+	elif [[ $MERGED_POINTS -lt $plan ]]; then
 		problem="exited with status $rc before reporting all its results"
 	elif [[ $rc -ne 0 && $f -eq 0 ]]; then
 		problem="exited with status $rc although no case failed"
 	fi
+	# cases after a crash never ran; the crash is the failure counted
+	notrun=0
 	if [[ -n $problem ]]; then
-		# the case that was running crashed; else the binary itself failed
 		f=$((f + 1))
-		if [[ $unfinished != - ]]; then
-			cases+=("failed $unfinished ($problem)")
+		if [[ $MERGED_POINTS -lt $plan ]]; then
+			# the case that was running did not end
+			what="case $((MERGED_POINTS + 1)) of $plan${MERGED_LAST:+, the one after $MERGED_LAST}"
+			notrun=$((plan - MERGED_POINTS - 1))
 		else
-			cases+=("failed $name ($problem)")
+			what="the binary"
 		fi
+		not_ok "[$name] $what ($problem)"
 	fi
+	# its failed cases, for the list at the end
+	while read -r c; do
+		failures+=("$name: $c")
+	done < <(sed -n 's/^not ok [0-9]* - \[[^]]*\] //p' "$tmp/$name.tap")
+	[[ -n $problem ]] && failures+=("$name: $what ($problem)")
 
 	line="$name: $p passed, $f failed"
 	[[ $s -gt 0 ]] && line+=", $s skipped"
-	# cases after a crash never ran; the crash is the failure counted
-	notrun=$((total - p - f - s))
-	[[ -n $problem && $notrun -gt 0 ]] && line+=", $notrun not run"
-	echo "$line${problem:+ ($problem)}"
-	for c in "${cases[@]}"; do
-		case $c in
-		failed\ *)	echo "  FAILED  ${c#failed }"
-				failures+=("$name: ${c#failed }") ;;
-		skipped\ *)	echo "  skipped ${c#skipped }" ;;
-		esac
-	done
-	# what the tests say on purpose (e.g. "known bug: ...")
-	grep -v '^\[' "$out" | sed 's/^/    /'
+	[[ $notrun -gt 0 ]] && line+=", $notrun not run"
+	echo "# $line${problem:+ ($problem)}"
 	if [[ $f -gt 0 && -s $err ]]; then
-		echo "  stderr of $name:"
-		show "$err"
+		echo "# stderr of $name:"
+		sed 's/^/#     /' "$err"
 	fi
-
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
 done
 
 if [[ ${#failures[@]} -gt 0 ]]; then
-	echo
-	echo "failed:"
-	printf '  %s\n' "${failures[@]}"
+	echo "# failed:"
+	printf '#   %s\n' "${failures[@]}"
 fi
-[[ $skipped -gt 0 ]] && echo "($skipped skipped, listed above)"
-echo "unit: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
