@@ -12,7 +12,7 @@
 #    header and the generator's row, lines cut to the pane's width, q quits
 #    with status 0.
 #
-# Leading reasons (README "Modes"; faults.bpf.c; tools/mmretry-gen.c):
+# Leading reasons (README "Modes"; bpf/faults.bpf.c; tools/gen/):
 #   fentry, kprobe: file -> file_io, uffd -> userfaultfd, pagelock ->
 #     page_lock, vdso children -> vma_fallback with per-VMA locks (6.4+),
 #     no retries without them (6.1);

@@ -119,11 +119,7 @@ uint64_t now_ns(void)
 
 double now(void)
 {
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts))
-		die_sys("clock_gettime");
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)now_ns() / 1e9;
 }
 
 struct faults faults_now(int who)
