@@ -324,19 +324,10 @@ static void sort_by_wait(void **state)
 static struct mmr_lock_event ev(uint32_t kind, uint32_t pid, uint32_t tid, uint64_t mm,
 				uint64_t start, uint64_t end)
 {
-	struct mmr_lock_event e;
+	char comm[16];
 
-	memset(&e, 0, sizeof(e));
-	e.kind = kind;
-	e.pid = pid;
-	e.tid = tid;
-	e.mm = mm;
-	e.ts_ns = end;
-	e.dur_ns = end - start;
-	e.success = 1;
-	e.nkstack = e.nustack = 0;
-	snprintf(e.comm, sizeof(e.comm), "t%u", tid);
-	return e;
+	snprintf(comm, sizeof(comm), "t%u", tid);
+	return LOCK_EVENT(kind, false, pid, tid, comm, mm, start, end);
 }
 
 #define HOLD(pid, tid, mm, start, end) ev(MMR_LOCK_EV_HOLD, pid, tid, mm, start, end)

@@ -105,15 +105,7 @@ static void sample_report(struct report *r, enum mmr_mode mode)
 /* Text of report_print_text(), NUL-terminated; free() it. */
 static char *text_of(const struct report *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	assert_non_null(fp);
-	report_print_text(fp, r);
-	assert_int_equal(fclose(fp), 0);
-	assert_non_null(buf);
-	return buf;
+	return PRINTED(fp, report_print_text(fp, r));
 }
 
 /* The whitespace-separated word after the first word `name` in text. */

@@ -237,28 +237,12 @@ static void sample_anon_report(struct report *r)
 /* Text of report_print_anon_text(), NUL-terminated; free() it. */
 static char *anon_text_of(const struct report *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	assert_non_null(fp);
-	report_print_anon_text(fp, &r->anon);
-	assert_int_equal(fclose(fp), 0);
-	assert_non_null(buf);
-	return buf;
+	return PRINTED(fp, report_print_anon_text(fp, &r->anon));
 }
 
 static char *report_text_of(const struct report *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	assert_non_null(fp);
-	report_print_text(fp, r);
-	assert_int_equal(fclose(fp), 0);
-	assert_non_null(buf);
-	return buf;
+	return PRINTED(fp, report_print_text(fp, r));
 }
 
 /* report_anon_json() printed and parsed back, as a reader gets it. */

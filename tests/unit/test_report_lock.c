@@ -89,20 +89,7 @@ static struct lock_row *sample_rows(size_t *n)
 static struct mmr_lock_event lock_ev(uint32_t kind, bool write, uint32_t pid, uint32_t tid,
 				     const char *comm, uint64_t mm, uint64_t start, uint64_t end)
 {
-	struct mmr_lock_event e;
-
-	memset(&e, 0, sizeof(e));
-	e.kind = kind;
-	e.write = write;
-	e.pid = pid;
-	e.tid = tid;
-	e.mm = mm;
-	e.ts_ns = end;
-	e.dur_ns = end - start;
-	e.success = 1;
-	e.nkstack = e.nustack = 0;
-	memcpy(e.comm, comm, strnlen(comm, sizeof(e.comm)));
-	return e;
+	return LOCK_EVENT(kind, write, pid, tid, comm, mm, start, end);
 }
 
 /* Add e with its stacks (strdup'ed: the report frees them). */
@@ -200,28 +187,12 @@ static void sample_lock_report(struct report *r)
 /* Text of report_print_lock_text(), NUL-terminated; free() it. */
 static char *lock_text_of(const struct report *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	assert_non_null(fp);
-	report_print_lock_text(fp, &r->lock);
-	assert_int_equal(fclose(fp), 0);
-	assert_non_null(buf);
-	return buf;
+	return PRINTED(fp, report_print_lock_text(fp, &r->lock));
 }
 
 static char *folded_of(const struct report *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	assert_non_null(fp);
-	assert_int_equal(report_print_folded(fp, &r->lock), 0);
-	assert_int_equal(fclose(fp), 0);
-	assert_non_null(buf);
-	return buf;
+	return PRINTED(fp, assert_int_equal(report_print_folded(fp, &r->lock), 0));
 }
 
 /* The line that starts with prefix (after a newline), up to its end. */
@@ -708,24 +679,16 @@ static void text_in_report(void **state)
 {
 	struct report r;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
 
 	sample_lock_report(&r);
-	fp = open_memstream(&buf, &len);
-	assert_non_null(fp);
-	report_print_text(fp, &r);
-	assert_int_equal(fclose(fp), 0);
+	buf = PRINTED(fp, report_print_text(fp, &r));
 	find(buf, "\nmmap_lock\nread: 155 acquisitions");
 	find(buf, "\n  400/400 cat waited 2.0 ms for write\n");
 	free(buf);
 
 	r.lock.traced = false;
 	buf = NULL;
-	fp = open_memstream(&buf, &len);
-	assert_non_null(fp);
-	report_print_text(fp, &r);
-	assert_int_equal(fclose(fp), 0);
+	buf = PRINTED(fp, report_print_text(fp, &r));
 	assert_null(strstr(buf, "mmap_lock\n"));
 	assert_null(strstr(buf, "waited"));
 	free(buf);

@@ -302,9 +302,8 @@ static void faults_unknown_without_accounting(void **state)
 	struct top_totals tot;
 	struct top_row *rows;
 	struct top_sample *x;
-	FILE *m;
 	char *buf = NULL;
-	size_t n, len = 0;
+	size_t n;
 	struct top_header h = { .time = "12:00:00", .secs = 1, .kernel = "6.18",
 				.modes = { "tracepoint", "tracepoint", "n/a" } };
 
@@ -320,9 +319,7 @@ static void faults_unknown_without_accounting(void **state)
 	assert_int_equal(n, 1);
 	assert_false(rows[0].faults_known);
 	assert_false(tot.faults_known);
-	m = open_memstream(&buf, &len);
-	top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, 0, 0);
-	fclose(m);
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, 0, 0));
 	/* never a 0 for what is unknown */
 	assert_non_null(strstr(buf, "total: faults/s n/a, retries/s 3.0, retry n/a"));
 	assert_non_null(strstr(buf, "     10 x                    n/a      3.0    n/a unattributed     n/a   n/a"));
@@ -460,8 +457,6 @@ static void lock_durations_in_table(void **state)
 	struct top_totals tot = { .faults_known = true, .nprocs = 2 };
 	struct top_row r[2];
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *m;
 
 	memset(r, 0, sizeof(r));
 	r[0].pid = 1;
@@ -478,9 +473,7 @@ static void lock_durations_in_table(void **state)
 	r[1].lock_known = true;
 	r[1].wait_n = 1;
 	r[1].wait_p99 = r[1].wait_max = 12300000;
-	m = open_memstream(&buf, &len);
-	top_print(m, &h, &c, &tot, r, 2, TOP_SORT_PID, 0, 0);
-	fclose(m);
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, r, 2, TOP_SORT_PID, 0, 0));
 	assert_non_null(strstr(buf, "\n      1 a "));
 	assert_non_null(strstr(buf, "  1.0ms   1.20s   512ns  65.5us "));
 	assert_non_null(strstr(buf, "      -       -  12.3ms  12.3ms "));
@@ -496,9 +489,7 @@ static void print_table_cut_to_width(void **state)
 	struct top_totals tot = { .faults_known = true, .faults = 800, .retries = 200, .nprocs = 1 };
 	struct top_row r;
 	char *buf = NULL, *line, *save;
-	size_t len = 0;
 	int lines = 0;
-	FILE *m;
 
 	memset(&r, 0, sizeof(r));
 	r.pid = 4242;
@@ -512,9 +503,7 @@ static void print_table_cut_to_width(void **state)
 	r.reason = MMR_REASON_FILE_IO;
 	r.secs = 2;
 	r.chain_max = 3;
-	m = open_memstream(&buf, &len);
-	top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 0, 0);
-	fclose(m);
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 0, 0));
 	assert_non_null(strstr(buf, "mmretry top - 12:34:56, interval 2.00 s, kernel 6.12.0, sorted by retries\n"));
 	assert_non_null(strstr(buf, "total: faults/s 400.0, retries/s 100.0, retry 25.00%, processes 1\n"));
 	assert_non_null(strstr(buf, "modes: faults fentry, mmap_lock tracepoint, anon_vma fentry; lost 3, missed runs 1\n"));
@@ -523,10 +512,7 @@ static void print_table_cut_to_width(void **state)
 	free(buf);
 
 	/* 40 columns, 6 lines: every line cut, the rest left out */
-	buf = NULL;
-	m = open_memstream(&buf, &len);
-	top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 40, 5);
-	fclose(m);
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 40, 5));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		assert_true(strlen(line) <= 40);
 		lines++;
