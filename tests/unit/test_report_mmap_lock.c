@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_report_lock.c: the mmap_lock section of the stat report
+ * test_report_mmap_lock.c: the mmap_lock section of the stat report
  * (report/mmap_lock.c): per-process rows and long holds and waits go in, text
  * (histograms, top processes, who blocked each long write wait), JSON and
  * folded stacks come out.
@@ -1061,7 +1061,7 @@ static void folded_write_error(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest test_report_lock[] = {
+	const struct CMUnitTest test_report_mmap_lock[] = {
 		cmocka_unit_test(set_rows_totals),
 		cmocka_unit_test(set_rows_again),
 		cmocka_unit_test(add_event_copies),
@@ -1087,5 +1087,5 @@ int main(void)
 		cmocka_unit_test(folded_write_error),
 	};
 
-	return cmocka_run_group_tests(test_report_lock, NULL, NULL);
+	return cmocka_run_group_tests(test_report_mmap_lock, NULL, NULL);
 }

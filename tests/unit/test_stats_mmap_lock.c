@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_lockstat.c: the mmap_lock figures with no kernel (stats/mmap_lock.c): log2
+ * test_stats_mmap_lock.c: the mmap_lock figures with no kernel (stats/mmap_lock.c): log2
  * histograms merged and read as percentiles, per-CPU stats summed, process
  * rows ranked, and which holders blocked a long write wait.
  */
@@ -490,7 +490,7 @@ static void blockers_comm_terminated(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest test_lockstat[] = {
+	const struct CMUnitTest test_stats_mmap_lock[] = {
 		cmocka_unit_test(hist_merge_adds),
 		cmocka_unit_test(stats_merge_sums),
 		cmocka_unit_test(stats_merge_comm),
@@ -509,5 +509,5 @@ int main(void)
 		cmocka_unit_test(blockers_comm_terminated),
 	};
 
-	return cmocka_run_group_tests(test_lockstat, NULL, NULL);
+	return cmocka_run_group_tests(test_stats_mmap_lock, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_report_anon.c: the anon_vma section of the stat report
+ * test_report_anon_vma.c: the anon_vma section of the stat report
  * (report/anon_vma.c): per-process chain rows, per-walker rows and streamed
  * chains and walks go in, text (histograms of counts, walkers, the longest
  * chains and widest walks) and JSON come out.
@@ -1186,7 +1186,7 @@ static void json_comm_not_utf8(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest test_report_anon[] = {
+	const struct CMUnitTest test_report_anon_vma[] = {
 		cmocka_unit_test(set_rows_totals),
 		cmocka_unit_test(set_walkers_totals),
 		cmocka_unit_test(set_again_replaces),
@@ -1215,5 +1215,5 @@ int main(void)
 		cmocka_unit_test(json_comm_not_utf8),
 	};
 
-	return cmocka_run_group_tests(test_report_anon, NULL, NULL);
+	return cmocka_run_group_tests(test_report_anon_vma, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_avstat.c: the anon_vma figures with no kernel (stats/anon_vma.c): per-CPU
+ * test_stats_anon_vma.c: the anon_vma figures with no kernel (stats/anon_vma.c): per-CPU
  * chain and walk stats summed, walkers named from their rmap_one symbol,
  * process rows and walkers ranked, chain kinds named.
  */
@@ -308,7 +308,7 @@ static void chain_kind_names(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest test_avstat[] = {
+	const struct CMUnitTest test_stats_anon_vma[] = {
 		cmocka_unit_test(chain_merge_sums),
 		cmocka_unit_test(chain_merge_comm),
 		cmocka_unit_test(walk_merge_sums),
@@ -321,5 +321,5 @@ int main(void)
 		cmocka_unit_test(chain_kind_names),
 	};
 
-	return cmocka_run_group_tests(test_avstat, NULL, NULL);
+	return cmocka_run_group_tests(test_stats_anon_vma, NULL, NULL);
 }
