@@ -18,7 +18,8 @@
 static const char check_usage[] =
 "usage: mmretry check --baseline FILE [--junit FILE] [--json] [-o FILE]\n"
 "                     [--save-report FILE] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
-"       mmretry check --baseline FILE --report REPORT.json [--junit FILE] [--json]\n"
+"       mmretry check --baseline FILE --report REPORT.json [--junit FILE]\n"
+"                     [--json]\n"
 "       mmretry check --list-metrics\n"
 "\n"
 "Trace COMMAND as `mmretry stat` does (or read a report it wrote) and hold\n"
@@ -51,7 +52,8 @@ static const char check_usage[] =
 "\n"
 "examples:\n"
 "  mmretry baseline -o mmretry-baseline.yml -- ./bench --quick\n"
-"  mmretry check --baseline mmretry-baseline.yml --junit mmretry.xml -- ./bench --quick\n";
+"  mmretry check --baseline mmretry-baseline.yml --junit mmretry.xml \\\n"
+"      -- ./bench --quick\n";
 
 static int check_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {

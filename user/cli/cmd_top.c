@@ -396,8 +396,8 @@ static int run(struct top_run *t)
 }
 
 static const char top_usage[] =
-"usage: mmretry top [-i SECONDS] [-p PID] [-c CGROUP] [-n ITERATIONS] [--sort KEY]\n"
-"                   [--mode MODE] [-v]\n"
+"usage: mmretry top [-i SECONDS] [-p PID] [-c CGROUP] [-n ITERATIONS]\n"
+"                   [--sort KEY] [--mode MODE] [-v]\n"
 "\n"
 "A refreshing per-process table of page-fault retries, like top: faults/s,\n"
 "retries/s, retry %, the leading retry reason, completions/s, the share of\n"
