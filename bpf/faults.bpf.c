@@ -23,6 +23,7 @@
 #include "core_fixes.bpf.h"
 #include "filter.bpf.h"
 #include "faults.h"
+#include "hist.h"
 #include "record.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -59,6 +60,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);	/* resized by user space */
 } events SEC(".maps");
+
+/* fentry and kprobe modes: how long faults took (faults.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mmr_fault_latency);
+} fault_latency SEC(".maps");
 
 /* sized to 1 by user space unless per_process is set */
 struct {
@@ -248,8 +257,42 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->tp_io = 0;
 	st->pending = 0;
 	st->in_attempt = 1;
-	if (record)
-		st->start_ns = bpf_ktime_get_ns();
+	st->start_ns = bpf_ktime_get_ns();
+	if (st->attempt == 1)
+		st->fault_start_ns = st->start_ns;
+}
+
+/*
+ * The fault in progress ended (its attempt did not return RETRY) at now:
+ * its duration by outcome, and for a retried fault the time after its
+ * first attempt returned RETRY, by that attempt's reason.
+ */
+static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
+{
+	__u32 zero = 0, origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER :
+				 MMR_ORIGIN_KERNEL;
+	struct mmr_fault_latency *l = bpf_map_lookup_elem(&fault_latency, &zero);
+	__u64 dur = now - st->fault_start_ns;
+	__u32 reason;
+
+	if (!l || !st->fault_start_ns)
+		return;
+	barrier_var(origin);
+	if (origin >= MMR_NR_ORIGINS)
+		return;
+	if (st->attempt > 1) {
+		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], dur);
+		reason = st->first_reason;
+		barrier_var(reason);
+		if (reason < MMR_NR_REASONS)
+			hist_add(&l->retry_ns[reason], now - st->retry_start_ns);
+	} else {
+		hist_add(&l->dur[origin][MMR_OUTCOME_ONE_ATTEMPT], dur);
+	}
+	if (ret & VMF(COMPLETED))
+		hist_add(&l->dur[origin][MMR_OUTCOME_COMPLETED], dur);
+	if (ret & VMF(MAJOR))
+		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], dur);
 }
 
 static __always_inline void attempt_exit(__u32 ret)
@@ -297,6 +340,7 @@ static __always_inline void attempt_exit(__u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
+		fault_done(st, ret, bpf_ktime_get_ns());
 		if (record)
 			emit_attempt(c, st, ret, MMR_REASON_NONE);
 		return;
@@ -327,6 +371,10 @@ static __always_inline void attempt_exit(__u32 ret)
 	if (p)
 		p->retries += 1;
 	st->pending = 1;
+	if (st->attempt == 1) {
+		st->retry_start_ns = bpf_ktime_get_ns();
+		st->first_reason = idx;
+	}
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 	if (record)
 		emit_attempt(c, st, ret, reason);

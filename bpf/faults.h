@@ -13,6 +13,7 @@
 #endif
 
 #include "events.h"
+#include "mmap_lock.h"	/* struct mmr_hist */
 
 /*
  * enum vm_fault_reason bits as kernels 6.1 .. 7.2 number them
@@ -141,6 +142,36 @@ struct mmr_proc_counters {
 					 * whole process when its last thread exited */
 	__u64 reasons[MMR_NR_REASONS];
 	char comm[16];			/* thread group leader's, at the entry's creation */
+};
+
+/*
+ * A fault's outcome, for its duration: from its first attempt's entry into
+ * handle_mm_fault() to its last attempt's return (fentry and kprobe modes).
+ */
+#define MMR_OUTCOMES(X)								\
+	X(ONE_ATTEMPT, one_attempt)	/* done in one attempt */		\
+	X(RETRIED, retried)		/* an attempt returned VM_FAULT_RETRY first */ \
+	X(COMPLETED, completed)		/* ended VM_FAULT_COMPLETED (5.19+) */	\
+	X(MAJOR, major)			/* ended VM_FAULT_MAJOR, however many attempts */
+
+#define MMR_ENUM_OUTCOME(e, name) MMR_OUTCOME_##e,
+enum mmr_outcome {
+	MMR_OUTCOMES(MMR_ENUM_OUTCOME)
+	MMR_NR_OUTCOMES,
+};
+
+/* whose fault: a user-mode access, or the kernel's (GUP, copy_to_user) */
+enum mmr_fault_origin { MMR_ORIGIN_USER, MMR_ORIGIN_KERNEL, MMR_NR_ORIGINS };
+
+/*
+ * Fault durations (ns, log2 histograms), the fault_latency map's one
+ * per-CPU value. A fault counts in each outcome it has (a retried major
+ * fault: retried and major). retry_ns: what a retried fault spent after
+ * its first attempt returned VM_FAULT_RETRY, by that attempt's reason.
+ */
+struct mmr_fault_latency {
+	struct mmr_hist dur[MMR_NR_ORIGINS][MMR_NR_OUTCOMES];
+	struct mmr_hist retry_ns[MMR_NR_REASONS];
 };
 
 /* One VM_FAULT_RETRY, streamed through the ring buffer. */

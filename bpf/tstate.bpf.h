@@ -23,12 +23,15 @@ struct tstate {
 	__u64 addr;		/* page of the current fault */
 	__u64 vm_ops;		/* vma->vm_ops at the attempt's entry */
 	__u64 seq;		/* tracepoint mode: min_flt + maj_flt at fault start */
-	__u64 start_ns;		/* record: the attempt's entry */
+	__u64 start_ns;		/* the attempt's entry */
+	__u64 fault_start_ns;	/* the fault's first attempt's entry */
+	__u64 retry_start_ns;	/* when its first attempt returned RETRY */
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */
 	__u8 in_attempt;	/* inside handle_mm_fault */
 	__u8 reason;		/* enum mmr_reason of the attempt, NONE if no producer */
+	__u8 first_reason;	/* the reason the fault's first attempt retried */
 	__u8 kind;		/* enum mmr_vma_kind */
 	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
 	__u8 filter;		/* tgid filter verdict: 0 unknown, 1 traced, 2 not */

@@ -185,7 +185,17 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 		check "file: a fault is its attempts until one does not retry" \
 			'.faults.attempts == .faults.faults + .faults.retries - .faults.abandoned' \
 			"$tmp/file.json"
+		check "file: each retried fault timed, file_io its retry time" \
+			"(.fault_latency.user.retried.count - $n | fabs) <= $n * 0.02 + $SLACK and
+			 (.fault_latency.retry_ns.file_io.count - $n | fabs) <= $n * 0.02 + $SLACK" \
+			"$tmp/file.json" .fault_latency
+		check "file: retry time within the retried faults' time" \
+			'.fault_latency.retry_ns.file_io.sum <= .fault_latency.user.retried.sum +
+			 .fault_latency.kernel.retried.sum and .fault_latency.user.retried.p50 >=
+			 .fault_latency.user.one_attempt.p50' "$tmp/file.json" .fault_latency
 	else
+		check "file: fault latency unavailable (null), not 0" '.fault_latency == null' \
+			"$tmp/file.json"
 		check "file: completed, errors unavailable (null), not 0" \
 			'.faults.completed == null and .faults.errors == null and .faults.abandoned == null' \
 			"$tmp/file.json"

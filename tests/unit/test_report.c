@@ -635,6 +635,7 @@ static void text_values(void **state)
 	sample_report(&r, MMR_MODE_FENTRY);
 	r.lock.traced = true;
 	r.anon.traced = true;	/* else its line says n/a */
+	r.latency.traced = true;	/* so is fault latency */
 	t = text_of(&r);
 	b = body_of(t);
 	assert_word_after(b, "retries", "130");

@@ -250,6 +250,7 @@ void report_print_text(FILE *out, const struct report *r)
 		if (r->nprocs > n)
 			fprintf(out, "  (%zu more)\n", r->nprocs - n);
 	}
+	report_print_latency_text(out, &r->latency);
 	if (r->lock.traced)
 		report_print_lock_text(out, &r->lock);
 	else
@@ -353,6 +354,7 @@ json_t *report_to_json(const struct report *r)
 		json_array_append_new(procs, o);
 	}
 	json_object_set_new(root, "processes", procs);
+	json_object_set_new(root, "fault_latency", report_latency_json(&r->latency));
 	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(&r->lock) :
 			    json_null());
 	json_object_set_new(root, "anon_vma", report_anon_json(&r->anon));

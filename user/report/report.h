@@ -16,6 +16,7 @@
 #include "bpf/faults.h"
 #include "stats/figures.h"
 #include "report/anon_vma.h"
+#include "report/latency.h"
 #include "report/mmap_lock.h"
 
 #define REPORT_SCHEMA "mmretry.stat/1"
@@ -54,6 +55,7 @@ struct report {
 	struct proc_row *procs;		/* from the event stream */
 	size_t nprocs, procs_cap;
 
+	struct report_latency latency;
 	struct report_lock lock;
 	struct report_anon anon;
 

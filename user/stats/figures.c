@@ -5,6 +5,7 @@
 #include <string.h>
 #include "bpf/record.h"
 #include "stats/figures.h"
+#include "stats/mmap_lock.h"	/* hist_merge */
 
 /* the names, from the lists the enums are made of (bpf/faults.h) */
 #define NAME_REASON(e, name) [MMR_REASON_##e] = #name,
@@ -70,4 +71,15 @@ void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_
 	} else {
 		c->faults++;
 	}
+}
+
+void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_latency *b)
+{
+	int o, k;
+
+	for (o = 0; o < MMR_NR_ORIGINS; o++)
+		for (k = 0; k < MMR_NR_OUTCOMES; k++)
+			hist_merge(&a->dur[o][k], &b->dur[o][k]);
+	for (k = 0; k < MMR_NR_REASONS; k++)
+		hist_merge(&a->retry_ns[k], &b->retry_ns[k]);
 }

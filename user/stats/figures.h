@@ -42,6 +42,9 @@ struct mmr_attempt_event;
 void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_event *a,
 			 uint32_t vma_lock_flag);
 
+/* Add b's fault durations into a (per-CPU values, or two runs). */
+void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_latency *b);
+
 /* A tracing mode's name: "fentry", "kprobe", "tracepoint" ("none"). */
 const char *mode_name(enum mmr_mode m);
 /* "fentry", "kprobe", "tracepoint", or "auto" (MMR_MODE_NONE); 0 or -EINVAL */

@@ -10,6 +10,7 @@
 
 #include "trace/bpfmap.h"
 #include "faults.skel.h"
+#include "stats/figures.h"
 #include "trace/faults.h"
 #include "lib/util.h"
 
@@ -355,6 +356,25 @@ int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum)
 			dst[i] += src[i];
 	}
 out:
+	free(percpu);
+	return err;
+}
+
+int faults_trace_latency(struct faults_trace *t, struct mmr_fault_latency *sum)
+{
+	struct mmr_fault_latency *percpu;
+	__u32 zero = 0;
+	int c, err = 0;
+
+	percpu = calloc(t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map__lookup_elem(t->skel->maps.fault_latency, &zero, sizeof(zero), percpu,
+				 t->ncpus * sizeof(*percpu), 0))
+		err = -errno;
+	for (c = 0; !err && c < t->ncpus; c++)
+		fault_latency_merge(sum, &percpu[c]);
 	free(percpu);
 	return err;
 }

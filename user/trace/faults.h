@@ -71,6 +71,8 @@ int faults_trace_poll(struct faults_trace *t, int timeout_ms);
  * last events at the end of tracing. Events handled, or -errno. */
 int faults_trace_drain(struct faults_trace *t);
 int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
+/* Fault durations summed over CPUs (fentry and kprobe modes). 0 or -errno. */
+int faults_trace_latency(struct faults_trace *t, struct mmr_fault_latency *sum);
 void faults_trace_close(struct faults_trace *t);
 
 /* top (per_process): one process's counters, summed over CPUs */

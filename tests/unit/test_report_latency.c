@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_report_latency.c: the fault-latency section of the stat report
+ * (report/latency.c) and the per-CPU merge of its histograms
+ * (stats/figures.c): text rows by origin and outcome, retry time by reason,
+ * JSON histograms, and n/a / null when faults were not timed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "bpf/hist.h"
+#include "report/latency.h"
+#include "stats/figures.h"
+#include "unit.h"
+#include "unit_report.h"
+
+static void sample(struct report_latency *x)
+{
+	int i;
+
+	memset(x, 0, sizeof(*x));
+	x->traced = true;
+	for (i = 0; i < 100; i++)	/* 100 faults of 2 us done at once */
+		hist_add(&x->l.dur[MMR_ORIGIN_USER][MMR_OUTCOME_ONE_ATTEMPT], 2000);
+	for (i = 0; i < 10; i++) {	/* 10 retried after 1 ms of I/O */
+		hist_add(&x->l.dur[MMR_ORIGIN_USER][MMR_OUTCOME_RETRIED], 1100000);
+		hist_add(&x->l.dur[MMR_ORIGIN_USER][MMR_OUTCOME_MAJOR], 1100000);
+		hist_add(&x->l.retry_ns[MMR_REASON_FILE_IO], 100000);
+	}
+	hist_add(&x->l.dur[MMR_ORIGIN_KERNEL][MMR_OUTCOME_ONE_ATTEMPT], 5000);
+}
+
+static void text_rows(void **state)
+{
+	struct report_latency x;
+	char *t;
+
+	sample(&x);
+	t = PRINTED(fp, report_print_latency_text(fp, &x));
+	find(t, "\nfault latency (first attempt's entry to last attempt's return)\n");
+	find(t, "\n  user    one_attempt         100 ");
+	find(t, "\n  user    retried              10 ");
+	find(t, "\n  user    major                10 ");
+	find(t, "\n  kernel  one_attempt           1 ");
+	/* no row for what did not happen: no completed faults */
+	assert_null(strstr(t, "completed"));
+	find(t, "\n  file_io                      10 ");
+	assert_null(strstr(t, "page_lock"));
+	assert_max_columns(t, 80);
+	free(t);
+}
+
+static void text_not_timed(void **state)
+{
+	struct report_latency x = { .traced = false };
+	char *t = PRINTED(fp, report_print_latency_text(fp, &x));
+
+	assert_string_equal(t, "\nfault latency: n/a (needs fentry or kprobes)\n");
+	free(t);
+}
+
+static void json_histograms(void **state)
+{
+	struct report_latency x;
+	json_t *j;
+
+	sample(&x);
+	j = report_latency_json(&x);
+	assert_int_equal(json_integer_value(json_path(j, "user.one_attempt.count")), 100);
+	assert_int_equal(json_integer_value(json_path(j, "user.retried.count")), 10);
+	assert_int_equal(json_integer_value(json_path(j, "user.retried.max")), 1100000);
+	/* nothing completed: count 0 and no percentile of nothing */
+	assert_int_equal(json_integer_value(json_path(j, "user.completed.count")), 0);
+	assert_true(json_is_null(json_path(j, "user.completed.p99")));
+	assert_int_equal(json_integer_value(json_path(j, "kernel.one_attempt.count")), 1);
+	assert_int_equal(json_integer_value(json_path(j, "retry_ns.file_io.sum")), 1000000);
+	assert_int_equal(json_integer_value(json_path(j, "retry_ns.swap.count")), 0);
+	json_decref(j);
+	x.traced = false;
+	j = report_latency_json(&x);
+	assert_true(json_is_null(j));	/* not timed: null, never zeros */
+	json_decref(j);
+}
+
+/* per-CPU values add up: counts, sums, maxima, every histogram */
+static void merge_adds(void **state)
+{
+	struct report_latency a, b;
+
+	sample(&a);
+	sample(&b);
+	hist_add(&b.l.dur[MMR_ORIGIN_KERNEL][MMR_OUTCOME_COMPLETED], 9000000);
+	fault_latency_merge(&a.l, &b.l);
+	assert_int_equal(a.l.dur[MMR_ORIGIN_USER][MMR_OUTCOME_ONE_ATTEMPT].count, 200);
+	assert_int_equal(a.l.dur[MMR_ORIGIN_KERNEL][MMR_OUTCOME_COMPLETED].count, 1);
+	assert_int_equal(a.l.dur[MMR_ORIGIN_KERNEL][MMR_OUTCOME_COMPLETED].max_ns, 9000000);
+	assert_int_equal(a.l.retry_ns[MMR_REASON_FILE_IO].sum_ns, 2000000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_rows),
+		cmocka_unit_test(text_not_timed),
+		cmocka_unit_test(json_histograms),
+		cmocka_unit_test(merge_adds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * report/latency.h: the fault-latency section of the stat report: how long
+ * faults took from their first attempt to their last, by origin and
+ * outcome, and the time retried faults spent after their first RETRY
+ * (bpf/faults.h struct mmr_fault_latency). Timed in fentry and kprobe
+ * modes; unavailable (null, n/a) in the others.
+ */
+#ifndef MMRETRY_REPORT_LATENCY_H
+#define MMRETRY_REPORT_LATENCY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "bpf/faults.h"
+
+struct report_latency {
+	bool traced;
+	struct mmr_fault_latency l;
+};
+
+void report_print_latency_text(FILE *out, const struct report_latency *x);
+/* null when not traced */
+json_t *report_latency_json(const struct report_latency *x);
+
+#endif
