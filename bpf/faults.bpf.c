@@ -282,7 +282,9 @@ static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 		return;
 	if (st->attempt > 1) {
 		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], dur);
-		reason = st->first_reason;
+		/* bounded in the register that indexes (as attempt_exit's idx) */
+		reason = st->first_reason < MMR_NR_REASONS ? st->first_reason :
+							     MMR_REASON_OTHER;
 		barrier_var(reason);
 		if (reason < MMR_NR_REASONS)
 			hist_add(&l->retry_ns[reason], now - st->retry_start_ns);
