@@ -53,10 +53,14 @@ static void text_rows(void **state)
 
 static void text_not_timed(void **state)
 {
-	struct report_latency x = { .traced = false };
+	struct report_latency x = { .traced = false, .why = "needs fentry or kprobes" };
 	char *t = PRINTED(fp, report_print_latency_text(fp, &x));
 
 	assert_string_equal(t, "\nfault latency: n/a (needs fentry or kprobes)\n");
+	free(t);
+	x.why = NULL;	/* a model run, a recording's report */
+	t = PRINTED(fp, report_print_latency_text(fp, &x));
+	assert_string_equal(t, "\nfault latency: n/a (not timed)\n");
 	free(t);
 }
 

@@ -27,7 +27,7 @@ void report_print_latency_text(FILE *out, const struct report_latency *x)
 	int o, k;
 
 	if (!x->traced) {
-		fprintf(out, "\nfault latency: n/a (needs fentry or kprobes)\n");
+		fprintf(out, "\nfault latency: n/a (%s)\n", x->why ? x->why : "not timed");
 		return;
 	}
 	fprintf(out, "\nfault latency (first attempt's entry to last attempt's return)\n");

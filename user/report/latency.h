@@ -17,6 +17,7 @@
 
 struct report_latency {
 	bool traced;
+	const char *why;	/* !traced: why; NULL: not timed (a model run, a recording) */
 	struct mmr_fault_latency l;
 };
 

@@ -212,6 +212,8 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	/* fault durations: fentry and kprobe modes time every attempt */
 	if (engine_fault_mode(e) == MMR_MODE_FENTRY || engine_fault_mode(e) == MMR_MODE_KPROBE)
 		r->latency.traced = !faults_trace_latency(engine_faults(e), &r->latency.l);
+	else
+		r->latency.why = "needs fentry or kprobes";
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);

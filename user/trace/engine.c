@@ -34,7 +34,6 @@ struct engine {
 	struct faults_trace *ft;
 	struct lock_trace *lt;
 	struct anon_trace *at;
-	char lock_why[160];
 	char anon_why[160];
 	struct acct_count acct0;
 	bool acct_ok;
@@ -176,7 +175,6 @@ static void open_lock(struct engine *e)
 	if (!lp->on) {
 		if (lp->warn)
 			mmr_warn("cannot trace mmap_lock: %s", lp->why);
-		snprintf(e->lock_why, sizeof(e->lock_why), "%s", lp->why);
 		note(e, "mmap_lock not traced: %s", lp->why);
 		return;
 	}
@@ -195,7 +193,6 @@ static void open_lock(struct engine *e)
 	}
 	if (ret) {
 		mmr_warn("cannot trace mmap_lock: %s%s", strerror(-ret), more());
-		snprintf(e->lock_why, sizeof(e->lock_why), "%s", strerror(-ret));
 		note(e, "mmap_lock not traced: %s", strerror(-ret));
 		e->lt = NULL;
 		return;
@@ -372,11 +369,6 @@ const struct features *engine_features(const struct engine *e)
 	return &e->f;
 }
 
-const struct plan *engine_plan(const struct engine *e)
-{
-	return &e->p;
-}
-
 enum mmr_mode engine_fault_mode(const struct engine *e)
 {
 	return faults_trace_mode(e->ft);
@@ -415,11 +407,6 @@ struct lock_trace *engine_lock(const struct engine *e)
 struct anon_trace *engine_anon(const struct engine *e)
 {
 	return e->at;
-}
-
-const char *engine_lock_why(const struct engine *e)
-{
-	return e->lock_why;
 }
 
 const char *engine_anon_why(const struct engine *e)

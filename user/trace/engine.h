@@ -98,7 +98,6 @@ void engine_request_stop(void);
 
 /* What the run is. */
 const struct features *engine_features(const struct engine *e);
-const struct plan *engine_plan(const struct engine *e);
 enum mmr_mode engine_fault_mode(const struct engine *e);
 const char *engine_kernel(const struct engine *e);	/* uname's release */
 pid_t engine_tgid(const struct engine *e);		/* the traced process, or 0 */
@@ -106,11 +105,11 @@ pid_t engine_tgid(const struct engine *e);		/* the traced process, or 0 */
 int engine_exit_status(const struct engine *e);
 double engine_duration(const struct engine *e);		/* start to stop, seconds */
 
-/* The tracers: NULL where a capability is not traced (the plan says why). */
+/* The tracers: NULL where a capability is not traced; anon_vma's why is
+ * engine_anon_why() (the report needs it); mmap_lock's is said as a note. */
 struct faults_trace *engine_faults(const struct engine *e);
 struct lock_trace *engine_lock(const struct engine *e);
 struct anon_trace *engine_anon(const struct engine *e);
-const char *engine_lock_why(const struct engine *e);	/* not traced: why */
 const char *engine_anon_why(const struct engine *e);
 
 /* The fault counters and the state of each figure: tracepoint mode's

@@ -50,7 +50,8 @@ static const char *tri_why(enum probed t, int err, const char *what)
 	return buf;
 }
 
-const char *mmap_lock_unusable(const struct features *f)
+/* Why mmap_lock (tp_btf on its tracepoints) cannot be traced here, or NULL. */
+static const char *mmap_lock_unusable(const struct features *f)
 {
 	if (!f->btf)
 		return "kernel has no BTF (/sys/kernel/btf/vmlinux)";

@@ -50,9 +50,6 @@ struct plan {
 
 
 /* Can capability "faults" run in mode m here? why gets the reason either way. */
-/* Why the mmap_lock capability (tp_btf on the mmap_lock tracepoints) cannot
- * run here, or NULL if it can. */
-const char *mmap_lock_unusable(const struct features *f);
 /* Can the anon_vma capability (bpf/anon_vma.bpf.c) run along faults traced
  * in mode m? It needs fentry or kprobes on mm/rmap.c's functions. */
 bool anon_vma_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
