@@ -40,6 +40,9 @@ const volatile __u8 exit_accounting = 0;
 const volatile __u8 per_process = 0;
 /* `mmretry record`: stream every attempt and the address-space changes */
 const volatile __u8 record = 0;
+/* fentry and kprobe modes: time each fault (fault_latency); off with
+ * --no-latency, which leaves the counting alone */
+const volatile __u8 fault_timing = 1;
 /* ~(PAGE_SIZE - 1), from user space's sysconf(_SC_PAGESIZE): a fault's page */
 const volatile __u64 page_mask = ~0xfffULL;
 /* record: the syscalls that change an address space, by number (user
@@ -257,6 +260,8 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->tp_io = 0;
 	st->pending = 0;
 	st->in_attempt = 1;
+	if (!fault_timing && !record)
+		return;
 	st->start_ns = bpf_ktime_get_ns();
 	if (st->attempt == 1)
 		st->fault_start_ns = st->start_ns;
@@ -342,7 +347,8 @@ static __always_inline void attempt_exit(__u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
-		fault_done(st, ret, bpf_ktime_get_ns());
+		if (fault_timing)
+			fault_done(st, ret, bpf_ktime_get_ns());
 		if (record)
 			emit_attempt(c, st, ret, MMR_REASON_NONE);
 		return;
@@ -373,7 +379,7 @@ static __always_inline void attempt_exit(__u32 ret)
 	if (p)
 		p->retries += 1;
 	st->pending = 1;
-	if (st->attempt == 1) {
+	if (fault_timing && st->attempt == 1) {
 		st->retry_start_ns = bpf_ktime_get_ns();
 		st->first_reason = idx;
 	}

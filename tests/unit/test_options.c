@@ -670,6 +670,42 @@ static void trace_group_alike(void **state)
 	assert_string_equal(err, "top: unknown mode 'fast' (fentry, kprobe, tracepoint or auto)");
 }
 
+/* --no-latency: every tracing command takes it (the trace group), without a value */
+static void trace_group_no_latency(void **state)
+{
+	struct stat_opts s;
+	struct top_opts t;
+	struct gate_opts g;
+	struct export_opts x;
+	char err[256];
+
+	assert_int_equal(stat_opts_parse(ARGC(ARGV("stat", "--no-latency")),
+					 ARGV("stat", "--no-latency"), &s, err, sizeof(err)), 0);
+	assert_true(s.t.no_latency);
+	assert_int_equal(stat_opts_parse(ARGC(ARGV("stat", "-d", "1")), ARGV("stat", "-d", "1"),
+					 &s, err, sizeof(err)), 0);
+	assert_false(s.t.no_latency);	/* timed by default */
+	assert_int_equal(record_opts_parse(ARGC(ARGV("record", "-o", "r", "--no-latency")),
+					   ARGV("record", "-o", "r", "--no-latency"), &s, err,
+					   sizeof(err)), 0);
+	assert_true(s.t.no_latency);
+	assert_int_equal(top_opts_parse(ARGC(ARGV("top", "--no-latency")),
+					ARGV("top", "--no-latency"), &t, err, sizeof(err)), 0);
+	assert_true(t.t.no_latency);
+	assert_int_equal(export_opts_parse(ARGC(ARGV("export", "--no-latency")),
+					   ARGV("export", "--no-latency"), &x, err, sizeof(err)), 0);
+	assert_true(x.t.no_latency);
+	assert_int_equal(check_opts_parse(ARGC(ARGV("check", "--baseline", "b", "--no-latency",
+						    "--", "true")),
+					  ARGV("check", "--baseline", "b", "--no-latency", "--",
+					       "true"), &g, err, sizeof(err)), 0);
+	assert_true(g.t.no_latency);
+	assert_int_equal(stat_opts_parse(ARGC(ARGV("stat", "--no-latency=1")),
+					 ARGV("stat", "--no-latency=1"), &s, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "stat: --no-latency takes no value");
+}
+
 /* ---- check, baseline, compare ---- */
 
 struct gate {
@@ -958,6 +994,7 @@ int main(void)
 		cmocka_unit_test(listen_addresses),
 		cmocka_unit_test(export_options),
 		cmocka_unit_test(trace_group_alike),
+		cmocka_unit_test(trace_group_no_latency),
 		cmocka_unit_test(check_options),
 		cmocka_unit_test(check_errors),
 		cmocka_unit_test(baseline_options),

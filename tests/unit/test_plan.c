@@ -267,6 +267,30 @@ static void plan_fallback_order(void **state)
 			    "handle_mm_fault is not in kallsyms");
 }
 
+/* fault latency: timed where attempts are (fentry, kprobe), unless --no-latency */
+static void plan_latency_modes(void **state)
+{
+	struct features f = kernel_6_12();
+	struct plan p;
+	char err[512];
+	int m;
+
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err,
+				   sizeof(err)), 0);
+	assert_true(p.latency.on[MMR_MODE_FENTRY] && p.latency.on[MMR_MODE_KPROBE]);
+	assert_null(p.latency.why[MMR_MODE_FENTRY]);
+	assert_false(p.latency.on[MMR_MODE_TRACEPOINT]);
+	assert_string_equal(p.latency.why[MMR_MODE_TRACEPOINT], "needs fentry or kprobes");
+
+	assert_int_equal(plan_make(&f, &(struct plan_request){ .no_latency = true }, &p, err,
+				   sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);	/* counted */
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
+		assert_false(p.latency.on[m]);
+		assert_string_equal(p.latency.why[m], "not timed: --no-latency");
+	}
+}
+
 static void plan_6_18_lockdown_tracepoint_only(void **state)
 {
 	struct features f = kernel_6_18_lockdown();
@@ -804,6 +828,7 @@ int main(void)
 		cmocka_unit_test(plan_6_1_all_modes),
 		cmocka_unit_test(plan_6_12_and_7_2),
 		cmocka_unit_test(plan_fallback_order),
+		cmocka_unit_test(plan_latency_modes),
 		cmocka_unit_test(plan_6_18_lockdown_tracepoint_only),
 		cmocka_unit_test(plan_no_btf),
 		cmocka_unit_test(plan_unprivileged),

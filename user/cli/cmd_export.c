@@ -454,6 +454,7 @@ static const char export_usage[] =
 "  -c, --cgroup=PATH         only tasks in cgroup v2 PATH\n"
 "      --no-mmap-lock        do not trace mmap_lock waits and holds\n"
 "      --no-anon-vma         do not trace anon_vma chains and rmap walks\n"
+"      --no-latency          count faults without timing them\n"
 "      --ringbuf-size=N      ring buffers' size (default 1M; nothing is streamed)\n"
 "  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
 "                            programs are attached\n"

@@ -131,7 +131,7 @@ static const char record_usage[] =
 "                        an event; events lost when one is full are counted in\n"
 "                        the recording and its report\n"
 "      --min-hold=TIME   holds and waits this long also with their stacks\n"
-"      --no-mmap-lock, --no-anon-vma   as for stat\n"
+"      --no-mmap-lock, --no-anon-vma, --no-latency   as for stat\n"
 "  -v, --verbose         say more\n"
 "  -h, --help            this text\n"
 "\n"

@@ -39,6 +39,8 @@ static const char stat_usage[] =
 "                        0: all)\n"
 "      --no-anon-vma     do not trace anon_vma chains and rmap walks (they need\n"
 "                        fentry or kprobes)\n"
+"      --no-latency      count faults without timing them: the fault latency\n"
+"                        section is n/a (what timing costs: README, Cost)\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"

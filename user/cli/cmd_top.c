@@ -414,6 +414,7 @@ static const char top_usage[] =
 "  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
 "      --no-mmap-lock    do not trace mmap_lock (its columns show n/a)\n"
 "      --no-anon-vma     do not trace anon_vma chains (CHAIN shows n/a)\n"
+"      --no-latency      count faults without timing them\n"
 "      --ringbuf-size=N  ring buffers' size (default 1M; nothing is streamed)\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"

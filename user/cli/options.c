@@ -135,6 +135,9 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 	case OPT_NO_ANON_VMA:
 		t->no_anon_vma = true;
 		return 1;
+	case OPT_NO_LATENCY:
+		t->no_latency = true;
+		return 1;
 	case OPT_RINGBUF:
 		if (parse_size(arg, &v) || (v & (v - 1)))
 			break;

@@ -26,14 +26,15 @@
  * and hands what getopt_long() returns to trace_opt() first.
  */
 enum trace_group {
-	TG_TARGET = 1,	/* -p, -c, -m, --ringbuf-size, --no-mmap-lock, --no-anon-vma */
+	TG_TARGET = 1,	/* -p, -c, -m, --ringbuf-size, --no-mmap-lock, --no-anon-vma,
+			 * --no-latency */
 	TG_RUN = 2,	/* -d, and a COMMAND after the options */
 	TG_STREAM = 4,	/* --min-hold, --min-chain, --min-fanout */
 };
 
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_NO_MMAP_LOCK, OPT_MIN_CHAIN, OPT_MIN_FANOUT,
-	OPT_NO_ANON_VMA,
+	OPT_NO_ANON_VMA, OPT_NO_LATENCY,
 	OPT_OWN = 300,		/* a command's own long-only options from here */
 };
 
@@ -45,7 +46,8 @@ enum {
 	{ "mode", required_argument, NULL, 'm' }, \
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, \
 	{ "no-mmap-lock", no_argument, NULL, OPT_NO_MMAP_LOCK }, \
-	{ "no-anon-vma", no_argument, NULL, OPT_NO_ANON_VMA }
+	{ "no-anon-vma", no_argument, NULL, OPT_NO_ANON_VMA }, \
+	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY }
 #define TRACE_LONGOPTS_RUN \
 	{ "duration", required_argument, NULL, 'd' }
 #define TRACE_LONGOPTS_STREAM \

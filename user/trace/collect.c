@@ -209,11 +209,11 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		read_anon(e, r);
 	if (engine_read_faults(e, &sum, states))
 		goto out;
-	/* fault durations: fentry and kprobe modes time every attempt */
-	if (engine_fault_mode(e) == MMR_MODE_FENTRY || engine_fault_mode(e) == MMR_MODE_KPROBE)
+	/* fault durations: fentry and kprobe modes time every attempt, unless
+	 * --no-latency */
+	r->latency.why = engine_latency_why(e);
+	if (!r->latency.why)
 		r->latency.traced = !faults_trace_latency(engine_faults(e), &r->latency.l);
-	else
-		r->latency.why = "needs fentry or kprobes";
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);

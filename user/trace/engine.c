@@ -99,6 +99,7 @@ int engine_prepare(struct engine **out, const struct trace_opts *o,
 {
 	struct plan_request rq = {
 		.mode = o->mode, .no_mmap_lock = o->no_mmap_lock, .no_anon_vma = o->no_anon_vma,
+		.no_latency = o->no_latency,
 	};
 	struct engine *e;
 	struct utsname u;
@@ -257,6 +258,8 @@ int engine_attach(struct engine *e)
 		return ret;
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(e->ft)));
+	if (e->o.no_latency)
+		note(e, "fault latency not timed: --no-latency");
 	open_lock(e);
 	open_anon(e);
 	mmr_debug("anon_vma tracer %s", e->at ? "open" : "not open");
@@ -412,6 +415,13 @@ struct anon_trace *engine_anon(const struct engine *e)
 const char *engine_anon_why(const struct engine *e)
 {
 	return e->anon_why;
+}
+
+const char *engine_latency_why(const struct engine *e)
+{
+	enum mmr_mode m = faults_trace_mode(e->ft);
+
+	return e->p.latency.on[m] ? NULL : e->p.latency.why[m];
 }
 
 int engine_read_faults(struct engine *e, struct mmr_fault_counters *sum, uint8_t states[FF_NR])

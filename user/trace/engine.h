@@ -47,6 +47,7 @@ struct trace_opts {
 	uint32_t min_chain;	/* anon_vma chains streamed from this long */
 	uint32_t min_fanout;	/* rmap walks streamed from this many VMAs */
 	bool no_anon_vma;	/* --no-anon-vma */
+	bool no_latency;	/* --no-latency: faults counted, not timed */
 };
 
 /* What a front end reads as it comes. A NULL callback: that event is not
@@ -111,6 +112,9 @@ struct faults_trace *engine_faults(const struct engine *e);
 struct lock_trace *engine_lock(const struct engine *e);
 struct anon_trace *engine_anon(const struct engine *e);
 const char *engine_anon_why(const struct engine *e);
+/* Why faults are not timed in the mode in use (the report's fault latency
+ * section; a literal), or NULL if they are. After engine_attach(). */
+const char *engine_latency_why(const struct engine *e);
 
 /* The fault counters and the state of each figure: tracepoint mode's
  * counts come from the kernel's accounting, unavailable if unreadable. */

@@ -162,6 +162,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->exit_accounting = m == MMR_MODE_TRACEPOINT;
 	skel->rodata->per_process = o->per_process;
 	skel->rodata->record = o->record;
+	skel->rodata->fault_timing = o->plan->latency.on[m];
 	skel->rodata->page_mask = ~((__u64)sysconf(_SC_PAGESIZE) - 1);
 	skel->rodata->nr_mmap = SYS_mmap;
 	skel->rodata->nr_munmap = SYS_munmap;

@@ -154,6 +154,19 @@ static void plan_anon(const struct features *f, const struct plan_request *rq,
 	}
 }
 
+static void plan_latency(const struct plan_request *rq, struct latency_plan *lp)
+{
+	int m;
+
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
+		lp->on[m] = !rq->no_latency && (m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE);
+		if (rq->no_latency)
+			lp->why[m] = "not timed: --no-latency";
+		else if (!lp->on[m])
+			lp->why[m] = "needs fentry or kprobes";
+	}
+}
+
 int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
 	      char *err, size_t errlen)
 {
@@ -167,6 +180,7 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 	memset(p, 0, sizeof(*p));
 	plan_lock(f, rq, &p->lock);
 	plan_anon(f, rq, &p->anon);
+	plan_latency(rq, &p->latency);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		enum mmr_mode m = order[i];
 		bool ok = faults_mode_usable(f, m, fp->why[m], sizeof(fp->why[m]));

@@ -25,6 +25,7 @@ struct plan_request {
 	enum mmr_mode mode;	/* MMR_MODE_NONE: automatic */
 	bool no_mmap_lock;
 	bool no_anon_vma;
+	bool no_latency;	/* --no-latency: count faults, do not time them */
 };
 
 /* mmap_lock: tp_btf on its tracepoints, whatever traces the faults */
@@ -42,10 +43,18 @@ struct anon_plan {
 	char note[MMR_NR_MODES][160];	/* !on: the report's note; "" for none */
 };
 
+/* fault latency: faults.bpf.c's fault_done(), in the faults' own mode
+ * (fentry and kprobe time every attempt; tracepoints see none begin) */
+struct latency_plan {
+	bool on[MMR_NR_MODES];
+	const char *why[MMR_NR_MODES];	/* !on: why, for the report (a literal) */
+};
+
 struct plan {
 	struct fault_plan faults;
 	struct lock_plan lock;
 	struct anon_plan anon;
+	struct latency_plan latency;
 };
 
 
