@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Page-cache faults on a disk file or a block device (filemap_fault):
- * file (a read per uncached page, file_io retries) and pagelock (faults on
- * folios readahead still holds locked, page_lock retries), and the check
- * and set-up of their -f PATH.
+ * file (a read per uncached page, file_io retries), pagelock (faults on
+ * folios readahead still holds locked, page_lock retries) and timed (file's
+ * faults, each timed by the workload itself), and the check and set-up of
+ * their -f PATH.
  */
 #include "gen.h"
 
@@ -15,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -354,3 +356,75 @@ void run_pagelock(const struct job *job)
 	finish_output();
 }
 
+
+/*
+ * One thread reads PAGES uncached pages, first to last, each touch timed
+ * with CLOCK_MONOTONIC around the access: the workload's own measure of
+ * each fault, for a tracer's fault durations (bpf_ktime_get_ns() is the
+ * same clock). Nothing else runs inside the timed window: the clock's vDSO
+ * pages and the array of times are faulted in before it.
+ */
+void run_timed(const struct job *job)
+{
+	unsigned long pages = job->count;
+	const char *path = job->path;
+	struct totals *tot = job->tot;
+	const volatile unsigned char *p;
+	uint64_t *touch, sum = 0, t0, t1, w0 = 0, w1 = 0;
+	struct target t;
+	struct faults f0, f;
+	size_t uncached, i;
+	long tid = syscall(SYS_gettid);
+
+	target_open(&t, path, pages);
+	target_map(&t);
+	touch = calloc(pages, sizeof(*touch));
+	if (!touch)
+		die_sys("calloc");
+	memset(touch, 0xff, pages * sizeof(*touch));	/* its pages faulted in now */
+	uncached = evict(&t);
+
+	p = t.map;
+	sink = 0;	/* its page written before the window, as the clock's read */
+	now_ns();
+	f0 = faults_now(RUSAGE_SELF);
+	for (i = 0; i < pages; i++) {
+		t0 = now_ns();
+		sink += p[i * page_size];
+		t1 = now_ns();
+		touch[i] = t1 - t0;
+		sum += touch[i];
+		if (!i)
+			w0 = t0;
+		w1 = t1;
+	}
+	f = faults_since(RUSAGE_SELF, f0);
+
+	target_close(&t);
+
+	range_add(&tot->retries, exact(uncached));
+	range_add(&tot->file_io, exact(uncached));
+	tot->major += uncached;
+
+	if (opt.json) {
+		json_head("timed", pages);
+		printf(",\"target\":\"%s\"", target_kind(&t));
+		json_expect(exact(uncached), "file_io", uncached, 0);
+		printf(",\"tid\":%ld,\"touches\":%lu,\"touch_ns_sum\":%llu,"
+		       "\"window_ns\":[%llu,%llu],\"touch_ns\":[", tid, pages,
+		       (unsigned long long)sum, (unsigned long long)w0, (unsigned long long)w1);
+		for (i = 0; i < pages; i++)
+			printf("%s%llu", i ? "," : "", (unsigned long long)touch[i]);
+		printf("],\"observed\":{\"uncached\":%zu,", uncached);
+		json_faults(f, (double)(w1 - w0) / 1e9);
+		putchar('}');
+		json_tail();
+	}
+	human("timed: thread %ld touched %lu pages of '%s' (%zu uncached) in %.3f s\n"
+	      "  touch times: sum %.3f ms, mean %.1f us\n"
+	      "  expect %zu retries (file_io), %zu major; getrusage majflt +%ld minflt +%ld\n",
+	      tid, pages, path, uncached, (double)(w1 - w0) / 1e9, (double)sum / 1e6,
+	      (double)sum / 1e3 / (double)pages, uncached, uncached, f.majflt, f.minflt);
+	free(touch);
+	finish_output();
+}

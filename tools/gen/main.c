@@ -37,6 +37,13 @@ static const struct workload workloads[] = {
 	  "read PAGES uncached pages, last first, via MAP_SHARED and MADV_RANDOM",
 	  "retries = uncached pages (file_io), major = uncached pages",
 	  run_file },
+	{ "timed", "nfk", 64, 0, "[-n PAGES=64] [-f PATH] [-k]",
+	  "one thread reads PAGES uncached pages as file does, first to last,\n"
+	  "           timing each touch with clock_gettime(CLOCK_MONOTONIC)",
+	  "retries = uncached pages (file_io); with --json, the thread's\n"
+	  "                   tid, touch_ns (each touch) and touch_ns_sum: a fault\n"
+	  "                   lasts at most its touch",
+	  run_timed },
 	{ "memfd", "n", 1000, 0, "[-n PAGES=1000]",
 	  "first write to each of PAGES pages of a MAP_SHARED memfd",
 	  "completed = PAGES, 0 retries",
