@@ -14,6 +14,10 @@
 #   MMRETRY_PAGELOCK_DATA  a file or block device whose reads complete
 #                 asynchronously, for page-lock waits (default: the first of
 #                 MMRETRY_DATA; a ram disk completes reads synchronously)
+#   MMRETRY_TIMED_DATA  a file or block device for the fault-duration checks
+#                 (default: MMRETRY_PAGELOCK_DATA)
+#   MMRETRY_TIMED_DELAY_NS  how long its reads take at least (null_blk's
+#                 completion_nsec); unset: that check is skipped
 #   TMPDIR        where reports go (default /var/tmp)
 #   MMRETRY_SLACK retries a process's own start-up may add (default 8)
 #   MMRETRY_LOCK_MIB  MiB the mmap_lock workloads populate and walk (default
@@ -513,6 +517,102 @@ if stat_gen pagelock pagelock -n 64 -f "${MMRETRY_PAGELOCK_DATA:-$DATA}"; then
 		check "pagelock: retries seen, reason unavailable" \
 			'.faults.retries >= 1 and .faults.retry_reasons.page_lock == null' "$tmp/pagelock.json"
 	fi
+fi
+
+# --- fault durations against the workload's own clock -------------------------
+# mmretry-gen timed times each touch of an uncached page with CLOCK_MONOTONIC
+# around the access; record streams each attempt's entry and return on the
+# same clock (bpf_ktime_get_ns), and keeps stat's report. A fault is its
+# attempts from attempt 1 to the one that did not return RETRY (0x400); it
+# lies inside its touch, so the thread's faults in the timed window sum to
+# the touches' sum less the exception entry and exit around each. On a
+# device whose reads complete after a fixed delay (MMRETRY_TIMED_DELAY_NS:
+# the VM's null_blk), every retried fault lasts at least that.
+timed_mode=${MODE:-$planned}
+if [ "$timed_mode" != fentry ] && [ "$timed_mode" != kprobe ]; then
+	skip "timed: fault durations" "needs fentry or kprobes ($timed_mode mode)"
+else
+	delay=${MMRETRY_TIMED_DELAY_NS:-0}
+	t0=$SECONDS
+	if "$MMR" record "${mode_args[@]}" --no-mmap-lock -o "$tmp/timed.mmr" -- "$GEN" --json \
+		timed -n 64 -f "${MMRETRY_TIMED_DATA:-${MMRETRY_PAGELOCK_DATA:-$DATA}}" \
+		>"$tmp/timed.gen" 2>"$tmp/timed.err" &&
+	   "$MMR" dump --json "$tmp/timed.mmr" >"$tmp/timed.dump" 2>>"$tmp/timed.err"; then
+		ok "timed: record ran ($((SECONDS - t0)) s)"
+		# the workload's line, then per fault: tid, start, the first
+		# attempt's end, the last attempt's end, attempts
+		jq -c 'select(.type == "report") | .report' "$tmp/timed.dump" >"$tmp/timed.report"
+		jq -s --slurpfile g "$tmp/timed.gen" --slurpfile r "$tmp/timed.report" '
+			def retry: (./1024 | floor) % 2 == 1;
+			$g[0] as $w |
+			[.[] | select(.type == "attempt")] | group_by(.tid) | map(
+				sort_by(.start_ns) | reduce .[] as $a ([];
+					if $a.attempt == 1 or length == 0 then . + [[$a]]
+					else .[:-1] + [.[-1] + [$a]] end) |
+				map(select(.[-1].result | retry | not) |
+				    { tid: .[0].tid, start: .[0].start_ns, first_end: .[0].end_ns,
+				      end: .[-1].end_ns, dur: (.[-1].end_ns - .[0].start_ns),
+				      attempts: length })) | add // [] |
+			{ workload: $w,
+			  report: $r[0],
+			  faults: .,
+			  window: map(select(.tid == $w.tid and .start >= $w.window_ns[0] and
+					     .end <= $w.window_ns[1])) }' \
+			"$tmp/timed.dump" >"$tmp/timed.json" 2>>"$tmp/timed.err" ||
+			not_ok "timed: faults rebuilt from the attempts" "$(head -c 400 "$tmp/timed.err")"
+		u=$(jq -r .workload.observed.uncached "$tmp/timed.json")
+		sum=$(jq -r .workload.touch_ns_sum "$tmp/timed.json")
+		show='{ touches: .workload.touch_ns, window: (.window | map([.dur, .attempts])),
+			lost: .report.lost_events, latency: .report.fault_latency.user.retried }'
+		check "timed: each of the $u uncached touches is one retried fault" \
+			"$u == 64 and (.window | length) == 64 and
+			 (.window | map(select(.attempts > 1)) | length) == $u" "$tmp/timed.json" "$show"
+		fsum=$(jq '.window | map(.dur) | add' "$tmp/timed.json")
+		check "timed: the thread's faults sum to $fsum ns, within 10% of its touches' $sum" \
+			"((.window | map(.dur) | add) - $sum | fabs) <= $sum * 0.1" "$tmp/timed.json" \
+			"$show"
+		check "timed: each fault within its touch" \
+			"[.window, .workload.touch_ns] | transpose | all(.[0].dur <= .[1])" \
+			"$tmp/timed.json" "$show"
+		if [ "$delay" -gt 0 ]; then
+			check "timed: every retried fault lasts the device's delay ($delay ns) or more" \
+				".window | map(select(.attempts > 1)) | all(.dur >= $delay)" \
+				"$tmp/timed.json" "$show"
+		else
+			skip "timed: retried faults last the device's delay" \
+				"MMRETRY_TIMED_DELAY_NS not given"
+		fi
+		check "timed: each fault's retry time within its duration" \
+			'.faults | all(.end - .first_end <= .dur and .end >= .first_end)' \
+			"$tmp/timed.json" "$show"
+		# the live report of the same run (stat's, kept in the recording)
+		check "timed: stat's retried faults are the recorded ones" \
+			'.report.lost_events == 0 and
+			 .report.fault_latency.user.retried.count + .report.fault_latency.kernel.retried.count
+			 == (.faults | map(select(.attempts > 1)) | length)' "$tmp/timed.json" "$show"
+		check "timed: stat's retried faults sum to $(jq .report.fault_latency.user.retried.sum \
+			"$tmp/timed.json") ns, within 10% of the touches'" \
+			"(.report.fault_latency.user.retried.sum - $sum | fabs) <= $sum * 0.1" \
+			"$tmp/timed.json" "$show"
+		check "timed: stat's file_io retry time within its retried faults' time" \
+			'.report.fault_latency.retry_ns.file_io.count >= 64 and
+			 .report.fault_latency.retry_ns.file_io.sum <= .report.fault_latency.user.retried.sum' \
+			"$tmp/timed.json" "$show"
+	else
+		not_ok "timed: record ran" "$(head -c 400 "$tmp/timed.err")"
+	fi
+	# the knob: counted as before, not timed, and the report says why (the
+	# programs without their timing verify: fentry's stand for kprobe's)
+	stat_args=(--no-latency)
+	if [ "$timed_mode" = fentry ] && stat_gen untimed timed -n 8 -f "$DATA"; then
+		u=$(gen untimed .observed.uncached)
+		check "untimed: --no-latency counts each retry ($u), times none" \
+			".faults.retries >= $u and .faults.retries <= $u + $SLACK and
+			 .fault_latency == null and
+			 any(.notes[]; . == \"fault latency not timed: --no-latency\")" \
+			"$tmp/untimed.json" '{ faults, fault_latency, notes }'
+	fi
+	stat_args=()
 fi
 
 # --- the text report ------------------------------------------------------------
