@@ -603,7 +603,7 @@ else
 	fi
 	# the knob: counted as before, not timed, and the report says why (the
 	# programs without their timing verify: fentry's stand for kprobe's)
-	stat_args=(--no-latency)
+	stat_args=(--no-latency --no-mmap-lock)
 	if [ "$timed_mode" = fentry ] && stat_gen untimed timed -n 8 -f "$DATA"; then
 		u=$(gen untimed .observed.uncached)
 		check "untimed: --no-latency counts each retry ($u), times none" \
