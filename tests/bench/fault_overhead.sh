@@ -31,7 +31,10 @@ pages=${BENCH_PAGES:-4096}
 reps=${BENCH_REPS:-64}
 before=${BENCH_BEFORE:-}
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-[ -z "$before" ] || [ -x "$before" ] || { echo "bench: BENCH_BEFORE '$before' is not executable" >&2; exit 1; }
+if [ -n "$before" ] && [ ! -x "$before" ]; then
+	echo "bench: BENCH_BEFORE '$before' is not executable" >&2
+	exit 1
+fi
 
 tmp=$(mktemp -d)
 stats_was=
@@ -78,15 +81,16 @@ traced() {
 }
 
 # ns_per_attempt: the handle_mm_fault programs' mean run time, entry plus
-# return, from $tmp/progs.json (names cut to 15 characters by the kernel);
-# nothing if either is not there exactly once
+# return, from $tmp/progs.json. The kernel cuts names to 15 characters
+# (kretprobe_handle_mm_fault and kretprobe_handle_userfault are both
+# kretprobe_handl): of the programs so named, the one that ran most, which
+# every fault runs
 ns_per_attempt() {
-	jq -r '[.[] | select(.name | test("^(fentry_handle_m|kprobe_handle_m)"))] as $in |
-	       [.[] | select(.name | test("^(fexit_handle_mm|kretprobe_handl)"))] as $out |
-	       if ($in | length) == 1 and ($out | length) == 1 and $in[0].run_cnt > 0 and
-		  $out[0].run_cnt > 0
-	       then $in[0].run_time_ns / $in[0].run_cnt + $out[0].run_time_ns / $out[0].run_cnt
-	       else empty end' "$tmp/progs.json" 2>/dev/null
+	jq -r 'def most($re): [.[] | select(.name | test($re)) | select(.run_cnt > 0)] |
+		max_by(.run_cnt) // empty | .run_time_ns / .run_cnt;
+	       [most("^(fentry_handle_m|kprobe_handle_m)"),
+		most("^(fexit_handle_mm|kretprobe_handl)")] |
+	       select(length == 2) | add' "$tmp/progs.json" 2>/dev/null
 }
 
 # run KIND: one benchmark run, its faults/s on stdout. KIND is plain, sys,
