@@ -205,12 +205,13 @@ else
 			not_ok "prometheus: retry time ($reason) grew" "$rs0 -> $rs1"
 	fi
 	if [ -n "$lwait" ]; then
-		# each retry's re-take of mmap_lock timed
+		# each retry's re-take of mmap_lock timed: the workload's, and no
+		# more than the retries counted (other processes' among them)
 		lw1=$(val "sum(mmretry_fault_retry_lock_wait_seconds_count$by)")
-		delta "$lw0" "$lw1" "$PAGES" $((PAGES + SLACK)) &&
+		delta "$lw0" "$lw1" "$PAGES" $((d + SLACK)) &&
 			ok "prometheus: the mmap_lock waits of the workload's $PAGES retries timed" ||
 			not_ok "prometheus: the mmap_lock waits of the workload's $PAGES retries" \
-				"$lw0 -> $lw1"
+				"$lw0 -> $lw1; retries ($reason) $v0 -> $v1"
 	fi
 	if [ -z "$timed" ] && [ -n "$lwait" ]; then
 		# tracepoint mode times each retry's re-take where it counts the
