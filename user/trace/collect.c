@@ -147,21 +147,24 @@ static void read_anon(struct engine *e, struct report *r)
  * mmap_lock tracer beside them the lock wait before each retry; tracepoint
  * mode times that wait alone, from its own mmap_lock hooks.
  */
-static void read_latency(struct engine *e, struct report_latency *x)
+int collect_read_latency(struct engine *e, struct report_latency *x)
 {
 	enum mmr_mode mode = engine_fault_mode(e);
 	bool timed = mode == MMR_MODE_FENTRY || mode == MMR_MODE_KPROBE;
+	int err;
 
 	if (!timed)
 		x->why = "needs fentry or kprobes";
 	if (!timed && mode != MMR_MODE_TRACEPOINT)
-		return;
+		return 0;
 	if (timed && !engine_lock(e))
 		x->lock_why = "needs the mmap_lock tracer";
-	if (faults_trace_latency(engine_faults(e), &x->l))
-		return;
+	err = faults_trace_latency(engine_faults(e), &x->l);
+	if (err)
+		return err;
 	x->traced = timed;
 	x->lock_wait = !timed || engine_lock(e);
+	return 0;
 }
 
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
@@ -231,7 +234,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		read_anon(e, r);
 	if (engine_read_faults(e, &sum, states))
 		goto out;
-	read_latency(e, &r->latency);
+	collect_read_latency(e, &r->latency);
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);
