@@ -324,7 +324,10 @@ static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 	}
 	if (ret & VMF(COMPLETED))
 		hist_add(&l->dur[origin][MMR_OUTCOME_COMPLETED], dur);
-	if (ret & VMF(MAJOR))
+	/* major as the kernel accounts it (mm_account_fault()): the last
+	 * attempt returned MAJOR, or ran again after a retry (FAULT_FLAG_TRIED:
+	 * the first attempt's I/O made the fault major) */
+	if ((ret & VMF(MAJOR)) || (st->flags & MMR_FAULT_FLAG_TRIED))
 		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], dur);
 }
 

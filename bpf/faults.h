@@ -152,7 +152,7 @@ struct mmr_proc_counters {
 	X(ONE_ATTEMPT, one_attempt)	/* done in one attempt */		\
 	X(RETRIED, retried)		/* an attempt returned VM_FAULT_RETRY first */ \
 	X(COMPLETED, completed)		/* ended VM_FAULT_COMPLETED (5.19+) */	\
-	X(MAJOR, major)			/* ended VM_FAULT_MAJOR, however many attempts */
+	X(MAJOR, major)			/* as the kernel counts: ended MAJOR, or TRIED */
 
 #define MMR_ENUM_OUTCOME(e, name) MMR_OUTCOME_##e,
 enum mmr_outcome {
