@@ -83,6 +83,7 @@ int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
 	s->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	s->res = res;
 	res->locks = true;
+	res->timed = true;
 	s->threads = calloc(nthreads, sizeof(*s->threads));
 	if (!s->threads)
 		return -ENOMEM;
