@@ -89,69 +89,83 @@ LAT_TIME=
 ERAS=legacy,nopage-retry,retry,completed,per-vma
 
 # latency_live NAME SCENARIO: the live report's fault latency against the
-# model's under each era (LAT, LAT_TIME above)
+# model's under each era (LAT, LAT_TIME above); one jq run, whose lines are
+# comments ("#...") then "counts RESULT FITS DETAIL" and "time RESULT TEXT"
+# (a guest's jq starts slowly under TCG)
 latency_live() {
-	local name=$1 scenario=$2 fits
-	if jq -e '.fault_latency == null' "$tmp/$name.live.json" >/dev/null; then
-		skip "$name: fault latency as the model predicts" \
-			"the live report's fault_latency is null: $(jq -r .modes.faults "$tmp/$name.live.json") mode times no fault (fentry and kprobes do)"
-		[ -n "$LAT_TIME" ] && skip "$name: the wait before the retry outweighs the retry time" \
-			"the live report's fault_latency is null"
-		return
-	fi
+	local name=$1 scenario=$2 line kind res rest
 	if ! "$MMR" model compare "$scenario" --policies "$ERAS" "${MODEL_ARGS[@]}" --json \
 		-o "$tmp/$name.eras.json" 2>"$tmp/$name.err"; then
 		not_ok "$name: model compare" "$(head -c 300 "$tmp/$name.err")"
 		return
 	fi
-	# per figure: live, and each era's prediction with its window; the eras
-	# whose windows hold every live figure
-	jq -n --slurpfile live "$tmp/$name.live.json" --slurpfile eras "$tmp/$name.eras.json" \
+	jq -rn --slurpfile live "$tmp/$name.live.json" --slurpfile eras "$tmp/$name.eras.json" \
+		--slurpfile m "$tmp/$name.model.json" --arg era "$policy" --arg time "$LAT_TIME" \
 		--argjson start "$START" --argjson slack "$SLACK" --arg figs "$LAT" '
 		def within($m; $l; $prof):
 			{start: [$m, $m + $start], slack: [$m, $m + $slack], exact: [$m, $m],
 			 upto: [0, $m], uptoslack: [0, $m + $slack]}[$prof] as $r
 			| if $r == null then error("no profile \($prof)") else . end
 			| $l >= $r[0] and $l <= $r[1];
+		# the retried faults time up to their first RETRY, and after it
+		def parts: .fault_latency | (.user.retried.sum + .kernel.retried.sum) as $d
+			| ([.retry_ns[].sum] | add) as $r | {before: ($d - $r), after: $r};
+		if $live[0].fault_latency == null then
+			"null \($live[0].modes.faults)"
+		else
 		[$figs | splits("[ \t\n]+") | select(. != "") | split("=")
 		 | (.[0] | split(".")) as $p | .[1] as $prof
 		 | ($live[0].fault_latency | getpath($p)) as $l
 		 | {path: .[0], live: $l,
 		    eras: [$eras[0][] | {era: .target.policy, model: (.fault_latency | getpath($p))}
 			   | . + {fits: within(.model; $l; $prof)}]}] as $f
-		| {figs: $f,
-		   fits: [$eras[0][].target.policy as $e
-			  | select(all($f[]; .eras[] | select(.era == $e) | .fits)) | $e]}
-	' >"$tmp/$name.lat" 2>"$tmp/$name.err" || { not_ok "$name: fault latency compared" "$(cat "$tmp/$name.err")"; return; }
-	jq -r '.figs[] | select(.live != 0 or any(.eras[]; .model != 0))
-		| "#  fault_latency.\(.path): live \(.live); model " +
-		  ([.eras[] | "\(.era) \(.model)"] | join(", "))' "$tmp/$name.lat"
-	fits=$(jq -r '.fits | join(", ")' "$tmp/$name.lat")
-	if jq -e --arg era "$policy" '.fits | index($era) != null' "$tmp/$name.lat" >/dev/null; then
-		ok "$name: fault latency's counts as the model predicts for $policy (fits: $fits)"
-	else
-		not_ok "$name: fault latency's counts as the model predicts for $policy" \
-			"fits: ${fits:-no era}; $(jq -c --arg era "$policy" '[.figs[] | {path, live, model: (.eras[] | select(.era == $era) | .model)}]' "$tmp/$name.lat")"
-	fi
-	[ -n "$LAT_TIME" ] || return 0
-	# the retried faults' time before their RETRY, and after it
-	local parts='(.fault_latency | (.user.retried.sum + .kernel.retried.sum) as $d
-		| ([.retry_ns[].sum] | add) as $r | {before: ($d - $r), after: $r})'
-	jq -n --slurpfile live "$tmp/$name.live.json" --slurpfile m "$tmp/$name.model.json" \
-		"{model: (\$m[0] | $parts), live: (\$live[0] | $parts)}" >"$tmp/$name.time"
-	echo "#  retried faults' time before and after their RETRY (ns): $(jq -c . "$tmp/$name.time")"
-	if jq -e '.live.after == 0' "$tmp/$name.time" >/dev/null; then
-		skip "$name: the wait before the retry outweighs the retry time" \
-			"no retried fault live: nothing waited (a device whose reads end at once?)"
-	elif ! jq -e '.model.before >= 10 * .model.after and .model.after > 0' "$tmp/$name.time" >/dev/null; then
-		not_ok "$name: the model predicts the wait before the retry outweighs the retry time" \
-			"$(jq -c .model "$tmp/$name.time")"
-	elif jq -e '.live.before > .live.after' "$tmp/$name.time" >/dev/null; then
-		ok "$name: the wait before the retry outweighs the retry time, as the model predicts ($(jq -r '"live \(.live.before / .live.after | floor)x, model \(.model.before / .model.after | floor)x"' "$tmp/$name.time"))"
-	else
-		not_ok "$name: the wait before the retry outweighs the retry time, as the model predicts" \
-			"$(jq -c . "$tmp/$name.time")"
-	fi
+		| [$eras[0][].target.policy as $e
+		   | select(all($f[]; .eras[] | select(.era == $e) | .fits)) | $e] as $fits
+		| ($f[] | select(.live != 0 or any(.eras[]; .model != 0))
+		   | "#  fault_latency.\(.path): live \(.live); model " +
+		     ([.eras[] | "\(.era) \(.model)"] | join(", "))),
+		  "counts \(if $fits | index($era) then "ok" else "fail" end) \($fits | join(","))" +
+		  " \([$f[] | {path, live, model: (.eras[] | select(.era == $era) | .model)}] | tojson)",
+		  ({model: ($m[0] | parts), live: ($live[0] | parts)} | select($time != "")
+		   | "#  retried faults\u0027 time before and after their RETRY (ns): \(tojson)",
+		     "time " + if .live.after == 0 then "skip"
+			elif .model.before < 10 * .model.after or .model.after == 0 then "badmodel \(.model | tojson)"
+			elif .live.before > .live.after then
+				"ok live \(.live.before / .live.after | floor)x, model \(.model.before / .model.after | floor)x"
+			else "fail \(tojson)" end)
+		end
+	' >"$tmp/$name.lat" 2>"$tmp/$name.err" ||
+		{ not_ok "$name: fault latency compared" "$(cat "$tmp/$name.err")"; return; }
+	while IFS= read -r line; do
+		kind=${line%% *} rest=${line#* }
+		res=${rest%% *} rest=${rest#* }
+		case $kind in
+		"#"*) echo "$line" ;;
+		null)
+			skip "$name: fault latency as the model predicts" \
+				"the live report's fault_latency is null: $res mode times no fault (fentry and kprobes do)"
+			[ -n "$LAT_TIME" ] && skip "$name: the wait before the retry outweighs the retry time" \
+				"the live report's fault_latency is null"
+			;;
+		counts)
+			if [ "$res" = ok ]; then
+				ok "$name: fault latency's counts as the model predicts for $policy (fits: ${rest%% *})"
+			else
+				not_ok "$name: fault latency's counts as the model predicts for $policy" \
+					"fits: $rest"
+			fi
+			;;
+		time)
+			case $res in
+			ok) ok "$name: the wait before the retry outweighs the retry time, as the model predicts ($rest)" ;;
+			skip) skip "$name: the wait before the retry outweighs the retry time" \
+				"no retried fault live: nothing waited (a device whose reads end at once?)" ;;
+			badmodel) not_ok "$name: the model predicts the wait before the retry outweighs the retry time" "$rest" ;;
+			*) not_ok "$name: the wait before the retry outweighs the retry time, as the model predicts" "$rest" ;;
+			esac
+			;;
+		esac
+	done <"$tmp/$name.lat"
 }
 
 # kept NAME STAT-ARGS... -- GEN GEN-ARGS...: whether tests/live/run.sh kept
