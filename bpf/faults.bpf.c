@@ -224,18 +224,55 @@ static __always_inline __u8 vma_kind(__u64 vm_file, __u64 vm_ops)
 	return vm_file ? MMR_VMA_FILE : MMR_VMA_SPECIAL;
 }
 
+static __always_inline struct mmr_fault_latency *latency(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&fault_latency, &zero);
+}
+
+/*
+ * v into h[reason], h an array of MMR_NR_REASONS histograms. The bound is
+ * checked in assembly, on the register that then indexes: in C, clang
+ * folds the test into one it already made on another copy (or on the u8
+ * the index came from) and the verifier sees an unbounded offset.
+ */
+static __always_inline void hist_add_reason(struct mmr_hist *h, __u64 reason, __u64 v)
+{
+	asm volatile("if %[r] < %[n] goto +1\n\t"
+		     "%[r] = %[other]"
+		     : [r] "+r"(reason)
+		     : [n] "i"(MMR_NR_REASONS), [other] "i"(MMR_REASON_OTHER));
+	hist_add(&h[reason], v);
+}
+
+/* The next attempt of a retried fault starts at now: the gap since the
+ * retry, and the mmap_lock wait in it if the mmap_lock tracer saw one. */
+static __always_inline void retry_resumed(struct tstate *st, __u64 now)
+{
+	struct mmr_fault_latency *l = latency();
+
+	if (!l || !st->retry_end_ns)
+		return;
+	hist_add_reason(l->gap, st->last_reason, now - st->retry_end_ns);
+	if (st->retry_locked)
+		hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
+}
+
 static __always_inline void attempt_enter(__u64 address, __u32 flags,
 					  __u64 vm_file, __u64 vm_ops)
 {
 	struct mmr_fault_counters *c;
 	struct tstate *st;
-	__u64 page = address & page_mask;
+	__u64 page = address & page_mask, now;
 
 	st = traced_tstate(bpf_get_current_task_btf());
 	if (!st)
 		return;
+	now = bpf_ktime_get_ns();
 	if (st->pending && st->addr == page) {
 		st->attempt++;
+		retry_resumed(st, now);
 	} else {
 		if (st->pending) {
 			/* the previous fault's last attempt retried and was
@@ -257,7 +294,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->tp_io = 0;
 	st->pending = 0;
 	st->in_attempt = 1;
-	st->start_ns = bpf_ktime_get_ns();
+	st->start_ns = now;
 	if (st->attempt == 1)
 		st->fault_start_ns = st->start_ns;
 }
@@ -269,11 +306,9 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
  */
 static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 {
-	__u32 zero = 0, origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER :
-				 MMR_ORIGIN_KERNEL;
-	struct mmr_fault_latency *l = bpf_map_lookup_elem(&fault_latency, &zero);
+	__u32 origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
+	struct mmr_fault_latency *l = latency();
 	__u64 dur = now - st->fault_start_ns;
-	__u32 reason;
 
 	if (!l || !st->fault_start_ns)
 		return;
@@ -282,12 +317,8 @@ static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 		return;
 	if (st->attempt > 1) {
 		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], dur);
-		/* bounded in the register that indexes (as attempt_exit's idx) */
-		reason = st->first_reason < MMR_NR_REASONS ? st->first_reason :
-							     MMR_REASON_OTHER;
-		barrier_var(reason);
-		if (reason < MMR_NR_REASONS)
-			hist_add(&l->retry_ns[reason], now - st->retry_start_ns);
+		hist_add_reason(l->retry_ns, st->first_reason, now - st->retry_start_ns);
+		hist_add_reason(l->last_attempt, st->first_reason, now - st->start_ns);
 	} else {
 		hist_add(&l->dur[origin][MMR_OUTCOME_ONE_ATTEMPT], dur);
 	}
@@ -301,9 +332,11 @@ static __always_inline void attempt_exit(__u32 ret)
 {
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
+	struct mmr_fault_latency *l;
 	struct tstate *st;
 	__u32 vma_lock = fault_flag_vma_lock();
 	__u32 idx;
+	__u64 now;
 	__u8 reason;
 
 	st = tstate_get(false);
@@ -373,10 +406,18 @@ static __always_inline void attempt_exit(__u32 ret)
 	if (p)
 		p->retries += 1;
 	st->pending = 1;
+	now = bpf_ktime_get_ns();
 	if (st->attempt == 1) {
-		st->retry_start_ns = bpf_ktime_get_ns();
+		st->retry_start_ns = now;
 		st->first_reason = idx;
 	}
+	st->retry_end_ns = now;
+	st->last_reason = idx;
+	st->retry_lock_wait = 0;
+	st->retry_locked = 0;
+	l = latency();
+	if (l)
+		hist_add_reason(l->attempt, idx, now - st->start_ns);
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 	if (record)
 		emit_attempt(c, st, ret, reason);
@@ -627,18 +668,23 @@ static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bo
 	if (write || task->mm != mm)
 		return;
 	st = traced_tstate(task);
-	if (st)
-		st->tp_start = lock_taken_for(ctx);
+	if (!st)
+		return;
+	st->tp_start = lock_taken_for(ctx);
+	/* the wait starts after the stack walk, which is the tracer's time */
+	st->tp_start_ns = bpf_ktime_get_ns();
 }
 
 static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write,
 						bool success)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_fault_latency *l;
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	bool fresh, retry;
+	__u64 now;
 	__u8 from, reason;
 
 	/* mmap_write_downgrade() emits acquire_returned(read) with no
@@ -649,6 +695,7 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
 	if (!st || !st->tp_start)
 		return;
+	now = bpf_ktime_get_ns();
 	from = st->tp_start;
 	st->tp_start = 0;
 	c = counters();
@@ -689,6 +736,10 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	c->reasons[reason] += 1;
 	if (p)
 		p->reasons[reason] += 1;
+	/* the re-take's wait: the one part of a retry tracepoints time */
+	l = latency();
+	if (l)
+		hist_add_reason(l->lock_wait, reason, now - st->tp_start_ns);
 	emit_retry(c, 0, 0, 0, reason, st->tp_filemap_first ? MMR_VMA_FILE : MMR_VMA_UNKNOWN,
 		   st->attempt - 1, 1);
 }

@@ -166,12 +166,28 @@ enum mmr_fault_origin { MMR_ORIGIN_USER, MMR_ORIGIN_KERNEL, MMR_NR_ORIGINS };
 /*
  * Fault durations (ns, log2 histograms), the fault_latency map's one
  * per-CPU value. A fault counts in each outcome it has (a retried major
- * fault: retried and major). retry_ns: what a retried fault spent after
- * its first attempt returned VM_FAULT_RETRY, by that attempt's reason.
+ * fault: retried and major).
+ *
+ * A retried fault, by the reason its first attempt retried:
+ *   retry_ns      what it spent after that attempt returned VM_FAULT_RETRY
+ *   last_attempt  its last attempt, the one that did not retry
+ * Each retry, by its attempt's reason:
+ *   attempt       the attempt that returned VM_FAULT_RETRY
+ *   gap           from that return to the next attempt's entry (re-taking
+ *                 mmap_lock, finding the VMA again)
+ *   lock_wait     the mmap_lock wait in that gap: the mmap_lock tracer's
+ *                 start_locking -> acquire_returned of the re-take, joined
+ *                 through the thread's tstate (fentry, kprobe); the same
+ *                 wait from the faults tracer's own hooks (tracepoint mode,
+ *                 which fills nothing else here)
  */
 struct mmr_fault_latency {
 	struct mmr_hist dur[MMR_NR_ORIGINS][MMR_NR_OUTCOMES];
 	struct mmr_hist retry_ns[MMR_NR_REASONS];
+	struct mmr_hist last_attempt[MMR_NR_REASONS];
+	struct mmr_hist attempt[MMR_NR_REASONS];
+	struct mmr_hist gap[MMR_NR_REASONS];
+	struct mmr_hist lock_wait[MMR_NR_REASONS];
 };
 
 /* One VM_FAULT_RETRY, streamed through the ring buffer. */

@@ -26,12 +26,17 @@ struct tstate {
 	__u64 start_ns;		/* the attempt's entry */
 	__u64 fault_start_ns;	/* the fault's first attempt's entry */
 	__u64 retry_start_ns;	/* when its first attempt returned RETRY */
+	__u64 retry_end_ns;	/* when its latest attempt returned RETRY */
+	__u64 retry_lock_wait;	/* mmap_lock waits since then (mmap_lock.bpf.c) */
+	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting */
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */
 	__u8 in_attempt;	/* inside handle_mm_fault */
 	__u8 reason;		/* enum mmr_reason of the attempt, NONE if no producer */
 	__u8 first_reason;	/* the reason the fault's first attempt retried */
+	__u8 last_reason;	/* the reason its latest attempt retried */
+	__u8 retry_locked;	/* retry_lock_wait holds a re-take of mmap_lock */
 	__u8 kind;		/* enum mmr_vma_kind */
 	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
 	__u8 filter;		/* tgid filter verdict: 0 unknown, 1 traced, 2 not */

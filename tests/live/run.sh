@@ -193,9 +193,32 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 			'.fault_latency.retry_ns.file_io.sum <= .fault_latency.user.retried.sum +
 			 .fault_latency.kernel.retried.sum and .fault_latency.retry_ns.file_io.sum > 0' \
 			"$tmp/file.json" .fault_latency
+		# every retry was attempted again: one attempt, one gap, one
+		# lock wait (the mmap_lock tracer's, joined) each, by reason
+		check "file: each retry's attempt, gap and mmap_lock wait timed, by reason" \
+			'. as $r | [$r.faults.retry_reasons | to_entries[] | .key as $k | .value as $v |
+			  [$r.fault_latency | .retry_attempt_ns, .retry_gap_ns,
+			   .retry_lock_wait_ns | .[$k].count == $v] | all] | all' \
+			"$tmp/file.json" '.faults.retry_reasons, .fault_latency.retry_lock_wait_ns'
+		# a fault retried once is its first attempt, the gap, its last
+		# attempt: the same timestamps, so the sums agree to the ns
+		check "file: retried faults = attempts + gaps + last attempts, to the ns" \
+			'def s(f): [f | .[].sum] | add; .fault_latency as $l |
+			 .faults.retries != ($l.user.retried.count + $l.kernel.retried.count) or
+			 (($l.user.retried.sum + $l.kernel.retried.sum ==
+			   s($l.retry_attempt_ns) + s($l.retry_gap_ns) + s($l.last_attempt_ns)) and
+			  s($l.retry_ns) == s($l.retry_gap_ns) + s($l.last_attempt_ns) and
+			  s($l.retry_gap_ns) >= s($l.retry_lock_wait_ns))' \
+			"$tmp/file.json" .fault_latency
 	else
-		check "file: fault latency unavailable (null), not 0" '.fault_latency == null' \
-			"$tmp/file.json"
+		check "file: fault durations unavailable (null), not 0" \
+			'.fault_latency | .user == null and .kernel == null and .retry_ns == null and
+			 .retry_attempt_ns == null and .retry_gap_ns == null and .last_attempt_ns == null' \
+			"$tmp/file.json" .fault_latency
+		check "file: the mmap_lock wait before each retry timed, by reason" \
+			'. as $r | [$r.faults.retry_reasons | to_entries[] |
+			  $r.fault_latency.retry_lock_wait_ns[.key].count == (.value // 0)] | all' \
+			"$tmp/file.json" '.faults.retry_reasons, .fault_latency.retry_lock_wait_ns'
 		check "file: completed, errors unavailable (null), not 0" \
 			'.faults.completed == null and .faults.errors == null and .faults.abandoned == null' \
 			"$tmp/file.json"

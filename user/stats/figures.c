@@ -73,13 +73,16 @@ void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_
 	}
 }
 
+/* the struct is histograms only: merged as one array of them */
+_Static_assert(sizeof(struct mmr_fault_latency) % sizeof(struct mmr_hist) == 0,
+	       "struct mmr_fault_latency holds histograms only");
+
 void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_latency *b)
 {
-	int o, k;
+	struct mmr_hist *x = (struct mmr_hist *)a;
+	const struct mmr_hist *y = (const struct mmr_hist *)b;
+	size_t i;
 
-	for (o = 0; o < MMR_NR_ORIGINS; o++)
-		for (k = 0; k < MMR_NR_OUTCOMES; k++)
-			hist_merge(&a->dur[o][k], &b->dur[o][k]);
-	for (k = 0; k < MMR_NR_REASONS; k++)
-		hist_merge(&a->retry_ns[k], &b->retry_ns[k]);
+	for (i = 0; i < sizeof(*a) / sizeof(*x); i++)
+		hist_merge(&x[i], &y[i]);
 }

@@ -142,6 +142,31 @@ static void read_anon(struct engine *e, struct report *r)
 	r->anon.missed = engine_missed_anon(e);
 }
 
+/*
+ * Fault durations: fentry and kprobe modes time every attempt, and with the
+ * mmap_lock tracer beside them the lock wait before each retry; tracepoint
+ * mode times that wait alone, from its own mmap_lock hooks.
+ */
+int collect_read_latency(struct engine *e, struct report_latency *x)
+{
+	enum mmr_mode mode = engine_fault_mode(e);
+	bool timed = mode == MMR_MODE_FENTRY || mode == MMR_MODE_KPROBE;
+	int err;
+
+	if (!timed)
+		x->why = "needs fentry or kprobes";
+	if (!timed && mode != MMR_MODE_TRACEPOINT)
+		return 0;
+	if (timed && !engine_lock(e))
+		x->lock_why = "needs the mmap_lock tracer";
+	err = faults_trace_latency(engine_faults(e), &x->l);
+	if (err)
+		return err;
+	x->traced = timed;
+	x->lock_wait = !timed || engine_lock(e);
+	return 0;
+}
+
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 				   const struct collect_tap *t)
 {
@@ -209,11 +234,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		read_anon(e, r);
 	if (engine_read_faults(e, &sum, states))
 		goto out;
-	/* fault durations: fentry and kprobe modes time every attempt */
-	if (engine_fault_mode(e) == MMR_MODE_FENTRY || engine_fault_mode(e) == MMR_MODE_KPROBE)
-		r->latency.traced = !faults_trace_latency(engine_faults(e), &r->latency.l);
-	else
-		r->latency.why = "needs fentry or kprobes";
+	collect_read_latency(e, &r->latency);
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);
