@@ -74,6 +74,14 @@ static void file_fault_alone(void **state)
 		assert_int_equal(rt->count, 16);
 		assert_int_equal(rt->sum_ns, 16 * map);
 		assert_int_equal(rt->max_ns, map);
+		/* its parts: the attempt that retried (the read), no gap (no one
+		 * holds mmap_lock: no wait), the last attempt (the map) */
+		assert_int_equal(r.latency.attempt[MMR_REASON_FILE_IO].sum_ns, 16 * T);
+		assert_int_equal(r.latency.gap[MMR_REASON_FILE_IO].count, 16);
+		assert_int_equal(r.latency.gap[MMR_REASON_FILE_IO].sum_ns, 0);
+		assert_int_equal(r.latency.lock_wait[MMR_REASON_FILE_IO].count, 16);
+		assert_int_equal(r.latency.lock_wait[MMR_REASON_FILE_IO].sum_ns, 0);
+		assert_int_equal(r.latency.last_attempt[MMR_REASON_FILE_IO].sum_ns, 16 * map);
 		/* the last attempt found the page read: not major, nothing else */
 		assert_int_equal(USER(r.latency, ONE_ATTEMPT).count, 0);
 		assert_int_equal(USER(r.latency, MAJOR).count, 0);
@@ -130,6 +138,12 @@ static void replay_retry_behind_writer(void **state)
 	assert_true(rt->max_ns > model_costs.map_page);		/* one waited for the writer */
 	assert_true(rt->max_ns <= 50000 + model_costs.map_page);	/* at most a hold */
 	assert_true(rt->sum_ns < d->sum_ns);
+	/* the wait is the re-take's: in the gap, which is all of it here */
+	assert_true(v.latency.lock_wait[MMR_REASON_FILE_IO].max_ns > 0);
+	assert_int_equal(v.latency.lock_wait[MMR_REASON_FILE_IO].sum_ns,
+			 v.latency.gap[MMR_REASON_FILE_IO].sum_ns);
+	assert_int_equal(rt->sum_ns, v.latency.gap[MMR_REASON_FILE_IO].sum_ns +
+			 v.latency.last_attempt[MMR_REASON_FILE_IO].sum_ns);
 }
 
 /*
@@ -255,8 +269,29 @@ static void consistent_with_counters(void **state)
 				completed += x->dur[o][MMR_OUTCOME_COMPLETED].count;
 				major += x->dur[o][MMR_OUTCOME_MAJOR].count;
 			}
-			for (int k = 0; k < MMR_NR_REASONS; k++)
+			uint64_t dur = 0, parts = 0, gaps = 0, waits = 0, ngap = 0, nwait = 0;
+
+			for (int o = 0; o < MMR_NR_ORIGINS; o++)
+				dur += x->dur[o][MMR_OUTCOME_RETRIED].sum_ns;
+			for (int k = 0; k < MMR_NR_REASONS; k++) {
 				retry += x->retry_ns[k].count;
+				parts += x->attempt[k].sum_ns + x->gap[k].sum_ns +
+					 x->last_attempt[k].sum_ns;
+				gaps += x->gap[k].sum_ns;
+				waits += x->lock_wait[k].sum_ns;
+				ngap += x->gap[k].count;
+				nwait += x->lock_wait[k].count;
+			}
+			/* a retried fault is its attempts and the gaps between them
+			 * (more: a fault never attempted again after its retry); the
+			 * wait is in the gap, and every gap re-takes mmap_lock */
+			if (dur > parts || waits > gaps || nwait != ngap)
+				fail_msg("%s under %s: retried faults %llu ns, their parts %llu ns; "
+					 "gaps %llu ns (%llu), waits %llu ns (%llu)", sc->name,
+					 model_policy_info(p)->name, (unsigned long long)dur,
+					 (unsigned long long)parts, (unsigned long long)gaps,
+					 (unsigned long long)ngap, (unsigned long long)waits,
+					 (unsigned long long)nwait);
 			if (r.no_faults) {
 				assert_false(r.timed);
 				assert_int_equal(timed, 0);

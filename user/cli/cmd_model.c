@@ -46,6 +46,8 @@ static void latency_of(struct report_latency *x, const struct model_result *res)
 	memset(x, 0, sizeof(*x));
 	x->traced = res->timed && !res->no_faults;
 	x->why = res->no_faults ? "not in this scenario" : NULL;
+	x->lock_wait = x->traced;	/* the re-take's wait, from the simulated rwsem */
+	x->lock_why = x->why;
 	x->l = res->latency;
 }
 

@@ -518,11 +518,23 @@ void fault_timed(struct mmr_fault_latency *l, bool user, unsigned int attempts, 
 		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], dur);
 }
 
-/* attempt_enter(): an attempt begins at t->now; a fault's first stamps its start */
-static void attempt_enter(struct mthread *t)
+/*
+ * attempt_enter(): an attempt begins at t->now; a fault's first stamps its
+ * start; a later one ends the gap since the retry before it, and the
+ * mmap_lock wait in that gap (retry_resumed()).
+ */
+static void attempt_enter(struct sim *s, struct mthread *t)
 {
-	if (!t->attempt++)
+	struct mmr_fault_latency *l = &s->res->latency;
+
+	t->attempt_start = t->now;
+	if (!t->attempt++) {
 		t->fault_start = t->now;
+		return;
+	}
+	hist_add(&l->gap[t->last_reason], t->now - t->retry_end);
+	if (t->retry_locked)
+		hist_add(&l->lock_wait[t->last_reason], t->retry_lock_wait);
 }
 
 /*
@@ -534,13 +546,23 @@ static void attempt_enter(struct mthread *t)
  */
 static void attempt_exit(struct sim *s, struct mthread *t, int fault)
 {
+	struct mmr_fault_latency *l = &s->res->latency;
+
 	if (fault & MMR_VM_FAULT_RETRY) {
 		if (t->attempt == 1) {
 			t->retry_start = t->now;
 			t->first_reason = t->reason;
 		}
+		/* each retry: its attempt, and the gap to come */
+		hist_add(&l->attempt[t->reason], t->now - t->attempt_start);
+		t->retry_end = t->now;
+		t->last_reason = t->reason;
+		t->retry_lock_wait = 0;
+		t->retry_locked = false;
 		return;
 	}
+	if (t->attempt > 1)
+		hist_add(&l->last_attempt[t->first_reason], t->now - t->attempt_start);
 	fault_timed(&s->res->latency, t->vmf.flags & MMR_FAULT_FLAG_USER, t->attempt, fault,
 		    t->first_reason, t->now - t->fault_start, t->now - t->retry_start);
 }
@@ -553,7 +575,7 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 	int fault;
 
 	PT_BEGIN(t, D);
-	attempt_enter(t);
+	attempt_enter(s, t);
 	c->attempts++;
 	if (t->vmf.flags & MMR_FAULT_FLAG_VMA_LOCK)
 		c->vma_lock_attempts++;
@@ -596,7 +618,7 @@ static int handle_speculative_fault(struct sim *s, struct mthread *t)
 	bool changed;
 
 	PT_BEGIN(t, D);
-	attempt_enter(t);
+	attempt_enter(s, t);
 	c->attempts++;
 	if (pte_present(vmf->vma, vmf->page)) {
 		t->now += model_costs.spurious;

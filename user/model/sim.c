@@ -147,6 +147,10 @@ uint64_t sim_random(struct sim *s)
 
 static void acquired(struct rwsem *sem, struct mthread *t, bool write, uint64_t wait)
 {
+	if (!write) {		/* a retried fault's re-take of mmap_lock (fault.c) */
+		t->retry_lock_wait += wait;
+		t->retry_locked = true;
+	}
 	if (!sem->stats)
 		return;
 	sem->stats[write].acquisitions++;

@@ -132,6 +132,11 @@ struct mthread {
 	uint8_t first_reason;		/* why its first attempt retried */
 	uint64_t fault_start;		/* its first attempt's entry */
 	uint64_t retry_start;		/* its first attempt's return, if that retried */
+	uint64_t attempt_start;		/* the attempt under way's entry */
+	uint64_t retry_end;		/* its latest attempt's return, if that retried */
+	uint8_t last_reason;		/* why its latest attempt retried */
+	bool retry_locked;		/* it took mmap_lock for read since (sim.c): */
+	uint64_t retry_lock_wait;	/* waiting this long */
 	struct vma *vma;
 	uint64_t mapped;		/* the mapper's current mapping */
 	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
