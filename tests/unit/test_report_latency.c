@@ -150,6 +150,30 @@ static void merge_adds(void **state)
 	assert_int_equal(a.l.gap[MMR_REASON_FILE_IO].sum_ns, 800000);
 }
 
+/* runs side by side (model compare, replay): a row each, all faults and
+ * the retried ones; a run not timed reads n/a; no column past 80 */
+static void text_by_run(void **state)
+{
+	const char *names[] = { "recorded", "retry", "a-long-policy-name" };
+	struct report_latency x[3];
+	char *t;
+
+	memset(&x[0], 0, sizeof(x[0]));		/* a recording: not timed */
+	sample(&x[1]);
+	memset(&x[2], 0, sizeof(x[2]));		/* timed, nothing retried */
+	x[2].traced = true;
+	hist_add(&x[2].l.dur[MMR_ORIGIN_USER][MMR_OUTCOME_ONE_ATTEMPT], 700);
+	t = PRINTED(fp, report_print_latency_by(fp, names, x, 3));
+	find(t, "\n  recorded          n/a      n/a       n/a      n/a      n/a      n/a       n/a\n");
+	/* 111 faults, 10 retried of 1.1 ms (log2 buckets: p50 within its bucket,
+	 * max exact), their retry time 1 ms in all */
+	find(t, "\n  retry             111 ");
+	find(t, " 1.1 ms    1.0 ms\n");
+	find(t, "\n  a-long-polic        1   700 ns         0      n/a      n/a      n/a      0 ns\n");
+	assert_max_columns(t, 80);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +182,7 @@ int main(void)
 		cmocka_unit_test(text_lock_wait_only),
 		cmocka_unit_test(json_histograms),
 		cmocka_unit_test(merge_adds),
+		cmocka_unit_test(text_by_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

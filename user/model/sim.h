@@ -127,6 +127,16 @@ struct mthread {
 	int page_ret;			/* do_shared_fault(): ->fault()'s, across a wait (a
 					 * PT_CALL's target is PT_WAITING while it waits) */
 	uint8_t reason;			/* MMR_REASON_* of the attempt under way */
+	/* the fault under way, timed (fault.c, as bpf/faults.bpf.c does) */
+	uint16_t attempt;		/* its attempts so far */
+	uint8_t first_reason;		/* why its first attempt retried */
+	uint64_t fault_start;		/* its first attempt's entry */
+	uint64_t retry_start;		/* its first attempt's return, if that retried */
+	uint64_t attempt_start;		/* the attempt under way's entry */
+	uint64_t retry_end;		/* its latest attempt's return, if that retried */
+	uint8_t last_reason;		/* why its latest attempt retried */
+	bool retry_locked;		/* it took mmap_lock for read since (sim.c): */
+	uint64_t retry_lock_wait;	/* waiting this long */
 	struct vma *vma;
 	uint64_t mapped;		/* the mapper's current mapping */
 	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
@@ -192,6 +202,17 @@ void downgrade_write(struct sim *s, struct mthread *t, struct rwsem *sem);
 
 /* the fault path (fault.c): a user fault at page, write or read */
 int do_user_addr_fault(struct sim *s, struct mthread *t);
+/*
+ * A fault ended, timed into l as bpf/faults.bpf.c's fault_done() times it
+ * live: its duration dur (first attempt's entry to last attempt's return)
+ * by origin (user: FAULT_FLAG_USER) and by each outcome it has, after its
+ * attempts and its last attempt's result (VM_FAULT_*); a retried fault's
+ * retry_ns (after its first attempt returned RETRY) by that attempt's
+ * reason. For the faults the model counts outside the fault path too
+ * (MADV_POPULATE_WRITE, rmap.c's COW faults).
+ */
+void fault_timed(struct mmr_fault_latency *l, bool user, unsigned int attempts, int result,
+		 uint8_t first_reason, uint64_t dur, uint64_t retry_ns);
 /* anon_vma (rmap.c): a parent writes npages, forks nchildren that each COW
  * every page, then reclaim walks every page; 0 or -ENOMEM */
 int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,

@@ -147,3 +147,47 @@ json_t *report_latency_json(const struct report_latency *x)
 	json_object_set_new(o, "retry_lock_wait_ns", by_reason(x->lock_wait, x->l.lock_wait));
 	return o;
 }
+
+/* a histogram's figure for a row: n/a without faults (or without timing) */
+static const char *fig(char *buf, size_t len, bool timed, const struct mmr_hist *h, double q)
+{
+	if (!timed || !h->count)
+		return "n/a";
+	return fmt_ns(buf, len, q < 0 ? h->max_ns : hist_quantile(h, q));
+}
+
+void report_print_latency_by(FILE *out, const char *const *names,
+			     const struct report_latency *x, size_t n)
+{
+	size_t i;
+	int o, k;
+
+	fprintf(out, "\nfault latency (first attempt's entry to last attempt's return; retry\n"
+		"time: after the first VM_FAULT_RETRY)\n");
+	fprintf(out, "  %-12s %17s  %35s %9s\n", "", "all faults", "retried faults",
+		"retry");
+	fprintf(out, "  %-12s %8s %8s  %8s %8s %8s %8s %9s\n", "", "FAULTS", "P99", "FAULTS",
+		"P50", "P99", "MAX", "TIME");
+	for (i = 0; i < n; i++) {
+		struct mmr_hist all = { 0 }, retried = { 0 };
+		char nall[24], p99[32], nret[24], r50[32], r99[32], rmax[32], sum[32];
+		uint64_t retry_sum = 0;
+		bool t = x[i].traced;
+
+		for (o = 0; o < MMR_NR_ORIGINS; o++) {
+			hist_merge(&all, &x[i].l.dur[o][MMR_OUTCOME_ONE_ATTEMPT]);
+			hist_merge(&all, &x[i].l.dur[o][MMR_OUTCOME_RETRIED]);
+			hist_merge(&retried, &x[i].l.dur[o][MMR_OUTCOME_RETRIED]);
+		}
+		for (k = 0; k < MMR_NR_REASONS; k++)
+			retry_sum += x[i].l.retry_ns[k].sum_ns;
+		snprintf(nall, sizeof(nall), "%llu", (unsigned long long)all.count);
+		snprintf(nret, sizeof(nret), "%llu", (unsigned long long)retried.count);
+		fprintf(out, "  %-12.12s %8s %8s  %8s %8s %8s %8s %9s\n", names[i],
+			t ? nall : "n/a", fig(p99, sizeof(p99), t, &all, 0.99),
+			t ? nret : "n/a", fig(r50, sizeof(r50), t, &retried, 0.5),
+			fig(r99, sizeof(r99), t, &retried, 0.99),
+			fig(rmax, sizeof(rmax), t, &retried, -1),
+			t ? fmt_ns(sum, sizeof(sum), retry_sum) : "n/a");
+	}
+}

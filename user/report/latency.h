@@ -32,5 +32,14 @@ extern const char *const outcome_names[MMR_NR_OUTCOMES];
 void report_print_latency_text(FILE *out, const struct report_latency *x);
 /* null when nothing was timed; a figure not timed is null within */
 json_t *report_latency_json(const struct report_latency *x);
+/*
+ * The same faults' latency under several runs side by side (`model
+ * compare`: one a policy; `model replay`: the recording, then a policy
+ * each), a row per run named names[i]: all faults (count, p99), the
+ * retried ones (count, p50, p99, max) and their retry time's sum. A run
+ * not timed reads n/a throughout.
+ */
+void report_print_latency_by(FILE *out, const char *const *names,
+			     const struct report_latency *x, size_t n);
 
 #endif
