@@ -232,16 +232,19 @@ static __always_inline struct mmr_fault_latency *latency(void)
 	return bpf_map_lookup_elem(&fault_latency, &zero);
 }
 
-/* v into h[reason], h an array of MMR_NR_REASONS histograms: the index
- * bounded in the register that indexes (clang otherwise tests a masked
- * copy and the verifier loses the bound) */
-static __always_inline void hist_add_reason(struct mmr_hist *h, __u32 reason, __u64 v)
+/*
+ * v into h[reason], h an array of MMR_NR_REASONS histograms. The bound is
+ * checked in assembly, on the register that then indexes: in C, clang
+ * folds the test into one it already made on another copy (or on the u8
+ * the index came from) and the verifier sees an unbounded offset.
+ */
+static __always_inline void hist_add_reason(struct mmr_hist *h, __u64 reason, __u64 v)
 {
-	__u32 idx = reason < MMR_NR_REASONS ? reason : MMR_REASON_OTHER;
-
-	barrier_var(idx);
-	if (idx < MMR_NR_REASONS)
-		hist_add(&h[idx], v);
+	asm volatile("if %[r] < %[n] goto +1\n\t"
+		     "%[r] = %[other]"
+		     : [r] "+r"(reason)
+		     : [n] "i"(MMR_NR_REASONS), [other] "i"(MMR_REASON_OTHER));
+	hist_add(&h[reason], v);
 }
 
 /* The next attempt of a retried fault starts at now: the gap since the
