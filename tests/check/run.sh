@@ -309,6 +309,16 @@ else
 		 (.metrics[] | select(.metric == \"faults.latency_ns.retried.count\") | .measured >= $PAGES)" \
 		"$tmp/$n.out"
 fi
+# and from a traced run, as from its report
+want=0
+[ "$fmode" = tracepoint ] && want=3
+run "fault latency, traced" "$want" "$MMR" check "${trace_args[@]}" --baseline "$tmp/latency.yml" \
+	--json -- "${file_gen[@]}" "$PAGES"
+check "fault latency, traced: the lock wait measured, the rest timed only with fentry or kprobes" \
+	"(.metrics[] | select(.metric == \"faults.retry_lock_wait_ns.count\") | .verdict == \"pass\") and
+	 (.metrics[] | select(.metric == \"faults.latency_ns.retried.p99\") |
+	  if \"$fmode\" == \"tracepoint\" then .verdict == \"unavailable\" else .verdict == \"pass\" end)" \
+	"$tmp/fault latency, traced.out"
 # what baseline records of it: the p99s this mode measured, the rest named as skipped
 n="baseline of fault latency"
 run "$n" 0 "$MMR" baseline --report "$tmp/r$PAGES.json" -o "$tmp/lat-rec.yml"

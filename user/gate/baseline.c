@@ -136,7 +136,6 @@ static void build_catalogue(void)
 	add(MU_RATIO, RULE_RATIO, "retries_per_fault");
 	add(MU_COUNT, RULE_ZERO, "lost_events");
 	add(MU_COUNT, RULE_NONE, "missed_runs");
-	latency_catalogue();
 
 	for (i = 0; i < 2; i++) {
 		for (k = 0; k < sizeof(lock_counts) / sizeof(lock_counts[0]); k++)
@@ -162,6 +161,7 @@ static void build_catalogue(void)
 		add(MU_COUNT, RULE_NONE, "anon_vma.%s", anon_counts[i]);
 	add(MU_COUNT, RULE_ZERO, "anon_vma.lost");
 	add(MU_COUNT, RULE_NONE, "anon_vma.missed_runs");
+	latency_catalogue();
 }
 
 static void catalogue_init(void)
