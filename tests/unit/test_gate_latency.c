@@ -17,7 +17,8 @@
 #include "gate/render.h"
 #include "report/latency.h"
 #include "report/render.h"
-#include "stats/mmap_lock.h"	/* hist_quantile */
+#include "stats/figures.h"
+#include "stats/mmap_lock.h"	/* hist_quantile, hist_merge */
 #include "unit.h"
 
 static void sample(struct report_latency *x)
@@ -136,6 +137,65 @@ static void values(void **state)
 	unavailable(j, "faults.latency_ns.major.p99", "nothing counted");
 	unavailable(j, "faults.retry_ns.swap.max", "nothing counted");
 	unavailable(j, "faults.last_attempt_ns.p50", "nothing counted");
+
+	/* every fault-latency metric: a value, which is its histogram's (one
+	 * reason's, or all merged), or nothing counted; 9 histograms counted
+	 * something (user one_attempt and retried, kernel one_attempt, retry_ns
+	 * file_io, page_lock and merged, attempt, gap and lock_wait merged) */
+	for (size_t i = 0, counted = 0; i <= metric_count(); i++) {
+		const struct metric_def *m = metric_at(i);
+		struct mmr_hist want = { 0 };
+		char why[160];
+		double v;
+		int k;
+
+		if (i == metric_count()) {
+			assert_int_equal(counted, 9 * HF_NR);
+			break;
+		}
+		if (!m->src[0])
+			continue;
+		for (k = 0; k < MMR_NR_REASONS + MMR_NR_ORIGINS * MMR_NR_OUTCOMES; k++) {
+			static const char *const arrays[] = {
+				"retry_ns", "last_attempt_ns", "retry_attempt_ns", "retry_gap_ns",
+				"retry_lock_wait_ns",
+			};
+			const struct mmr_hist *base[] = {
+				x.l.retry_ns, x.l.last_attempt, x.l.attempt, x.l.gap, x.l.lock_wait,
+			};
+			char path[METRIC_NAME_MAX];
+
+			if (k < MMR_NR_REASONS) {
+				for (size_t a = 0; a < ARRAY_LEN(arrays); a++) {
+					snprintf(path, sizeof(path), "fault_latency.%s", arrays[a]);
+					if (!strcmp(m->src, path))
+						hist_merge(&want, &base[a][k]);
+					snprintf(path, sizeof(path), "fault_latency.%s.%s", arrays[a],
+						 reason_names[k]);
+					if (!strcmp(m->src, path))
+						want = base[a][k];
+				}
+				continue;
+			}
+			snprintf(path, sizeof(path), "fault_latency.%s.%s",
+				 origin_names[(k - MMR_NR_REASONS) / MMR_NR_OUTCOMES],
+				 outcome_names[(k - MMR_NR_REASONS) % MMR_NR_OUTCOMES]);
+			if (!strcmp(m->src, path))
+				want = x.l.dur[(k - MMR_NR_REASONS) / MMR_NR_OUTCOMES]
+					      [(k - MMR_NR_REASONS) % MMR_NR_OUTCOMES];
+		}
+		counted += want.count > 0;
+		if (metric_value(j, m, &v)) {
+			metric_why(j, m, why, sizeof(why));
+			if (want.count || strncmp(why, "nothing counted", 15))
+				fail_msg("%s: unavailable (%s)", m->name, why);
+			continue;
+		}
+		if (v != (m->fig == HF_COUNT ? want.count : m->fig == HF_SUM ? want.sum_ns :
+			  m->fig == HF_P50 ? hist_quantile(&want, 0.5) :
+			  m->fig == HF_P99 ? hist_quantile(&want, 0.99) : want.max_ns))
+			fail_msg("%s: %g", m->name, v);
+	}
 	json_decref(j);
 }
 
