@@ -186,9 +186,10 @@ static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* record: every attempt, as it returns */
+/* record: every attempt, as it returns at end (the time its figures used:
+ * user/stats/fault_time.c rebuilds them from the events) */
 static __always_inline void emit_attempt(struct mmr_fault_counters *c, struct tstate *st,
-					 __u32 ret, __u8 reason)
+					 __u32 ret, __u8 reason, __u64 end)
 {
 	struct mmr_attempt_event *e;
 	__u64 id;
@@ -204,7 +205,7 @@ static __always_inline void emit_attempt(struct mmr_fault_counters *c, struct ts
 	e->tid = (__u32)id;
 	e->flags = st->flags;
 	e->start_ns = st->start_ns;
-	e->end_ns = bpf_ktime_get_ns();
+	e->end_ns = end;
 	e->addr = st->addr;
 	e->result = vm_fault_mmr(ret);
 	e->reason = reason;
@@ -378,9 +379,10 @@ static __always_inline void attempt_exit(__u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
-		fault_done(st, ret, bpf_ktime_get_ns());
+		now = bpf_ktime_get_ns();
+		fault_done(st, ret, now);
 		if (record)
-			emit_attempt(c, st, ret, MMR_REASON_NONE);
+			emit_attempt(c, st, ret, MMR_REASON_NONE, now);
 		return;
 	}
 
@@ -423,7 +425,7 @@ static __always_inline void attempt_exit(__u32 ret)
 		hist_add_reason(l->attempt, idx, now - st->start_ns);
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 	if (record)
-		emit_attempt(c, st, ret, reason);
+		emit_attempt(c, st, ret, reason, now);
 }
 
 /* A retry producer returned: the innermost one names the reason. */

@@ -6,9 +6,6 @@
 #include "stats/figures.h"
 #include "stats/mmap_lock.h"	/* hist_quantile */
 
-const char *const origin_names[MMR_NR_ORIGINS] = { "user", "kernel" };
-#define NAME_OUTCOME(e, name) [MMR_OUTCOME_##e] = #name,
-const char *const outcome_names[MMR_NR_OUTCOMES] = { MMR_OUTCOMES(NAME_OUTCOME) };
 
 /* a histogram's p99 (its max, sum) as text; n/a if not timed */
 static const char *p99(char *buf, size_t len, bool timed, const struct mmr_hist *h)

@@ -25,10 +25,6 @@ struct report_latency {
 	struct mmr_fault_latency l;
 };
 
-/* "user", "kernel"; "one_attempt", "retried"... (the JSON keys, export's labels) */
-extern const char *const origin_names[MMR_NR_ORIGINS];
-extern const char *const outcome_names[MMR_NR_OUTCOMES];
-
 void report_print_latency_text(FILE *out, const struct report_latency *x);
 /* null when nothing was timed; a figure not timed is null within */
 json_t *report_latency_json(const struct report_latency *x);

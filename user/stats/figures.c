@@ -12,9 +12,12 @@
 #define NAME_REASON_FIG(e, name) [FF_REASON0 + MMR_REASON_##e] = #name,
 #define NAME_VMA(e, name) [MMR_VMA_##e] = #name,
 #define NAME_MODE(e, name) [MMR_MODE_##e] = #name,
+#define NAME_OUTCOME(e, name) [MMR_OUTCOME_##e] = #name,
 
 const char *const reason_names[MMR_NR_REASONS] = { MMR_REASONS(NAME_REASON) };
 const char *const vma_kind_names[MMR_NR_VMA_KINDS] = { MMR_VMA_KINDS(NAME_VMA) };
+const char *const outcome_names[MMR_NR_OUTCOMES] = { MMR_OUTCOMES(NAME_OUTCOME) };
+const char *const origin_names[MMR_NR_ORIGINS] = { "user", "kernel" };
 static const char *const mode_names[MMR_NR_MODES] = { MMR_MODES(NAME_MODE) };
 
 const char *const fault_fig_names[FF_NR] = {

@@ -35,6 +35,9 @@ enum fault_fig {
 extern const char *const fault_fig_names[FF_NR];
 extern const char *const reason_names[MMR_NR_REASONS];
 extern const char *const vma_kind_names[MMR_NR_VMA_KINDS];
+/* fault latency: fault_latency.<origin>.<outcome> */
+extern const char *const outcome_names[MMR_NR_OUTCOMES];
+extern const char *const origin_names[MMR_NR_ORIGINS];
 
 /* One recorded attempt (record, report, model replay) into c, as
  * bpf/faults.bpf.c counts it in attempt_exit(). */
