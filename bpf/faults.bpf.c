@@ -24,6 +24,7 @@
 #include "filter.bpf.h"
 #include "faults.h"
 #include "hist.h"
+#include "latency.h"
 #include "record.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -232,21 +233,6 @@ static __always_inline struct mmr_fault_latency *latency(void)
 	return bpf_map_lookup_elem(&fault_latency, &zero);
 }
 
-/*
- * v into h[reason], h an array of MMR_NR_REASONS histograms. The bound is
- * checked in assembly, on the register that then indexes: in C, clang
- * folds the test into one it already made on another copy (or on the u8
- * the index came from) and the verifier sees an unbounded offset.
- */
-static __always_inline void hist_add_reason(struct mmr_hist *h, __u64 reason, __u64 v)
-{
-	asm volatile("if %[r] < %[n] goto +1\n\t"
-		     "%[r] = %[other]"
-		     : [r] "+r"(reason)
-		     : [n] "i"(MMR_NR_REASONS), [other] "i"(MMR_REASON_OTHER));
-	hist_add(&h[reason], v);
-}
-
 /* The next attempt of a retried fault starts at now: the gap since the
  * retry, and the mmap_lock wait in it if the mmap_lock tracer saw one. */
 static __always_inline void retry_resumed(struct tstate *st, __u64 now)
@@ -255,9 +241,9 @@ static __always_inline void retry_resumed(struct tstate *st, __u64 now)
 
 	if (!l || !st->retry_end_ns)
 		return;
-	hist_add_reason(l->gap, st->last_reason, now - st->retry_end_ns);
+	mmr_hist_add_reason(l->gap, st->last_reason, now - st->retry_end_ns);
 	if (st->retry_locked)
-		hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
+		mmr_hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
 }
 
 static __always_inline void attempt_enter(__u64 address, __u32 flags,
@@ -300,36 +286,23 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 		st->fault_start_ns = st->start_ns;
 }
 
-/*
- * The fault in progress ended (its attempt did not return RETRY) at now:
- * its duration by outcome, and for a retried fault the time after its
- * first attempt returned RETRY, by that attempt's reason.
- */
+/* The fault in progress ended (its attempt did not return RETRY) at now. */
 static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 {
-	__u32 origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
 	struct mmr_fault_latency *l = latency();
-	__u64 dur = now - st->fault_start_ns;
+	struct mmr_fault_end f = {
+		.flags = st->flags,
+		.attempts = st->attempt,
+		.completed = !!(ret & VMF(COMPLETED)),
+		.major = !!(ret & VMF(MAJOR)),
+		.first_reason = st->first_reason,
+		.dur = now - st->fault_start_ns,
+		.retry_ns = now - st->retry_start_ns,
+		.last_ns = now - st->start_ns,
+	};
 
-	if (!l || !st->fault_start_ns)
-		return;
-	barrier_var(origin);
-	if (origin >= MMR_NR_ORIGINS)
-		return;
-	if (st->attempt > 1) {
-		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], dur);
-		hist_add_reason(l->retry_ns, st->first_reason, now - st->retry_start_ns);
-		hist_add_reason(l->last_attempt, st->first_reason, now - st->start_ns);
-	} else {
-		hist_add(&l->dur[origin][MMR_OUTCOME_ONE_ATTEMPT], dur);
-	}
-	if (ret & VMF(COMPLETED))
-		hist_add(&l->dur[origin][MMR_OUTCOME_COMPLETED], dur);
-	/* major as the kernel accounts it (mm_account_fault()): the last
-	 * attempt returned MAJOR, or ran again after a retry (FAULT_FLAG_TRIED:
-	 * the first attempt's I/O made the fault major) */
-	if ((ret & VMF(MAJOR)) || (st->flags & MMR_FAULT_FLAG_TRIED))
-		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], dur);
+	if (l && st->fault_start_ns)
+		mmr_fault_done(l, &f);
 }
 
 static __always_inline void attempt_exit(__u32 ret)
@@ -422,7 +395,7 @@ static __always_inline void attempt_exit(__u32 ret)
 	st->retry_locked = 0;
 	l = latency();
 	if (l)
-		hist_add_reason(l->attempt, idx, now - st->start_ns);
+		mmr_hist_add_reason(l->attempt, idx, now - st->start_ns);
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 	if (record)
 		emit_attempt(c, st, ret, reason, now);
@@ -744,7 +717,7 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	/* the re-take's wait: the one part of a retry tracepoints time */
 	l = latency();
 	if (l)
-		hist_add_reason(l->lock_wait, reason, now - st->tp_start_ns);
+		mmr_hist_add_reason(l->lock_wait, reason, now - st->tp_start_ns);
 	emit_retry(c, 0, 0, 0, reason, st->tp_filemap_first ? MMR_VMA_FILE : MMR_VMA_UNKNOWN,
 		   st->attempt - 1, 1);
 }

@@ -54,8 +54,7 @@ void vma_populate(struct sim *s, struct vma *v)
 	c->faults += n;
 	c->mmap_lock_attempts += n;
 	for (uint64_t i = 0; i < n; i++)	/* GUP's: kernel faults, no FAULT_FLAG_USER */
-		fault_timed(&s->res->latency, false, 1, 0, MMR_REASON_NONE,
-			    model_costs.anon_page, 0);
+		fault_timed_once(&s->res->latency, false, model_costs.anon_page);
 	rd->acquisitions++;
 	hist_add(&rd->wait, 0);
 	hist_add(&rd->hold, n * model_costs.anon_page);
@@ -500,24 +499,6 @@ static int handle_pte_fault(struct sim *s, struct mthread *t)
 
 /* ---- timing, as mmretry times a fault live (bpf/faults.bpf.c) ---- */
 
-void fault_timed(struct mmr_fault_latency *l, bool user, unsigned int attempts, int result,
-		 uint8_t first_reason, uint64_t dur, uint64_t retry_ns)
-{
-	int origin = user ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
-
-	if (attempts > 1) {
-		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], dur);
-		hist_add(&l->retry_ns[first_reason < MMR_NR_REASONS ? first_reason :
-				      MMR_REASON_OTHER], retry_ns);
-	} else {
-		hist_add(&l->dur[origin][MMR_OUTCOME_ONE_ATTEMPT], dur);
-	}
-	if (result & MMR_VM_FAULT_COMPLETED)
-		hist_add(&l->dur[origin][MMR_OUTCOME_COMPLETED], dur);
-	if (result & MMR_VM_FAULT_MAJOR)
-		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], dur);
-}
-
 /*
  * attempt_enter(): an attempt begins at t->now; a fault's first stamps its
  * start; a later one ends the gap since the retry before it, and the
@@ -532,9 +513,9 @@ static void attempt_enter(struct sim *s, struct mthread *t)
 		t->fault_start = t->now;
 		return;
 	}
-	hist_add(&l->gap[t->last_reason], t->now - t->retry_end);
+	mmr_hist_add_reason(l->gap, t->last_reason, t->now - t->retry_end);
 	if (t->retry_locked)
-		hist_add(&l->lock_wait[t->last_reason], t->retry_lock_wait);
+		mmr_hist_add_reason(l->lock_wait, t->last_reason, t->retry_lock_wait);
 }
 
 /*
@@ -554,17 +535,23 @@ static void attempt_exit(struct sim *s, struct mthread *t, int fault)
 			t->first_reason = t->reason;
 		}
 		/* each retry: its attempt, and the gap to come */
-		hist_add(&l->attempt[t->reason], t->now - t->attempt_start);
+		mmr_hist_add_reason(l->attempt, t->reason, t->now - t->attempt_start);
 		t->retry_end = t->now;
 		t->last_reason = t->reason;
 		t->retry_lock_wait = 0;
 		t->retry_locked = false;
 		return;
 	}
-	if (t->attempt > 1)
-		hist_add(&l->last_attempt[t->first_reason], t->now - t->attempt_start);
-	fault_timed(&s->res->latency, t->vmf.flags & MMR_FAULT_FLAG_USER, t->attempt, fault,
-		    t->first_reason, t->now - t->fault_start, t->now - t->retry_start);
+	mmr_fault_done(l, &(struct mmr_fault_end){
+		.flags = t->vmf.flags,
+		.attempts = t->attempt,
+		.completed = !!(fault & MMR_VM_FAULT_COMPLETED),
+		.major = !!(fault & MMR_VM_FAULT_MAJOR),
+		.first_reason = t->first_reason,
+		.dur = t->now - t->fault_start,
+		.retry_ns = t->now - t->retry_start,
+		.last_ns = t->now - t->attempt_start,
+	});
 }
 
 /* handle_mm_fault(): one attempt, counted as mmretry counts it live */

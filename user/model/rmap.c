@@ -112,7 +112,7 @@ static void fault_counted(struct family *f)
 	else
 		c->mmap_lock_attempts++;
 	f->res->thread_ns[0] += model_costs.fault_entry + model_costs.anon_page;
-	fault_timed(&f->res->latency, true, 1, 0, MMR_REASON_NONE, model_costs.anon_page, 0);
+	fault_timed_once(&f->res->latency, true, model_costs.anon_page);
 }
 
 /* do_wp_page() -> wp_page_copy(): the child's write to a page it shares

@@ -20,6 +20,7 @@
 #define MMRETRY_MODEL_SIM_H
 
 #include "bpf/hist.h"
+#include "bpf/latency.h"
 #include "model/model.h"
 #include "model/mm.h"
 
@@ -202,17 +203,13 @@ void downgrade_write(struct sim *s, struct mthread *t, struct rwsem *sem);
 
 /* the fault path (fault.c): a user fault at page, write or read */
 int do_user_addr_fault(struct sim *s, struct mthread *t);
-/*
- * A fault ended, timed into l as bpf/faults.bpf.c's fault_done() times it
- * live: its duration dur (first attempt's entry to last attempt's return)
- * by origin (user: FAULT_FLAG_USER) and by each outcome it has, after its
- * attempts and its last attempt's result (VM_FAULT_*); a retried fault's
- * retry_ns (after its first attempt returned RETRY) by that attempt's
- * reason. For the faults the model counts outside the fault path too
- * (MADV_POPULATE_WRITE, rmap.c's COW faults).
- */
-void fault_timed(struct mmr_fault_latency *l, bool user, unsigned int attempts, int result,
-		 uint8_t first_reason, uint64_t dur, uint64_t retry_ns);
+/* a fault done in one attempt of dur ns, without a result bit (GUP's
+ * MADV_POPULATE_WRITE faults, rmap.c's COW faults), into l */
+static inline void fault_timed_once(struct mmr_fault_latency *l, bool user, uint64_t dur)
+{
+	mmr_fault_done(l, &(struct mmr_fault_end){
+		.flags = user ? MMR_FAULT_FLAG_USER : 0, .attempts = 1, .dur = dur });
+}
 /* anon_vma (rmap.c): a parent writes npages, forks nchildren that each COW
  * every page, then reclaim walks every page; 0 or -ENOMEM */
 int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf/hist.h"
+#include "bpf/latency.h"
 #include "stats/fault_time.h"
 
-/* as faults.bpf.c's hist_add_reason() bounds an index */
+/* a retry's reason as faults.bpf.c's attempt_exit() keeps it (idx) */
 static uint8_t reason_of(uint32_t r)
 {
 	return r < MMR_NR_REASONS ? r : MMR_REASON_OTHER;
@@ -16,7 +16,6 @@ static uint8_t reason_of(uint32_t r)
 void fault_clock_attempt(struct fault_clock *c, const struct mmr_attempt_event *a,
 			 struct mmr_fault_latency *l, struct fault_step *s)
 {
-	uint32_t origin = a->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
 	uint64_t end = a->end_ns;
 
 	memset(s, 0, sizeof(*s));
@@ -27,7 +26,7 @@ void fault_clock_attempt(struct fault_clock *c, const struct mmr_attempt_event *
 		s->gap_from = c->retry_end_ns;
 		s->gap_reason = c->last_reason;
 		if (l)
-			hist_add(&l->gap[c->last_reason], a->start_ns - c->retry_end_ns);
+			mmr_hist_add_reason(l->gap, c->last_reason, a->start_ns - c->retry_end_ns);
 	} else {
 		s->abandoned = c->pending;
 		c->attempt = 1;
@@ -48,22 +47,20 @@ void fault_clock_attempt(struct fault_clock *c, const struct mmr_attempt_event *
 		c->retry_end_ns = end;
 		c->last_reason = r;
 		if (l)
-			hist_add(&l->attempt[r], end - a->start_ns);
+			mmr_hist_add_reason(l->attempt, r, end - a->start_ns);
 		return;
 	}
-	if (!l)		/* fault_done() */
-		return;
-	if (c->attempt > 1) {
-		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], end - c->fault_start_ns);
-		hist_add(&l->retry_ns[c->first_reason], end - c->retry_start_ns);
-		hist_add(&l->last_attempt[c->first_reason], end - a->start_ns);
-	} else {
-		hist_add(&l->dur[origin][MMR_OUTCOME_ONE_ATTEMPT], end - c->fault_start_ns);
-	}
-	if (a->result & MMR_VM_FAULT_COMPLETED)
-		hist_add(&l->dur[origin][MMR_OUTCOME_COMPLETED], end - c->fault_start_ns);
-	if (a->result & MMR_VM_FAULT_MAJOR)
-		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], end - c->fault_start_ns);
+	if (l)		/* fault_done() */
+		mmr_fault_done(l, &(struct mmr_fault_end){
+			.flags = a->flags,
+			.attempts = c->attempt,
+			.completed = !!(a->result & MMR_VM_FAULT_COMPLETED),
+			.major = !!(a->result & MMR_VM_FAULT_MAJOR),
+			.first_reason = c->first_reason,
+			.dur = end - c->fault_start_ns,
+			.retry_ns = end - c->retry_start_ns,
+			.last_ns = end - a->start_ns,
+		});
 }
 
 bool fault_clock_exit(struct fault_clock *c)
@@ -232,7 +229,7 @@ int fault_timing_result(struct fault_timing *t, struct mmr_fault_latency *l)
 			any = true;
 		}
 		if (any)
-			hist_add(&l->lock_wait[gap->reason], sum);
+			mmr_hist_add_reason(l->lock_wait, gap->reason, sum);
 	}
 	return 0;
 }
