@@ -265,9 +265,11 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 /*
  * The fault in progress ended (its attempt did not return RETRY) at now:
  * its duration by outcome, and for a retried fault the time after its
- * first attempt returned RETRY, by that attempt's reason.
+ * first attempt returned RETRY, by that attempt's reason; with p (top), the
+ * duration in its process's histogram too.
  */
-static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
+static __always_inline void fault_done(struct tstate *st, struct mmr_proc_counters *p,
+				       __u32 ret, __u64 now)
 {
 	__u32 zero = 0, origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER :
 				 MMR_ORIGIN_KERNEL;
@@ -277,6 +279,8 @@ static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 
 	if (!l || !st->fault_start_ns)
 		return;
+	if (p)
+		hist_add(&p->fault_ns, dur);
 	barrier_var(origin);
 	if (origin >= MMR_NR_ORIGINS)
 		return;
@@ -342,7 +346,7 @@ static __always_inline void attempt_exit(__u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
-		fault_done(st, ret, bpf_ktime_get_ns());
+		fault_done(st, p, ret, bpf_ktime_get_ns());
 		if (record)
 			emit_attempt(c, st, ret, MMR_REASON_NONE);
 		return;

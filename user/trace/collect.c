@@ -210,7 +210,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	if (engine_read_faults(e, &sum, states))
 		goto out;
 	/* fault durations: fentry and kprobe modes time every attempt */
-	if (engine_fault_mode(e) == MMR_MODE_FENTRY || engine_fault_mode(e) == MMR_MODE_KPROBE)
+	if (mode_times_faults(engine_fault_mode(e)))
 		r->latency.traced = !faults_trace_latency(engine_faults(e), &r->latency.l);
 	else
 		r->latency.why = "needs fentry or kprobes";
