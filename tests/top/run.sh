@@ -12,7 +12,11 @@
 #    processes' rows gone; with MMRETRY_TOP_SLOW_DATA, file faults on a
 #    device whose reads take 1 ms or more: a fault p99 of at least 1 ms and
 #    time in faults;
-# 3. a person at a terminal: top in a tmux pane, captured with capture-pane:
+# 3. stat --proc-latency, the same per-process histograms over a whole run:
+#    the file workload's faults and time in faults, the processes' sum equal
+#    to the run's fault latency, p99 >= 1 ms with MMRETRY_TOP_SLOW_DATA; null
+#    in tracepoint mode;
+# 4. a person at a terminal: top in a tmux pane, captured with capture-pane:
 #    header and the generator's row, lines cut to the pane's width, q quits
 #    with status 0.
 #
@@ -336,6 +340,44 @@ else
 fi
 grep -q '^mmretry top - .*, sorted by flt%$' "$tmp/p.txt" && ok "--sort flt%: the header says so" ||
 	not_ok "--sort flt%: the header says so" "$(head -n 1 "$tmp/p.txt")"
+
+# --- stat --proc-latency: top's per-process fault durations for a whole run ---------
+# the same histograms top reads, so: each process's faults, and their sum over
+# every process equal to the run's fault latency (each fault is one_attempt or
+# retried, by origin); null in tracepoint mode, and no key without the option
+pl_data=${SLOWDATA:-$DATA}
+"$MMR" stat "${mode_args[@]}" --proc-latency --json -o "$tmp/pl.json" -- \
+	"$GEN" --json file -n "$SLOWPAGES" -f "$pl_data" >"$tmp/pl.gen" 2>"$tmp/pl.err"
+rc=$?
+plpid=$(head -n1 "$tmp/pl.gen" | jq -r .pid 2>/dev/null)
+if [ "$rc" -ne 0 ] || ! jq -e 'has("fault_latency_processes")' "$tmp/pl.json" >/dev/null 2>&1; then
+	not_ok "stat --proc-latency: a report with fault_latency_processes" "exit $rc: $(head -c 300 "$tmp/pl.err")"
+elif [ "$mode" = tracepoint ]; then
+	jq -e '.fault_latency_processes == null' "$tmp/pl.json" >/dev/null &&
+		ok "stat --proc-latency: null in tracepoint mode, not 0" ||
+		not_ok "stat --proc-latency: null in tracepoint mode, not 0" "$(jq -c .fault_latency_processes "$tmp/pl.json")"
+else
+	jq -e --argjson p "${plpid:-0}" --argjson n "$SLOWPAGES" \
+		'.fault_latency_processes | map(select(.pid == $p)) | length == 1 and
+		 .[0].fault_ns.count >= $n and .[0].time_in_faults_pct > 0' "$tmp/pl.json" >/dev/null &&
+		ok "stat --proc-latency: the workload's $SLOWPAGES faults and time in faults" ||
+		not_ok "stat --proc-latency: the workload's $SLOWPAGES faults and time in faults" \
+			"$(jq -c '.fault_latency_processes[:3]' "$tmp/pl.json")"
+	jq -e '[.fault_latency_processes[].fault_ns.sum] | add ==
+	       ([.fault_latency.user, .fault_latency.kernel | .one_attempt.sum, .retried.sum] | add)' \
+		"$tmp/pl.json" >/dev/null &&
+		ok "stat --proc-latency: the processes' time in faults adds up to the run's" ||
+		not_ok "stat --proc-latency: the processes' time in faults adds up to the run's" \
+			"$(jq -c '[[.fault_latency_processes[].fault_ns.sum] | add, .fault_latency.user.one_attempt.sum, .fault_latency.user.retried.sum, .fault_latency.kernel.one_attempt.sum, .fault_latency.kernel.retried.sum]' "$tmp/pl.json")"
+	if [ -n "$SLOWDATA" ]; then
+		jq -e --argjson p "${plpid:-0}" \
+			'.fault_latency_processes | map(select(.pid == $p))[0].fault_ns.p99 >= 1000000' \
+			"$tmp/pl.json" >/dev/null &&
+			ok "stat --proc-latency: fault p99 >= 1 ms on $SLOWDATA" ||
+			not_ok "stat --proc-latency: fault p99 >= 1 ms on $SLOWDATA" \
+				"$(jq -c '.fault_latency_processes[:2]' "$tmp/pl.json")"
+	fi
+fi
 
 # --- a terminal: tmux ---------------------------------------------------------------
 # within SECONDS CMD...: run CMD every 0.1 s until it succeeds or SECONDS pass
