@@ -363,12 +363,12 @@ else
 		ok "stat --proc-latency: the workload's $SLOWPAGES faults and time in faults" ||
 		not_ok "stat --proc-latency: the workload's $SLOWPAGES faults and time in faults" \
 			"$(jq -c '.fault_latency_processes[:3]' "$tmp/pl.json")"
-	jq -e '[.fault_latency_processes[].fault_ns.sum] | add ==
+	jq -e '([.fault_latency_processes[].fault_ns.sum] | add) ==
 	       ([.fault_latency.user, .fault_latency.kernel | .one_attempt.sum, .retried.sum] | add)' \
 		"$tmp/pl.json" >/dev/null &&
 		ok "stat --proc-latency: the processes' time in faults adds up to the run's" ||
 		not_ok "stat --proc-latency: the processes' time in faults adds up to the run's" \
-			"$(jq -c '[[.fault_latency_processes[].fault_ns.sum] | add, .fault_latency.user.one_attempt.sum, .fault_latency.user.retried.sum, .fault_latency.kernel.one_attempt.sum, .fault_latency.kernel.retried.sum]' "$tmp/pl.json")"
+			"$(jq -c '[([.fault_latency_processes[].fault_ns.sum] | add), (.fault_latency.user, .fault_latency.kernel | .one_attempt.sum, .retried.sum)]' "$tmp/pl.json")"
 	if [ -n "$SLOWDATA" ]; then
 		jq -e --argjson p "${plpid:-0}" \
 			'.fault_latency_processes | map(select(.pid == $p))[0].fault_ns.p99 >= 1000000' \
