@@ -187,8 +187,19 @@ rows() { awk -v p="$1" '$1 == p' "$tmp/top.txt"; }
 busiest() { rows "$1" | sort -k6,6 -g | tail -n1; }
 # an awk function: top's duration cell (512ns, 65.5us, 2.1ms, 1.20s) in ns,
 # -1 for anything else (n/a, -)
-AWK_NS='function ns(v) { if (v ~ /^[0-9.]+ns$/) return v + 0; if (v ~ /^[0-9.]+us$/) return v * 1e3;
+AWK_NS='function ns(v) {
+	if (v ~ /^[0-9.]+ns$/) return v + 0; if (v ~ /^[0-9.]+us$/) return v * 1e3;
 	if (v ~ /^[0-9.]+ms$/) return v * 1e6; if (v ~ /^[0-9.]+s$/) return v * 1e9; return -1 }'
+# lat_na PID: every row of PID has FLTp99 and FLT% n/a (and it has rows)
+lat_na() {
+	rows "$1" | awk '$4 != "n/a" || $5 != "n/a" { bad = 1 } END { exit bad || NR == 0 }'
+}
+# lat_timed PID NS PCT: a row of PID with a FLTp99 of NS or more and a FLT%
+# above PCT
+lat_timed() {
+	rows "$1" | awk -v m="$2" -v p="$3" "$AWK_NS"'
+		ns($4) >= m && $5 ~ /^[0-9.]+$/ && $5 + 0 > p { f = 1 } END { exit !f }'
+}
 genpid() { head -n1 "$tmp/$1.gen" | jq -r .pid 2>/dev/null; }
 
 # what this mode can name (header comment): tracepoint mode infers file_io and
@@ -232,17 +243,18 @@ check_gen() {	# NAME REASON MIN-RETRIES/s
 			ok "$name: completions and chains n/a in tracepoint mode" ||
 			not_ok "$name: completions and chains n/a in tracepoint mode" "row: $row"
 		# no fault is timed: every row of it says so
-		rows "$pid" | awk '$4 != "n/a" || $5 != "n/a" { bad = 1 } END { exit bad || NR == 0 }' &&
-			ok "$name: fault p99 and time in faults n/a in tracepoint mode" ||
-			not_ok "$name: fault p99 and time in faults n/a in tracepoint mode" "$(rows "$pid")"
+		lat_na "$pid" && ok "$name: fault p99 and time in faults n/a in tracepoint mode" ||
+			not_ok "$name: fault p99 and time in faults n/a in tracepoint mode" \
+				"$(rows "$pid")"
 	else
 		awk '$9 ~ /^[0-9.]+$/ && $15 != "n/a" { f = 1 } END { exit !f }' <<<"$row" &&
 			ok "$name: completions and chains counted in $mode mode" ||
 			not_ok "$name: completions and chains counted in $mode mode" "row: $row"
 		# its faults ended in its intervals: a duration and a share
-		rows "$pid" | awk "$AWK_NS"' ns($4) > 0 && $5 ~ /^[0-9.]+$/ { f = 1 } END { exit !f }' &&
+		lat_timed "$pid" 1 -1 &&
 			ok "$name: fault p99 and time in faults timed in $mode mode" ||
-			not_ok "$name: fault p99 and time in faults timed in $mode mode" "$(rows "$pid")"
+			not_ok "$name: fault p99 and time in faults timed in $mode mode" \
+				"$(rows "$pid")"
 	fi
 	# its rows stop once it has exited: the last table does not show it
 	awk -v p="$pid" '/^mmretry top - / { last = "" } $1 == p { last = $0 } END { exit last != "" }' \
@@ -259,20 +271,20 @@ check_gen memfd "" 0
 # slow faults: every uncached page a read of 1 ms or more, one per fault
 # (MADV_RANDOM), so the p99 of an interval's faults is at least 1 ms
 if [ -z "$SLOWDATA" ]; then
-	skip "slow: fault p99 of at least 1 ms" "MMRETRY_TOP_SLOW_DATA unset (a device whose reads take 1 ms)"
+	skip "slow: fault p99 of at least 1 ms" \
+		"MMRETRY_TOP_SLOW_DATA unset (a device whose reads take 1 ms)"
 elif [ -z "$(genpid slow)" ] || [ "$(genpid slow)" = null ]; then
 	not_ok "slow: the workload ran on $SLOWDATA" "$(head -c 300 "$tmp/slow.gen")"
 else
 	pid=$(genpid slow)
 	if [ "$mode" = tracepoint ]; then
-		rows "$pid" | awk '$4 != "n/a" || $5 != "n/a" { bad = 1 } END { exit bad || NR == 0 }' &&
-			ok "slow: fault p99 and time in faults n/a in tracepoint mode" ||
-			not_ok "slow: fault p99 and time in faults n/a in tracepoint mode" "$(rows "$pid")"
+		lat_na "$pid" && ok "slow: fault p99 and time in faults n/a in tracepoint mode" ||
+			not_ok "slow: fault p99 and time in faults n/a in tracepoint mode" \
+				"$(rows "$pid")"
 	else
-		rows "$pid" | awk "$AWK_NS"' ns($4) >= 1e6 && $5 > 0 { f = 1 } END { exit !f }' &&
-			ok "slow: file faults on $SLOWDATA, fault p99 >= 1 ms and time in faults > 0" ||
-			not_ok "slow: file faults on $SLOWDATA, fault p99 >= 1 ms and time in faults > 0" \
-				"$(rows "$pid"; head -c 300 "$tmp/slow.gen")"
+		t="slow: file faults on $SLOWDATA, fault p99 >= 1 ms and time in faults > 0"
+		lat_timed "$pid" 1000000 0 && ok "$t" ||
+			not_ok "$t" "$(rows "$pid"; head -c 300 "$tmp/slow.gen")"
 	fi
 fi
 
@@ -351,27 +363,32 @@ pl_data=${SLOWDATA:-$DATA}
 rc=$?
 plpid=$(head -n1 "$tmp/pl.gen" | jq -r .pid 2>/dev/null)
 if [ "$rc" -ne 0 ] || ! jq -e 'has("fault_latency_processes")' "$tmp/pl.json" >/dev/null 2>&1; then
-	not_ok "stat --proc-latency: a report with fault_latency_processes" "exit $rc: $(head -c 300 "$tmp/pl.err")"
+	not_ok "stat --proc-latency: a report with fault_latency_processes" \
+		"exit $rc: $(head -c 300 "$tmp/pl.err")"
 elif [ "$mode" = tracepoint ]; then
 	jq -e '.fault_latency_processes == null' "$tmp/pl.json" >/dev/null &&
 		ok "stat --proc-latency: null in tracepoint mode, not 0" ||
-		not_ok "stat --proc-latency: null in tracepoint mode, not 0" "$(jq -c .fault_latency_processes "$tmp/pl.json")"
+		not_ok "stat --proc-latency: null in tracepoint mode, not 0" \
+			"$(jq -c .fault_latency_processes "$tmp/pl.json")"
 else
 	jq -e --argjson p "${plpid:-0}" --argjson n "$SLOWPAGES" \
 		'.fault_latency_processes | map(select(.pid == $p)) | length == 1 and
-		 .[0].fault_ns.count >= $n and .[0].time_in_faults_pct > 0' "$tmp/pl.json" >/dev/null &&
+		 .[0].fault_ns.count >= $n and .[0].time_in_faults_pct > 0' \
+		"$tmp/pl.json" >/dev/null &&
 		ok "stat --proc-latency: the workload's $SLOWPAGES faults and time in faults" ||
 		not_ok "stat --proc-latency: the workload's $SLOWPAGES faults and time in faults" \
 			"$(jq -c '.fault_latency_processes[:3]' "$tmp/pl.json")"
-	jq -e '([.fault_latency_processes[].fault_ns.sum] | add) ==
-	       ([.fault_latency.user, .fault_latency.kernel | .one_attempt.sum, .retried.sum] | add)' \
-		"$tmp/pl.json" >/dev/null &&
+	# [processes' sum, the run's one_attempt and retried sums by origin]
+	sums='[([.fault_latency_processes[].fault_ns.sum] | add),
+	       (.fault_latency.user, .fault_latency.kernel | .one_attempt.sum, .retried.sum)]'
+	jq -e "$sums"' | .[0] == (.[1:] | add)' "$tmp/pl.json" >/dev/null &&
 		ok "stat --proc-latency: the processes' time in faults adds up to the run's" ||
 		not_ok "stat --proc-latency: the processes' time in faults adds up to the run's" \
-			"$(jq -c '[([.fault_latency_processes[].fault_ns.sum] | add), (.fault_latency.user, .fault_latency.kernel | .one_attempt.sum, .retried.sum)]' "$tmp/pl.json")"
+			"$(jq -c "$sums" "$tmp/pl.json")"
 	if [ -n "$SLOWDATA" ]; then
 		jq -e --argjson p "${plpid:-0}" \
-			'.fault_latency_processes | map(select(.pid == $p))[0].fault_ns.p99 >= 1000000' \
+			'.fault_latency_processes | map(select(.pid == $p))[0].fault_ns.p99
+			 >= 1e6' \
 			"$tmp/pl.json" >/dev/null &&
 			ok "stat --proc-latency: fault p99 >= 1 ms on $SLOWDATA" ||
 			not_ok "stat --proc-latency: fault p99 >= 1 ms on $SLOWDATA" \

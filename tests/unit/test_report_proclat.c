@@ -72,7 +72,8 @@ static void text_table(void **state)
 	find(t, "\n  PID      COMM              FAULTS      P50      P99      MAX     TIME  "
 		"TIME%\n");
 	/* p50 and p99 capped by the maximum */
-	find(t, "\n  4242     mmretry-gen-slo      256   2.0 ms   2.0 ms   2.0 ms 512.0 ms   25.6\n");
+	find(t, "\n  4242     mmretry-gen-slo      256   2.0 ms   2.0 ms   2.0 ms"
+		" 512.0 ms   25.6\n");
 	/* ten rows, the rest counted */
 	assert_int_equal(count_of(t, "\n  1"), 9);
 	find(t, "\n  (2 more)\n");

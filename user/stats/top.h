@@ -3,7 +3,8 @@
  * top.h: `mmretry top`'s table with no kernel in sight (unit-tested): the
  * processes' cumulative figures read at each interval become per-interval
  * rows (deltas, rates, the leading retry reason, fault and mmap_lock
- * percentiles from histogram deltas, time in faults), sorted and formatted. cmd_top.c reads the maps.
+ * percentiles from histogram deltas, time in faults), sorted and
+ * formatted. cmd_top.c reads the maps.
  */
 #ifndef MMRETRY_TOP_H
 #define MMRETRY_TOP_H
