@@ -286,8 +286,13 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 		st->fault_start_ns = st->start_ns;
 }
 
-/* The fault in progress ended (its attempt did not return RETRY) at now. */
-static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
+/*
+ * The fault in progress ended (its attempt did not return RETRY) at now;
+ * with p (top, stat --proc-latency), its duration in its process's
+ * histogram too.
+ */
+static __always_inline void fault_done(struct tstate *st, struct mmr_proc_counters *p,
+				       __u32 ret, __u64 now)
 {
 	struct mmr_fault_latency *l = latency();
 	struct mmr_fault_end f = {
@@ -301,8 +306,11 @@ static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 		.last_ns = now - st->start_ns,
 	};
 
-	if (l && st->fault_start_ns)
-		mmr_fault_done(l, &f);
+	if (!l || !st->fault_start_ns)
+		return;
+	if (p)
+		hist_add(&p->fault_ns, f.dur);
+	mmr_fault_done(l, &f);
 }
 
 static __always_inline void attempt_exit(__u32 ret)
@@ -353,7 +361,7 @@ static __always_inline void attempt_exit(__u32 ret)
 		if (p)
 			p->faults += 1;
 		now = bpf_ktime_get_ns();
-		fault_done(st, ret, now);
+		fault_done(st, p, ret, now);
 		if (record)
 			emit_attempt(c, st, ret, MMR_REASON_NONE, now);
 		return;

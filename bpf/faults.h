@@ -142,6 +142,13 @@ struct mmr_proc_counters {
 					 * whole process when its last thread exited */
 	__u64 reasons[MMR_NR_REASONS];
 	char comm[16];			/* thread group leader's, at the entry's creation */
+	/*
+	 * fentry and kprobe modes: every fault of the process's threads, from
+	 * its first attempt's entry to its last attempt's return (as
+	 * fault_latency's dur), user- and kernel-mode together: both stall the
+	 * thread. sum_ns is the process's time in faults.
+	 */
+	struct mmr_hist fault_ns;
 };
 
 /*

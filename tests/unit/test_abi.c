@@ -208,7 +208,11 @@ _Static_assert(sizeof(struct mmr_fault_counters) == (13 + MMR_NR_REASONS) * 8,
 /* trace/faults.c sums every field before comm as a __u64 counter */
 _Static_assert(offsetof(struct mmr_proc_counters, comm) == (9 + MMR_NR_REASONS) * 8,
 	       "mmr_proc_counters is __u64 counters, then comm");
-_Static_assert(sizeof(struct mmr_proc_counters) == (9 + MMR_NR_REASONS) * 8 + 16,
+/* and merges the histogram after comm (hist_merge: its max is no sum) */
+_Static_assert(offsetof(struct mmr_proc_counters, fault_ns) == (9 + MMR_NR_REASONS) * 8 + 16,
+	       "mmr_proc_counters: the fault histogram follows comm");
+_Static_assert(sizeof(struct mmr_proc_counters) ==
+	       (9 + MMR_NR_REASONS) * 8 + 16 + (3 + MMR_HIST_SLOTS) * 8,
 	       "mmr_proc_counters has no padding");
 _Static_assert(sizeof(struct mmr_lock_key) == 8, "mmr_lock_key is two __u32");
 _Static_assert(sizeof(struct mmr_walk_key) == 8, "mmr_walk_key is one __u64");

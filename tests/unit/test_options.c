@@ -291,6 +291,18 @@ static void stat_folded_no_mmap_lock(void **state)
 	assert_usage_error(STAT("--no-mmap-lock=1"), "--no-mmap-lock");	/* no argument */
 }
 
+static void stat_proc_latency(void **state)
+{
+	struct parsed p;
+
+	p = STAT0();
+	assert_false(p.o.proc_latency);		/* stat's default cost: no per-process map */
+	p = STAT("--proc-latency");
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.proc_latency);
+	assert_usage_error(STAT("--proc-latency=1"), "--proc-latency");	/* no argument */
+}
+
 static void stat_verbose_help(void **state)
 {
 	struct parsed p;
@@ -939,6 +951,7 @@ int main(void)
 		cmocka_unit_test(stat_min_hold),
 		cmocka_unit_test(stat_min_hold_bad),
 		cmocka_unit_test(stat_folded_no_mmap_lock),
+		cmocka_unit_test(stat_proc_latency),
 		cmocka_unit_test(stat_verbose_help),
 		cmocka_unit_test(stat_unknown_option),
 		cmocka_unit_test(stat_command),

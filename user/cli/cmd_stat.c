@@ -12,7 +12,7 @@
 
 static const char stat_usage[] =
 "usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
-"                    [-o FILE] [-v] [-- COMMAND [ARGS...]]\n"
+"                    [-o FILE] [--proc-latency] [-v] [-- COMMAND [ARGS...]]\n"
 "\n"
 "Count page-fault attempts, retries and their reasons, then print a summary.\n"
 "\n"
@@ -39,6 +39,8 @@ static const char stat_usage[] =
 "                        0: all)\n"
 "      --no-anon-vma     do not trace anon_vma chains and rmap walks (they need\n"
 "                        fentry or kprobes)\n"
+"      --proc-latency    fault latency and time in faults per process (fentry,\n"
+"                        kprobe); costs a hash lookup per fault attempt, as top\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
@@ -51,7 +53,7 @@ static const char stat_usage[] =
 "  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
 "  mmretry stat -c system.slice/nginx.service -d 1m\n";
 
-enum { OPT_FOLDED = OPT_OWN };
+enum { OPT_FOLDED = OPT_OWN, OPT_PROC_LATENCY };
 
 static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
@@ -67,6 +69,9 @@ static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	case OPT_FOLDED:
 		o->folded = arg;
 		return 1;
+	case OPT_PROC_LATENCY:
+		o->proc_latency = true;
+		return 1;
 	case 'v':
 		o->verbose++;
 		return 1;
@@ -81,6 +86,7 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "proc-latency", no_argument, NULL, OPT_PROC_LATENCY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -120,6 +126,7 @@ int cmd_stat(int argc, char **argv)
 		}
 	}
 	report_init(&r);
+	r.proclat.wanted = o.proc_latency;
 	rc = trace_status(collect_report(&o.t, &r, NULL));
 	if (rc)
 		goto out;

@@ -93,6 +93,7 @@ struct stat_opts {
 	bool json;
 	const char *output;	/* NULL = stdout */
 	const char *folded;	/* --folded FILE: long holds and waits as folded stacks */
+	bool proc_latency;	/* --proc-latency: fault latency per process (top's map) */
 	int verbose;
 };
 

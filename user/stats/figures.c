@@ -57,6 +57,11 @@ int mode_parse(const char *s, enum mmr_mode *m)
 	return -EINVAL;
 }
 
+bool mode_times_faults(enum mmr_mode m)
+{
+	return m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE;
+}
+
 void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_event *a,
 			 uint32_t vma_lock_flag)
 {

@@ -6,6 +6,7 @@
 #ifndef MMRETRY_FIGURES_H
 #define MMRETRY_FIGURES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "bpf/faults.h"
 
@@ -52,5 +53,8 @@ void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_lat
 const char *mode_name(enum mmr_mode m);
 /* "fentry", "kprobe", "tracepoint", or "auto" (MMR_MODE_NONE); 0 or -EINVAL */
 int mode_parse(const char *s, enum mmr_mode *m);
+/* Whether mode m times faults (fault_latency, per-process durations):
+ * fentry and kprobe time every attempt; tracepoints see no fault's start. */
+bool mode_times_faults(enum mmr_mode m);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* collect.c: a tracing run into a struct report (collect.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/ksyms.h"
@@ -150,7 +151,7 @@ static void read_anon(struct engine *e, struct report *r)
 int collect_read_latency(struct engine *e, struct report_latency *x)
 {
 	enum mmr_mode mode = engine_fault_mode(e);
-	bool timed = mode == MMR_MODE_FENTRY || mode == MMR_MODE_KPROBE;
+	bool timed = mode_times_faults(mode);
 	int err;
 
 	if (!timed)
@@ -167,6 +168,50 @@ int collect_read_latency(struct engine *e, struct report_latency *x)
 	return 0;
 }
 
+/*
+ * stat --proc-latency: each process's fault durations (fentry, kprobe),
+ * named as in the retry table (its latest retry's comm: the map keeps the
+ * name its first fault had, before exec for a command's processes).
+ */
+static void read_proclat(struct engine *e, struct report *r)
+{
+	struct report_proclat *x = &r->proclat;
+	struct fproc_row *rows = NULL;
+	uint64_t lost;
+	size_t k;
+	int i, n;
+
+	if (!mode_times_faults(engine_fault_mode(e))) {
+		x->why = "needs fentry or kprobes";
+		return;
+	}
+	n = faults_trace_procs(engine_faults(e), &rows);
+	if (n < 0) {
+		x->why = "the per-process map could not be read";
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *comm = rows[i].c.comm;
+
+		for (k = 0; k < r->nprocs; k++)
+			if (r->procs[k].pid == rows[i].pid && r->procs[k].comm[0])
+				comm = r->procs[k].comm;
+		if (report_proclat_add(x, rows[i].pid, comm, &rows[i].c.fault_ns)) {
+			free(rows);
+			report_proclat_free(x);
+			x->why = "out of memory";
+			return;
+		}
+	}
+	free(rows);
+	report_proclat_sort(x);
+	x->traced = true;
+	lost = faults_trace_proc_lost(engine_faults(e));
+	if (lost)
+		report_note(r, "fault latency by process: %llu processes had no room in the "
+			    "map (%d)", (unsigned long long)lost, MMR_PROC_MAX);
+}
+
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 				   const struct collect_tap *t)
 {
@@ -176,6 +221,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		.on_retry = on_retry, .on_lock = on_lock, .on_chain = on_chain,
 		.on_walk = on_walk, .record = record, .on_raw = record ? on_raw : NULL,
 		.on_lock_op = record ? on_lock_op : NULL, .ctx = &x, .note = on_note,
+		.per_process = r->proclat.wanted,
 	};
 	enum collect_result res = COLLECT_CANNOT_TRACE;
 	struct mmr_fault_counters sum;
@@ -235,6 +281,8 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	if (engine_read_faults(e, &sum, states))
 		goto out;
 	collect_read_latency(e, &r->latency);
+	if (r->proclat.wanted)
+		read_proclat(e, r);
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);

@@ -11,6 +11,7 @@
 #include "trace/bpfmap.h"
 #include "faults.skel.h"
 #include "stats/figures.h"
+#include "stats/mmap_lock.h"	/* hist_merge */
 #include "trace/faults.h"
 #include "lib/util.h"
 
@@ -410,6 +411,7 @@ static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
 		/* every field before comm is a __u64 counter */
 		for (i = 0; i < offsetof(struct mmr_proc_counters, comm) / sizeof(__u64); i++)
 			dst[i] += src[i];
+		hist_merge(&row->c.fault_ns, &percpu[c].fault_ns);
 		if (!row->c.comm[0])
 			memcpy(row->c.comm, percpu[c].comm, sizeof(row->c.comm));
 	}
