@@ -36,6 +36,7 @@ void report_free(struct report *r)
 	r->procs = NULL;
 	r->nprocs = r->procs_cap = 0;
 	report_lock_free(&r->lock);
+	report_slow_free(&r->slow);
 	report_anon_free(&r->anon);
 }
 
@@ -251,6 +252,7 @@ void report_print_text(FILE *out, const struct report *r)
 			fprintf(out, "  (%zu more)\n", r->nprocs - n);
 	}
 	report_print_latency_text(out, &r->latency);
+	report_print_slow_text(out, &r->slow, &r->lock);
 	if (r->lock.traced)
 		report_print_lock_text(out, &r->lock);
 	else
@@ -355,6 +357,7 @@ json_t *report_to_json(const struct report *r)
 	}
 	json_object_set_new(root, "processes", procs);
 	json_object_set_new(root, "fault_latency", report_latency_json(&r->latency));
+	json_object_set_new(root, "slow_faults", report_slow_json(&r->slow, &r->lock));
 	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(&r->lock) :
 			    json_null());
 	json_object_set_new(root, "anon_vma", report_anon_json(&r->anon));
