@@ -395,7 +395,7 @@ static __always_inline void emit_fault(void *ctx, struct mmr_fault_counters *c,
 	e->origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
 	e->first_reason = st->attempt > 1 ? st->first_reason : MMR_REASON_NONE;
 	e->last_reason = st->attempt > 1 ? st->last_reason : MMR_REASON_NONE;
-	e->pad = 0;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	/* the last attempt's vma, still locked at its return (but after
 	 * VM_FAULT_COMPLETED): its mm, and its file as /proc/PID/maps names it */
 	e->mm = (__u64)BPF_CORE_READ(vma, vm_mm);

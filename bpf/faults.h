@@ -243,7 +243,7 @@ struct mmr_fault_event {
 	__u8 first_reason;	/* why the first attempt retried; NONE if it did not */
 	__u8 last_reason;	/* why the latest retry retried; NONE if none */
 	__u8 file;		/* 1: dev and ino name the VMA's file */
-	__u8 pad;
+	__u8 pad[5];
 	__u32 nkstack;		/* frames in kstack */
 	__u32 nustack;		/* frames in ustack */
 	char comm[16];
