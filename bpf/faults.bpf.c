@@ -269,6 +269,25 @@ static __always_inline struct mmr_fault_attempt *att_of(struct tstate *st)
 	return &st->att[slot & (MMR_FAULT_ATTEMPTS - 1)];
 }
 
+/* The attempt in progress returned result at now: into its slot (the
+ * next attempt's entry adds the gap before it, retry_resumed()). */
+static __always_inline void att_end(struct tstate *st, __u64 now, __u32 result, __u8 reason)
+{
+	struct mmr_fault_attempt *a = att_of(st);
+
+	if (st->attempt == 1) {
+		a->gap_ns = 0;
+		a->lock_wait_ns = 0;
+		a->lock_waited = 0;
+	}
+	a->start_ns = st->start_ns;
+	a->dur_ns = now - st->start_ns;
+	a->result = result;
+	a->flags = st->flags;
+	a->reason = reason;
+	__builtin_memset(a->pad, 0, sizeof(a->pad));
+}
+
 /* The next attempt of a retried fault starts at now: the gap since the
  * retry, and the mmap_lock wait in it if the mmap_lock tracer saw one. */
 static __always_inline void retry_resumed(struct tstate *st, __u64 now)
@@ -364,11 +383,9 @@ static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
 
 /* A slow fault, as its last attempt returned ret at now (its duration
  * taken before the stack walks, which are the tracer's own time). */
-static __always_inline void emit_fault(void *ctx, struct mmr_fault_counters *c,
-				       struct tstate *st, __u32 ret, __u64 now)
+static __always_inline void emit_fault(void *ctx, struct tstate *st, __u32 ret, __u64 now)
 {
 	struct vm_area_struct *vma = (void *)st->vma;
-	struct mmr_fault_attempt *a;
 	struct mmr_fault_event *e;
 	struct file *file;
 	__u32 zero = 0;
@@ -404,18 +421,7 @@ static __always_inline void emit_fault(void *ctx, struct mmr_fault_counters *c,
 	e->ino = file ? BPF_CORE_READ(file, f_inode, i_ino) : 0;
 	e->dev = file ? BPF_CORE_READ(file, f_inode, i_sb, s_dev) : 0;
 	/* this attempt beside the retries' (slots past attempts are stale) */
-	a = att_of(st);
-	if (st->attempt == 1) {
-		a->gap_ns = 0;
-		a->lock_wait_ns = 0;
-		a->lock_waited = 0;
-	}
-	a->start_ns = st->start_ns;
-	a->dur_ns = now - st->start_ns;
-	a->result = e->result;
-	a->flags = st->flags;
-	a->reason = MMR_REASON_NONE;
-	__builtin_memset(a->pad, 0, sizeof(a->pad));
+	att_end(st, now, e->result, MMR_REASON_NONE);
 	__builtin_memcpy(e->attempt, st->att, sizeof(e->attempt));
 	n = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
 	e->nkstack = n > 0 ? n / sizeof(__u64) : 0;
@@ -476,7 +482,7 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 		fault_done(st, ret, now);
 		/* the slowest faults: a compare, unless streamed */
 		if (stream_faults && st->fault_start_ns && now - st->fault_start_ns >= min_fault_ns)
-			emit_fault(ctx, c, st, ret, now);
+			emit_fault(ctx, st, ret, now);
 		if (record)
 			emit_attempt(c, st, ret, MMR_REASON_NONE);
 		return;
@@ -516,20 +522,8 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 	st->last_reason = idx;
 	st->retry_lock_wait = 0;
 	st->retry_locked = 0;
-	if (stream_faults) {	/* this attempt, kept while the fault goes on */
-		struct mmr_fault_attempt *a = att_of(st);
-
-		if (st->attempt == 1) {
-			a->gap_ns = 0;
-			a->lock_wait_ns = 0;
-			a->lock_waited = 0;
-		}
-		a->start_ns = st->start_ns;
-		a->dur_ns = now - st->start_ns;
-		a->result = vm_fault_mmr(ret);
-		a->flags = st->flags;
-		a->reason = reason;
-	}
+	if (stream_faults)	/* this attempt, kept while the fault goes on */
+		att_end(st, now, vm_fault_mmr(ret), reason);
 	l = latency();
 	if (l)
 		hist_add_reason(l->attempt, idx, now - st->start_ns);
