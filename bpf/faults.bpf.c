@@ -41,6 +41,9 @@ const volatile __u8 exit_accounting = 0;
 const volatile __u8 per_process = 0;
 /* `mmretry record`: stream every attempt and the address-space changes */
 const volatile __u8 record = 0;
+/* stat: stream each fault at least min_fault_ns long (fentry, kprobe) */
+const volatile __u8 stream_faults = 0;
+const volatile __u64 min_fault_ns = 1000000;
 /* ~(PAGE_SIZE - 1), from user space's sysconf(_SC_PAGESIZE): a fault's page */
 const volatile __u64 page_mask = ~0xfffULL;
 /* record: the syscalls that change an address space, by number (user
@@ -85,6 +88,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } proc_lost SEC(".maps");
+
+/* slow fault events the ring buffer had no room for, per CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} slow_lost SEC(".maps");
 
 static struct mmr_proc_counters zero_proc;
 
@@ -233,13 +244,55 @@ static __always_inline struct mmr_fault_latency *latency(void)
 	return bpf_map_lookup_elem(&fault_latency, &zero);
 }
 
+/* The slot of the fault's attempt in progress in tstate's att[] and the
+ * event's attempt[]: the first three, then the latest. The mask keeps the
+ * index bounded for the verifier. */
+_Static_assert(!(MMR_FAULT_ATTEMPTS & (MMR_FAULT_ATTEMPTS - 1)), "a power of two");
+
+static __always_inline struct mmr_fault_attempt *att_of(struct tstate *st)
+{
+	__u32 slot = st->attempt > MMR_FAULT_ATTEMPTS ? MMR_FAULT_ATTEMPTS - 1 : st->attempt - 1;
+
+	slot &= MMR_FAULT_ATTEMPTS - 1;
+	barrier_var(slot);
+	return &st->att[slot & (MMR_FAULT_ATTEMPTS - 1)];
+}
+
+/* The attempt in progress returned result at now: into its slot (the
+ * next attempt's entry adds the gap before it, retry_resumed()). */
+static __always_inline void att_end(struct tstate *st, __u64 now, __u32 result, __u8 reason)
+{
+	struct mmr_fault_attempt *a = att_of(st);
+
+	if (st->attempt == 1) {
+		a->gap_ns = 0;
+		a->lock_wait_ns = 0;
+		a->lock_waited = 0;
+	}
+	a->start_ns = st->start_ns;
+	a->dur_ns = now - st->start_ns;
+	a->result = result;
+	a->flags = st->flags;
+	a->reason = reason;
+	__builtin_memset(a->pad, 0, sizeof(a->pad));
+}
+
 /* The next attempt of a retried fault starts at now: the gap since the
  * retry, and the mmap_lock wait in it if the mmap_lock tracer saw one. */
 static __always_inline void retry_resumed(struct tstate *st, __u64 now)
 {
 	struct mmr_fault_latency *l = latency();
+	struct mmr_fault_attempt *a;
 
-	if (!l || !st->retry_end_ns)
+	if (!st->retry_end_ns)
+		return;
+	if (stream_faults) {
+		a = att_of(st);
+		a->gap_ns = now - st->retry_end_ns;
+		a->lock_wait_ns = st->retry_locked ? st->retry_lock_wait : 0;
+		a->lock_waited = st->retry_locked;
+	}
+	if (!l)
 		return;
 	mmr_hist_add_reason(l->gap, st->last_reason, now - st->retry_end_ns);
 	if (st->retry_locked)
@@ -247,7 +300,7 @@ static __always_inline void retry_resumed(struct tstate *st, __u64 now)
 }
 
 static __always_inline void attempt_enter(__u64 address, __u32 flags,
-					  __u64 vm_file, __u64 vm_ops)
+					  __u64 vm_file, __u64 vm_ops, __u64 vma)
 {
 	struct mmr_fault_counters *c;
 	struct tstate *st;
@@ -284,6 +337,8 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->start_ns = now;
 	if (st->attempt == 1)
 		st->fault_start_ns = st->start_ns;
+	if (stream_faults)
+		st->vma = vma;
 }
 
 /*
@@ -313,7 +368,57 @@ static __always_inline void fault_done(struct tstate *st, struct mmr_proc_counte
 	mmr_fault_done(l, &f);
 }
 
-static __always_inline void attempt_exit(__u32 ret)
+/* A slow fault, as its last attempt returned ret at now (its duration
+ * taken before the stack walks, which are the tracer's own time). */
+static __always_inline void emit_fault(void *ctx, struct tstate *st, __u32 ret, __u64 now)
+{
+	struct vm_area_struct *vma = (void *)st->vma;
+	struct mmr_fault_event *e;
+	struct file *file;
+	__u32 zero = 0;
+	__u64 id, *lost;
+	long n;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		lost = bpf_map_lookup_elem(&slow_lost, &zero);
+		if (lost)
+			*lost += 1;
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->type = MMR_EV_FAULT;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->result = vm_fault_mmr(ret);
+	e->start_ns = st->fault_start_ns;
+	e->dur_ns = now - st->fault_start_ns;
+	e->addr = st->addr;
+	e->attempts = st->attempt;
+	e->vma_kind = st->kind;
+	e->origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
+	e->first_reason = st->attempt > 1 ? st->first_reason : MMR_REASON_NONE;
+	e->last_reason = st->attempt > 1 ? st->last_reason : MMR_REASON_NONE;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	/* the last attempt's vma, still locked at its return (but after
+	 * VM_FAULT_COMPLETED): its mm, and its file as /proc/PID/maps names it */
+	e->mm = (__u64)BPF_CORE_READ(vma, vm_mm);
+	file = BPF_CORE_READ(vma, vm_file);
+	e->file = file != NULL;
+	e->ino = file ? BPF_CORE_READ(file, f_inode, i_ino) : 0;
+	e->dev = file ? BPF_CORE_READ(file, f_inode, i_sb, s_dev) : 0;
+	/* this attempt beside the retries' (slots past attempts are stale) */
+	att_end(st, now, e->result, MMR_REASON_NONE);
+	__builtin_memcpy(e->attempt, st->att, sizeof(e->attempt));
+	n = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	e->nkstack = n > 0 ? n / sizeof(__u64) : 0;
+	n = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
+	e->nustack = n > 0 ? n / sizeof(__u64) : 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void attempt_exit(void *ctx, __u32 ret)
 {
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
@@ -362,6 +467,9 @@ static __always_inline void attempt_exit(__u32 ret)
 			p->faults += 1;
 		now = bpf_ktime_get_ns();
 		fault_done(st, p, ret, now);
+		/* the slowest faults: a compare, unless streamed */
+		if (stream_faults && st->fault_start_ns && now - st->fault_start_ns >= min_fault_ns)
+			emit_fault(ctx, st, ret, now);
 		if (record)
 			emit_attempt(c, st, ret, MMR_REASON_NONE, now);
 		return;
@@ -401,6 +509,8 @@ static __always_inline void attempt_exit(__u32 ret)
 	st->last_reason = idx;
 	st->retry_lock_wait = 0;
 	st->retry_locked = 0;
+	if (stream_faults)	/* this attempt, kept while the fault goes on */
+		att_end(st, now, vm_fault_mmr(ret), reason);
 	l = latency();
 	if (l)
 		mmr_hist_add_reason(l->attempt, idx, now - st->start_ns);
@@ -477,7 +587,7 @@ SEC("fentry/handle_mm_fault")
 int BPF_PROG(fentry_handle_mm_fault, struct vm_area_struct *vma,
 	     unsigned long address, unsigned int flags)
 {
-	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops);
+	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops, (__u64)vma);
 	return 0;
 }
 
@@ -486,7 +596,7 @@ int BPF_PROG(fexit_handle_mm_fault, struct vm_area_struct *vma,
 	     unsigned long address, unsigned int flags, struct pt_regs *regs,
 	     vm_fault_t ret)
 {
-	attempt_exit(ret);
+	attempt_exit(ctx, ret);
 	return 0;
 }
 
@@ -551,14 +661,14 @@ int BPF_KPROBE(kprobe_handle_mm_fault, struct vm_area_struct *vma,
 	       unsigned long address, unsigned int flags)
 {
 	attempt_enter(address, flags, (__u64)BPF_CORE_READ(vma, vm_file),
-		      (__u64)BPF_CORE_READ(vma, vm_ops));
+		      (__u64)BPF_CORE_READ(vma, vm_ops), (__u64)vma);
 	return 0;
 }
 
 SEC("kretprobe/handle_mm_fault")
 int BPF_KRETPROBE(kretprobe_handle_mm_fault, vm_fault_t ret)
 {
-	attempt_exit(ret);
+	attempt_exit(ctx, ret);
 	return 0;
 }
 

@@ -214,4 +214,50 @@ struct mmr_retry_event {
 	char comm[16];
 };
 
+/*
+ * The slowest faults (fentry, kprobe): each fault at least min_fault_ns
+ * long (`--min-fault`), streamed as its last attempt returns. Of its
+ * attempts the first MMR_FAULT_ATTEMPTS - 1 and the last are kept.
+ */
+#define MMR_FAULT_ATTEMPTS 4	/* a power of two: the BPF side masks the index */
+
+struct mmr_fault_attempt {
+	__u64 start_ns;		/* entry into handle_mm_fault (bpf_ktime_get_ns) */
+	__u64 dur_ns;		/* to its return */
+	__u64 gap_ns;		/* from the previous attempt's RETRY to this entry; 0 for the first */
+	__u64 lock_wait_ns;	/* the mmap_lock wait in that gap, if lock_waited */
+	__u32 result;		/* vm_fault_t, MMR_VM_FAULT_* bits */
+	__u32 flags;		/* FAULT_FLAG_* */
+	__u8 reason;		/* enum mmr_reason if it retried, MMR_REASON_NONE if not */
+	__u8 lock_waited;	/* the mmap_lock tracer saw the gap's re-take of the lock */
+	__u8 pad[6];
+};
+
+struct mmr_fault_event {
+	__u32 type;		/* MMR_EV_FAULT */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 result;		/* the last attempt's vm_fault_t (MMR_VM_FAULT_*) */
+	__u64 start_ns;		/* the first attempt's entry */
+	__u64 dur_ns;		/* to the last attempt's return */
+	__u64 addr;		/* the faulting page */
+	__u64 mm;		/* the vma's mm_struct, to match mmap_lock events */
+	__u64 ino;		/* a file VMA's inode number (vm_file's f_inode), else 0 */
+	__u32 dev;		/* its superblock's s_dev, the kernel's dev_t (MAJ << 20 | MIN) */
+	__u16 attempts;		/* every attempt, kept or not */
+	__u8 vma_kind;		/* enum mmr_vma_kind */
+	__u8 origin;		/* enum mmr_fault_origin */
+	__u8 first_reason;	/* why the first attempt retried; NONE if it did not */
+	__u8 last_reason;	/* why the latest retry retried; NONE if none */
+	__u8 file;		/* 1: dev and ino name the VMA's file */
+	__u8 pad[5];
+	__u32 nkstack;		/* frames in kstack */
+	__u32 nustack;		/* frames in ustack */
+	char comm[16];
+	struct mmr_fault_attempt attempt[MMR_FAULT_ATTEMPTS];	/* min(attempts, 4) kept */
+	/* at the last attempt's return, leaf first */
+	__u64 kstack[MMR_STACK_FRAMES];
+	__u64 ustack[MMR_STACK_FRAMES];
+};
+
 #endif /* MMRETRY_FAULTS_H */

@@ -8,6 +8,8 @@
 #ifndef MMRETRY_TSTATE_BPF_H
 #define MMRETRY_TSTATE_BPF_H
 
+#include "faults.h"	/* struct mmr_fault_attempt */
+
 /* [start, end) of lock_mm_and_find_vma's text, from kallsyms; 0 = unknown */
 const volatile __u64 lmfv_start = 0;
 const volatile __u64 lmfv_end = 0;
@@ -46,6 +48,11 @@ struct tstate {
 	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
 	__u8 tp_io;		/* the (first) attempt added a folio to the page cache */
 	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
+	/* the slowest faults (faults.bpf.c, stream_faults): a retried fault's
+	 * attempts as they end, the first three and the latest; kprobe mode's
+	 * vma of the attempt (fexit reads its argument) */
+	__u64 vma;
+	struct mmr_fault_attempt att[MMR_FAULT_ATTEMPTS];
 };
 
 struct {

@@ -131,6 +131,8 @@ static const char record_usage[] =
 "                        an event; events lost when one is full are counted in\n"
 "                        the recording and its report\n"
 "      --min-hold=TIME   holds and waits this long also with their stacks\n"
+"      --min-fault=TIME  faults this long listed in the stored report (as stat;\n"
+"                        not recorded as events)\n"
 "      --no-mmap-lock, --no-anon-vma   as for stat\n"
 "  -v, --verbose         say more\n"
 "  -h, --help            this text\n"

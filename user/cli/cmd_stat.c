@@ -31,8 +31,12 @@ static const char stat_usage[] =
 "                        each)\n"
 "      --min-hold=TIME   report mmap_lock holds and waits at least TIME long,\n"
 "                        with their stacks (default 1ms; 0: all of them)\n"
-"      --folded=FILE     write those holds and waits to FILE as folded stacks\n"
-"                        (flamegraph.pl, inferno, speedscope read them)\n"
+"      --min-fault=TIME  list faults at least TIME long, first attempt to last,\n"
+"                        with their attempts, files and stacks (fentry or\n"
+"                        kprobe mode; default 1ms; 0: every fault)\n"
+"      --folded=FILE     write those holds and waits, and those faults' time\n"
+"                        (fault_stall), to FILE as folded stacks (flamegraph.pl,\n"
+"                        inferno, speedscope read them)\n"
 "      --no-mmap-lock    do not trace mmap_lock waits and holds\n"
 "      --min-chain=N     list anon_vma chains at least N long (default 8; 0: all)\n"
 "      --min-fanout=N    list rmap walks visiting at least N VMAs (default 32;\n"
@@ -143,7 +147,8 @@ int cmd_stat(int argc, char **argv)
 	if (o.folded) {
 		FILE *ff = fopen(o.folded, "w");
 
-		if (!ff || report_print_folded(ff, &r.lock) || fclose(ff)) {
+		if (!ff || report_print_folded(ff, &r.lock) ||
+		    report_print_slow_folded(ff, &r.slow) || fclose(ff)) {
 			mmr_err("cannot write '%s': %s", o.folded, strerror(errno));
 			goto out;
 		}

@@ -19,6 +19,7 @@
 #include "report/latency.h"
 #include "report/mmap_lock.h"
 #include "report/proclat.h"
+#include "report/slow.h"
 
 #define REPORT_SCHEMA "mmretry.stat/1"
 
@@ -58,6 +59,7 @@ struct report {
 
 	struct report_latency latency;
 	struct report_proclat proclat;	/* stat --proc-latency */
+	struct report_slow slow;
 	struct report_lock lock;
 	struct report_anon anon;
 

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "lib/ksyms.h"
+#include "lib/procmaps.h"
 #include "lib/util.h"
 #include "trace/collect.h"
 
 struct run {
 	struct report *r;
 	const struct collect_tap *tap;
+	struct file_names *names;	/* the slow faults' files, by (dev, ino) */
 };
 
 static void tap(struct run *x, uint32_t type, const void *e, size_t size, uint32_t pid,
@@ -26,6 +28,19 @@ static int on_retry(void *ctx, const struct mmr_retry_event *e)
 
 	tap(x, MMR_EV_RETRY, e, sizeof(*e), e->pid, e->tid);
 	return report_add_event(x->r, e);
+}
+
+/* a slow fault: its file's path looked up now, while its process lives */
+static int on_fault(void *ctx, const struct mmr_fault_event *e)
+{
+	struct run *x = ctx;
+	const char *path = NULL;
+
+	if (e->file)
+		path = file_names_get(x->names, e->pid, MMR_DEV_MAJOR(e->dev),
+				      MMR_DEV_MINOR(e->dev), e->ino);
+	report_add_slow(&x->r->slow, e, path);
+	return 0;
 }
 
 /* record: attempts and address-space changes, only recorded */
@@ -143,6 +158,23 @@ static void read_anon(struct engine *e, struct report *r)
 	r->anon.missed = engine_missed_anon(e);
 }
 
+/* The slowest faults: kept the slowest, their stacks named. */
+static void read_slow(struct engine *e, struct report_slow *s)
+{
+	size_t i;
+
+	s->lost = faults_trace_slow_lost(engine_faults(e));
+	report_slow_sort(s);
+	for (i = 0; i < s->n; i++) {
+		struct slow_fault *f = &s->v[i];
+
+		f->kstack = stack_fold((const uint64_t *)f->e.kstack,
+				       min_u32(f->e.nkstack, MMR_STACK_FRAMES), engine_ksyms(e));
+		f->ustack = stack_fold((const uint64_t *)f->e.ustack,
+				       min_u32(f->e.nustack, MMR_STACK_FRAMES), NULL);
+	}
+}
+
 /*
  * Fault durations: fentry and kprobe modes time every attempt, and with the
  * mmap_lock tracer beside them the lock wait before each retry; tracepoint
@@ -215,10 +247,10 @@ static void read_proclat(struct engine *e, struct report *r)
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 				   const struct collect_tap *t)
 {
-	struct run x = { .r = r, .tap = t };
+	struct run x = { .r = r, .tap = t, .names = file_names_new() };
 	bool record = t != NULL;
 	struct engine_sink sink = {
-		.on_retry = on_retry, .on_lock = on_lock, .on_chain = on_chain,
+		.on_retry = on_retry, .on_fault = on_fault, .on_lock = on_lock, .on_chain = on_chain,
 		.on_walk = on_walk, .record = record, .on_raw = record ? on_raw : NULL,
 		.on_lock_op = record ? on_lock_op : NULL, .ctx = &x, .note = on_note,
 		.per_process = r->proclat.wanted,
@@ -254,6 +286,13 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		r->lock.traced = true;
 		r->lock.min_hold_ns = o->min_hold_ns;
 	}
+	if (engine_fault_mode(e) == MMR_MODE_FENTRY || engine_fault_mode(e) == MMR_MODE_KPROBE) {
+		r->slow.traced = true;
+		r->slow.min_fault_ns = o->min_fault_ns;
+		r->slow.lock_traced = engine_lock(e) != NULL;
+	} else {
+		r->slow.why = "needs fentry or kprobes";
+	}
 	if (engine_anon(e)) {
 		r->anon.traced = true;
 		r->anon.min_chain = o->min_chain;
@@ -283,6 +322,8 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	collect_read_latency(e, &r->latency);
 	if (r->proclat.wanted)
 		read_proclat(e, r);
+	if (r->slow.traced)
+		read_slow(e, &r->slow);
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);
@@ -297,5 +338,6 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	res = COLLECT_OK;
 out:
 	engine_finish(e);
+	file_names_free(x.names);
 	return res;
 }
