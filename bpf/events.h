@@ -17,7 +17,9 @@ enum mmr_event_type {
 	MMR_EV_LOCK_LONG = 5,	/* struct mmr_lock_event (mmap_lock.h) */
 	MMR_EV_CHAIN = 6,	/* struct mmr_chain_event (anon_vma.h) */
 	MMR_EV_WALK = 7,	/* struct mmr_walk_event (anon_vma.h) */
-	MMR_NR_EVENT_TYPES,
+	MMR_NR_EVENT_TYPES,	/* the events a recording stores; 8..10 are its own */
+	/* stat only, not recorded (yet): after the recording's own types */
+	MMR_EV_FAULT = 11,	/* struct mmr_fault_event (faults.h): a slow fault */
 };
 
 #endif /* MMRETRY_EVENTS_H */

@@ -24,6 +24,7 @@
 #include "filter.bpf.h"
 #include "faults.h"
 #include "hist.h"
+#include "latency.h"
 #include "record.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -40,9 +41,13 @@ const volatile __u8 exit_accounting = 0;
 const volatile __u8 per_process = 0;
 /* `mmretry record`: stream every attempt and the address-space changes */
 const volatile __u8 record = 0;
-/* fentry and kprobe modes: time each fault (fault_latency); off with
- * --no-latency, which leaves the counting alone */
+/* fentry and kprobe modes: time each fault (fault_latency, the slowest
+ * faults, per-process durations); off with --no-latency, which leaves the
+ * counting alone */
 const volatile __u8 fault_timing = 1;
+/* stat: stream each fault at least min_fault_ns long (fentry, kprobe) */
+const volatile __u8 stream_faults = 0;
+const volatile __u64 min_fault_ns = 1000000;
 /* ~(PAGE_SIZE - 1), from user space's sysconf(_SC_PAGESIZE): a fault's page */
 const volatile __u64 page_mask = ~0xfffULL;
 /* record: the syscalls that change an address space, by number (user
@@ -87,6 +92,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } proc_lost SEC(".maps");
+
+/* slow fault events the ring buffer had no room for, per CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} slow_lost SEC(".maps");
 
 static struct mmr_proc_counters zero_proc;
 
@@ -189,9 +202,10 @@ static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* record: every attempt, as it returns */
+/* record: every attempt, as it returns at end (the time its figures used:
+ * user/stats/fault_time.c rebuilds them from the events) */
 static __always_inline void emit_attempt(struct mmr_fault_counters *c, struct tstate *st,
-					 __u32 ret, __u8 reason)
+					 __u32 ret, __u8 reason, __u64 end)
 {
 	struct mmr_attempt_event *e;
 	__u64 id;
@@ -207,7 +221,7 @@ static __always_inline void emit_attempt(struct mmr_fault_counters *c, struct ts
 	e->tid = (__u32)id;
 	e->flags = st->flags;
 	e->start_ns = st->start_ns;
-	e->end_ns = bpf_ktime_get_ns();
+	e->end_ns = end;
 	e->addr = st->addr;
 	e->result = vm_fault_mmr(ret);
 	e->reason = reason;
@@ -227,18 +241,83 @@ static __always_inline __u8 vma_kind(__u64 vm_file, __u64 vm_ops)
 	return vm_file ? MMR_VMA_FILE : MMR_VMA_SPECIAL;
 }
 
+static __always_inline struct mmr_fault_latency *latency(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&fault_latency, &zero);
+}
+
+/* The slot of the fault's attempt in progress in tstate's att[] and the
+ * event's attempt[]: the first three, then the latest. The mask keeps the
+ * index bounded for the verifier. */
+_Static_assert(!(MMR_FAULT_ATTEMPTS & (MMR_FAULT_ATTEMPTS - 1)), "a power of two");
+
+static __always_inline struct mmr_fault_attempt *att_of(struct tstate *st)
+{
+	__u32 slot = st->attempt > MMR_FAULT_ATTEMPTS ? MMR_FAULT_ATTEMPTS - 1 : st->attempt - 1;
+
+	slot &= MMR_FAULT_ATTEMPTS - 1;
+	barrier_var(slot);
+	return &st->att[slot & (MMR_FAULT_ATTEMPTS - 1)];
+}
+
+/* The attempt in progress returned result at now: into its slot (the
+ * next attempt's entry adds the gap before it, retry_resumed()). */
+static __always_inline void att_end(struct tstate *st, __u64 now, __u32 result, __u8 reason)
+{
+	struct mmr_fault_attempt *a = att_of(st);
+
+	if (st->attempt == 1) {
+		a->gap_ns = 0;
+		a->lock_wait_ns = 0;
+		a->lock_waited = 0;
+	}
+	a->start_ns = st->start_ns;
+	a->dur_ns = now - st->start_ns;
+	a->result = result;
+	a->flags = st->flags;
+	a->reason = reason;
+	__builtin_memset(a->pad, 0, sizeof(a->pad));
+}
+
+/* The next attempt of a retried fault starts at now: the gap since the
+ * retry, and the mmap_lock wait in it if the mmap_lock tracer saw one. */
+static __always_inline void retry_resumed(struct tstate *st, __u64 now)
+{
+	struct mmr_fault_latency *l = latency();
+	struct mmr_fault_attempt *a;
+
+	if (!st->retry_end_ns)
+		return;
+	if (stream_faults) {
+		a = att_of(st);
+		a->gap_ns = now - st->retry_end_ns;
+		a->lock_wait_ns = st->retry_locked ? st->retry_lock_wait : 0;
+		a->lock_waited = st->retry_locked;
+	}
+	if (!l)
+		return;
+	mmr_hist_add_reason(l->gap, st->last_reason, now - st->retry_end_ns);
+	if (st->retry_locked)
+		mmr_hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
+}
+
 static __always_inline void attempt_enter(__u64 address, __u32 flags,
-					  __u64 vm_file, __u64 vm_ops)
+					  __u64 vm_file, __u64 vm_ops, __u64 vma)
 {
 	struct mmr_fault_counters *c;
 	struct tstate *st;
-	__u64 page = address & page_mask;
+	__u64 page = address & page_mask, now;
 
 	st = traced_tstate(bpf_get_current_task_btf());
 	if (!st)
 		return;
+	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 	if (st->pending && st->addr == page) {
 		st->attempt++;
+		if (fault_timing)
+			retry_resumed(st, now);
 	} else {
 		if (st->pending) {
 			/* the previous fault's last attempt retried and was
@@ -260,55 +339,119 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags,
 	st->tp_io = 0;
 	st->pending = 0;
 	st->in_attempt = 1;
-	if (!fault_timing && !record)
-		return;
-	st->start_ns = bpf_ktime_get_ns();
+	st->start_ns = now;
 	if (st->attempt == 1)
 		st->fault_start_ns = st->start_ns;
+	if (stream_faults)
+		st->vma = vma;
 }
 
 /*
- * The fault in progress ended (its attempt did not return RETRY) at now:
- * its duration by outcome, and for a retried fault the time after its
- * first attempt returned RETRY, by that attempt's reason.
+ * The fault in progress ended (its attempt did not return RETRY) at now;
+ * with p (top, stat --proc-latency), its duration in its process's
+ * histogram too.
  */
-static __always_inline void fault_done(struct tstate *st, __u32 ret, __u64 now)
+static __always_inline void fault_done(struct tstate *st, struct mmr_proc_counters *p,
+				       __u32 ret, __u64 now)
 {
-	__u32 zero = 0, origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER :
-				 MMR_ORIGIN_KERNEL;
-	struct mmr_fault_latency *l = bpf_map_lookup_elem(&fault_latency, &zero);
-	__u64 dur = now - st->fault_start_ns;
-	__u32 reason;
+	struct mmr_fault_latency *l = latency();
+	struct mmr_fault_end f = {
+		.flags = st->flags,
+		.attempts = st->attempt,
+		.completed = !!(ret & VMF(COMPLETED)),
+		.major = !!(ret & VMF(MAJOR)),
+		.first_reason = st->first_reason,
+		.dur = now - st->fault_start_ns,
+		.retry_ns = now - st->retry_start_ns,
+		.last_ns = now - st->start_ns,
+	};
 
 	if (!l || !st->fault_start_ns)
 		return;
-	barrier_var(origin);
-	if (origin >= MMR_NR_ORIGINS)
-		return;
-	if (st->attempt > 1) {
-		hist_add(&l->dur[origin][MMR_OUTCOME_RETRIED], dur);
-		/* bounded in the register that indexes (as attempt_exit's idx) */
-		reason = st->first_reason < MMR_NR_REASONS ? st->first_reason :
-							     MMR_REASON_OTHER;
-		barrier_var(reason);
-		if (reason < MMR_NR_REASONS)
-			hist_add(&l->retry_ns[reason], now - st->retry_start_ns);
-	} else {
-		hist_add(&l->dur[origin][MMR_OUTCOME_ONE_ATTEMPT], dur);
-	}
-	if (ret & VMF(COMPLETED))
-		hist_add(&l->dur[origin][MMR_OUTCOME_COMPLETED], dur);
-	if (ret & VMF(MAJOR))
-		hist_add(&l->dur[origin][MMR_OUTCOME_MAJOR], dur);
+	if (p)
+		hist_add(&p->fault_ns, f.dur);
+	mmr_fault_done(l, &f);
 }
 
-static __always_inline void attempt_exit(__u32 ret)
+/* A slow fault, as its last attempt returned ret at now (its duration
+ * taken before the stack walks, which are the tracer's own time). */
+static __always_inline void emit_fault(void *ctx, struct tstate *st, __u32 ret, __u64 now)
+{
+	struct vm_area_struct *vma = (void *)st->vma;
+	struct mmr_fault_event *e;
+	struct file *file;
+	__u32 zero = 0;
+	__u64 id, *lost;
+	long n;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		lost = bpf_map_lookup_elem(&slow_lost, &zero);
+		if (lost)
+			*lost += 1;
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->type = MMR_EV_FAULT;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->result = vm_fault_mmr(ret);
+	e->start_ns = st->fault_start_ns;
+	e->dur_ns = now - st->fault_start_ns;
+	e->addr = st->addr;
+	e->attempts = st->attempt;
+	e->vma_kind = st->kind;
+	e->origin = st->flags & MMR_FAULT_FLAG_USER ? MMR_ORIGIN_USER : MMR_ORIGIN_KERNEL;
+	e->first_reason = st->attempt > 1 ? st->first_reason : MMR_REASON_NONE;
+	e->last_reason = st->attempt > 1 ? st->last_reason : MMR_REASON_NONE;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	/* the last attempt's vma, still locked at its return (but after
+	 * VM_FAULT_COMPLETED): its mm, and its file as /proc/PID/maps names it */
+	e->mm = (__u64)BPF_CORE_READ(vma, vm_mm);
+	file = BPF_CORE_READ(vma, vm_file);
+	e->file = file != NULL;
+	e->ino = file ? BPF_CORE_READ(file, f_inode, i_ino) : 0;
+	e->dev = file ? BPF_CORE_READ(file, f_inode, i_sb, s_dev) : 0;
+	/* this attempt beside the retries' (slots past attempts are stale) */
+	att_end(st, now, e->result, MMR_REASON_NONE);
+	__builtin_memcpy(e->attempt, st->att, sizeof(e->attempt));
+	n = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	e->nkstack = n > 0 ? n / sizeof(__u64) : 0;
+	n = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
+	e->nustack = n > 0 ? n / sizeof(__u64) : 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* A timed fault's attempt returned RETRY at now, for reason (idx: bounded) */
+static __always_inline void retry_timed(struct tstate *st, __u32 ret, __u8 reason, __u32 idx,
+					__u64 now)
+{
+	struct mmr_fault_latency *l;
+
+	if (st->attempt == 1) {
+		st->retry_start_ns = now;
+		st->first_reason = idx;
+	}
+	st->retry_end_ns = now;
+	st->last_reason = idx;
+	st->retry_lock_wait = 0;
+	st->retry_locked = 0;
+	if (stream_faults)	/* this attempt, kept while the fault goes on */
+		att_end(st, now, vm_fault_mmr(ret), reason);
+	l = latency();
+	if (l)
+		mmr_hist_add_reason(l->attempt, idx, now - st->start_ns);
+}
+
+static __always_inline void attempt_exit(void *ctx, __u32 ret)
 {
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	__u32 vma_lock = fault_flag_vma_lock();
 	__u32 idx;
+	__u64 now;
 	__u8 reason;
 
 	st = tstate_get(false);
@@ -347,10 +490,16 @@ static __always_inline void attempt_exit(__u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
-		if (fault_timing)
-			fault_done(st, ret, bpf_ktime_get_ns());
+		now = fault_timing || record ? bpf_ktime_get_ns() : 0;
+		if (fault_timing) {
+			fault_done(st, p, ret, now);
+			/* the slowest faults: a compare, unless streamed */
+			if (stream_faults && st->fault_start_ns &&
+			    now - st->fault_start_ns >= min_fault_ns)
+				emit_fault(ctx, st, ret, now);
+		}
 		if (record)
-			emit_attempt(c, st, ret, MMR_REASON_NONE);
+			emit_attempt(c, st, ret, MMR_REASON_NONE, now);
 		return;
 	}
 
@@ -379,13 +528,12 @@ static __always_inline void attempt_exit(__u32 ret)
 	if (p)
 		p->retries += 1;
 	st->pending = 1;
-	if (fault_timing && st->attempt == 1) {
-		st->retry_start_ns = bpf_ktime_get_ns();
-		st->first_reason = idx;
-	}
+	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
+	if (fault_timing)
+		retry_timed(st, ret, reason, idx, now);
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
 	if (record)
-		emit_attempt(c, st, ret, reason);
+		emit_attempt(c, st, ret, reason, now);
 }
 
 /* A retry producer returned: the innermost one names the reason. */
@@ -456,7 +604,7 @@ SEC("fentry/handle_mm_fault")
 int BPF_PROG(fentry_handle_mm_fault, struct vm_area_struct *vma,
 	     unsigned long address, unsigned int flags)
 {
-	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops);
+	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops, (__u64)vma);
 	return 0;
 }
 
@@ -465,7 +613,7 @@ int BPF_PROG(fexit_handle_mm_fault, struct vm_area_struct *vma,
 	     unsigned long address, unsigned int flags, struct pt_regs *regs,
 	     vm_fault_t ret)
 {
-	attempt_exit(ret);
+	attempt_exit(ctx, ret);
 	return 0;
 }
 
@@ -530,14 +678,14 @@ int BPF_KPROBE(kprobe_handle_mm_fault, struct vm_area_struct *vma,
 	       unsigned long address, unsigned int flags)
 {
 	attempt_enter(address, flags, (__u64)BPF_CORE_READ(vma, vm_file),
-		      (__u64)BPF_CORE_READ(vma, vm_ops));
+		      (__u64)BPF_CORE_READ(vma, vm_ops), (__u64)vma);
 	return 0;
 }
 
 SEC("kretprobe/handle_mm_fault")
 int BPF_KRETPROBE(kretprobe_handle_mm_fault, vm_fault_t ret)
 {
-	attempt_exit(ret);
+	attempt_exit(ctx, ret);
 	return 0;
 }
 
@@ -633,18 +781,23 @@ static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bo
 	if (write || task->mm != mm)
 		return;
 	st = traced_tstate(task);
-	if (st)
-		st->tp_start = lock_taken_for(ctx);
+	if (!st)
+		return;
+	st->tp_start = lock_taken_for(ctx);
+	/* the wait starts after the stack walk, which is the tracer's time */
+	st->tp_start_ns = bpf_ktime_get_ns();
 }
 
 static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write,
 						bool success)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_fault_latency *l;
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	bool fresh, retry;
+	__u64 now;
 	__u8 from, reason;
 
 	/* mmap_write_downgrade() emits acquire_returned(read) with no
@@ -655,6 +808,7 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
 	if (!st || !st->tp_start)
 		return;
+	now = bpf_ktime_get_ns();
 	from = st->tp_start;
 	st->tp_start = 0;
 	c = counters();
@@ -695,6 +849,10 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	c->reasons[reason] += 1;
 	if (p)
 		p->reasons[reason] += 1;
+	/* the re-take's wait: the one part of a retry tracepoints time */
+	l = latency();
+	if (l)
+		mmr_hist_add_reason(l->lock_wait, reason, now - st->tp_start_ns);
 	emit_retry(c, 0, 0, 0, reason, st->tp_filemap_first ? MMR_VMA_FILE : MMR_VMA_UNKNOWN,
 		   st->attempt - 1, 1);
 }

@@ -142,6 +142,13 @@ struct mmr_proc_counters {
 					 * whole process when its last thread exited */
 	__u64 reasons[MMR_NR_REASONS];
 	char comm[16];			/* thread group leader's, at the entry's creation */
+	/*
+	 * fentry and kprobe modes: every fault of the process's threads, from
+	 * its first attempt's entry to its last attempt's return (as
+	 * fault_latency's dur), user- and kernel-mode together: both stall the
+	 * thread. sum_ns is the process's time in faults.
+	 */
+	struct mmr_hist fault_ns;
 };
 
 /*
@@ -152,7 +159,7 @@ struct mmr_proc_counters {
 	X(ONE_ATTEMPT, one_attempt)	/* done in one attempt */		\
 	X(RETRIED, retried)		/* an attempt returned VM_FAULT_RETRY first */ \
 	X(COMPLETED, completed)		/* ended VM_FAULT_COMPLETED (5.19+) */	\
-	X(MAJOR, major)			/* ended VM_FAULT_MAJOR, however many attempts */
+	X(MAJOR, major)			/* as the kernel counts: ended MAJOR, or TRIED */
 
 #define MMR_ENUM_OUTCOME(e, name) MMR_OUTCOME_##e,
 enum mmr_outcome {
@@ -166,12 +173,28 @@ enum mmr_fault_origin { MMR_ORIGIN_USER, MMR_ORIGIN_KERNEL, MMR_NR_ORIGINS };
 /*
  * Fault durations (ns, log2 histograms), the fault_latency map's one
  * per-CPU value. A fault counts in each outcome it has (a retried major
- * fault: retried and major). retry_ns: what a retried fault spent after
- * its first attempt returned VM_FAULT_RETRY, by that attempt's reason.
+ * fault: retried and major).
+ *
+ * A retried fault, by the reason its first attempt retried:
+ *   retry_ns      what it spent after that attempt returned VM_FAULT_RETRY
+ *   last_attempt  its last attempt, the one that did not retry
+ * Each retry, by its attempt's reason:
+ *   attempt       the attempt that returned VM_FAULT_RETRY
+ *   gap           from that return to the next attempt's entry (re-taking
+ *                 mmap_lock, finding the VMA again)
+ *   lock_wait     the mmap_lock wait in that gap: the mmap_lock tracer's
+ *                 start_locking -> acquire_returned of the re-take, joined
+ *                 through the thread's tstate (fentry, kprobe); the same
+ *                 wait from the faults tracer's own hooks (tracepoint mode,
+ *                 which fills nothing else here)
  */
 struct mmr_fault_latency {
 	struct mmr_hist dur[MMR_NR_ORIGINS][MMR_NR_OUTCOMES];
 	struct mmr_hist retry_ns[MMR_NR_REASONS];
+	struct mmr_hist last_attempt[MMR_NR_REASONS];
+	struct mmr_hist attempt[MMR_NR_REASONS];
+	struct mmr_hist gap[MMR_NR_REASONS];
+	struct mmr_hist lock_wait[MMR_NR_REASONS];
 };
 
 /* One VM_FAULT_RETRY, streamed through the ring buffer. */
@@ -189,6 +212,52 @@ struct mmr_retry_event {
 	__u16 inferred;		/* 1 = reconstructed from tracepoints */
 	__u32 pad;
 	char comm[16];
+};
+
+/*
+ * The slowest faults (fentry, kprobe): each fault at least min_fault_ns
+ * long (`--min-fault`), streamed as its last attempt returns. Of its
+ * attempts the first MMR_FAULT_ATTEMPTS - 1 and the last are kept.
+ */
+#define MMR_FAULT_ATTEMPTS 4	/* a power of two: the BPF side masks the index */
+
+struct mmr_fault_attempt {
+	__u64 start_ns;		/* entry into handle_mm_fault (bpf_ktime_get_ns) */
+	__u64 dur_ns;		/* to its return */
+	__u64 gap_ns;		/* from the previous attempt's RETRY to this entry; 0 for the first */
+	__u64 lock_wait_ns;	/* the mmap_lock wait in that gap, if lock_waited */
+	__u32 result;		/* vm_fault_t, MMR_VM_FAULT_* bits */
+	__u32 flags;		/* FAULT_FLAG_* */
+	__u8 reason;		/* enum mmr_reason if it retried, MMR_REASON_NONE if not */
+	__u8 lock_waited;	/* the mmap_lock tracer saw the gap's re-take of the lock */
+	__u8 pad[6];
+};
+
+struct mmr_fault_event {
+	__u32 type;		/* MMR_EV_FAULT */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 result;		/* the last attempt's vm_fault_t (MMR_VM_FAULT_*) */
+	__u64 start_ns;		/* the first attempt's entry */
+	__u64 dur_ns;		/* to the last attempt's return */
+	__u64 addr;		/* the faulting page */
+	__u64 mm;		/* the vma's mm_struct, to match mmap_lock events */
+	__u64 ino;		/* a file VMA's inode number (vm_file's f_inode), else 0 */
+	__u32 dev;		/* its superblock's s_dev, the kernel's dev_t (MAJ << 20 | MIN) */
+	__u16 attempts;		/* every attempt, kept or not */
+	__u8 vma_kind;		/* enum mmr_vma_kind */
+	__u8 origin;		/* enum mmr_fault_origin */
+	__u8 first_reason;	/* why the first attempt retried; NONE if it did not */
+	__u8 last_reason;	/* why the latest retry retried; NONE if none */
+	__u8 file;		/* 1: dev and ino name the VMA's file */
+	__u8 pad[5];
+	__u32 nkstack;		/* frames in kstack */
+	__u32 nustack;		/* frames in ustack */
+	char comm[16];
+	struct mmr_fault_attempt attempt[MMR_FAULT_ATTEMPTS];	/* min(attempts, 4) kept */
+	/* at the last attempt's return, leaf first */
+	__u64 kstack[MMR_STACK_FRAMES];
+	__u64 ustack[MMR_STACK_FRAMES];
 };
 
 #endif /* MMRETRY_FAULTS_H */

@@ -296,6 +296,22 @@ static __always_inline void account_wait(struct mmr_lock_stats *s, struct held *
 		bpf_probe_read_kernel_str(s->comm, sizeof(s->comm), task->group_leader->comm);
 }
 
+/*
+ * A read lock of the task's own mm was obtained after a wait: if the
+ * task's fault retried and has not been attempted again (the fault
+ * tracer's tstate, fentry and kprobe modes), this is the re-take of the
+ * retry, and the fault tracer counts its wait with the next attempt.
+ */
+static __always_inline void retake_after_retry(struct task_struct *task, __u64 wait)
+{
+	struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
+
+	if (!st || !st->pending)
+		return;
+	st->retry_lock_wait += wait;
+	st->retry_locked = 1;
+}
+
 static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool write,
 				       bool success)
 {
@@ -342,6 +358,8 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		/* the wait is accounted with the hold, in one map lookup */
 		h->t_acq = now;
 		h->wait_pending = 1;
+		if (!write && !h->remote)
+			retake_after_retry(task, now - h->t_start);
 		return;
 	}
 	s = stats_of(task->tgid, h->write);

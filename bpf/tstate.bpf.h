@@ -8,6 +8,8 @@
 #ifndef MMRETRY_TSTATE_BPF_H
 #define MMRETRY_TSTATE_BPF_H
 
+#include "faults.h"	/* struct mmr_fault_attempt */
+
 /* [start, end) of lock_mm_and_find_vma's text, from kallsyms; 0 = unknown */
 const volatile __u64 lmfv_start = 0;
 const volatile __u64 lmfv_end = 0;
@@ -26,12 +28,17 @@ struct tstate {
 	__u64 start_ns;		/* the attempt's entry */
 	__u64 fault_start_ns;	/* the fault's first attempt's entry */
 	__u64 retry_start_ns;	/* when its first attempt returned RETRY */
+	__u64 retry_end_ns;	/* when its latest attempt returned RETRY */
+	__u64 retry_lock_wait;	/* mmap_lock waits since then (mmap_lock.bpf.c) */
+	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting */
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */
 	__u8 in_attempt;	/* inside handle_mm_fault */
 	__u8 reason;		/* enum mmr_reason of the attempt, NONE if no producer */
 	__u8 first_reason;	/* the reason the fault's first attempt retried */
+	__u8 last_reason;	/* the reason its latest attempt retried */
+	__u8 retry_locked;	/* retry_lock_wait holds a re-take of mmap_lock */
 	__u8 kind;		/* enum mmr_vma_kind */
 	__u8 lock_wait;		/* __folio_lock_killable ran in this attempt */
 	__u8 filter;		/* tgid filter verdict: 0 unknown, 1 traced, 2 not */
@@ -41,6 +48,11 @@ struct tstate {
 	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
 	__u8 tp_io;		/* the (first) attempt added a folio to the page cache */
 	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
+	/* the slowest faults (faults.bpf.c, stream_faults): a retried fault's
+	 * attempts as they end, the first three and the latest; kprobe mode's
+	 * vma of the attempt (fexit reads its argument) */
+	__u64 vma;
+	struct mmr_fault_attempt att[MMR_FAULT_ATTEMPTS];
 };
 
 struct {

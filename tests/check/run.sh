@@ -261,6 +261,107 @@ check "compare --json: a, b, diff and change" \
 	 (.metrics | all(.a != null or .b != null))" \
 	"$tmp/compare --json.out"
 
+# ---- fault latency: timed with fentry or kprobes; tracepoint mode times
+# only the mmap_lock wait before a retry, and says why the rest is n/a ----
+fmode=$(jq -r .modes.faults "$tmp/r$PAGES.json")
+cat >"$tmp/latency.yml" <<EOF
+mmretry_baseline: 1
+metrics:
+  faults.latency_ns.retried.p99: {max: 10s}
+  faults.latency_ns.retried.count: {min: $PAGES}
+  faults.retry_ns.sum: {max: 1000s}
+  faults.retry_ns.file_io.sum: {min: 1}
+  faults.retry_lock_wait_ns.count: {min: $((PAGES / 2))}
+EOF
+if [ "$fmode" = tracepoint ]; then
+	n="fault latency in tracepoint mode"
+	run "$n" 3 "$MMR" check --baseline "$tmp/latency.yml" --report "$tmp/r$PAGES.json" \
+		--junit "$tmp/lat.xml"
+	if grep -q '^  faults.latency_ns.retried.p99 .* n/a (unavailable here)$' "$tmp/$n.out" &&
+	   grep -A1 '^  faults.retry_ns.sum$' "$tmp/$n.out" |
+		grep -q 'fault_latency.retry_ns is null: needs fentry or kprobes (tracepoint mode)' &&
+	   grep -Eq '^  faults.retry_lock_wait_ns.count .* ok$' "$tmp/$n.out"; then
+		ok "$n: n/a with the reason under the table, the lock wait measured"
+	else
+		not_ok "$n: n/a with the reason under the table, the lock wait measured" \
+			"$(cat "$tmp/$n.out")"
+	fi
+	if grep -A1 'name="faults.latency_ns.retried.p99"' "$tmp/lat.xml" |
+		grep -q '<error type="unavailable" message=".*needs fentry or kprobes'; then
+		ok "$n: a JUnit error with the reason"
+	else
+		not_ok "$n: a JUnit error with the reason" "$(head -c 800 "$tmp/lat.xml")"
+	fi
+	run "$n, JSON" 3 "$MMR" check --baseline "$tmp/latency.yml" --report "$tmp/r$PAGES.json" \
+		--json
+	check "$n, JSON: null, a why, the lock wait measured" \
+		"(.metrics[] | select(.metric == \"faults.latency_ns.retried.p99\") |
+		  .verdict == \"unavailable\" and .measured == null and
+		  (.why | test(\"needs fentry or kprobes\"))) and
+		 (.metrics[] | select(.metric == \"faults.retry_lock_wait_ns.count\") |
+		  .verdict == \"pass\" and .measured >= $((PAGES / 2)) and .why == null)" \
+		"$tmp/$n, JSON.out"
+else
+	n="fault latency in $fmode mode"
+	run "$n" 0 "$MMR" check --baseline "$tmp/latency.yml" --report "$tmp/r$PAGES.json" --json
+	check "$n: every retried fault timed" \
+		"(.metrics | all(.verdict == \"pass\")) and
+		 (.metrics[] | select(.metric == \"faults.latency_ns.retried.count\") | .measured >= $PAGES)" \
+		"$tmp/$n.out"
+fi
+# and from a traced run, as from its report
+want=0
+[ "$fmode" = tracepoint ] && want=3
+run "fault latency, traced" "$want" "$MMR" check "${trace_args[@]}" --baseline "$tmp/latency.yml" \
+	--json -- "${file_gen[@]}" "$PAGES"
+check "fault latency, traced: the lock wait measured, the rest timed only with fentry or kprobes" \
+	"(.metrics[] | select(.metric == \"faults.retry_lock_wait_ns.count\") | .verdict == \"pass\") and
+	 (.metrics[] | select(.metric == \"faults.latency_ns.retried.p99\") |
+	  if \"$fmode\" == \"tracepoint\" then .verdict == \"unavailable\" else .verdict == \"pass\" end)" \
+	"$tmp/fault latency, traced.out"
+# what baseline records of it: the p99s this mode measured, the rest named as skipped
+n="baseline of fault latency"
+run "$n" 0 "$MMR" baseline --report "$tmp/r$PAGES.json" -o "$tmp/lat-rec.yml"
+if grep -q '^  faults.retry_lock_wait_ns.p99: {value: [0-9]*, max: [0-9]*}$' "$tmp/lat-rec.yml" &&
+   ! grep -q 'faults.retry_ns.sum' "$tmp/lat-rec.yml" &&
+   { [ "$fmode" != tracepoint ] ||
+     grep -q 'not recorded: .*faults.latency_ns.retried.p99' "$tmp/$n.err"; } &&
+   { [ "$fmode" = tracepoint ] ||
+     grep -q '^  faults.latency_ns.retried.p99: {value: ' "$tmp/lat-rec.yml"; }; then
+	ok "$n: the p99s measured; in tracepoint mode the others named as skipped"
+else
+	not_ok "$n: the p99s measured" "$(cat "$tmp/lat-rec.yml" "$tmp/$n.err")"
+fi
+# compare: latency side by side, n/a where a report lacks it, in 80 columns
+# (but for the first line, which names the files).
+# B is A with its faults timed as fentry mode times them: 2 faults of 1.5 us
+h='{count: 2, sum: 3000, p50: 1500, p99: 1500, max: 1500, buckets: [{le: 2047, count: 2}]}'
+h0='{count: 0, sum: 0, p50: null, p99: null, max: null, buckets: []}'
+jq "($h) as \$h | ($h0) as \$z | .modes.faults = \"fentry\" |
+    .fault_latency.user = {one_attempt: \$h, retried: \$h, completed: \$z, major: \$z} |
+    .fault_latency.kernel = (.fault_latency.user | map_values(\$z)) |
+    .fault_latency.retry_ns = (.fault_latency.retry_lock_wait_ns | map_values(\$z)) |
+    .fault_latency.retry_ns.file_io = \$h |
+    .fault_latency.last_attempt_ns = .fault_latency.retry_ns |
+    .fault_latency.retry_attempt_ns = .fault_latency.retry_ns |
+    .fault_latency.retry_gap_ns = .fault_latency.retry_ns" "$tmp/r$PAGES.json" >"$tmp/timed.json"
+jq '.fault_latency = (.fault_latency | map_values(null))' "$tmp/r$PAGES.json" >"$tmp/untimed.json"
+n="compare fault latency"
+run "$n" 0 "$MMR" compare "$tmp/untimed.json" "$tmp/timed.json"
+if grep -Eq '^  faults.latency_ns.retried.p99 +n/a +1.5 us +- +-$' "$tmp/$n.out" &&
+   grep -Eq '^  faults.retry_ns.sum +n/a +3.0 us +- +-$' "$tmp/$n.out" &&
+   [ "$(awk 'NR > 1 && length > 80' "$tmp/$n.out" | wc -l)" -eq 0 ]; then
+	ok "$n: p99 and retry time, n/a in A; 80 columns"
+else
+	not_ok "$n: p99 and retry time, n/a in A; 80 columns" "$(cat "$tmp/$n.out")"
+fi
+run "$n, JSON" 0 "$MMR" compare --json "$tmp/timed.json" "$tmp/timed.json"
+check "$n, JSON: both sides, no change" \
+	'(.metrics[] | select(.metric == "faults.latency_ns.retried.p99") |
+	  .a == 1500 and .b == 1500 and .diff == 0) and
+	 (.metrics[] | select(.metric == "faults.retry_ns.sum") | .a == 3000 and .change == 0)' \
+	"$tmp/$n, JSON.out"
+
 # ---- model reports: check and compare take them unchanged ----
 run "model run" 0 "$MMR" model run shmem-dirty --policy retry --scale 0.01 --json -o "$tmp/m-retry.json"
 run "model run, completed" 0 "$MMR" model run shmem-dirty --policy completed --scale 0.01 --json \

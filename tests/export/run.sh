@@ -2,7 +2,9 @@
 # tests/export/run.sh: mmretry export against a real Prometheus server on
 # loopback, as root. The exporter serves this kernel's figures; promtool
 # checks a scrape; Prometheus scrapes every second while a workload makes a
-# known number of file_io retries, and PromQL must see them.
+# known number of file_io retries, and PromQL must see them, their faults'
+# durations and retry time (fentry, kprobe; absent in tracepoint mode) and
+# the mmap_lock wait before each retry.
 #
 # Environment: MMRETRY_MODE (a mode for the exporter), MMRETRY_EXPORT_DATA
 # (a file or block device for the file workload; default: a file under
@@ -131,10 +133,49 @@ if [ -z "$v0" ]; then
 	series=mmretry_fault_retries_total reason=all
 	v0=$(q "$series" | jq -r '.data.result[0].value[1] // empty')
 fi
+# fault latency (docs/metrics.md): durations and retry time in fentry and
+# kprobe modes, absent otherwise; the mmap_lock wait before each retry
+# wherever the mmap_lock wait is timed (also tracepoint mode)
+val() { q "$1" | jq -r '.data.result[0].value[1] // empty'; }
+# delta A B LO [HI]: B - A is within [LO, HI] (HI: no bound)
+delta() {
+	awk -v a="$1" -v b="$2" -v lo="$3" -v hi="${4:-}" 'BEGIN {
+		d = b - a; exit !(a != "" && b != "" && d >= lo && (hi == "" || d <= hi)) }'
+}
+fmode=$(sed -n 's/^mmretry_info{.*faults_mode="\([a-z]*\)".*/\1/p' "$tmp/m0.txt")
+lmode=$(sed -n 's/^mmretry_info{.*mmap_lock_mode="\([a-z]*\)".*/\1/p' "$tmp/m0.txt")
+timed=
+[ "$fmode" = fentry ] || [ "$fmode" = kprobe ] && timed=1
+durfam='^(# [A-Z]+ )?mmretry_fault_(duration_seconds|retry(_attempt|_gap)?_seconds_total)'
+if [ -n "$timed" ]; then
+	grep -Eq "$durfam" "$tmp/m0.txt" &&
+		ok "export: fault durations and retry time served ($fmode)" ||
+		not_ok "export: fault durations and retry time served ($fmode)"
+else
+	! grep -Eq "$durfam" "$tmp/m0.txt" &&
+		ok "export: no fault duration or retry time series ($fmode mode cannot time them)" ||
+		not_ok "export: no fault duration or retry time series ($fmode)" \
+			"$(grep -E "$durfam" "$tmp/m0.txt" | head -3)"
+fi
+lwait=
+if [ "$fmode" = tracepoint ] || { [ -n "$lmode" ] && [ "$lmode" != none ]; }; then
+	lwait=1
+	grep -q '^# TYPE mmretry_fault_retry_lock_wait_seconds histogram$' "$tmp/m0.txt" &&
+		ok "export: the mmap_lock wait before each retry served ($fmode)" ||
+		not_ok "export: the mmap_lock wait before each retry served ($fmode)"
+fi
+
 if [ -z "$v0" ]; then
 	not_ok "prometheus: scrapes the exporter" "$(tail -3 "$tmp/prometheus.log")"
 else
 	ok "prometheus: scrapes the exporter"
+	# by the workload's reason, or every reason where the mode cannot name it
+	by=
+	[ "$reason" != all ] && by="{reason=\"$reason\"}"
+	lw0=$(val "sum(mmretry_fault_retry_lock_wait_seconds_count$by)")
+	rd0=$(val 'sum(mmretry_fault_duration_seconds_count{outcome="retried"})')
+	rs0=$(val "sum(mmretry_fault_retry_seconds_total$by)")
+	rt0=$(val 'mmretry_fault_retries_total')
 	"$GEN" -q file -n "$PAGES" -f "${MMRETRY_EXPORT_DATA:-$tmp/data}" >/dev/null 2>&1
 	sleep 3
 	v1=$(q "$series" | jq -r '.data.result[0].value[1] // empty')
@@ -146,6 +187,42 @@ else
 	awk -v r="${r:-0}" 'BEGIN { exit !(r > 0) }' &&
 		ok "prometheus: rate() of retries is positive ($r/s)" ||
 		not_ok "prometheus: rate() of retries is positive" "$r"
+	if [ -n "$timed" ]; then
+		# each page's fault retried once (file_io), and took time after
+		# it; other processes' retried faults (of any reason) come with
+		# at least one retry each, so the retries bound them (SLACK:
+		# faults in flight at either end)
+		rd1=$(val 'sum(mmretry_fault_duration_seconds_count{outcome="retried"})')
+		rt1=$(val 'mmretry_fault_retries_total')
+		rmax=$(awk -v a="$rt0" -v b="$rt1" -v s="$SLACK" 'BEGIN { print b - a + s }')
+		delta "$rd0" "$rd1" "$PAGES" "$rmax" &&
+			ok "prometheus: the workload's $PAGES retried faults timed ($rd0 -> $rd1)" ||
+			not_ok "prometheus: the workload's $PAGES retried faults timed" \
+				"$rd0 -> $rd1; retries $rt0 -> $rt1"
+		rs1=$(val "sum(mmretry_fault_retry_seconds_total$by)")
+		delta "$rs0" "$rs1" 1e-9 &&
+			ok "prometheus: retry time ($reason) grew (${rs0}s -> ${rs1}s)" ||
+			not_ok "prometheus: retry time ($reason) grew" "$rs0 -> $rs1"
+	fi
+	if [ -n "$lwait" ]; then
+		# each retry's re-take of mmap_lock timed: the workload's, and no
+		# more than the retries counted (other processes' among them)
+		lw1=$(val "sum(mmretry_fault_retry_lock_wait_seconds_count$by)")
+		delta "$lw0" "$lw1" "$PAGES" $((d + SLACK)) &&
+			ok "prometheus: the mmap_lock waits of the workload's $PAGES retries timed" ||
+			not_ok "prometheus: the mmap_lock waits of the workload's $PAGES retries" \
+				"$lw0 -> $lw1; retries ($reason) $v0 -> $v1"
+	fi
+	if [ -z "$timed" ] && [ -n "$lwait" ]; then
+		# tracepoint mode times each retry's re-take where it counts the
+		# retry: the counts sum to the retries since the start (SLACK:
+		# retries between the two maps' reads)
+		rt=$(val 'mmretry_fault_retries_total')
+		lw=$(val 'sum(mmretry_fault_retry_lock_wait_seconds_count)')
+		delta "$rt" "$lw" -"$SLACK" "$SLACK" &&
+			ok "prometheus: every retry's mmap_lock wait timed ($lw of $rt)" ||
+			not_ok "prometheus: every retry's mmap_lock wait timed" "$lw waits, $rt retries"
+	fi
 fi
 
 kill -TERM "$epid"

@@ -34,12 +34,14 @@ FUZZ_SECONDS  ?= 600
 FUZZ_CONTRACT ?= 2
 FUZZ_TARGETS  := baseline report scenario record replay
 # what the targets link of the program: baseline.c and what it calls
-# (figures.c: the figure names; baseline.c needs nothing of util.c), the
+# (figures.c: the figure names; render.c: fault latency's histograms read
+# back; baseline.c needs nothing of util.c), the
 # recording reader (recfile.c; avstat.c and lockstat.c: the chain kinds' names),
 # replay's loader (replay_load.c, util.c: its messages)
 FUZZ_LIB_SRCS ?= user/gate/baseline.c user/stats/figures.c user/lib/yamltext.c \
                  $(wildcard user/model/*.c) user/record/recfile.c user/stats/anon_vma.c \
-                 user/stats/mmap_lock.c user/record/replay_load.c user/lib/util.c
+                 user/stats/mmap_lock.c user/record/replay_load.c user/lib/util.c \
+                 user/report/render.c
 FUZZ_SANITIZE ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   ?= -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
                  -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \

@@ -197,9 +197,34 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 			'.fault_latency.retry_ns.file_io.sum <= .fault_latency.user.retried.sum +
 			 .fault_latency.kernel.retried.sum and .fault_latency.retry_ns.file_io.sum > 0' \
 			"$tmp/file.json" .fault_latency
+		# every retry was attempted again: one attempt, one gap, one
+		# lock wait (the mmap_lock tracer's, joined) each, by reason
+		check "file: each retry's attempt, gap and mmap_lock wait timed, by reason" \
+			'. as $r | [$r.faults.retry_reasons | to_entries[] | .key as $k | .value as $v |
+			  [$r.fault_latency | .retry_attempt_ns, .retry_gap_ns,
+			   .retry_lock_wait_ns | .[$k].count == $v] | all] | all' \
+			"$tmp/file.json" '.faults.retry_reasons, .fault_latency.retry_lock_wait_ns'
+		# a fault retried once is its first attempt, the gap, its last
+		# attempt: the same timestamps, so the sums agree to the ns
+		check "file: retried faults = attempts + gaps + last attempts, to the ns" \
+			'def s(f): [f | .[].sum] | add; .fault_latency as $l |
+			 .faults.retries != ($l.user.retried.count + $l.kernel.retried.count) or
+			 (($l.user.retried.sum + $l.kernel.retried.sum ==
+			   s($l.retry_attempt_ns) + s($l.retry_gap_ns) + s($l.last_attempt_ns)) and
+			  s($l.retry_ns) == s($l.retry_gap_ns) + s($l.last_attempt_ns) and
+			  s($l.retry_gap_ns) >= s($l.retry_lock_wait_ns))' \
+			"$tmp/file.json" .fault_latency
 	else
-		check "file: fault latency unavailable (null), not 0" '.fault_latency == null' \
-			"$tmp/file.json"
+		check "file: fault durations unavailable (null), not 0" \
+			'.fault_latency | .user == null and .kernel == null and .retry_ns == null and
+			 .retry_attempt_ns == null and .retry_gap_ns == null and .last_attempt_ns == null' \
+			"$tmp/file.json" .fault_latency
+		check "file: the mmap_lock wait before each retry timed, by reason" \
+			'. as $r | [$r.faults.retry_reasons | to_entries[] |
+			  $r.fault_latency.retry_lock_wait_ns[.key].count == (.value // 0)] | all' \
+			"$tmp/file.json" '.faults.retry_reasons, .fault_latency.retry_lock_wait_ns'
+		check "file: the slowest faults unavailable (null), not an empty list" \
+			'.slow_faults == null' "$tmp/file.json" .slow_faults
 		check "file: completed, errors unavailable (null), not 0" \
 			'.faults.completed == null and .faults.errors == null and .faults.abandoned == null' \
 			"$tmp/file.json"
@@ -507,6 +532,74 @@ if group walks; then
 fi
 mode_args=("${all_mode_args[@]}")
 
+# --- the slowest faults: file I/O retries queued behind a writer -----------------
+# Two readers fault on uncached pages of a null_blk device (every read takes
+# its completion_nsec) while mmr-writer holds mmap_lock for write in
+# mprotect() loops: each fault is at least one read long, so every one is
+# streamed (--min-fault 1ms, under the device's 2 ms), with its file and
+# stacks, and a retry that re-took the lock behind the writer names it.
+# Needs fentry or kprobes and the mmap_lock tracer (group lock).
+PL=${MMRETRY_PAGELOCK_DATA:-}
+delay=$(cat /sys/module/null_blk/parameters/completion_nsec 2>/dev/null || echo 0)
+stat_args=(--folded "$tmp/stall.folded")
+if group lock && [ -b "$PL" ] && [[ $PL == */nullb* ]] && [ "$delay" -ge 1000000 ] &&
+	stat_gen stall stall -n 32 -s "$LOCK_MIB" -f "$PL"; then
+	stat_args=()
+	if exact stall; then
+		n=$(gen stall .observed.uncached)
+		writer=$(gen stall .observed.writer.tid)
+		read -r sdev sino <<<"$(stat -L -c '%d %i' "$PL")"
+		fdev="$(((sdev >> 8) & 0xfff)):$(((sdev & 0xff) | ((sdev >> 12) & 0xfff00)))"
+		readers="[.slow_faults.faults[] | select(.comm == \"mmr-reader\" and .attempts >= 2)]"
+		show="{slow: (.slow_faults | {min_fault_ns, streamed, lost}), readers: [$readers[] |
+		      {tid, duration_ns, first_reason, file, kernel_stack, a: [.kept_attempts[] |
+		       {duration_ns, retry_reason, gap_ns, lock_wait_ns,
+		        b: [.blockers[]? | {tid, comm, mode, hold_ns}]}]}] | .[0:4]}"
+		# (short by the program runs the kernel skipped, if any: 7.2's
+		# PREEMPT_LAZY skips fentry programs under this kind of load)
+		check "stall: $n uncached pages, each a retried fault in the slowest faults, nothing lost" \
+			"$n >= 16 and .slow_faults.lost == 0 and ($readers | length) <= $n and
+			 ($readers | length) >= $n - .missed_runs and
+			 ($readers | all(.first_reason == \"file_io\"))" "$tmp/stall.json" "$show + {missed_runs}"
+		check "stall: each lasted the device's $delay ns, in its first attempt" \
+			"$readers | all(.duration_ns >= $delay and .kept_attempts[0].duration_ns >= $delay and
+			  .kept_attempts[0].retry_reason == \"file_io\")" "$tmp/stall.json" "$show"
+		check "stall: each names $PL ($fdev, inode $sino) and has a kernel stack" \
+			"$readers | all(.vma == \"file\" and .file.dev == \"$fdev\" and .file.ino == $sino and
+			  .file.path == \"$PL\" and (.kernel_stack | test(\"exc_page_fault\")))" \
+			"$tmp/stall.json" "$show"
+		check "stall: each retry's mmap_lock wait lies within its gap" \
+			"$readers | all(.kept_attempts[1] | .lock_wait_ns != null and .lock_wait_ns <= .gap_ns)" \
+			"$tmp/stall.json" "$show"
+		# the writer blocks the re-takes: long waits, in the retry time too,
+		# and the write holds that overlapped them are mmr-writer's
+		check "stall: a retry waited >= 1 ms for mmap_lock behind mmr-writer ($writer)" \
+			"($readers | map(.kept_attempts[1]) | any(.lock_wait_ns >= 1000000 and
+			  any(.blockers[]; .tid == $writer and .comm == \"mmr-writer\" and .mode == \"write\")))
+			 and .fault_latency.retry_lock_wait_ns.file_io.max >= 1000000" "$tmp/stall.json" "$show"
+		check "stall: every write hold named as a blocker is mmr-writer's" \
+			"[$readers[] | .kept_attempts[].blockers[]? | select(.mode == \"write\") | .tid] |
+			 length > 0 and all(. == $writer)" "$tmp/stall.json" "$show"
+		# --folded: each fault's parts add up to its duration
+		want=$(jq '[.slow_faults.faults[].duration_ns] | add' "$tmp/stall.json")
+		got=$(awk '/;fault_stall;/ { s += $NF } END { printf "%d", s }' "$tmp/stall.folded")
+		if [ "$want" = "$got" ] && grep -q '^mmr-reader;fault_stall;.*;retry_mmap_lock_wait [0-9]*$' \
+			"$tmp/stall.folded" && ! grep -qv '^[^ ]* [0-9][0-9]*$' "$tmp/stall.folded"; then
+			ok "stall: --folded writes the faults' time as fault_stall stacks ($got ns)"
+		else
+			not_ok "stall: --folded writes the faults' time as fault_stall stacks" \
+				"sum $got, want $want: $(grep -m3 fault_stall "$tmp/stall.folded")"
+		fi
+	else
+		check "stall: the slowest faults unavailable (null), not empty" '.slow_faults == null' \
+			"$tmp/stall.json" .slow_faults
+	fi
+else
+	stat_args=()
+	skip "stall: slowest faults behind a writer" \
+		"needs group lock and MMRETRY_PAGELOCK_DATA on null_blk with completion_nsec >= 1 ms"
+fi
+
 # --- page-lock waits: pages whose read is in flight ----------------------------
 if stat_gen pagelock pagelock -n 64 -f "${MMRETRY_PAGELOCK_DATA:-$DATA}"; then
 	if exact pagelock || jq -e '.faults.retry_reasons.page_lock != null' "$tmp/pagelock.json" >/dev/null; then
@@ -625,6 +718,9 @@ if "$MMR" stat "${mode_args[@]}" -- "$GEN" -q file -n 64 -f "$DATA" >"$tmp/text.
 	if [ "$(jq -r .modes.faults "$tmp/file.json" 2>/dev/null)" = tracepoint ]; then
 		grep -Eq '^  completed +n/a' "$tmp/text.out" && ok "text: unavailable shows n/a" ||
 			not_ok "text: unavailable shows n/a"
+		grep -q '^slowest faults: n/a (needs fentry or kprobes)' "$tmp/text.out" &&
+			ok "text: the slowest faults n/a" ||
+			not_ok "text: the slowest faults n/a" "$(grep -i slowest "$tmp/text.out")"
 	fi
 else
 	not_ok "text: stat ran" "$(head -5 "$tmp/text.out")"

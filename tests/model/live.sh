@@ -63,6 +63,111 @@ DEFAULT_FIGS="faults.faults=start faults.retries=slack faults.major=slack
 	mmap_lock.read.holds=start mmap_lock.write.downgrades=slack anon_vma.chain_length.max=exact"
 FIGS=$DEFAULT_FIGS
 
+# Fault latency (fentry and kprobe modes: tracepoint mode times no fault,
+# and its report's fault_latency is null: those test points are skipped,
+# saying so). LAT: the figures compared, PATH=PROFILE under fault_latency,
+# faults counted by outcome and retry times by reason, with the profiles
+# above (the live process's start-up faults: one_attempt START, the rest
+# SLACK). Each is also predicted under every merged era (ERAS, oldest
+# first): the live run must fit its own era's predictions, and the test
+# point lists every era it fits, so an era change the model predicts (a
+# retry that became COMPLETED, a vdso fault the VMA lock sends back under
+# mmap_lock) is held against the kernel that made it. Durations are not
+# compared as numbers: the model's costs are a fast machine's (a 100 us
+# disk read), the guests' a TCG emulation's and a ram disk's. LAT_TIME=1
+# where the model's first attempt waits for something with a time of its
+# own live too (null_blk's 2 ms read, a userfaultfd handler's round trip):
+# the retried faults' time up to their RETRY must outweigh the retry time
+# after it (the lock retaken, the page mapped), as the model predicts by
+# 10x or more there; the tolerance is the ordering alone.
+DEFAULT_LAT="user.one_attempt.count=start user.retried.count=slack user.completed.count=slack
+	user.major.count=slack kernel.retried.count=slack retry_ns.file_io.count=slack
+	retry_ns.page_lock.count=slack retry_ns.userfaultfd.count=slack
+	retry_ns.vma_fallback.count=slack retry_ns.other.count=slack"
+LAT=$DEFAULT_LAT
+LAT_TIME=
+ERAS=legacy,nopage-retry,retry,completed,per-vma
+
+# latency_live NAME SCENARIO: the live report's fault latency against the
+# model's under each era (LAT, LAT_TIME above); one jq run, whose lines are
+# comments ("#...") then "counts RESULT FITS DETAIL" and "time RESULT TEXT"
+# (a guest's jq starts slowly under TCG)
+latency_live() {
+	local name=$1 scenario=$2 line kind res rest
+	if ! "$MMR" model compare "$scenario" --policies "$ERAS" "${MODEL_ARGS[@]}" --json \
+		-o "$tmp/$name.eras.json" 2>"$tmp/$name.err"; then
+		not_ok "$name: model compare" "$(head -c 300 "$tmp/$name.err")"
+		return
+	fi
+	jq -rn --slurpfile live "$tmp/$name.live.json" --slurpfile eras "$tmp/$name.eras.json" \
+		--slurpfile m "$tmp/$name.model.json" --arg era "$policy" --arg time "$LAT_TIME" \
+		--argjson start "$START" --argjson slack "$SLACK" --arg figs "$LAT" '
+		def within($m; $l; $prof):
+			{start: [$m, $m + $start], slack: [$m, $m + $slack], exact: [$m, $m],
+			 upto: [0, $m], uptoslack: [0, $m + $slack]}[$prof] as $r
+			| if $r == null then error("no profile \($prof)") else . end
+			| $l >= $r[0] and $l <= $r[1];
+		# the retried faults time up to their first RETRY, and after it
+		def parts: .fault_latency | (.user.retried.sum + .kernel.retried.sum) as $d
+			| ([.retry_ns[].sum] | add) as $r | {before: ($d - $r), after: $r};
+		if $live[0].fault_latency == null then
+			"null \($live[0].modes.faults)"
+		else
+		[$figs | splits("[ \t\n]+") | select(. != "") | split("=")
+		 | (.[0] | split(".")) as $p | .[1] as $prof
+		 | ($live[0].fault_latency | getpath($p)) as $l
+		 | {path: .[0], live: $l,
+		    eras: [$eras[0][] | {era: .target.policy, model: (.fault_latency | getpath($p))}
+			   | . + {fits: within(.model; $l; $prof)}]}] as $f
+		| [$eras[0][].target.policy as $e
+		   | select(all($f[]; .eras[] | select(.era == $e) | .fits)) | $e] as $fits
+		| ($f[] | select(.live != 0 or any(.eras[]; .model != 0))
+		   | "#  fault_latency.\(.path): live \(.live); model " +
+		     ([.eras[] | "\(.era) \(.model)"] | join(", "))),
+		  "counts \(if $fits | index($era) then "ok" else "fail" end) \($fits | join(","))" +
+		  " \([$f[] | {path, live, model: (.eras[] | select(.era == $era) | .model)}] | tojson)",
+		  ({model: ($m[0] | parts), live: ($live[0] | parts)} | select($time != "")
+		   | "#  retried faults\u0027 time before and after their RETRY (ns): \(tojson)",
+		     "time " + if .live.after == 0 then "skip"
+			elif .model.before < 10 * .model.after or .model.after == 0 then "badmodel \(.model | tojson)"
+			elif .live.before > .live.after then
+				"ok live \(.live.before / .live.after | floor)x, model \(.model.before / .model.after | floor)x"
+			else "fail \(tojson)" end)
+		end
+	' >"$tmp/$name.lat" 2>"$tmp/$name.err" ||
+		{ not_ok "$name: fault latency compared" "$(cat "$tmp/$name.err")"; return; }
+	while IFS= read -r line; do
+		kind=${line%% *} rest=${line#* }
+		res=${rest%% *} rest=${rest#* }
+		case $kind in
+		"#"*) echo "$line" ;;
+		null)
+			skip "$name: fault latency as the model predicts" \
+				"the live report's fault_latency is null: $res mode times no fault (fentry and kprobes do)"
+			[ -n "$LAT_TIME" ] && skip "$name: the wait before the retry outweighs the retry time" \
+				"the live report's fault_latency is null"
+			;;
+		counts)
+			if [ "$res" = ok ]; then
+				ok "$name: fault latency's counts as the model predicts for $policy (fits: ${rest%% *})"
+			else
+				not_ok "$name: fault latency's counts as the model predicts for $policy" \
+					"fits: $rest"
+			fi
+			;;
+		time)
+			case $res in
+			ok) ok "$name: the wait before the retry outweighs the retry time, as the model predicts ($rest)" ;;
+			skip) skip "$name: the wait before the retry outweighs the retry time" \
+				"no retried fault live: nothing waited (a device whose reads end at once?)" ;;
+			badmodel) not_ok "$name: the model predicts the wait before the retry outweighs the retry time" "$rest" ;;
+			*) not_ok "$name: the wait before the retry outweighs the retry time, as the model predicts" "$rest" ;;
+			esac
+			;;
+		esac
+	done <"$tmp/$name.lat"
+}
+
 # kept NAME STAT-ARGS... -- GEN GEN-ARGS...: whether tests/live/run.sh kept
 # a report of this very run in MMRETRY_MODEL_REPORTS (its NAME.key, from
 # tests/lib.sh's run_key: the same options and workload, the data path
@@ -121,6 +226,8 @@ compare_live() {
 	else
 		not_ok "$name: live within the model's prediction ($policy)" "$(cat "$tmp/$name.check")"
 	fi
+	[ -n "$LAT" ] && latency_live "$name" "$scenario"
+	return 0
 }
 
 NEED=true
@@ -128,11 +235,18 @@ compare_live file gen-file "$GEN" -q file -n 4096 -f "$DATA"
 compare_live memfd gen-memfd "$GEN" -q memfd -n 1000
 compare_live anon gen-anon "$GEN" -q anon -n 4096 -r 1
 compare_live mapping gen-mapping "$GEN" -q mapping -n 100000
+LAT_TIME=1	# the handler's round trip, then a retry that finds the page
 compare_live uffd gen-uffd "$GEN" -q uffd -n 100
+LAT_TIME=
 # the readahead may finish before the fault looks: 0 to 64 page_lock retries
 FIGS="faults.faults=start faults.retries=uptoslack faults.retry_reasons.page_lock=upto
 	faults.major=slack faults.completed=slack"
+LAT="user.one_attempt.count=start user.retried.count=uptoslack retry_ns.page_lock.count=upto
+	user.completed.count=slack user.major.count=slack"
+LAT_TIME=1	# the read in flight (null_blk: 2 ms), then a retry that maps it
 compare_live pagelock gen-pagelock "$GEN" -q pagelock -n 64 -f "$PAGELOCK_DATA"
+LAT_TIME=
+LAT=$DEFAULT_LAT
 # each child faults on its own too (its stack, libc's data: COW), and its
 # mm is write-locked by fork and exit: write holds are not compared
 FIGS="faults.faults=start faults.retries=slack faults.retry_reasons.vma_fallback=slack
@@ -140,6 +254,7 @@ FIGS="faults.faults=start faults.retries=slack faults.retry_reasons.vma_fallback
 compare_live vdso gen-vdso "$GEN" -q vdso -n 16
 FIGS="faults.faults=start faults.retries=slack faults.mmap_lock_attempts=start
 	mmap_lock.read.holds=start faults.major=slack faults.completed=slack"
+LAT="$DEFAULT_LAT kernel.one_attempt.count=start"
 compare_live kread gen-kread "$GEN" -q kread -n 1024
 # how many rounds the mappers and the faulter make while mprotect() holds
 # the lock depends on the machine (and on rwsem lock stealing, which the
@@ -150,12 +265,18 @@ compare_live kread gen-kread "$GEN" -q kread -n 1024
 FIGS="faults.major=slack faults.completed=slack faults.retry_reasons.file_io=slack
 	faults.retry_reasons.page_lock=slack faults.retry_reasons.swap=slack
 	faults.retry_reasons.userfaultfd=slack"
+# the region's population (MADV_POPULATE_WRITE): GUP's faults, the kernel's
+LAT="user.completed.count=slack user.major.count=slack retry_ns.file_io.count=slack
+	retry_ns.page_lock.count=slack retry_ns.userfaultfd.count=slack
+	kernel.one_attempt.count=start"
 MODEL_ARGS=(--scale "$(awk -v m="$LOCK_MIB" 'BEGIN { print m / 256 }')")
 compare_live wrhold gen-wrhold "$GEN" -q wrhold -n 16 -s "$LOCK_MIB"
 FIGS="faults.faults=start faults.retries=slack faults.major=slack faults.completed=slack
 	mmap_lock.write.holds=wslack mmap_lock.write.downgrades=slack"
+LAT="$DEFAULT_LAT kernel.one_attempt.count=start"
 compare_live blocker gen-blocker "$GEN" -q blocker -n 16 -s "$LOCK_MIB"
 MODEL_ARGS=()
+LAT=	# forktree models no fault
 # chain lengths need the anon_vma tracer (fentry or kprobes)
 NEED='.anon_vma != null'
 FIGS=$DEFAULT_FIGS

@@ -5,7 +5,7 @@
 #  - bad input: one line, the documented exit status;
 #  - a recording's report: rebuilt from its events, it matches the report
 #    stat stored at its end (every mmap_lock figure; with fentry or kprobes,
-#    every fault figure too), and so does --from-events;
+#    every fault figure and the fault latency too), and so does --from-events;
 #  - a recorder killed with SIGKILL leaves a readable recording, flushed
 #    within the last second;
 #  - replay (fentry, kprobe): a generator run replayed under the era of the
@@ -83,10 +83,11 @@ check "the stored report is stat's" '.schema == "mmretry.stat/1" and .faults.ret
 lock='[.mmap_lock.read, .mmap_lock.write] | map({acquisitions, holds, trylock_failures, downgrades,
 	wait: .wait_ns | {count, sum, max}, hold: .hold_ns | {count, sum, max}})'
 for f in rebuilt events; do
+	opt=; [ "$f" = events ] && opt=" --from-events"
 	jq -c "$lock" "$tmp/$f.json" >"$tmp/$f.lock"
 	jq -c "$lock" "$tmp/stored.json" >"$tmp/stored.lock"
 	if cmp -s "$tmp/$f.lock" "$tmp/stored.lock"; then
-		ok "report${f/rebuilt/}${f/events/ --from-events}: every mmap_lock figure as stat's, rebuilt from the holds"
+		ok "report$opt: every mmap_lock figure as stat's, rebuilt from the holds"
 	else
 		not_ok "report ($f): mmap_lock figures as stat's" \
 			"$(diff "$tmp/stored.lock" "$tmp/$f.lock" | head -c 600)"
@@ -112,6 +113,35 @@ if cmp -s "$tmp/rebuilt.faults" "$tmp/stored.faults"; then
 	ok "report: every fault figure as stat's"
 else
 	not_ok "report: fault figures as stat's" "$(diff "$tmp/stored.faults" "$tmp/rebuilt.faults" | head -c 600)"
+fi
+# fault latency: rebuilt from the attempts and holds, the live figures to the
+# bucket (fentry, kprobe); tracepoint mode's lock wait alone, from the stored report
+lat='.fault_latency'
+jq -c "$lat" "$tmp/stored.json" >"$tmp/stored.lat"
+for f in rebuilt events; do
+	opt=; [ "$f" = events ] && opt=" --from-events"
+	jq -c "$lat" "$tmp/$f.json" >"$tmp/$f.lat"
+	if [ "$attempts" != true ] && [ "$f" = events ]; then
+		check "report --from-events: no fault latency in $mode mode (null)" \
+			'.fault_latency == null' "$tmp/events.json" .fault_latency
+	elif cmp -s "$tmp/$f.lat" "$tmp/stored.lat"; then
+		ok "report$opt: fault latency as stat's, every count, sum and bucket"
+	else
+		not_ok "report ($f): fault latency as stat's" \
+			"$(diff <(jq . "$tmp/stored.lat") <(jq . "$tmp/$f.lat") | head -c 800)"
+	fi
+done
+if [ "$attempts" = true ]; then
+	# (and the re-take's wait: the comparison above joined lock holds to retries)
+	check "stat timed the retried faults it recorded, and the re-takes' waits" \
+		'.fault_latency.user.retried.count >= 256 and
+		 .fault_latency.retry_ns.file_io.count >= 256 and
+		 .fault_latency.retry_gap_ns.file_io.count >= 256 and
+		 .fault_latency.retry_lock_wait_ns.file_io.count > 0' \
+		"$tmp/stored.json" '.fault_latency | {r: .user.retried.count, w: .retry_lock_wait_ns.file_io.count}'
+	jq -r '.fault_latency | "# retried faults \(.user.retried.count), p99 \(.user.retried.p99) ns; " +
+		"re-take waits \(.retry_lock_wait_ns.file_io.count), sum \(.retry_lock_wait_ns.file_io.sum) ns"' \
+		"$tmp/stored.json"
 fi
 check "report: the process's retries, its leading reason" \
 	'[.processes[] | select(.comm == "mmretry-gen")][0].retries >= 256' "$tmp/rebuilt.json" .processes

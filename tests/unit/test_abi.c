@@ -83,6 +83,46 @@ FOLLOWS(struct mmr_retry_event, attempt, inferred);
 FOLLOWS(struct mmr_retry_event, inferred, pad);
 FOLLOWS(struct mmr_retry_event, pad, comm);
 
+/* slow fault event layout */
+FIRST(struct mmr_fault_attempt, start_ns);
+FOLLOWS(struct mmr_fault_attempt, start_ns, dur_ns);
+FOLLOWS(struct mmr_fault_attempt, dur_ns, gap_ns);
+FOLLOWS(struct mmr_fault_attempt, gap_ns, lock_wait_ns);
+FOLLOWS(struct mmr_fault_attempt, lock_wait_ns, result);
+FOLLOWS(struct mmr_fault_attempt, result, flags);
+FOLLOWS(struct mmr_fault_attempt, flags, reason);
+FOLLOWS(struct mmr_fault_attempt, reason, lock_waited);
+FOLLOWS(struct mmr_fault_attempt, lock_waited, pad);
+ENDS(struct mmr_fault_attempt, pad);
+FIRST(struct mmr_fault_event, type);
+FOLLOWS(struct mmr_fault_event, type, pid);
+FOLLOWS(struct mmr_fault_event, pid, tid);
+FOLLOWS(struct mmr_fault_event, tid, result);
+FOLLOWS(struct mmr_fault_event, result, start_ns);
+FOLLOWS(struct mmr_fault_event, start_ns, dur_ns);
+FOLLOWS(struct mmr_fault_event, dur_ns, addr);
+FOLLOWS(struct mmr_fault_event, addr, mm);
+FOLLOWS(struct mmr_fault_event, mm, ino);
+FOLLOWS(struct mmr_fault_event, ino, dev);
+FOLLOWS(struct mmr_fault_event, dev, attempts);
+FOLLOWS(struct mmr_fault_event, attempts, vma_kind);
+FOLLOWS(struct mmr_fault_event, vma_kind, origin);
+FOLLOWS(struct mmr_fault_event, origin, first_reason);
+FOLLOWS(struct mmr_fault_event, first_reason, last_reason);
+FOLLOWS(struct mmr_fault_event, last_reason, file);
+FOLLOWS(struct mmr_fault_event, file, pad);
+FOLLOWS(struct mmr_fault_event, pad, nkstack);
+FOLLOWS(struct mmr_fault_event, nkstack, nustack);
+FOLLOWS(struct mmr_fault_event, nustack, comm);
+FOLLOWS(struct mmr_fault_event, comm, attempt);
+FOLLOWS(struct mmr_fault_event, attempt, kstack);
+FOLLOWS(struct mmr_fault_event, kstack, ustack);
+ENDS(struct mmr_fault_event, ustack);
+_Static_assert(sizeof(struct mmr_fault_attempt) == 48, "a kept attempt");
+_Static_assert(sizeof(struct mmr_fault_event) == 544, "a slow fault event");
+_Static_assert(offsetof(struct mmr_fault_event, attempt) % 8 == 0, "aligned");
+_Static_assert(!(MMR_FAULT_ATTEMPTS & (MMR_FAULT_ATTEMPTS - 1)), "the BPF side masks");
+
 /* lock hist layout */
 FIRST(struct mmr_hist, count);
 FOLLOWS(struct mmr_hist, count, sum_ns);
@@ -208,7 +248,11 @@ _Static_assert(sizeof(struct mmr_fault_counters) == (13 + MMR_NR_REASONS) * 8,
 /* trace/faults.c sums every field before comm as a __u64 counter */
 _Static_assert(offsetof(struct mmr_proc_counters, comm) == (9 + MMR_NR_REASONS) * 8,
 	       "mmr_proc_counters is __u64 counters, then comm");
-_Static_assert(sizeof(struct mmr_proc_counters) == (9 + MMR_NR_REASONS) * 8 + 16,
+/* and merges the histogram after comm (hist_merge: its max is no sum) */
+_Static_assert(offsetof(struct mmr_proc_counters, fault_ns) == (9 + MMR_NR_REASONS) * 8 + 16,
+	       "mmr_proc_counters: the fault histogram follows comm");
+_Static_assert(sizeof(struct mmr_proc_counters) ==
+	       (9 + MMR_NR_REASONS) * 8 + 16 + (3 + MMR_HIST_SLOTS) * 8,
 	       "mmr_proc_counters has no padding");
 _Static_assert(sizeof(struct mmr_lock_key) == 8, "mmr_lock_key is two __u32");
 _Static_assert(sizeof(struct mmr_walk_key) == 8, "mmr_walk_key is one __u64");
@@ -239,6 +283,9 @@ FIRST(struct mmr_lock_op_event, type);
 FIRST(struct mmr_lock_event, type);
 FIRST(struct mmr_chain_event, type);
 FIRST(struct mmr_walk_event, type);
+FIRST(struct mmr_fault_event, type);
+/* stat's own: after the recording's own types (REC_TASK .. REC_REPORT) */
+_Static_assert(MMR_EV_FAULT == 11, "slow faults are not recorded (yet)");
 _Static_assert(MMR_EV_RETRY == 1 && MMR_EV_WALK == 7 && MMR_NR_EVENT_TYPES == 8,
 	       "event types 1 to 7: the recording's record types (docs/record.md)");
 _Static_assert(MMR_LOCK_EV_HOLD == 1 && MMR_LOCK_EV_WAIT == 2, "a lock event's kind");

@@ -272,6 +272,36 @@ static void stat_min_hold_bad(void **state)
 	assert_usage_error(STAT("--min-hold"), "--min-hold");	/* missing argument */
 }
 
+/* --min-fault: as --min-hold, its own default and error; check takes it too */
+static void stat_min_fault(void **state)
+{
+	static char *const bad[] = { "-1", "abc", "1x", "0.5us", "", "1ns" };
+	struct parsed p;
+	size_t i;
+
+	p = STAT0();
+	assert_int_equal(p.o.t.min_fault_ns, 1000000);	/* default: 1 ms */
+	p = STAT("--min-fault", "250us");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.t.min_fault_ns, 250000);
+	assert_int_equal(p.o.t.min_hold_ns, 1000000);	/* not --min-hold's */
+	p = STAT("--min-fault=0");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.t.min_fault_ns, 0);
+	p = STAT("--min-fault", "2.5ms", "--min-hold", "0");
+	assert_int_equal(p.o.t.min_fault_ns, 2500000);
+	assert_int_equal(p.o.t.min_hold_ns, 0);
+	for (i = 0; i < ARRAY_LEN(bad); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "invalid --min-fault '%s'", bad[i]);
+		p = STAT("--min-fault", bad[i]);
+		assert_usage_error(p, want);
+		assert_contains(p.err, "0 for all");
+	}
+	assert_usage_error(STAT("--min-fault"), "--min-fault");
+}
+
 static void stat_folded_no_mmap_lock(void **state)
 {
 	char *argv[] = { "stat", "--folded", "out.folded", "--no-mmap-lock", NULL };
@@ -289,6 +319,18 @@ static void stat_folded_no_mmap_lock(void **state)
 	assert_string_equal(p.o.folded, "/tmp/x.folded");
 	assert_false(p.o.t.no_mmap_lock);
 	assert_usage_error(STAT("--no-mmap-lock=1"), "--no-mmap-lock");	/* no argument */
+}
+
+static void stat_proc_latency(void **state)
+{
+	struct parsed p;
+
+	p = STAT0();
+	assert_false(p.o.proc_latency);		/* stat's default cost: no per-process map */
+	p = STAT("--proc-latency");
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.proc_latency);
+	assert_usage_error(STAT("--proc-latency=1"), "--proc-latency");	/* no argument */
 }
 
 static void stat_verbose_help(void **state)
@@ -974,7 +1016,9 @@ int main(void)
 		cmocka_unit_test(stat_ringbuf_size),
 		cmocka_unit_test(stat_min_hold),
 		cmocka_unit_test(stat_min_hold_bad),
+		cmocka_unit_test(stat_min_fault),
 		cmocka_unit_test(stat_folded_no_mmap_lock),
+		cmocka_unit_test(stat_proc_latency),
 		cmocka_unit_test(stat_verbose_help),
 		cmocka_unit_test(stat_unknown_option),
 		cmocka_unit_test(stat_command),

@@ -285,10 +285,12 @@ static void plan_latency_modes(void **state)
 	assert_int_equal(plan_make(&f, &(struct plan_request){ .no_latency = true }, &p, err,
 				   sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);	/* counted */
-	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
+	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
 		assert_false(p.latency.on[m]);
-		assert_string_equal(p.latency.why[m], "not timed: --no-latency");
-	}
+	assert_string_equal(p.latency.why[MMR_MODE_FENTRY], "not timed: --no-latency");
+	assert_string_equal(p.latency.why[MMR_MODE_KPROBE], "not timed: --no-latency");
+	/* tracepoints time no fault, knob or not */
+	assert_string_equal(p.latency.why[MMR_MODE_TRACEPOINT], "needs fentry or kprobes");
 }
 
 static void plan_6_18_lockdown_tracepoint_only(void **state)

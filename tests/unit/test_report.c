@@ -636,6 +636,7 @@ static void text_values(void **state)
 	r.lock.traced = true;
 	r.anon.traced = true;	/* else its line says n/a */
 	r.latency.traced = true;	/* so is fault latency */
+	r.slow.traced = true;		/* and the slowest faults */
 	t = text_of(&r);
 	b = body_of(t);
 	assert_word_after(b, "retries", "130");

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_top.c: `mmretry top`'s table with no kernel (top.c): interval deltas
- * and rates, the leading reason, n/a for what a mode cannot see, mmap_lock
- * p99 and max from histogram deltas, processes appearing and exiting,
- * sorting, and the printed table (cut to a width, no escape codes).
+ * and rates, the leading reason, n/a for what a mode cannot see, fault and
+ * mmap_lock p99 and max from histogram deltas, time in faults as a share of
+ * the interval, processes appearing and exiting, sorting, and the printed
+ * table (cut to a width, no escape codes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,7 +323,8 @@ static void faults_unknown_without_accounting(void **state)
 	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, 0, 0));
 	/* never a 0 for what is unknown */
 	assert_non_null(strstr(buf, "total: faults/s n/a, retries/s 3.0, retry n/a"));
-	assert_non_null(strstr(buf, "     10 x                    n/a      3.0    n/a unattributed     n/a   n/a"));
+	assert_non_null(strstr(buf, "     10 x                    n/a     n/a   n/a      3.0"
+				    "    n/a unattributed     n/a   n/a"));
 	free(buf);
 	free(rows);
 	top_table_free(&t);
@@ -404,6 +406,128 @@ static void lock_columns(void **state)
 	top_table_free(&t);
 }
 
+/* ---- fault durations: p99 and time in faults ---- */
+
+/* a fentry sample whose fault_ns holds n faults in slot, each ns long */
+static struct top_sample *lsample(struct top_samples *s, uint32_t pid, uint64_t faults)
+{
+	return fsample(s, pid, "t", faults, 0, -1, 0);
+}
+
+static void hist_put(struct mmr_hist *h, int slot, uint64_t n, uint64_t ns)
+{
+	h->slots[slot] += n;
+	h->count += n;
+	h->sum_ns += n * ns;
+	if (n && ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+static void fault_latency_columns(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	double pct;
+	size_t n;
+
+	top_table_init(&t, &c);
+	x = lsample(&s, 10, 1000);
+	hist_put(&x->f.fault_ns, 22, 5, 5000000);	/* before top: 5 faults of 5 ms */
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	/* the interval (2 s): 98 faults of 3 us (slot 11), 2 of 1.5 ms (slot 20) */
+	x = lsample(&s, 10, 1100);
+	hist_put(&x->f.fault_ns, 22, 5, 5000000);
+	hist_put(&x->f.fault_ns, 11, 98, 3000);
+	hist_put(&x->f.fault_ns, 20, 2, 1500000);
+	n = update(&t, &s, 2.0, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].lat_known);
+	assert_int_equal(rows[0].lat_n, 100);
+	/* the interval's faults only: the 5 ms ones before top are not its */
+	assert_int_equal(rows[0].lat_sum, 98 * 3000 + 2 * 1500000);
+	/* p99: rank 99 of 100 is in slot 20: its upper bound, 2^21 - 1 ns */
+	assert_int_equal(rows[0].lat_p99, (2ULL << 20) - 1);
+	/* 3.294 ms of faults in 2 s */
+	assert_true(top_flt_pct(&rows[0], &pct));
+	assert_true(pct > 0.1646 && pct < 0.1648);
+	free(rows);
+
+	/* four threads in 2.5 s of faults each over a 1 s interval: 1000%,
+	 * and one fault of 3 s ending in it counts whole */
+	x = lsample(&s, 10, 1200);
+	hist_put(&x->f.fault_ns, 22, 5, 5000000);
+	hist_put(&x->f.fault_ns, 11, 98, 3000);
+	hist_put(&x->f.fault_ns, 20, 2, 1500000);
+	hist_put(&x->f.fault_ns, 31, 4, 2500000000ULL);
+	hist_put(&x->f.fault_ns, 31, 1, 3000000000ULL);
+	n = update(&t, &s, 1.0, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].lat_n, 5);
+	assert_int_equal(rows[0].lat_p99, 3000000000ULL);	/* the new maximum */
+	assert_true(top_flt_pct(&rows[0], &pct));
+	assert_true(pct > 1299.99 && pct < 1300.01);
+	free(rows);
+
+	/* faults, none of them ended timed (no change of fault_ns): known, none */
+	x = lsample(&s, 10, 1300);
+	hist_put(&x->f.fault_ns, 22, 5, 5000000);
+	hist_put(&x->f.fault_ns, 11, 98, 3000);
+	hist_put(&x->f.fault_ns, 20, 2, 1500000);
+	hist_put(&x->f.fault_ns, 31, 4, 2500000000ULL);
+	hist_put(&x->f.fault_ns, 31, 1, 3000000000ULL);
+	n = update(&t, &s, 1.0, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].lat_known);
+	assert_int_equal(rows[0].lat_n, 0);
+	assert_int_equal(rows[0].lat_p99, 0);
+	assert_true(top_flt_pct(&rows[0], &pct));
+	assert_true(pct == 0);
+	free(rows);
+	top_table_free(&t);
+}
+
+/* tracepoint mode cannot time a fault: n/a, never 0, whatever the map holds */
+static void fault_latency_na_in_tracepoint_mode(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_TRACEPOINT);
+	struct top_header h = { .time = "12:00:00", .secs = 1, .kernel = "6.18",
+				.modes = { "tracepoint", "tracepoint", "n/a" } };
+	struct top_samples s = { 0 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	struct top_sample *x;
+	char *buf;
+	double pct;
+	size_t n;
+
+	top_table_init(&t, &c);
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	x = top_sample_of(&s, 10);
+	x->have = TOP_HAVE_ACCT | TOP_HAVE_FAULTS;
+	snprintf(x->comm, sizeof(x->comm), "x");
+	x->acct_faults = 100;
+	x->f.retries = 3;
+	x->f.reasons[MMR_REASON_UNATTRIBUTED] = 3;
+	hist_put(&x->f.fault_ns, 20, 3, 1500000);	/* never filled in this mode */
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_false(rows[0].lat_known);
+	assert_int_equal(rows[0].lat_n, 0);
+	assert_false(top_flt_pct(&rows[0], &pct));
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_FLT_PCT, 0, 0));
+	assert_non_null(strstr(buf, "\n     10 x                  100.0     n/a   n/a      3.0 "));
+	free(buf);
+	free(rows);
+	top_table_free(&t);
+}
+
 /* ---- sorting and formatting ---- */
 
 static void sort_keys(void **state)
@@ -439,10 +563,34 @@ static void sort_keys(void **state)
 	assert_int_equal(r[0].pid, 1);
 	assert_int_equal(r[3].pid, 4);
 
+	/* fault p99 and time in faults: r[3] (pid 4) is not timed, pid 1 and
+	 * 2 tie on p99, pid 3 had no fault end (0) */
+	r[0].lat_known = r[1].lat_known = r[2].lat_known = true;
+	r[0].secs = r[1].secs = r[2].secs = r[3].secs = 2;
+	r[0].lat_n = 10; r[0].lat_p99 = 4095;    r[0].lat_sum = 2000000000;	/* pid 1: 100% */
+	r[1].lat_n = 10; r[1].lat_p99 = 4095;    r[1].lat_sum = 10000000;	/* pid 2: 0.5% */
+	r[2].lat_n = 0;  r[2].lat_p99 = 0;       r[2].lat_sum = 0;		/* pid 3 */
+	r[3].lat_n = 0;  r[3].lat_p99 = 9999999; r[3].lat_sum = 9000000000ULL;	/* ignored */
+	top_rows_sort(r, 4, TOP_SORT_LATENCY);
+	assert_int_equal(r[0].pid, 1);	/* ties by pid */
+	assert_int_equal(r[1].pid, 2);
+	assert_int_equal(r[2].pid, 3);
+	assert_int_equal(r[3].pid, 4);	/* n/a last, though its figures are larger */
+	r[1].lat_sum = 3000000000ULL;		/* pid 2: 150% */
+	top_rows_sort(r, 4, TOP_SORT_FLT_PCT);
+	assert_int_equal(r[0].pid, 2);
+	assert_int_equal(r[1].pid, 1);
+	assert_int_equal(r[2].pid, 3);
+	assert_int_equal(r[3].pid, 4);
+
 	assert_int_equal(top_sort_parse("retry%", &k), 0);
 	assert_int_equal(k, TOP_SORT_RETRY_PCT);
 	assert_int_equal(top_sort_parse("chain", &k), 0);
 	assert_int_equal(k, TOP_SORT_CHAIN);
+	assert_int_equal(top_sort_parse("latency", &k), 0);
+	assert_int_equal(k, TOP_SORT_LATENCY);
+	assert_int_equal(top_sort_parse("flt%", &k), 0);
+	assert_int_equal(k, TOP_SORT_FLT_PCT);
 	assert_int_not_equal(top_sort_parse("size", &k), 0);
 	assert_int_not_equal(top_sort_parse("", &k), 0);
 }
@@ -503,11 +651,20 @@ static void print_table_cut_to_width(void **state)
 	r.reason = MMR_REASON_FILE_IO;
 	r.secs = 2;
 	r.chain_max = 3;
+	r.lat_known = true;
+	r.lat_n = 800;
+	r.lat_p99 = 2097151;
+	r.lat_sum = 950000000;	/* 0.95 s in 2 s */
 	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 0, 0));
 	assert_non_null(strstr(buf, "mmretry top - 12:34:56, interval 2.00 s, kernel 6.12.0, sorted by retries\n"));
 	assert_non_null(strstr(buf, "total: faults/s 400.0, retries/s 100.0, retry 25.00%, processes 1\n"));
 	assert_non_null(strstr(buf, "modes: faults fentry, mmap_lock tracepoint, anon_vma fentry; lost 3, missed runs 1\n"));
-	assert_non_null(strstr(buf, "   4242 mmretry-gen        400.0    100.0   25.0 file_io          5.0    75       -       -       -       -     3\n"));
+	assert_non_null(strstr(buf, "    PID COMM             FAULT/s  FLTp99  FLT%"
+				    "  RETRY/s RETRY% REASON        DONE/s  VMA% HOLDp99"
+				    " HOLDmax WAITp99 WAITmax CHAIN\n"));
+	assert_non_null(strstr(buf, "   4242 mmretry-gen        400.0   2.1ms  47.5"
+				    "    100.0   25.0 file_io          5.0    75       -"
+				    "       -       -       -     3\n"));
 	assert_null(strchr(buf, '\033'));
 	free(buf);
 
@@ -533,6 +690,8 @@ int main(void)
 		cmocka_unit_test(faults_unknown_without_accounting),
 		cmocka_unit_test(hist_delta_p99_and_max),
 		cmocka_unit_test(lock_columns),
+		cmocka_unit_test(fault_latency_columns),
+		cmocka_unit_test(fault_latency_na_in_tracepoint_mode),
 		cmocka_unit_test(sort_keys),
 		cmocka_unit_test(lock_durations_in_table),
 		cmocka_unit_test(print_table_cut_to_width),

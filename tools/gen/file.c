@@ -2,7 +2,8 @@
 /*
  * Page-cache faults on a disk file or a block device (filemap_fault):
  * file (a read per uncached page, file_io retries), pagelock (faults on
- * folios readahead still holds locked, page_lock retries) and timed (file's
+ * folios readahead still holds locked, page_lock retries), stall (file
+ * I/O retries re-taking mmap_lock behind a writer) and timed (file's
  * faults, each timed by the workload itself), and the check and set-up of
  * their -f PATH.
  */
@@ -11,9 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -426,5 +429,133 @@ void run_timed(const struct job *job)
 	      tid, pages, path, uncached, (double)(w1 - w0) / 1e9, (double)sum / 1e6,
 	      (double)sum / 1e3 / (double)pages, uncached, uncached, f.majflt, f.minflt);
 	free(touch);
+ * stall: two readers fault on uncached pages of PATH (a read each, a
+ * file_io retry each) while a writer holds mmap_lock for write over and
+ * over (mprotect() of a populated MIB region): each retry re-takes
+ * mmap_lock behind the writer. With per-VMA locks (6.4+) the first attempt
+ * runs under the file VMA's own lock, which the writer's mprotect() of
+ * another VMA leaves alone: the readers wait for the writer only to retry.
+ */
+#define STALL_READERS 2
+
+struct stall_thread {
+	pthread_t thread;
+	pid_t tid;
+	const volatile unsigned char *map;	/* reader: its share of the target */
+	size_t pages;				/* reader: its pages; writer: -s region */
+	unsigned char *region;			/* writer */
+	size_t len;
+	unsigned long calls;			/* writer: mprotect() calls */
+	uint64_t max_call_ns;
+};
+
+static pthread_barrier_t stall_start;
+static volatile int stall_readers_left;
+
+static void stall_begin(struct stall_thread *t, const char *name)
+{
+	t->tid = (pid_t)syscall(SYS_gettid);
+	prctl(PR_SET_NAME, name);
+	pthread_barrier_wait(&stall_start);
+}
+
+static void *stall_reader(void *arg)
+{
+	struct stall_thread *t = arg;
+	size_t i;
+
+	stall_begin(t, "mmr-reader");
+	for (i = t->pages; i-- > 0;)
+		sink += t->map[i * page_size];
+	__atomic_sub_fetch(&stall_readers_left, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *stall_writer(void *arg)
+{
+	struct stall_thread *t = arg;
+
+	stall_begin(t, "mmr-writer");
+	while (__atomic_load_n(&stall_readers_left, __ATOMIC_ACQUIRE) > 0) {
+		int prot = t->calls % 2 ? PROT_READ | PROT_WRITE : PROT_READ;
+		uint64_t t0 = now_ns(), d;
+
+		if (mprotect(t->region, t->len, prot))
+			die_sys("mprotect");
+		d = now_ns() - t0;
+		t->max_call_ns = d > t->max_call_ns ? d : t->max_call_ns;
+		t->calls++;
+	}
+	return NULL;
+}
+
+static void stall_run(struct stall_thread *t, void *(*fn)(void *))
+{
+	int err = pthread_create(&t->thread, NULL, fn, t);
+
+	if (err) {
+		errno = err;
+		die_sys("pthread_create");
+	}
+}
+
+void run_stall(const struct job *job)
+{
+	unsigned long pages = job->count;
+	struct totals *tot = job->tot;
+	static struct stall_thread reader[STALL_READERS], writer;
+	size_t uncached, share = pages / STALL_READERS, k;
+	struct target t;
+	double t0, elapsed;
+
+	if (share < 1)
+		die_usage("-n: at least %d pages", STALL_READERS);
+	pages = share * STALL_READERS;
+	target_open(&t, job->path, pages);
+	target_map(&t);
+	writer.len = job->size_mib << 20;
+	writer.region = anon_map(writer.len);
+	populate(writer.region, writer.len);
+	uncached = evict(&t);
+	for (k = 0; k < STALL_READERS; k++) {
+		reader[k].map = t.map + k * share * page_size;
+		reader[k].pages = share;
+	}
+	stall_readers_left = STALL_READERS;
+	if (pthread_barrier_init(&stall_start, NULL, STALL_READERS + 2))
+		die_sys("pthread_barrier_init");
+	stall_run(&writer, stall_writer);
+	for (k = 0; k < STALL_READERS; k++)
+		stall_run(&reader[k], stall_reader);
+	t0 = now();
+	pthread_barrier_wait(&stall_start);
+	for (k = 0; k < STALL_READERS; k++)
+		pthread_join(reader[k].thread, NULL);
+	pthread_join(writer.thread, NULL);
+	elapsed = now() - t0;
+	pthread_barrier_destroy(&stall_start);
+	target_close(&t);
+	munmap(writer.region, writer.len);
+
+	range_add(&tot->retries, exact(uncached));
+	range_add(&tot->file_io, exact(uncached));
+	if (opt.json) {
+		json_head("stall", pages);
+		printf(",\"size_mib\":%zu,\"target\":\"%s\"", job->size_mib, target_kind(&t));
+		json_expect(exact(uncached), "file_io", uncached, 0);
+		printf(",\"observed\":{\"uncached\":%zu,\"readers\":[", uncached);
+		for (k = 0; k < STALL_READERS; k++)
+			printf("%s{\"tid\":%d,\"pages\":%zu}", k ? "," : "", (int)reader[k].tid,
+			       reader[k].pages);
+		printf("],\"writer\":{\"tid\":%d,\"calls\":%lu,\"max_call_ns\":%llu},"
+		       "\"elapsed_s\":%.6f}", (int)writer.tid, writer.calls,
+		       (unsigned long long)writer.max_call_ns, elapsed);
+		json_tail();
+	}
+	human("stall: 2 readers read %lu pages of '%s' (%zu uncached) in %.2f s while\n"
+	      "  thread %d (mmr-writer) mprotect()ed %zu MiB %lu times (at most %.2f ms)\n"
+	      "  expect %zu retries (file_io), their re-takes of mmap_lock behind the writer\n",
+	      pages, job->path, uncached, elapsed, (int)writer.tid, job->size_mib, writer.calls,
+	      writer.max_call_ns / 1e6, uncached);
 	finish_output();
 }

@@ -92,6 +92,7 @@ void check_path(const char *path);
 void run_file(const struct job *job);
 void run_pagelock(const struct job *job);
 void run_timed(const struct job *job);
+void run_stall(const struct job *job);
 
 /* anon.c: first touches of anonymous memory and of a memfd */
 void run_memfd(const struct job *job);

@@ -56,6 +56,12 @@ static const struct workload workloads[] = {
 	  "per round, WILLNEED a fresh 128 KiB window and fault on it at once",
 	  "0..ROUNDS retries (page_lock), timing dependent",
 	  run_pagelock },
+	{ "stall", "nfsk", 64, 16, "[-n PAGES=64] [-f PATH] [-s MIB=16] [-k]",
+	  "2 threads read PAGES uncached pages while another mprotect()s a\n"
+	  "           populated MIB region in a loop, holding mmap_lock for write",
+	  "retries = uncached pages (file_io); they re-take mmap_lock\n"
+	  "                   behind mmr-writer",
+	  run_stall },
 	{ "vdso", "n", 16, 0, "[-n CHILDREN=16]",
 	  "CHILDREN forked children, one at a time, each read one vDSO byte",
 	  "CHILDREN retries (vma_fallback), in the children, if the\n"

@@ -92,8 +92,9 @@ int cmd_compare(int argc, char **argv)
 		ret = !j || json_dumpf(j, out, JSON_INDENT(2)) || fputc('\n', out) == EOF;
 		json_decref(j);
 	} else {
-		print_compare_text(out, o.a, o.b, rows, n);
-		ret = 0;
+		ret = print_compare_text(out, o.a, o.b, rows, n);
+		if (ret)
+			mmr_err("out of memory");
 	}
 	if (!out_close(out, o.output) && !ret)
 		rc = EXIT_OK;

@@ -28,6 +28,7 @@
 #include "stats/anon_vma.h"
 #include "cli/commands.h"
 #include "lib/ksyms.h"
+#include "trace/collect.h"
 #include "trace/counters.h"
 #include "trace/engine.h"
 #include "trace/faults.h"
@@ -208,6 +209,25 @@ static void render_anon(struct exporter *ex, struct metrics_buf *b)
 	free(w);
 }
 
+/* fault durations and retry times (fentry, kprobe), the mmap_lock wait
+ * before each retry (also tracepoint mode): stat's decision of what is
+ * timed, for the reasons the mode can name */
+static void render_latency(struct exporter *ex, const struct report *r, struct metrics_buf *b)
+{
+	struct report_latency x = { 0 };
+	bool named[MMR_NR_REASONS];
+	int k, err;
+
+	err = collect_read_latency(ex->e, &x);
+	if (err) {
+		b->err = -err;
+		return;
+	}
+	for (k = 0; k < MMR_NR_REASONS; k++)
+		named[k] = r->faults[FF_REASON0 + k].state != VAL_NA;
+	metrics_fault_latency(b, &x, named);
+}
+
 /* 1 if kernel.bpf_stats_enabled is on: only then do programs count runs */
 static int bpf_stats_enabled(void)
 {
@@ -339,6 +359,7 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 			metrics_sample_u64(b, "mmretry_fault_retries_by_reason_total", l,
 					   r.faults[FF_REASON0 + i].v);
 	}
+	render_latency(ex, &r, b);
 	if (ex->lt)
 		render_lock(ex, b);
 	if (ex->at)

@@ -39,6 +39,34 @@ static void list(void)
 	}
 }
 
+/* a run's fault latency: timed on the simulated clock where its scenario
+ * models faults; a recording's is not timed */
+static void latency_of(struct report_latency *x, const struct model_result *res)
+{
+	memset(x, 0, sizeof(*x));
+	x->traced = res->timed && !res->no_faults;
+	x->why = res->no_faults ? "not in this scenario" : NULL;
+	x->lock_wait = x->traced;	/* the re-take's wait, from the simulated rwsem */
+	x->lock_why = x->why;
+	x->l = res->latency;
+}
+
+/* the latency table of runs res[0..n), named names[0..n) */
+static void print_latency(FILE *out, const char *const *names, const struct model_result *res,
+			  size_t n)
+{
+	struct report_latency *x = calloc(n, sizeof(*x));
+
+	if (!x) {
+		fprintf(out, "\nfault latency: out of memory\n");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		latency_of(&x[i], &res[i]);
+	report_print_latency_by(out, names, x, n);
+	free(x);
+}
+
 /* a model run as a stat report (report_free() it) */
 static void to_report(struct report *r, const struct model_opts *o, const char *policy,
 		      const struct model_result *res)
@@ -56,6 +84,7 @@ static void to_report(struct report *r, const struct model_opts *o, const char *
 	/* the model sees every figure, exactly, where its scenario models them */
 	memset(states, res->no_faults ? VAL_NA : VAL_EXACT, sizeof(states));
 	report_set_faults(r, &res->faults, states);
+	latency_of(&r->latency, res);
 	r->lock.traced = res->locks;
 	r->lock.min_hold_ns = UINT64_MAX;	/* no holds streamed */
 	if (!res->locks)
@@ -229,6 +258,13 @@ static int cmd_compare_policies(const struct model_opts *o, const struct scenari
 		ROW("VMAs per walk (max)", "llu", (unsigned long long)x->walk.vmas.max_ns);
 	}
 #undef ROW
+	{
+		const char *names[MODEL_NR_POLICIES];
+
+		for (i = 0; i < o->npolicies; i++)
+			names[i] = model_policy_info(o->policies[i])->name;
+		print_latency(out, names, res, o->npolicies);
+	}
 	return EXIT_OK;
 }
 
@@ -368,6 +404,13 @@ static int cmd_replay(const struct model_opts *o, FILE *out)
 		fprintf(out, " %14s", model_policy_info(o->policies[i])->name);
 	fputc('\n', out);
 	print_rows(out, res, o->npolicies + 1);
+	{
+		const char *names[MODEL_NR_POLICIES + 1] = { "recorded" };
+
+		for (i = 0; i < o->npolicies; i++)
+			names[i + 1] = model_policy_info(o->policies[i])->name;
+		print_latency(out, names, res, o->npolicies + 1);
+	}
 	rc = EXIT_OK;
 out:
 	replay_free(&w);
@@ -424,8 +467,10 @@ static const char model_usage[] =
 "\n"
 "  list                  the scenarios and the policies, with their sources\n"
 "  run                   one run, reported as `mmretry stat` reports (--json:\n"
-"                        the same schema, for check and compare)\n"
-"  compare               the policies side by side (default: all of them)\n"
+"                        the same schema, for check and compare); fault\n"
+"                        latency on the simulated clock\n"
+"  compare               the policies side by side (default: all of them),\n"
+"                        ending with each one's fault latency\n"
 "  replay                a recording's process (`mmretry record`, fentry or\n"
 "                        kprobe mode) replayed under each policy, beside what\n"
 "                        it recorded: what another era would have done\n"

@@ -12,7 +12,7 @@
 
 static const char stat_usage[] =
 "usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
-"                    [-o FILE] [-v] [-- COMMAND [ARGS...]]\n"
+"                    [-o FILE] [--proc-latency] [-v] [-- COMMAND [ARGS...]]\n"
 "\n"
 "Count page-fault attempts, retries and their reasons, then print a summary.\n"
 "\n"
@@ -31,16 +31,23 @@ static const char stat_usage[] =
 "                        each)\n"
 "      --min-hold=TIME   report mmap_lock holds and waits at least TIME long,\n"
 "                        with their stacks (default 1ms; 0: all of them)\n"
-"      --folded=FILE     write those holds and waits to FILE as folded stacks\n"
-"                        (flamegraph.pl, inferno, speedscope read them)\n"
+"      --min-fault=TIME  list faults at least TIME long, first attempt to last,\n"
+"                        with their attempts, files and stacks (fentry or\n"
+"                        kprobe mode; default 1ms; 0: every fault)\n"
+"      --folded=FILE     write those holds and waits, and those faults' time\n"
+"                        (fault_stall), to FILE as folded stacks (flamegraph.pl,\n"
+"                        inferno, speedscope read them)\n"
 "      --no-mmap-lock    do not trace mmap_lock waits and holds\n"
 "      --min-chain=N     list anon_vma chains at least N long (default 8; 0: all)\n"
 "      --min-fanout=N    list rmap walks visiting at least N VMAs (default 32;\n"
 "                        0: all)\n"
 "      --no-anon-vma     do not trace anon_vma chains and rmap walks (they need\n"
 "                        fentry or kprobes)\n"
-"      --no-latency      count faults without timing them: the fault latency\n"
-"                        section is n/a (what timing costs: README, Cost)\n"
+"      --proc-latency    fault latency and time in faults per process (fentry,\n"
+"                        kprobe); costs a hash lookup per fault attempt, as top\n"
+"      --no-latency      count faults without timing them: fault latency, the\n"
+"                        slowest faults and --proc-latency are n/a (what timing\n"
+"                        costs: README, Cost)\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
@@ -53,7 +60,7 @@ static const char stat_usage[] =
 "  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
 "  mmretry stat -c system.slice/nginx.service -d 1m\n";
 
-enum { OPT_FOLDED = OPT_OWN };
+enum { OPT_FOLDED = OPT_OWN, OPT_PROC_LATENCY };
 
 static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
@@ -69,6 +76,9 @@ static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	case OPT_FOLDED:
 		o->folded = arg;
 		return 1;
+	case OPT_PROC_LATENCY:
+		o->proc_latency = true;
+		return 1;
 	case 'v':
 		o->verbose++;
 		return 1;
@@ -83,6 +93,7 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "proc-latency", no_argument, NULL, OPT_PROC_LATENCY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -122,6 +133,7 @@ int cmd_stat(int argc, char **argv)
 		}
 	}
 	report_init(&r);
+	r.proclat.wanted = o.proc_latency;
 	rc = trace_status(collect_report(&o.t, &r, NULL));
 	if (rc)
 		goto out;
@@ -138,7 +150,8 @@ int cmd_stat(int argc, char **argv)
 	if (o.folded) {
 		FILE *ff = fopen(o.folded, "w");
 
-		if (!ff || report_print_folded(ff, &r.lock) || fclose(ff)) {
+		if (!ff || report_print_folded(ff, &r.lock) ||
+		    report_print_slow_folded(ff, &r.slow) || fclose(ff)) {
 			mmr_err("cannot write '%s': %s", o.folded, strerror(errno));
 			goto out;
 		}

@@ -400,17 +400,20 @@ static const char top_usage[] =
 "                   [--sort KEY] [--mode MODE] [-v]\n"
 "\n"
 "A refreshing per-process table of page-fault retries, like top: faults/s,\n"
-"retries/s, retry %, the leading retry reason, completions/s, the share of\n"
-"attempts under a per-VMA lock, mmap_lock write holds and waits (p99, max)\n"
-"and the longest anon_vma chain, over each interval. Press q or Ctrl-C to\n"
-"quit. When stdout is not a terminal, one table per interval is printed.\n"
+"the p99 of fault durations (FLTp99) and the time in faults as a share of\n"
+"the interval (FLT%: 100 is one thread faulting throughout; threads add\n"
+"up), retries/s, retry %, the leading retry reason, completions/s, the\n"
+"share of attempts under a per-VMA lock, mmap_lock write holds and waits\n"
+"(p99, max) and the longest anon_vma chain, over each interval. Press q or\n"
+"Ctrl-C to quit. When stdout is not a terminal, one table per interval is\n"
+"printed.\n"
 "\n"
 "  -i, --interval=TIME   refresh every TIME (1, 0.5, 2s; default 2)\n"
 "  -p, --pid=PID         only process PID\n"
 "  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
 "  -n, --iterations=N    stop after N tables (default: until q or Ctrl-C)\n"
-"  -s, --sort=KEY        retries (default), faults, retry%, wait, hold, chain\n"
-"                        or pid\n"
+"  -s, --sort=KEY        retries (default), faults, retry%, latency (FLTp99),\n"
+"                        flt%, wait, hold, chain or pid\n"
 "  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
 "      --no-mmap-lock    do not trace mmap_lock (its columns show n/a)\n"
 "      --no-anon-vma     do not trace anon_vma chains (CHAIN shows n/a)\n"
@@ -419,12 +422,14 @@ static const char top_usage[] =
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
-"n/a marks a figure this mode cannot see (docs/top.md); - none this interval.\n"
+"n/a marks a figure this mode cannot see (docs/top.md: fault durations need\n"
+"fentry or kprobes); - none this interval.\n"
 "\n"
 "examples:\n"
 "  mmretry top                           every process, every 2 seconds\n"
 "  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
-"  mmretry top -c system.slice --sort wait\n";
+"  mmretry top -c system.slice --sort wait\n"
+"  mmretry top --sort flt%               who spends the most time in faults\n";
 
 static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
@@ -447,7 +452,8 @@ static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	case 's':
 		if (top_sort_parse(arg, &k))
 			return usage_err(err, errlen, "top: unknown sort key '%s' (retries, faults, "
-					 "retry%%, wait, hold, chain or pid)", arg);
+					 "retry%%, latency, flt%%, wait, hold, chain or pid)",
+					 arg);
 		o->sort = k;
 		return 1;
 	case 'v':
@@ -512,6 +518,7 @@ int cmd_top(int argc, char **argv)
 	caps.per_vma_locks = engine_features(t.e)->per_vma_locks;
 	caps.lock_traced = engine_lock(t.e) != NULL;
 	caps.anon_traced = engine_anon(t.e) != NULL;
+	caps.untimed = o.t.no_latency;
 	top_table_init(&t.table, &caps);
 	t.tty = isatty(STDOUT_FILENO);
 	if (t.tty)

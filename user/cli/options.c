@@ -16,6 +16,7 @@
 #include "stats/figures.h"
 
 #define DEFAULT_MIN_HOLD_NS 1000000ULL	/* README: "mmap_lock" explains the choice */
+#define DEFAULT_MIN_FAULT_NS 1000000ULL	/* README: "The slowest faults" explains it */
 #define DEFAULT_MIN_CHAIN 8		/* README: "anon_vma" explains both */
 #define DEFAULT_MIN_FANOUT 32
 
@@ -79,6 +80,7 @@ void trace_opts_init(struct trace_opts *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->min_hold_ns = DEFAULT_MIN_HOLD_NS;
+	t->min_fault_ns = DEFAULT_MIN_FAULT_NS;
 	t->min_chain = DEFAULT_MIN_CHAIN;
 	t->min_fanout = DEFAULT_MIN_FANOUT;
 }
@@ -119,6 +121,15 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 			break;
 		t->min_hold_ns = (uint64_t)(secs * 1e9 + 0.5);
 		return 1;
+	case OPT_MIN_FAULT:
+		if (!strcmp(arg, "0")) {
+			t->min_fault_ns = 0;	/* every fault */
+			return 1;
+		}
+		if (parse_duration(arg, &secs) || secs < 1e-6)
+			break;
+		t->min_fault_ns = (uint64_t)(secs * 1e9 + 0.5);
+		return 1;
 	case OPT_NO_MMAP_LOCK:
 		t->no_mmap_lock = true;
 		return 1;
@@ -156,6 +167,8 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 			{ 'm', "unknown mode '%s' (fentry, kprobe, tracepoint or auto)" },
 			{ OPT_MIN_HOLD, "invalid --min-hold '%s' (e.g. 500us, 1ms, 0.01, or 0 "
 					"for all)" },
+			{ OPT_MIN_FAULT, "invalid --min-fault '%s' (e.g. 500us, 1ms, 0.01, or 0 "
+					 "for all)" },
 			{ OPT_MIN_CHAIN, "invalid --min-chain '%s' (a number of anon_vmas, 0 for "
 					 "all)" },
 			{ OPT_MIN_FANOUT, "invalid --min-fanout '%s' (a number of VMAs, 0 for "

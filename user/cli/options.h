@@ -29,12 +29,12 @@ enum trace_group {
 	TG_TARGET = 1,	/* -p, -c, -m, --ringbuf-size, --no-mmap-lock, --no-anon-vma,
 			 * --no-latency */
 	TG_RUN = 2,	/* -d, and a COMMAND after the options */
-	TG_STREAM = 4,	/* --min-hold, --min-chain, --min-fanout */
+	TG_STREAM = 4,	/* --min-hold, --min-fault, --min-chain, --min-fanout */
 };
 
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_NO_MMAP_LOCK, OPT_MIN_CHAIN, OPT_MIN_FANOUT,
-	OPT_NO_ANON_VMA, OPT_NO_LATENCY,
+	OPT_NO_ANON_VMA, OPT_MIN_FAULT, OPT_NO_LATENCY,
 	OPT_OWN = 300,		/* a command's own long-only options from here */
 };
 
@@ -52,10 +52,11 @@ enum {
 	{ "duration", required_argument, NULL, 'd' }
 #define TRACE_LONGOPTS_STREAM \
 	{ "min-hold", required_argument, NULL, OPT_MIN_HOLD }, \
+	{ "min-fault", required_argument, NULL, OPT_MIN_FAULT }, \
 	{ "min-chain", required_argument, NULL, OPT_MIN_CHAIN }, \
 	{ "min-fanout", required_argument, NULL, OPT_MIN_FANOUT }
 
-/* the defaults: --min-hold 1ms, --min-chain 8, --min-fanout 32 */
+/* the defaults: --min-hold 1ms, --min-fault 1ms, --min-chain 8, --min-fanout 32 */
 void trace_opts_init(struct trace_opts *t);
 /* c as getopt_long() returned it: 1 taken, 0 not a trace option, -EINVAL */
 int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, char *err,
@@ -94,7 +95,8 @@ struct stat_opts {
 	struct trace_opts t;	/* what to trace (the command after --, if any) */
 	bool json;
 	const char *output;	/* NULL = stdout */
-	const char *folded;	/* --folded FILE: long holds and waits as folded stacks */
+	const char *folded;	/* --folded FILE: long holds and waits, slow faults, folded */
+	bool proc_latency;	/* --proc-latency: fault latency per process (top's map) */
 	int verbose;
 };
 

@@ -10,13 +10,15 @@
 #include <yaml.h>
 
 #include "gate/baseline.h"
+#include "report/render.h"	/* hist_from_json */
 #include "stats/figures.h"
+#include "stats/mmap_lock.h"	/* hist_merge, hist_quantile */
 #include "lib/util.h"
 #include "lib/yamltext.h"
 
 /* ---- the catalogue ---- */
 
-#define MAX_METRICS 128
+#define MAX_METRICS 256
 
 static struct metric_def catalogue[MAX_METRICS];
 static size_t ncatalogue;
@@ -47,6 +49,66 @@ static void add_hist(const char *prefix, enum metric_unit unit, enum record_rule
 	add(unit, RULE_NONE, "%s.p50", prefix);
 	add(unit, p99, "%s.p99", prefix);
 	add(unit, RULE_NONE, "%s.max", prefix);
+}
+
+static const char *const hist_fig_names[HF_NR] = {
+	[HF_COUNT] = "count", [HF_SUM] = "sum", [HF_P50] = "p50", [HF_P99] = "p99",
+	[HF_MAX] = "max",
+};
+
+/*
+ * A fault-latency histogram's figures, named prefix.FIG, read from the
+ * histogram at src (or every histogram of the object at src, merged);
+ * p99 recorded with rule p99, the others not recorded.
+ */
+static void add_latency(const char *prefix, const char *src, bool merge, enum record_rule p99)
+{
+	int f;
+
+	for (f = 0; f < HF_NR; f++) {
+		struct metric_def *m = &catalogue[ncatalogue];
+
+		add(f == HF_COUNT ? MU_COUNT : MU_NS, f == HF_P99 ? p99 : RULE_NONE, "%s.%s",
+		    prefix, hist_fig_names[f]);
+		snprintf(m->src, sizeof(m->src), "%s", src);
+		m->merge = merge;
+		m->fig = f;
+	}
+}
+
+/* the fault-latency metrics (docs/baseline.md): the user's faults by
+ * outcome, the kernel's apart, retry time over every reason and by reason,
+ * and each retry's attempt, gap and mmap_lock wait over every reason */
+static void latency_catalogue(void)
+{
+	static const char *const per_retry[][2] = {
+		{ "faults.last_attempt_ns", "fault_latency.last_attempt_ns" },
+		{ "faults.retry_attempt_ns", "fault_latency.retry_attempt_ns" },
+		{ "faults.retry_gap_ns", "fault_latency.retry_gap_ns" },
+	};
+	char p[METRIC_NAME_MAX], src[METRIC_NAME_MAX];
+	size_t i;
+
+	for (i = 0; i < MMR_NR_OUTCOMES; i++) {
+		snprintf(p, sizeof(p), "faults.latency_ns.%s", outcome_names[i]);
+		snprintf(src, sizeof(src), "fault_latency.user.%s", outcome_names[i]);
+		add_latency(p, src, false, RULE_LATENCY);
+	}
+	for (i = 0; i < MMR_NR_OUTCOMES; i++) {
+		snprintf(p, sizeof(p), "faults.kernel_latency_ns.%s", outcome_names[i]);
+		snprintf(src, sizeof(src), "fault_latency.kernel.%s", outcome_names[i]);
+		add_latency(p, src, false, RULE_NONE);
+	}
+	add_latency("faults.retry_ns", "fault_latency.retry_ns", true, RULE_LATENCY);
+	for (i = 0; i < MMR_NR_REASONS; i++) {
+		snprintf(p, sizeof(p), "faults.retry_ns.%s", reason_names[i]);
+		snprintf(src, sizeof(src), "fault_latency.retry_ns.%s", reason_names[i]);
+		add_latency(p, src, false, RULE_NONE);
+	}
+	for (i = 0; i < sizeof(per_retry) / sizeof(per_retry[0]); i++)
+		add_latency(per_retry[i][0], per_retry[i][1], true, RULE_NONE);
+	add_latency("faults.retry_lock_wait_ns", "fault_latency.retry_lock_wait_ns", true,
+		    RULE_LATENCY);
 }
 
 static void build_catalogue(void)
@@ -99,6 +161,7 @@ static void build_catalogue(void)
 		add(MU_COUNT, RULE_NONE, "anon_vma.%s", anon_counts[i]);
 	add(MU_COUNT, RULE_ZERO, "anon_vma.lost");
 	add(MU_COUNT, RULE_NONE, "anon_vma.missed_runs");
+	latency_catalogue();
 }
 
 static void catalogue_init(void)
@@ -137,14 +200,29 @@ const char *metric_unit_name(enum metric_unit u)
 
 /* ---- values in a report ---- */
 
-static int path_value(const json_t *report, const char *path, double *v)
+/* the value at a dotted path, NULL if there is none; *stop (if not NULL):
+ * how much of the path led to a value (an object, null, a number) */
+static const json_t *path_get(const json_t *report, const char *path, size_t *stop)
 {
 	char buf[METRIC_NAME_MAX], *save = NULL, *part;
-	const json_t *j = report;
+	const json_t *j = report, *next;
 
 	snprintf(buf, sizeof(buf), "%s", path);
-	for (part = strtok_r(buf, ".", &save); part && j; part = strtok_r(NULL, ".", &save))
-		j = json_is_object(j) ? json_object_get(j, part) : NULL;
+	if (stop)
+		*stop = 0;
+	for (part = strtok_r(buf, ".", &save); part && j; part = strtok_r(NULL, ".", &save)) {
+		next = json_is_object(j) ? json_object_get(j, part) : NULL;
+		if (next && stop)
+			*stop = part - buf + strlen(part);
+		j = next;
+	}
+	return j;
+}
+
+static int path_value(const json_t *report, const char *path, double *v)
+{
+	const json_t *j = path_get(report, path, NULL);
+
 	if (!json_is_number(j))
 		return -ENODATA;
 	*v = json_number_value(j);
@@ -156,10 +234,61 @@ static int path_value(const json_t *report, const char *path, double *v)
 	return 0;
 }
 
+/* m's histogram: the one at m->src, or those of the object there merged */
+static int metric_hist(const json_t *report, const struct metric_def *m, struct mmr_hist *h)
+{
+	const json_t *j = path_get(report, m->src, NULL), *x;
+	struct mmr_hist one;
+	const char *k;
+
+	if (!m->merge)
+		return hist_from_json(j, h) ? -ENODATA : 0;
+	memset(h, 0, sizeof(*h));
+	if (!json_is_object(j) || !json_object_size(j))
+		return -ENODATA;
+	json_object_foreach((json_t *)j, k, x) {
+		if (hist_from_json(x, &one))
+			return -ENODATA;
+		hist_merge(h, &one);
+	}
+	return 0;
+}
+
+static int hist_value(const json_t *report, const struct metric_def *m, double *v)
+{
+	struct mmr_hist h;
+
+	if (metric_hist(report, m, &h))
+		return -ENODATA;
+	/* as hist_json(): a histogram that counted nothing has no percentile */
+	if (!h.count && m->fig != HF_COUNT && m->fig != HF_SUM)
+		return -ENODATA;
+	switch (m->fig) {
+	case HF_COUNT:
+		*v = h.count;
+		break;
+	case HF_SUM:
+		*v = h.sum_ns;
+		break;
+	case HF_P50:
+		*v = hist_quantile(&h, 0.5);
+		break;
+	case HF_P99:
+		*v = hist_quantile(&h, 0.99);
+		break;
+	default:
+		*v = h.max_ns;
+		break;
+	}
+	return 0;
+}
+
 int metric_value(const json_t *report, const struct metric_def *m, double *v)
 {
 	double retries, faults;
 
+	if (m->src[0])
+		return hist_value(report, m, v);
 	if (strcmp(m->name, "retries_per_fault"))
 		return path_value(report, m->name, v);
 	if (path_value(report, "faults.retries", &retries) ||
@@ -169,6 +298,69 @@ int metric_value(const json_t *report, const struct metric_def *m, double *v)
 		return retries == 0 ? (*v = 0, 0) : -ENODATA;
 	*v = retries / faults;
 	return 0;
+}
+
+/* why the value at path (m's, or its histogram's) is missing */
+static const char *path_why(const json_t *report, const char *path, bool latency, char *buf,
+			    size_t len)
+{
+	const char *mode = json_string_value(path_get(report, "modes.faults", NULL));
+	char head[METRIC_NAME_MAX];
+	size_t stop;
+	const json_t *j = path_get(report, path, &stop);
+
+	if (j && !json_is_null(j)) {
+		snprintf(buf, len, "%s is not a figure in this report", path);
+		return buf;
+	}
+	/* the path led as far as head: a null there, or a key it lacks */
+	snprintf(head, sizeof(head), "%.*s", (int)stop, path);
+	if (!stop || !json_is_null(path_get(report, head, NULL)))
+		snprintf(buf, len, "this report has no %s (an older mmretry's?)", path);
+	else if (latency && mode && !strcmp(mode, "model"))
+		snprintf(buf, len, "%s is null: a model run does not time faults", head);
+	else if (latency && strstr(head, "lock_wait"))
+		snprintf(buf, len, "%s is null: needs the mmap_lock tracer", head);
+	else if (latency && mode && !strcmp(mode, "tracepoint"))
+		snprintf(buf, len, "%s is null: needs fentry or kprobes (tracepoint mode)",
+			 head);
+	else if (latency)
+		snprintf(buf, len, "%s is null: faults were not timed", head);
+	else
+		snprintf(buf, len, "%s is null: not seen in %s mode, or not traced", head,
+			 mode ? mode : "this");
+	return buf;
+}
+
+const char *metric_why(const json_t *report, const struct metric_def *m, char *buf,
+		       size_t len)
+{
+	struct mmr_hist h;
+	double v;
+
+	snprintf(buf, len, "unavailable");
+	if (!metric_value(report, m, &v))
+		return buf;
+	if (!strcmp(m->name, "retries_per_fault"))
+		return path_why(report, path_value(report, "faults.retries", &v) ? "faults.retries" :
+				"faults.faults", false, buf, len);
+	if (!m->src[0]) {
+		char hist[METRIC_NAME_MAX];
+		const char *dot = strrchr(m->name, '.');
+
+		/* a histogram's percentile or max, null when it counted nothing */
+		snprintf(hist, sizeof(hist), "%.*s.count", (int)(dot ? dot - m->name : 0), m->name);
+		if (dot && path_value(report, hist, &v) == 0 && v == 0) {
+			snprintf(buf, len, "nothing counted (%s is 0)", hist);
+			return buf;
+		}
+		return path_why(report, m->name, false, buf, len);
+	}
+	if (!metric_hist(report, m, &h) && !h.count) {
+		snprintf(buf, len, "nothing counted (%s: count 0)", m->src);
+		return buf;
+	}
+	return path_why(report, m->src, true, buf, len);
 }
 
 double relative_change(double a, double b)
@@ -469,6 +661,7 @@ enum verdict baseline_check(const struct baseline *b, const json_t *report,
 		limit_bounds(r->l, &r->lo, &r->hi);
 		if (metric_value(report, r->l->m, &r->measured)) {
 			r->verdict = VERDICT_UNAVAILABLE;
+			metric_why(report, r->l->m, r->why, sizeof(r->why));
 			if (worst == VERDICT_PASS)
 				worst = VERDICT_UNAVAILABLE;
 		} else if (r->measured < r->lo || r->measured > r->hi) {

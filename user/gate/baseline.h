@@ -40,10 +40,23 @@ enum record_rule {
 	RULE_LATENCY,	/* log2-bucket percentiles: max two buckets up, 4v + 3 */
 };
 
+/* a figure of a log2 histogram (report/render.h hist_json) */
+enum hist_fig { HF_COUNT, HF_SUM, HF_P50, HF_P99, HF_MAX, HF_NR };
+
 struct metric_def {
 	char name[METRIC_NAME_MAX];	/* "mmap_lock.write.hold_ns.p99" */
 	enum metric_unit unit;
 	enum record_rule rule;
+	/*
+	 * The fault-latency metrics are named apart from the report's layout
+	 * ("faults.latency_ns.retried.p99" is fault_latency.user.retried's
+	 * p99): src is then the path of their histogram, or of an object of
+	 * histograms merged into one (merge: fault_latency.retry_ns, every
+	 * reason's), and fig the figure. src empty: the name is the path.
+	 */
+	char src[METRIC_NAME_MAX];
+	bool merge;
+	enum hist_fig fig;
 };
 
 size_t metric_count(void);
@@ -56,6 +69,13 @@ const char *metric_unit_name(enum metric_unit u);
  * null there or lacks it (the figure is unavailable in that mode or run).
  */
 int metric_value(const json_t *report, const struct metric_def *m, double *v);
+/*
+ * Why m has no value in report (metric_value() failed): one phrase in buf,
+ * from the report itself (the mode that cannot see it, the section that
+ * was not traced, a histogram that counted nothing). Returns buf.
+ */
+const char *metric_why(const json_t *report, const struct metric_def *m, char *buf,
+		       size_t len);
 
 /* One metric of a baseline. */
 struct limit {
@@ -95,6 +115,7 @@ struct check_row {
 	enum verdict verdict;
 	double measured;		/* unless VERDICT_UNAVAILABLE */
 	double lo, hi;			/* limit_bounds() */
+	char why[160];			/* VERDICT_UNAVAILABLE: metric_why() */
 };
 
 /*

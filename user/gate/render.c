@@ -98,6 +98,11 @@ void print_check_text(FILE *out, const char *baseline, const struct check_row *r
 			r->verdict == VERDICT_PASS ? "ok" :
 			r->verdict == VERDICT_FAIL ? "FAIL" : "n/a (unavailable here)");
 	}
+	if (nna)
+		fprintf(out, "\nunavailable here:\n");
+	for (i = 0; i < n; i++)
+		if (rows[i].verdict == VERDICT_UNAVAILABLE)
+			fprintf(out, "  %s\n    %s\n", rows[i].l->m->name, rows[i].why);
 }
 
 static json_t *num_or_null(bool have, double v)
@@ -139,6 +144,7 @@ json_t *check_json(const char *baseline, const json_t *report,
 		json_object_set_new(e, "max", num_or_null(!isinf(r->hi), r->hi));
 		json_object_set_new(e, "change", isfinite(c) ? json_real(c) : json_null());
 		json_object_set_new(e, "verdict", json_string(verdict_names[r->verdict]));
+		json_object_set_new(e, "why", have ? json_null() : json_string(r->why));
 		json_object_set_new(e, "line", json_integer(r->l->line));
 		json_array_append_new(arr, e);
 	}
@@ -206,8 +212,8 @@ int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
 			rc |= xmlTextWriterEndElement(w) < 0;
 		} else if (r->verdict == VERDICT_UNAVAILABLE) {
-			snprintf(msg, sizeof(msg), "%s is unavailable with this kernel or mode "
-				 "(null in the report)", m->name);
+			snprintf(msg, sizeof(msg), "%s is unavailable with this kernel or mode: %s",
+				 m->name, r->why);
 			rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
 			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "unavailable") < 0;
 			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
@@ -231,13 +237,16 @@ void list_metrics(FILE *out)
 		[RULE_LESS_WORSE] = "min floor(0.8v)", [RULE_ZERO] = "max v",
 		[RULE_LATENCY] = "max 4v+3",
 	};
-	size_t i;
+	size_t i, w = 6;
 
-	fprintf(out, "%-40s %-6s %s\n", "metric", "unit", "recorded by `baseline` as");
+	for (i = 0; i < metric_count(); i++)
+		w = name_width(w, metric_at(i)->name);
+	fprintf(out, "%-*s %-6s %s\n", (int)w, "metric", "unit", "recorded by `baseline` as");
 	for (i = 0; i < metric_count(); i++) {
 		const struct metric_def *m = metric_at(i);
 
-		fprintf(out, "%-40s %-6s %s\n", m->name, metric_unit_name(m->unit), rules[m->rule]);
+		fprintf(out, "%-*s %-6s %s\n", (int)w, m->name, metric_unit_name(m->unit),
+			rules[m->rule]);
 	}
 }
 
@@ -267,29 +276,61 @@ json_t *compare_json(const char *a, const char *b, const struct compare_row *row
 	return j;
 }
 
-void print_compare_text(FILE *out, const char *a, const char *b,
-			const struct compare_row *rows, size_t n)
-{
-	size_t i, w = 6;
-	char buf[4][48];
+/* compare's cells, formatted first: the columns as wide as their widest */
+struct compare_cells {
+	char v[4][32];		/* A, B, B - A, change */
+};
 
-	for (i = 0; i < n; i++)
-		w = name_width(w, rows[i].m->name);
-	fprintf(out, "mmretry compare: A %s, B %s\n\n", a, b);
-	fprintf(out, "  %-*s %12s %12s %12s %8s\n", (int)w, "metric", "A", "B", "B - A", "change");
+int print_compare_text(FILE *out, const char *a, const char *b,
+		       const struct compare_row *rows, size_t n)
+{
+	static const char *const heads[4] = { "A", "B", "B - A", "change" };
+	struct compare_cells *c = calloc(n ? n : 1, sizeof(*c));
+	size_t i, k, w = 6, cw[4], rest;
+	char buf[32];
+
+	if (!c)
+		return -ENOMEM;
+	for (k = 0; k < 4; k++)
+		cw[k] = strlen(heads[k]);
 	for (i = 0; i < n; i++) {
 		const struct compare_row *r = &rows[i];
 		bool both = r->a_ok && r->b_ok;
 		double d = r->b - r->a;
 
+		snprintf(c[i].v[0], sizeof(c[i].v[0]), "%s",
+			 r->a_ok ? fmt_metric(buf, sizeof(buf), r->m, r->a) : "n/a");
+		snprintf(c[i].v[1], sizeof(c[i].v[1]), "%s",
+			 r->b_ok ? fmt_metric(buf, sizeof(buf), r->m, r->b) : "n/a");
 		if (both)	/* signed, in the metric's unit */
-			snprintf(buf[2], sizeof(buf[2]), "%s%s", d < 0 ? "-" : "+",
-				 fmt_metric(buf[3], sizeof(buf[3]), r->m, fabs(d)));
-		fprintf(out, "  %-*s %12s %12s %12s %8s\n", (int)w, r->m->name,
-			r->a_ok ? fmt_metric(buf[0], sizeof(buf[0]), r->m, r->a) : "n/a",
-			r->b_ok ? fmt_metric(buf[1], sizeof(buf[1]), r->m, r->b) : "n/a",
-			both ? buf[2] : "-",
-			both ? fmt_change(buf[3], sizeof(buf[3]), r->a, r->b) : "-");
+			snprintf(c[i].v[2], sizeof(c[i].v[2]), "%s%s", d < 0 ? "-" : "+",
+				 fmt_metric(buf, sizeof(buf), r->m, fabs(d)));
+		else
+			snprintf(c[i].v[2], sizeof(c[i].v[2]), "-");
+		snprintf(c[i].v[3], sizeof(c[i].v[3]), "%s",
+			 both ? fmt_change(buf, sizeof(buf), r->a, r->b) : "-");
+		for (k = 0; k < 4; k++)
+			if (strlen(c[i].v[k]) > cw[k])
+				cw[k] = strlen(c[i].v[k]);
+		w = name_width(w, r->m->name);
 	}
-}
+	/* 80 columns: a name longer than its column gets a line of its own */
+	rest = 2 + 4 + cw[0] + cw[1] + cw[2] + cw[3];
+	if (w + rest > 80)
+		w = rest < 80 - 12 ? 80 - rest : 12;
+	fprintf(out, "mmretry compare: A %s, B %s\n\n", a, b);
+	fprintf(out, "  %-*s %*s %*s %*s %*s\n", (int)w, "metric", (int)cw[0], heads[0],
+		(int)cw[1], heads[1], (int)cw[2], heads[2], (int)cw[3], heads[3]);
+	for (i = 0; i < n; i++) {
+		const char *name = rows[i].m->name;
 
+		if (strlen(name) > w) {
+			fprintf(out, "  %s\n", name);
+			name = "";
+		}
+		fprintf(out, "  %-*s %*s %*s %*s %*s\n", (int)w, name, (int)cw[0], c[i].v[0],
+			(int)cw[1], c[i].v[1], (int)cw[2], c[i].v[2], (int)cw[3], c[i].v[3]);
+	}
+	free(c);
+	return 0;
+}

@@ -22,7 +22,8 @@ int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 		size_t n, int command_status);
 void list_metrics(FILE *out);
 json_t *compare_json(const char *a, const char *b, const struct compare_row *rows, size_t n);
-void print_compare_text(FILE *out, const char *a, const char *b,
-			const struct compare_row *rows, size_t n);
+/* 80 columns; 0 or -ENOMEM */
+int print_compare_text(FILE *out, const char *a, const char *b,
+		       const struct compare_row *rows, size_t n);
 
 #endif

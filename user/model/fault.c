@@ -53,6 +53,8 @@ void vma_populate(struct sim *s, struct vma *v)
 	c->attempts += n;
 	c->faults += n;
 	c->mmap_lock_attempts += n;
+	for (uint64_t i = 0; i < n; i++)	/* GUP's: kernel faults, no FAULT_FLAG_USER */
+		fault_timed_once(&s->res->latency, false, model_costs.anon_page);
 	rd->acquisitions++;
 	hist_add(&rd->wait, 0);
 	hist_add(&rd->hold, n * model_costs.anon_page);
@@ -495,6 +497,63 @@ static int handle_pte_fault(struct sim *s, struct mthread *t)
 	return t->fault;
 }
 
+/* ---- timing, as mmretry times a fault live (bpf/faults.bpf.c) ---- */
+
+/*
+ * attempt_enter(): an attempt begins at t->now; a fault's first stamps its
+ * start; a later one ends the gap since the retry before it, and the
+ * mmap_lock wait in that gap (retry_resumed()).
+ */
+static void attempt_enter(struct sim *s, struct mthread *t)
+{
+	struct mmr_fault_latency *l = &s->res->latency;
+
+	t->attempt_start = t->now;
+	if (!t->attempt++) {
+		t->fault_start = t->now;
+		return;
+	}
+	mmr_hist_add_reason(l->gap, t->last_reason, t->now - t->retry_end);
+	if (t->retry_locked)
+		mmr_hist_add_reason(l->lock_wait, t->last_reason, t->retry_lock_wait);
+}
+
+/*
+ * attempt_exit(): the attempt returned fault at t->now. A first attempt
+ * that retried stamps the retry's start and its reason; one that did not
+ * retry ends the fault (fault_done()). A fault whose last attempt retried
+ * and that was never attempted again (a SIGSEGV: its VMA went while it
+ * waited) is not timed, as live.
+ */
+static void attempt_exit(struct sim *s, struct mthread *t, int fault)
+{
+	struct mmr_fault_latency *l = &s->res->latency;
+
+	if (fault & MMR_VM_FAULT_RETRY) {
+		if (t->attempt == 1) {
+			t->retry_start = t->now;
+			t->first_reason = t->reason;
+		}
+		/* each retry: its attempt, and the gap to come */
+		mmr_hist_add_reason(l->attempt, t->reason, t->now - t->attempt_start);
+		t->retry_end = t->now;
+		t->last_reason = t->reason;
+		t->retry_lock_wait = 0;
+		t->retry_locked = false;
+		return;
+	}
+	mmr_fault_done(l, &(struct mmr_fault_end){
+		.flags = t->vmf.flags,
+		.attempts = t->attempt,
+		.completed = !!(fault & MMR_VM_FAULT_COMPLETED),
+		.major = !!(fault & MMR_VM_FAULT_MAJOR),
+		.first_reason = t->first_reason,
+		.dur = t->now - t->fault_start,
+		.retry_ns = t->now - t->retry_start,
+		.last_ns = t->now - t->attempt_start,
+	});
+}
+
 /* handle_mm_fault(): one attempt, counted as mmretry counts it live */
 static int handle_mm_fault(struct sim *s, struct mthread *t)
 {
@@ -503,6 +562,7 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 	int fault;
 
 	PT_BEGIN(t, D);
+	attempt_enter(s, t);
 	c->attempts++;
 	if (t->vmf.flags & MMR_FAULT_FLAG_VMA_LOCK)
 		c->vma_lock_attempts++;
@@ -524,6 +584,7 @@ static int handle_mm_fault(struct sim *s, struct mthread *t)
 	} else {
 		c->faults++;	/* a fault ends here */
 	}
+	attempt_exit(s, t, fault);
 	return fault;
 }
 
@@ -544,10 +605,12 @@ static int handle_speculative_fault(struct sim *s, struct mthread *t)
 	bool changed;
 
 	PT_BEGIN(t, D);
+	attempt_enter(s, t);
 	c->attempts++;
 	if (pte_present(vmf->vma, vmf->page)) {
 		t->now += model_costs.spurious;
 		c->faults++;
+		attempt_exit(s, t, 0);
 		PT_EXIT(t, D, 0);
 	}
 	t->now += model_costs.anon_page;	/* the page, allocated and cleared */
@@ -559,6 +622,8 @@ static int handle_speculative_fault(struct sim *s, struct mthread *t)
 		s->res->speculative_aborts++;
 		c->retries++;
 		c->reasons[MMR_REASON_VMA_FALLBACK]++;
+		t->reason = MMR_REASON_VMA_FALLBACK;
+		attempt_exit(s, t, MMR_VM_FAULT_RETRY);
 		PT_EXIT(t, D, MMR_VM_FAULT_RETRY);
 	}
 	if (vmf->vma->detached)
@@ -567,6 +632,7 @@ static int handle_speculative_fault(struct sim *s, struct mthread *t)
 		s->res->unsafe_readonly++;
 	set_pte(vmf->vma, vmf->page);
 	c->faults++;
+	attempt_exit(s, t, 0);
 	PT_END(t, D);
 	return 0;
 }
@@ -590,6 +656,7 @@ int do_user_addr_fault(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	s->mm.faulting++;
+	t->attempt = 0;		/* a new fault */
 	t->now += model_costs.fault_entry;
 	vmf->write = t->write_fault;
 	vmf->page = t->addr_page;

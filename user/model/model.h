@@ -71,6 +71,11 @@ struct model_result {
 	uint64_t bad_area;			/* SIGSEGV before handle_mm_fault(): no VMA, no access */
 	uint64_t dirty_pauses;			/* balance_dirty_pages() sleeps */
 	bool no_faults;				/* the scenario models no fault figures (forktree) */
+	bool timed;				/* latency holds its faults' durations (a
+						 * recording's figures are not timed) */
+	struct mmr_fault_latency latency;	/* each fault timed as mmretry times it live:
+						 * its first attempt's entry to its last
+						 * attempt's return, on the simulated clock */
 	bool locks;				/* the scenario measures mmap_lock */
 	bool anon;				/* the scenario has anon_vma figures: */
 	struct mmr_chain_stats chain;		/* chain lengths after fork and prepare */

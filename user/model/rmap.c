@@ -112,6 +112,7 @@ static void fault_counted(struct family *f)
 	else
 		c->mmap_lock_attempts++;
 	f->res->thread_ns[0] += model_costs.fault_entry + model_costs.anon_page;
+	fault_timed_once(&f->res->latency, true, model_costs.anon_page);
 }
 
 /* do_wp_page() -> wp_page_copy(): the child's write to a page it shares
@@ -173,6 +174,7 @@ static int family_fork(struct family *f, enum model_policy p, int nchildren, uin
 	f->res = res;
 	memset(res, 0, sizeof(*res));
 	res->anon = true;
+	res->timed = true;
 	f->vmas = calloc(nchildren + 1, sizeof(*f->vmas));
 	f->avs = calloc(nchildren + 1, sizeof(*f->avs));
 	f->sharers = calloc(npages, sizeof(*f->sharers));

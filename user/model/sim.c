@@ -83,6 +83,7 @@ int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
 	s->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	s->res = res;
 	res->locks = true;
+	res->timed = true;
 	s->threads = calloc(nthreads, sizeof(*s->threads));
 	if (!s->threads)
 		return -ENOMEM;
@@ -146,6 +147,10 @@ uint64_t sim_random(struct sim *s)
 
 static void acquired(struct rwsem *sem, struct mthread *t, bool write, uint64_t wait)
 {
+	if (!write) {		/* a retried fault's re-take of mmap_lock (fault.c) */
+		t->retry_lock_wait += wait;
+		t->retry_locked = true;
+	}
 	if (!sem->stats)
 		return;
 	sem->stats[write].acquisitions++;

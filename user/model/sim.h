@@ -20,6 +20,7 @@
 #define MMRETRY_MODEL_SIM_H
 
 #include "bpf/hist.h"
+#include "bpf/latency.h"
 #include "model/model.h"
 #include "model/mm.h"
 
@@ -127,6 +128,16 @@ struct mthread {
 	int page_ret;			/* do_shared_fault(): ->fault()'s, across a wait (a
 					 * PT_CALL's target is PT_WAITING while it waits) */
 	uint8_t reason;			/* MMR_REASON_* of the attempt under way */
+	/* the fault under way, timed (fault.c, as bpf/faults.bpf.c does) */
+	uint16_t attempt;		/* its attempts so far */
+	uint8_t first_reason;		/* why its first attempt retried */
+	uint64_t fault_start;		/* its first attempt's entry */
+	uint64_t retry_start;		/* its first attempt's return, if that retried */
+	uint64_t attempt_start;		/* the attempt under way's entry */
+	uint64_t retry_end;		/* its latest attempt's return, if that retried */
+	uint8_t last_reason;		/* why its latest attempt retried */
+	bool retry_locked;		/* it took mmap_lock for read since (sim.c): */
+	uint64_t retry_lock_wait;	/* waiting this long */
 	struct vma *vma;
 	uint64_t mapped;		/* the mapper's current mapping */
 	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
@@ -192,6 +203,13 @@ void downgrade_write(struct sim *s, struct mthread *t, struct rwsem *sem);
 
 /* the fault path (fault.c): a user fault at page, write or read */
 int do_user_addr_fault(struct sim *s, struct mthread *t);
+/* a fault done in one attempt of dur ns, without a result bit (GUP's
+ * MADV_POPULATE_WRITE faults, rmap.c's COW faults), into l */
+static inline void fault_timed_once(struct mmr_fault_latency *l, bool user, uint64_t dur)
+{
+	mmr_fault_done(l, &(struct mmr_fault_end){
+		.flags = user ? MMR_FAULT_FLAG_USER : 0, .attempts = 1, .dur = dur });
+}
 /* anon_vma (rmap.c): a parent writes npages, forks nchildren that each COW
  * every page, then reclaim walks every page; 0 or -ENOMEM */
 int model_fork_cow_reclaim(enum model_policy p, int nchildren, uint64_t npages,

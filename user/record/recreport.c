@@ -15,6 +15,8 @@
 
 #include "bpf/hist.h"
 #include "lib/ksyms.h"
+#include "report/render.h"
+#include "stats/fault_time.h"
 #include "stats/figures.h"
 #include "record/recfile.h"
 #include "record/recreport.h"
@@ -45,18 +47,11 @@
 		__p;								\
 	})
 
-/* a thread's fault in progress: its last attempt retried */
-struct pending {
-	uint32_t tid;
-	uint64_t addr;
-	bool retried;
-};
-
 struct rebuild {
 	struct report *r;
 	struct mmr_fault_counters c;
-	struct pending *pend;
-	size_t npend, cappend;
+	struct fault_timing *timing;	/* the faults' grouping and latency */
+	int err;			/* -ENOMEM from timing */
 	struct lock_row *locks;
 	size_t nlocks, caplocks;
 	struct av_row *avs;
@@ -84,32 +79,28 @@ static const char *task_comm(const struct rebuild *b, uint32_t pid)
 	return any;
 }
 
-/* as bpf/faults.bpf.c counts an attempt (attempt_enter, attempt_exit) */
+/* as bpf/faults.bpf.c counts and times an attempt (attempt_enter, attempt_exit) */
 static void add_attempt(struct rebuild *b, const struct mmr_attempt_event *a)
 {
 	struct mmr_fault_counters *c = &b->c;
-	struct pending *p = FIND_OR_ADD(b->pend, b->npend, b->cappend, tid, a->tid);
+	bool abandoned = false;
 
-	if (p && p->retried && p->addr != a->addr) {
+	if (fault_timing_attempt(b->timing, a, &abandoned))
+		b->err = -ENOMEM;
+	if (abandoned) {
 		c->faults++;	/* a retried fault never attempted again */
 		c->abandoned++;
 	}
 	figures_add_attempt(c, a, b->vma_lock_flag);
-	if (p) {
-		p->addr = a->addr;
-		p->retried = a->result & MMR_VM_FAULT_RETRY;
-	}
 }
 
 /* a thread that exits with a retried fault pending */
 static void thread_exit(struct rebuild *b, uint32_t tid)
 {
-	for (size_t i = 0; i < b->npend; i++)
-		if (b->pend[i].tid == tid && b->pend[i].retried) {
-			b->pend[i].retried = false;
-			b->c.faults++;
-			b->c.abandoned++;
-		}
+	if (fault_timing_exit(b->timing, tid)) {
+		b->c.faults++;
+		b->c.abandoned++;
+	}
 }
 
 /* as bpf/mmap_lock.bpf.c accounts a hold (on_acquire, on_release) */
@@ -119,6 +110,9 @@ static void add_lock_op(struct rebuild *b, const struct mmr_lock_op_event *e)
 
 	if (row)
 		lock_stats_add_op(row->mode, e);
+	/* a re-take after a retry: its wait joins the retry (fault_time.h) */
+	if (fault_timing_lock_op(b->timing, e))
+		b->err = -ENOMEM;
 }
 
 /* as bpf/anon_vma.bpf.c accounts a chain (chain_done) and a walk */
@@ -213,6 +207,44 @@ static void name_walker(const struct rebuild *b, struct av_walker *w, const stru
 	}
 	av_walker_name(ks ? ksyms_name(ks, w->rmap_one) : NULL, w->rmap_one, w->name,
 		       sizeof(w->name));
+}
+
+/*
+ * Fault latency: with every attempt recorded (fentry, kprobe), rebuilt
+ * from them as the kernel timed them, and the mmap_lock wait of each
+ * retry's re-take from the holds where mmap_lock was traced. Tracepoint
+ * mode times only that wait, at hooks of its own no event carries: from
+ * the stored report.
+ */
+static void set_latency(struct rebuild *b, struct report *r, bool attempts, bool from_events)
+{
+	struct report_latency *x = &r->latency;
+	const json_t *waits = stored_at(b, "fault_latency", "retry_lock_wait_ns"), *h;
+	int i;
+
+	if (attempts) {
+		fault_timing_result(b->timing, &x->l);
+		x->traced = true;
+		x->lock_wait = r->lock.traced;
+		if (!x->lock_wait)
+			x->lock_why = "needs the mmap_lock tracer";
+		return;
+	}
+	x->why = "needs fentry or kprobes";
+	if (r->fault_mode != MMR_MODE_TRACEPOINT)
+		return;
+	x->lock_why = from_events ? "tracepoint mode's is in the stored report only" :
+		      "not in the stored report";
+	if (from_events || !json_is_object(waits))
+		return;
+	for (i = 0; i < MMR_NR_REASONS; i++) {
+		h = json_object_get(waits, reason_names[i]);
+		if (!h || hist_from_json(h, &x->l.lock_wait[i])) {
+			memset(x->l.lock_wait, 0, sizeof(x->l.lock_wait));
+			return;
+		}
+	}
+	x->lock_wait = true;
 }
 
 /* ---- the whole ---- */
@@ -358,8 +390,19 @@ int recording_report(const char *path, bool from_events, struct report *r, char 
 	r->target = TARGET_SYSTEM;	/* set_target(): its metadata's */
 	*argv = NULL;
 
+	b.timing = fault_timing_new();
+	if (!b.timing) {
+		mmr_err("out of memory");
+		goto out;
+	}
 	if ((ret = read_all(&b, rd, from_events, path)))
 		goto out;
+	if (b.err) {
+		mmr_err("out of memory");
+		ret = b.err;
+		goto out;
+	}
+	set_latency(&b, r, attempts, from_events);
 	set_target(r, meta, &b, argv);
 	if (b.stored) {
 		x = stored_at(&b, "anon_vma", "min_chain");
@@ -469,7 +512,7 @@ int recording_report(const char *path, bool from_events, struct report *r, char 
 out:
 	json_decref(meta);
 	json_decref(b.stored);
-	free(b.pend);
+	fault_timing_free(b.timing);
 	free(b.locks);
 	free(b.avs);
 	free(b.walkers);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/metrics.h"
+#include "stats/figures.h"	/* reason_names */
 
 /* the shortest text that reads back as v (what Go's Prometheus clients write) */
 static const char *fmt_double(char *buf, size_t len, double v)
@@ -164,4 +165,59 @@ void metrics_hist(struct metrics_buf *b, const char *name, const char *const *la
 	metrics_printf(b, "%s_count", name);
 	labels_out(b, labels, NULL, NULL);
 	metrics_printf(b, " %llu\n", (unsigned long long)h->count);
+}
+
+/* a counter per named reason: the seconds summed in h[reason] (ns) */
+static void reason_seconds(struct metrics_buf *b, const char *name, const char *help,
+			   const struct mmr_hist *h, const bool named[MMR_NR_REASONS])
+{
+	int k;
+
+	metrics_family(b, name, "counter", help);
+	for (k = 0; k < MMR_NR_REASONS; k++) {
+		const char *const l[] = { "reason", reason_names[k], NULL };
+
+		if (named[k])
+			metrics_sample(b, name, l, h[k].sum_ns / 1e9);
+	}
+}
+
+void metrics_fault_latency(struct metrics_buf *b, const struct report_latency *x,
+			   const bool named[MMR_NR_REASONS])
+{
+	static const char dur[] = "mmretry_fault_duration_seconds";
+	static const char wait[] = "mmretry_fault_retry_lock_wait_seconds";
+	int o, k;
+
+	if (x->traced) {
+		metrics_family(b, dur, "histogram",
+			       "Page faults from their first attempt's entry to their last attempt's "
+			       "return, by origin and outcome (a fault counts in each it has).");
+		for (o = 0; o < MMR_NR_ORIGINS; o++)
+			for (k = 0; k < MMR_NR_OUTCOMES; k++) {
+				const char *const l[] = { "origin", origin_names[o],
+							  "outcome", outcome_names[k], NULL };
+
+				metrics_hist(b, dur, l, &x->l.dur[o][k], 1e9);
+			}
+		reason_seconds(b, "mmretry_fault_retry_seconds_total",
+			       "Time retried faults spent after their first attempt returned "
+			       "VM_FAULT_RETRY, by that attempt's reason.", x->l.retry_ns, named);
+		reason_seconds(b, "mmretry_fault_retry_attempt_seconds_total",
+			       "Time in attempts that returned VM_FAULT_RETRY, by reason.",
+			       x->l.attempt, named);
+		reason_seconds(b, "mmretry_fault_retry_gap_seconds_total",
+			       "Time from a VM_FAULT_RETRY to the next attempt's entry (re-taking "
+			       "mmap_lock), by the retry's reason.", x->l.gap, named);
+	}
+	if (!x->lock_wait)
+		return;
+	metrics_family(b, wait, "histogram",
+		       "The mmap_lock wait of the re-take after each retry, by the retry's reason.");
+	for (k = 0; k < MMR_NR_REASONS; k++) {
+		const char *const l[] = { "reason", reason_names[k], NULL };
+
+		if (named[k])
+			metrics_hist(b, wait, l, &x->l.lock_wait[k], 1e9);
+	}
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "bpf/mmap_lock.h"	/* struct mmr_hist */
+#include "report/latency.h"
 
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -50,5 +51,15 @@ void metrics_sample_u64(struct metrics_buf *b, const char *name, const char *con
  */
 void metrics_hist(struct metrics_buf *b, const char *name, const char *const *labels,
 		  const struct mmr_hist *h, double per_unit);
+
+/*
+ * The fault-latency families of x (report/latency.h): fault durations by
+ * origin and outcome, retry time, and each retry's attempt, gap and
+ * mmap_lock wait by reason. A family x did not time is left out (no HELP
+ * either), as is a reason the mode cannot name (named[reason] false): never
+ * a 0 that was not measured.
+ */
+void metrics_fault_latency(struct metrics_buf *b, const struct report_latency *x,
+			   const bool named[MMR_NR_REASONS]);
 
 #endif

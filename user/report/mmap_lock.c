@@ -65,8 +65,7 @@ void report_lock_free(struct report_lock *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* the leaf frame of a folded stack: where the lock was released or waited */
-static const char *site_of(const char *folded)
+const char *stack_site(const char *folded)
 {
 	const char *leaf;
 
@@ -96,7 +95,7 @@ static const char *doing(char *buf, size_t len, bool in_fault, uint8_t fault, ui
 	return buf;
 }
 
-static struct mmr_lock_event *events_of(const struct report_lock *l)
+struct mmr_lock_event *report_lock_events(const struct report_lock *l)
 {
 	struct mmr_lock_event *holds = calloc(l->nlongs ? l->nlongs : 1, sizeof(*holds));
 	size_t i;
@@ -123,7 +122,7 @@ static void print_blockers(FILE *out, const struct report_lock *l,
 			b[i].pid, b[i].tid, b[i].comm, b[i].write ? "write" : "read",
 			fmt_ns(a, sizeof(a), b[i].hold_ns), fmt_ns(c, sizeof(c), b[i].overlap_ns),
 			doing(d, sizeof(d), b[i].in_fault, b[i].fault, b[i].fault_addr,
-			      site_of(l->longs[b[i].index].kstack)),
+			      stack_site(l->longs[b[i].index].kstack)),
 			b[i].remote ? ", on another process's mm" : "");
 }
 
@@ -181,7 +180,7 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 	if (l->missed)
 		fprintf(out, ", %llu program runs skipped by the kernel", (unsigned long long)l->missed);
 	fputc('\n', out);
-	holds = events_of(l);
+	holds = report_lock_events(l);
 	if (!holds)
 		return;
 	for (i = 0, n = 0; i < l->nlongs && n < TOP_N; i++) {
@@ -192,7 +191,7 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 		n++;
 		fprintf(out, "  %u/%u %s waited %s for write%s%s%s\n", x->e.pid, x->e.tid, x->e.comm,
 			fmt_ns(a, sizeof(a), x->e.dur_ns), x->kstack ? " (" : "",
-			x->kstack ? site_of(x->kstack) : "", x->kstack ? ")" : "");
+			x->kstack ? stack_site(x->kstack) : "", x->kstack ? ")" : "");
 		print_blockers(out, l, holds, x);
 	}
 	free(holds);
@@ -252,7 +251,7 @@ json_t *report_lock_json(const struct report_lock *l)
 	}
 	json_object_set_new(o, "processes", procs);
 	json_object_set_new(o, "min_hold_ns", json_integer((json_int_t)l->min_hold_ns));
-	holds = events_of(l);
+	holds = report_lock_events(l);
 	for (i = 0; i < l->nlongs; i++) {
 		const struct lock_long *x = &l->longs[i];
 		json_t *e = json_object();
@@ -291,7 +290,7 @@ json_t *report_lock_json(const struct report_lock *l)
 				json_object_set_new(bo, "fault", fault_json(b[k].in_fault, b[k].fault,
 									    b[k].fault_addr));
 				json_object_set_new(bo, "site",
-						    str_or_null(site_of(l->longs[b[k].index].kstack)));
+						    str_or_null(stack_site(l->longs[b[k].index].kstack)));
 				json_object_set_new(bo, "remote", json_boolean(b[k].remote));
 				json_array_append_new(arr, bo);
 			}

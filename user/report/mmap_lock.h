@@ -42,6 +42,12 @@ int report_add_lock_event(struct report_lock *l, const struct mmr_lock_event *e)
 void report_lock_free(struct report_lock *l);
 void report_print_lock_text(FILE *out, const struct report_lock *l);
 json_t *report_lock_json(const struct report_lock *l);
+/* The streamed events alone, for find_blockers(): malloc'ed (never
+ * NULL-sized), NULL without memory. */
+struct mmr_lock_event *report_lock_events(const struct report_lock *l);
+/* The leaf frame of a folded stack (where a lock was released or waited),
+ * within it; NULL for NULL. */
+const char *stack_site(const char *folded);
 /* --folded: one line per long hold or wait, "comm;frames... duration_ns" */
 int report_print_folded(FILE *out, const struct report_lock *l);
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* render.c: histograms and byte strings, as every part of a report shows them. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/hist.h"
 #include "lib/util.h"
 #include "report/render.h"
 #include "stats/mmap_lock.h"
@@ -74,6 +76,40 @@ json_t *hist_json(const struct mmr_hist *h)
 	}
 	json_object_set_new(o, "buckets", buckets);
 	return o;
+}
+
+static int u64_of(const json_t *j, __u64 *v)
+{
+	if (!json_is_integer(j) || json_integer_value(j) < 0)
+		return -EINVAL;
+	*v = json_integer_value(j);
+	return 0;
+}
+
+int hist_from_json(const json_t *j, struct mmr_hist *h)
+{
+	const json_t *buckets = json_object_get(j, "buckets"), *b;
+	__u64 le, n, total = 0;
+	size_t i;
+	__u32 slot;
+
+	memset(h, 0, sizeof(*h));
+	if (u64_of(json_object_get(j, "count"), &h->count) ||
+	    u64_of(json_object_get(j, "sum"), &h->sum_ns) || !json_is_array(buckets))
+		return -EINVAL;
+	if (h->count && u64_of(json_object_get(j, "max"), &h->max_ns))
+		return -EINVAL;
+	json_array_foreach(buckets, i, b) {
+		if (u64_of(json_object_get(b, "le"), &le) ||
+		    u64_of(json_object_get(b, "count"), &n))
+			return -EINVAL;
+		slot = hist_slot(le);
+		if (le != (2ULL << slot) - 1 || h->slots[slot])
+			return -EINVAL;
+		h->slots[slot] = n;
+		total += n;
+	}
+	return total == h->count ? 0 : -EINVAL;
 }
 
 /* jansson takes valid UTF-8 only (json_string() returns NULL otherwise), but

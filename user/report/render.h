@@ -19,6 +19,9 @@
 void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const char *unit);
 /* A histogram as JSON: count, sum, p50, p99, max (null when empty), buckets. */
 json_t *hist_json(const struct mmr_hist *h);
+/* hist_json()'s inverse: 0 and *h, or -EINVAL if j is not such a histogram
+ * (a bucket's le not a slot's bound, the buckets not adding up to count) */
+int hist_from_json(const json_t *j, struct mmr_hist *h);
 /* A JSON string of s, its non-ASCII bytes '?' if s is not UTF-8 (comm). */
 json_t *json_bytes(const char *s);
 

@@ -36,7 +36,9 @@ void report_free(struct report *r)
 	r->procs = NULL;
 	r->nprocs = r->procs_cap = 0;
 	report_lock_free(&r->lock);
+	report_slow_free(&r->slow);
 	report_anon_free(&r->anon);
+	report_proclat_free(&r->proclat);
 }
 
 void report_note(struct report *r, const char *fmt, ...)
@@ -251,6 +253,8 @@ void report_print_text(FILE *out, const struct report *r)
 			fprintf(out, "  (%zu more)\n", r->nprocs - n);
 	}
 	report_print_latency_text(out, &r->latency);
+	report_print_proclat_text(out, &r->proclat, r->duration_s);
+	report_print_slow_text(out, &r->slow, &r->lock);
 	if (r->lock.traced)
 		report_print_lock_text(out, &r->lock);
 	else
@@ -271,7 +275,7 @@ json_t *report_to_json(const struct report *r)
 {
 	json_t *root = json_object(), *faults = json_object(), *reasons = json_object();
 	json_t *inferred = json_array(), *procs = json_array(), *notes = json_array();
-	json_t *target = json_object(), *modes = json_object();
+	json_t *target = json_object(), *modes = json_object(), *pl;
 	size_t i;
 	int j;
 
@@ -355,6 +359,9 @@ json_t *report_to_json(const struct report *r)
 	}
 	json_object_set_new(root, "processes", procs);
 	json_object_set_new(root, "fault_latency", report_latency_json(&r->latency));
+	if ((pl = report_proclat_json(&r->proclat, r->duration_s)))
+		json_object_set_new(root, "fault_latency_processes", pl);
+	json_object_set_new(root, "slow_faults", report_slow_json(&r->slow, &r->lock));
 	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(&r->lock) :
 			    json_null());
 	json_object_set_new(root, "anon_vma", report_anon_json(&r->anon));

@@ -18,6 +18,8 @@
 #include "report/anon_vma.h"
 #include "report/latency.h"
 #include "report/mmap_lock.h"
+#include "report/proclat.h"
+#include "report/slow.h"
 
 #define REPORT_SCHEMA "mmretry.stat/1"
 
@@ -56,6 +58,8 @@ struct report {
 	size_t nprocs, procs_cap;
 
 	struct report_latency latency;
+	struct report_proclat proclat;	/* stat --proc-latency */
+	struct report_slow slow;
 	struct report_lock lock;
 	struct report_anon anon;
 

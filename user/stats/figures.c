@@ -12,9 +12,12 @@
 #define NAME_REASON_FIG(e, name) [FF_REASON0 + MMR_REASON_##e] = #name,
 #define NAME_VMA(e, name) [MMR_VMA_##e] = #name,
 #define NAME_MODE(e, name) [MMR_MODE_##e] = #name,
+#define NAME_OUTCOME(e, name) [MMR_OUTCOME_##e] = #name,
 
 const char *const reason_names[MMR_NR_REASONS] = { MMR_REASONS(NAME_REASON) };
 const char *const vma_kind_names[MMR_NR_VMA_KINDS] = { MMR_VMA_KINDS(NAME_VMA) };
+const char *const outcome_names[MMR_NR_OUTCOMES] = { MMR_OUTCOMES(NAME_OUTCOME) };
+const char *const origin_names[MMR_NR_ORIGINS] = { "user", "kernel" };
 static const char *const mode_names[MMR_NR_MODES] = { MMR_MODES(NAME_MODE) };
 
 const char *const fault_fig_names[FF_NR] = {
@@ -54,6 +57,11 @@ int mode_parse(const char *s, enum mmr_mode *m)
 	return -EINVAL;
 }
 
+bool mode_times_faults(enum mmr_mode m)
+{
+	return m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE;
+}
+
 void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_event *a,
 			 uint32_t vma_lock_flag)
 {
@@ -73,13 +81,16 @@ void figures_add_attempt(struct mmr_fault_counters *c, const struct mmr_attempt_
 	}
 }
 
+/* the struct is histograms only: merged as one array of them */
+_Static_assert(sizeof(struct mmr_fault_latency) % sizeof(struct mmr_hist) == 0,
+	       "struct mmr_fault_latency holds histograms only");
+
 void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_latency *b)
 {
-	int o, k;
+	struct mmr_hist *x = (struct mmr_hist *)a;
+	const struct mmr_hist *y = (const struct mmr_hist *)b;
+	size_t i;
 
-	for (o = 0; o < MMR_NR_ORIGINS; o++)
-		for (k = 0; k < MMR_NR_OUTCOMES; k++)
-			hist_merge(&a->dur[o][k], &b->dur[o][k]);
-	for (k = 0; k < MMR_NR_REASONS; k++)
-		hist_merge(&a->retry_ns[k], &b->retry_ns[k]);
+	for (i = 0; i < sizeof(*a) / sizeof(*x); i++)
+		hist_merge(&x[i], &y[i]);
 }

@@ -6,6 +6,7 @@
 #ifndef MMRETRY_FIGURES_H
 #define MMRETRY_FIGURES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "bpf/faults.h"
 
@@ -35,6 +36,9 @@ enum fault_fig {
 extern const char *const fault_fig_names[FF_NR];
 extern const char *const reason_names[MMR_NR_REASONS];
 extern const char *const vma_kind_names[MMR_NR_VMA_KINDS];
+/* fault latency: fault_latency.<origin>.<outcome> */
+extern const char *const outcome_names[MMR_NR_OUTCOMES];
+extern const char *const origin_names[MMR_NR_ORIGINS];
 
 /* One recorded attempt (record, report, model replay) into c, as
  * bpf/faults.bpf.c counts it in attempt_exit(). */
@@ -49,5 +53,8 @@ void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_lat
 const char *mode_name(enum mmr_mode m);
 /* "fentry", "kprobe", "tracepoint", or "auto" (MMR_MODE_NONE); 0 or -EINVAL */
 int mode_parse(const char *s, enum mmr_mode *m);
+/* Whether mode m times faults (fault_latency, per-process durations):
+ * fentry and kprobe time every attempt; tracepoints see no fault's start. */
+bool mode_times_faults(enum mmr_mode m);
 
 #endif

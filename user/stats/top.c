@@ -13,6 +13,8 @@ const char *const top_sort_names[TOP_NR_SORTS] = {
 	[TOP_SORT_RETRIES] = "retries",
 	[TOP_SORT_FAULTS] = "faults",
 	[TOP_SORT_RETRY_PCT] = "retry%",
+	[TOP_SORT_LATENCY] = "latency",
+	[TOP_SORT_FLT_PCT] = "flt%",
 	[TOP_SORT_WAIT] = "wait",
 	[TOP_SORT_HOLD] = "hold",
 	[TOP_SORT_CHAIN] = "chain",
@@ -162,6 +164,15 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 	}
 	active = r->faults || r->retries || r->attempts || mmap_attempts || r->completed;
 
+	/* the faults that ended in the interval: their p99 and summed time */
+	r->lat_known = mode_times_faults(c->fault_mode) && !c->untimed;
+	if (r->lat_known) {
+		top_hist_delta(&f->fault_ns, &pf->fault_ns, &d);
+		r->lat_n = d.count;
+		r->lat_p99 = hist_quantile(&d, 0.99);
+		r->lat_sum = d.sum_ns;
+	}
+
 	r->lock_known = c->lock_traced;
 	if (c->lock_traced) {
 		top_hist_delta(&cur->lock[1].hold, &prev->lock[1].hold, &d);
@@ -297,7 +308,21 @@ static double retry_pct(const struct top_row *r, bool *known)
 	return *known ? 100.0 * (double)r->retries / (double)r->faults : 0;
 }
 
+bool top_flt_pct(const struct top_row *r, double *pct)
+{
+	*pct = 0;
+	if (!r->lat_known || r->secs <= 0)
+		return false;
+	*pct = 100.0 * (double)r->lat_sum / (r->secs * 1e9);
+	return true;
+}
+
 static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;	/* largest first */
+}
+
+static int cmp_double(double a, double b)
 {
 	return a > b ? -1 : a < b;	/* largest first */
 }
@@ -322,7 +347,20 @@ static int row_cmp(const void *pa, const void *pb)
 	case TOP_SORT_RETRY_PCT: {
 		double x = retry_pct(a, &ka), y = retry_pct(b, &kb);
 
-		c = x > y ? -1 : x < y;
+		c = cmp_double(x, y);
+		break;
+	}
+	case TOP_SORT_LATENCY:
+		ka = a->lat_known;
+		kb = b->lat_known;
+		c = cmp_u64(a->lat_p99, b->lat_p99);
+		break;
+	case TOP_SORT_FLT_PCT: {
+		double x, y;
+
+		ka = top_flt_pct(a, &x);
+		kb = top_flt_pct(b, &y);
+		c = cmp_double(x, y);
 		break;
 	}
 	case TOP_SORT_WAIT:
@@ -393,7 +431,14 @@ static bool put_line(FILE *out, const char *s, int width, int height, int *lines
 	return true;
 }
 
-#define ROW_FMT "%7s %-15s %8s %8s %6s %-12s %7s %5s %7s %7s %7s %7s %5s"
+/* time in faults in percent: one decimal below 100 (0.3, 47.5), none from
+ * there (250: three threads faulting at once, 1234) */
+static void fmt_share(char *buf, size_t len, double pct)
+{
+	snprintf(buf, len, pct < 99.95 ? "%.1f" : "%.0f", pct);
+}
+
+#define ROW_FMT "%7s %-15s %8s %7s %5s %8s %6s %-12s %7s %5s %7s %7s %7s %7s %5s"
 
 void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
 	       const struct top_totals *tot, const struct top_row *rows, size_t n,
@@ -421,18 +466,29 @@ void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
 		 h->modes[2], (unsigned long long)h->lost, (unsigned long long)h->missed);
 	put_line(out, line, width, height, &lines);
 	put_line(out, "", width, height, &lines);
-	snprintf(line, sizeof(line), ROW_FMT, "PID", "COMM", "FAULT/s", "RETRY/s", "RETRY%",
-		 "REASON", "DONE/s", "VMA%", "HOLDp99", "HOLDmax", "WAITp99", "WAITmax", "CHAIN");
+	snprintf(line, sizeof(line), ROW_FMT, "PID", "COMM", "FAULT/s", "FLTp99", "FLT%",
+		 "RETRY/s", "RETRY%", "REASON", "DONE/s", "VMA%", "HOLDp99", "HOLDmax",
+		 "WAITp99", "WAITmax", "CHAIN");
 	put_line(out, line, width, height, &lines);
 	for (i = 0; i < n; i++) {
 		const struct top_row *r = &rows[i];
-		char pid[12], fl[24], rt[24], rp[24], dn[24], vm[24], hp[24], hm[24], wp[24],
-		     wm[24], ch[24];
+		char pid[12], fl[24], lp[24], ls[24], rt[24], rp[24], dn[24], vm[24], hp[24],
+		     hm[24], wp[24], wm[24], ch[24];
 		bool known;
-		double x = retry_pct(r, &known);
+		double x = retry_pct(r, &known), share;
 
 		snprintf(pid, sizeof(pid), "%u", r->pid);
 		fmt_rate(fl, sizeof(fl), r->faults, r->secs, r->faults_known);
+		if (!top_flt_pct(r, &share)) {
+			strcpy(lp, "n/a");
+			strcpy(ls, "n/a");
+		} else if (!r->lat_n) {
+			strcpy(lp, "-");
+			strcpy(ls, "-");
+		} else {
+			fmt_ns_narrow(lp, sizeof(lp), r->lat_p99);
+			fmt_share(ls, sizeof(ls), share);
+		}
 		fmt_rate(rt, sizeof(rt), r->retries, r->secs, true);
 		if (known)
 			snprintf(rp, sizeof(rp), "%.1f", x);
@@ -463,7 +519,7 @@ void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
 			snprintf(ch, sizeof(ch), "-");
 		else
 			snprintf(ch, sizeof(ch), "%llu", (unsigned long long)r->chain_max);
-		snprintf(line, sizeof(line), ROW_FMT, pid, r->comm, fl, rt, rp,
+		snprintf(line, sizeof(line), ROW_FMT, pid, r->comm, fl, lp, ls, rt, rp,
 			 r->reason >= 0 ? reason_names[r->reason] : "-", dn, vm, hp, hm, wp, wm, ch);
 		if (!put_line(out, line, width, height, &lines))
 			break;

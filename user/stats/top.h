@@ -2,8 +2,9 @@
 /*
  * top.h: `mmretry top`'s table with no kernel in sight (unit-tested): the
  * processes' cumulative figures read at each interval become per-interval
- * rows (deltas, rates, the leading retry reason, mmap_lock percentiles from
- * histogram deltas), sorted and formatted. cmd_top.c reads the maps.
+ * rows (deltas, rates, the leading retry reason, fault and mmap_lock
+ * percentiles from histogram deltas, time in faults), sorted and
+ * formatted. cmd_top.c reads the maps.
  */
 #ifndef MMRETRY_TOP_H
 #define MMRETRY_TOP_H
@@ -51,6 +52,7 @@ struct top_caps {
 	bool per_vma_locks;
 	bool lock_traced;	/* mmap_lock */
 	bool anon_traced;	/* anon_vma */
+	bool untimed;		/* --no-latency: faults counted, not timed */
 };
 
 /* A process's figures over one interval. */
@@ -64,6 +66,10 @@ struct top_row {
 	bool vma_known;		/* vma share known (and attempts > 0) */
 	int reason;		/* leading enum mmr_reason, -1: no retry */
 	uint64_t reason_count;
+	bool lat_known;		/* faults timed (fentry, kprobe: mode_times_faults()) */
+	uint64_t lat_n;		/* faults that ended in the interval */
+	uint64_t lat_p99;	/* their duration's p99, ns */
+	uint64_t lat_sum;	/* their summed duration (time in faults), ns */
 	bool lock_known;	/* mmap_lock traced */
 	uint64_t hold_n, hold_p99, hold_max;	/* write holds ending in the interval */
 	uint64_t wait_n, wait_p99, wait_max;	/* waits (read and write) */
@@ -118,17 +124,30 @@ enum top_sort {
 	TOP_SORT_RETRIES,	/* default */
 	TOP_SORT_FAULTS,
 	TOP_SORT_RETRY_PCT,
+	TOP_SORT_LATENCY,	/* fault p99 */
+	TOP_SORT_FLT_PCT,	/* time in faults */
 	TOP_SORT_WAIT,
 	TOP_SORT_HOLD,
 	TOP_SORT_CHAIN,
 	TOP_SORT_PID,
 	TOP_NR_SORTS,
 };
-/* "retries", "faults", "retry%", "wait", "hold", "chain", "pid": 0 or -EINVAL */
+/* "retries", "faults", "retry%", "latency", "flt%", "wait", "hold", "chain",
+ * "pid": 0 or -EINVAL */
 int top_sort_parse(const char *s, enum top_sort *k);
 extern const char *const top_sort_names[TOP_NR_SORTS];
 /* Largest first (pid: smallest first); n/a last; ties by pid. */
 void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k);
+
+/*
+ * Time in faults as a share of the interval, in percent: the summed
+ * duration of the faults that ended in it over its length. 100 is one
+ * thread faulting the whole interval; a process whose threads fault at the
+ * same time goes above (as top's %CPU), and a fault longer than the
+ * interval counts whole in the one it ended in. false (n/a) when faults
+ * are not timed or the interval is empty.
+ */
+bool top_flt_pct(const struct top_row *r, double *pct);
 
 /* What the header says besides the figures. */
 struct top_header {

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* collect.c: a tracing run into a struct report (collect.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/ksyms.h"
+#include "lib/procmaps.h"
 #include "lib/util.h"
 #include "trace/collect.h"
 
 struct run {
 	struct report *r;
 	const struct collect_tap *tap;
+	struct file_names *names;	/* the slow faults' files, by (dev, ino) */
 };
 
 static void tap(struct run *x, uint32_t type, const void *e, size_t size, uint32_t pid,
@@ -25,6 +28,19 @@ static int on_retry(void *ctx, const struct mmr_retry_event *e)
 
 	tap(x, MMR_EV_RETRY, e, sizeof(*e), e->pid, e->tid);
 	return report_add_event(x->r, e);
+}
+
+/* a slow fault: its file's path looked up now, while its process lives */
+static int on_fault(void *ctx, const struct mmr_fault_event *e)
+{
+	struct run *x = ctx;
+	const char *path = NULL;
+
+	if (e->file)
+		path = file_names_get(x->names, e->pid, MMR_DEV_MAJOR(e->dev),
+				      MMR_DEV_MINOR(e->dev), e->ino);
+	report_add_slow(&x->r->slow, e, path);
+	return 0;
 }
 
 /* record: attempts and address-space changes, only recorded */
@@ -142,15 +158,104 @@ static void read_anon(struct engine *e, struct report *r)
 	r->anon.missed = engine_missed_anon(e);
 }
 
+/* The slowest faults: kept the slowest, their stacks named. */
+static void read_slow(struct engine *e, struct report_slow *s)
+{
+	size_t i;
+
+	s->lost = faults_trace_slow_lost(engine_faults(e));
+	report_slow_sort(s);
+	for (i = 0; i < s->n; i++) {
+		struct slow_fault *f = &s->v[i];
+
+		f->kstack = stack_fold((const uint64_t *)f->e.kstack,
+				       min_u32(f->e.nkstack, MMR_STACK_FRAMES), engine_ksyms(e));
+		f->ustack = stack_fold((const uint64_t *)f->e.ustack,
+				       min_u32(f->e.nustack, MMR_STACK_FRAMES), NULL);
+	}
+}
+
+/*
+ * Fault durations: fentry and kprobe modes time every attempt (unless
+ * --no-latency), and with the mmap_lock tracer beside them the lock wait
+ * before each retry; tracepoint mode times that wait alone, from its own
+ * mmap_lock hooks.
+ */
+int collect_read_latency(struct engine *e, struct report_latency *x)
+{
+	enum mmr_mode mode = engine_fault_mode(e);
+	const char *why = engine_latency_why(e);	/* mode, or --no-latency */
+	bool timed = !why;
+	int err;
+
+	if (!timed)
+		x->why = why;
+	if (!timed && mode != MMR_MODE_TRACEPOINT)
+		return 0;
+	if (timed && !engine_lock(e))
+		x->lock_why = "needs the mmap_lock tracer";
+	err = faults_trace_latency(engine_faults(e), &x->l);
+	if (err)
+		return err;
+	x->traced = timed;
+	x->lock_wait = !timed || engine_lock(e);
+	return 0;
+}
+
+/*
+ * stat --proc-latency: each process's fault durations (fentry, kprobe),
+ * named as in the retry table (its latest retry's comm: the map keeps the
+ * name its first fault had, before exec for a command's processes).
+ */
+static void read_proclat(struct engine *e, struct report *r)
+{
+	struct report_proclat *x = &r->proclat;
+	struct fproc_row *rows = NULL;
+	uint64_t lost;
+	size_t k;
+	int i, n;
+
+	if (engine_latency_why(e)) {
+		x->why = engine_latency_why(e);
+		return;
+	}
+	n = faults_trace_procs(engine_faults(e), &rows);
+	if (n < 0) {
+		x->why = "the per-process map could not be read";
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *comm = rows[i].c.comm;
+
+		for (k = 0; k < r->nprocs; k++)
+			if (r->procs[k].pid == rows[i].pid && r->procs[k].comm[0])
+				comm = r->procs[k].comm;
+		if (report_proclat_add(x, rows[i].pid, comm, &rows[i].c.fault_ns)) {
+			free(rows);
+			report_proclat_free(x);
+			x->why = "out of memory";
+			return;
+		}
+	}
+	free(rows);
+	report_proclat_sort(x);
+	x->traced = true;
+	lost = faults_trace_proc_lost(engine_faults(e));
+	if (lost)
+		report_note(r, "fault latency by process: %llu processes had no room in the "
+			    "map (%d)", (unsigned long long)lost, MMR_PROC_MAX);
+}
+
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 				   const struct collect_tap *t)
 {
-	struct run x = { .r = r, .tap = t };
+	struct run x = { .r = r, .tap = t, .names = file_names_new() };
 	bool record = t != NULL;
 	struct engine_sink sink = {
-		.on_retry = on_retry, .on_lock = on_lock, .on_chain = on_chain,
+		.on_retry = on_retry, .on_fault = on_fault, .on_lock = on_lock, .on_chain = on_chain,
 		.on_walk = on_walk, .record = record, .on_raw = record ? on_raw : NULL,
 		.on_lock_op = record ? on_lock_op : NULL, .ctx = &x, .note = on_note,
+		.per_process = r->proclat.wanted,
 	};
 	enum collect_result res = COLLECT_CANNOT_TRACE;
 	struct mmr_fault_counters sum;
@@ -183,6 +288,13 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		r->lock.traced = true;
 		r->lock.min_hold_ns = o->min_hold_ns;
 	}
+	if (!engine_latency_why(e)) {
+		r->slow.traced = true;
+		r->slow.min_fault_ns = o->min_fault_ns;
+		r->slow.lock_traced = engine_lock(e) != NULL;
+	} else {
+		r->slow.why = engine_latency_why(e);
+	}
 	if (engine_anon(e)) {
 		r->anon.traced = true;
 		r->anon.min_chain = o->min_chain;
@@ -209,11 +321,11 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		read_anon(e, r);
 	if (engine_read_faults(e, &sum, states))
 		goto out;
-	/* fault durations: fentry and kprobe modes time every attempt, unless
-	 * --no-latency */
-	r->latency.why = engine_latency_why(e);
-	if (!r->latency.why)
-		r->latency.traced = !faults_trace_latency(engine_faults(e), &r->latency.l);
+	collect_read_latency(e, &r->latency);
+	if (r->proclat.wanted)
+		read_proclat(e, r);
+	if (r->slow.traced)
+		read_slow(e, &r->slow);
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);
@@ -228,5 +340,6 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	res = COLLECT_OK;
 out:
 	engine_finish(e);
+	file_names_free(x.names);
 	return res;
 }

@@ -38,4 +38,9 @@ enum collect_result {
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 				   const struct collect_tap *tap);
 
+/* The fault-latency figures of a running engine, and which of them were
+ * timed (stat's report, export's scrapes): x zeroed by the caller. 0, or
+ * -errno if the map could not be read (then nothing counts as timed). */
+int collect_read_latency(struct engine *e, struct report_latency *x);
+
 #endif

@@ -247,6 +247,7 @@ int engine_attach(struct engine *e)
 		.features = &e->f, .plan = &e->p, .target = &e->tg,
 		.ringbuf_bytes = e->o.ringbuf_bytes, .per_process = e->sink.per_process,
 		.on_event = e->sink.on_retry, .ctx = e->sink.ctx,
+		.on_fault = e->sink.on_fault, .min_fault_ns = e->o.min_fault_ns,
 		.record = e->sink.record, .on_raw = e->sink.on_raw,
 		.on_fallback = on_fallback, .fallback_ctx = e,
 	};

@@ -43,6 +43,7 @@ struct trace_opts {
 	enum mmr_mode mode;	/* MMR_MODE_NONE = automatic */
 	uint64_t ringbuf_bytes;	/* 0 = default */
 	uint64_t min_hold_ns;	/* mmap_lock holds and waits streamed from this long */
+	uint64_t min_fault_ns;	/* faults streamed from this long (fentry, kprobe) */
 	bool no_mmap_lock;	/* --no-mmap-lock */
 	uint32_t min_chain;	/* anon_vma chains streamed from this long */
 	uint32_t min_fanout;	/* rmap walks streamed from this many VMAs */
@@ -54,6 +55,7 @@ struct trace_opts {
  * streamed at all (the BPF programs do not reserve it). */
 struct engine_sink {
 	retry_event_fn on_retry;	/* each VM_FAULT_RETRY */
+	fault_event_fn on_fault;	/* faults of min_fault_ns or more */
 	lock_event_fn on_lock;		/* holds and waits of min_hold_ns or more */
 	chain_event_fn on_chain;	/* chains of min_chain or more */
 	walk_event_fn on_walk;		/* walks of min_fanout or more */

@@ -11,6 +11,7 @@
 #include "trace/bpfmap.h"
 #include "faults.skel.h"
 #include "stats/figures.h"
+#include "stats/mmap_lock.h"	/* hist_merge */
 #include "trace/faults.h"
 #include "lib/util.h"
 
@@ -21,6 +22,7 @@ struct faults_trace {
 	bool hooks[NR_FNS];	/* hooks attached */
 	const struct features *f;
 	retry_event_fn on_event;
+	fault_event_fn on_fault;
 	raw_event_fn on_raw;
 	void *ctx;
 	int ncpus;
@@ -114,6 +116,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	struct faults_trace *t = ctx;
 	const struct mmr_retry_event *e = data;
 
+	if (size == sizeof(struct mmr_fault_event) && e->type == MMR_EV_FAULT)
+		return t->on_fault ? t->on_fault(t->ctx, data) : 0;
 	if (size >= sizeof(__u32) && e->type != MMR_EV_RETRY)
 		return t->on_raw ? t->on_raw(t->ctx, data, size) : 0;
 	if (size < sizeof(*e))
@@ -171,6 +175,8 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->nr_mremap = SYS_mremap;
 	skel->rodata->nr_brk = SYS_brk;
 	skel->rodata->stream_events = o->on_event != NULL;
+	skel->rodata->stream_faults = o->on_fault != NULL;
+	skel->rodata->min_fault_ns = o->min_fault_ns;
 	if (!o->per_process)	/* stat: no memory for a map it never fills */
 		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
 	skel->rodata->filter_tgids = tg->ntgids > 0;
@@ -251,6 +257,7 @@ int faults_trace_open(struct faults_trace **out, const struct faults_trace_opts 
 	t->f = o->features;
 	t->on_event = o->on_event;
 	t->on_raw = o->on_raw;
+	t->on_fault = o->on_fault;
 	t->ctx = o->ctx;
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {
@@ -380,6 +387,11 @@ int faults_trace_latency(struct faults_trace *t, struct mmr_fault_latency *sum)
 	return err;
 }
 
+uint64_t faults_trace_slow_lost(struct faults_trace *t)
+{
+	return percpu_u64_sum(t->skel->maps.slow_lost);
+}
+
 void faults_trace_close(struct faults_trace *t)
 {
 	if (!t)
@@ -411,6 +423,7 @@ static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
 		/* every field before comm is a __u64 counter */
 		for (i = 0; i < offsetof(struct mmr_proc_counters, comm) / sizeof(__u64); i++)
 			dst[i] += src[i];
+		hist_merge(&row->c.fault_ns, &percpu[c].fault_ns);
 		if (!row->c.comm[0])
 			memcpy(row->c.comm, percpu[c].comm, sizeof(row->c.comm));
 	}

@@ -8,6 +8,7 @@
 #define MMRETRY_FAULTS_TRACE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "bpf/faults.h"
@@ -26,6 +27,7 @@ struct trace_target {
 };
 
 typedef int (*retry_event_fn)(void *ctx, const struct mmr_retry_event *e);
+typedef int (*fault_event_fn)(void *ctx, const struct mmr_fault_event *e);
 /* record: an event of bpf/record.h (its first __u32 says which), size bytes */
 typedef int (*raw_event_fn)(void *ctx, const void *data, size_t size);
 
@@ -38,6 +40,9 @@ struct faults_trace_opts {
 	bool record;		/* record: stream every attempt and address-space change */
 	raw_event_fn on_raw;	/* record: where those go */
 	retry_event_fn on_event;	/* NULL: no retry event is streamed */
+	/* fentry, kprobe: faults at least min_fault_ns long; NULL: none */
+	fault_event_fn on_fault;
+	uint64_t min_fault_ns;
 	void *ctx;
 	/* a mode that failed to load or attach; the caller reports the fallback */
 	void (*on_fallback)(void *ctx, enum mmr_mode failed, int err);
@@ -74,6 +79,8 @@ int faults_trace_read(struct faults_trace *t, struct mmr_fault_counters *sum);
 /* Fault durations summed over CPUs (fentry and kprobe modes). 0 or -errno. */
 int faults_trace_latency(struct faults_trace *t, struct mmr_fault_latency *sum);
 void faults_trace_close(struct faults_trace *t);
+/* slow fault events the ring buffer had no room for */
+uint64_t faults_trace_slow_lost(struct faults_trace *t);
 
 /* top (per_process): one process's counters, summed over CPUs */
 struct fproc_row {

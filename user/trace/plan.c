@@ -159,11 +159,13 @@ static void plan_latency(const struct plan_request *rq, struct latency_plan *lp)
 	int m;
 
 	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
-		lp->on[m] = !rq->no_latency && (m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE);
-		if (rq->no_latency)
-			lp->why[m] = "not timed: --no-latency";
-		else if (!lp->on[m])
+		bool can = m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE;
+
+		lp->on[m] = can && !rq->no_latency;
+		if (!can)
 			lp->why[m] = "needs fentry or kprobes";
+		else if (rq->no_latency)
+			lp->why[m] = "not timed: --no-latency";
 	}
 }
 
