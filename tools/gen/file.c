@@ -359,7 +359,6 @@ void run_pagelock(const struct job *job)
 	finish_output();
 }
 
-
 /*
  * One thread reads PAGES uncached pages, first to last, each touch timed
  * with CLOCK_MONOTONIC around the access: the workload's own measure of
@@ -429,6 +428,10 @@ void run_timed(const struct job *job)
 	      tid, pages, path, uncached, (double)(w1 - w0) / 1e9, (double)sum / 1e6,
 	      (double)sum / 1e3 / (double)pages, uncached, uncached, f.majflt, f.minflt);
 	free(touch);
+	finish_output();
+}
+
+/*
  * stall: two readers fault on uncached pages of PATH (a read each, a
  * file_io retry each) while a writer holds mmap_lock for write over and
  * over (mprotect() of a populated MIB region): each retry re-takes
