@@ -259,7 +259,7 @@ int engine_attach(struct engine *e)
 		return ret;
 	}
 	mmr_debug("faults traced with %s", mode_name(faults_trace_mode(e->ft)));
-	if (e->o.no_latency)
+	if (e->o.no_latency && mode_times_faults(faults_trace_mode(e->ft)))
 		note(e, "fault latency not timed: --no-latency");
 	open_lock(e);
 	open_anon(e);
