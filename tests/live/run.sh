@@ -620,14 +620,20 @@ fi
 # lies inside its touch, so the thread's faults in the timed window sum to
 # the touches' sum less the exception entry and exit around each. On a
 # device whose reads complete after a fixed delay (MMRETRY_TIMED_DELAY_NS:
-# the VM's null_blk), every retried fault lasts at least that.
+# the VM's null_blk), every retried fault lasts at least that. The slowest
+# faults are not streamed (--min-fault 1m): their stack walks run after a
+# fault's end, inside its touch (hundreds of us each under QEMU's TCG). A
+# touch that spent over 1 ms outside its fault was stalled there (under TCG,
+# the other vCPU or the host ran; one stall of 90 ms outside any fault was
+# seen): the sums compare the other touches, at least 7 in 8 of them.
 timed_mode=${MODE:-$planned}
 if [ "$timed_mode" != fentry ] && [ "$timed_mode" != kprobe ]; then
 	skip "timed: fault durations" "needs fentry or kprobes ($timed_mode mode)"
 else
 	delay=${MMRETRY_TIMED_DELAY_NS:-0}
 	t0=$SECONDS
-	if "$MMR" record "${mode_args[@]}" --no-mmap-lock -o "$tmp/timed.mmr" -- "$GEN" --json \
+	if "$MMR" record "${mode_args[@]}" --no-mmap-lock --min-fault 1m -o "$tmp/timed.mmr" -- \
+		"$GEN" --json \
 		timed -n 64 -f "${MMRETRY_TIMED_DATA:-${MMRETRY_PAGELOCK_DATA:-$DATA}}" \
 		>"$tmp/timed.gen" 2>"$tmp/timed.err" &&
 	   "$MMR" dump --json "$tmp/timed.mmr" >"$tmp/timed.dump" 2>>"$tmp/timed.err"; then
@@ -650,7 +656,15 @@ else
 			  report: $r[0],
 			  faults: .,
 			  window: map(select(.tid == $w.tid and .start >= $w.window_ns[0] and
-					     .end <= $w.window_ns[1])) }' \
+					     .end <= $w.window_ns[1])) } |
+			# each touch with its fault; stalled: over 1 ms outside it
+			([.window, .workload.touch_ns] | transpose |
+			 map({ dur: .[0].dur, touch: .[1], stalled: (.[1] - .[0].dur > 1000000) })
+			) as $p |
+			. + { stalled: ($p | map(select(.stalled)) | length),
+			      stalled_faults: ($p | map(select(.stalled) | .dur) | add // 0),
+			      clean_faults: ($p | map(select(.stalled | not) | .dur) | add // 0),
+			      clean_touches: ($p | map(select(.stalled | not) | .touch) | add // 0) }' \
 			"$tmp/timed.dump" >"$tmp/timed.json" 2>>"$tmp/timed.err" ||
 			not_ok "timed: faults rebuilt from the attempts" "$(head -c 400 "$tmp/timed.err")"
 		u=$(jq -r .workload.observed.uncached "$tmp/timed.json")
@@ -660,10 +674,14 @@ else
 		check "timed: each of the $u uncached touches is one retried fault" \
 			"$u == 64 and (.window | length) == 64 and
 			 (.window | map(select(.attempts > 1)) | length) == $u" "$tmp/timed.json" "$show"
-		fsum=$(jq '.window | map(.dur) | add' "$tmp/timed.json")
-		check "timed: the thread's faults sum to $fsum ns, within 10% of its touches' $sum" \
-			"((.window | map(.dur) | add) - $sum | fabs) <= $sum * 0.1" "$tmp/timed.json" \
-			"$show"
+		fsum=$(jq .clean_faults "$tmp/timed.json")
+		csum=$(jq .clean_touches "$tmp/timed.json")
+		nst=$(jq .stalled "$tmp/timed.json")
+		check "timed: $nst of 64 touches stalled outside their fault (1 ms or more)" \
+			'.stalled <= 8' "$tmp/timed.json" "$show"
+		check "timed: the thread's faults sum to $fsum ns, within 10% of their touches' $csum (all $sum)" \
+			'(.clean_faults - .clean_touches | fabs) <= .clean_touches * 0.1' \
+			"$tmp/timed.json" "$show"
 		check "timed: each fault within its touch" \
 			"[.window, .workload.touch_ns] | transpose | all(.[0].dur <= .[1])" \
 			"$tmp/timed.json" "$show"
@@ -684,9 +702,9 @@ else
 			 .report.fault_latency.user.retried.count + .report.fault_latency.kernel.retried.count
 			 == (.faults | map(select(.attempts > 1)) | length)' "$tmp/timed.json" "$show"
 		check "timed: stat's retried faults sum to $(jq .report.fault_latency.user.retried.sum \
-			"$tmp/timed.json") ns, within 10% of the touches'" \
-			"(.report.fault_latency.user.retried.sum - $sum | fabs) <= $sum * 0.1" \
-			"$tmp/timed.json" "$show"
+			"$tmp/timed.json") ns, within 10% of the touches' (stalled ones aside)" \
+			'(.report.fault_latency.user.retried.sum - .stalled_faults - .clean_touches | fabs)
+			 <= .clean_touches * 0.1' "$tmp/timed.json" "$show"
 		check "timed: stat's file_io retry time within its retried faults' time" \
 			'.report.fault_latency.retry_ns.file_io.count >= 64 and
 			 .report.fault_latency.retry_ns.file_io.sum <= .report.fault_latency.user.retried.sum' \
