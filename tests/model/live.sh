@@ -64,7 +64,7 @@ DEFAULT_FIGS="faults.faults=start faults.retries=slack faults.major=slack
 FIGS=$DEFAULT_FIGS
 
 # Fault latency (fentry and kprobe modes: tracepoint mode times no fault,
-# and its report's fault_latency is null: those test points are skipped,
+# and its report's fault_latency.user is null: those test points are skipped,
 # saying so). LAT: the figures compared, PATH=PROFILE under fault_latency,
 # faults counted by outcome and retry times by reason, with the profiles
 # above (the live process's start-up faults: one_attempt START, the rest
@@ -110,7 +110,7 @@ latency_live() {
 		# the retried faults time up to their first RETRY, and after it
 		def parts: .fault_latency | (.user.retried.sum + .kernel.retried.sum) as $d
 			| ([.retry_ns[].sum] | add) as $r | {before: ($d - $r), after: $r};
-		if $live[0].fault_latency == null then
+		if $live[0].fault_latency.user == null then
 			"null \($live[0].modes.faults)"
 		else
 		[$figs | splits("[ \t\n]+") | select(. != "") | split("=")
@@ -143,9 +143,9 @@ latency_live() {
 		"#"*) echo "$line" ;;
 		null)
 			skip "$name: fault latency as the model predicts" \
-				"the live report's fault_latency is null: $res mode times no fault (fentry and kprobes do)"
+				"the live report's fault durations are null: $res mode times no fault (fentry and kprobes do)"
 			[ -n "$LAT_TIME" ] && skip "$name: the wait before the retry outweighs the retry time" \
-				"the live report's fault_latency is null"
+				"the live report's fault durations are null"
 			;;
 		counts)
 			if [ "$res" = ok ]; then

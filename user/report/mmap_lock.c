@@ -232,6 +232,19 @@ static json_t *fault_json(bool in_fault, uint8_t fault, uint64_t addr)
 	return o;
 }
 
+json_t *blocker_json(const struct blocker *b)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "pid", json_integer(b->pid));
+	json_object_set_new(o, "tid", json_integer(b->tid));
+	json_object_set_new(o, "comm", json_bytes(b->comm[0] ? b->comm : "?"));
+	json_object_set_new(o, "mode", json_string(b->write ? "write" : "read"));
+	json_object_set_new(o, "overlap_ns", json_integer((json_int_t)b->overlap_ns));
+	json_object_set_new(o, "hold_ns", json_integer((json_int_t)b->hold_ns));
+	return o;
+}
+
 json_t *report_lock_json(const struct report_lock *l)
 {
 	json_t *o = json_object(), *procs = json_array(), *longs = json_array();
@@ -278,14 +291,8 @@ json_t *report_lock_json(const struct report_lock *l)
 			json_t *arr = json_array();
 
 			for (k = 0; k < n; k++) {
-				json_t *bo = json_object();
+				json_t *bo = blocker_json(&b[k]);
 
-				json_object_set_new(bo, "pid", json_integer(b[k].pid));
-				json_object_set_new(bo, "tid", json_integer(b[k].tid));
-				json_object_set_new(bo, "comm", json_bytes(b[k].comm[0] ? b[k].comm : "?"));
-				json_object_set_new(bo, "mode", json_string(b[k].write ? "write" : "read"));
-				json_object_set_new(bo, "overlap_ns", json_integer((json_int_t)b[k].overlap_ns));
-				json_object_set_new(bo, "hold_ns", json_integer((json_int_t)b[k].hold_ns));
 				json_object_set_new(bo, "in_fault", json_boolean(b[k].in_fault));
 				json_object_set_new(bo, "fault", fault_json(b[k].in_fault, b[k].fault,
 									    b[k].fault_addr));

@@ -42,6 +42,8 @@ int report_add_lock_event(struct report_lock *l, const struct mmr_lock_event *e)
 void report_lock_free(struct report_lock *l);
 void report_print_lock_text(FILE *out, const struct report_lock *l);
 json_t *report_lock_json(const struct report_lock *l);
+/* a blocker's pid, tid, comm, mode, overlap_ns and hold_ns */
+json_t *blocker_json(const struct blocker *b);
 /* The streamed events alone, for find_blockers(): malloc'ed (never
  * NULL-sized), NULL without memory. */
 struct mmr_lock_event *report_lock_events(const struct report_lock *l);

@@ -257,18 +257,8 @@ static json_t *attempts_json(const struct mmr_fault_event *e, const struct repor
 		if (k && s->lock_traced) {
 			bs = json_array();
 			nb = blockers_of(e, k, holds, nholds, bl);
-			for (i = 0; i < nb; i++) {
-				json_t *b = json_object();
-
-				json_object_set_new(b, "pid", json_integer(bl[i].pid));
-				json_object_set_new(b, "tid", json_integer(bl[i].tid));
-				json_object_set_new(b, "comm", json_bytes(bl[i].comm[0] ? bl[i].comm : "?"));
-				json_object_set_new(b, "mode", json_string(bl[i].write ? "write" : "read"));
-				json_object_set_new(b, "hold_ns", json_integer((json_int_t)bl[i].hold_ns));
-				json_object_set_new(b, "overlap_ns",
-						    json_integer((json_int_t)bl[i].overlap_ns));
-				json_array_append_new(bs, b);
-			}
+			for (i = 0; i < nb; i++)
+				json_array_append_new(bs, blocker_json(&bl[i]));
 		}
 		json_object_set_new(o, "blockers", bs);
 		json_array_append_new(arr, o);
