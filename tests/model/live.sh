@@ -239,10 +239,11 @@ LAT_TIME=1	# the handler's round trip, then a retry that finds the page
 compare_live uffd gen-uffd "$GEN" -q uffd -n 100
 LAT_TIME=
 # the readahead may finish before the fault looks: 0 to 64 page_lock retries
+# (and as many major faults: a retried fault is major, FAULT_FLAG_TRIED)
 FIGS="faults.faults=start faults.retries=uptoslack faults.retry_reasons.page_lock=upto
 	faults.major=slack faults.completed=slack"
 LAT="user.one_attempt.count=start user.retried.count=uptoslack retry_ns.page_lock.count=upto
-	user.completed.count=slack user.major.count=slack"
+	user.completed.count=slack user.major.count=uptoslack"
 LAT_TIME=1	# the read in flight (null_blk: 2 ms), then a retry that maps it
 compare_live pagelock gen-pagelock "$GEN" -q pagelock -n 64 -f "$PAGELOCK_DATA"
 LAT_TIME=
