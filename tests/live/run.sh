@@ -69,7 +69,9 @@ CHECK_SHOW='.faults // .'
 # cli (exit statuses, usage errors and -d, in the default mode whatever
 # MMRETRY_MODE says), filter (-p, -c and a full ring buffer: kprobe and
 # fentry programs share their handlers, tracepoint mode has its own), walks
-# (rmap walks under compaction: the anon_vma handlers are shared too)
+# (rmap walks under compaction: the anon_vma handlers are shared too), stall
+# (readers' retries behind a writer, the slowest faults' blocker: the lock
+# group's too), knob (--no-latency's programs and report)
 group() {
 	case " ${MMRETRY_LIVE_SKIP:-} " in
 	*" $1 "*)
@@ -542,7 +544,7 @@ mode_args=("${all_mode_args[@]}")
 PL=${MMRETRY_PAGELOCK_DATA:-}
 delay=$(cat /sys/module/null_blk/parameters/completion_nsec 2>/dev/null || echo 0)
 stat_args=(--folded "$tmp/stall.folded")
-if group lock && [ -b "$PL" ] && [[ $PL == */nullb* ]] && [ "$delay" -ge 1000000 ] &&
+if group lock && group stall && [ -b "$PL" ] && [[ $PL == */nullb* ]] && [ "$delay" -ge 1000000 ] &&
 	stat_gen stall stall -n 32 -s "$LOCK_MIB" -f "$PL"; then
 	stat_args=()
 	if exact stall; then
@@ -597,7 +599,7 @@ if group lock && [ -b "$PL" ] && [[ $PL == */nullb* ]] && [ "$delay" -ge 1000000
 else
 	stat_args=()
 	skip "stall: slowest faults behind a writer" \
-		"needs group lock and MMRETRY_PAGELOCK_DATA on null_blk with completion_nsec >= 1 ms"
+		"needs groups lock and stall, and MMRETRY_PAGELOCK_DATA on null_blk with completion_nsec >= 1 ms"
 fi
 
 # --- page-lock waits: pages whose read is in flight ----------------------------
@@ -715,7 +717,7 @@ else
 	# the knob: counted as before, not timed, and the report says why (the
 	# programs without their timing verify: fentry's stand for kprobe's)
 	stat_args=(--no-latency --no-mmap-lock)
-	if [ "$timed_mode" = fentry ] && stat_gen untimed timed -n 8 -f "$DATA"; then
+	if [ "$timed_mode" = fentry ] && group knob && stat_gen untimed timed -n 8 -f "$DATA"; then
 		u=$(gen untimed .observed.uncached)
 		check "untimed: --no-latency counts each retry ($u), times none" \
 			".faults.retries >= $u and .faults.retries <= $u + $SLACK and
