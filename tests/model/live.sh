@@ -56,7 +56,6 @@ mode_args=()
 trace_args=("${mode_args[@]}" --no-anon-vma)
 policy=$("$MMR" model run gen-anon --policy auto --scale 0.01 --json | jq -r .target.policy)
 echo "# kernel $(uname -r): era $policy"
-[ "$ERAS" = auto ] && ERAS=$policy
 
 # the figures compared by default, PATH=PROFILE
 DEFAULT_FIGS="faults.faults=start faults.retries=slack faults.major=slack
@@ -90,6 +89,7 @@ LAT_TIME=
 # MMRETRY_MODEL_ERAS=auto (the VM matrix in make test): the kernel's own era
 # alone, which decides the test point; the others only list what else fits
 ERAS=${MMRETRY_MODEL_ERAS:-legacy,nopage-retry,retry,completed,per-vma}
+[ "$ERAS" = auto ] && ERAS=$policy
 
 # latency_live NAME SCENARIO: the live report's fault latency against the
 # model's under each era (LAT, LAT_TIME above); one jq run, whose lines are
