@@ -9,6 +9,7 @@
  */
 #include "gen.h"
 
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -221,6 +222,25 @@ static size_t count_uncached(const unsigned char *addr, size_t len, unsigned cha
 	return uncached;
 }
 
+/*
+ * What reading uncached pages of t through a mapping should produce: one
+ * file_io retry and one major fault each, into tot; with --json, the
+ * report's head, target and expectation (the caller goes on): true then.
+ */
+static bool expect_reads(struct totals *tot, const char *name, unsigned long pages,
+			 const struct target *t, size_t uncached)
+{
+	range_add(&tot->retries, exact(uncached));
+	range_add(&tot->file_io, exact(uncached));
+	tot->major += uncached;
+	if (!opt.json)
+		return false;
+	json_head(name, pages);
+	printf(",\"target\":\"%s\"", target_kind(t));
+	json_expect(exact(uncached), "file_io", uncached, 0);
+	return true;
+}
+
 /* Drop [0, len) from the page cache; returns the pages mincore() reports uncached. */
 static size_t evict(const struct target *t)
 {
@@ -278,14 +298,7 @@ void run_file(const struct job *job)
 
 	target_close(&t);
 
-	range_add(&tot->retries, exact(uncached));
-	range_add(&tot->file_io, exact(uncached));
-	tot->major += uncached;
-
-	if (opt.json) {
-		json_head("file", pages);
-		printf(",\"target\":\"%s\"", target_kind(&t));
-		json_expect(exact(uncached), "file_io", uncached, 0);
+	if (expect_reads(tot, "file", pages, &t, uncached)) {
 		printf(",\"observed\":{\"uncached\":%zu,", uncached);
 		json_faults(f, elapsed);
 		putchar('}');
@@ -404,14 +417,7 @@ void run_timed(const struct job *job)
 
 	target_close(&t);
 
-	range_add(&tot->retries, exact(uncached));
-	range_add(&tot->file_io, exact(uncached));
-	tot->major += uncached;
-
-	if (opt.json) {
-		json_head("timed", pages);
-		printf(",\"target\":\"%s\"", target_kind(&t));
-		json_expect(exact(uncached), "file_io", uncached, 0);
+	if (expect_reads(tot, "timed", pages, &t, uncached)) {
 		printf(",\"tid\":%ld,\"touches\":%lu,\"touch_ns_sum\":%llu,"
 		       "\"window_ns\":[%llu,%llu],\"touch_ns\":[", tid, pages,
 		       (unsigned long long)sum, (unsigned long long)w0, (unsigned long long)w1);
