@@ -200,7 +200,9 @@ lat_timed() {
 	rows "$1" | awk -v m="$2" -v p="$3" "$AWK_NS"'
 		ns($4) >= m && $5 ~ /^[0-9.]+$/ && $5 + 0 > p { f = 1 } END { exit !f }'
 }
-genpid() { head -n1 "$tmp/$1.gen" | jq -r .pid 2>/dev/null; }
+# genpid NAME: the pid in the workload's report (its warnings, on stderr, are
+# in the same file)
+genpid() { grep -m1 '^{' "$tmp/$1.gen" | jq -r .pid 2>/dev/null; }
 
 # what this mode can name (header comment): tracepoint mode infers file_io and
 # page_lock only from an attempt under the per-VMA lock that ran filemap_fault
