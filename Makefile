@@ -48,10 +48,21 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit
 UNIT_TRACE  := test_kfeatures test_acct
 GEN         := tools/mmretry-gen
 GEN_SRCS    := $(wildcard tools/gen/*.c)
+# man pages: docs/man/NAME.SECTION.scd, turned into roff by scdoc at build
+# time; bash completion: one script asking the binary for its own lists
+MAN_SRCS    := $(wildcard docs/man/*.scd)
+MAN_PAGES   := $(patsubst docs/man/%.scd,$(OUTPUT)/man/%,$(MAN_SRCS))
+COMPLETION  := packaging/bash-completion/mmretry
 
 .SECONDARY:
-.PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help
-all: mmretry $(GEN)
+.PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help man
+all: mmretry $(GEN) man
+
+man: $(MAN_PAGES)
+
+$(OUTPUT)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	$(call say,SCDOC,$@)scdoc <$< >$@.tmp && mv $@.tmp $@
 
 help:
 	@echo 'make            build ./mmretry and tools/mmretry-gen'
