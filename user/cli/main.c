@@ -93,6 +93,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			c = &cmds[i];
+	if (!c && argv[1][0] == '-') {
+		mmr_err("unknown option '%s'; see 'mmretry --help'", argv[1]);
+		return EXIT_USAGE;
+	}
 	if (!c) {
 		mmr_err("'%s' is not a command; see 'mmretry --help'", argv[1]);
 		return EXIT_USAGE;
