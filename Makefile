@@ -144,6 +144,7 @@ unit: $(UNIT_TESTS)
 
 live: all
 	@tests/live/run.sh
+	@tests/cli/run.sh
 	@tests/export/run.sh
 	@tests/export/packaging.sh
 	@tests/check/run.sh

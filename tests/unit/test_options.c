@@ -384,15 +384,24 @@ static void stat_command(void **state)
 	assert_int_equal(p.ret, 0);
 	assert_null(p.o.t.argv);
 
-	/* a cgroup and a command together are allowed */
-	p = STAT("-c", "x", "--", "cmd");
-	assert_int_equal(p.ret, 0);
-	assert_string_equal(p.o.t.argv[0], "cmd");
+	/* the report owns stdout: the command's goes to stderr, unless -o */
+	p = STAT("--", "cmd");
+	assert_true(p.o.t.command_stdout_to_stderr);
+	p = STAT("-o", "r.txt", "--", "cmd");
+	assert_false(p.o.t.command_stdout_to_stderr);
 }
 
 static void stat_command_conflicts(void **state)
 {
 	assert_usage_error(STAT("-p", "1", "--", "cmd"), "-p and a command");
+	/* one target: -c with -p or a command was silently dropped before */
+	assert_usage_error(STAT("-c", "x", "--", "cmd"), "-c and a command cannot be combined");
+	assert_usage_error(STAT("-p", "1", "-c", "x"), "-c and -p cannot be combined");
+	/* -d from 1 ms to 30 days, as top's -i is held to a day */
+	assert_usage_error(STAT("-d", "99999999999"), "1ms to 30 days");
+	assert_usage_error(STAT("-d", "1us"), "invalid duration");
+	assert_int_equal(STAT("-d", "30d").ret, -EINVAL);
+	assert_int_equal(STAT("-d", "720h").ret, 0);
 	assert_usage_error(STAT("-d", "1", "--", "cmd"), "-d and a command");
 	assert_usage_error(STAT("-d", "1", "cmd"), "-d and a command");
 }

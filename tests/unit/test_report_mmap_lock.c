@@ -372,7 +372,7 @@ static void text_totals_and_histograms(void **state)
 	sample_lock_report(&r);
 	t = lock_text_of(&r);
 	assert_int_equal(strncmp(t, "\nmmap_lock\n", 11), 0);
-	rd = find(t, "\nread: 155 acquisitions, 2 failed trylocks/waits, 5 remote\n"
+	rd = find(t, "\nread: 155 acquisitions, 2 failed trylocks/waits, 5 of another process's mm\n"
 		     "  wait: 155, p50 511 ns, p99 3.0 ms, max 3.0 ms\n"
 		     "                       ns : count      distribution\n"
 		     "          64 -> 127       : 50         |***************               |\n"
@@ -391,7 +391,7 @@ static void text_totals_and_histograms(void **state)
 	assert_null(strstr(t, "  32 -> 63        : 0"));
 	assert_null(strstr(t, "4194304 -> 8388607   : 0"));
 
-	wr = find(t, "\nwrite: 13 acquisitions, 0 failed trylocks/waits, 1 remote\n"
+	wr = find(t, "\nwrite: 13 acquisitions, 0 failed trylocks/waits, 1 of another process's mm\n"
 		     "  (1 downgraded to read)\n"
 		     "  wait: 13, p50 32.8 us, p99 2.0 ms, max 2.0 ms\n"
 		     "                       ns : count      distribution\n"
@@ -422,12 +422,14 @@ static void text_empty(void **state)
 	r.lock.min_hold_ns = 500000;
 	t = lock_text_of(&r);
 	assert_string_equal(t, "\nmmap_lock\n"
-			       "read: 0 acquisitions, 0 failed trylocks/waits, 0 remote\n"
-			       "  wait: 0, p50 0 ns, p99 0 ns, max 0 ns\n"
-			       "  hold: 0, p50 0 ns, p99 0 ns, max 0 ns\n"
-			       "write: 0 acquisitions, 0 failed trylocks/waits, 0 remote\n"
-			       "  wait: 0, p50 0 ns, p99 0 ns, max 0 ns\n"
-			       "  hold: 0, p50 0 ns, p99 0 ns, max 0 ns\n"
+			       "read: 0 acquisitions, 0 failed trylocks/waits, 0 of another "
+			       "process's mm\n"
+			       "  wait: 0\n"	/* no quantiles of nothing (JSON: null) */
+			       "  hold: 0\n"
+			       "write: 0 acquisitions, 0 failed trylocks/waits, 0 of another "
+			       "process's mm\n"
+			       "  wait: 0\n"
+			       "  hold: 0\n"
 			       "\nlong holds and waits (>= 500.0 us): 0\n");
 	free(t);
 	report_free(&r);
@@ -533,33 +535,38 @@ static void text_long_count(void **state)
 	report_free(&r);
 }
 
-/* Each long write wait, and who held the lock meanwhile. */
+/* Every long hold and wait, the longest first; each long write wait with
+ * who held the lock meanwhile. */
 static void text_blockers(void **state)
 {
 	struct report r;
-	const char *w2, *w4, *w7;
+	const char *h0, *w2, *w4, *w7, *rest;
 	char *t;
 
 	sample_lock_report(&r);
 	t = lock_text_of(&r);
-	w2 = find(t, "\n  300/302 postgres waited 3.0 ms for write (down_write_killable)\n"
+	h0 = find(t, "\n  300/301 postgres: read hold of 4.0 ms in mmap_read_unlock\n"
+		     "  300/302 postgres: write wait of 3.0 ms in down_write_killable\n");
+	w2 = find(t, "\n  300/302 postgres: write wait of 3.0 ms in down_write_killable\n"
 		     "      blocked by 300/301 postgres: read hold of 4.0 ms, 2.0 ms during the "
 		     "wait, in a page fault at 0x7f3a12345000 that did I/O\n"
 		     "      blocked by 200/200 sh: read hold of 200.0 us, 200.0 us during the "
 		     "wait, not in a page fault (m_stop), on another process's mm\n"
-		     "  100/102 java waited 2.0 ms for write\n");
-	w4 = find(t, "\n  100/102 java waited 2.0 ms for write\n"
+		     "  100/102 java: write wait of 2.0 ms\n");
+	w4 = find(t, "\n  100/102 java: write wait of 2.0 ms\n"
 		     "      blocked by 100/104 java: read hold of 1.2 ms, 1.2 ms during the wait, "
 		     "in a page fault without I/O\n"
-		     "  400/400 cat waited 2.0 ms for write\n");
-	w7 = find(t, "\n  400/400 cat waited 2.0 ms for write\n"
+		     "  400/400 cat: write wait of 2.0 ms\n");
+	w7 = find(t, "\n  400/400 cat: write wait of 2.0 ms\n"
 		     "      no hold of 1.0 ms or more (or blocking a writer for 125.0 us) seen\n");
-	assert_true(w2 < w4 && w4 < w7);
-	/* the text ends there: the read wait before has no such line */
-	assert_string_equal(w7, "\n  400/400 cat waited 2.0 ms for write\n"
-			    "      no hold of 1.0 ms or more (or blocking a writer for 125.0 us) "
-			    "seen\n");
-	assert_null(strstr(t, "101 java waited"));
+	assert_true(h0 < w2 && w2 < w4 && w4 < w7);
+	/* then the rest, shorter, without blocker lines: a read wait and holds;
+	 * the 200 us hold (a blocker only) is not listed */
+	rest = find(w7, "\n  100/101 java: read wait of 1.5 ms\n");
+	assert_string_equal(rest, "\n  100/101 java: read wait of 1.5 ms\n"
+			    "  100/104 java: read hold of 1.2 ms in filemap_fault\n"
+			    "  100/103 java: write hold of 1.0 ms\n");
+	assert_null(strstr(t, "\n  200/200 sh:"));
 	assert_int_equal(count_of(t, "blocked by "), 3);
 	free(t);
 	report_free(&r);
@@ -639,7 +646,7 @@ static void text_blockers_at_most_four(void **state)
 	e = lock_ev(MMR_LOCK_EV_WAIT, true, 10, 10, "w", MM_A, 10 * MS, 16 * MS);
 	add_long(&r, &e, NULL, NULL);
 	t = lock_text_of(&r);
-	p = find(t, "\n  10/10 w waited 6.0 ms for write\n");
+	p = find(t, "\n  10/10 w: write wait of 6.0 ms\n");
 	for (tid = 16; tid >= 13; tid--) {	/* 16: 10..20 ms, 6 ms of it in the wait */
 		snprintf(want, sizeof(want), "\n      blocked by 10/%u r: read hold of %u.0 ms, "
 			 "%u.0 ms during the wait", tid, tid - 6, tid - 10);
@@ -683,14 +690,14 @@ static void text_in_report(void **state)
 	sample_lock_report(&r);
 	buf = PRINTED(fp, report_print_text(fp, &r));
 	find(buf, "\nmmap_lock\nread: 155 acquisitions");
-	find(buf, "\n  400/400 cat waited 2.0 ms for write\n");
+	find(buf, "\n  400/400 cat: write wait of 2.0 ms\n");
 	free(buf);
 
 	r.lock.traced = false;
 	buf = NULL;
 	buf = PRINTED(fp, report_print_text(fp, &r));
 	assert_null(strstr(buf, "mmap_lock\n"));
-	assert_null(strstr(buf, "waited"));
+	assert_null(strstr(buf, "write wait of"));
 	free(buf);
 	report_free(&r);
 }

@@ -10,11 +10,6 @@
 #include "trace/plan.h"
 #include "lib/util.h"
 
-static const char *tri_str(enum probed t)
-{
-	return t == PROBE_YES ? "yes" : t == PROBE_NO ? "no" : "untested";
-}
-
 static json_t *tri_json(enum probed t)
 {
 	return t == PROBE_UNTESTED ? json_null() : json_boolean(t == PROBE_YES);
@@ -38,12 +33,12 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 	printf("kernel          %s\n", f->release);
 	printf("btf             %s\n", f->btf ? "yes" : "no");
 	printf("lockdown        %s\n", f->lockdown[0] ? f->lockdown : "unknown");
-	printf("fentry/fexit    %s%s%s\n", tri_str(f->fentry), f->fentry_err ? ": " : "",
-	       f->fentry_err ? strerror(-f->fentry_err) : "");
-	printf("kprobes         %s%s%s\n", tri_str(f->kprobe), f->kprobe_err ? ": " : "",
-	       f->kprobe_err ? strerror(-f->kprobe_err) : "");
-	printf("tp_btf          %s%s%s\n", tri_str(f->tp_btf), f->tp_btf_err ? ": " : "",
-	       f->tp_btf_err ? strerror(-f->tp_btf_err) : "");
+	printf("fentry/fexit    %s\n", f->fentry == PROBE_YES ? "yes" :
+	       probe_refusal(f->fentry, f->fentry_err, false));
+	printf("kprobes         %s\n", f->kprobe == PROBE_YES ? "yes" :
+	       probe_refusal(f->kprobe, f->kprobe_err, true));
+	printf("tp_btf          %s\n", f->tp_btf == PROBE_YES ? "yes" :
+	       probe_refusal(f->tp_btf, f->tp_btf_err, false));
 	printf("ring buffer     %s\n", f->tp_btf == PROBE_UNTESTED ? "untested" :
 	       f->ringbuf ? "yes" : "no");
 	printf("task storage    %s\n", f->tp_btf == PROBE_UNTESTED ? "untested" :
@@ -209,6 +204,9 @@ int cmd_probe(int argc, char **argv)
 	if (rc)
 		return opts_exit(rc, probe_usage, err);
 	mmr_verbose = o.verbose;
+	if (check_bpf_privileges(err, sizeof(err)))
+		mmr_warn("probe: not root: what only loading a program tells is untested "
+			 "(run as root, or with CAP_BPF and CAP_PERFMON)");
 	features_probe(&f);
 	plan_err = plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err,
 			     sizeof(err));

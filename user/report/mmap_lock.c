@@ -126,8 +126,19 @@ static void print_blockers(FILE *out, const struct report_lock *l,
 			b[i].remote ? ", on another process's mm" : "");
 }
 
+static int longest_first(const void *a, const void *b)
+{
+	const struct lock_long *x = *(const struct lock_long *const *)a;
+	const struct lock_long *y = *(const struct lock_long *const *)b;
+
+	if (x->e.dur_ns != y->e.dur_ns)
+		return x->e.dur_ns < y->e.dur_ns ? 1 : -1;
+	return x < y ? -1 : x > y;	/* ties in arrival order */
+}
+
 void report_print_lock_text(FILE *out, const struct report_lock *l)
 {
+	const struct lock_long **order;
 	struct mmr_lock_event *holds;
 	struct lock_row *rows;
 	size_t i, n, nlong;
@@ -138,10 +149,12 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 	for (m = 0; m < 2; m++) {
 		const struct mmr_lock_stats *s = &l->total[m];
 
-		fprintf(out, "%s: %llu acquisitions, %llu failed trylocks/waits, %llu remote%s\n",
-			m ? "write" : "read", (unsigned long long)s->acquisitions,
-			(unsigned long long)s->failures, (unsigned long long)s->remote,
-			m ? "" : "");
+		/* remote: the lock of another process's mm (/proc reads,
+		 * access_remote_vm(), GUP on another mm) */
+		fprintf(out, "%s: %llu acquisitions, %llu failed trylocks/waits, %llu of "
+			"another process's mm\n", m ? "write" : "read",
+			(unsigned long long)s->acquisitions, (unsigned long long)s->failures,
+			(unsigned long long)s->remote);
 		if (m && s->downgrades)
 			fprintf(out, "  (%llu downgraded to read)\n", (unsigned long long)s->downgrades);
 		print_hist(out, "wait", &s->wait, "ns");
@@ -181,19 +194,33 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 		fprintf(out, ", %llu program runs skipped by the kernel", (unsigned long long)l->missed);
 	fputc('\n', out);
 	holds = report_lock_events(l);
-	if (!holds)
+	order = malloc((nlong ? nlong : 1) * sizeof(*order));
+	if (!holds || !order) {
+		free(holds);
+		free(order);
 		return;
-	for (i = 0, n = 0; i < l->nlongs && n < TOP_N; i++) {
-		const struct lock_long *x = &l->longs[i];
-
-		if (x->e.kind != MMR_LOCK_EV_WAIT || !x->e.write)
-			continue;
-		n++;
-		fprintf(out, "  %u/%u %s waited %s for write%s%s%s\n", x->e.pid, x->e.tid, x->e.comm,
-			fmt_ns(a, sizeof(a), x->e.dur_ns), x->kstack ? " (" : "",
-			x->kstack ? stack_site(x->kstack) : "", x->kstack ? ")" : "");
-		print_blockers(out, l, holds, x);
 	}
+	/* the longest first, TOP_N of them (JSON has every one); a write wait
+	 * with what blocked it */
+	for (i = 0, n = 0; i < l->nlongs; i++)
+		if (l->longs[i].e.dur_ns >= l->min_hold_ns)
+			order[n++] = &l->longs[i];
+	qsort(order, n, sizeof(*order), longest_first);
+	if (n > TOP_N)
+		fprintf(out, "  the %d longest (--json lists all of them):\n", TOP_N);
+	for (i = 0; i < n && i < TOP_N; i++) {
+		const struct lock_long *x = order[i];
+		bool wait = x->e.kind == MMR_LOCK_EV_WAIT;
+
+		fprintf(out, "  %u/%u %s: %s %s of %s%s%s%s\n", x->e.pid, x->e.tid, x->e.comm,
+			x->e.write ? "write" : "read", wait ? "wait" : "hold",
+			fmt_ns(a, sizeof(a), x->e.dur_ns), x->kstack ? " in " : "",
+			x->kstack ? stack_site(x->kstack) : "",
+			x->e.remote ? ", on another process's mm" : "");
+		if (wait && x->e.write)
+			print_blockers(out, l, holds, x);
+	}
+	free(order);
 	free(holds);
 }
 

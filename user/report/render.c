@@ -24,6 +24,11 @@ void print_hist(FILE *out, const char *title, const struct mmr_hist *h, const ch
 	int i, first = -1, last = -1;
 	char a[24], b[24], c[24];
 
+	/* no samples, no quantiles (JSON says null): not "p50 0 ns" */
+	if (!h->count) {
+		fprintf(out, "  %s: 0\n", title);
+		return;
+	}
 	fprintf(out, "  %s: %llu, p50 %s, p99 %s, max %s\n", title,
 		(unsigned long long)h->count, fmt_value(a, sizeof(a), hist_quantile(h, 0.5), unit),
 		fmt_value(b, sizeof(b), hist_quantile(h, 0.99), unit),

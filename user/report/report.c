@@ -269,8 +269,14 @@ void report_print_text(FILE *out, const struct report *r)
 	report_print_anon_text(out, &r->anon);
 	if (any_inferred)
 		fprintf(out, "\n~ inferred from tracepoints; n/a: not observable in this mode\n");
-	for (i = 0; i < (size_t)r->nnotes; i++)
+	for (i = 0; i < (size_t)r->nnotes; i++) {
+		/* the anon_vma section has just said why it is n/a (JSON keeps
+		 * the note for machines) */
+		if (!r->anon.traced && !strncmp(r->notes[i], "anon_vma not traced",
+						strlen("anon_vma not traced")))
+			continue;
 		fprintf(out, "note: %s\n", r->notes[i]);
+	}
 }
 
 static json_t *val_json(const struct mmr_val *v)

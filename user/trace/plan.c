@@ -5,6 +5,8 @@
 
 #include "trace/plan.h"
 
+#define ENOTSUPP_ 524	/* the kernel's ENOTSUPP (no BPF trampoline), not in libc */
+
 /* the hooks struct features says the kernel has, by name */
 const char *const mmr_fn_names[NR_FNS] = {
 	[FN_HANDLE_MM_FAULT]	 = "handle_mm_fault",
@@ -37,16 +39,31 @@ const char *const mmr_tp_names[NR_TPS] = {
 	[TP_CONTENTION_END]		= "contention_end",
 };
 
-static const char *tri_why(enum probed t, int err, const char *what)
+const char *probe_refusal(enum probed t, int err, bool kprobes)
 {
 	static char buf[96];
 
 	if (t == PROBE_UNTESTED)
-		snprintf(buf, sizeof(buf), "%s untested (needs root to try)", what);
-	else if (err)
-		snprintf(buf, sizeof(buf), "%s refused: %s", what, strerror(-err));
-	else
-		snprintf(buf, sizeof(buf), "%s unavailable", what);
+		return "untested (needs root to try)";
+	if (err == -EPERM)	/* loaded as root, yet refused */
+		return "refused (EPERM: kernel lockdown or a security module)";
+	if (err == -ENOENT && kprobes)
+		/* libbpf found neither the kprobe PMU nor tracefs's kprobe_events */
+		return "unsupported (CONFIG_KPROBES off: ENOENT)";
+	if (err == -ENOTSUPP_ || err == -EOPNOTSUPP)
+		return "unsupported by this kernel";
+	if (!err)
+		return "unavailable";
+	snprintf(buf, sizeof(buf), "refused: %s", strerror(-err));
+	return buf;
+}
+
+static const char *tri_why(enum probed t, int err, const char *what)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s %s", what,
+		 probe_refusal(t, err, !strcmp(what, "kprobes")));
 	return buf;
 }
 
@@ -198,6 +215,10 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 	else if (forced != MMR_MODE_NONE)
 		snprintf(err, errlen, "mode '%s' is not available: %s", mode_name(forced),
 			 fp->why[forced]);
+	else if (f->fentry == PROBE_UNTESTED && f->kprobe == PROBE_UNTESTED &&
+		 f->tp_btf == PROBE_UNTESTED)
+		snprintf(err, errlen, "unknown without root: only loading a program tells "
+			 "(run as root, or with CAP_BPF and CAP_PERFMON)");
 	else
 		snprintf(err, errlen, "no mode can trace faults here: fentry: %s; kprobe: %s; "
 			 "tracepoint: %s", fp->why[MMR_MODE_FENTRY], fp->why[MMR_MODE_KPROBE],

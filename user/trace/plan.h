@@ -63,6 +63,9 @@ struct plan {
  * in mode m? It needs fentry or kprobes on mm/rmap.c's functions. */
 bool anon_vma_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
 bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len);
+/* Why a probed program kind is not usable, in words ("refused (EPERM:
+ * kernel lockdown or a security module)"); a static buffer for some. */
+const char *probe_refusal(enum probed t, int err, bool kprobes);
 
 /* Every capability's plan. 0, or -ENOTSUP with a one-line reason in err if
  * no mode can trace the faults (the others need them). */
