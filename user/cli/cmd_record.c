@@ -168,7 +168,7 @@ static int record_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 const char *const record_refused[] = { "json", "folded", NULL };
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option record_options[] = {
+const struct option record_longopts[] = {
 	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
 	{ "output", required_argument, NULL, 'o' },
 	/* refused with a pointer to what reads a recording */
@@ -183,7 +183,7 @@ int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, siz
 {
 	const struct opts_spec spec = {
 		.cmd = "record", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = record_options, .t = &o->t, .own = record_opt, .o = o,
+		.longopts = record_longopts, .t = &o->t, .own = record_opt, .o = o,
 	};
 	int ret;
 

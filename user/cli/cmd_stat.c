@@ -87,7 +87,7 @@ static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option stat_options[] = {
+const struct option stat_longopts[] = {
 	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
@@ -102,7 +102,7 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 {
 	const struct opts_spec spec = {
 		.cmd = "stat", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = stat_options, .t = &o->t, .own = stat_opt, .o = o,
+		.longopts = stat_longopts, .t = &o->t, .own = stat_opt, .o = o,
 	};
 	int ret;
 

@@ -464,7 +464,7 @@ static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option top_options[] = {
+const struct option top_longopts[] = {
 	TRACE_LONGOPTS_TARGET,
 	{ "interval", required_argument, NULL, 'i' },
 	{ "iterations", required_argument, NULL, 'n' },
@@ -477,7 +477,7 @@ const struct option top_options[] = {
 int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen)
 {
 	const struct opts_spec spec = {
-		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = top_options,
+		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = top_longopts,
 		.t = &o->t, .own = top_opt, .o = o,
 	};
 	int ret;

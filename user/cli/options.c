@@ -268,13 +268,13 @@ static int recording_opt(void *p, int c, const char *arg, char *err, size_t errl
 }
 
 /* report's and dump's options (main.c lists them for completion) */
-const struct option report_options[] = {
+const struct option report_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
 	{ 0 },
-}, dump_options[] = {
+}, dump_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
@@ -286,7 +286,7 @@ int recording_opts_parse(int argc, char **argv, const char *name, bool from_even
 {
 	const struct opts_spec spec = {
 		.cmd = name, .shortopts = "jo:h",
-		.longopts = from_events ? report_options : dump_options, .own = recording_opt,
+		.longopts = from_events ? report_longopts : dump_longopts, .own = recording_opt,
 		.o = o, .anywhere = true,
 	};
 	int ret;
