@@ -50,7 +50,7 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 {
 	const struct opts_spec spec = {
 		.cmd = "compare", .shortopts = "jo:h", .longopts = compare_longopts, .own = compare_opt,
-		.o = o,
+		.o = o, .anywhere = true,
 	};
 	int ret;
 
@@ -63,6 +63,9 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 				 "");
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
+	if (o->output && (same_file(o->output, o->a) || same_file(o->output, o->b)))
+		return usage_err(err, errlen, "compare: -o '%s' is one of the reports it reads",
+				 o->output);
 	return 0;
 }
 

@@ -621,6 +621,9 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 				 argv[optind]);
 	if (o->pid && o->what != MODEL_REPLAY)
 		return usage_err(err, errlen, "model: --pid is for replay%s", "");
+	if (o->what == MODEL_REPLAY && o->output && same_file(o->output, o->scenario))
+		return usage_err(err, errlen, "model: -o '%s' is the recording it reads",
+				 o->output);
 	return 0;
 }
 

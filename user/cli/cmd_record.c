@@ -253,6 +253,9 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "mmretry record: %llu events (%llu lost) from %.2f s in '%s'\n",
 			(unsigned long long)rc.events, (unsigned long long)lost, r.duration_s,
 			o.output);
+	if (!ret && r.fault_mode == MMR_MODE_TRACEPOINT)
+		fprintf(stderr, "mmretry record: `model replay` will refuse it: it needs "
+			"fentry or kprobes\n");
 	if (!ret && lost)
 		mmr_warn("%llu events were lost (ring buffer full): try a larger --ringbuf-size",
 			 (unsigned long long)lost);

@@ -111,6 +111,9 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 	ret = opts_parse(&spec, argc, argv, err, errlen);
 	if (ret)
 		return ret;
+	/* the report owns stdout (README, "Output"): a command's output goes to
+	 * stderr unless the report goes to a file */
+	o->t.command_stdout_to_stderr = !o->output;
 	return trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "stat", argc, argv, err,
 			      errlen);
 }

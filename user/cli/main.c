@@ -131,6 +131,10 @@ int main(int argc, char **argv)
 	 * (packaging/bash-completion/mmretry, cli/complete.c) */
 	if (!strcmp(argv[1], "__complete"))
 		return cmd_complete(cmds, NCMDS, argc - 2, argv + 2);
+	if (argv[1][0] == '-') {
+		mmr_err("unknown option '%s'; see 'mmretry --help'", argv[1]);
+		return EXIT_USAGE;
+	}
 	c = find_cmd(argv[1]);
 	if (!c)
 		return EXIT_USAGE;
