@@ -479,6 +479,7 @@ static const char export_usage[] =
 "      --ringbuf-size=N      ring buffers' size (default 1M; nothing is streamed)\n"
 "  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
 "                            programs are attached\n"
+"  -q, --quiet               do not say when tracing has started\n"
 "  -v, --verbose             say more\n"
 "  -h, --help                this text\n";
 

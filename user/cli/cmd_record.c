@@ -136,6 +136,7 @@ static const char record_usage[] =
 "      --min-chain=N, --min-fanout=N  the chains and walks the stored report\n"
 "                        lists (as stat; every one is recorded as an event)\n"
 "      --no-mmap-lock, --no-anon-vma, --no-latency   as for stat\n"
+"  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more\n"
 "  -h, --help            this text\n"
 "\n"

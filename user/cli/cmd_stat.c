@@ -48,6 +48,7 @@ static const char stat_usage[] =
 "      --no-latency      count faults without timing them: fault latency, the\n"
 "                        slowest faults and --proc-latency are n/a (what timing\n"
 "                        costs: README, Cost)\n"
+"  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"

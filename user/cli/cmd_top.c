@@ -419,6 +419,7 @@ static const char top_usage[] =
 "      --no-anon-vma     do not trace anon_vma chains (CHAIN shows n/a)\n"
 "      --no-latency      count faults without timing them\n"
 "      --ringbuf-size=N  ring buffers' size (default 1M; nothing is streamed)\n"
+"  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
