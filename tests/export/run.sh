@@ -146,7 +146,7 @@ slowclients() {
 		{ exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
 		fds[$1]=$fd
 		opened=$((opened + 1))
-		printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n' >&"$fd" 2>/dev/null
+		printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n' 1>&"$fd" 2>/dev/null
 	}
 	for ((i = 0; i < n; i++)); do open_slot "$i"; done
 	echo "open $n"
@@ -159,7 +159,7 @@ slowclients() {
 			# readable: the server closed it (or answered, which it
 			# must not before the request ends)
 			if [ -n "$fd" ] && ! read -r -t 0 -u "$fd" 2>/dev/null &&
-				printf 'X-Slow-%d: %d\r\n' "$i" "$round" >&"$fd" 2>/dev/null; then
+				printf 'X-Slow-%d: %d\r\n' "$i" "$round" 1>&"$fd" 2>/dev/null; then
 				continue
 			fi
 			if [ -n "$fd" ]; then
@@ -217,6 +217,33 @@ for ((i = 0; i < 30; i++)); do
 done
 [ -n "$t" ] && ok "export: 127.0.0.1 served again once the slow clients stop ($t)" ||
 	not_ok "export: 127.0.0.1 served again once the slow clients stop" "$(tail -1 "$tmp/slow.out")"
+
+# slow readers: 4 connections of 127.0.0.1 ask for /metrics 100 times each
+# (pipelined, 1.5 MB of answers each, piling up in the socket buffers) and
+# read nothing meanwhile; the exporter renders each answer into a buffer and
+# sends it without the lock, so scrapes of another address get theirs (a
+# connection the exporter closed fails its writes, in a subshell that
+# ignores SIGPIPE, and the check below that each was answered)
+for fd in 3 4 5 6; do
+	eval "exec $fd<>/dev/tcp/127.0.0.1/$EPORT" &&
+		(trap '' PIPE; for ((i = 0; i < 100; i++)); do
+			printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+		done >&$fd) 2>/dev/null
+done
+times= failed=0
+for ((i = 0; i < 3; i++)); do
+	t=$(complete "$EPORT" "$tmp/ms.txt" --interface 127.0.0.2) || { failed=$((failed + 1)); t=-; }
+	times="${times:+$times }$t"
+done
+answered=0
+for fd in 3 4 5 6; do
+	read -r -t 2 -u $fd l && [ "${l%$'\r'}" = "HTTP/1.1 200 OK" ] && answered=$((answered + 1))
+	eval "exec $fd>&-"
+done
+[ "$failed" = 0 ] && [ "$answered" = 4 ] &&
+	ok "export: 4 clients that read nothing, 3 scrapes from 127.0.0.2 each within 1 s ($times)" ||
+	not_ok "export: 4 clients that read nothing, 3 scrapes from 127.0.0.2 each within 1 s" \
+		"$failed failed; times $times; $answered of the 4 answered"
 
 # a real Prometheus scrapes it every second
 cat >"$tmp/prometheus.yml" <<EOY
