@@ -6,6 +6,7 @@
  * docs/metrics.md lists the metrics.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -41,9 +43,39 @@
 #include "trace/target.h"
 #include "lib/util.h"
 
-#define EXPORT_MAX_CONNECTIONS 256
-#define EXPORT_TIMEOUT_S 10
+/*
+ * HTTP limits for a fleet exporter: one or two Prometheus servers scrape it
+ * every 15-60 s, each over one connection; a scrape's request arrives in one
+ * segment and its answer (about 12 kB) leaves within milliseconds. Slow
+ * clients (a slowloris sending a header line every few seconds) must not
+ * starve those scrapes (tests/export/run.sh holds 300 of them).
+ *
+ * EXPORT_PER_IP: an address holds at most 8 connections; libmicrohttpd
+ * accepts and closes at once the ones beyond. Prometheus uses one per target
+ * (two while a timed-out scrape's lingers); 8 leaves room for someone's curl
+ * and a second Prometheus behind the same NAT, and slow clients from one
+ * address take 8 of the 64 slots, never all of them.
+ * EXPORT_MAX_CONNECTIONS: 64 slots of EXPORT_CONN_MEMORY each: 2 MiB and 64
+ * descriptors at worst; filling them takes 8 addresses.
+ * EXPORT_TIMEOUT_S: 5 s of silence closes a connection. A scrape is never
+ * that quiet; an idle keep-alive connection between scrapes (15 s and more
+ * apart) was closed by the 10 s of before as well, and Prometheus opens a
+ * new one for the next scrape.
+ * EXPORT_CONN_MEMORY: a request's headers; larger requests get 431.
+ *
+ * One polling thread and no pool: every socket operation is non-blocking and
+ * a scrape's answer is rendered under the lock into a buffer, copied, and
+ * sent without it, so a slow reader (or a slow writer, which never gets to
+ * the handler) holds a slot, never the lock, the map reads or the thread. A
+ * pool would only queue on the lock.
+ */
+#define EXPORT_PER_IP 8
+#define EXPORT_MAX_CONNECTIONS 64
+#define EXPORT_TIMEOUT_S 5
 #define EXPORT_CONN_MEMORY (32 * 1024)
+/* descriptors beyond the connections: the listening socket, an accept
+ * refused at once, libc's and libbpf's occasional files */
+#define EXPORT_FD_SPARE 8
 
 struct exporter {
 	pthread_mutex_t mu;		/* one scrape at a time reads the maps */
@@ -483,6 +515,74 @@ static const char export_usage[] =
 "  -v, --verbose             say more\n"
 "  -h, --help                this text\n";
 
+/* descriptors open now, or -1 if /proc cannot say */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* opendir's own */
+}
+
+/*
+ * The connections the daemon may take within RLIMIT_NOFILE: the descriptors
+ * open now (the BPF maps, programs and links), one per connection and
+ * EXPORT_FD_SPARE. A soft limit short of that is raised as far as it takes,
+ * up to the hard limit (no privilege needed; a shell's 1024 suffices, but a
+ * unit or a container may set less); where the hard limit is short too, the
+ * daemon takes fewer connections, and says so.
+ */
+static unsigned int fd_budget(unsigned int want)
+{
+	struct rlimit rl;
+	rlim_t need, have;
+	int n = open_fds();
+
+	if (n < 0 || getrlimit(RLIMIT_NOFILE, &rl))
+		return want;
+	need = (rlim_t)n + want + EXPORT_FD_SPARE;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			rl.rlim_cur = was;
+		else
+			mmr_debug("open-file limit raised from %llu to %llu (%d open, %u connections)",
+				  (unsigned long long)was, (unsigned long long)rl.rlim_cur, n, want);
+	}
+	have = rl.rlim_cur;
+	if (have == RLIM_INFINITY || have >= need)
+		return want;
+	want = have > (rlim_t)n + EXPORT_FD_SPARE ? (unsigned int)(have - n - EXPORT_FD_SPARE) : 1;
+	mmr_warn("open-file limit %llu (hard %llu) leaves room for %u connections",
+		 (unsigned long long)have, (unsigned long long)rl.rlim_max, want);
+	return want;
+}
+
+/*
+ * The one line saying the exporter serves (bcc's tools say "Tracing...
+ * Hit Ctrl-C to end."), on stderr once the programs are attached, the
+ * daemon listens and root is dropped. The one place a quiet option (the
+ * trace group's -q) silences it.
+ */
+static void say_serving(const struct export_opts *o, const struct sockaddr_in *sa,
+			const char *mode)
+{
+	char addr[INET_ADDRSTRLEN] = "?";
+
+	inet_ntop(AF_INET, &sa->sin_addr, addr, sizeof(addr));
+	fprintf(stderr, "mmretry export: serving metrics on http://%s:%u/metrics (%s%s mode); "
+		"Ctrl-C or SIGTERM ends\n", addr, ntohs(sa->sin_port),
+		sa->sin_addr.s_addr == htonl(INADDR_ANY) ? "every address, " : "", mode);
+}
+
 /* "ADDR:PORT", ":PORT" (every address) or "PORT" (loopback) */
 int listen_parse(const char *s, struct sockaddr_in *sa)
 {
@@ -593,7 +693,8 @@ int cmd_export(int argc, char **argv)
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
 			     &on_request, &ex,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)EXPORT_MAX_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_LIMIT, fd_budget(EXPORT_MAX_CONNECTIONS),
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)EXPORT_PER_IP,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)EXPORT_TIMEOUT_S,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)EXPORT_CONN_MEMORY,
 			     MHD_OPTION_END);
@@ -605,8 +706,7 @@ int cmd_export(int argc, char **argv)
 		mmr_err("cannot become '%s': %s", o.user, strerror(-ret));
 		goto out;
 	}
-	mmr_debug("serving http://%s/metrics (faults: %s)", o.listen,
-		  mode_name(engine_fault_mode(ex.e)));
+	say_serving(&o, &sa, mode_name(engine_fault_mode(ex.e)));
 	/* nothing is streamed: the scrapes read the maps */
 	while (!engine_stopping())
 		usleep(100000);
