@@ -99,6 +99,21 @@ done
 ! grep -q "$started" "$tmp/cq.err" && ok "quiet: check -q does not say it" ||
 	not_ok "quiet: check -q does not say it" "$(cat "$tmp/cq.err")"
 
+# export says where it serves instead (tests/export checks that line); -q
+# silences it too
+port=$((20000 + RANDOM % 20000))
+"$MMR" export -q --listen "127.0.0.1:$port" 2>"$tmp/xq.err" &
+xpid=$!
+for _ in $(seq 100); do
+	curl -s -o /dev/null "http://127.0.0.1:$port/metrics" && break
+	sleep 0.1
+done
+served=$(curl -s "http://127.0.0.1:$port/metrics" | grep -c '^mmretry_')
+kill "$xpid" 2>/dev/null
+wait "$xpid" 2>/dev/null
+[ "$served" -gt 0 ] && [ ! -s "$tmp/xq.err" ] && ok "quiet: export -q serves and says nothing" ||
+	not_ok "quiet: export -q serves and says nothing" "$served series; $(cat "$tmp/xq.err")"
+
 # --- stat's text ----------------------------------------------------------------------
 "$MMR" stat -q --min-hold 0 -- "$GEN" file -n 64 >"$tmp/text.txt" 2>/dev/null
 n=$(sed -n 's/^long holds and waits (>= 0 ns): \([0-9]*\).*/\1/p' "$tmp/text.txt")

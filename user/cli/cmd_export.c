@@ -577,6 +577,8 @@ static void say_serving(const struct export_opts *o, const struct sockaddr_in *s
 {
 	char addr[INET_ADDRSTRLEN] = "?";
 
+	if (o->t.quiet)
+		return;
 	inet_ntop(AF_INET, &sa->sin_addr, addr, sizeof(addr));
 	fprintf(stderr, "mmretry export: serving metrics on http://%s:%u/metrics (%s%s mode); "
 		"Ctrl-C or SIGTERM ends\n", addr, ntohs(sa->sin_port),
@@ -661,7 +663,8 @@ int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, s
 int cmd_export(int argc, char **argv)
 {
 	struct exporter ex = { .mu = PTHREAD_MUTEX_INITIALIZER };
-	struct engine_sink sink = { 0 };	/* maps only: no event is streamed */
+	/* maps only: no event is streamed; it says where it serves itself */
+	struct engine_sink sink = { .own_banner = true };
 	struct export_opts o;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
