@@ -281,12 +281,15 @@ static void say_started(const struct engine *e)
 	const struct trace_opts *o = &e->o;
 	char what[160], len[48] = "";
 
-	if (o->argv)
-		snprintf(what, sizeof(what), "of '%s' and its children", o->argv[0]);
+	if (o->argv) {	/* its name, not its path: the line fits 80 columns */
+		const char *name = strrchr(o->argv[0], '/');
+
+		snprintf(what, sizeof(what), "of %.20s", name ? name + 1 : o->argv[0]);
+	}
 	else if (o->pid)
 		snprintf(what, sizeof(what), "of pid %d", (int)o->pid);
 	else if (o->cgroup)
-		snprintf(what, sizeof(what), "in cgroup '%s'", o->cgroup);
+		snprintf(what, sizeof(what), "in cgroup %.32s", o->cgroup);
 	else
 		snprintf(what, sizeof(what), "system-wide");
 	if (o->duration)
