@@ -77,19 +77,21 @@ static int check_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	return gate_opt(o, c, arg);
 }
 
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option check_options[] = {
+	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM, GATE_LONGOPTS,
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "save-report", required_argument, NULL, OPT_SAVE_REPORT },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "json", no_argument, NULL, 'j' },
+	{ 0 },
+};
+
 int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM, GATE_LONGOPTS,
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "save-report", required_argument, NULL, OPT_SAVE_REPORT },
-		{ "junit", required_argument, NULL, OPT_JUNIT },
-		{ "json", no_argument, NULL, 'j' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
 		.cmd = "check", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = longopts, .t = &o->t, .own = check_opt, .o = o,
+		.longopts = check_options, .t = &o->t, .own = check_opt, .o = o,
 	};
 	int ret;
 

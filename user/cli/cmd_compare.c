@@ -38,16 +38,18 @@ static int compare_opt(void *p, int c, const char *arg, char *err, size_t errlen
 	return 0;
 }
 
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option compare_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
-		.cmd = "compare", .shortopts = "jo:h", .longopts = longopts, .own = compare_opt,
+		.cmd = "compare", .shortopts = "jo:h", .longopts = compare_options, .own = compare_opt,
 		.o = o,
 	};
 	int ret;

@@ -531,18 +531,20 @@ static int export_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option export_options[] = {
+	TRACE_LONGOPTS_TARGET,
+	{ "listen", required_argument, NULL, 'l' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET,
-		{ "listen", required_argument, NULL, 'l' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
-		.cmd = "export", .shortopts = TRACE_SHORT_TARGET "l:u:vh", .longopts = longopts,
+		.cmd = "export", .shortopts = TRACE_SHORT_TARGET "l:u:vh", .longopts = export_options,
 		.t = &o->t, .own = export_opt, .o = o,
 	};
 	int ret;

@@ -558,29 +558,30 @@ static int model_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* the subcommands by enum model_what, as the usage lists them */
+const char *const model_subcommands[] = {
+	[MODEL_LIST] = "list", [MODEL_RUN] = "run", [MODEL_COMPARE] = "compare",
+	[MODEL_BENCH] = "bench", [MODEL_REPLAY] = "replay", [MODEL_REPLAY + 1] = NULL,
+};
+
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option model_options[] = {
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "policies", required_argument, NULL, OPT_POLICIES },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "scale", required_argument, NULL, OPT_SCALE },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, OPT_POLICY },
-		{ "policies", required_argument, NULL, OPT_POLICIES },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "scale", required_argument, NULL, OPT_SCALE },
-		{ "rounds", required_argument, NULL, OPT_ROUNDS },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct {
-		const char *name;
-		enum model_what what;
-	} subs[] = {
-		{ "list", MODEL_LIST }, { "run", MODEL_RUN }, { "compare", MODEL_COMPARE },
-		{ "bench", MODEL_BENCH }, { "replay", MODEL_REPLAY },
-	};
 	const struct opts_spec spec = {
-		.cmd = "model", .shortopts = "jo:h", .longopts = longopts, .own = model_opt,
+		.cmd = "model", .shortopts = "jo:h", .longopts = model_options, .own = model_opt,
 		.o = o, .anywhere = true,
 	};
 	size_t k;
@@ -600,12 +601,12 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 	if (optind >= argc)
 		return usage_err(err, errlen, "model: say list, run SCENARIO, compare SCENARIO or bench "
 				 "SCENARIO%s", "");
-	for (k = 0; k < sizeof(subs) / sizeof(subs[0]) && strcmp(argv[optind], subs[k].name); k++)
+	for (k = 0; model_subcommands[k] && strcmp(argv[optind], model_subcommands[k]); k++)
 		;
-	if (k == sizeof(subs) / sizeof(subs[0]))
+	if (!model_subcommands[k])
 		return usage_err(err, errlen, "model: no subcommand '%s' (list, run, compare, bench, "
 				 "replay)", argv[optind]);
-	o->what = subs[k].what;
+	o->what = (enum model_what)k;
 	if (o->what == MODEL_LIST)
 		return optind + 1 < argc ? usage_err(err, errlen, "model: list takes no argument "
 						     "('%s')", argv[optind + 1]) : 0;

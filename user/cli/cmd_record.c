@@ -133,6 +133,8 @@ static const char record_usage[] =
 "      --min-hold=TIME   holds and waits this long also with their stacks\n"
 "      --min-fault=TIME  faults this long listed in the stored report (as stat;\n"
 "                        not recorded as events)\n"
+"      --min-chain=N, --min-fanout=N  the chains and walks the stored report\n"
+"                        lists (as stat; every one is recorded as an event)\n"
 "      --no-mmap-lock, --no-anon-vma, --no-latency   as for stat\n"
 "  -v, --verbose         say more\n"
 "  -h, --help            this text\n"
@@ -162,21 +164,26 @@ static int record_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* in the table only to be refused with a pointer: not offered by completion */
+const char *const record_refused[] = { "json", "folded", NULL };
+
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option record_options[] = {
+	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
+	{ "output", required_argument, NULL, 'o' },
+	/* refused with a pointer to what reads a recording */
+	{ "json", no_argument, NULL, 'j' },
+	{ "folded", required_argument, NULL, OPT_FOLDED },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
-		{ "output", required_argument, NULL, 'o' },
-		/* refused with a pointer to what reads a recording */
-		{ "json", no_argument, NULL, 'j' },
-		{ "folded", required_argument, NULL, OPT_FOLDED },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
 		.cmd = "record", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = longopts, .t = &o->t, .own = record_opt, .o = o,
+		.longopts = record_options, .t = &o->t, .own = record_opt, .o = o,
 	};
 	int ret;
 

@@ -86,21 +86,23 @@ static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option stat_options[] = {
+	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "folded", required_argument, NULL, OPT_FOLDED },
+	{ "proc-latency", no_argument, NULL, OPT_PROC_LATENCY },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "folded", required_argument, NULL, OPT_FOLDED },
-		{ "proc-latency", no_argument, NULL, OPT_PROC_LATENCY },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
 		.cmd = "stat", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = longopts, .t = &o->t, .own = stat_opt, .o = o,
+		.longopts = stat_options, .t = &o->t, .own = stat_opt, .o = o,
 	};
 	int ret;
 

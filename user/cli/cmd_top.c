@@ -463,19 +463,21 @@ static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* the options getopt_long() takes; main.c lists them for completion */
+const struct option top_options[] = {
+	TRACE_LONGOPTS_TARGET,
+	{ "interval", required_argument, NULL, 'i' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		TRACE_LONGOPTS_TARGET,
-		{ "interval", required_argument, NULL, 'i' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
-		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = longopts,
+		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = top_options,
 		.t = &o->t, .own = top_opt, .o = o,
 	};
 	int ret;

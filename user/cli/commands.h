@@ -4,6 +4,8 @@
 #ifndef MMRETRY_COMMANDS_H
 #define MMRETRY_COMMANDS_H
 
+#include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit statuses: the one table (README "Exit status", mmretry --help). */
@@ -36,6 +38,32 @@ int trace_status(enum collect_result res);
 #include <jansson.h>
 struct gate_opts;
 int gate_report(const char *cmd, const struct gate_opts *o, json_t **out, int *status);
+
+/*
+ * A command as main.c's dispatch table lists it: what runs it, what it
+ * needs, its line in `mmretry --help`, and its getopt_long() table (owned by
+ * its cmd_<name>.c) with the long options it only has in it to refuse them
+ * with a pointer (NULL-terminated, or NULL): `mmretry __complete` reads both.
+ */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	unsigned needs;
+	const char *summary;
+	const struct option *options;
+	const char *const *refused;
+};
+
+/* `mmretry __complete [WORD...] CURRENT` (cli/complete.c): the candidates for
+ * CURRENT after WORDs, one per line, for the bash completion. EXIT_OK. */
+int cmd_complete(const struct cmd *cmds, size_t ncmds, int argc, char **argv);
+
+extern const struct option probe_options[], stat_options[], top_options[], export_options[],
+	record_options[], report_options[], dump_options[], check_options[], baseline_options[],
+	compare_options[], model_options[];
+extern const char *const record_refused[], *const baseline_refused[];
+/* model's subcommands by enum model_what, NULL-terminated */
+extern const char *const model_subcommands[];
 
 int cmd_probe(int argc, char **argv);
 int cmd_stat(int argc, char **argv);

@@ -12,25 +12,31 @@
 
 enum { NEED_ROOT = 1, NEED_BTF = 2 };
 
-static const struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	unsigned needs;
-	const char *summary;
-} cmds[] = {
-	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses" },
-	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons" },
-	{ "top", cmd_top, NEED_ROOT | NEED_BTF, "a refreshing per-process table of retries" },
-	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics" },
-	{ "record", cmd_record, NEED_ROOT | NEED_BTF, "write every event to a recording" },
-	{ "report", cmd_report, 0, "the report of a recording" },
-	{ "dump", cmd_dump, 0, "print a recording's events as text or JSON lines" },
+static const struct cmd cmds[] = {
+	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses",
+	  probe_options, NULL },
+	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons",
+	  stat_options, NULL },
+	{ "top", cmd_top, NEED_ROOT | NEED_BTF, "a refreshing per-process table of retries",
+	  top_options, NULL },
+	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics",
+	  export_options, NULL },
+	{ "record", cmd_record, NEED_ROOT | NEED_BTF, "write every event to a recording",
+	  record_options, record_refused },
+	{ "report", cmd_report, 0, "the report of a recording", report_options, NULL },
+	{ "dump", cmd_dump, 0, "print a recording's events as text or JSON lines",
+	  dump_options, NULL },
 	/* these trace only when given a command (they check can_trace() then) */
-	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline" },
-	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run" },
-	{ "compare", cmd_compare, 0, "two reports side by side, with differences" },
-	{ "model", cmd_model, 0, "the reference fault path: kernel eras, simulated" },
+	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline",
+	  check_options, NULL },
+	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run",
+	  baseline_options, baseline_refused },
+	{ "compare", cmd_compare, 0, "two reports side by side, with differences",
+	  compare_options, NULL },
+	{ "model", cmd_model, 0, "the reference fault path: kernel eras, simulated",
+	  model_options, NULL },
 };
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static const char usage[] =
 "usage: mmretry [--version] [--help] COMMAND [ARGS]\n"
@@ -51,14 +57,14 @@ static const char exit_table[] =
 "  5  check, baseline: the traced command failed (non-zero exit or signal)\n"
 "  stat -- COMMAND exits with COMMAND's status (128+N if killed by signal N)\n"
 "\n"
-"`mmretry COMMAND --help` describes a command.\n";
+"`mmretry help COMMAND` (or `mmretry COMMAND --help`) describes a command.\n";
 
 static void print_usage(FILE *out)
 {
 	size_t i;
 
 	fputs(usage, out);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < NCMDS; i++)
 		fprintf(out, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
 	fputs(exit_table, out);
 }
@@ -73,30 +79,61 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	mmr_err("'%s' is not a command; see 'mmretry --help'", name);
+	return NULL;
+}
+
+/* `mmretry help COMMAND`: what `mmretry COMMAND --help` prints */
+static int help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2) {
+		mmr_err("help: one command at a time ('%s')", argv[2]);
+		return EXIT_USAGE;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return EXIT_USAGE;
+	return c->fn(2, (char *[]){ argv[1], "--help", NULL });
+}
+
 int main(int argc, char **argv)
 {
-	const struct cmd *c = NULL;
-	size_t i;
+	const struct cmd *c;
 
 	if (argc < 2) {
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_usage(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "help"))
+		return help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {
 		printf("mmretry %s\n", MMRETRY_VERSION);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			c = &cmds[i];
-	if (!c) {
-		mmr_err("'%s' is not a command; see 'mmretry --help'", argv[1]);
+	/* hidden: the bash completion's source of commands, options and values
+	 * (packaging/bash-completion/mmretry, cli/complete.c) */
+	if (!strcmp(argv[1], "__complete"))
+		return cmd_complete(cmds, NCMDS, argc - 2, argv + 2);
+	c = find_cmd(argv[1]);
+	if (!c)
 		return EXIT_USAGE;
-	}
 	if (!wants_help(argc - 1, argv + 1) && (c->needs & (NEED_ROOT | NEED_BTF)) &&
 	    can_trace(c->name))
 		return EXIT_CANNOT_TRACE;

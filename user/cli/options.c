@@ -267,25 +267,27 @@ static int recording_opt(void *p, int c, const char *arg, char *err, size_t errl
 	return 0;
 }
 
+/* report's and dump's options (main.c lists them for completion) */
+const struct option report_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
+	{ 0 },
+}, dump_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 int recording_opts_parse(int argc, char **argv, const char *name, bool from_events,
 			 struct recording_opts *o, char *err, size_t errlen)
 {
-	/* report's; dump's stops before --from-events */
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
-		{ 0 },
-	}, dump_longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct opts_spec spec = {
-		.cmd = name, .shortopts = "jo:h", .longopts = from_events ? longopts : dump_longopts,
-		.own = recording_opt, .o = o, .anywhere = true,
+		.cmd = name, .shortopts = "jo:h",
+		.longopts = from_events ? report_options : dump_options, .own = recording_opt,
+		.o = o, .anywhere = true,
 	};
 	int ret;
 
