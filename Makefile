@@ -87,22 +87,28 @@ FORCE:
 
 # the generator (tools/mmretry-gen) is a test tool: not installed
 install: mmretry man $(UNIT)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(COMPLDIR) \
-		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 mmretry $(DESTDIR)$(SBINDIR)/mmretry
-	$(if $(MAN_PAGES),install -m 644 $(MAN_PAGES) $(DESTDIR)$(MAN8DIR)/)
-	$(if $(wildcard $(COMPLETION)),install -m 644 $(COMPLETION) $(DESTDIR)$(COMPLDIR)/mmretry)
+	$(if $(MAN_PAGES),install -m 644 -D -t $(DESTDIR)$(MAN8DIR) $(MAN_PAGES))
+	$(if $(wildcard $(COMPLETION)),install -m 644 -D $(COMPLETION) $(DESTDIR)$(COMPLDIR)/mmretry)
 	install -m 644 $(UNIT) $(DESTDIR)$(UNITDIR)/mmretry-export.service
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 
-# exactly what install put there, and the directories it leaves empty
+# What install put there: its files and the doc directory. The shared
+# directories (sbin, man8...) may have been there before, so they stay;
+# under a DESTDIR, a staging tree, those left empty go too, up to DESTDIR.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mmretry $(DESTDIR)$(COMPLDIR)/mmretry \
 		$(DESTDIR)$(UNITDIR)/mmretry-export.service \
 		$(addprefix $(DESTDIR)$(MAN8DIR)/,$(notdir $(MAN_PAGES))) \
 		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
-	-rmdir -p --ignore-fail-on-non-empty $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SBINDIR) \
-		$(DESTDIR)$(MAN8DIR) $(DESTDIR)$(COMPLDIR) $(DESTDIR)$(UNITDIR) 2>/dev/null
+	! [ -d $(DESTDIR)$(DOCDIR) ] || rmdir $(DESTDIR)$(DOCDIR)
+	$(if $(DESTDIR),@for d in $(SBINDIR) $(MAN8DIR) $(COMPLDIR) $(UNITDIR) $(DOCDIR); do \
+		while [ "$${d%/*}" != "$$d" ]; do \
+			[ ! -d "$(DESTDIR)$$d" ] || rmdir "$(DESTDIR)$$d" 2>/dev/null || break; \
+			d=$${d%/*}; \
+		done; \
+	done)
 
 # The Debian package, built from a copy of the tree in build/deb/src (the
 # files git tracks, as the working tree has them), since
@@ -166,7 +172,7 @@ $(OUTPUT)/trace/kfeatures.o: $(OUTPUT)/probe.skel.h
 
 $(OUTPUT)/%.o: user/%.c | $(OUTPUT)
 	@mkdir -p $(@D)
-	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(PURE_LIB): $(PURE_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
@@ -175,7 +181,7 @@ $(TRACE_LIB): $(TRACE_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 mmretry: $(CLI_OBJS) $(TRACE_LIB) $(PURE_LIB)
-	$(call say,LINK,$@)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+	$(call say,LINK,$@)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(GEN): $(GEN_SRCS) tools/gen/*.h
 	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $(GEN_SRCS)
@@ -208,6 +214,7 @@ live: all
 	@tests/model/live.sh
 	@tests/record/run.sh
 	@tests/top/run.sh
+	@tests/package/run.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
 # guests at once (each TCG guest keeps one host CPU busy). VM_BUDGET is each
