@@ -177,10 +177,16 @@ else
 	not_ok "package: the unit runs /usr/sbin/mmretry as mmretry with capabilities" \
 		"User=$user ambient=$ambient ExecStart=$exec"
 fi
+# ProtectProc=invisible, as systemd makes it: a /proc of its own, hidepid
+sandbox=()
+# shellcheck disable=SC2016 # $@ is the inner shell's
+[ "$(key ProtectProc)" = invisible ] &&
+	sandbox=(unshare -m --propagation private sh -c \
+		'mount -t proc -o hidepid=invisible proc /proc && exec "$@"' sh)
 # another port if someone took this one meanwhile
 for _ in 1 2 3; do
 	# shellcheck disable=SC2086 # the command line, as systemd splits it
-	setpriv --reuid="$user" --regid="${group:-$user}" --init-groups $nnp \
+	"${sandbox[@]}" setpriv --reuid="$user" --regid="${group:-$user}" --init-groups $nnp \
 		--inh-caps="$ambient" --ambient-caps="$ambient" --bounding-set="-all,$bounding" \
 		${cmd//PORT/$port} >"$tmp/export.out" 2>&1 &
 	epid=$!
