@@ -129,7 +129,7 @@ help:
 	@echo 'make deps       install the Debian packages the build and tests need'
 	@echo 'make demo       deps, build, then mmretry stat over the workload mix (root)'
 	@echo 'make test       deps, build, unit, live (root) and VM matrix tests'
-	@echo 'make unit       unit tests only (no root, no kernel)'
+	@echo 'make unit       unit tests, man pages and completion (no root, no kernel)'
 	@echo 'make live       live tests on this kernel (root)'
 	@echo 'make fuzz       fuzz the parsers and the recording reader, 10 min each (FUZZ_SECONDS)'
 	@echo 'make fuzz-smoke the fuzz targets over their seed corpus once (in make test)'
@@ -203,8 +203,10 @@ $(OUTPUT)/tests/test_options: tests/unit/test_options.c $(filter-out %/main.o,$(
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/tests/*.d)
 
-unit: $(UNIT_TESTS)
+# tests/docs/run.sh holds the man pages and the completion to the binary
+unit: $(UNIT_TESTS) mmretry $(MAN_PAGES)
 	@tests/unit/run.sh $(UNIT_TESTS)
+	@tests/docs/run.sh
 
 live: all
 	@tests/live/run.sh

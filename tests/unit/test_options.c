@@ -383,16 +383,13 @@ static void stat_command(void **state)
 	p = STAT("-j", "--");
 	assert_int_equal(p.ret, 0);
 	assert_null(p.o.t.argv);
-
-	/* a cgroup and a command together are allowed */
-	p = STAT("-c", "x", "--", "cmd");
-	assert_int_equal(p.ret, 0);
-	assert_string_equal(p.o.t.argv[0], "cmd");
 }
 
 static void stat_command_conflicts(void **state)
 {
 	assert_usage_error(STAT("-p", "1", "--", "cmd"), "-p and a command");
+	/* one target: the engine follows a command by pid, not also a cgroup */
+	assert_usage_error(STAT("-c", "x", "--", "cmd"), "-c and a command");
 	assert_usage_error(STAT("-d", "1", "--", "cmd"), "-d and a command");
 	assert_usage_error(STAT("-d", "1", "cmd"), "-d and a command");
 }

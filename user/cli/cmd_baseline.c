@@ -47,7 +47,7 @@ static int baseline_opt(void *p, int c, const char *arg, char *err, size_t errle
 const char *const baseline_refused[] = { "json", NULL };
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option baseline_options[] = {
+const struct option baseline_longopts[] = {
 	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM, GATE_LONGOPTS,
 	{ "json", no_argument, NULL, 'j' },	/* refused: why */
 	{ 0 },
@@ -57,7 +57,7 @@ int baseline_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, s
 {
 	const struct opts_spec spec = {
 		.cmd = "baseline", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = baseline_options, .t = &o->t, .own = baseline_opt, .o = o,
+		.longopts = baseline_longopts, .t = &o->t, .own = baseline_opt, .o = o,
 	};
 	int ret;
 

@@ -37,9 +37,10 @@ static const char check_usage[] =
 "      --list-metrics      list the metrics a baseline may name, and stop\n"
 "  -h, --help              this text\n"
 "\n"
-"STAT OPTIONS (see `mmretry stat --help`): -m MODE, --min-hold, --min-fault,\n"
-"--ringbuf-size, --no-mmap-lock, --no-anon-vma, --no-latency, --min-chain,\n"
-"--min-fanout, -v; -p, -c, -d trace a process, a cgroup or a while instead of\n"
+"STAT OPTIONS (see `mmretry stat --help`): -m, --mode=MODE, --min-hold,\n"
+"--min-fault, --ringbuf-size, --no-mmap-lock, --no-anon-vma, --no-latency,\n"
+"--min-chain, --min-fanout, -q, --quiet, -v, --verbose; -p, --pid, -c,\n"
+"--cgroup, -d, --duration trace a process, a cgroup or a while instead of\n"
 "COMMAND.\n"
 "\n"
 "exit status:\n"
@@ -78,7 +79,7 @@ static int check_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option check_options[] = {
+const struct option check_longopts[] = {
 	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM, GATE_LONGOPTS,
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "save-report", required_argument, NULL, OPT_SAVE_REPORT },
@@ -91,7 +92,7 @@ int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size
 {
 	const struct opts_spec spec = {
 		.cmd = "check", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = check_options, .t = &o->t, .own = check_opt, .o = o,
+		.longopts = check_longopts, .t = &o->t, .own = check_opt, .o = o,
 	};
 	int ret;
 

@@ -39,7 +39,7 @@ static int compare_opt(void *p, int c, const char *arg, char *err, size_t errlen
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option compare_options[] = {
+const struct option compare_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
@@ -49,8 +49,8 @@ const struct option compare_options[] = {
 int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err, size_t errlen)
 {
 	const struct opts_spec spec = {
-		.cmd = "compare", .shortopts = "jo:h", .longopts = compare_options, .own = compare_opt,
-		.o = o,
+		.cmd = "compare", .shortopts = "jo:h", .longopts = compare_longopts, .own = compare_opt,
+		.o = o, .anywhere = true,
 	};
 	int ret;
 
@@ -63,6 +63,9 @@ int compare_opts_parse(int argc, char **argv, struct compare_opts *o, char *err,
 				 "");
 	o->a = argv[optind];
 	o->b = argv[optind + 1];
+	if (o->output && (same_file(o->output, o->a) || same_file(o->output, o->b)))
+		return usage_err(err, errlen, "compare: -o '%s' is one of the reports it reads",
+				 o->output);
 	return 0;
 }
 

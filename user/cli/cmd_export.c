@@ -480,6 +480,7 @@ static const char export_usage[] =
 "      --ringbuf-size=N      ring buffers' size (default 1M; nothing is streamed)\n"
 "  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
 "                            programs are attached\n"
+"  -q, --quiet               do not say when tracing has started\n"
 "  -v, --verbose             say more\n"
 "  -h, --help                this text\n";
 
@@ -532,7 +533,7 @@ static int export_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option export_options[] = {
+const struct option export_longopts[] = {
 	TRACE_LONGOPTS_TARGET,
 	{ "listen", required_argument, NULL, 'l' },
 	{ "user", required_argument, NULL, 'u' },
@@ -544,7 +545,7 @@ const struct option export_options[] = {
 int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, size_t errlen)
 {
 	const struct opts_spec spec = {
-		.cmd = "export", .shortopts = TRACE_SHORT_TARGET "l:u:vh", .longopts = export_options,
+		.cmd = "export", .shortopts = TRACE_SHORT_TARGET "l:u:vh", .longopts = export_longopts,
 		.t = &o->t, .own = export_opt, .o = o,
 	};
 	int ret;

@@ -565,7 +565,7 @@ const char *const model_subcommands[] = {
 };
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option model_options[] = {
+const struct option model_longopts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "policies", required_argument, NULL, OPT_POLICIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
@@ -581,7 +581,7 @@ const struct option model_options[] = {
 int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, size_t errlen)
 {
 	const struct opts_spec spec = {
-		.cmd = "model", .shortopts = "jo:h", .longopts = model_options, .own = model_opt,
+		.cmd = "model", .shortopts = "jo:h", .longopts = model_longopts, .own = model_opt,
 		.o = o, .anywhere = true,
 	};
 	size_t k;
@@ -621,6 +621,9 @@ int model_opts_parse(int argc, char **argv, struct model_opts *o, char *err, siz
 				 argv[optind]);
 	if (o->pid && o->what != MODEL_REPLAY)
 		return usage_err(err, errlen, "model: --pid is for replay%s", "");
+	if (o->what == MODEL_REPLAY && o->output && same_file(o->output, o->scenario))
+		return usage_err(err, errlen, "model: -o '%s' is the recording it reads",
+				 o->output);
 	return 0;
 }
 

@@ -175,7 +175,7 @@ static int probe_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option probe_options[] = {
+const struct option probe_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -185,7 +185,7 @@ const struct option probe_options[] = {
 int probe_opts_parse(int argc, char **argv, struct probe_opts *o, char *err, size_t errlen)
 {
 	const struct opts_spec spec = {
-		.cmd = "probe", .shortopts = "jvh", .longopts = probe_options, .own = probe_opt, .o = o,
+		.cmd = "probe", .shortopts = "jvh", .longopts = probe_longopts, .own = probe_opt, .o = o,
 		.anywhere = true,
 	};
 	int ret;

@@ -136,6 +136,7 @@ static const char record_usage[] =
 "      --min-chain=N, --min-fanout=N  the chains and walks the stored report\n"
 "                        lists (as stat; every one is recorded as an event)\n"
 "      --no-mmap-lock, --no-anon-vma, --no-latency   as for stat\n"
+"  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more\n"
 "  -h, --help            this text\n"
 "\n"
@@ -168,7 +169,7 @@ static int record_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 const char *const record_refused[] = { "json", "folded", NULL };
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option record_options[] = {
+const struct option record_longopts[] = {
 	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
 	{ "output", required_argument, NULL, 'o' },
 	/* refused with a pointer to what reads a recording */
@@ -183,7 +184,7 @@ int record_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, siz
 {
 	const struct opts_spec spec = {
 		.cmd = "record", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = record_options, .t = &o->t, .own = record_opt, .o = o,
+		.longopts = record_longopts, .t = &o->t, .own = record_opt, .o = o,
 	};
 	int ret;
 
@@ -253,6 +254,9 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "mmretry record: %llu events (%llu lost) from %.2f s in '%s'\n",
 			(unsigned long long)rc.events, (unsigned long long)lost, r.duration_s,
 			o.output);
+	if (!ret && r.fault_mode == MMR_MODE_TRACEPOINT)
+		fprintf(stderr, "mmretry record: `model replay` will refuse it: it needs "
+			"fentry or kprobes\n");
 	if (!ret && lost)
 		mmr_warn("%llu events were lost (ring buffer full): try a larger --ringbuf-size",
 			 (unsigned long long)lost);

@@ -46,6 +46,7 @@ int cmd_report(int argc, char **argv)
 	report_init(&r);
 	if (recording_report(o.file, o.from_events, &r, &cmd))
 		goto out;
+	r.recording = o.file;
 	if (o.output && !(out = fopen(o.output, "w"))) {
 		mmr_err("cannot write '%s': %s", o.output, strerror(errno));
 		rc = EXIT_CANNOT_TRACE;

@@ -48,6 +48,7 @@ static const char stat_usage[] =
 "      --no-latency      count faults without timing them: fault latency, the\n"
 "                        slowest faults and --proc-latency are n/a (what timing\n"
 "                        costs: README, Cost)\n"
+"  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
@@ -87,7 +88,7 @@ static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option stat_options[] = {
+const struct option stat_longopts[] = {
 	TRACE_LONGOPTS_TARGET, TRACE_LONGOPTS_RUN, TRACE_LONGOPTS_STREAM,
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
@@ -102,7 +103,7 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 {
 	const struct opts_spec spec = {
 		.cmd = "stat", .shortopts = TRACE_SHORT_TARGET TRACE_SHORT_RUN "jo:vh",
-		.longopts = stat_options, .t = &o->t, .own = stat_opt, .o = o,
+		.longopts = stat_longopts, .t = &o->t, .own = stat_opt, .o = o,
 	};
 	int ret;
 
@@ -111,6 +112,9 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 	ret = opts_parse(&spec, argc, argv, err, errlen);
 	if (ret)
 		return ret;
+	/* the report owns stdout (README, "Output"): a command's output goes to
+	 * stderr unless the report goes to a file */
+	o->t.command_stdout_to_stderr = !o->output;
 	return trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "stat", argc, argv, err,
 			      errlen);
 }

@@ -419,6 +419,7 @@ static const char top_usage[] =
 "      --no-anon-vma     do not trace anon_vma chains (CHAIN shows n/a)\n"
 "      --no-latency      count faults without timing them\n"
 "      --ringbuf-size=N  ring buffers' size (default 1M; nothing is streamed)\n"
+"  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
@@ -464,7 +465,7 @@ static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
-const struct option top_options[] = {
+const struct option top_longopts[] = {
 	TRACE_LONGOPTS_TARGET,
 	{ "interval", required_argument, NULL, 'i' },
 	{ "iterations", required_argument, NULL, 'n' },
@@ -477,7 +478,7 @@ const struct option top_options[] = {
 int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t errlen)
 {
 	const struct opts_spec spec = {
-		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = top_options,
+		.cmd = "top", .shortopts = TRACE_SHORT_TARGET "i:n:s:vh", .longopts = top_longopts,
 		.t = &o->t, .own = top_opt, .o = o,
 	};
 	int ret;

@@ -50,7 +50,7 @@ struct cmd {
 	int (*fn)(int argc, char **argv);
 	unsigned needs;
 	const char *summary;
-	const struct option *options;
+	const struct option *longopts;
 	const char *const *refused;
 };
 
@@ -58,9 +58,9 @@ struct cmd {
  * CURRENT after WORDs, one per line, for the bash completion. EXIT_OK. */
 int cmd_complete(const struct cmd *cmds, size_t ncmds, int argc, char **argv);
 
-extern const struct option probe_options[], stat_options[], top_options[], export_options[],
-	record_options[], report_options[], dump_options[], check_options[], baseline_options[],
-	compare_options[], model_options[];
+extern const struct option probe_longopts[], stat_longopts[], top_longopts[],
+	export_longopts[], record_longopts[], report_longopts[], dump_longopts[],
+	check_longopts[], baseline_longopts[], compare_longopts[], model_longopts[];
 extern const char *const record_refused[], *const baseline_refused[];
 /* model's subcommands by enum model_what, NULL-terminated */
 extern const char *const model_subcommands[];

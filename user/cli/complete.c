@@ -36,7 +36,7 @@ static const struct option *long_opt(const struct cmd *c, const char *name, size
 	const struct option *o, *found = NULL;
 	int n = 0;
 
-	for (o = c->options; o->name; o++) {
+	for (o = c->longopts; o->name; o++) {
 		if (strncmp(o->name, name, len))
 			continue;
 		if (strlen(o->name) == len)
@@ -52,7 +52,7 @@ static const struct option *short_opt(const struct cmd *c, int ch)
 {
 	const struct option *o;
 
-	for (o = c->options; o->name; o++)
+	for (o = c->longopts; o->name; o++)
 		if (o->val == ch)
 			return o;
 	return NULL;
@@ -67,7 +67,7 @@ static void list_options(const struct cmd *c)
 {
 	const struct option *o;
 
-	for (o = c->options; o->name; o++) {
+	for (o = c->longopts; o->name; o++) {
 		if (refused(c, o->name))
 			continue;
 		printf("--%s\n", o->name);

@@ -14,27 +14,27 @@ enum { NEED_ROOT = 1, NEED_BTF = 2 };
 
 static const struct cmd cmds[] = {
 	{ "probe", cmd_probe, 0, "what this kernel offers and the mode each capability uses",
-	  probe_options, NULL },
+	  probe_longopts, NULL },
 	{ "stat", cmd_stat, NEED_ROOT | NEED_BTF, "count fault retries and their reasons",
-	  stat_options, NULL },
+	  stat_longopts, NULL },
 	{ "top", cmd_top, NEED_ROOT | NEED_BTF, "a refreshing per-process table of retries",
-	  top_options, NULL },
+	  top_longopts, NULL },
 	{ "export", cmd_export, NEED_ROOT | NEED_BTF, "serve the figures as Prometheus metrics",
-	  export_options, NULL },
+	  export_longopts, NULL },
 	{ "record", cmd_record, NEED_ROOT | NEED_BTF, "write every event to a recording",
-	  record_options, record_refused },
-	{ "report", cmd_report, 0, "the report of a recording", report_options, NULL },
+	  record_longopts, record_refused },
+	{ "report", cmd_report, 0, "the report of a recording", report_longopts, NULL },
 	{ "dump", cmd_dump, 0, "print a recording's events as text or JSON lines",
-	  dump_options, NULL },
+	  dump_longopts, NULL },
 	/* these trace only when given a command (they check can_trace() then) */
 	{ "check", cmd_check, 0, "gate CI: hold a workload's figures to a baseline",
-	  check_options, NULL },
+	  check_longopts, NULL },
 	{ "baseline", cmd_baseline, 0, "record a baseline for check from a run",
-	  baseline_options, baseline_refused },
+	  baseline_longopts, baseline_refused },
 	{ "compare", cmd_compare, 0, "two reports side by side, with differences",
-	  compare_options, NULL },
+	  compare_longopts, NULL },
 	{ "model", cmd_model, 0, "the reference fault path: kernel eras, simulated",
-	  model_options, NULL },
+	  model_longopts, NULL },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -131,6 +131,10 @@ int main(int argc, char **argv)
 	 * (packaging/bash-completion/mmretry, cli/complete.c) */
 	if (!strcmp(argv[1], "__complete"))
 		return cmd_complete(cmds, NCMDS, argc - 2, argv + 2);
+	if (argv[1][0] == '-') {
+		mmr_err("unknown option '%s'; see 'mmretry --help'", argv[1]);
+		return EXIT_USAGE;
+	}
 	c = find_cmd(argv[1]);
 	if (!c)
 		return EXIT_USAGE;

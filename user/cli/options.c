@@ -15,6 +15,8 @@
 #include "lib/util.h"
 #include "stats/figures.h"
 
+#define MIN_DURATION_S 1e-3
+#define MAX_DURATION_S (30 * 86400.0)
 #define DEFAULT_MIN_HOLD_NS 1000000ULL	/* README: "mmap_lock" explains the choice */
 #define DEFAULT_MIN_FAULT_NS 1000000ULL	/* README: "The slowest faults" explains it */
 #define DEFAULT_MIN_CHAIN 8		/* README: "anon_vma" explains both */
@@ -93,8 +95,14 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 
 	switch (c) {
 	case 'd':
-		if (parse_duration(arg, &t->duration))
+		/* a month at most, as top's -i is held to a day: a typo of a few
+		 * digits is refused rather than tracing forever */
+		if (parse_duration(arg, &t->duration) || t->duration < MIN_DURATION_S ||
+		    t->duration > MAX_DURATION_S)
 			break;
+		return 1;
+	case 'q':
+		t->quiet = true;
 		return 1;
 	case 'p':
 		if (parse_u64(arg, &v) || v == 0 || v > 4194304)
@@ -162,7 +170,8 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 			int c;
 			const char *what;
 		} bad[] = {
-			{ 'd', "invalid duration '%s'" },
+			{ 'd', "invalid duration '%s' (1ms to 30 days, e.g. 10, 1.5, 500ms, "
+			       "2m, 1h)" },
 			{ 'p', "invalid pid '%s'" },
 			{ 'm', "unknown mode '%s' (fentry, kprobe, tracepoint or auto)" },
 			{ OPT_MIN_HOLD, "invalid --min-hold '%s' (e.g. 500us, 1ms, 0.01, or 0 "
@@ -200,6 +209,13 @@ int trace_opts_end(struct trace_opts *t, unsigned int groups, const char *cmd, i
 		snprintf(err, errlen, "%s: -p and a command cannot be combined", cmd);
 		return -EINVAL;
 	}
+	/* one target: the engine follows a process or a command by pid, and
+	 * would not also hold it to a cgroup */
+	if (t->cgroup && (t->pid || t->argv)) {
+		snprintf(err, errlen, "%s: -c and %s cannot be combined: trace a cgroup or a "
+			 "process", cmd, t->pid ? "-p" : "a command");
+		return -EINVAL;
+	}
 	if (t->argv && t->duration) {
 		snprintf(err, errlen, "%s: -d and a command cannot be combined: the command "
 			 "decides how long", cmd);
@@ -235,11 +251,26 @@ int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, c
 				 errlen);
 	bool target = o->t.argv || o->t.pid || o->t.cgroup || o->t.duration;
 
+	/* the verdict or the baseline owns stdout, as stat's report does */
+	o->t.command_stdout_to_stderr = !o->output;
 	if (ret || o->list_metrics)
 		return ret;
 	if (o->report && target)
 		return usage_err(err, errlen, "%s: --report reads a report: it takes no command, "
 				 "-p, -c or -d", cmd);
+	{
+		const char *in[] = { o->report, o->baseline };
+		const char *out[] = { o->output, o->save_report, o->junit };
+		size_t i, j;
+
+		for (i = 0; i < 2; i++)
+			for (j = 0; j < 3; j++)
+				if (same_file(out[j], in[i])) {
+					snprintf(err, errlen, "%s: output '%s' is the %s it reads",
+						 cmd, out[j], i ? "baseline" : "report");
+					return -EINVAL;
+				}
+	}
 	if (!o->report && !target)
 		return usage_err(err, errlen, "%s: nothing to judge: give a command after --, "
 				 "or --report FILE", cmd);
@@ -268,13 +299,13 @@ static int recording_opt(void *p, int c, const char *arg, char *err, size_t errl
 }
 
 /* report's and dump's options (main.c lists them for completion) */
-const struct option report_options[] = {
+const struct option report_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "from-events", no_argument, NULL, OPT_FROM_EVENTS },
 	{ 0 },
-}, dump_options[] = {
+}, dump_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
@@ -286,7 +317,7 @@ int recording_opts_parse(int argc, char **argv, const char *name, bool from_even
 {
 	const struct opts_spec spec = {
 		.cmd = name, .shortopts = "jo:h",
-		.longopts = from_events ? report_options : dump_options, .own = recording_opt,
+		.longopts = from_events ? report_longopts : dump_longopts, .own = recording_opt,
 		.o = o, .anywhere = true,
 	};
 	int ret;
@@ -303,6 +334,10 @@ int recording_opts_parse(int argc, char **argv, const char *name, bool from_even
 		return -EINVAL;
 	}
 	o->file = argv[optind];
+	if (o->output && same_file(o->output, o->file)) {
+		snprintf(err, errlen, "%s: -o '%s' is the recording it reads", name, o->output);
+		return -EINVAL;
+	}
 	return 0;
 }
 

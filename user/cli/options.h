@@ -26,7 +26,7 @@
  * and hands what getopt_long() returns to trace_opt() first.
  */
 enum trace_group {
-	TG_TARGET = 1,	/* -p, -c, -m, --ringbuf-size, --no-mmap-lock, --no-anon-vma,
+	TG_TARGET = 1,	/* -p, -c, -m, -q, --ringbuf-size, --no-mmap-lock, --no-anon-vma,
 			 * --no-latency */
 	TG_RUN = 2,	/* -d, and a COMMAND after the options */
 	TG_STREAM = 4,	/* --min-hold, --min-fault, --min-chain, --min-fanout */
@@ -38,12 +38,13 @@ enum {
 	OPT_OWN = 300,		/* a command's own long-only options from here */
 };
 
-#define TRACE_SHORT_TARGET "p:c:m:"
+#define TRACE_SHORT_TARGET "p:c:m:q"
 #define TRACE_SHORT_RUN "d:"
 #define TRACE_LONGOPTS_TARGET \
 	{ "pid", required_argument, NULL, 'p' }, \
 	{ "cgroup", required_argument, NULL, 'c' }, \
 	{ "mode", required_argument, NULL, 'm' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF }, \
 	{ "no-mmap-lock", no_argument, NULL, OPT_NO_MMAP_LOCK }, \
 	{ "no-anon-vma", no_argument, NULL, OPT_NO_ANON_VMA }, \

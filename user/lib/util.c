@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -309,4 +310,35 @@ char *read_file(const char *path, size_t max, size_t *len)
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+const char *signal_name(int sig)
+{
+	static char buf[32];
+	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (!abbrev) {
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	return buf;
+}
+
+int signal_number(const char *name)
+{
+	int sig;
+
+	for (sig = 1; sig < 65 && name; sig++)
+		if (!strcmp(name, signal_name(sig)))
+			return sig;
+	return 0;
+}
+
+bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
 }

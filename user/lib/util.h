@@ -42,6 +42,10 @@ uint64_t clock_ns(clockid_t id);
 uint64_t mono_ns(void);
 double mono_now(void);	/* seconds */
 size_t strlcpy_(char *dst, const char *src, size_t size);
+/* "SIGKILL" for 9 ("signal 70" for one without a name: a static buffer);
+ * signal_number() the reverse, 0 for a name it does not know */
+const char *signal_name(int sig);
+int signal_number(const char *name);
 void *array_push(void **arr, size_t *n, size_t *cap, size_t size);
 
 /* Output files: path NULL is stdout. out_open(): NULL with the error said;
@@ -50,6 +54,9 @@ void *array_push(void **arr, size_t *n, size_t *cap, size_t size);
  * EFBIG if it is over max bytes. */
 char *read_file(const char *path, size_t max, size_t *len);
 FILE *out_open(const char *path);
+/* Whether paths a and b name one existing file (a link, another spelling):
+ * an output that is an input would be truncated before it is read. */
+bool same_file(const char *a, const char *b);
 int out_close(FILE *f, const char *path);
 
 #endif

@@ -333,6 +333,9 @@ static void set_target(struct report *r, json_t *meta, const struct rebuild *b, 
 	x = stored_at(b, "target", "exit_status");
 	if (json_is_integer(x))
 		r->exit_status = json_integer_value(x);
+	x = stored_at(b, "target", "signal");
+	if (json_is_string(x))
+		r->exit_signal = signal_number(json_string_value(x));
 	if (kind && !strcmp(kind, "pid")) {
 		r->target = TARGET_PID;
 		r->pid = json_integer_value(json_object_get(t, "pid"));

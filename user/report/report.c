@@ -179,7 +179,9 @@ static void print_target(FILE *out, const struct report *r)
 	if (n >= 66)
 		strcpy(line + 62, " ...");
 	fputs(line, out);
-	if (r->exit_status >= 0)
+	if (r->exit_signal > 0)
+		fprintf(out, " (killed by %s)", signal_name(r->exit_signal));
+	else if (r->exit_status >= 0)
 		fprintf(out, " (exit %d)", r->exit_status);
 	fputc('\n', out);
 }
@@ -202,6 +204,11 @@ void report_print_text(FILE *out, const struct report *r)
 	/* a kernel release can be 64 characters: on a line of its own */
 	if (r->target == TARGET_MODEL) {
 		fprintf(out, "mmretry model: %.6f s simulated\n", r->duration_s);
+	} else if (r->recording) {
+		fprintf(out, "mmretry report: %.2f s recorded, faults traced with %s\n",
+			r->duration_s, mode_name(r->fault_mode));
+		fprintf(out, "recorded %.*s\n", 70, r->recording);
+		fprintf(out, "kernel   %s\n", r->kernel);
 	} else {
 		fprintf(out, "mmretry stat: %.2f s, faults traced with %s\n", r->duration_s,
 			mode_name(r->fault_mode));
@@ -315,6 +322,8 @@ json_t *report_to_json(const struct report *r)
 		json_object_set_new(target, "argv", argv);
 		json_object_set_new(target, "exit_status", r->exit_status >= 0 ?
 				    json_integer(r->exit_status) : json_null());
+		json_object_set_new(target, "signal", r->exit_signal > 0 ?
+				    json_string(signal_name(r->exit_signal)) : json_null());
 		break;
 	}
 	case TARGET_MODEL:

@@ -43,11 +43,16 @@ struct report {
 	uint64_t missed_runs;		/* the fault tracer's skipped runs (prog_recursion_misses) */
 	uint64_t events;		/* retry events received */
 
+	/* `mmretry report`: the recording the report was read from (its
+	 * header names it), NULL for a traced run */
+	const char *recording;
+
 	enum target_kind target;
 	pid_t pid;			/* TARGET_PID */
 	const char *cgroup;		/* TARGET_CGROUP */
 	char *const *argv;		/* TARGET_COMMAND */
 	int exit_status;		/* TARGET_COMMAND: -1 if unknown */
+	int exit_signal;		/* TARGET_COMMAND: what killed it, or 0 */
 	struct {			/* TARGET_MODEL: a `mmretry model run` */
 		const char *scenario, *policy;
 		uint64_t seed;

@@ -314,6 +314,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 			t->tick(t->ctx, e);
 	engine_stop(e);
 	r->exit_status = engine_exit_status(e);
+	r->exit_signal = engine_exit_signal(e);
 	r->duration_s = engine_duration(e);
 	if (engine_lock(e))
 		read_lock(e, r);

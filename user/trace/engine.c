@@ -41,6 +41,7 @@ struct engine {
 	bool ks_tried;
 	char kernel[65];
 	int exit_status;
+	int exit_signal;	/* the signal that killed the command, or 0 */
 	double t0, t1, deadline;
 };
 
@@ -141,7 +142,7 @@ int engine_prepare(struct engine **out, const struct trace_opts *o,
 		return ret;
 	}
 	if (o->argv) {
-		ret = command_prepare(&e->cmd, o->argv);
+		ret = command_prepare(&e->cmd, o->argv, o->command_stdout_to_stderr);
 		if (ret) {
 			mmr_err("cannot fork: %s", strerror(-ret));
 			return ret;
@@ -273,9 +274,34 @@ int engine_attach(struct engine *e)
 	return 0;
 }
 
+/* bcc's "Tracing ... Hit Ctrl-C to end.": said on stderr once attached (a
+ * run traced from its first event on), before the command writes anything */
+static void say_started(const struct engine *e)
+{
+	const struct trace_opts *o = &e->o;
+	char what[160], len[48] = "";
+
+	if (o->argv)
+		snprintf(what, sizeof(what), "of '%s' and its children", o->argv[0]);
+	else if (o->pid)
+		snprintf(what, sizeof(what), "of pid %d", (int)o->pid);
+	else if (o->cgroup)
+		snprintf(what, sizeof(what), "in cgroup '%s'", o->cgroup);
+	else
+		snprintf(what, sizeof(what), "system-wide");
+	if (o->duration)
+		snprintf(len, sizeof(len), " for %g s", o->duration);
+	fprintf(stderr, "Tracing page faults %s (%s mode)%s%s\n", what,
+		mode_name(engine_fault_mode(e)), len,
+		o->argv ? " until it exits." : "... Hit Ctrl-C to end.");
+}
+
 int engine_start(struct engine *e)
 {
 	int ret;
+
+	if (!e->o.quiet && !e->sink.own_banner)
+		say_started(e);
 
 	e->t0 = mono_now();
 	if (e->o.duration)
@@ -327,6 +353,7 @@ int engine_wait(struct engine *e, int timeout_ms)
 		return 0;	/* the traced process is gone */
 	if (e->cmd.pid > 0 && waitpid(e->cmd.pid, &status, WNOHANG) == e->cmd.pid) {
 		e->exit_status = command_exit_code(status);
+		e->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 		e->cmd.pid = -1;
 		return 0;
 	}
@@ -340,8 +367,10 @@ void engine_stop(struct engine *e)
 	if (e->cmd.pid > 0) {
 		/* interrupted: the command got the same SIGINT from the tty;
 		 * wait for it so its exit is known */
-		if (waitpid(e->cmd.pid, &status, 0) == e->cmd.pid)
+		if (waitpid(e->cmd.pid, &status, 0) == e->cmd.pid) {
 			e->exit_status = command_exit_code(status);
+			e->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		}
 		e->cmd.pid = -1;
 	}
 	e->t1 = mono_now();
@@ -391,6 +420,11 @@ pid_t engine_tgid(const struct engine *e)
 int engine_exit_status(const struct engine *e)
 {
 	return e->exit_status;
+}
+
+int engine_exit_signal(const struct engine *e)
+{
+	return e->exit_signal;
 }
 
 double engine_duration(const struct engine *e)

@@ -49,6 +49,9 @@ struct trace_opts {
 	uint32_t min_fanout;	/* rmap walks streamed from this many VMAs */
 	bool no_anon_vma;	/* --no-anon-vma */
 	bool no_latency;	/* --no-latency: faults counted, not timed */
+	bool quiet;		/* -q: no line on stderr once tracing has started */
+	/* the command's stdout goes to our stderr: the report owns stdout */
+	bool command_stdout_to_stderr;
 };
 
 /* What a front end reads as it comes. A NULL callback: that event is not
@@ -65,6 +68,9 @@ struct engine_sink {
 	raw_event_fn on_raw;
 	int (*on_lock_op)(void *ctx, const struct mmr_lock_op_event *e);
 	bool per_process;		/* top: per-process fault counters */
+	/* the front end says itself that it has started (export: where it
+	 * listens), so the engine does not */
+	bool own_banner;
 	void *ctx;
 	/* said once a capability is known not to be traced, or a mode fell
 	 * back: for the report's notes */
@@ -106,6 +112,8 @@ const char *engine_kernel(const struct engine *e);	/* uname's release */
 pid_t engine_tgid(const struct engine *e);		/* the traced process, or 0 */
 /* the command's exit status (128+N if killed by N), -1 if none or unknown */
 int engine_exit_status(const struct engine *e);
+/* the signal that killed the command, 0 if it exited (or none) */
+int engine_exit_signal(const struct engine *e);
 double engine_duration(const struct engine *e);		/* start to stop, seconds */
 
 /* The tracers: NULL where a capability is not traced; anon_vma's why is

@@ -12,7 +12,7 @@
 
 #include "trace/target.h"
 
-int command_prepare(struct command *c, char *const argv[])
+int command_prepare(struct command *c, char *const argv[], bool out_to_err)
 {
 	int go[2], ex[2];
 	char b;
@@ -38,6 +38,8 @@ int command_prepare(struct command *c, char *const argv[])
 		close(ex[0]);
 		/* wait until the tracer has attached and knows our pid */
 		if (read(go[0], &b, 1) < 0)
+			_exit(127);
+		if (out_to_err && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 			_exit(127);
 		execvp(argv[0], argv);
 		e = errno;

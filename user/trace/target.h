@@ -3,6 +3,7 @@
 #ifndef MMRETRY_TARGET_H
 #define MMRETRY_TARGET_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct command {
@@ -11,8 +12,9 @@ struct command {
 	int err_fd;	/* read end: errno of a failed exec */
 };
 
-/* Fork a child that waits to be released before exec'ing argv. 0 or -errno. */
-int command_prepare(struct command *c, char *const argv[]);
+/* Fork a child that waits to be released before exec'ing argv; with
+ * out_to_err its stdout is our stderr. 0 or -errno. */
+int command_prepare(struct command *c, char *const argv[], bool out_to_err);
 /* Release it. 0, or -errno if exec failed (the child has then exited). */
 int command_start(struct command *c);
 /* Kill and reap a prepared child that will not be started. */
