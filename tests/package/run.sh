@@ -225,7 +225,8 @@ epid=
 
 # --- bash completion, from the installed file in a bare shell
 complete_words() {
-	bash --norc -c '
+	# the completion asks the mmretry it completes: PATH's, the installed one
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin bash --norc -c '
 		[ -f /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
 		. "$1"
 		shift
