@@ -67,7 +67,7 @@ DOCS        := README.md $(wildcard docs/*.md) packaging/mmretry-alerts.yml \
 
 .SECONDARY:
 .PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help man \
-	install uninstall deb
+	install uninstall deb FORCE
 all: mmretry $(GEN) man $(UNIT)
 
 man: $(MAN_PAGES)
