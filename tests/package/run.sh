@@ -48,7 +48,7 @@ if getent passwd mmretry >/dev/null || getent group mmretry >/dev/null; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-package.XXXXXX")
-installed= epid=
+installed='' epid=''
 cleanup() {
 	[ -n "$epid" ] && kill "$epid" 2>/dev/null && wait "$epid" 2>/dev/null
 	[ -n "$installed" ] && dpkg --purge mmretry >/dev/null 2>&1
@@ -77,9 +77,17 @@ deb=$(ls build/deb/mmretry_*_amd64.deb 2>/dev/null | head -1)
 changes=$(ls build/deb/mmretry_*.changes 2>/dev/null | head -1)
 [ -n "$deb" ] && [ -n "$changes" ] && ok "package: the .deb and .changes are in build/deb" ||
 	not_ok "package: the .deb and .changes are in build/deb" "$(ls build/deb)"
-git_leak=$(ls build/deb/src/.. | grep -v -e '^src$' -e '^mmretry' || true)
-[ -z "$git_leak" ] && ok "package: the build wrote nothing beside build/deb's own files" ||
-	not_ok "package: the build wrote nothing beside build/deb's own files" "$git_leak"
+# dpkg-buildpackage writes into its tree's parent: build/deb, never the
+# parent of this tree
+stray=
+for f in build/deb/* ../mmretry_* ../mmretry-dbgsym_*; do
+	case $f in
+	build/deb/src | build/deb/mmretry_* | build/deb/mmretry-dbgsym_*) ;;
+	*) [ -e "$f" ] && stray="$stray $f" ;;
+	esac
+done
+[ -z "$stray" ] && ok "package: the build wrote nothing outside build/deb" ||
+	not_ok "package: the build wrote nothing outside build/deb" "$stray"
 
 lintian --fail-on error,warning,info -I "$changes" >"$tmp/lintian" 2>&1
 rc=$?
@@ -146,7 +154,8 @@ IFS=: read -r _ _ uid _ _ home shell <<<"$pw"
 	not_ok "package: the exporter's unit is not enabled"
 # (it runs man for Documentation=: no cat page, as above)
 out=$(MANWIDTH=100 systemd-analyze verify "$UNIT" 2>&1)
-[ $? -eq 0 ] && [ -z "$out" ] && ok "package: systemd-analyze verify passes the unit" ||
+rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ] && ok "package: systemd-analyze verify passes the unit" ||
 	not_ok "package: systemd-analyze verify passes the unit" "$out"
 if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then
 	exposure=$(systemd-analyze security --offline=yes "$UNIT" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: *//p')
