@@ -53,16 +53,76 @@ GEN_SRCS    := $(wildcard tools/gen/*.c)
 MAN_SRCS    := $(wildcard docs/man/*.scd)
 MAN_PAGES   := $(patsubst docs/man/%.scd,$(OUTPUT)/man/%,$(MAN_SRCS))
 COMPLETION  := packaging/bash-completion/mmretry
+# make install: PREFIX and DESTDIR as usual; the unit's directory apart,
+# since Debian 12's debhelper looks for units in /lib/systemd/system only
+PREFIX      ?= /usr/local
+SBINDIR     := $(PREFIX)/sbin
+MAN8DIR     := $(PREFIX)/share/man/man8
+COMPLDIR    := $(PREFIX)/share/bash-completion/completions
+DOCDIR      := $(PREFIX)/share/doc/mmretry
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+UNIT        := $(OUTPUT)/mmretry-export.service
+DOCS        := README.md $(wildcard docs/*.md) packaging/mmretry-alerts.yml \
+               packaging/prometheus-scrape.yml packaging/grafana-dashboard.json
 
 .SECONDARY:
-.PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help man
-all: mmretry $(GEN) man
+.PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help man \
+	install uninstall deb FORCE
+all: mmretry $(GEN) man $(UNIT)
 
 man: $(MAN_PAGES)
 
 $(OUTPUT)/man/%: docs/man/%.scd
 	@mkdir -p $(@D)
 	$(call say,SCDOC,$@)scdoc <$< >$@.tmp && mv $@.tmp $@
+
+# the exporter's unit names the installed binary and docs; rebuilt when
+# PREFIX (or UNITDIR) changes, through the stamp of what it was made for
+$(UNIT): packaging/mmretry-export.service.in $(OUTPUT)/install-dirs | $(OUTPUT)
+	$(call say,GEN,$@)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' $< >$@.tmp && \
+		mv $@.tmp $@
+$(OUTPUT)/install-dirs: FORCE | $(OUTPUT)
+	@echo '$(SBINDIR) $(DOCDIR)' | cmp -s - $@ || echo '$(SBINDIR) $(DOCDIR)' >$@
+FORCE:
+
+# the generator (tools/mmretry-gen) is a test tool: not installed
+install: mmretry man $(UNIT)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 mmretry $(DESTDIR)$(SBINDIR)/mmretry
+	$(if $(MAN_PAGES),install -m 644 -D -t $(DESTDIR)$(MAN8DIR) $(MAN_PAGES))
+	$(if $(wildcard $(COMPLETION)),install -m 644 -D $(COMPLETION) $(DESTDIR)$(COMPLDIR)/mmretry)
+	install -m 644 $(UNIT) $(DESTDIR)$(UNITDIR)/mmretry-export.service
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+# What install put there: its files and the doc directory. The shared
+# directories (sbin, man8...) may have been there before, so they stay;
+# under a DESTDIR, a staging tree, those left empty go too, up to DESTDIR.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/mmretry $(DESTDIR)$(COMPLDIR)/mmretry \
+		$(DESTDIR)$(UNITDIR)/mmretry-export.service \
+		$(addprefix $(DESTDIR)$(MAN8DIR)/,$(notdir $(MAN_PAGES))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	! [ -d $(DESTDIR)$(DOCDIR) ] || rmdir $(DESTDIR)$(DOCDIR)
+	$(if $(DESTDIR),@for d in $(SBINDIR) $(MAN8DIR) $(COMPLDIR) $(UNITDIR) $(DOCDIR); do \
+		while [ "$${d%/*}" != "$$d" ]; do \
+			[ ! -d "$(DESTDIR)$$d" ] || rmdir "$(DESTDIR)$$d" 2>/dev/null || break; \
+			d=$${d%/*}; \
+		done; \
+	done)
+
+# The Debian package, built from a copy of the tree in build/deb/src (the
+# files git tracks, as the working tree has them), since
+# dpkg-buildpackage writes into the parent directory: the .deb, .buildinfo
+# and .changes land in build/deb. The binary says the package's version
+# and this tree's commit.
+DEB_DIR     := $(OUTPUT)/deb
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	@git ls-files -z | xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL MMRETRY_GIT=$(VERSION) \
+		DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -b -us -uc
+	@ls $(DEB_DIR)/*.deb
 
 help:
 	@echo 'make            build ./mmretry and tools/mmretry-gen'
@@ -78,6 +138,10 @@ help:
 	@echo '                each guest within VM_BUDGET seconds (in make test)'
 	@echo 'make vmtest-full every VM check in every mode (not in make test)'
 	@echo 'make vmlinux    regenerate vmlinux.h from this kernel'
+	@echo 'make install    install the binary, man pages, bash completion, docs and the'
+	@echo '                exporter'"'"'s systemd unit (PREFIX=/usr/local, DESTDIR)'
+	@echo 'make uninstall  remove what make install put there (same PREFIX, DESTDIR)'
+	@echo 'make deb        the Debian package, in build/deb (dpkg -i build/deb/mmretry_*.deb)'
 	@echo 'V=1             print each build command in full'
 
 deps:
@@ -108,7 +172,7 @@ $(OUTPUT)/trace/kfeatures.o: $(OUTPUT)/probe.skel.h
 
 $(OUTPUT)/%.o: user/%.c | $(OUTPUT)
 	@mkdir -p $(@D)
-	$(call say,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(PURE_LIB): $(PURE_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
@@ -117,7 +181,7 @@ $(TRACE_LIB): $(TRACE_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 mmretry: $(CLI_OBJS) $(TRACE_LIB) $(PURE_LIB)
-	$(call say,LINK,$@)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+	$(call say,LINK,$@)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(GEN): $(GEN_SRCS) tools/gen/*.h
 	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -pthread -o $@ $(GEN_SRCS)
@@ -153,6 +217,7 @@ live: all
 	@tests/model/live.sh
 	@tests/record/run.sh
 	@tests/top/run.sh
+	@tests/package/run.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
 # guests at once (each TCG guest keeps one host CPU busy). VM_BUDGET is each

@@ -2,8 +2,9 @@
 # tests/export/packaging.sh: what packaging/ ships for the exporter is valid:
 # promtool checks the alert rules and the scrape job and runs the alerts'
 # unit tests (alerts.test.yml), the Grafana dashboard is JSON whose every
-# query reads mmretry's metrics, the fault-latency ones among them. No
-# kernel involved.
+# query reads mmretry's metrics, the fault-latency ones among them, the
+# exporter's unit runs as its user with only its capabilities (tests/package
+# installs and runs it). No kernel involved.
 #
 # Needs: promtool and jq (make deps); no root, no build.
 # Prints: TAP (tests/lib.sh), a test point per check, ending with the line
@@ -34,7 +35,10 @@ for m in mmretry_fault_duration_seconds_bucket mmretry_fault_retry_seconds_total
 		ok "packaging: a dashboard panel reads $m" ||
 		not_ok "packaging: a dashboard panel reads $m"
 done
-grep -q '^ExecStart=.*mmretry export .*--user' packaging/mmretry-export.service &&
-	ok "packaging: the systemd unit runs the exporter and drops root" ||
-	not_ok "packaging: the systemd unit runs the exporter and drops root"
+unit=packaging/mmretry-export.service.in
+grep -q '^ExecStart=@SBINDIR@/mmretry export ' "$unit" && grep -q '^User=mmretry$' "$unit" &&
+	grep -q '^AmbientCapabilities=CAP_BPF CAP_PERFMON CAP_SYSLOG$' "$unit" &&
+	grep -q '^CapabilityBoundingSet=CAP_BPF CAP_PERFMON CAP_SYSLOG$' "$unit" &&
+	ok "packaging: the systemd unit runs the exporter as mmretry with CAP_BPF, CAP_PERFMON, CAP_SYSLOG only" ||
+	not_ok "packaging: the systemd unit runs the exporter as mmretry with CAP_BPF, CAP_PERFMON, CAP_SYSLOG only"
 finish

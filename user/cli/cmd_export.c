@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -693,6 +694,18 @@ int cmd_export(int argc, char **argv)
 	}
 	ex.lt = engine_lock(ex.e);
 	ex.at = engine_anon(ex.e);
+	/* Attached: scrapes only read maps through their fds. Naming rmap
+	 * walkers needs kallsyms' addresses (CAP_SYSLOG), so read it now; then
+	 * keep only what listening and --user need, before MHD's thread starts
+	 * (capabilities are per thread) */
+	if (ex.at)
+		engine_ksyms(ex.e);
+	ret = caps_keep_only(1ULL << CAP_NET_BIND_SERVICE |
+			     (o.user ? 1ULL << CAP_SETUID | 1ULL << CAP_SETGID : 0));
+	if (ret) {
+		mmr_err("cannot drop capabilities: %s", strerror(-ret));
+		goto out;
+	}
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
 			     &on_request, &ex,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

@@ -182,6 +182,26 @@ int check_bpf_privileges(char *what, size_t len)
 	return -EPERM;
 }
 
+int caps_keep_only(uint64_t keep)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	int i;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	for (i = 0; i < 2; i++) {
+		uint32_t k = (uint32_t)(keep >> (32 * i));
+
+		data[i].permitted &= k;
+		data[i].effective &= k;
+		data[i].inheritable = 0;	/* which empties the ambient set too */
+	}
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
 uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;

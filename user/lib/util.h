@@ -31,6 +31,12 @@ const char *fmt_ns_narrow(char *buf, size_t len, uint64_t ns);
  * what is missing written to `what`. */
 int check_bpf_privileges(char *what, size_t len);
 
+/* Keep only the capabilities in `keep` (a mask of 1ULL << CAP_*) that this
+ * thread has: permitted and effective lowered to them, inheritable and
+ * ambient emptied. Per thread (capset(2)): call it before starting threads.
+ * 0 or -errno. */
+int caps_keep_only(uint64_t keep);
+
 /* CLOCK_MONOTONIC is bpf_ktime_get_ns()'s clock: events' times compare */
 uint64_t clock_ns(clockid_t id);
 uint64_t mono_ns(void);

@@ -86,7 +86,7 @@ struct scan {
 	unsigned long long *start[NRANGES];
 	size_t fn_len[NR_FNS], name_len[NRANGES];
 	uint64_t *text;
-	size_t ntext, cap;
+	size_t ntext, cap, nonzero;
 };
 
 static int scan_sym(void *ctx, uint64_t addr, char type, const char *sym, size_t len)
@@ -102,6 +102,7 @@ static int scan_sym(void *ctx, uint64_t addr, char type, const char *sym, size_t
 			*sc->start[i] = addr;
 	if (type != 't' && type != 'T')
 		return 0;
+	sc->nonzero += addr != 0;
 	if (sc->ntext == sc->cap) {
 		uint64_t *g;
 
@@ -115,7 +116,9 @@ static int scan_sym(void *ctx, uint64_t addr, char type, const char *sym, size_t
 	return 0;
 }
 
-static void scan_kallsyms(struct features *f)
+/* true if kallsyms hides its addresses from this process (all zero:
+ * kallsyms_show_value() wants CAP_SYSLOG, kernel.kptr_restrict allowing) */
+static bool scan_kallsyms(struct features *f)
 {
 	struct scan sc = {
 		.f = f,
@@ -128,7 +131,7 @@ static void scan_kallsyms(struct features *f)
 	int i;
 
 	if (!fp)
-		return;
+		return false;
 	for (i = 0; i < NR_FNS; i++)
 		sc.fn_len[i] = strlen(mmr_fn_names[i]);
 	for (i = 0; i < NRANGES; i++)
@@ -148,6 +151,7 @@ static void scan_kallsyms(struct features *f)
 	free(sc.text);
 	if (f->fn_ksym[FN_LOCK_VMA_UNDER_RCU])
 		f->per_vma_locks = true;
+	return sc.ntext && !sc.nonzero;
 }
 
 static void read_lockdown(struct features *f)
@@ -209,6 +213,7 @@ int features_probe(struct features *f)
 	struct utsname u;
 	struct btf *btf;
 	char what[128];
+	bool hidden;
 
 	memset(f, 0, sizeof(*f));
 	f->fentry = f->kprobe = f->tp_btf = PROBE_UNTESTED;
@@ -223,13 +228,17 @@ int features_probe(struct features *f)
 		btf__free(btf);
 	}
 	mmr_debug("probe: vmlinux BTF read");
-	scan_kallsyms(f);
+	hidden = scan_kallsyms(f);
 	read_lockdown(f);
 	mmr_debug("probe: kallsyms read (lock_mm_and_find_vma %#llx-%#llx, asm_exc_page_fault %#llx-%#llx)",
 		  f->lmfv_start, f->lmfv_end, f->aepf_start, f->aepf_end);
 
 	if (check_bpf_privileges(what, sizeof(what)))
 		return 0;	/* what needs loading stays untested */
+	if (hidden)
+		mmr_warn("/proc/kallsyms hides kernel addresses without CAP_SYSLOG: "
+			 "stacks go unnamed, and tracepoint mode counts every mmap_lock "
+			 "read as a fault attempt");
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 	if (!f->btf)
