@@ -488,7 +488,7 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 		break;
 	case TOP_COL_VMA:
 		if (c->states[FF_VMA_LOCK_ATTEMPTS] == VAL_NA || c->states[FF_FAULTS] == VAL_NA)
-			w = "lock of attempts not seen";
+			w = "VMA locks not seen";
 		break;
 	case TOP_COL_HOLD_P99:
 	case TOP_COL_HOLD_MAX:
