@@ -4,7 +4,9 @@
  * processes' cumulative figures read at each interval become per-interval
  * rows (deltas, rates, the leading retry reason, fault and mmap_lock
  * percentiles from histogram deltas, time in faults), sorted and
- * formatted. cmd_top.c reads the maps.
+ * formatted: the columns the run can fill (top_col_available()), as many
+ * as fit the width, as many rows as fit the height. cmd_top.c reads the
+ * maps and the terminal's size.
  */
 #ifndef MMRETRY_TOP_H
 #define MMRETRY_TOP_H
