@@ -16,9 +16,18 @@
 #    the file workload's faults and time in faults, the processes' sum equal
 #    to the run's fault latency, p99 >= 1 ms with MMRETRY_TOP_SLOW_DATA; null
 #    in tracepoint mode;
-# 4. a person at a terminal: top in a tmux pane, captured with capture-pane:
-#    header and the generator's row, lines cut to the pane's width, q quits
-#    with status 0.
+# 4. a script's narrow table: the -p run with COLUMNS=80: no line wider than
+#    80, the header wrapped at its phrases, never cut;
+# 5. a person at a terminal: top --rows 3 in a tmux pane of 80 columns,
+#    captured with capture-pane: header and the generator's row, the header
+#    and titles uncut, no line wider than the pane, at most 3 rows and "N of
+#    M processes shown", q quits with status 0; in a pane of 10 lines (no
+#    --rows) the header on top and the rows that fit below it, Ctrl-C quits
+#    with status 0. (No top of its own for these: the VM matrix's budget.)
+#
+# Columns are found by the header's names (norm below): a column the mode
+# cannot fill is not printed (tracepoint mode: FLTp99, FLT%, DONE/s, CHAIN),
+# nor one a narrow table has no room for.
 #
 # Leading reasons (README "Modes"; bpf/faults.bpf.c; tools/gen/):
 #   fentry, kprobe: file -> file_io, uffd -> userfaultfd, pagelock ->
@@ -60,6 +69,10 @@ MODE=${MMRETRY_MODE:-}
 for f in "$MMR" "$GEN"; do
 	[ -x "$f" ] || bail "$f is not built (run make)"
 done
+
+# the piped tables' width is $COLUMNS where set: every column unless a check
+# sets it
+unset COLUMNS LINES
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-top.XXXXXX")
 session=mmretry-top-$$
@@ -179,27 +192,118 @@ grep -q '^total: faults/s [0-9n]' "$tmp/top.txt" && ok "pipe: header has totals"
 grep -Eq 'lost [0-9]+, missed runs [0-9]+' "$tmp/top.txt" && ok "pipe: header has lost events and missed runs" ||
 	not_ok "pipe: header has lost events and missed runs"
 
-# rows PID: the table rows of process PID (columns: 1 PID, 2 COMM, 3 FAULT/s,
-# 4 FLTp99, 5 FLT%, 6 RETRY/s, 7 RETRY%, 8 REASON, 9 DONE/s, 10 VMA%,
-# 11 HOLDp99, 12 HOLDmax, 13 WAITp99, 14 WAITmax, 15 CHAIN)
-rows() { awk -v p="$1" '$1 == p' "$tmp/top.txt"; }
-# busiest PID: its row with the most retries/s
+# Every column top can print, in its order (docs/top.md); a table shows those
+# its mode can fill and that fit. norm FILE...: each table's rows with every
+# column in this order, found by the table's titles, "absent" for a column
+# it did not show; AWK_COLS names the fields ($RETRIES, $DONE, ...)
+COLS="PID COMM FAULT/s FLTp99 FLT% RETRY/s RETRY% REASON DONE/s VMA% HOLDp99 HOLDmax WAITp99 WAITmax CHAIN"
+norm() {
+	awk -v names="$COLS" '
+		BEGIN { n = split(names, want, " ") }
+		/^mmretry top - / { intable = 0; next }
+		/^ *PID COMM / {
+			for (k in at) delete at[k]
+			for (i = 1; i <= NF; i++) at[$i] = i
+			intable = 1
+			next
+		}
+		intable && NF {
+			l = ""
+			for (k = 1; k <= n; k++)
+				l = l (k > 1 ? " " : "") (want[k] in at ? $(at[want[k]]) : "absent")
+			print l
+		}' "$@"
+}
+AWK_COLS='BEGIN { PID = 1; COMM = 2; FAULTS = 3; FLTP99 = 4; FLTPCT = 5; RETRIES = 6
+	RETRYPCT = 7; REASON = 8; DONE = 9; VMA = 10; HOLDP99 = 11; HOLDMAX = 12
+	WAITP99 = 13; WAITMAX = 14; CHAIN = 15 }'
+# titles FILE: each table's column titles, one line each, single-spaced
+titles() { awk '/^ *PID COMM / { $1 = $1; print }' "$1"; }
+# unknown_titles FILE: the words of its titles that are no column's name (a
+# title cut in half)
+unknown_titles() {
+	titles "$1" | awk -v names="$COLS" '
+		BEGIN { n = split(names, w, " "); for (i = 1; i <= n; i++) known[w[i]] = 1 }
+		{ for (i = 1; i <= NF; i++) if (!($i in known)) print $i }'
+}
+# rows_said FILE MAX: what is wrong with its tables' rows, or nothing: more
+# than MAX rows (0: any number), "N of M processes shown" with N not the
+# table's rows or M not more, "processes M" with M not its rows, or no table
+# that left rows out
+rows_said() {
+	awk -v max="$2" '
+		function table_end() {
+			if (!t)
+				return
+			if (max && rows > max)
+				bad = bad "; table " t ": " rows " rows"
+			if (shown != "") {
+				cut++
+				if (shown != rows || total <= rows)
+					bad = bad "; table " t ": \"" shown " of " total "\", " rows " rows"
+			} else if (procs != rows) {
+				bad = bad "; table " t ": processes " procs ", " rows " rows"
+			}
+		}
+		/^mmretry top - / { table_end(); t++; rows = 0; shown = ""; procs = -1; intable = 0 }
+		/[0-9]+ of [0-9]+ processes shown/ {
+			for (i = 1; i < NF; i++)
+				if ($(i + 1) == "of") { shown = $i; total = $(i + 2) }
+		}
+		/processes [0-9]+$/ { procs = $NF }
+		/^ *PID COMM / { intable = 1; next }
+		intable && NF { rows++ }
+		END {
+			table_end()
+			if (!t)
+				bad = bad "; no table"
+			else if (!cut)
+				bad = bad "; no table left rows out"
+			print substr(bad, 3)
+		}' "$1"
+}
+norm "$tmp/top.txt" >"$tmp/top.rows"
+# rows PID: the (normalised) table rows of process PID
+rows() { awk -v p="$1" '$1 == p' "$tmp/top.rows"; }
+# busiest PID: its row with the most retries/s (RETRY/s: field 6)
 busiest() { rows "$1" | sort -k6,6 -g | tail -n1; }
 # an awk function: top's duration cell (512ns, 65.5us, 2.1ms, 1.20s) in ns,
 # -1 for anything else (n/a, -)
 AWK_NS='function ns(v) {
 	if (v ~ /^[0-9.]+ns$/) return v + 0; if (v ~ /^[0-9.]+us$/) return v * 1e3;
 	if (v ~ /^[0-9.]+ms$/) return v * 1e6; if (v ~ /^[0-9.]+s$/) return v * 1e9; return -1 }'
-# lat_na PID: every row of PID has FLTp99 and FLT% n/a (and it has rows)
-lat_na() {
-	rows "$1" | awk '$4 != "n/a" || $5 != "n/a" { bad = 1 } END { exit bad || NR == 0 }'
+# lat_absent PID: PID has rows, none with a FLTp99 or FLT% column
+lat_absent() {
+	rows "$1" | awk "$AWK_COLS"'
+		$FLTP99 != "absent" || $FLTPCT != "absent" { bad = 1 } END { exit bad || NR == 0 }'
 }
 # lat_timed PID NS PCT: a row of PID with a FLTp99 of NS or more and a FLT%
 # above PCT
 lat_timed() {
-	rows "$1" | awk -v m="$2" -v p="$3" "$AWK_NS"'
-		ns($4) >= m && $5 ~ /^[0-9.]+$/ && $5 + 0 > p { f = 1 } END { exit !f }'
+	rows "$1" | awk -v m="$2" -v p="$3" "$AWK_COLS $AWK_NS"'
+		ns($FLTP99) >= m && $FLTPCT ~ /^[0-9.]+$/ && $FLTPCT + 0 > p { f = 1 }
+		END { exit !f }'
 }
+
+# the columns a mode cannot fill are not printed, never as 0 or n/a: the
+# header says why; the others are all there (no width: every column)
+if [ "$mode" = tracepoint ]; then
+	if [ -s "$tmp/top.txt" ] && ! titles "$tmp/top.txt" | grep -Eq ' (FLTp99|FLT%|DONE/s|CHAIN)( |$)' &&
+	   grep -q '^hidden: FLTp99 FLT% DONE/s CHAIN (tracepoint mode)' "$tmp/top.txt"; then
+		ok "pipe: no FLTp99, FLT%, DONE/s or CHAIN column in tracepoint mode, the header says why"
+	else
+		not_ok "pipe: no FLTp99, FLT%, DONE/s or CHAIN column in tracepoint mode, the header says why" \
+			"$(titles "$tmp/top.txt" | sort -u; grep '^hidden' "$tmp/top.txt" | sort -u)"
+	fi
+else
+	if [ -s "$tmp/top.txt" ] && ! titles "$tmp/top.txt" | grep -v ' FLTp99 FLT% .* DONE/s .* CHAIN$' | grep -q . &&
+	   ! grep -q '(no room)' "$tmp/top.txt"; then
+		ok "pipe: FLTp99, FLT%, DONE/s and CHAIN columns in $mode mode, none left out for room"
+	else
+		not_ok "pipe: FLTp99, FLT%, DONE/s and CHAIN columns in $mode mode, none left out for room" \
+			"$(titles "$tmp/top.txt" | sort -u; grep '^hidden' "$tmp/top.txt" | sort -u)"
+	fi
+fi
 # genpid NAME: the pid in the workload's report (its warnings, on stderr, are
 # in the same file)
 genpid() { grep -m1 '^{' "$tmp/$1.gen" | jq -r .pid 2>/dev/null; }
@@ -235,21 +339,24 @@ check_gen() {	# NAME REASON MIN-RETRIES/s
 	fi
 	ok "$name: its process ($pid) has a row"
 	if [ -n "$reason" ]; then
-		awk -v r="$reason" -v m="$min" '$2 == "mmretry-gen" && $8 == r && $6 >= m { f = 1 } END { exit !f }' \
+		awk -v r="$reason" -v m="$min" "$AWK_COLS"'
+			$COMM == "mmretry-gen" && $REASON == r && $RETRIES >= m { f = 1 } END { exit !f }' \
 			<<<"$row" && ok "$name: leading reason $reason, at least $min retries/s" ||
 			not_ok "$name: leading reason $reason, at least $min retries/s" "row: $row"
 	fi
-	# a figure this mode cannot see is n/a, never 0
+	# a figure this mode cannot see is not printed, never as 0
 	if [ "$mode" = tracepoint ]; then
-		awk '$9 == "n/a" && $15 == "n/a" { f = 1 } END { exit !f }' <<<"$row" &&
-			ok "$name: completions and chains n/a in tracepoint mode" ||
-			not_ok "$name: completions and chains n/a in tracepoint mode" "row: $row"
-		# no fault is timed: every row of it says so
-		lat_na "$pid" && ok "$name: fault p99 and time in faults n/a in tracepoint mode" ||
-			not_ok "$name: fault p99 and time in faults n/a in tracepoint mode" \
+		awk "$AWK_COLS"'$DONE == "absent" && $CHAIN == "absent" { f = 1 } END { exit !f }' \
+			<<<"$row" &&
+			ok "$name: no completions or chains in tracepoint mode" ||
+			not_ok "$name: no completions or chains in tracepoint mode" "row: $row"
+		# no fault is timed: no row of it has the columns
+		lat_absent "$pid" && ok "$name: no fault p99 or time in faults in tracepoint mode" ||
+			not_ok "$name: no fault p99 or time in faults in tracepoint mode" \
 				"$(rows "$pid")"
 	else
-		awk '$9 ~ /^[0-9.]+$/ && $15 != "n/a" { f = 1 } END { exit !f }' <<<"$row" &&
+		awk "$AWK_COLS"'$DONE ~ /^[0-9.]+$/ && $CHAIN != "n/a" && $CHAIN != "absent" { f = 1 }
+			END { exit !f }' <<<"$row" &&
 			ok "$name: completions and chains counted in $mode mode" ||
 			not_ok "$name: completions and chains counted in $mode mode" "row: $row"
 		# its faults ended in its intervals: a duration and a share
@@ -280,8 +387,8 @@ elif [ -z "$(genpid slow)" ] || [ "$(genpid slow)" = null ]; then
 else
 	pid=$(genpid slow)
 	if [ "$mode" = tracepoint ]; then
-		lat_na "$pid" && ok "slow: fault p99 and time in faults n/a in tracepoint mode" ||
-			not_ok "slow: fault p99 and time in faults n/a in tracepoint mode" \
+		lat_absent "$pid" && ok "slow: no fault p99 or time in faults in tracepoint mode" ||
+			not_ok "slow: no fault p99 or time in faults in tracepoint mode" \
 				"$(rows "$pid")"
 	else
 		t="slow: file faults on $SLOWDATA, fault p99 >= 1 ms and time in faults > 0"
@@ -294,11 +401,11 @@ fi
 # about half; none without per-VMA locks
 row=$(busiest "$(genpid file)")
 if [ "$per_vma" = true ]; then
-	awk '$10 >= 40 && $10 <= 60 { f = 1 } END { exit !f }' <<<"$row" &&
+	awk "$AWK_COLS"'$VMA >= 40 && $VMA <= 60 { f = 1 } END { exit !f }' <<<"$row" &&
 		ok "file: VMA% about half (per-VMA lock, then mmap_lock)" ||
 		not_ok "file: VMA% about half (per-VMA lock, then mmap_lock)" "row: $row"
 elif [ "$per_vma" = false ]; then
-	awk '$10 == 0 { f = 1 } END { exit !f }' <<<"$row" &&
+	awk "$AWK_COLS"'$VMA == 0 { f = 1 } END { exit !f }' <<<"$row" &&
 		ok "file: VMA% 0 without per-VMA locks" ||
 		not_ok "file: VMA% 0 without per-VMA locks" "row: $row"
 fi
@@ -306,12 +413,12 @@ fi
 # memfd: 1000 first writes to a shared memfd, each VM_FAULT_COMPLETED
 pid=$(genpid memfd)
 if [ "$mode" = tracepoint ]; then
-	rows "$pid" | awk '$9 != "n/a" { bad = 1 } END { exit bad || NR == 0 }' &&
-		ok "memfd: completions n/a in tracepoint mode" ||
-		not_ok "memfd: completions n/a in tracepoint mode" "$(rows "$pid")"
+	rows "$pid" | awk "$AWK_COLS"'$DONE != "absent" { bad = 1 } END { exit bad || NR == 0 }' &&
+		ok "memfd: no completions column in tracepoint mode" ||
+		not_ok "memfd: no completions column in tracepoint mode" "$(rows "$pid")"
 else
 	# DONE/s summed over the ~1 s intervals: about 1000
-	rows "$pid" | awk '{ s += $9 } END { exit !(s >= 900 && s <= 1100) }' &&
+	rows "$pid" | awk "$AWK_COLS"'{ s += $DONE } END { exit !(s >= 900 && s <= 1100) }' &&
 		ok "memfd: about 1000 completions" ||
 		not_ok "memfd: about 1000 completions" "$(rows "$pid")"
 fi
@@ -320,26 +427,32 @@ fi
 # mmretry-gen rows after the vdso parent and before pagelock's process
 vpid=$(genpid vdso)
 plpid=$(genpid pagelock)
-awk -v a="$vpid" -v b="$plpid" '$2 == "mmretry-gen" && $1 > a && $1 < b' "$tmp/top.txt" >"$tmp/vdso.rows"
+awk -v a="$vpid" -v b="$plpid" "$AWK_COLS"'$COMM == "mmretry-gen" && $PID > a && $PID < b' \
+	"$tmp/top.rows" >"$tmp/vdso.rows"
 children=$(awk '{ print $1 }' "$tmp/vdso.rows" | sort -u | wc -l)
 [ "$children" -ge 16 ] && ok "vdso: its 16 children have rows of their own" ||
 	not_ok "vdso: its 16 children have rows of their own" "$children children; $(rows "$vpid")"
 if [ "$per_vma" = true ]; then
-	n=$(awk -v r="$vdso_reason" '$8 == r && $6 > 0 { print $1 }' "$tmp/vdso.rows" | sort -u | wc -l)
+	n=$(awk -v r="$vdso_reason" "$AWK_COLS"'$REASON == r && $RETRIES > 0 { print $PID }' \
+		"$tmp/vdso.rows" | sort -u | wc -l)
 	[ "$n" -ge 16 ] && ok "vdso: each child leads with $vdso_reason (per-VMA locks)" ||
 		not_ok "vdso: each child leads with $vdso_reason (per-VMA locks)" "$n of 16: $(head -n 4 "$tmp/vdso.rows")"
 elif [ "$per_vma" = false ]; then
-	awk '$6 != "0.0" || $8 != "-" { bad = 1 } END { exit bad || NR == 0 }' "$tmp/vdso.rows" &&
+	awk "$AWK_COLS"'$RETRIES != "0.0" || $REASON != "-" { bad = 1 } END { exit bad || NR == 0 }' \
+		"$tmp/vdso.rows" &&
 		ok "vdso: no retries in the children without per-VMA locks" ||
-		not_ok "vdso: no retries in the children without per-VMA locks" "$(awk '$6 != "0.0" || $8 != "-"' "$tmp/vdso.rows" | head -n 4)"
+		not_ok "vdso: no retries in the children without per-VMA locks" \
+			"$(awk "$AWK_COLS"'$RETRIES != "0.0" || $REASON != "-"' "$tmp/vdso.rows" | head -n 4)"
 else
 	skip "vdso: each child's leading reason" "probe does not say whether the kernel has per-VMA locks"
 fi
 
 # --- -p: only that process ---------------------------------------------------------
+# (COLUMNS=80: the narrow table a script asks for, checked below)
 sleep 30 &
 sleeper=$!
-"$MMR" top "${mode_args[@]}" -i 0.5 -n 4 -p "$sleeper" --sort flt% >"$tmp/p.txt" 2>"$tmp/p.err" &
+COLUMNS=80 "$MMR" top "${mode_args[@]}" -i 0.5 -n 4 -p "$sleeper" --sort flt% >"$tmp/p.txt" \
+	2>"$tmp/p.err" &
 ptop=$!
 wait_for "$tmp/p.txt" '^mmretry top - ' 60
 "$GEN" -q uffd -n 50 >/dev/null 2>&1
@@ -352,8 +465,27 @@ if [ "$rc" -eq 0 ] && ! awk '$2 == "mmretry-gen"' "$tmp/p.txt" | grep -q .; then
 else
 	not_ok "-p: other processes stay out" "exit $rc: $(grep mmretry-gen "$tmp/p.txt" | head -n 3)"
 fi
-grep -q '^mmretry top - .*, sorted by flt%$' "$tmp/p.txt" && ok "--sort flt%: the header says so" ||
-	not_ok "--sort flt%: the header says so" "$(head -n 1 "$tmp/p.txt")"
+grep -Eq '(, |^  )sorted by flt%$' "$tmp/p.txt" && ok "--sort flt%: the header says so" ||
+	not_ok "--sort flt%: the header says so" "$(head -n 2 "$tmp/p.txt")"
+
+# COLUMNS=80, piped: no line wider, the header's phrases whole on a line
+# each, the titles each a column's name (FLT%, the sort key's, kept where
+# the mode can fill it)
+wide=$(awk 'length > 80' "$tmp/p.txt")
+if [ -z "$wide" ] && grep -q '^ *PID COMM ' "$tmp/p.txt"; then
+	ok "COLUMNS=80: no line wider than 80"
+else
+	not_ok "COLUMNS=80: no line wider than 80" "$wide$(head -c 300 "$tmp/p.err")"
+fi
+if grep -Eq '^mmretry top - [0-9:]+, interval [0-9.]+ s,' "$tmp/p.txt" &&
+   grep -Eq '(, |^  )lost [0-9]+, missed runs [0-9]+$' "$tmp/p.txt" &&
+   grep -Eq '^total: faults/s [0-9n]' "$tmp/p.txt" &&
+   [ -z "$(unknown_titles "$tmp/p.txt")" ] &&
+   { [ "$mode" = tracepoint ] || titles "$tmp/p.txt" | grep -q ' FLT% '; }; then
+	ok "COLUMNS=80: the header and column titles whole"
+else
+	not_ok "COLUMNS=80: the header and column titles whole" "$(head -n 9 "$tmp/p.txt")"
+fi
 
 # --- stat --proc-latency: top's per-process fault durations for a whole run ---------
 # the same histograms top reads, so: each process's faults, and their sum over
@@ -421,15 +553,18 @@ within() {
 }
 cap() { tmux capture-pane -p -t "$session" >"$tmp/pane.txt" 2>/dev/null; }
 on_screen() { cap && grep -q "$1" "$tmp/pane.txt"; }
+frame_changed() { cap && [ "$(head -n 1 "$tmp/pane.txt")" != "$first_frame" ]; }
 gen_on_screen() {
-	cap && awk -v p="$gpid" -v r="$file_reason" \
-		'$1 == p && $2 == "mmretry-gen" && $8 == r { f = 1 } END { exit !f }' "$tmp/pane.txt"
+	cap && norm "$tmp/pane.txt" | awk -v p="$gpid" -v r="$file_reason" "$AWK_COLS"'
+		$PID == p && $COMM == "mmretry-gen" && $REASON == r { f = 1 } END { exit !f }'
 }
-# an 80-column pane: the 127-column table must be cut, not wrapped
+# an 80-column pane: the table fits it with fewer columns, the header wraps;
+# --rows 3: at most 3 rows, the generator's first (the most retries)
 if ! command -v tmux >/dev/null; then
 	not_ok "tmux: installed (tools/deps.sh)"
 elif ! tmux new-session -d -s "$session" -x 80 -y 30 \
-	"$MMR top ${mode_args[*]} -i 1 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc; sleep 60" 2>"$tmp/tmux.start"; then
+	"$MMR top ${mode_args[*]} -i 1 --rows 3 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc; sleep 60" \
+	2>"$tmp/tmux.start"; then
 	not_ok "tmux: a session starts (the pane checks did not run)" "$(head -c 300 "$tmp/tmux.start")"
 else
 	within 60 on_screen '^mmretry top - '
@@ -446,13 +581,25 @@ else
 	within 10 gen_on_screen && ok "tmux: the generator's row ($gpid, $file_reason) on screen" ||
 		not_ok "tmux: the generator's row ($gpid, $file_reason) on screen" "$(cat "$tmp/pane.txt")"
 	wait "$gpid"
-	# one screen: at most the pane's lines, none longer than 80, titles cut
+	# one screen: none longer than 80; the header's phrases and the
+	# titles whole (fewer columns, each a column's name), "hidden:" saying
+	# which columns had no room
 	if [ "$(awk 'length > 80' "$tmp/pane.txt" | wc -l)" -eq 0 ] &&
-	   grep '^ *PID COMM' "$tmp/pane.txt" | grep -qv CHAIN; then
-		ok "tmux: lines cut to the pane's 80 columns"
+	   grep -Eq '(, |^  )sorted by retries$' "$tmp/pane.txt" &&
+	   grep -Eq '(^|, |  )lost [0-9]+, missed runs [0-9]+$' "$tmp/pane.txt" &&
+	   grep -q '(no room)' "$tmp/pane.txt" &&
+	   titles "$tmp/pane.txt" | grep -q '^PID COMM .*RETRY/s .*REASON' &&
+	   [ -z "$(unknown_titles "$tmp/pane.txt")" ]; then
+		ok "tmux: the header and titles whole, no line wider than the pane's 80 columns"
 	else
-		not_ok "tmux: lines cut to the pane's 80 columns" "$(grep 'PID COMM' -A1 "$tmp/pane.txt")"
+		not_ok "tmux: the header and titles whole, no line wider than the pane's 80 columns" \
+			"$(cat "$tmp/pane.txt")"
 	fi
+	# the generator, tmux, this script and what it forks: more than 3
+	check=$(rows_said "$tmp/pane.txt" 3)
+	[ -z "$check" ] && ok "tmux: --rows 3, at most 3 rows and \"N of M processes shown\"" ||
+		not_ok "tmux: --rows 3, at most 3 rows and \"N of M processes shown\"" \
+			"$check: $(cat "$tmp/pane.txt")"
 	tmux send-keys -t "$session" q
 	within 10 test -s "$tmp/tmux.rc"
 	if [ "$(cat "$tmp/tmux.rc" 2>/dev/null)" = 0 ]; then
@@ -460,6 +607,9 @@ else
 	else
 		not_ok "tmux: q quits with status 0" "status '$(cat "$tmp/tmux.rc" 2>/dev/null)': $(cat "$tmp/tmux.err" 2>/dev/null)"
 	fi
+	# A pane of 10 lines: the header on top, as many rows as fit below it
+	# (16 short-lived processes in the interval make more), saying how
+	# many of how many.
 	# Ctrl-C also quits cleanly. Ctrl-C signals the pane's whole foreground
 	# group: the trap keeps the pane's shell alive to record top's status
 	# (a non-interactive dash or busybox sh, the guest's /bin/sh, dies of
@@ -468,11 +618,25 @@ else
 	rm -f "$tmp/tmux.rc"
 	first=$session
 	session=$session-c
-	tmux new-session -d -s "$session" -x 120 -y 30 \
+	tmux new-session -d -s "$session" -x 100 -y 10 \
 		"trap : INT; $MMR top ${mode_args[*]} -i 1 2>$tmp/tmux.err; echo \$? >$tmp/tmux.rc; sleep 60" \
 		2>"$tmp/tmux.start" || echo "# tmux new-session: $(head -c 300 "$tmp/tmux.start")"
 	tmux kill-session -t "$first" 2>/dev/null
-	within 60 on_screen '^mmretry top - '
+	# the first table, then 16 processes, then the next table (its header's
+	# time changes: a refresh per second)
+	within 60 on_screen '^ *PID COMM '
+	first_frame=$(head -n 1 "$tmp/pane.txt")
+	"$GEN" -q vdso -n 16 >/dev/null 2>&1
+	within 10 frame_changed
+	check=$(rows_said "$tmp/pane.txt" 0)
+	head -n 1 "$tmp/pane.txt" | grep -q '^mmretry top - ' || check="line 1 is not the header; $check"
+	[ "$(wc -l <"$tmp/pane.txt")" -le 10 ] || check="more than 10 lines; $check"
+	if [ -z "$check" ]; then
+		ok "tmux: a pane of 10 lines, the rows that fit below the header and \"N of M processes shown\""
+	else
+		not_ok "tmux: a pane of 10 lines, the rows that fit below the header and \"N of M processes shown\"" \
+			"$check: $(cat "$tmp/pane.txt")"
+	fi
 	tmux send-keys -t "$session" C-c
 	within 10 test -s "$tmp/tmux.rc"
 	sleep 0.2

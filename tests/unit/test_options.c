@@ -984,6 +984,12 @@ static void top_options(void **state)
 	assert_string_equal(o.t.cgroup, "a/b");
 	assert_int_equal(o.sort, TOP_SORT_WAIT);
 	assert_int_equal(o.t.mode, MMR_MODE_TRACEPOINT);
+	assert_int_equal(o.rows, 0);	/* as many as fit; piped, every row */
+	assert_int_equal(TOP(&o, err, "--rows", "3", "-n", "2"), 0);
+	assert_int_equal(o.rows, 3);
+	assert_int_equal(o.iterations, 2);	/* -n stays iterations, as procps top */
+	assert_int_equal(TOP(&o, err, "--rows=40"), 0);
+	assert_int_equal(o.rows, 40);
 	assert_int_equal(TOP(&o, err, "--help"), 1);
 }
 
@@ -999,6 +1005,10 @@ static void top_bad(void **state)
 	assert_int_equal(TOP(&o, err, "-n", "0"), -EINVAL);
 	assert_contains(err, "invalid number of iterations '0'");
 	assert_int_equal(TOP(&o, err, "-n", "x"), -EINVAL);
+	assert_int_equal(TOP(&o, err, "--rows", "0"), -EINVAL);
+	assert_string_equal(err, "top: invalid number of rows '0' (1 or more)");
+	assert_int_equal(TOP(&o, err, "--rows", "many"), -EINVAL);
+	assert_contains(err, "invalid number of rows 'many'");
 	assert_int_equal(TOP(&o, err, "-p", "0"), -EINVAL);
 	assert_contains(err, "invalid pid '0'");
 	assert_int_equal(TOP(&o, err, "-c", ""), -EINVAL);

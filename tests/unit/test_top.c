@@ -85,6 +85,36 @@ static const struct top_row *row_of(const struct top_row *rows, size_t n, uint32
 	return NULL;
 }
 
+/* The column titles in printed (a table), single-spaced: "PID COMM ..." */
+/* not inlined: gcc takes PRINTED()'s buffer for its local */
+__attribute__((noinline)) static char *titles_of(const char *printed)
+{
+	const char *p = strstr(printed, "    PID COMM");
+	char *out, *o;
+	size_t len;
+
+	assert_non_null(p);
+	len = strcspn(p, "\n");
+	out = calloc(1, len + 1);
+	assert_non_null(out);
+	for (o = out; len--; p++)
+		if (*p != ' ' || (o > out && o[-1] != ' '))
+			*o++ = *p;
+	if (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+/* The length of the line of column titles in printed */
+__attribute__((noinline)) static size_t titles_len(const char *printed)
+{
+	const char *p = strstr(printed, "    PID COMM");
+
+	assert_non_null(p);
+	return strcspn(p, "\n");
+}
+
 /* ---- deltas ---- */
 
 static void first_read_primes(void **state)
@@ -320,11 +350,12 @@ static void faults_unknown_without_accounting(void **state)
 	assert_int_equal(n, 1);
 	assert_false(rows[0].faults_known);
 	assert_false(tot.faults_known);
-	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, 0, 0));
-	/* never a 0 for what is unknown */
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, NULL));
+	/* never a 0 for what is unknown: the mode can count faults, this
+	 * process's are not known */
 	assert_non_null(strstr(buf, "total: faults/s n/a, retries/s 3.0, retry n/a"));
-	assert_non_null(strstr(buf, "     10 x                    n/a     n/a   n/a      3.0"
-				    "    n/a unattributed     n/a   n/a"));
+	assert_non_null(strstr(buf, "     10 x                    n/a      3.0"
+				    "    n/a unattributed   n/a       -"));
 	free(buf);
 	free(rows);
 	top_table_free(&t);
@@ -502,7 +533,7 @@ static void fault_latency_na_in_tracepoint_mode(void **state)
 	struct top_totals tot;
 	struct top_row *rows;
 	struct top_sample *x;
-	char *buf;
+	char *buf, *titles;
 	double pct;
 	size_t n;
 
@@ -521,8 +552,14 @@ static void fault_latency_na_in_tracepoint_mode(void **state)
 	assert_false(rows[0].lat_known);
 	assert_int_equal(rows[0].lat_n, 0);
 	assert_false(top_flt_pct(&rows[0], &pct));
-	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_FLT_PCT, 0, 0));
-	assert_non_null(strstr(buf, "\n     10 x                  100.0     n/a   n/a      3.0 "));
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_FLT_PCT, NULL));
+	/* no column for them, and the header says why */
+	assert_non_null(strstr(buf, "\n     10 x                  100.0      3.0 "));
+	assert_non_null(strstr(buf, "\nhidden: FLTp99 FLT% DONE/s CHAIN (tracepoint mode)\n"));
+	titles = titles_of(buf);
+	assert_string_equal(titles, "PID COMM FAULT/s RETRY/s RETRY% REASON VMA% HOLDp99 HOLDmax "
+			    "WAITp99 WAITmax");
+	free(titles);
 	free(buf);
 	free(rows);
 	top_table_free(&t);
@@ -621,7 +658,7 @@ static void lock_durations_in_table(void **state)
 	r[1].lock_known = true;
 	r[1].wait_n = 1;
 	r[1].wait_p99 = r[1].wait_max = 12300000;
-	buf = PRINTED(m, top_print(m, &h, &c, &tot, r, 2, TOP_SORT_PID, 0, 0));
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, r, 2, TOP_SORT_PID, NULL));
 	assert_non_null(strstr(buf, "\n      1 a "));
 	assert_non_null(strstr(buf, "  1.0ms   1.20s   512ns  65.5us "));
 	assert_non_null(strstr(buf, "      -       -  12.3ms  12.3ms "));
@@ -636,6 +673,7 @@ static void print_table_cut_to_width(void **state)
 				.modes = { "fentry", "tracepoint", "fentry" }, .lost = 3, .missed = 1 };
 	struct top_totals tot = { .faults_known = true, .faults = 800, .retries = 200, .nprocs = 1 };
 	struct top_row r;
+	struct top_fit fit;
 	char *buf = NULL, *line, *save;
 	int lines = 0;
 
@@ -655,7 +693,7 @@ static void print_table_cut_to_width(void **state)
 	r.lat_n = 800;
 	r.lat_p99 = 2097151;
 	r.lat_sum = 950000000;	/* 0.95 s in 2 s */
-	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 0, 0));
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, NULL));
 	assert_non_null(strstr(buf, "mmretry top - 12:34:56, interval 2.00 s, kernel 6.12.0, sorted by retries\n"));
 	assert_non_null(strstr(buf, "total: faults/s 400.0, retries/s 100.0, retry 25.00%, processes 1\n"));
 	assert_non_null(strstr(buf, "modes: faults fentry, mmap_lock tracepoint, anon_vma fentry; lost 3, missed runs 1\n"));
@@ -666,16 +704,361 @@ static void print_table_cut_to_width(void **state)
 				    "    100.0   25.0 file_io          5.0    75       -"
 				    "       -       -       -     3\n"));
 	assert_null(strchr(buf, '\033'));
+	/* every column the mode can fill: nothing hidden */
+	assert_null(strstr(buf, "hidden"));
 	free(buf);
 
-	/* 40 columns, 6 lines: every line cut, the rest left out */
-	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, 40, 5));
+	/* 40 columns, 8 lines: the header wrapped, not cut; the row whole
+	 * with fewer columns; nothing past the eighth line */
+	fit = (struct top_fit){ .width = 40, .height = 8 };
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, &r, 1, TOP_SORT_RETRIES, &fit));
+	assert_non_null(strstr(buf, "mmretry top - 12:34:56, interval 2.00 s,\n"
+				    "  kernel 6.12.0, sorted by retries\n"));
+	assert_non_null(strstr(buf, "\n  lost 3, missed runs 1\n"));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		assert_true(strlen(line) <= 40);
 		lines++;
 	}
-	assert_int_equal(lines, 4);	/* the blank line is not a token */
+	assert_int_equal(lines, 8);	/* the blank line is not a token: 9 lines */
 	free(buf);
+}
+
+/* ---- which columns: what the mode can fill, then what fits ---- */
+
+static const char *why_of(const struct top_caps *c, enum top_col k)
+{
+	const char *why = NULL;
+
+	if (top_col_available(c, k, &why)) {
+		assert_null(why);
+		return NULL;
+	}
+	assert_non_null(why);
+	return why;
+}
+
+static void columns_the_mode_can_fill(void **state)
+{
+	static const enum mmr_mode timed[] = { MMR_MODE_FENTRY, MMR_MODE_KPROBE };
+	struct top_caps c;
+	size_t i;
+	int k;
+
+	/* fentry, kprobe: every column */
+	for (i = 0; i < ARRAY_LEN(timed); i++) {
+		c = caps_of(timed[i]);
+		for (k = 0; k < TOP_NR_COLS; k++)
+			assert_null(why_of(&c, k));
+	}
+	/* tracepoint mode: no fault begins or ends, no return value, no
+	 * function hooked for anon_vma */
+	c = caps_of(MMR_MODE_TRACEPOINT);
+	for (k = 0; k < TOP_NR_COLS; k++) {
+		if (k == TOP_COL_FLT_P99 || k == TOP_COL_FLT_PCT || k == TOP_COL_DONE ||
+		    k == TOP_COL_CHAIN)
+			assert_string_equal(why_of(&c, k), "tracepoint mode");
+		else
+			assert_null(why_of(&c, k));
+	}
+	/* what the user turned off says so */
+	c = caps_of(MMR_MODE_FENTRY);
+	c.untimed = true;
+	c.lock_traced = false;
+	c.lock_off = true;
+	c.anon_traced = false;
+	c.anon_off = true;
+	assert_string_equal(why_of(&c, TOP_COL_FLT_P99), "--no-latency");
+	assert_string_equal(why_of(&c, TOP_COL_FLT_PCT), "--no-latency");
+	for (k = TOP_COL_HOLD_P99; k <= TOP_COL_WAIT_MAX; k++)
+		assert_string_equal(why_of(&c, k), "--no-mmap-lock");
+	assert_string_equal(why_of(&c, TOP_COL_CHAIN), "--no-anon-vma");
+	assert_null(why_of(&c, TOP_COL_DONE));
+	/* not traced although asked for (it did not attach) */
+	c = caps_of(MMR_MODE_KPROBE);
+	c.lock_traced = false;
+	c.anon_traced = false;
+	assert_string_equal(why_of(&c, TOP_COL_WAIT_MAX), "mmap_lock not traced");
+	assert_string_equal(why_of(&c, TOP_COL_CHAIN), "anon_vma not traced");
+	/* tracepoint mode, --no-latency: still the mode's doing */
+	c = caps_of(MMR_MODE_TRACEPOINT);
+	c.untimed = true;
+	assert_string_equal(why_of(&c, TOP_COL_FLT_P99), "tracepoint mode");
+	/* the rows follow the columns: a known figure only where shown */
+	for (k = 0; k < TOP_NR_COLS; k++)
+		assert_true(top_col_priority[k] < TOP_NR_COLS);
+}
+
+/* the columns of a layout, by name: "PID COMM ..." */
+static void layout_names(const struct top_layout *l, char *buf, size_t len)
+{
+	size_t at = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < TOP_NR_COLS; k++)
+		if (l->shown[k])
+			at += snprintf(buf + at, len - at, "%s%s", at ? " " : "", top_col_names[k]);
+}
+
+/* the rank of column k in the priority order */
+static int rank_of(enum top_col k)
+{
+	int i;
+
+	for (i = 0; i < TOP_NR_COLS; i++)
+		if (top_col_priority[i] == k)
+			return i;
+	fail();
+	return -1;
+}
+
+static void layout_fits_widths(void **state)
+{
+	static const enum mmr_mode modes[] = { MMR_MODE_FENTRY, MMR_MODE_KPROBE,
+					       MMR_MODE_TRACEPOINT };
+	static const int widths[] = { 80, 100, 200 };
+	struct top_layout l;
+	struct top_caps c;
+	size_t i, j;
+	int k, x;
+
+	for (i = 0; i < ARRAY_LEN(modes); i++) {
+		c = caps_of(modes[i]);
+		for (j = 0; j < ARRAY_LEN(widths); j++) {
+			top_layout(&c, TOP_SORT_RETRIES, widths[j], &l);
+			assert_true(l.width <= widths[j]);
+			assert_true(l.comm_width >= TOP_COMM_MIN && l.comm_width <= TOP_COMM_MAX);
+			for (k = 0; k < TOP_NR_COLS; k++) {
+				/* what the mode cannot fill never shows */
+				if (!top_col_available(&c, k, NULL))
+					assert_false(l.shown[k]);
+				if (l.shown[k] || !top_col_available(&c, k, NULL))
+					continue;
+				/* dropped for room: everything below it too */
+				assert_string_equal(l.why[k], "no room");
+				for (x = 0; x < TOP_NR_COLS; x++)
+					if (rank_of(x) > rank_of(k))
+						assert_false(l.shown[x]);
+			}
+			/* who, how many retries and why, always */
+			assert_true(l.shown[TOP_COL_PID] && l.shown[TOP_COL_COMM] &&
+				    l.shown[TOP_COL_RETRIES] && l.shown[TOP_COL_REASON]);
+		}
+		/* 200 columns: every column the mode can fill, COMM whole */
+		top_layout(&c, TOP_SORT_RETRIES, 200, &l);
+		for (k = 0; k < TOP_NR_COLS; k++)
+			assert_int_equal(l.shown[k], top_col_available(&c, k, NULL));
+		assert_int_equal(l.comm_width, TOP_COMM_MAX);
+		/* no limit: the same */
+		top_layout(&c, TOP_SORT_RETRIES, 0, &l);
+		for (k = 0; k < TOP_NR_COLS; k++)
+			assert_int_equal(l.shown[k], top_col_available(&c, k, NULL));
+	}
+}
+
+static void layout_by_mode_and_width(void **state)
+{
+	struct top_caps fe = caps_of(MMR_MODE_FENTRY), tp = caps_of(MMR_MODE_TRACEPOINT);
+	struct top_layout l;
+	char names[256];
+
+	top_layout(&fe, TOP_SORT_RETRIES, 80, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM FAULT/s FLTp99 FLT% RETRY/s RETRY% REASON WAITmax");
+	assert_int_equal(l.width, 80);
+	assert_int_equal(l.comm_width, 12);	/* "mmretry-gen" whole */
+	top_layout(&fe, TOP_SORT_RETRIES, 100, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM FAULT/s FLTp99 FLT% RETRY/s RETRY% REASON VMA% "
+			    "HOLDmax WAITmax");
+	assert_int_equal(l.comm_width, 15);
+	assert_string_equal(l.why[TOP_COL_DONE], "no room");
+	top_layout(&fe, TOP_SORT_RETRIES, 200, &l);
+	assert_int_equal(l.width, 127);
+
+	top_layout(&tp, TOP_SORT_RETRIES, 80, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM FAULT/s RETRY/s RETRY% REASON VMA% HOLDmax WAITmax");
+	assert_int_equal(l.width, 80);
+	assert_string_equal(l.why[TOP_COL_FLT_P99], "tracepoint mode");
+	assert_string_equal(l.why[TOP_COL_HOLD_P99], "no room");
+	top_layout(&tp, TOP_SORT_RETRIES, 100, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM FAULT/s RETRY/s RETRY% REASON VMA% HOLDp99 HOLDmax "
+			    "WAITp99 WAITmax");
+	assert_int_equal(l.width, 99);
+
+	/* the sort key's column comes right after the core ones */
+	top_layout(&fe, TOP_SORT_CHAIN, 80, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM FAULT/s FLTp99 FLT% RETRY/s RETRY% REASON CHAIN");
+	assert_int_equal(l.comm_width, 14);
+	top_layout(&fe, TOP_SORT_HOLD, 80, &l);
+	assert_true(l.shown[TOP_COL_HOLD_MAX]);
+	top_layout(&fe, TOP_SORT_PID, 80, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM FAULT/s FLTp99 FLT% RETRY/s RETRY% REASON WAITmax");
+	/* narrower than the core: PID stays, the rest goes whole */
+	top_layout(&fe, TOP_SORT_RETRIES, 30, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID COMM RETRY/s");
+	top_layout(&fe, TOP_SORT_RETRIES, 3, &l);
+	layout_names(&l, names, sizeof(names));
+	assert_string_equal(names, "PID");
+}
+
+/* n rows of one mode's figures, pids 100, 101, ... */
+static struct top_row *rows_of(const struct top_caps *c, size_t n)
+{
+	struct top_row *r = calloc(n, sizeof(*r));
+	size_t i;
+
+	assert_non_null(r);
+	for (i = 0; i < n; i++) {
+		r[i].pid = 100 + i;
+		snprintf(r[i].comm, sizeof(r[i].comm), "%s", i ? "worker" : "mmretry-gen");
+		r[i].secs = 1;
+		r[i].faults_known = true;
+		r[i].faults = 1000 + i;
+		r[i].retries = 500;
+		r[i].reason = MMR_REASON_FILE_IO;
+		r[i].completed_known = top_col_available(c, TOP_COL_DONE, NULL);
+		r[i].vma_known = true;
+		r[i].attempts = 1500;
+		r[i].vma_lock_attempts = 1000;
+		r[i].lat_known = top_col_available(c, TOP_COL_FLT_P99, NULL);
+		r[i].lat_n = r[i].lat_known ? 1000 : 0;
+		r[i].lat_p99 = 2097151;
+		r[i].lat_sum = 500000000;
+		r[i].lock_known = c->lock_traced;
+		r[i].wait_n = 3;
+		r[i].wait_max = 65535;
+		r[i].chain_known = c->anon_traced;
+		r[i].chain_max = 4;
+	}
+	return r;
+}
+
+/* lines in printed, each at most width long; the number of them */
+static int check_lines(char *printed, int width)
+{
+	char *line, *save;
+	int n = 0;
+
+	for (line = strtok_r(printed, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		assert_true(width <= 0 || (int)strlen(line) <= width);
+		assert_true(!*line || line[strlen(line) - 1] != ' ');
+		n++;
+	}
+	return n;
+}
+
+static void print_fits_widths(void **state)
+{
+	static const enum mmr_mode modes[] = { MMR_MODE_FENTRY, MMR_MODE_KPROBE,
+					       MMR_MODE_TRACEPOINT };
+	static const int widths[] = { 80, 100, 200 };
+	struct top_header h = { .time = "12:34:56", .secs = 1, .kernel = "6.1.0-28-cloud-amd64",
+				.lost = 12, .missed = 345 };
+	struct top_totals tot = { .faults_known = true, .faults = 4000, .retries = 2000,
+				  .nprocs = 4 };
+	struct top_fit fit = { 0 };
+	struct top_layout l;
+	struct top_caps c;
+	struct top_row *r;
+	char *buf, *titles, names[256];
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_LEN(modes); i++) {
+		c = caps_of(modes[i]);
+		h.modes[0] = mode_name(modes[i]);
+		h.modes[1] = "tracepoint";
+		h.modes[2] = c.anon_traced ? h.modes[0] : "n/a";
+		r = rows_of(&c, 4);
+		for (j = 0; j < ARRAY_LEN(widths); j++) {
+			fit.width = widths[j];
+			buf = PRINTED(m, top_print(m, &h, &c, &tot, r, 4, TOP_SORT_RETRIES, &fit));
+			/* titles: the layout's, whole */
+			titles = titles_of(buf);
+			top_layout(&c, TOP_SORT_RETRIES, widths[j], &l);
+			layout_names(&l, names, sizeof(names));
+			assert_string_equal(titles, names);
+			free(titles);
+			/* a line of titles is as long as the layout says */
+			assert_int_equal(titles_len(buf), l.width);
+			/* a row: whole, its name whole */
+			assert_non_null(strstr(buf, "\n    100 mmretry-gen "));
+			/* the header's phrases whole, on one line each */
+			assert_non_null(strstr(buf, "kernel 6.1.0-28-cloud-amd64,"));
+			assert_non_null(strstr(buf, "sorted by retries\n"));
+			assert_non_null(strstr(buf, "lost 12, missed runs 345\n"));
+			assert_non_null(strstr(buf, "processes 4\n"));
+			if (modes[i] == MMR_MODE_TRACEPOINT)
+				assert_non_null(strstr(buf, "FLTp99 FLT% DONE/s CHAIN "
+							    "(tracepoint mode)"));
+			if (widths[j] == 200 && modes[i] != MMR_MODE_TRACEPOINT)
+				assert_null(strstr(buf, "hidden"));
+			if (widths[j] == 80)
+				assert_non_null(strstr(buf, "(no room)"));
+			/* 4 header lines at most twice over, a blank, titles, rows */
+			assert_true(check_lines(buf, widths[j]) <= 8 + 1 + 4);
+			free(buf);
+		}
+		free(r);
+	}
+}
+
+static void rows_limited(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_TRACEPOINT);
+	struct top_header h = { .time = "12:34:56", .secs = 1, .kernel = "6.18.44",
+				.modes = { "tracepoint", "tracepoint", "n/a" } };
+	struct top_totals tot = { .faults_known = true, .faults = 4000, .retries = 2000,
+				  .nprocs = 209 };
+	struct top_fit fit = { .max_rows = 3 };
+	struct top_row *r = rows_of(&c, 209);
+	char *buf;
+	size_t shown = 0;
+	int lines;
+
+	/* --rows 3, piped: three rows, the totals still every process's */
+	buf = PRINTED(m, shown = top_print(m, &h, &c, &tot, r, 209, TOP_SORT_RETRIES, &fit));
+	assert_int_equal(shown, 3);
+	assert_non_null(strstr(buf, ", 3 of 209 processes shown\n"));
+	assert_non_null(strstr(buf, "total: faults/s 4000.0, retries/s 2000.0"));
+	assert_non_null(strstr(buf, "\n    102 worker "));
+	assert_null(strstr(buf, "\n    103 "));
+	free(buf);
+
+	/* every row fits: no "of" */
+	fit.max_rows = 300;
+	buf = PRINTED(m, shown = top_print(m, &h, &c, &tot, r, 209, TOP_SORT_RETRIES, &fit));
+	assert_int_equal(shown, 209);
+	assert_non_null(strstr(buf, ", processes 209\n"));
+	free(buf);
+
+	/* a terminal of 80 by 10: the header (wrapped), then the rows that fit */
+	fit = (struct top_fit){ .width = 80, .height = 10 };
+	buf = PRINTED(m, shown = top_print(m, &h, &c, &tot, r, 209, TOP_SORT_RETRIES, &fit));
+	/* the header: 4 lines (the modes wrapped once), blank, titles: 10 - 7 */
+	assert_int_equal(shown, 3);
+	assert_non_null(strstr(buf, ", 3 of 209 processes shown\n"));
+	assert_non_null(strstr(buf, "\n    102 worker "));
+	lines = check_lines(buf, 80);	/* tokens: the blank line is not one */
+	assert_int_equal(lines + 1, 10);
+	free(buf);
+	/* --rows below what fits wins; a window that fits no row: header */
+	fit.max_rows = 2;
+	buf = PRINTED(m, shown = top_print(m, &h, &c, &tot, r, 209, TOP_SORT_RETRIES, &fit));
+	assert_int_equal(shown, 2);
+	assert_non_null(strstr(buf, "2 of 209 processes shown"));
+	free(buf);
+	fit = (struct top_fit){ .width = 80, .height = 5 };
+	buf = PRINTED(m, shown = top_print(m, &h, &c, &tot, r, 209, TOP_SORT_RETRIES, &fit));
+	assert_int_equal(shown, 0);
+	assert_true(check_lines(buf, 80) <= 5);
+	free(buf);
+	free(r);
 }
 
 int main(void)
@@ -695,6 +1078,11 @@ int main(void)
 		cmocka_unit_test(sort_keys),
 		cmocka_unit_test(lock_durations_in_table),
 		cmocka_unit_test(print_table_cut_to_width),
+		cmocka_unit_test(columns_the_mode_can_fill),
+		cmocka_unit_test(layout_fits_widths),
+		cmocka_unit_test(layout_by_mode_and_width),
+		cmocka_unit_test(print_fits_widths),
+		cmocka_unit_test(rows_limited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,6 +45,8 @@ struct top_run {
 	struct engine *e;
 	struct top_table table;
 	bool tty;
+	int columns;		/* $COLUMNS, 0 if unset or not a number */
+	int lines;		/* $LINES, likewise */
 	bool raw;		/* stdin switched to non-canonical, no echo */
 	struct termios saved;
 };
@@ -230,12 +232,23 @@ static void forget(struct top_run *t, const uint32_t *pids, size_t n)
 		engine_forget(t->e, pids[i]);
 }
 
-static void terminal_size(int *w, int *h)
+/* $NAME as a size (1 to 10000 lines or columns), 0 if unset or not one */
+static int env_size(const char *name)
+{
+	const char *v = getenv(name);
+	uint64_t n;
+
+	return v && !parse_u64(v, &n) && n > 0 && n <= 10000 ? (int)n : 0;
+}
+
+/* the terminal's size now (SIGWINCH: read again each frame); if it cannot
+ * be read, $COLUMNS and $LINES, else 80 by 24 */
+static void terminal_size(const struct top_run *t, int *w, int *h)
 {
 	struct winsize ws;
 
-	*w = 80;
-	*h = 24;
+	*w = t->columns ? t->columns : 80;
+	*h = t->lines ? t->lines : 24;
 	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col && ws.ws_row) {
 		*w = ws.ws_col;
 		*h = ws.ws_row;
@@ -253,8 +266,10 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 	size_t len = 0;
 	time_t now = time(NULL);
 	struct tm tm;
+	/* piped: $COLUMNS wide if set, else every column the mode can fill
+	 * (scripts parse it); every row unless --rows */
+	struct top_fit fit = { .width = t->columns, .max_rows = t->o->rows };
 	FILE *m;
-	int w = 0, ht = 0;
 
 	localtime_r(&now, &tm);
 	strftime(h.time, sizeof(h.time), "%H:%M:%S", &tm);
@@ -267,7 +282,7 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 		   engine_missed_anon(t->e);
 	top_rows_sort(rows, n, t->o->sort);
 	if (t->tty)
-		terminal_size(&w, &ht);
+		terminal_size(t, &fit.width, &fit.height);
 	/* the frame in one write: no flicker */
 	m = open_memstream(&buf, &len);
 	if (!m)
@@ -276,12 +291,15 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 		fputs("\033[H\033[2J", m);
 	else if (!first)
 		fputc('\n', m);
-	/* the last line of a full screen would scroll it: one less */
-	top_print(m, &h, &t->table.caps, tot, rows, n, t->o->sort, w, ht > 1 ? ht - 1 : ht);
+	top_print(m, &h, &t->table.caps, tot, rows, n, t->o->sort, &fit);
 	if (fclose(m)) {
 		free(buf);
 		return -ENOMEM;
 	}
+	/* a full screen's last newline would scroll it: the cursor stays on
+	 * the last line (hidden) */
+	if (t->tty && len && buf[len - 1] == '\n')
+		len--;
 	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout)) {
 		free(buf);
 		return -EIO;
@@ -397,7 +415,7 @@ static int run(struct top_run *t)
 
 static const char top_usage[] =
 "usage: mmretry top [-i SECONDS] [-p PID] [-c CGROUP] [-n ITERATIONS]\n"
-"                   [--sort KEY] [--mode MODE] [-v]\n"
+"                   [--rows N] [--sort KEY] [--mode MODE] [-v]\n"
 "\n"
 "A refreshing per-process table of page-fault retries, like top: faults/s,\n"
 "the p99 of fault durations (FLTp99) and the time in faults as a share of\n"
@@ -412,25 +430,34 @@ static const char top_usage[] =
 "  -p, --pid=PID         only process PID\n"
 "  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
 "  -n, --iterations=N    stop after N tables (default: until q or Ctrl-C)\n"
+"      --rows=N          at most N processes per table (default: as many as\n"
+"                        fit the terminal; piped, every one)\n"
 "  -s, --sort=KEY        retries (default), faults, retry%, latency (FLTp99),\n"
 "                        flt%, wait, hold, chain or pid\n"
 "  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
-"      --no-mmap-lock    do not trace mmap_lock (its columns show n/a)\n"
-"      --no-anon-vma     do not trace anon_vma chains (CHAIN shows n/a)\n"
-"      --no-latency      count faults without timing them\n"
+"      --no-mmap-lock    do not trace mmap_lock (no HOLD or WAIT columns)\n"
+"      --no-anon-vma     do not trace anon_vma chains (no CHAIN column)\n"
+"      --no-latency      count faults without timing them (no FLTp99, FLT%)\n"
 "      --ringbuf-size=N  ring buffers' size (default 1M; nothing is streamed)\n"
 "  -q, --quiet           do not say when tracing has started\n"
 "  -v, --verbose         say more; twice shows libbpf's log\n"
 "  -h, --help            this text\n"
 "\n"
-"n/a marks a figure this mode cannot see (docs/top.md: fault durations need\n"
-"fentry or kprobes); - none this interval.\n"
+"Only the columns this mode can fill are shown: tracepoint mode has no\n"
+"FLTp99, FLT%, DONE/s or CHAIN; the header's \"hidden:\" line says which\n"
+"are left out and why. On a terminal the table fits its width (the least\n"
+"important columns go first, docs/top.md) and its height (\"N of M\n"
+"processes shown\"); piped, it is $COLUMNS wide if set, else every column.\n"
+"n/a: a figure not known for that process; -: none this interval.\n"
 "\n"
 "examples:\n"
 "  mmretry top                           every process, every 2 seconds\n"
 "  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
+"  mmretry top --rows 10 -s faults       the ten with the most faults\n"
 "  mmretry top -c system.slice --sort wait\n"
 "  mmretry top --sort flt%               who spends the most time in faults\n";
+
+enum { OPT_ROWS = OPT_OWN };
 
 static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
@@ -457,6 +484,12 @@ static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 					 arg);
 		o->sort = k;
 		return 1;
+	case OPT_ROWS:
+		if (parse_u64(arg, &v) || v == 0 || v > 1000000)
+			return usage_err(err, errlen, "top: invalid number of rows '%s' (1 or more)",
+					 arg);
+		o->rows = v;
+		return 1;
 	case 'v':
 		o->verbose++;
 		return 1;
@@ -470,6 +503,7 @@ const struct option top_longopts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "sort", required_argument, NULL, 's' },
+	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -522,8 +556,12 @@ int cmd_top(int argc, char **argv)
 	caps.lock_traced = engine_lock(t.e) != NULL;
 	caps.anon_traced = engine_anon(t.e) != NULL;
 	caps.untimed = o.t.no_latency;
+	caps.lock_off = o.t.no_mmap_lock;
+	caps.anon_off = o.t.no_anon_vma;
 	top_table_init(&t.table, &caps);
 	t.tty = isatty(STDOUT_FILENO);
+	t.columns = env_size("COLUMNS");
+	t.lines = env_size("LINES");
 	if (t.tty)
 		terminal_enter(&t);
 	ret = run(&t);

@@ -192,6 +192,7 @@ struct top_opts {
 	double interval;	/* seconds between refreshes (-i, default 2) */
 	uint64_t iterations;	/* -n: stop after this many tables; 0 = until q or Ctrl-C */
 	int sort;		/* enum top_sort */
+	size_t rows;		/* --rows: process rows per table at most; 0 = as many as fit */
 	int verbose;
 };
 

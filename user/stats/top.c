@@ -130,7 +130,8 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 	r->secs = secs;
 	r->retries = sub0(f->retries, pf->retries);
 	mmap_attempts = sub0(f->mmap_lock_attempts, pf->mmap_lock_attempts);
-	r->faults_known = c->states[FF_FAULTS] != VAL_NA;
+	/* what the columns can show (top_col_available()), a row at a time */
+	r->faults_known = top_col_available(c, TOP_COL_FAULTS, NULL);
 	if (tp) {
 		/* faults from the kernel's accounting (mm_account_fault), the
 		 * VMA-lock attempts as stat infers them (acct_complete()) */
@@ -142,16 +143,16 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 		kernel = sub0(f->kernel_faults, pf->kernel_faults);
 		r->vma_lock_attempts = c->per_vma_locks ? sub0(r->faults, kernel) : 0;
 		r->attempts = r->vma_lock_attempts + mmap_attempts;
-		r->vma_known = r->faults_known && c->states[FF_VMA_LOCK_ATTEMPTS] != VAL_NA;
+		r->vma_known = r->faults_known && top_col_available(c, TOP_COL_VMA, NULL);
 	} else {
 		r->faults = sub0(f->faults, pf->faults);
 		r->attempts = sub0(f->attempts, pf->attempts);
 		r->vma_lock_attempts = sub0(f->vma_lock_attempts, pf->vma_lock_attempts);
-		r->vma_known = c->states[FF_VMA_LOCK_ATTEMPTS] != VAL_NA;
+		r->vma_known = top_col_available(c, TOP_COL_VMA, NULL);
 	}
 	if (!r->faults_known)
 		r->faults = 0;
-	r->completed_known = c->states[FF_COMPLETED] != VAL_NA;
+	r->completed_known = top_col_available(c, TOP_COL_DONE, NULL);
 	r->completed = r->completed_known ? sub0(f->completed, pf->completed) : 0;
 	r->reason = -1;
 	for (i = 0; i < MMR_NR_REASONS; i++) {
@@ -165,7 +166,7 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 	active = r->faults || r->retries || r->attempts || mmap_attempts || r->completed;
 
 	/* the faults that ended in the interval: their p99 and summed time */
-	r->lat_known = mode_times_faults(c->fault_mode) && !c->untimed;
+	r->lat_known = top_col_available(c, TOP_COL_FLT_P99, NULL);
 	if (r->lat_known) {
 		top_hist_delta(&f->fault_ns, &pf->fault_ns, &d);
 		r->lat_n = d.count;
@@ -173,8 +174,8 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 		r->lat_sum = d.sum_ns;
 	}
 
-	r->lock_known = c->lock_traced;
-	if (c->lock_traced) {
+	r->lock_known = top_col_available(c, TOP_COL_HOLD_MAX, NULL);
+	if (r->lock_known) {
 		top_hist_delta(&cur->lock[1].hold, &prev->lock[1].hold, &d);
 		r->hold_n = d.count;
 		r->hold_p99 = hist_quantile(&d, 0.99);
@@ -190,8 +191,8 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 			    cur->lock[i].hold.count != prev->lock[i].hold.count)
 				active = true;
 	}
-	r->chain_known = c->anon_traced;
-	if (c->anon_traced) {
+	r->chain_known = top_col_available(c, TOP_COL_CHAIN, NULL);
+	if (r->chain_known) {
 		r->chain_max = cur->chain_max;
 		if (cur->chain_events != prev->chain_events)
 			active = true;
@@ -226,7 +227,7 @@ int top_update(struct top_table *t, const struct top_samples *s, double secs,
 	int err = -ENOMEM;
 
 	memset(tot, 0, sizeof(*tot));
-	tot->faults_known = t->caps.states[FF_FAULTS] != VAL_NA;
+	tot->faults_known = top_col_available(&t->caps, TOP_COL_FAULTS, NULL);
 	if (t->n && !(kept = calloc(t->n, sizeof(*kept))))
 		return -ENOMEM;
 	for (i = 0; i < s->n; i++) {
@@ -396,6 +397,169 @@ void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k)
 }
 
 /* a duration cell: "12.3ms", "512ns", "-" if nothing ended in the interval */
+/* ---- columns: which ones the run can fill, which ones fit ---- */
+
+const char *const top_col_names[TOP_NR_COLS] = {
+	[TOP_COL_PID] = "PID",
+	[TOP_COL_COMM] = "COMM",
+	[TOP_COL_FAULTS] = "FAULT/s",
+	[TOP_COL_FLT_P99] = "FLTp99",
+	[TOP_COL_FLT_PCT] = "FLT%",
+	[TOP_COL_RETRIES] = "RETRY/s",
+	[TOP_COL_RETRY_PCT] = "RETRY%",
+	[TOP_COL_REASON] = "REASON",
+	[TOP_COL_DONE] = "DONE/s",
+	[TOP_COL_VMA] = "VMA%",
+	[TOP_COL_HOLD_P99] = "HOLDp99",
+	[TOP_COL_HOLD_MAX] = "HOLDmax",
+	[TOP_COL_WAIT_P99] = "WAITp99",
+	[TOP_COL_WAIT_MAX] = "WAITmax",
+	[TOP_COL_CHAIN] = "CHAIN",
+};
+
+/* cells' widths (COMM: TOP_COMM_MAX, narrowed to fit) */
+static const int col_width[TOP_NR_COLS] = {
+	[TOP_COL_PID] = 7,		/* pid_max: 4194304 */
+	[TOP_COL_COMM] = TOP_COMM_MAX,
+	[TOP_COL_FAULTS] = 8,		/* 999999.9, then 12.34M */
+	[TOP_COL_FLT_P99] = 7,
+	[TOP_COL_FLT_PCT] = 5,
+	[TOP_COL_RETRIES] = 8,
+	[TOP_COL_RETRY_PCT] = 6,
+	[TOP_COL_REASON] = 12,		/* unattributed, vma_fallback */
+	[TOP_COL_DONE] = 7,
+	[TOP_COL_VMA] = 5,
+	[TOP_COL_HOLD_P99] = 7,
+	[TOP_COL_HOLD_MAX] = 7,
+	[TOP_COL_WAIT_P99] = 7,
+	[TOP_COL_WAIT_MAX] = 7,
+	[TOP_COL_CHAIN] = 5,
+};
+
+/*
+ * Who and how many retries, and why; then how many faults and how much
+ * they cost the process (time in faults before the p99: it adds the
+ * threads up); then who made them wait on mmap_lock (the worst wait, the
+ * worst hold); the rest explains more than it alarms.
+ */
+const enum top_col top_col_priority[TOP_NR_COLS] = {
+	TOP_COL_PID, TOP_COL_COMM, TOP_COL_RETRIES, TOP_COL_REASON, TOP_COL_FAULTS,
+	TOP_COL_RETRY_PCT, TOP_COL_FLT_PCT, TOP_COL_FLT_P99, TOP_COL_WAIT_MAX,
+	TOP_COL_HOLD_MAX, TOP_COL_VMA, TOP_COL_DONE, TOP_COL_CHAIN, TOP_COL_WAIT_P99,
+	TOP_COL_HOLD_P99,
+};
+
+/* the column a sort key orders by */
+static const enum top_col sort_col[TOP_NR_SORTS] = {
+	[TOP_SORT_RETRIES] = TOP_COL_RETRIES,
+	[TOP_SORT_FAULTS] = TOP_COL_FAULTS,
+	[TOP_SORT_RETRY_PCT] = TOP_COL_RETRY_PCT,
+	[TOP_SORT_LATENCY] = TOP_COL_FLT_P99,
+	[TOP_SORT_FLT_PCT] = TOP_COL_FLT_PCT,
+	[TOP_SORT_WAIT] = TOP_COL_WAIT_MAX,
+	[TOP_SORT_HOLD] = TOP_COL_HOLD_MAX,
+	[TOP_SORT_CHAIN] = TOP_COL_CHAIN,
+	[TOP_SORT_PID] = TOP_COL_PID,
+};
+
+bool top_col_available(const struct top_caps *c, enum top_col k, const char **why)
+{
+	bool tp = c->fault_mode == MMR_MODE_TRACEPOINT;
+	const char *w = NULL;
+
+	switch (k) {
+	case TOP_COL_FAULTS:
+	case TOP_COL_RETRY_PCT:
+		if (c->states[FF_FAULTS] == VAL_NA)
+			w = "faults not counted";
+		break;
+	case TOP_COL_FLT_P99:
+	case TOP_COL_FLT_PCT:
+		/* tracepoints see no fault begin or end */
+		if (!mode_times_faults(c->fault_mode))
+			w = tp ? "tracepoint mode" : "faults not timed";
+		else if (c->untimed)
+			w = "--no-latency";
+		break;
+	case TOP_COL_DONE:
+		/* VM_FAULT_COMPLETED is a return value: fentry, kprobe */
+		if (c->states[FF_COMPLETED] == VAL_NA)
+			w = tp ? "tracepoint mode" : "completions not seen";
+		break;
+	case TOP_COL_VMA:
+		if (c->states[FF_VMA_LOCK_ATTEMPTS] == VAL_NA || c->states[FF_FAULTS] == VAL_NA)
+			w = "VMA locks not seen";
+		break;
+	case TOP_COL_HOLD_P99:
+	case TOP_COL_HOLD_MAX:
+	case TOP_COL_WAIT_P99:
+	case TOP_COL_WAIT_MAX:
+		if (!c->lock_traced)
+			w = c->lock_off ? "--no-mmap-lock" : "mmap_lock not traced";
+		break;
+	case TOP_COL_CHAIN:
+		/* the anon_vma tracer hooks functions: fentry, kprobe */
+		if (!c->anon_traced)
+			w = c->anon_off ? "--no-anon-vma" : tp ? "tracepoint mode" :
+			    "anon_vma not traced";
+		break;
+	default:
+		break;	/* PID, COMM, RETRY/s, REASON: always */
+	}
+	if (why)
+		*why = w;
+	return !w;
+}
+
+/* PID, COMM, RETRY/s, REASON: the columns that come before any sort key's */
+#define TOP_CORE_COLS	4
+
+void top_layout(const struct top_caps *c, enum top_sort k, int width, struct top_layout *l)
+{
+	enum top_col order[TOP_NR_COLS], sk = sort_col[k];
+	int i, j = 0, used = 0, need;
+	bool core = false, full = false;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < TOP_CORE_COLS; i++)
+		core |= top_col_priority[i] == sk;
+	/* the priority order, the sort key's column moved up after the core */
+	for (i = 0; i < TOP_NR_COLS; i++) {
+		if (i >= TOP_CORE_COLS && top_col_priority[i] == sk)
+			continue;
+		order[j++] = top_col_priority[i];
+		if (i == TOP_CORE_COLS - 1 && !core)
+			order[j++] = sk;
+	}
+	for (i = 0; i < TOP_NR_COLS; i++) {
+		enum top_col col = order[i];
+
+		if (!top_col_available(c, col, &l->why[col]))
+			continue;
+		need = (col == TOP_COL_COMM && width > 0 ? TOP_COMM_MIN : col_width[col]) +
+		       (used ? 1 : 0);
+		/* drop the rest whole; PID always stays */
+		if (full || (width > 0 && used && used + need > width)) {
+			full = true;
+			l->why[col] = "no room";
+			continue;
+		}
+		l->shown[col] = true;
+		used += need;
+	}
+	l->comm_width = TOP_COMM_MAX;
+	if (width > 0 && l->shown[TOP_COL_COMM]) {
+		/* what is left widens COMM back */
+		l->comm_width = TOP_COMM_MIN + (width - used < TOP_COMM_MAX - TOP_COMM_MIN ?
+						width - used : TOP_COMM_MAX - TOP_COMM_MIN);
+		used += l->comm_width - TOP_COMM_MIN;
+	}
+	l->width = used;
+}
+
+/* ---- cells ---- */
+
+/* a duration cell: "12.3ms", "512ns", "-" if nothing ended in the interval */
 static void fmt_lock_cell(char *buf, size_t len, uint64_t ns, bool any)
 {
 	if (any)
@@ -416,21 +580,6 @@ static void fmt_rate(char *buf, size_t len, uint64_t n, double secs, bool known)
 		snprintf(buf, len, "%.2fM", v / 1e6);
 }
 
-/* one line, cut to width (0: whole); false once height lines are out */
-static bool put_line(FILE *out, const char *s, int width, int height, int *lines)
-{
-	size_t len = strlen(s);
-
-	if (height > 0 && *lines >= height)
-		return false;
-	if (width > 0 && len > (size_t)width)
-		len = width;
-	fwrite(s, 1, len, out);
-	fputc('\n', out);
-	(*lines)++;
-	return true;
-}
-
 /* time in faults in percent: one decimal below 100 (0.3, 47.5), none from
  * there (250: three threads faulting at once, 1234) */
 static void fmt_share(char *buf, size_t len, double pct)
@@ -438,90 +587,299 @@ static void fmt_share(char *buf, size_t len, double pct)
 	snprintf(buf, len, pct < 99.95 ? "%.1f" : "%.0f", pct);
 }
 
-#define ROW_FMT "%7s %-15s %8s %7s %5s %8s %6s %-12s %7s %5s %7s %7s %7s %7s %5s"
-
-void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
-	       const struct top_totals *tot, const struct top_row *rows, size_t n,
-	       enum top_sort k, int width, int height)
+/* Row r's cell in column k. A row's own n/a (tracepoint mode: a process
+ * whose accounting /proc never showed) stays "n/a"; "-": none this
+ * interval. */
+static void cell(const struct top_row *r, enum top_col k, char *buf, size_t len)
 {
-	char line[512], a[32], b[32], pct[16];
-	int lines = 0;
-	size_t i;
+	double x;
+	bool known;
 
-	snprintf(line, sizeof(line), "mmretry top - %s, interval %.2f s, kernel %s, sorted by %s",
-		 h->time, h->secs, h->kernel ? h->kernel : "?", top_sort_names[k]);
-	put_line(out, line, width, height, &lines);
+	switch (k) {
+	case TOP_COL_PID:
+		snprintf(buf, len, "%u", r->pid);
+		break;
+	case TOP_COL_COMM:
+		snprintf(buf, len, "%s", r->comm);
+		break;
+	case TOP_COL_FAULTS:
+		fmt_rate(buf, len, r->faults, r->secs, r->faults_known);
+		break;
+	case TOP_COL_FLT_P99:
+	case TOP_COL_FLT_PCT:
+		if (!top_flt_pct(r, &x))
+			snprintf(buf, len, "n/a");
+		else if (!r->lat_n)
+			snprintf(buf, len, "-");
+		else if (k == TOP_COL_FLT_P99)
+			fmt_ns_narrow(buf, len, r->lat_p99);
+		else
+			fmt_share(buf, len, x);
+		break;
+	case TOP_COL_RETRIES:
+		fmt_rate(buf, len, r->retries, r->secs, true);
+		break;
+	case TOP_COL_RETRY_PCT:
+		x = retry_pct(r, &known);
+		if (known)
+			snprintf(buf, len, "%.1f", x);
+		else
+			snprintf(buf, len, r->faults_known ? "-" : "n/a");
+		break;
+	case TOP_COL_REASON:
+		snprintf(buf, len, "%s", r->reason >= 0 ? reason_names[r->reason] : "-");
+		break;
+	case TOP_COL_DONE:
+		fmt_rate(buf, len, r->completed, r->secs, r->completed_known);
+		break;
+	case TOP_COL_VMA:
+		if (!r->vma_known)
+			snprintf(buf, len, "n/a");
+		else if (!r->attempts)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%.0f",
+				 100.0 * (double)r->vma_lock_attempts / (double)r->attempts);
+		break;
+	case TOP_COL_HOLD_P99:
+	case TOP_COL_HOLD_MAX:
+	case TOP_COL_WAIT_P99:
+	case TOP_COL_WAIT_MAX:
+		if (!r->lock_known)
+			snprintf(buf, len, "n/a");
+		else if (k == TOP_COL_HOLD_P99)
+			fmt_lock_cell(buf, len, r->hold_p99, r->hold_n);
+		else if (k == TOP_COL_HOLD_MAX)
+			fmt_lock_cell(buf, len, r->hold_max, r->hold_n);
+		else if (k == TOP_COL_WAIT_P99)
+			fmt_lock_cell(buf, len, r->wait_p99, r->wait_n);
+		else
+			fmt_lock_cell(buf, len, r->wait_max, r->wait_n);
+		break;
+	case TOP_COL_CHAIN:
+		if (!r->chain_known)
+			snprintf(buf, len, "n/a");
+		else if (!r->chain_max)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%llu", (unsigned long long)r->chain_max);
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/* One table line of the layout's columns: titles (r NULL) or r's cells.
+ * COMM and REASON are left-aligned, the figures right-aligned. */
+static void table_line(char *line, size_t len, const struct top_layout *l,
+		       const struct top_row *r)
+{
+	size_t at = 0;
+	int k, w;
+
+	line[0] = '\0';
+	for (k = 0; k < TOP_NR_COLS && at < len; k++) {
+		char v[32];
+
+		if (!l->shown[k])
+			continue;
+		if (r)
+			cell(r, k, v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "%s", top_col_names[k]);
+		w = k == TOP_COL_COMM ? l->comm_width : col_width[k];
+		if (k == TOP_COL_COMM && (int)strlen(v) > w)
+			v[w] = '\0';	/* the name narrowed, not the table */
+		at += snprintf(line + at, len - at, k == TOP_COL_COMM || k == TOP_COL_REASON ?
+			       "%s%-*s" : "%s%*s", at ? " " : "", w, v);
+	}
+}
+
+/* ---- lines ---- */
+
+struct sink {
+	FILE *out;		/* NULL: count the lines only */
+	int width, height;	/* 0: no limit */
+	int lines;		/* lines out so far */
+};
+
+/* one line without trailing blanks, cut to the width as a last resort
+ * (a word wider than the screen); false once height lines are out */
+static bool put_line(struct sink *k, const char *s, size_t len)
+{
+	if (k->out && k->height > 0 && k->lines >= k->height)
+		return false;
+	while (len && s[len - 1] == ' ')
+		len--;
+	if (k->width > 0 && len > (size_t)k->width)
+		len = k->width;
+	if (k->out) {
+		fwrite(s, 1, len, k->out);
+		fputc('\n', k->out);
+	}
+	k->lines++;
+	return true;
+}
+
+/* A line being wrapped: its text, and whether it holds no word yet. */
+struct wrap {
+	char line[1024];
+	size_t at;
+	bool fresh;
+};
+
+/* u (n long) onto the line, or onto a new one indented by two spaces */
+static void wrap_add(struct sink *k, struct wrap *w, const char *u, size_t n)
+{
+	if (!w->fresh && w->at + 1 + n > (size_t)k->width) {
+		put_line(k, w->line, w->at);
+		memcpy(w->line, "  ", 2);
+		w->at = 2;
+		w->fresh = true;
+	}
+	if (!w->fresh)
+		w->line[w->at++] = ' ';
+	if (n > sizeof(w->line) - 1 - w->at)
+		n = sizeof(w->line) - 1 - w->at;
+	memcpy(w->line + w->at, u, n);
+	w->at += n;
+	w->fresh = false;
+}
+
+/*
+ * A header line: phrases separated by "\t", a space where the line may
+ * break. A phrase that does not fit goes on to a line indented by two
+ * spaces; one wider than such a line breaks at its spaces.
+ */
+static void put_wrapped(struct sink *k, const char *s)
+{
+	struct wrap w = { .fresh = true };
+	const char *p = s, *u;
+	size_t n, wl;
+
+	if (!*s)
+		return;
+	if (k->width <= 0) {
+		for (n = 0; s[n] && w.at < sizeof(w.line) - 1; n++)
+			w.line[w.at++] = s[n] == '\t' ? ' ' : s[n];
+		put_line(k, w.line, w.at);
+		return;
+	}
+	while (*p) {
+		n = strcspn(p, "\t");
+		if (n + 2 <= (size_t)k->width) {
+			wrap_add(k, &w, p, n);
+		} else {
+			for (u = p; u < p + n; ) {
+				wl = strcspn(u, " \t");
+				if (wl)
+					wrap_add(k, &w, u, wl);
+				u += wl;
+				while (u < p + n && *u == ' ')
+					u++;
+			}
+		}
+		p += n;
+		if (*p == '\t')
+			p++;
+	}
+	if (!w.fresh)
+		put_line(k, w.line, w.at);
+}
+
+/* ---- the table ---- */
+
+#define TOP_HEADER_LINES 4
+
+/* The header's lines, phrases separated by "\t" (put_wrapped()). */
+static void header_text(char hdr[TOP_HEADER_LINES][1024], const struct top_header *h,
+			const struct top_caps *c, const struct top_totals *tot,
+			const struct top_layout *l, enum top_sort k, size_t shown)
+{
+	char a[32], b[32], pct[16], procs[64];
+	size_t at = 0;
+	int i, j;
+
+	snprintf(hdr[0], sizeof(hdr[0]), "mmretry top - %s,\tinterval %.2f s,\tkernel %s,\t"
+		 "sorted by %s", h->time, h->secs, h->kernel ? h->kernel : "?",
+		 top_sort_names[k]);
 	fmt_rate(a, sizeof(a), tot->faults, h->secs, tot->faults_known);
 	fmt_rate(b, sizeof(b), tot->retries, h->secs, true);
 	if (tot->faults_known && tot->faults)
 		snprintf(pct, sizeof(pct), "%.2f%%", 100.0 * tot->retries / tot->faults);
 	else
 		snprintf(pct, sizeof(pct), tot->faults_known ? "-" : "n/a");
-	snprintf(line, sizeof(line), "total: faults/s %s, retries/s %s, retry %s, processes %zu",
-		 a, b, pct, tot->nprocs);
-	put_line(out, line, width, height, &lines);
-	snprintf(line, sizeof(line), "modes: faults %s%s, mmap_lock %s, anon_vma %s; lost %llu, "
-		 "missed runs %llu", h->modes[0],
+	if (shown < tot->nprocs)
+		snprintf(procs, sizeof(procs), "%zu of %zu processes shown", shown, tot->nprocs);
+	else
+		snprintf(procs, sizeof(procs), "processes %zu", tot->nprocs);
+	snprintf(hdr[1], sizeof(hdr[1]), "total: faults/s %s,\tretries/s %s,\tretry %s,\t%s",
+		 a, b, pct, procs);
+	snprintf(hdr[2], sizeof(hdr[2]), "modes: faults %s%s,\tmmap_lock %s,\tanon_vma %s;\t"
+		 "lost %llu, missed runs %llu", h->modes[0],
 		 c->fault_mode == MMR_MODE_TRACEPOINT ? " (inferred)" : "", h->modes[1],
 		 h->modes[2], (unsigned long long)h->lost, (unsigned long long)h->missed);
-	put_line(out, line, width, height, &lines);
-	put_line(out, "", width, height, &lines);
-	snprintf(line, sizeof(line), ROW_FMT, "PID", "COMM", "FAULT/s", "FLTp99", "FLT%",
-		 "RETRY/s", "RETRY%", "REASON", "DONE/s", "VMA%", "HOLDp99", "HOLDmax",
-		 "WAITp99", "WAITmax", "CHAIN");
-	put_line(out, line, width, height, &lines);
-	for (i = 0; i < n; i++) {
-		const struct top_row *r = &rows[i];
-		char pid[12], fl[24], lp[24], ls[24], rt[24], rp[24], dn[24], vm[24], hp[24],
-		     hm[24], wp[24], wm[24], ch[24];
-		bool known;
-		double x = retry_pct(r, &known), share;
+	/* the columns not shown, grouped by why: "hidden: FLTp99 FLT% (tracepoint
+	 * mode);\tVMA% (no room)" */
+	hdr[3][0] = '\0';
+	for (i = 0; i < TOP_NR_COLS; i++) {
+		bool seen = false;
 
-		snprintf(pid, sizeof(pid), "%u", r->pid);
-		fmt_rate(fl, sizeof(fl), r->faults, r->secs, r->faults_known);
-		if (!top_flt_pct(r, &share)) {
-			strcpy(lp, "n/a");
-			strcpy(ls, "n/a");
-		} else if (!r->lat_n) {
-			strcpy(lp, "-");
-			strcpy(ls, "-");
-		} else {
-			fmt_ns_narrow(lp, sizeof(lp), r->lat_p99);
-			fmt_share(ls, sizeof(ls), share);
-		}
-		fmt_rate(rt, sizeof(rt), r->retries, r->secs, true);
-		if (known)
-			snprintf(rp, sizeof(rp), "%.1f", x);
-		else
-			snprintf(rp, sizeof(rp), r->faults_known ? "-" : "n/a");
-		fmt_rate(dn, sizeof(dn), r->completed, r->secs, r->completed_known);
-		if (!r->vma_known)
-			snprintf(vm, sizeof(vm), "n/a");
-		else if (!r->attempts)
-			snprintf(vm, sizeof(vm), "-");
-		else
-			snprintf(vm, sizeof(vm), "%.0f",
-				 100.0 * (double)r->vma_lock_attempts / (double)r->attempts);
-		if (r->lock_known) {
-			fmt_lock_cell(hp, sizeof(hp), r->hold_p99, r->hold_n);
-			fmt_lock_cell(hm, sizeof(hm), r->hold_max, r->hold_n);
-			fmt_lock_cell(wp, sizeof(wp), r->wait_p99, r->wait_n);
-			fmt_lock_cell(wm, sizeof(wm), r->wait_max, r->wait_n);
-		} else {
-			strcpy(hp, "n/a");
-			strcpy(hm, "n/a");
-			strcpy(wp, "n/a");
-			strcpy(wm, "n/a");
-		}
-		if (!r->chain_known)
-			snprintf(ch, sizeof(ch), "n/a");
-		else if (!r->chain_max)
-			snprintf(ch, sizeof(ch), "-");
-		else
-			snprintf(ch, sizeof(ch), "%llu", (unsigned long long)r->chain_max);
-		snprintf(line, sizeof(line), ROW_FMT, pid, r->comm, fl, lp, ls, rt, rp,
-			 r->reason >= 0 ? reason_names[r->reason] : "-", dn, vm, hp, hm, wp, wm, ch);
-		if (!put_line(out, line, width, height, &lines))
+		if (l->shown[i] || !l->why[i])
+			continue;
+		for (j = 0; j < i; j++)
+			seen |= !l->shown[j] && l->why[j] && !strcmp(l->why[j], l->why[i]);
+		if (seen)
+			continue;	/* its group is out */
+		at += snprintf(hdr[3] + at, sizeof(hdr[3]) - at, "%s", at ? ";\t" : "hidden: ");
+		for (j = i; j < TOP_NR_COLS && at < sizeof(hdr[3]); j++)
+			if (!l->shown[j] && l->why[j] && !strcmp(l->why[j], l->why[i]))
+				at += snprintf(hdr[3] + at, sizeof(hdr[3]) - at, "%s%s",
+					       j > i ? " " : "", top_col_names[j]);
+		if (at < sizeof(hdr[3]))
+			at += snprintf(hdr[3] + at, sizeof(hdr[3]) - at, " (%s)", l->why[i]);
+		if (at >= sizeof(hdr[3]))
+			at = sizeof(hdr[3]) - 1;
+	}
+}
+
+size_t top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
+		 const struct top_totals *tot, const struct top_row *rows, size_t n,
+		 enum top_sort k, const struct top_fit *fit)
+{
+	static const struct top_fit nofit;
+	char hdr[TOP_HEADER_LINES][1024], line[512];
+	struct top_layout l;
+	struct sink snk;
+	size_t shown, i;
+	int pass, above;
+
+	if (!fit)
+		fit = &nofit;
+	top_layout(c, k, fit->width, &l);
+	shown = fit->max_rows && n > fit->max_rows ? fit->max_rows : n;
+	/* as many rows as the lines below the header; saying that rows were
+	 * left out may take the header a line more: once more then */
+	for (pass = 0; pass < 3; pass++) {
+		header_text(hdr, h, c, tot, &l, k, shown);
+		snk = (struct sink){ .width = fit->width };
+		for (i = 0; i < TOP_HEADER_LINES; i++)
+			put_wrapped(&snk, hdr[i]);
+		above = snk.lines + 2;	/* a blank line, the titles */
+		if (fit->height <= 0 || (size_t)fit->height >= above + shown)
+			break;
+		shown = fit->height > above ? (size_t)(fit->height - above) : 0;
+	}
+	snk = (struct sink){ .out = out, .width = fit->width, .height = fit->height };
+	for (i = 0; i < TOP_HEADER_LINES; i++)
+		put_wrapped(&snk, hdr[i]);
+	put_line(&snk, "", 0);
+	table_line(line, sizeof(line), &l, NULL);
+	put_line(&snk, line, strlen(line));
+	for (i = 0; i < shown; i++) {
+		table_line(line, sizeof(line), &l, &rows[i]);
+		if (!put_line(&snk, line, strlen(line)))
 			break;
 	}
+	return i;
 }

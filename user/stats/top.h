@@ -4,7 +4,9 @@
  * processes' cumulative figures read at each interval become per-interval
  * rows (deltas, rates, the leading retry reason, fault and mmap_lock
  * percentiles from histogram deltas, time in faults), sorted and
- * formatted. cmd_top.c reads the maps.
+ * formatted: the columns the run can fill (top_col_available()), as many
+ * as fit the width, as many rows as fit the height. cmd_top.c reads the
+ * maps and the terminal's size.
  */
 #ifndef MMRETRY_TOP_H
 #define MMRETRY_TOP_H
@@ -53,6 +55,8 @@ struct top_caps {
 	bool lock_traced;	/* mmap_lock */
 	bool anon_traced;	/* anon_vma */
 	bool untimed;		/* --no-latency: faults counted, not timed */
+	bool lock_off;		/* --no-mmap-lock */
+	bool anon_off;		/* --no-anon-vma */
 };
 
 /* A process's figures over one interval. */
@@ -149,6 +153,64 @@ void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k);
  */
 bool top_flt_pct(const struct top_row *r, double *pct);
 
+/* The table's columns, in the order they are printed. */
+enum top_col {
+	TOP_COL_PID,
+	TOP_COL_COMM,
+	TOP_COL_FAULTS,		/* FAULT/s */
+	TOP_COL_FLT_P99,
+	TOP_COL_FLT_PCT,
+	TOP_COL_RETRIES,	/* RETRY/s */
+	TOP_COL_RETRY_PCT,
+	TOP_COL_REASON,
+	TOP_COL_DONE,		/* DONE/s */
+	TOP_COL_VMA,		/* VMA% */
+	TOP_COL_HOLD_P99,
+	TOP_COL_HOLD_MAX,
+	TOP_COL_WAIT_P99,
+	TOP_COL_WAIT_MAX,
+	TOP_COL_CHAIN,
+	TOP_NR_COLS,
+};
+/* their titles: "PID", "COMM", "FAULT/s", ... "CHAIN" */
+extern const char *const top_col_names[TOP_NR_COLS];
+/* Most important first: what a narrow terminal keeps (docs/top.md). */
+extern const enum top_col top_col_priority[TOP_NR_COLS];
+
+/*
+ * Whether the run can fill column k at all: the one place that decides it
+ * (the rows' *_known flags follow it). If not, *why says why in a few
+ * words ("tracepoint mode", "--no-mmap-lock"), and the column is not
+ * printed: a figure the mode cannot see is neither 0 nor a column of n/a.
+ */
+bool top_col_available(const struct top_caps *c, enum top_col k, const char **why);
+
+#define TOP_COMM_MIN	12	/* COMM narrows to this before a column goes */
+#define TOP_COMM_MAX	15	/* a task's comm: TASK_COMM_LEN - 1 */
+
+/* The columns a table shows. */
+struct top_layout {
+	bool shown[TOP_NR_COLS];
+	const char *why[TOP_NR_COLS];	/* not shown: why; "no room" (width) */
+	int comm_width;
+	int width;			/* a row's length */
+};
+
+/*
+ * The columns to show in width columns (0: no limit): every available
+ * one, then, while they do not fit, COMM narrowed down to TOP_COMM_MIN and
+ * the lowest-priority ones dropped whole (top_col_priority[], the sort
+ * key's column moved up to just after REASON). PID always stays.
+ */
+void top_layout(const struct top_caps *c, enum top_sort k, int width, struct top_layout *l);
+
+/* Where the table goes. */
+struct top_fit {
+	int width;		/* a line's length at most: 0, no limit */
+	int height;		/* lines at most: 0, no limit */
+	size_t max_rows;	/* process rows at most (--rows): 0, no limit */
+};
+
 /* What the header says besides the figures. */
 struct top_header {
 	char time[16];		/* "12:34:56" */
@@ -160,12 +222,17 @@ struct top_header {
 };
 
 /*
- * The header, the column titles and the rows. width: cut every line to it
- * (0: no limit); height: print at most this many lines (0: no limit).
- * Lines end with "\n"; no escape codes.
+ * The header, the column titles and the rows, fitted (fit: NULL, no limit):
+ * the columns of top_layout(); header lines wrapped at their phrases (a
+ * continuation indented by two spaces), never cut unless a single word is
+ * wider than the width; as many rows as fit below the header, at most
+ * max_rows, the header then saying "N of M processes shown" (M counts
+ * every process with activity). The first rows of rows[] are shown: sort
+ * them first. Lines end with "\n", without trailing blanks or escape
+ * codes. Returns the number of rows printed.
  */
-void top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
-	       const struct top_totals *tot, const struct top_row *rows, size_t n,
-	       enum top_sort k, int width, int height);
+size_t top_print(FILE *out, const struct top_header *h, const struct top_caps *c,
+		 const struct top_totals *tot, const struct top_row *rows, size_t n,
+		 enum top_sort k, const struct top_fit *fit);
 
 #endif
