@@ -572,6 +572,40 @@ static void text_blockers(void **state)
 	report_free(&r);
 }
 
+/* A listed hold or wait fits 80 columns: the site gives way, not the rest. */
+static void text_long_list_fits_80_columns(void **state)
+{
+	struct mmr_lock_event e;
+	struct report r;
+	char *t, *list;
+
+	report_init(&r);
+	r.lock.traced = true;
+	r.lock.min_hold_ns = MS;
+	e = lock_ev(MMR_LOCK_EV_HOLD, true, 4194304, 4194303, "0123456789abcde", MM_A, 0,
+		    999 * MS);
+	e.remote = 1;
+	add_long(&r, &e, "a;a_kernel_function_with_a_rather_long_name_indeed", NULL);
+	e.pid = 300;
+	e.tid = 301;
+	snprintf(e.comm, sizeof(e.comm), "postgres");
+	add_long(&r, &e, "a;a_kernel_function_with_a_rather_long_name_indeed", NULL);
+	e = lock_ev(MMR_LOCK_EV_HOLD, false, 7, 7, "short", MM_A, 0, 2 * MS);
+	add_long(&r, &e, "x;exit_mmap", NULL);
+	t = lock_text_of(&r);
+	list = (char *)find(t, "\nlong holds and waits");
+	assert_max_columns(list, 80);
+	/* no room left for the site: it goes */
+	find(list, "\n  4194304/4194303 0123456789abcde: write hold of 999.0 ms "
+		   "(another process's mm)\n");
+	/* some: cut to fit */
+	find(list, "\n  300/301 postgres: write hold of 999.0 ms in a_kernel_fu (another "
+		   "process's mm)\n");
+	find(list, "\n  7/7 short: read hold of 2.0 ms in exit_mmap\n");
+	free(t);
+	report_free(&r);
+}
+
 /* A blocker in a fault: its address only if known, I/O only if known. */
 static void text_blocker_fault_states(void **state)
 {
@@ -1079,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(text_top_ten),
 		cmocka_unit_test(text_long_count),
 		cmocka_unit_test(text_blockers),
+		cmocka_unit_test(text_long_list_fits_80_columns),
 		cmocka_unit_test(text_blocker_fault_states),
 		cmocka_unit_test(text_blockers_at_most_four),
 		cmocka_unit_test(text_tables_fit_80_columns),

@@ -212,11 +212,19 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 		const struct lock_long *x = order[i];
 		bool wait = x->e.kind == MMR_LOCK_EV_WAIT;
 
-		fprintf(out, "  %u/%u %s: %s %s of %s%s%s%s\n", x->e.pid, x->e.tid, x->e.comm,
-			x->e.write ? "write" : "read", wait ? "wait" : "hold",
-			fmt_ns(a, sizeof(a), x->e.dur_ns), x->kstack ? " in " : "",
-			x->kstack ? stack_site(x->kstack) : "",
-			x->e.remote ? ", on another process's mm" : "");
+		const char *tail = x->e.remote ? " (another process's mm)" : "";
+		char head[96];
+		int room;
+
+		snprintf(head, sizeof(head), "  %u/%u %s: %s %s of %s", x->e.pid, x->e.tid,
+			 x->e.comm, x->e.write ? "write" : "read", wait ? "wait" : "hold",
+			 fmt_ns(a, sizeof(a), x->e.dur_ns));
+		/* 80 columns: the site gives way (JSON has the whole stack) */
+		room = 80 - (int)strlen(head) - (int)strlen(tail) - (int)strlen(" in ");
+		if (x->kstack && room >= 8)
+			fprintf(out, "%s in %.*s%s\n", head, room, stack_site(x->kstack), tail);
+		else
+			fprintf(out, "%s%s\n", head, tail);
 		if (wait && x->e.write)
 			print_blockers(out, l, holds, x);
 	}
