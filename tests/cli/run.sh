@@ -65,7 +65,7 @@ grep -q "^file: read 16 pages" "$tmp/o.out" && grep -q '^mmretry stat:' "$tmp/o.
 	not_ok "pipe: with -o the command keeps its stdout" "$(head -c 300 "$tmp/o.out")"
 
 # --- the line saying tracing has started, and -q -------------------------------------
-started='^Tracing page faults .* mode)'
+started='^Tracing faults .* mode)'
 grep -q "$started.* until it exits\.$" "$tmp/pipe.err" &&
 	ok "started: stat -- COMMAND says it is tracing, on stderr" ||
 	not_ok "started: stat -- COMMAND says it is tracing, on stderr" "$(head -c 300 "$tmp/pipe.err")"
@@ -95,6 +95,10 @@ for c in b r t; do
 			"$(head -c 200 "$tmp/$c.err") / -q: $(head -c 200 "$tmp/${c}q.err")"
 	fi
 done
+wide=$(cat "$tmp/pipe.err" "$tmp/d.err" "$tmp/b.err" "$tmp/r.err" "$tmp/t.err" | grep "$started" |
+	awk 'length > 80')
+[ -z "$wide" ] && ok "started: the line fits 80 columns" ||
+	not_ok "started: the line fits 80 columns" "$wide"
 "$MMR" check -q --baseline "$tmp/base.json" -- true >/dev/null 2>"$tmp/cq.err"
 ! grep -q "$started" "$tmp/cq.err" && ok "quiet: check -q does not say it" ||
 	not_ok "quiet: check -q does not say it" "$(cat "$tmp/cq.err")"

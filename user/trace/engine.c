@@ -289,12 +289,12 @@ static void say_started(const struct engine *e)
 	else if (o->pid)
 		snprintf(what, sizeof(what), "of pid %d", (int)o->pid);
 	else if (o->cgroup)
-		snprintf(what, sizeof(what), "in cgroup %.32s", o->cgroup);
+		snprintf(what, sizeof(what), "in cgroup %.24s", o->cgroup);
 	else
 		snprintf(what, sizeof(what), "system-wide");
 	if (o->duration)
 		snprintf(len, sizeof(len), " for %g s", o->duration);
-	fprintf(stderr, "Tracing page faults %s (%s mode)%s%s\n", what,
+	fprintf(stderr, "Tracing faults %s (%s mode)%s%s\n", what,
 		mode_name(engine_fault_mode(e)), len,
 		o->argv ? " until it exits." : "... Hit Ctrl-C to end.");
 }
