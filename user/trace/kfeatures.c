@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * kfeatures.c: probe what the running kernel offers. This file reads BTF,
- * kallsyms and securityfs, and tries the probe skeleton's programs one at
- * a time, those its caller asks for; everything it learns goes into struct
- * features.
+ * kallsyms and securityfs, and tries the program kinds its caller asks
+ * for one at a time (tp_btf and fentry loaded by hand, kprobes through the
+ * probe skeleton); everything it learns goes into struct features.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -230,6 +231,46 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * A tp_btf or fentry program, `return 0`, loaded by hand against the BTF
+ * id of its target in the vmlinux BTF features_probe() already parsed,
+ * and attached: the skeleton would have libbpf parse that BTF again for
+ * each (~5 ms on an idle host, ~250 ms under QEMU's TCG). The same
+ * syscalls as libbpf's (BPF_PROG_LOAD, then BPF_RAW_TRACEPOINT_OPEN), so
+ * the same refusals.
+ */
+static enum probed try_btf_prog(const struct btf *btf, const char *name,
+				const char *target, int kind, enum bpf_attach_type type,
+				int *err_out)
+{
+	const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	__s32 id = btf__find_by_name_kind(btf, target, kind);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+	int fd, link, err = 0;
+
+	if (id <= 0) {
+		*err_out = -ENOENT;
+		return PROBE_NO;
+	}
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, name, "Dual BSD/GPL", ret0, 2, &opts);
+	if (fd < 0) {
+		err = fd;
+	} else {
+		link = bpf_raw_tracepoint_open(NULL, fd);
+		if (link < 0)
+			err = link;
+		else
+			close(link);
+		close(fd);
+	}
+	*err_out = err;
+	return err ? PROBE_NO : PROBE_YES;
+}
+
 /* Load and attach exactly one program of the probe skeleton. */
 static enum probed try_prog(const char *which, int *err_out)
 {
@@ -248,7 +289,6 @@ static enum probed try_prog(const char *which, int *err_out)
 	}
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), which));
-	bpf_map__set_autocreate(skel->maps.probe_task_storage, false);
 	err = probe_bpf__load(skel);
 	if (err)
 		goto out;
@@ -265,19 +305,21 @@ out:
 }
 
 /* Try one kind: its program where the kernel has the hook, else a no. */
-static void try_kind(struct features *f, enum prog_kind k)
+static void try_kind(struct features *f, const struct btf *btf, enum prog_kind k)
 {
 	double t0 = mono_now();
 
 	switch (k) {
 	case PROG_TP_BTF:
 		f->tp_btf = f->tp[TP_SCHED_PROCESS_EXIT] ?
-			try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
+			try_btf_prog(btf, "probe_tp_btf", "btf_trace_sched_process_exit",
+				     BTF_KIND_TYPEDEF, BPF_TRACE_RAW_TP, &f->tp_btf_err) : PROBE_NO;
 		mmr_took(t0, "probe: tp_btf program");
 		break;
 	case PROG_FENTRY:
 		f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ?
-			try_prog("probe_fentry", &f->fentry_err) : PROBE_NO;
+			try_btf_prog(btf, "probe_fentry", "handle_mm_fault", BTF_KIND_FUNC,
+				     BPF_TRACE_FENTRY, &f->fentry_err) : PROBE_NO;
 		mmr_took(t0, "probe: fentry program");
 		break;
 	case PROG_KPROBE:
@@ -326,11 +368,10 @@ int features_probe(struct features *f, probe_next_fn next, const void *ctx)
 	mmr_debug("probing the kernel");
 	kallsyms_start(&ks);
 	t0 = mono_now();
-	btf = btf__load_vmlinux_btf();
+	btf = btf__load_vmlinux_btf();	/* kept for the programs' BTF ids */
 	if (btf) {
 		f->btf = true;
 		features_scan_btf(btf, f);
-		btf__free(btf);
 	}
 	t0 = mmr_took(t0, "probe: vmlinux BTF");
 	read_lockdown(f);
@@ -350,9 +391,10 @@ int features_probe(struct features *f, probe_next_fn next, const void *ctx)
 			break;	/* asked twice: a bug in next(), not a reason to loop */
 		if (k == PROG_KPROBE)
 			kallsyms_join(&ks, f);	/* whether handle_mm_fault is a symbol */
-		try_kind(f, k);
+		try_kind(f, btf, k);
 	}
 out:
+	btf__free(btf);
 	kallsyms_join(&ks, f);
 	if (ks.hidden && privileged)
 		mmr_warn("/proc/kallsyms hides kernel addresses without CAP_SYSLOG: "
