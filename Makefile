@@ -133,7 +133,8 @@ help:
 	@echo 'make live       live tests on this kernel (root)'
 	@echo 'make fuzz       fuzz the parsers and the recording reader, 10 min each (FUZZ_SECONDS)'
 	@echo 'make fuzz-smoke the fuzz targets over their seed corpus once (in make test)'
-	@echo 'make bench      overhead of mmretry stat on faults and on mmap/munmap (root)'
+	@echo 'make bench      attach time, and the overhead of mmretry stat on faults and on'
+	@echo '                mmap/munmap (root; BENCH_BASELINE=BINARY beside another build)'
 	@echo 'make vmtest     the VM suite on Debian kernels under QEMU (KERNELS="6.12"),'
 	@echo '                each guest within VM_BUDGET seconds (in make test)'
 	@echo 'make vmtest-full every VM check in every mode (not in make test)'
@@ -254,6 +255,8 @@ test: deps
 	$(MAKE) vmtest
 
 bench: all
+	@tests/bench/attach_time.sh
+	@echo
 	@tests/bench/fault_overhead.sh
 	@echo
 	@tests/bench/lock_overhead.sh

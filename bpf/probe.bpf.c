@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * probe.bpf.c: empty programs that `mmretry probe` loads and attaches one
- * at a time to learn what this kernel really allows: lockdown, a kernel
- * built without kprobes or a refused trampoline only show when you try.
+ * probe.bpf.c: an empty kprobe program that `mmretry probe` loads and
+ * attaches to learn whether this kernel really allows kprobes: a kernel
+ * built without them or a refusal only show when you try. The tp_btf and
+ * fentry tries need no object: kfeatures.c loads them by hand against the
+ * vmlinux BTF it already parsed.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -10,27 +12,8 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("fentry/handle_mm_fault")
-int BPF_PROG(probe_fentry)
-{
-	return 0;
-}
-
 SEC("kprobe/handle_mm_fault")
 int BPF_KPROBE(probe_kprobe)
 {
 	return 0;
 }
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(probe_tp_btf)
-{
-	return 0;
-}
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
-} probe_task_storage SEC(".maps");

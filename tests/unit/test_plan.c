@@ -395,6 +395,158 @@ static void plan_forced_supported(void **state)
 	ASSERT_MODES(&p, MMR_MODE_TRACEPOINT);
 }
 
+/* ---- which program kinds the probe tries (plan_next_probe) ---- */
+
+static enum probed *kind_state(struct features *f, enum prog_kind k)
+{
+	return k == PROG_TP_BTF ? &f->tp_btf : k == PROG_FENTRY ? &f->fentry : &f->kprobe;
+}
+
+static const char *kind_name(enum prog_kind k)
+{
+	return k == PROG_TP_BTF ? "tp_btf" : k == PROG_FENTRY ? "fentry" :
+	       k == PROG_KPROBE ? "kprobe" : "none";
+}
+
+/*
+ * features_probe()'s loop on a made-up kernel: `truth` is the kernel fully
+ * probed; each kind plan_next_probe() asks for gets truth's answer, the
+ * others stay not tried. The kinds asked, in order, as "tp_btf,fentry".
+ */
+static void probe_lazily(const struct features *truth, const struct plan_request *rq,
+			 struct features *out, char *asked, size_t len)
+{
+	enum prog_kind k;
+	int n = 0;
+
+	*out = *truth;
+	asked[0] = '\0';
+	if (truth->tp_btf == PROBE_UNTESTED)
+		return;		/* no BTF or no root: features_probe() tries nothing */
+	out->tp_btf = out->fentry = out->kprobe = PROBE_NOT_TRIED;
+	while ((k = plan_next_probe(out, rq)) != PROG_NONE) {
+		if (++n > 3)
+			fail_msg("plan_next_probe() asks more than 3 times (%s)", asked);
+		if (*kind_state(out, k) != PROBE_NOT_TRIED)
+			fail_msg("plan_next_probe() asks for %s again", kind_name(k));
+		*kind_state(out, k) = *kind_state((struct features *)truth, k);
+		snprintf(asked + strlen(asked), len - strlen(asked), "%s%s", n > 1 ? "," : "",
+			 kind_name(k));
+	}
+}
+
+static void assert_probes(struct features truth, enum mmr_mode mode, const char *want)
+{
+	struct plan_request rq = { .mode = mode };
+	struct features f;
+	char asked[64];
+
+	probe_lazily(&truth, &rq, &f, asked, sizeof(asked));
+	if (strcmp(asked, want))
+		fail_msg("%s, mode %s: tried '%s', want '%s'", truth.release, mode_name(mode),
+			 asked, want);
+}
+
+static void probe_tries_what_the_plan_needs(void **state)
+{
+	/* this machine: fentry refused, then kprobes, then tracepoints */
+	assert_probes(kernel_6_18_lockdown(), MMR_MODE_NONE, "tp_btf,fentry,kprobe");
+	/* fentry works: kprobes are not tried */
+	assert_probes(kernel_6_12(), MMR_MODE_NONE, "tp_btf,fentry");
+	assert_probes(kernel_6_1(), MMR_MODE_NONE, "tp_btf,fentry");
+	/* a forced mode tries its own kind only (tp_btf: every mode's exit program) */
+	assert_probes(kernel_6_12(), MMR_MODE_TRACEPOINT, "tp_btf");
+	assert_probes(kernel_6_12(), MMR_MODE_KPROBE, "tp_btf,kprobe");
+	assert_probes(kernel_6_18_lockdown(), MMR_MODE_FENTRY, "tp_btf,fentry");
+	/* nothing to try without BTF or root */
+	assert_probes(kernel_no_btf(), MMR_MODE_NONE, "");
+	assert_probes(kernel_unprivileged(), MMR_MODE_NONE, "");
+}
+
+static void probe_fentry_refused_kprobes_fine(void **state)
+{
+	struct features f = kernel_6_12();
+
+	f.fentry = PROBE_NO;
+	f.fentry_err = -EPERM;
+	assert_probes(f, MMR_MODE_NONE, "tp_btf,fentry,kprobe");
+	/* handle_mm_fault not in BTF: fentry's try is a no without a load, then kprobes */
+	f = kernel_6_12();
+	f.fn_btf[FN_HANDLE_MM_FAULT] = false;
+	f.fentry = PROBE_NO;
+	assert_probes(f, MMR_MODE_NONE, "tp_btf,fentry,kprobe");
+}
+
+/* What the plan decides from the kinds tried is what it decides from every
+ * kind: the same first mode, mmap_lock and anon_vma plans, and every mode
+ * the full probe would fall back to still in the list. */
+static void probe_lazily_plans_the_same(void **state)
+{
+	struct features kernels[] = {
+		kernel_6_1(), kernel_6_12(), kernel_7_2(), kernel_6_18_lockdown(),
+		kernel_no_btf(), kernel_unprivileged(), kernel_6_12(), kernel_6_12(),
+	};
+	const enum mmr_mode modes[] = {
+		MMR_MODE_NONE, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
+	};
+	size_t i, j;
+	int k, l;
+
+	kernels[6].fentry = PROBE_NO;		/* fentry refused, kprobes fine */
+	kernels[7].kprobe = PROBE_NO;		/* kprobes refused, fentry fine */
+	for (i = 0; i < ARRAY_LEN(kernels); i++) {
+		for (j = 0; j < ARRAY_LEN(modes); j++) {
+			struct plan_request rq = { .mode = modes[j] };
+			struct plan full, lazy;
+			struct features f;
+			char asked[64], e1[512], e2[512];
+			int r1, r2;
+
+			probe_lazily(&kernels[i], &rq, &f, asked, sizeof(asked));
+			r1 = plan_make(&kernels[i], &rq, &full, e1, sizeof(e1));
+			r2 = plan_make(&f, &rq, &lazy, e2, sizeof(e2));
+			assert_int_equal(r1, r2);
+			if (r1) {
+				assert_string_equal(e1, e2);
+				continue;
+			}
+			assert_int_equal(full.faults.modes[0], lazy.faults.modes[0]);
+			assert_int_equal(full.lock.on, lazy.lock.on);
+			assert_string_equal(full.lock.why, lazy.lock.why);
+			assert_memory_equal(&full.anon, &lazy.anon, sizeof(full.anon));
+			for (k = 0; k < full.faults.nmodes; k++) {
+				for (l = 0; l < lazy.faults.nmodes; l++)
+					if (lazy.faults.modes[l] == full.faults.modes[k])
+						break;
+				if (l == lazy.faults.nmodes)
+					fail_msg("%s, mode %s: fallback %s lost", kernels[i].release,
+						 mode_name(modes[j]),
+						 mode_name(full.faults.modes[k]));
+			}
+		}
+	}
+}
+
+/* A mode left untried is a fallback, and says so. */
+static void probe_untried_mode_is_a_fallback(void **state)
+{
+	struct plan_request rq = { .mode = MMR_MODE_NONE };
+	struct features f = kernel_6_12();
+	struct plan p;
+	char err[512];
+
+	f.kprobe = PROBE_NOT_TRIED;
+	assert_int_equal(plan_make(&f, &rq, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	assert_string_equal(p.faults.why[MMR_MODE_KPROBE], "ok (not tried: a fallback)");
+	/* but not one the kernel cannot have */
+	f.fn_ksym[FN_HANDLE_MM_FAULT] = false;
+	assert_int_equal(plan_make(&f, &rq, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
+	assert_string_equal(probe_refusal(PROBE_NOT_TRIED, 0, true),
+			    "not tried (a better mode works)");
+}
+
 static void plan_err_truncated_safely(void **state)
 {
 	struct features f = kernel_unprivileged();
@@ -840,6 +992,10 @@ int main(void)
 		cmocka_unit_test(plan_unprivileged),
 		cmocka_unit_test(plan_forced_unsupported),
 		cmocka_unit_test(plan_forced_supported),
+		cmocka_unit_test(probe_tries_what_the_plan_needs),
+		cmocka_unit_test(probe_fentry_refused_kprobes_fine),
+		cmocka_unit_test(probe_lazily_plans_the_same),
+		cmocka_unit_test(probe_untried_mode_is_a_fallback),
 		cmocka_unit_test(plan_err_truncated_safely),
 		cmocka_unit_test(usable_needs_ringbuf_and_task_storage),
 		cmocka_unit_test(usable_tracepoint_needs),

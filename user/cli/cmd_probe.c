@@ -209,7 +209,7 @@ int cmd_probe(int argc, char **argv)
 	if (check_bpf_privileges(err, sizeof(err)))
 		mmr_warn("probe: not root: what only loading a program tells is untested "
 			 "(run as root, or with CAP_BPF and CAP_PERFMON)");
-	features_probe(&f);
+	features_probe(&f, features_every_kind, NULL);	/* every kind: the full report */
 	plan_err = plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err,
 			     sizeof(err));
 	if (o.json)

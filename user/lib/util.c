@@ -59,6 +59,21 @@ void mmr_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+double mmr_took(double t0, const char *fmt, ...)
+{
+	double now = mono_now();
+	char what[96];
+	va_list ap;
+
+	if (!mmr_verbose)
+		return now;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	mmr_debug("took: %-22s %6.1f ms", what, (now - t0) * 1e3);
+	return now;
+}
+
 int parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;

@@ -14,6 +14,10 @@ extern int mmr_verbose;
 void mmr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mmr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mmr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* -v: "took: PHASE N.N ms" for a phase of the start-up that began at t0
+ * (mono_now()), so -v says where attaching spends its time; returns now,
+ * the next phase's t0 */
+double mmr_took(double t0, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* 0 or -EINVAL / -ERANGE */
 int parse_u64(const char *s, uint64_t *out);

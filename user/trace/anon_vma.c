@@ -72,6 +72,7 @@ int anon_trace_open(struct anon_trace **out, const struct anon_trace_opts *o)
 	struct anon_vma_bpf *skel;
 	struct bpf_program *prog;
 	size_t i;
+	double t0 = mono_now();
 	int err;
 
 	if (o->mode != MMR_MODE_FENTRY && o->mode != MMR_MODE_KPROBE)
@@ -111,14 +112,15 @@ int anon_trace_open(struct anon_trace **out, const struct anon_trace_opts *o)
 	}
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.av_events, o->ringbuf_bytes);
-	mmr_debug("anon_vma: opened");
+	t0 = mmr_took(t0, "anon_vma: open");
 	err = anon_vma_bpf__load(skel);
-	mmr_debug("anon_vma: loaded");
+	t0 = mmr_took(t0, "anon_vma: load");
 	if (err)
 		goto fail;
 	err = anon_vma_bpf__attach(skel);
 	if (err)
 		goto fail;
+	mmr_took(t0, "anon_vma: attach");
 	err = ring_buffer__add(sh->ring, bpf_map__fd(skel->maps.av_events), handle_event, t);
 	if (err)
 		goto fail;

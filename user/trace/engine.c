@@ -43,13 +43,22 @@ struct engine {
 	int exit_status;
 	int exit_signal;	/* the signal that killed the command, or 0 */
 	double t0, t1, deadline;
+	double t_prepare;	/* when engine_prepare() began: -v's attach time */
 };
 
 static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t child_exited;
 
 static void on_signal(int sig)
 {
 	stopping = 1;
+}
+
+/* a handled SIGCHLD interrupts the rings' epoll_wait() (never restarted,
+ * signal(7)): the run ends as the command exits, not at the next timeout */
+static void on_child(int sig)
+{
+	child_exited = 1;
 }
 
 void engine_signals(bool hup)
@@ -90,6 +99,12 @@ static void note(struct engine *e, const char *fmt, ...)
 	e->sink.note(e->sink.ctx, text);
 }
 
+/* what plan_next_probe() decides for this engine's request */
+static enum prog_kind next_probe(const struct features *f, const void *rq)
+{
+	return plan_next_probe(f, rq);
+}
+
 static const char *more(void)
 {
 	return mmr_verbose ? "" : " (-v shows libbpf's log)";
@@ -102,8 +117,10 @@ int engine_prepare(struct engine **out, const struct trace_opts *o,
 		.mode = o->mode, .no_mmap_lock = o->no_mmap_lock, .no_anon_vma = o->no_anon_vma,
 		.no_latency = o->no_latency,
 	};
+	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
 	struct engine *e;
 	struct utsname u;
+	double t0 = mono_now();
 	char err[512];
 	int ret;
 
@@ -118,6 +135,7 @@ int engine_prepare(struct engine **out, const struct trace_opts *o,
 		return -ENOMEM;
 	}
 	*out = e;
+	e->t_prepare = t0;
 	e->o = *o;
 	if (sink)
 		e->sink = *sink;
@@ -135,14 +153,20 @@ int engine_prepare(struct engine **out, const struct trace_opts *o,
 			return -EINVAL;
 		}
 	}
-	features_probe(&e->f);
+	features_probe(&e->f, next_probe, &rq);
+	t0 = mmr_took(t0, "probe");
 	ret = plan_make(&e->f, &rq, &e->p, err, sizeof(err));
+	t0 = mmr_took(t0, "plan");
 	if (ret) {
 		mmr_err("%s", err);
 		return ret;
 	}
 	if (o->argv) {
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, NULL);
+		child_exited = 0;
 		ret = command_prepare(&e->cmd, o->argv, o->command_stdout_to_stderr);
+		mmr_took(t0, "command fork");
 		if (ret) {
 			mmr_err("cannot fork: %s", strerror(-ret));
 			return ret;
@@ -252,6 +276,7 @@ int engine_attach(struct engine *e)
 		.record = e->sink.record, .on_raw = e->sink.on_raw,
 		.on_fallback = on_fallback, .fallback_ctx = e,
 	};
+	double t0;
 	int ret;
 
 	ret = faults_trace_open(&e->ft, &fo);
@@ -266,11 +291,14 @@ int engine_attach(struct engine *e)
 	open_anon(e);
 	mmr_debug("anon_vma tracer %s", e->at ? "open" : "not open");
 	if (faults_trace_mode(e->ft) == MMR_MODE_TRACEPOINT) {
+		t0 = mono_now();
 		ret = counters_acct_read(e->ft, &e->tg, &e->acct0);
 		e->acct_ok = !ret;
 		if (ret)
 			mmr_debug("fault accounting: %s", strerror(-ret));
+		mmr_took(t0, "fault accounting");
 	}
+	mmr_took(e->t_prepare, "attach, in all");
 	return 0;
 }
 
@@ -310,7 +338,10 @@ int engine_start(struct engine *e)
 	if (e->o.duration)
 		e->deadline = e->t0 + e->o.duration;
 	if (e->cmd.pid > 0) {
+		double t0 = mono_now();
+
 		ret = command_start(&e->cmd);
+		mmr_took(t0, "command start");
 		if (ret) {
 			mmr_err("cannot run '%s': %s", e->o.argv[0], strerror(-ret));
 			e->cmd.pid = -1;
@@ -343,7 +374,7 @@ int engine_wait(struct engine *e, int timeout_ms)
 
 	if (stopping)
 		return 0;
-	ret = faults_trace_poll(e->ft, timeout_ms);
+	ret = faults_trace_poll(e->ft, child_exited ? 0 : timeout_ms);
 	if (ret < 0 && ret != -EINTR) {
 		mmr_err("reading events: %s", strerror(-ret));
 		return ret;
@@ -498,9 +529,11 @@ uint64_t engine_missed_anon(const struct engine *e)
 const struct ksyms *engine_ksyms(struct engine *e)
 {
 	if (!e->ks_tried) {
+		double t0 = mono_now();
+
 		e->ks_tried = true;
 		e->ks = ksyms_load();
-		mmr_debug("kallsyms read");
+		mmr_took(t0, "kallsyms, for names");
 	}
 	return e->ks;
 }

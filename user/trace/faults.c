@@ -151,6 +151,8 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	size_t i;
 	int err, fd, ti;
 
+	double t0 = mono_now();
+
 	faults_hooks(f, m, t->hooks);
 	skel = faults_bpf__open();
 	if (!skel)
@@ -192,9 +194,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		bpf_program__set_autoload(prog, prog_wanted(&progs[i], m, f, t->hooks,
 							    tg->follow_forks, o->record));
 	}
-	mmr_debug("faults: opened");
+	t0 = mmr_took(t0, "faults: open");
 	err = faults_bpf__load(skel);
-	mmr_debug("faults: loaded");
+	t0 = mmr_took(t0, "faults: load");
 	if (err)
 		return err;
 
@@ -241,6 +243,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, t, NULL);
 	if (!t->rb)
 		return -errno;
+	mmr_took(t0, "faults: attach");
 	t->mode = m;
 	return 0;
 }

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * kfeatures.c: probe what the running kernel offers. This file reads BTF,
- * kallsyms and securityfs, and tries the probe skeleton's programs one at
- * a time; everything it learns goes into struct features.
+ * kallsyms and securityfs, and tries the program kinds its caller asks
+ * for one at a time (tp_btf and fentry loaded by hand, kprobes through the
+ * probe skeleton); everything it learns goes into struct features.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -154,6 +157,60 @@ static bool scan_kallsyms(struct features *f)
 	return sc.ntext && !sc.nonzero;
 }
 
+/*
+ * kallsyms is read in a thread of its own: the kernel takes ~40 ms to
+ * write it on an idle host (half a second under QEMU's TCG), and nothing
+ * before the kprobe program's try needs it, so it overlaps BTF and the
+ * other programs' tries. The thread fills its own struct features; its
+ * fields are copied over once it is joined.
+ */
+struct kallsyms_job {
+	pthread_t thread;
+	bool running, joined;
+	struct features f;	/* what scan_kallsyms() fills */
+	bool hidden;
+	double t0, t1;
+};
+
+static void *kallsyms_run(void *arg)
+{
+	struct kallsyms_job *j = arg;
+
+	j->hidden = scan_kallsyms(&j->f);
+	j->t1 = mono_now();
+	return NULL;
+}
+
+static void kallsyms_start(struct kallsyms_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->t0 = mono_now();
+	j->running = !pthread_create(&j->thread, NULL, kallsyms_run, j);
+	if (!j->running)
+		kallsyms_run(j);	/* no thread: read it here */
+}
+
+static void kallsyms_join(struct kallsyms_job *j, struct features *f)
+{
+	double t = mono_now();
+
+	if (j->joined)
+		return;
+	if (j->running)
+		pthread_join(j->thread, NULL);
+	j->joined = true;
+	memcpy(f->fn_ksym, j->f.fn_ksym, sizeof(f->fn_ksym));
+	f->per_vma_locks |= j->f.per_vma_locks;
+	f->lmfv_start = j->f.lmfv_start;
+	f->lmfv_end = j->f.lmfv_end;
+	f->aepf_start = j->f.aepf_start;
+	f->aepf_end = j->f.aepf_end;
+	mmr_debug("took: %-22s %6.1f ms (a thread; %.1f ms waited for)", "probe: kallsyms",
+		  (j->t1 - j->t0) * 1e3, (mono_now() - t) * 1e3);
+	mmr_debug("probe: kallsyms read (lock_mm_and_find_vma %#llx-%#llx, asm_exc_page_fault %#llx-%#llx)",
+		  f->lmfv_start, f->lmfv_end, f->aepf_start, f->aepf_end);
+}
+
 static void read_lockdown(struct features *f)
 {
 	char buf[128], *l, *r;
@@ -174,6 +231,46 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * A tp_btf or fentry program, `return 0`, loaded by hand against the BTF
+ * id of its target in the vmlinux BTF features_probe() already parsed,
+ * and attached: the skeleton would have libbpf parse that BTF again for
+ * each (~5 ms on an idle host, ~250 ms under QEMU's TCG). The same
+ * syscalls as libbpf's (BPF_PROG_LOAD, then BPF_RAW_TRACEPOINT_OPEN), so
+ * the same refusals.
+ */
+static enum probed try_btf_prog(const struct btf *btf, const char *name,
+				const char *target, int kind, enum bpf_attach_type type,
+				int *err_out)
+{
+	const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	__s32 id = btf__find_by_name_kind(btf, target, kind);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+	int fd, link, err = 0;
+
+	if (id <= 0) {
+		*err_out = -ENOENT;
+		return PROBE_NO;
+	}
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, name, "Dual BSD/GPL", ret0, 2, &opts);
+	if (fd < 0) {
+		err = fd;
+	} else {
+		link = bpf_raw_tracepoint_open(NULL, fd);
+		if (link < 0)
+			err = link;
+		else
+			close(link);
+		close(fd);
+	}
+	*err_out = err;
+	return err ? PROBE_NO : PROBE_YES;
+}
+
 /* Load and attach exactly one program of the probe skeleton. */
 static enum probed try_prog(const char *which, int *err_out)
 {
@@ -192,7 +289,6 @@ static enum probed try_prog(const char *which, int *err_out)
 	}
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), which));
-	bpf_map__set_autocreate(skel->maps.probe_task_storage, false);
 	err = probe_bpf__load(skel);
 	if (err)
 		goto out;
@@ -208,12 +304,61 @@ out:
 	return err ? PROBE_NO : PROBE_YES;
 }
 
-int features_probe(struct features *f)
+/* Try one kind: its program where the kernel has the hook, else a no. */
+static void try_kind(struct features *f, const struct btf *btf, enum prog_kind k)
 {
+	double t0 = mono_now();
+
+	switch (k) {
+	case PROG_TP_BTF:
+		f->tp_btf = f->tp[TP_SCHED_PROCESS_EXIT] ?
+			try_btf_prog(btf, "probe_tp_btf", "btf_trace_sched_process_exit",
+				     BTF_KIND_TYPEDEF, BPF_TRACE_RAW_TP, &f->tp_btf_err) : PROBE_NO;
+		mmr_took(t0, "probe: tp_btf program");
+		break;
+	case PROG_FENTRY:
+		f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ?
+			try_btf_prog(btf, "probe_fentry", "handle_mm_fault", BTF_KIND_FUNC,
+				     BPF_TRACE_FENTRY, &f->fentry_err) : PROBE_NO;
+		mmr_took(t0, "probe: fentry program");
+		break;
+	case PROG_KPROBE:
+		f->kprobe = f->fn_ksym[FN_HANDLE_MM_FAULT] ?
+			try_prog("probe_kprobe", &f->kprobe_err) : PROBE_NO;
+		mmr_took(t0, "probe: kprobe program");
+		break;
+	case PROG_NONE:
+		break;
+	}
+}
+
+static enum probed *kind_state(struct features *f, enum prog_kind k)
+{
+	return k == PROG_TP_BTF ? &f->tp_btf : k == PROG_FENTRY ? &f->fentry :
+	       k == PROG_KPROBE ? &f->kprobe : NULL;
+}
+
+enum prog_kind features_every_kind(const struct features *f, const void *ctx)
+{
+	if (f->tp_btf == PROBE_NOT_TRIED)
+		return PROG_TP_BTF;
+	if (f->fentry == PROBE_NOT_TRIED)
+		return PROG_FENTRY;
+	if (f->kprobe == PROBE_NOT_TRIED)
+		return PROG_KPROBE;
+	return PROG_NONE;
+}
+
+int features_probe(struct features *f, probe_next_fn next, const void *ctx)
+{
+	struct kallsyms_job ks;
 	struct utsname u;
 	struct btf *btf;
+	enum probed *state;
+	enum prog_kind k;
 	char what[128];
-	bool hidden;
+	bool privileged;
+	double t0;
 
 	memset(f, 0, sizeof(*f));
 	f->fentry = f->kprobe = f->tp_btf = PROBE_UNTESTED;
@@ -221,31 +366,39 @@ int features_probe(struct features *f)
 		strlcpy_(f->release, u.release, sizeof(f->release));
 
 	mmr_debug("probing the kernel");
-	btf = btf__load_vmlinux_btf();
+	kallsyms_start(&ks);
+	t0 = mono_now();
+	btf = btf__load_vmlinux_btf();	/* kept for the programs' BTF ids */
 	if (btf) {
 		f->btf = true;
 		features_scan_btf(btf, f);
-		btf__free(btf);
 	}
-	mmr_debug("probe: vmlinux BTF read");
-	hidden = scan_kallsyms(f);
+	t0 = mmr_took(t0, "probe: vmlinux BTF");
 	read_lockdown(f);
-	mmr_debug("probe: kallsyms read (lock_mm_and_find_vma %#llx-%#llx, asm_exc_page_fault %#llx-%#llx)",
-		  f->lmfv_start, f->lmfv_end, f->aepf_start, f->aepf_end);
 
-	if (check_bpf_privileges(what, sizeof(what)))
-		return 0;	/* what needs loading stays untested */
-	if (hidden)
+	privileged = !check_bpf_privileges(what, sizeof(what));
+	if (!privileged)
+		goto out;	/* what needs loading stays untested */
+	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
+	mmr_took(t0, "probe: map types");
+	if (!f->btf)
+		goto out;	/* every probe program needs BTF */
+	f->fentry = f->kprobe = f->tp_btf = PROBE_NOT_TRIED;
+	while ((k = next(f, ctx)) != PROG_NONE) {
+		state = kind_state(f, k);
+		if (!state || *state != PROBE_NOT_TRIED)
+			break;	/* asked twice: a bug in next(), not a reason to loop */
+		if (k == PROG_KPROBE)
+			kallsyms_join(&ks, f);	/* whether handle_mm_fault is a symbol */
+		try_kind(f, btf, k);
+	}
+out:
+	btf__free(btf);
+	kallsyms_join(&ks, f);
+	if (ks.hidden && privileged)
 		mmr_warn("/proc/kallsyms hides kernel addresses without CAP_SYSLOG: "
 			 "stacks go unnamed, and tracepoint mode counts every mmap_lock "
 			 "read as a fault attempt");
-	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
-	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
-	if (!f->btf)
-		return 0;	/* every probe program needs BTF */
-	f->tp_btf = f->tp[TP_SCHED_PROCESS_EXIT] ? try_prog("probe_tp_btf", &f->tp_btf_err) : PROBE_NO;
-	f->fentry = f->fn_btf[FN_HANDLE_MM_FAULT] ? try_prog("probe_fentry", &f->fentry_err) : PROBE_NO;
-	f->kprobe = f->fn_ksym[FN_HANDLE_MM_FAULT] ? try_prog("probe_kprobe", &f->kprobe_err) : PROBE_NO;
-	mmr_debug("probe: programs tried");
 	return 0;
 }

@@ -50,9 +50,13 @@ enum mmr_tp {
 extern const char *const mmr_fn_names[NR_FNS];
 extern const char *const mmr_tp_names[NR_TPS];
 
-/* A capability tested by loading and attaching a program: yes, no, or
- * not tested (no privileges to try). */
-enum probed { PROBE_UNTESTED = -1, PROBE_NO = 0, PROBE_YES = 1 };
+/* A capability tested by loading and attaching a program: yes, no, not
+ * tested (no privileges to try), or not tried (it could be, but the plan
+ * was decided without it: plan_next_probe()). */
+enum probed { PROBE_NOT_TRIED = -2, PROBE_UNTESTED = -1, PROBE_NO = 0, PROBE_YES = 1 };
+
+/* The program kinds the probe skeleton (bpf/probe.bpf.c) tries. */
+enum prog_kind { PROG_NONE, PROG_TP_BTF, PROG_FENTRY, PROG_KPROBE };
 
 struct features {
 	char release[65];
@@ -75,8 +79,19 @@ struct features {
 	unsigned long long aepf_start, aepf_end;
 };
 
-/* Fill *f from the running kernel. Loads test programs when privileged. */
-int features_probe(struct features *f);
+/*
+ * Which program kind to try next, given what *f holds so far, or PROG_NONE
+ * to stop: plan_next_probe() tries what a plan needs, features_every_kind()
+ * everything (`mmretry probe`). It is called while kallsyms is still being
+ * read: it must not look at fn_ksym before PROG_KPROBE has been tried.
+ */
+typedef enum prog_kind (*probe_next_fn)(const struct features *f, const void *ctx);
+enum prog_kind features_every_kind(const struct features *f, const void *ctx);
+
+/* Fill *f from the running kernel: BTF and kallsyms (read at once, in a
+ * thread of its own), then, when privileged, the program kinds next()
+ * asks for, each loaded and attached. */
+int features_probe(struct features *f, probe_next_fn next, const void *ctx);
 /* The BTF part of features_probe(), for tests: btf may be any vmlinux BTF. */
 void features_scan_btf(const struct btf *btf, struct features *f);
 

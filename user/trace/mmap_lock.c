@@ -38,6 +38,7 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	const bool old = f->mmap_lock_memcg_path;
 	struct lock_trace *t;
 	struct mmap_lock_bpf *skel;
+	double t0 = mono_now();
 	int err;
 
 	if (!f->tp[TP_MMAP_LOCK_START_LOCKING] || !f->tp[TP_MMAP_LOCK_ACQUIRE_RETURNED] ||
@@ -78,14 +79,15 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.lock_events, o->ringbuf_bytes);
-	mmr_debug("mmap_lock: opened");
+	t0 = mmr_took(t0, "mmap_lock: open");
 	err = mmap_lock_bpf__load(skel);
-	mmr_debug("mmap_lock: loaded");
+	t0 = mmr_took(t0, "mmap_lock: load");
 	if (err)
 		goto fail;
 	err = mmap_lock_bpf__attach(skel);
 	if (err)
 		goto fail;
+	mmr_took(t0, "mmap_lock: attach");
 	err = ring_buffer__add(sh->ring, bpf_map__fd(skel->maps.lock_events), handle_event, t);
 	if (err)
 		goto fail;

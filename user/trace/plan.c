@@ -39,12 +39,21 @@ const char *const mmr_tp_names[NR_TPS] = {
 	[TP_CONTENTION_END]		= "contention_end",
 };
 
+/* modes, best first: the plan falls back along this order */
+static const enum mmr_mode mode_order[] = {
+	MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
+};
+
+#define NR_ORDER (sizeof(mode_order) / sizeof(mode_order[0]))
+
 const char *probe_refusal(enum probed t, int err, bool kprobes)
 {
 	static char buf[96];
 
 	if (t == PROBE_UNTESTED)
 		return "untested (needs root to try)";
+	if (t == PROBE_NOT_TRIED)
+		return "not tried (a better mode works)";
 	if (err == -EPERM)	/* loaded as root, yet refused */
 		return "refused (EPERM: kernel lockdown or a security module)";
 	if (err == -ENOENT && kprobes)
@@ -86,6 +95,8 @@ static const char *mmap_lock_unusable(const struct features *f)
 
 bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, size_t len)
 {
+	/* a kind plan_next_probe() did not try: loading the tracer is its test */
+	static const char untried[] = "ok (not tried: a fallback)";
 	const char *w = "ok";
 	bool ok = false;
 
@@ -97,9 +108,13 @@ bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, si
 		w = "kernel has no BPF task storage (5.11+)";
 	else {
 		switch (m) {
+		/* a kind not tried (plan_next_probe()) is a fallback, tried
+		 * by loading the tracer itself */
 		case MMR_MODE_FENTRY:
 			if (!f->fn_btf[FN_HANDLE_MM_FAULT])
 				w = "handle_mm_fault is not in BTF";
+			else if (f->fentry == PROBE_NOT_TRIED)
+				ok = true, w = untried;
 			else if (f->fentry != PROBE_YES)
 				w = tri_why(f->fentry, f->fentry_err, "fentry/fexit");
 			else
@@ -108,6 +123,8 @@ bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, si
 		case MMR_MODE_KPROBE:
 			if (!f->fn_ksym[FN_HANDLE_MM_FAULT])
 				w = "handle_mm_fault is not in kallsyms";
+			else if (f->kprobe == PROBE_NOT_TRIED)
+				ok = true, w = untried;
 			else if (f->kprobe != PROBE_YES)
 				w = tri_why(f->kprobe, f->kprobe_err, "kprobes");
 			else
@@ -186,12 +203,35 @@ static void plan_latency(const struct plan_request *rq, struct latency_plan *lp)
 	}
 }
 
+static enum probed kind_of_mode(const struct features *f, enum mmr_mode m, enum prog_kind *k)
+{
+	*k = m == MMR_MODE_FENTRY ? PROG_FENTRY : m == MMR_MODE_KPROBE ? PROG_KPROBE : PROG_TP_BTF;
+	return m == MMR_MODE_FENTRY ? f->fentry : m == MMR_MODE_KPROBE ? f->kprobe : f->tp_btf;
+}
+
+enum prog_kind plan_next_probe(const struct features *f, const struct plan_request *rq)
+{
+	enum prog_kind k;
+	size_t i;
+
+	if (f->tp_btf == PROBE_NOT_TRIED)
+		return PROG_TP_BTF;
+	for (i = 0; i < NR_ORDER; i++) {
+		enum mmr_mode m = mode_order[i];
+
+		if (rq->mode != MMR_MODE_NONE && rq->mode != m)
+			continue;
+		if (kind_of_mode(f, m, &k) == PROBE_NOT_TRIED)
+			return k;
+		if (faults_mode_usable(f, m, NULL, 0))
+			break;	/* the first mode that works decides */
+	}
+	return PROG_NONE;
+}
+
 int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
 	      char *err, size_t errlen)
 {
-	static const enum mmr_mode order[] = {
-		MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
-	};
 	enum mmr_mode forced = rq->mode;
 	struct fault_plan *fp = &p->faults;
 	size_t i;
@@ -200,8 +240,8 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 	plan_lock(f, rq, &p->lock);
 	plan_anon(f, rq, &p->anon);
 	plan_latency(rq, &p->latency);
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		enum mmr_mode m = order[i];
+	for (i = 0; i < NR_ORDER; i++) {
+		enum mmr_mode m = mode_order[i];
 		bool ok = faults_mode_usable(f, m, fp->why[m], sizeof(fp->why[m]));
 
 		if (ok && (forced == MMR_MODE_NONE || forced == m))

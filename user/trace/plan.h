@@ -67,6 +67,16 @@ bool faults_mode_usable(const struct features *f, enum mmr_mode m, char *why, si
  * kernel lockdown or a security module)"); a static buffer for some. */
 const char *probe_refusal(enum probed t, int err, bool kprobes);
 
+/*
+ * The program kind features_probe() should try next for this request (a
+ * probe_next_fn), or PROG_NONE once the plan is decided: tp_btf first,
+ * which every mode needs (the fault tracer's exit program, the mmap_lock
+ * tracer, tracepoint mode), then the modes the request allows, best first,
+ * up to the first that works. A later mode left untried stays in the plan
+ * as a fallback: loading the tracer is then its test.
+ */
+enum prog_kind plan_next_probe(const struct features *f, const struct plan_request *rq);
+
 /* Every capability's plan. 0, or -ENOTSUP with a one-line reason in err if
  * no mode can trace the faults (the others need them). */
 int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
