@@ -805,10 +805,13 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	 * tp_start is only set in a traced task's state) */
 	if (write || task->mm != mm)
 		return;
+	/* the event's time, before this program's work: the mmap_lock
+	 * tracer's program runs after this one and takes it (tp_acq_ns) */
+	now = bpf_ktime_get_ns();
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
 	if (!st || !st->tp_start)
 		return;
-	now = bpf_ktime_get_ns();
+	st->tp_acq_ns = now;
 	from = st->tp_start;
 	st->tp_start = 0;
 	c = counters();

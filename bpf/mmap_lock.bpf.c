@@ -33,6 +33,9 @@ const volatile __u8 user_stacks = 1;
 const volatile __u8 io_known = 0;
 /* mmretry record: every hold (and failed acquisition) streamed as it ends */
 const volatile __u8 record = 0;
+/* the fault tracer runs in tracepoint mode: its programs on start_locking
+ * and acquire_returned run before ours (attached first) */
+const volatile __u8 faults_tp = 0;
 
 #define MMR_PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 #define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
@@ -297,15 +300,45 @@ static __always_inline void account_wait(struct mmr_lock_stats *s, struct held *
 }
 
 /*
+ * Timestamps are the kernel's events, not this tracer's work (nor the fault
+ * tracer's). A wait begins when start_locking's last program stamps it and
+ * ends when acquire_returned's first one does; a hold ends when released's
+ * first one does. So on_start stamps after its lookups, on_acquire and
+ * on_release before theirs. In tracepoint mode the fault tracer's programs
+ * on start_locking and acquire_returned run before ours (programs on a
+ * tracepoint run in attach order, and it attaches first): at start that is
+ * before our stamp, as it should be; at acquire_returned, for a traced
+ * task's read lock of its own mm, it stamps the event first thing into the
+ * shared tstate (tp_acq_ns) and then counts and streams the retry, and we
+ * take its stamp. tests/live/run.sh holds uncontended read waits (file
+ * workload) to hundreds of ns.
+ */
+static __always_inline __u64 acquired_at(struct task_struct *task, struct mm_struct *mm,
+					 bool write, __u64 now, struct tstate **stp)
+{
+	struct tstate *st;
+	__u64 t;
+
+	*stp = NULL;
+	if (write || task->mm != mm)
+		return now;
+	st = bpf_task_storage_get(&tstates, task, 0, 0);
+	*stp = st;
+	if (!faults_tp || !st || !st->tp_acq_ns)
+		return now;
+	t = st->tp_acq_ns;
+	st->tp_acq_ns = 0;
+	return t <= now ? t : now;
+}
+
+/*
  * A read lock of the task's own mm was obtained after a wait: if the
  * task's fault retried and has not been attempted again (the fault
  * tracer's tstate, fentry and kprobe modes), this is the re-take of the
  * retry, and the fault tracer counts its wait with the next attempt.
  */
-static __always_inline void retake_after_retry(struct task_struct *task, __u64 wait)
+static __always_inline void retake_after_retry(struct tstate *st, __u64 wait)
 {
-	struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
-
 	if (!st || !st->pending)
 		return;
 	st->retry_lock_wait += wait;
@@ -316,19 +349,22 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 				       bool success)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns(), t_ev, wait;
 	struct mmr_lock_stats *s;
+	struct tstate *st;
 	struct lstate *ls;
 	struct held *h;
 	bool downgrade;
-	__u64 now, wait;
 
+	/* t_ev: the acquisition (the wait's end); now: our start, after the
+	 * fault tracer's work, where a hold begins */
+	t_ev = acquired_at(task, mm, write, now, &st);
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
 	if (!ls)
 		return;
 	h = slot_of(ls, (__u64)mm);
 	if (!h)
 		return;	/* taken before tracing started, or not traced */
-	now = bpf_ktime_get_ns();
 	/* mmap_write_downgrade(): the write hold ends, a read hold starts */
 	downgrade = h->t_acq != 0;
 	if (downgrade && (write || !h->write))
@@ -337,17 +373,19 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		s = stats_of(task->tgid, true);
 		if (s) {
 			account_wait(s, h, task);
-			hist_add(&s->hold, now - h->t_acq);
+			hist_add(&s->hold, t_ev - h->t_acq);
 			s->downgrades++;
 		}
 	}
 	/* one call site: emit() and its stack walk verified once */
-	wait = now - (downgrade ? h->t_acq : h->t_start);
-	if (wait >= min_hold_ns)
-		emit(ctx, downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT, h, now, wait,
+	wait = t_ev - (downgrade ? h->t_acq : h->t_start);
+	if (wait >= min_hold_ns) {
+		emit(ctx, downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT, h, t_ev, wait,
 		     downgrade || success, false);
+		now = bpf_ktime_get_ns();	/* the hold begins after the stack walk */
+	}
 	if (downgrade) {
-		emit_op(h, now, true, MMR_LOCK_OP_DOWNGRADED);
+		emit_op(h, t_ev, true, MMR_LOCK_OP_DOWNGRADED);
 		h->write = 0;
 		h->t_acq = now;
 		h->t_start = now;	/* the read hold begins without a wait */
@@ -355,11 +393,14 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		return;
 	}
 	if (success) {
-		/* the wait is accounted with the hold, in one map lookup */
+		/* the wait is accounted with the hold, in one map lookup: the
+		 * hold begins at now, and t_start moves as far, so that
+		 * t_acq - t_start stays the wait (record's events too) */
+		h->t_start += now - t_ev;
 		h->t_acq = now;
 		h->wait_pending = 1;
 		if (!write && !h->remote)
-			retake_after_retry(task, now - h->t_start);
+			retake_after_retry(st, wait);
 		return;
 	}
 	s = stats_of(task->tgid, h->write);
@@ -367,7 +408,7 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		hist_add(&s->wait, wait);
 		s->failures++;
 	}
-	h->t_acq = now;
+	h->t_acq = t_ev;
 	emit_op(h, 0, false, 0);
 	h->mm = 0;
 }
@@ -375,10 +416,10 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool write)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns(), hold;
 	struct mmr_lock_stats *s;
 	struct lstate *ls;
 	struct held *h;
-	__u64 now, hold;
 	bool blocking;
 
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
@@ -387,7 +428,6 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	h = slot_of(ls, (__u64)mm);
 	if (!h || !h->t_acq)
 		return;	/* taken before tracing started, by another task, untraced */
-	now = bpf_ktime_get_ns();
 	hold = now - h->t_acq;
 	s = stats_of(task->tgid, h->write);
 	if (s) {

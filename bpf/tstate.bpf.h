@@ -31,6 +31,12 @@ struct tstate {
 	__u64 retry_end_ns;	/* when its latest attempt returned RETRY */
 	__u64 retry_lock_wait;	/* mmap_lock waits since then (mmap_lock.bpf.c) */
 	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting */
+	/* tracepoint mode: when mmap_lock_acquire_returned fired for this
+	 * task's read lock of its own mm, stamped by the fault tracer's
+	 * program, which runs first there and then does its own work; the
+	 * mmap_lock tracer's program, next, takes it as the acquisition's
+	 * time (and zeroes it), so that work is not in the wait. 0: none. */
+	__u64 tp_acq_ns;
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */

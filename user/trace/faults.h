@@ -61,6 +61,10 @@ enum mmr_mode faults_trace_mode(const struct faults_trace *t);
 struct faults_shared {
 	int tgids_fd, cgroup_map_fd, tstates_fd;
 	bool io_known;		/* page-cache insertions are traced */
+	/* tracepoint mode: its programs on mmap_lock_start_locking and
+	 * acquire_returned, attached first, run before the mmap_lock tracer's
+	 * and stamp acquisitions for it (tstate.tp_acq_ns) */
+	bool tp_lock_hooks;
 	struct ring_buffer *ring;
 };
 void faults_trace_shared(struct faults_trace *t, struct faults_shared *out);

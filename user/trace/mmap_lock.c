@@ -61,6 +61,7 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	skel->rodata->aepf_end = f->aepf_end;
 	skel->rodata->io_known = sh->io_known;
 	skel->rodata->record = o->record;
+	skel->rodata->faults_tp = sh->tp_lock_hooks;
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	/* the fault tracer's filter maps, which its fork and exit programs
