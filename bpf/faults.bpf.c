@@ -891,6 +891,23 @@ int BPF_PROG(tp_mm_filemap_add_to_page_cache)
 	return 0;
 }
 
+/* the mmap_lock tracer's programs on the same tracepoints, run after ours
+ * (tstate.bpf.h, enum mmr_chain); one map per tracepoint: a program array
+ * takes programs of one attach target only */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lock_chain_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lock_chain_acquire SEC(".maps");
+
 /* mmap_lock tracepoints: 6.14 dropped the memcg_path argument
  * ("mm: mmap_lock: optimize mmap_lock tracepoints") */
 
@@ -899,6 +916,7 @@ int BPF_PROG(tp_start_locking_old, struct mm_struct *mm, const char *memcg_path,
 	     bool write)
 {
 	tp_start_locking(ctx, mm, write);
+	bpf_tail_call(ctx, &lock_chain_start, 0);
 	return 0;
 }
 
@@ -906,6 +924,7 @@ SEC("tp_btf/mmap_lock_start_locking")
 int BPF_PROG(tp_start_locking_new, struct mm_struct *mm, bool write)
 {
 	tp_start_locking(ctx, mm, write);
+	bpf_tail_call(ctx, &lock_chain_start, 0);
 	return 0;
 }
 
@@ -914,6 +933,7 @@ int BPF_PROG(tp_acquire_returned_old, struct mm_struct *mm, const char *memcg_pa
 	     bool write, bool success)
 {
 	tp_acquire_returned(mm, write, success);
+	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 	return 0;
 }
 
@@ -921,6 +941,7 @@ SEC("tp_btf/mmap_lock_acquire_returned")
 int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool success)
 {
 	tp_acquire_returned(mm, write, success);
+	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 	return 0;
 }
 

@@ -34,7 +34,7 @@ const volatile __u8 io_known = 0;
 /* mmretry record: every hold (and failed acquisition) streamed as it ends */
 const volatile __u8 record = 0;
 /* the fault tracer runs in tracepoint mode: its programs on start_locking
- * and acquire_returned run before ours (attached first) */
+ * and acquire_returned run ours, after their own work, by a tail call */
 const volatile __u8 faults_tp = 0;
 
 #define MMR_PF_KTHREAD 0x00200000	/* include/linux/sched.h */
@@ -53,6 +53,7 @@ struct held {
 
 struct lstate {
 	struct held slot[MMR_LOCK_SLOTS];
+	__u32 proc;		/* 1 + the task's process's index in lock_stats; 0: not yet */
 	__u8 filter;		/* 0 unknown, 1 traced, 2 not */
 };
 
@@ -66,12 +67,35 @@ struct {
 	__type(value, struct lstate);
 } lstates SEC(".maps");
 
+/*
+ * Per process (the locking task's tgid) and mode: lock_stats[2 * i + write],
+ * i its index in lock_procs, looked up once per task and kept in its state
+ * (lstate.proc): a hold costs an array lookup, not a hash lookup (~100 ns
+ * on the 6.18 host). Free indices wait in lock_free, all of them at first
+ * (no atomic fetch-and-add before -mcpu=v3); user space, once a process is
+ * gone, zeroes its entries, drops it from lock_procs and gives its index
+ * back (user/trace/mmap_lock.c).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct mmr_lock_key);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MMR_LOCK_PROCS);
+	__type(key, __u32);	/* tgid */
+	__type(value, __u32);	/* index */
+} lock_procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * MMR_LOCK_PROCS);
+	__type(key, __u32);
 	__type(value, struct mmr_lock_stats);
 } lock_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, MMR_LOCK_PROCS);
+	__type(value, __u32);
+} lock_free SEC(".maps");
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -85,8 +109,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lock_lost SEC(".maps");
-
-static struct mmr_lock_stats zero_stats;
 
 /*
  * The state of a task whose lock of mm is traced: a traced task's, or an
@@ -121,17 +143,34 @@ static __always_inline struct held *slot_of(struct lstate *ls, __u64 mm)
 	return NULL;
 }
 
-static __always_inline struct mmr_lock_stats *stats_of(__u32 tgid, bool write)
+/* The stats of the task's process in a mode; NULL when MMR_LOCK_PROCS
+ * processes have them already. */
+static __always_inline struct mmr_lock_stats *stats_of(struct lstate *ls,
+						       struct task_struct *task, bool write)
 {
-	struct mmr_lock_key key = { .tgid = tgid, .write = write };
-	struct mmr_lock_stats *s;
+	__u32 tgid, idx, *p;
 
-	s = bpf_map_lookup_elem(&lock_stats, &key);
-	if (s)
-		return s;
-	bpf_map_update_elem(&lock_stats, &key, &zero_stats, BPF_NOEXIST);
-	s = bpf_map_lookup_elem(&lock_stats, &key);
-	return s;
+	if (!ls->proc) {
+		tgid = task->tgid;
+		p = bpf_map_lookup_elem(&lock_procs, &tgid);
+		if (p) {
+			idx = *p;
+		} else {
+			if (bpf_map_pop_elem(&lock_free, &idx) || idx >= MMR_LOCK_PROCS)
+				return NULL;	/* MMR_LOCK_PROCS processes already */
+			if (bpf_map_update_elem(&lock_procs, &tgid, &idx, BPF_NOEXIST)) {
+				/* another thread of it was first: its index */
+				bpf_map_push_elem(&lock_free, &idx, 0);
+				p = bpf_map_lookup_elem(&lock_procs, &tgid);
+				if (!p)
+					return NULL;
+				idx = *p;
+			}
+		}
+		ls->proc = idx + 1;
+	}
+	idx = (ls->proc - 1) * 2 + write;
+	return bpf_map_lookup_elem(&lock_stats, &idx);
 }
 
 /*
@@ -300,18 +339,19 @@ static __always_inline void account_wait(struct mmr_lock_stats *s, struct held *
 }
 
 /*
- * Timestamps are the kernel's events, not this tracer's work (nor the fault
- * tracer's). A wait begins when start_locking's last program stamps it and
- * ends when acquire_returned's first one does; a hold ends when released's
- * first one does. So on_start stamps after its lookups, on_acquire and
- * on_release before theirs. In tracepoint mode the fault tracer's programs
- * on start_locking and acquire_returned run before ours (programs on a
- * tracepoint run in attach order, and it attaches first): at start that is
- * before our stamp, as it should be; at acquire_returned, for a traced
- * task's read lock of its own mm, it stamps the event first thing into the
- * shared tstate (tp_acq_ns) and then counts and streams the retry, and we
- * take its stamp. tests/live/run.sh holds uncontended read waits (file
- * workload) to hundreds of ns.
+ * The rule: timestamps are the kernel's events, not the tracers' work. A
+ * wait begins where the last program at start_locking stamps it and ends
+ * where the first at acquire_returned does; a hold begins after the last
+ * program's work at acquire_returned and ends where the first at released
+ * stamps it. So on_start stamps after its lookups, on_acquire and on_release
+ * before theirs. In tracepoint mode the fault tracer's program runs first
+ * on start_locking and acquire_returned and tail-calls ours (tstate.bpf.h,
+ * enum mmr_chain): at start its stack walk is before our stamp, as it should
+ * be; at acquire_returned, for a traced task's read lock of its own mm, it
+ * stamps the event first thing into the shared tstate (tp_acq_ns), then
+ * counts and streams the retry, and we end the wait at its stamp and begin
+ * the hold at ours. tests/live/run.sh holds it: a single-threaded file
+ * workload's (uncontended) read waits are hundreds of ns.
  */
 static __always_inline __u64 acquired_at(struct task_struct *task, struct mm_struct *mm,
 					 bool write, __u64 now, struct tstate **stp)
@@ -370,7 +410,7 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 	if (downgrade && (write || !h->write))
 		return;
 	if (downgrade) {
-		s = stats_of(task->tgid, true);
+		s = stats_of(ls, task, true);
 		if (s) {
 			account_wait(s, h, task);
 			hist_add(&s->hold, t_ev - h->t_acq);
@@ -403,7 +443,7 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 			retake_after_retry(st, wait);
 		return;
 	}
-	s = stats_of(task->tgid, h->write);
+	s = stats_of(ls, task, h->write);
 	if (s) {
 		hist_add(&s->wait, wait);
 		s->failures++;
@@ -429,7 +469,7 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	if (!h || !h->t_acq)
 		return;	/* taken before tracing started, by another task, untraced */
 	hold = now - h->t_acq;
-	s = stats_of(task->tgid, h->write);
+	s = stats_of(ls, task, h->write);
 	if (s) {
 		account_wait(s, h, task);
 		hist_add(&s->hold, hold);

@@ -61,6 +61,20 @@ struct tstate {
 	struct mmr_fault_attempt att[MMR_FAULT_ATTEMPTS];
 };
 
+/*
+ * Tracepoint mode: one program per mmap_lock tracepoint serves both
+ * tracers. The fault tracer's programs on start_locking and
+ * acquire_returned, attached alone, end with a tail call into the mmap_lock
+ * tracer's (lock_chain[MMR_CHAIN_*], filled by user space when it loads;
+ * empty with --no-mmap-lock): one run of a tracepoint's programs instead of
+ * two, and a fixed order, the fault tracer's work first.
+ */
+enum mmr_chain {
+	MMR_CHAIN_START = 0,	/* mmap_lock_start_locking */
+	MMR_CHAIN_ACQUIRE = 1,	/* mmap_lock_acquire_returned */
+	MMR_NR_CHAIN,
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
