@@ -458,6 +458,9 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 	if (!st || !st->in_attempt)
 		return;
 	st->in_attempt = 0;
+	/* the attempt's end, before this program's counting (a hash lookup
+	 * per process): the figures time the kernel, not the tracer */
+	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 	c = counters();
 	if (!c)
 		return;
@@ -490,7 +493,6 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
-		now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 		if (fault_timing) {
 			fault_done(st, p, ret, now);
 			/* the slowest faults: a compare, unless streamed */
@@ -528,7 +530,6 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 	if (p)
 		p->retries += 1;
 	st->pending = 1;
-	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 	if (fault_timing)
 		retry_timed(st, ret, reason, idx, now);
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
