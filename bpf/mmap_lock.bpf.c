@@ -300,6 +300,14 @@ static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write
 	if (!h)
 		return;	/* deeper nesting than we track */
 	now = bpf_ktime_get_ns();
+	/* tracepoint mode: the fault tracer's program ran before ours, and
+	 * times the re-take of a retry from here too (its tp_start_ns) */
+	if (faults_tp && !write && task->mm == mm) {
+		struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
+
+		if (st && st->tp_start)
+			st->tp_start_ns = now;
+	}
 	h->mm = (__u64)mm;
 	h->t_start = now;
 	h->t_acq = 0;

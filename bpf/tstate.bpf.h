@@ -30,7 +30,8 @@ struct tstate {
 	__u64 retry_start_ns;	/* when its first attempt returned RETRY */
 	__u64 retry_end_ns;	/* when its latest attempt returned RETRY */
 	__u64 retry_lock_wait;	/* mmap_lock waits since then (mmap_lock.bpf.c) */
-	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting */
+	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting
+				 * (the mmap_lock tracer, run after it, stamps it again) */
 	/* tracepoint mode: when mmap_lock_acquire_returned fired for this
 	 * task's read lock of its own mm, stamped by the fault tracer's
 	 * program, which runs first there and then does its own work; the
