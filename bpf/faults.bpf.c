@@ -458,6 +458,9 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 	if (!st || !st->in_attempt)
 		return;
 	st->in_attempt = 0;
+	/* the attempt's end, before this program's counting (a hash lookup
+	 * per process): the figures time the kernel, not the tracer */
+	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 	c = counters();
 	if (!c)
 		return;
@@ -490,7 +493,6 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 		c->faults += 1;
 		if (p)
 			p->faults += 1;
-		now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 		if (fault_timing) {
 			fault_done(st, p, ret, now);
 			/* the slowest faults: a compare, unless streamed */
@@ -528,7 +530,6 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 	if (p)
 		p->retries += 1;
 	st->pending = 1;
-	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
 	if (fault_timing)
 		retry_timed(st, ret, reason, idx, now);
 	emit_retry(c, st->addr, st->flags, ret, reason, st->kind, st->attempt, 0);
@@ -805,10 +806,13 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	 * tp_start is only set in a traced task's state) */
 	if (write || task->mm != mm)
 		return;
+	/* the event's time, before this program's work: the mmap_lock
+	 * tracer's program runs after this one and takes it (tp_acq_ns) */
+	now = bpf_ktime_get_ns();
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
 	if (!st || !st->tp_start)
 		return;
-	now = bpf_ktime_get_ns();
+	st->tp_acq_ns = now;
 	from = st->tp_start;
 	st->tp_start = 0;
 	c = counters();
@@ -888,6 +892,23 @@ int BPF_PROG(tp_mm_filemap_add_to_page_cache)
 	return 0;
 }
 
+/* the mmap_lock tracer's programs on the same tracepoints, run after ours
+ * (tstate.bpf.h, enum mmr_chain); one map per tracepoint: a program array
+ * takes programs of one attach target only */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lock_chain_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lock_chain_acquire SEC(".maps");
+
 /* mmap_lock tracepoints: 6.14 dropped the memcg_path argument
  * ("mm: mmap_lock: optimize mmap_lock tracepoints") */
 
@@ -896,6 +917,7 @@ int BPF_PROG(tp_start_locking_old, struct mm_struct *mm, const char *memcg_path,
 	     bool write)
 {
 	tp_start_locking(ctx, mm, write);
+	bpf_tail_call(ctx, &lock_chain_start, 0);
 	return 0;
 }
 
@@ -903,6 +925,7 @@ SEC("tp_btf/mmap_lock_start_locking")
 int BPF_PROG(tp_start_locking_new, struct mm_struct *mm, bool write)
 {
 	tp_start_locking(ctx, mm, write);
+	bpf_tail_call(ctx, &lock_chain_start, 0);
 	return 0;
 }
 
@@ -911,6 +934,7 @@ int BPF_PROG(tp_acquire_returned_old, struct mm_struct *mm, const char *memcg_pa
 	     bool write, bool success)
 {
 	tp_acquire_returned(mm, write, success);
+	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 	return 0;
 }
 
@@ -918,6 +942,7 @@ SEC("tp_btf/mmap_lock_acquire_returned")
 int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool success)
 {
 	tp_acquire_returned(mm, write, success);
+	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 	return 0;
 }
 

@@ -33,6 +33,9 @@ const volatile __u8 user_stacks = 1;
 const volatile __u8 io_known = 0;
 /* mmretry record: every hold (and failed acquisition) streamed as it ends */
 const volatile __u8 record = 0;
+/* the fault tracer runs in tracepoint mode: its programs on start_locking
+ * and acquire_returned run ours, after their own work, by a tail call */
+const volatile __u8 faults_tp = 0;
 
 #define MMR_PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 #define MMR_LOCK_SLOTS 2	/* own mm + one remote, nested */
@@ -50,6 +53,7 @@ struct held {
 
 struct lstate {
 	struct held slot[MMR_LOCK_SLOTS];
+	__u32 proc;		/* 1 + the task's process's index in lock_stats; 0: not yet */
 	__u8 filter;		/* 0 unknown, 1 traced, 2 not */
 };
 
@@ -63,12 +67,35 @@ struct {
 	__type(value, struct lstate);
 } lstates SEC(".maps");
 
+/*
+ * Per process (the locking task's tgid) and mode: lock_stats[2 * i + write],
+ * i its index in lock_procs, looked up once per task and kept in its state
+ * (lstate.proc): a hold costs an array lookup, not a hash lookup (~100 ns
+ * on the 6.18 host). Free indices wait in lock_free, all of them at first
+ * (no atomic fetch-and-add before -mcpu=v3); user space, once a process is
+ * gone, zeroes its entries, drops it from lock_procs and gives its index
+ * back (user/trace/mmap_lock.c).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct mmr_lock_key);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MMR_LOCK_PROCS);
+	__type(key, __u32);	/* tgid */
+	__type(value, __u32);	/* index */
+} lock_procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * MMR_LOCK_PROCS);
+	__type(key, __u32);
 	__type(value, struct mmr_lock_stats);
 } lock_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, MMR_LOCK_PROCS);
+	__type(value, __u32);
+} lock_free SEC(".maps");
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -82,8 +109,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lock_lost SEC(".maps");
-
-static struct mmr_lock_stats zero_stats;
 
 /*
  * The state of a task whose lock of mm is traced: a traced task's, or an
@@ -118,17 +143,34 @@ static __always_inline struct held *slot_of(struct lstate *ls, __u64 mm)
 	return NULL;
 }
 
-static __always_inline struct mmr_lock_stats *stats_of(__u32 tgid, bool write)
+/* The stats of the task's process in a mode; NULL when MMR_LOCK_PROCS
+ * processes have them already. */
+static __always_inline struct mmr_lock_stats *stats_of(struct lstate *ls,
+						       struct task_struct *task, bool write)
 {
-	struct mmr_lock_key key = { .tgid = tgid, .write = write };
-	struct mmr_lock_stats *s;
+	__u32 tgid, idx, *p;
 
-	s = bpf_map_lookup_elem(&lock_stats, &key);
-	if (s)
-		return s;
-	bpf_map_update_elem(&lock_stats, &key, &zero_stats, BPF_NOEXIST);
-	s = bpf_map_lookup_elem(&lock_stats, &key);
-	return s;
+	if (!ls->proc) {
+		tgid = task->tgid;
+		p = bpf_map_lookup_elem(&lock_procs, &tgid);
+		if (p) {
+			idx = *p;
+		} else {
+			if (bpf_map_pop_elem(&lock_free, &idx) || idx >= MMR_LOCK_PROCS)
+				return NULL;	/* MMR_LOCK_PROCS processes already */
+			if (bpf_map_update_elem(&lock_procs, &tgid, &idx, BPF_NOEXIST)) {
+				/* another thread of it was first: its index */
+				bpf_map_push_elem(&lock_free, &idx, 0);
+				p = bpf_map_lookup_elem(&lock_procs, &tgid);
+				if (!p)
+					return NULL;
+				idx = *p;
+			}
+		}
+		ls->proc = idx + 1;
+	}
+	idx = (ls->proc - 1) * 2 + write;
+	return bpf_map_lookup_elem(&lock_stats, &idx);
 }
 
 /*
@@ -258,6 +300,14 @@ static __always_inline void on_start(void *ctx, struct mm_struct *mm, bool write
 	if (!h)
 		return;	/* deeper nesting than we track */
 	now = bpf_ktime_get_ns();
+	/* tracepoint mode: the fault tracer's program ran before ours, and
+	 * times the re-take of a retry from here too (its tp_start_ns) */
+	if (faults_tp && !write && task->mm == mm) {
+		struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
+
+		if (st && st->tp_start)
+			st->tp_start_ns = now;
+	}
 	h->mm = (__u64)mm;
 	h->t_start = now;
 	h->t_acq = 0;
@@ -297,15 +347,46 @@ static __always_inline void account_wait(struct mmr_lock_stats *s, struct held *
 }
 
 /*
+ * The rule: timestamps are the kernel's events, not the tracers' work. A
+ * wait begins where the last program at start_locking stamps it and ends
+ * where the first at acquire_returned does; a hold begins after the last
+ * program's work at acquire_returned and ends where the first at released
+ * stamps it. So on_start stamps after its lookups, on_acquire and on_release
+ * before theirs. In tracepoint mode the fault tracer's program runs first
+ * on start_locking and acquire_returned and tail-calls ours (tstate.bpf.h,
+ * enum mmr_chain): at start its stack walk is before our stamp, as it should
+ * be; at acquire_returned, for a traced task's read lock of its own mm, it
+ * stamps the event first thing into the shared tstate (tp_acq_ns), then
+ * counts and streams the retry, and we end the wait at its stamp and begin
+ * the hold at ours. tests/live/run.sh holds it: a single-threaded file
+ * workload's (uncontended) read waits are hundreds of ns.
+ */
+static __always_inline __u64 acquired_at(struct task_struct *task, struct mm_struct *mm,
+					 bool write, __u64 now, struct tstate **stp)
+{
+	struct tstate *st;
+	__u64 t;
+
+	*stp = NULL;
+	if (write || task->mm != mm)
+		return now;
+	st = bpf_task_storage_get(&tstates, task, 0, 0);
+	*stp = st;
+	if (!faults_tp || !st || !st->tp_acq_ns)
+		return now;
+	t = st->tp_acq_ns;
+	st->tp_acq_ns = 0;
+	return t <= now ? t : now;
+}
+
+/*
  * A read lock of the task's own mm was obtained after a wait: if the
  * task's fault retried and has not been attempted again (the fault
  * tracer's tstate, fentry and kprobe modes), this is the re-take of the
  * retry, and the fault tracer counts its wait with the next attempt.
  */
-static __always_inline void retake_after_retry(struct task_struct *task, __u64 wait)
+static __always_inline void retake_after_retry(struct tstate *st, __u64 wait)
 {
-	struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
-
 	if (!st || !st->pending)
 		return;
 	st->retry_lock_wait += wait;
@@ -316,38 +397,43 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 				       bool success)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns(), t_ev, wait;
 	struct mmr_lock_stats *s;
+	struct tstate *st;
 	struct lstate *ls;
 	struct held *h;
 	bool downgrade;
-	__u64 now, wait;
 
+	/* t_ev: the acquisition (the wait's end); now: our start, after the
+	 * fault tracer's work, where a hold begins */
+	t_ev = acquired_at(task, mm, write, now, &st);
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
 	if (!ls)
 		return;
 	h = slot_of(ls, (__u64)mm);
 	if (!h)
 		return;	/* taken before tracing started, or not traced */
-	now = bpf_ktime_get_ns();
 	/* mmap_write_downgrade(): the write hold ends, a read hold starts */
 	downgrade = h->t_acq != 0;
 	if (downgrade && (write || !h->write))
 		return;
 	if (downgrade) {
-		s = stats_of(task->tgid, true);
+		s = stats_of(ls, task, true);
 		if (s) {
 			account_wait(s, h, task);
-			hist_add(&s->hold, now - h->t_acq);
+			hist_add(&s->hold, t_ev - h->t_acq);
 			s->downgrades++;
 		}
 	}
 	/* one call site: emit() and its stack walk verified once */
-	wait = now - (downgrade ? h->t_acq : h->t_start);
-	if (wait >= min_hold_ns)
-		emit(ctx, downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT, h, now, wait,
+	wait = t_ev - (downgrade ? h->t_acq : h->t_start);
+	if (wait >= min_hold_ns) {
+		emit(ctx, downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT, h, t_ev, wait,
 		     downgrade || success, false);
+		now = bpf_ktime_get_ns();	/* the hold begins after the stack walk */
+	}
 	if (downgrade) {
-		emit_op(h, now, true, MMR_LOCK_OP_DOWNGRADED);
+		emit_op(h, t_ev, true, MMR_LOCK_OP_DOWNGRADED);
 		h->write = 0;
 		h->t_acq = now;
 		h->t_start = now;	/* the read hold begins without a wait */
@@ -355,19 +441,22 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		return;
 	}
 	if (success) {
-		/* the wait is accounted with the hold, in one map lookup */
+		/* the wait is accounted with the hold, in one map lookup: the
+		 * hold begins at now, and t_start moves as far, so that
+		 * t_acq - t_start stays the wait (record's events too) */
+		h->t_start += now - t_ev;
 		h->t_acq = now;
 		h->wait_pending = 1;
 		if (!write && !h->remote)
-			retake_after_retry(task, now - h->t_start);
+			retake_after_retry(st, wait);
 		return;
 	}
-	s = stats_of(task->tgid, h->write);
+	s = stats_of(ls, task, h->write);
 	if (s) {
 		hist_add(&s->wait, wait);
 		s->failures++;
 	}
-	h->t_acq = now;
+	h->t_acq = t_ev;
 	emit_op(h, 0, false, 0);
 	h->mm = 0;
 }
@@ -375,10 +464,10 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool write)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns(), hold;
 	struct mmr_lock_stats *s;
 	struct lstate *ls;
 	struct held *h;
-	__u64 now, hold;
 	bool blocking;
 
 	ls = bpf_task_storage_get(&lstates, task, 0, 0);
@@ -387,9 +476,8 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	h = slot_of(ls, (__u64)mm);
 	if (!h || !h->t_acq)
 		return;	/* taken before tracing started, by another task, untraced */
-	now = bpf_ktime_get_ns();
 	hold = now - h->t_acq;
-	s = stats_of(task->tgid, h->write);
+	s = stats_of(ls, task, h->write);
 	if (s) {
 		account_wait(s, h, task);
 		hist_add(&s->hold, hold);

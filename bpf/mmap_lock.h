@@ -24,6 +24,9 @@ struct mmr_hist {
 	__u64 slots[MMR_HIST_SLOTS];
 };
 
+/* processes with mmap_lock figures at once (bpf/mmap_lock.bpf.c lock_procs) */
+#define MMR_LOCK_PROCS 8192
+
 /* Per process (the locking task's tgid) and lock mode, per CPU. */
 struct mmr_lock_key {
 	__u32 tgid;

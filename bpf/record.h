@@ -75,7 +75,9 @@ struct mmr_lock_op_event {
 	__u8 success;		/* 0: a failed trylock or interrupted wait (t_rel 0) */
 	__u8 remote;		/* the mm was not the task's own */
 	__u8 downgrade;		/* MMR_LOCK_OP_DOWNGRADED, MMR_LOCK_OP_FROM_DOWNGRADE, or 0 */
-	__u64 t_start;		/* start_locking: the wait began (t_acq for a downgrade) */
+	__u64 t_start;		/* start_locking: the wait began (t_acq for a downgrade), moved
+				 * later by the time other programs spent at acquire_returned
+				 * (t_acq - t_start is the wait; bpf/mmap_lock.bpf.c) */
 	__u64 t_acq;		/* acquire_returned */
 	__u64 t_rel;		/* released; 0 if not obtained */
 	__u64 mm;		/* the mm_struct: an id */

@@ -30,7 +30,14 @@ struct tstate {
 	__u64 retry_start_ns;	/* when its first attempt returned RETRY */
 	__u64 retry_end_ns;	/* when its latest attempt returned RETRY */
 	__u64 retry_lock_wait;	/* mmap_lock waits since then (mmap_lock.bpf.c) */
-	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting */
+	__u64 tp_start_ns;	/* tracepoint mode: the fault's mmap_lock read lock is starting
+				 * (the mmap_lock tracer, run after it, stamps it again) */
+	/* tracepoint mode: when mmap_lock_acquire_returned fired for this
+	 * task's read lock of its own mm, stamped by the fault tracer's
+	 * program, which runs first there and then does its own work; the
+	 * mmap_lock tracer's program, next, takes it as the acquisition's
+	 * time (and zeroes it), so that work is not in the wait. 0: none. */
+	__u64 tp_acq_ns;
 	__u32 flags;		/* FAULT_FLAG_* of the attempt */
 	__u16 attempt;		/* attempts of the current fault so far */
 	__u8 pending;		/* last attempt returned RETRY */
@@ -53,6 +60,20 @@ struct tstate {
 	 * vma of the attempt (fexit reads its argument) */
 	__u64 vma;
 	struct mmr_fault_attempt att[MMR_FAULT_ATTEMPTS];
+};
+
+/*
+ * Tracepoint mode: one program per mmap_lock tracepoint serves both
+ * tracers. The fault tracer's programs on start_locking and
+ * acquire_returned, attached alone, end with a tail call into the mmap_lock
+ * tracer's (lock_chain[MMR_CHAIN_*], filled by user space when it loads;
+ * empty with --no-mmap-lock): one run of a tracepoint's programs instead of
+ * two, and a fixed order, the fault tracer's work first.
+ */
+enum mmr_chain {
+	MMR_CHAIN_START = 0,	/* mmap_lock_start_locking */
+	MMR_CHAIN_ACQUIRE = 1,	/* mmap_lock_acquire_returned */
+	MMR_NR_CHAIN,
 };
 
 struct {

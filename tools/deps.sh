@@ -6,7 +6,7 @@ set -eu
 pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config
       libjansson-dev libyaml-dev libxml2-dev libcmocka-dev libclang-rt-dev jq valgrind
       libmicrohttpd-dev prometheus curl wrk tmux scdoc debhelper lintian bash-completion
-      fakeroot man-db systemd"
+      fakeroot man-db systemd bpftrace"
 [ "${1:-}" = --vm ] && pkgs="$pkgs qemu-system-x86 busybox-static xz-utils cpio kmod"
 
 missing=

@@ -180,6 +180,14 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 			"$tmp/file.json"
 	fi
 	acct_agrees file
+	# the tracers' own work is not in the lock figures (bpf/mmap_lock.bpf.c,
+	# acquired_at()): a single thread's read locks, each after a streamed
+	# retry, are uncontended, their waits hundreds of ns (p50 is a log2
+	# bucket's upper bound: 2047 is [1024, 2048) ns)
+	[ "$(jq -r .modes.mmap_lock "$tmp/file.json")" != null ] &&
+		check "file: uncontended mmap_lock read waits, p50 below 2 us" \
+			".mmap_lock.read.acquisitions >= $n and .mmap_lock.read.wait_ns.p50 <= 2047" \
+			"$tmp/file.json" '.mmap_lock.read | {acquisitions, wait_ns: (.wait_ns | {count, p50, p99, max}), hold_ns: (.hold_ns | {p50, p99})}'
 	check "file: per-process table names the workload" \
 		".processes[0].comm == \"mmretry-gen\" and .processes[0].retries >= $n" \
 		"$tmp/file.json"

@@ -290,6 +290,10 @@ void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
 	out->cgroup_map_fd = bpf_map__fd(t->skel->maps.cgroup_map);
 	out->tstates_fd = bpf_map__fd(t->skel->maps.tstates);
 	out->io_known = t->skel->bss->io_hooked;
+	out->tp_lock_hooks = t->mode == MMR_MODE_TRACEPOINT;
+	out->chain_start_fd = out->tp_lock_hooks ? bpf_map__fd(t->skel->maps.lock_chain_start) : -1;
+	out->chain_acquire_fd = out->tp_lock_hooks ?
+		bpf_map__fd(t->skel->maps.lock_chain_acquire) : -1;
 	out->ring = t->rb;
 }
 

@@ -61,6 +61,13 @@ enum mmr_mode faults_trace_mode(const struct faults_trace *t);
 struct faults_shared {
 	int tgids_fd, cgroup_map_fd, tstates_fd;
 	bool io_known;		/* page-cache insertions are traced */
+	/* tracepoint mode: its programs on mmap_lock_start_locking and
+	 * acquire_returned serve the mmap_lock tracer too: they end with a
+	 * tail call into the program the chain map (a program array of one,
+	 * per tracepoint; -1 in other modes) holds, and stamp acquisitions for
+	 * it (tstate.tp_acq_ns, bpf/mmap_lock.bpf.c) */
+	bool tp_lock_hooks;
+	int chain_start_fd, chain_acquire_fd;
 	struct ring_buffer *ring;
 };
 void faults_trace_shared(struct faults_trace *t, struct faults_shared *out);

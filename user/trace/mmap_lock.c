@@ -13,6 +13,7 @@
 
 struct lock_trace {
 	struct mmap_lock_bpf *skel;
+	int chain_start_fd, chain_acquire_fd;	/* -1: our programs attached alone */
 	lock_event_fn on_event;
 	int (*on_op)(void *ctx, const struct mmr_lock_op_event *e);
 	void *ctx;
@@ -47,6 +48,7 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	t->chain_start_fd = t->chain_acquire_fd = -1;
 	t->on_event = o->on_event;
 	t->on_op = o->on_op;
 	t->ctx = o->ctx;
@@ -62,6 +64,7 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	skel->rodata->aepf_end = f->aepf_end;
 	skel->rodata->io_known = sh->io_known;
 	skel->rodata->record = o->record;
+	skel->rodata->faults_tp = sh->tp_lock_hooks;
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	/* the fault tracer's filter maps, which its fork and exit programs
@@ -77,6 +80,14 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	bpf_program__set_autoload(skel->progs.lock_start_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_acquire_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
+	/* tracepoint mode: the fault tracer's programs on start_locking and
+	 * acquire_returned run ours by a tail call; only released attaches */
+	if (sh->tp_lock_hooks) {
+		bpf_program__set_autoattach(skel->progs.lock_start_old, false);
+		bpf_program__set_autoattach(skel->progs.lock_start_new, false);
+		bpf_program__set_autoattach(skel->progs.lock_acquire_old, false);
+		bpf_program__set_autoattach(skel->progs.lock_acquire_new, false);
+	}
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.lock_events, o->ringbuf_bytes);
 	t0 = mmr_took(t0, "mmap_lock: open");
@@ -84,9 +95,35 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	t0 = mmr_took(t0, "mmap_lock: load");
 	if (err)
 		goto fail;
+	/* every process index free (bpf/mmap_lock.bpf.c, stats_of()) */
+	for (__u32 i = 0; i < MMR_LOCK_PROCS; i++)
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.lock_free), NULL, &i, BPF_ANY)) {
+			err = -errno;
+			goto fail;
+		}
+	mmr_debug("mmap_lock: %d process slots", MMR_LOCK_PROCS);
 	err = mmap_lock_bpf__attach(skel);
 	if (err)
 		goto fail;
+	if (sh->tp_lock_hooks) {
+		/* acquisitions before starts: a start seen is always ended */
+		__u32 key = 0;
+		int acq = bpf_program__fd(old ? skel->progs.lock_acquire_old :
+						skel->progs.lock_acquire_new);
+		int start = bpf_program__fd(old ? skel->progs.lock_start_old :
+						  skel->progs.lock_start_new);
+
+		if (bpf_map_update_elem(sh->chain_acquire_fd, &key, &acq, BPF_ANY)) {
+			err = -errno;
+			goto fail;
+		}
+		t->chain_acquire_fd = sh->chain_acquire_fd;
+		if (bpf_map_update_elem(sh->chain_start_fd, &key, &start, BPF_ANY)) {
+			err = -errno;
+			goto fail;
+		}
+		t->chain_start_fd = sh->chain_start_fd;
+	}
 	mmr_took(t0, "mmap_lock: attach");
 	err = ring_buffer__add(sh->ring, bpf_map__fd(skel->maps.lock_events), handle_event, t);
 	if (err)
@@ -131,13 +168,48 @@ static int add_row(void *ctx, const void *k, const void *values, int ncpus)
 	return 0;
 }
 
+/* Has a mode's entry (all CPUs) counted anything? */
+static bool stats_used(const struct mmr_lock_stats *percpu, int ncpus)
+{
+	for (int c = 0; c < ncpus; c++)
+		if (percpu[c].acquisitions || percpu[c].failures || percpu[c].downgrades ||
+		    percpu[c].wait.count || percpu[c].hold.count)
+			return true;
+	return false;
+}
+
+/* Each process's entries of lock_stats, by lock_procs (tgid -> index). */
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 {
+	const struct bpf_map *procs = t->skel->maps.lock_procs;
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
 	struct rows_ctx rc = { 0 };
-	int err;
+	struct mmr_lock_stats *values;
+	__u32 tgid, next, *prev = NULL, idx, k;
 
-	err = percpu_hash_each(t->skel->maps.lock_stats, sizeof(struct mmr_lock_key),
-			       sizeof(struct mmr_lock_stats), add_row, &rc);
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	values = calloc(ncpus, sizeof(*values));
+	if (!values)
+		return -ENOMEM;
+	while (!err && !bpf_map__get_next_key(procs, prev, &next, sizeof(next))) {
+		tgid = next;
+		prev = &tgid;
+		if (bpf_map__lookup_elem(procs, &tgid, sizeof(tgid), &idx, sizeof(idx), 0) ||
+		    idx >= MMR_LOCK_PROCS)
+			continue;	/* forgotten meanwhile */
+		for (k = 0; k <= 1 && !err; k++) {
+			struct mmr_lock_key key = { .tgid = tgid, .write = k };
+			__u32 i = 2 * idx + k;
+
+			if (bpf_map__lookup_elem(t->skel->maps.lock_stats, &i, sizeof(i), values,
+						 ncpus * sizeof(*values), 0))
+				continue;
+			if (stats_used(values, ncpus))
+				err = add_row(&rc, &key, values, ncpus);
+		}
+	}
+	free(values);
 	if (err) {
 		free(rc.out);
 		return err;
@@ -146,15 +218,30 @@ int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 	return (int)rc.n;
 }
 
+/* A process gone: its entries zeroed, its index free for another. */
 int lock_trace_forget(struct lock_trace *t, uint32_t pid)
 {
-	struct mmr_lock_key key = { .tgid = pid };
-	int err = 0;
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
+	struct mmr_lock_stats *zero;
+	__u32 tgid = pid, idx, i;
 
-	for (key.write = 0; key.write <= 1; key.write++)
-		if (bpf_map__delete_elem(t->skel->maps.lock_stats, &key, sizeof(key), 0) &&
-		    errno != ENOENT)
+	if (bpf_map__lookup_elem(t->skel->maps.lock_procs, &tgid, sizeof(tgid), &idx,
+				 sizeof(idx), 0))
+		return errno == ENOENT ? 0 : -errno;
+	if (ncpus <= 0 || !(zero = calloc(ncpus, sizeof(*zero))))
+		return -ENOMEM;
+	for (i = 2 * idx; i <= 2 * idx + 1 && idx < MMR_LOCK_PROCS; i++)
+		if (bpf_map__update_elem(t->skel->maps.lock_stats, &i, sizeof(i), zero,
+					 ncpus * sizeof(*zero), BPF_ANY))
 			err = -errno;
+	free(zero);
+	if (bpf_map__delete_elem(t->skel->maps.lock_procs, &tgid, sizeof(tgid), 0) &&
+	    errno != ENOENT)
+		return -errno;
+	/* its index back only once its entries are zero */
+	if (!err && idx < MMR_LOCK_PROCS &&
+	    bpf_map_update_elem(bpf_map__fd(t->skel->maps.lock_free), NULL, &idx, BPF_ANY))
+		err = -errno;
 	return err;
 }
 
@@ -165,8 +252,15 @@ uint64_t lock_trace_lost(struct lock_trace *t)
 
 void lock_trace_close(struct lock_trace *t)
 {
+	__u32 key = 0;
+
 	if (!t)
 		return;
+	/* out of the fault tracer's chain first */
+	if (t->chain_start_fd >= 0)
+		bpf_map_delete_elem(t->chain_start_fd, &key);
+	if (t->chain_acquire_fd >= 0)
+		bpf_map_delete_elem(t->chain_acquire_fd, &key);
 	mmap_lock_bpf__destroy(t->skel);
 	free(t);
 }
