@@ -306,7 +306,6 @@ static __always_inline void walk_enter(struct folio *folio, struct rmap_walk_con
 	}
 	mapping = (__u64)BPF_CORE_READ(folio, mapping);
 	st->walking = 1;
-	st->t0 = bpf_ktime_get_ns();
 	st->rmap_one = (__u64)BPF_CORE_READ(rwc, rmap_one);
 	av = (mapping & MMR_FOLIO_MAPPING_FLAGS) == MMR_FOLIO_MAPPING_ANON ?
 	     (struct anon_vma *)(mapping & ~MMR_FOLIO_MAPPING_FLAGS) : NULL;
@@ -318,6 +317,8 @@ static __always_inline void walk_enter(struct folio *folio, struct rmap_walk_con
 	st->locked = locked;
 	st->contended = 0;
 	st->owner_comm[0] = '\0';
+	/* last: the walk's time starts when the kernel's does, after ours */
+	st->t0 = bpf_ktime_get_ns();
 }
 
 static __always_inline struct mmr_walk_stats *walk_stats_of(__u64 rmap_one)
