@@ -211,7 +211,6 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 	for (i = 0; i < n && i < TOP_N; i++) {
 		const struct lock_long *x = order[i];
 		bool wait = x->e.kind == MMR_LOCK_EV_WAIT;
-
 		const char *tail = x->e.remote ? " (another process's mm)" : "";
 		char head[96];
 		int room;

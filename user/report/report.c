@@ -272,8 +272,9 @@ void report_print_text(FILE *out, const struct report *r)
 	for (i = 0; i < (size_t)r->nnotes; i++) {
 		/* the anon_vma section has just said why it is n/a (JSON keeps
 		 * the note for machines) */
-		if (!r->anon.traced && !strncmp(r->notes[i], "anon_vma not traced",
-						strlen("anon_vma not traced")))
+		static const char anon_note[] = "anon_vma not traced";
+
+		if (!r->anon.traced && !strncmp(r->notes[i], anon_note, sizeof(anon_note) - 1))
 			continue;
 		fprintf(out, "note: %s\n", r->notes[i]);
 	}

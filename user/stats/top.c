@@ -396,7 +396,6 @@ void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k)
 		qsort(rows, n, sizeof(*rows), row_cmp);
 }
 
-/* a duration cell: "12.3ms", "512ns", "-" if nothing ended in the interval */
 /* ---- columns: which ones the run can fill, which ones fit ---- */
 
 const char *const top_col_names[TOP_NR_COLS] = {

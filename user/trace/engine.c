@@ -105,6 +105,15 @@ static enum prog_kind next_probe(const struct features *f, const void *rq)
 	return plan_next_probe(f, rq);
 }
 
+/* the command ended with wait status `status`: its exit status, and the
+ * signal that killed it if one did */
+static void command_ended(struct engine *e, int status)
+{
+	e->exit_status = command_exit_code(status);
+	e->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	e->cmd.pid = -1;
+}
+
 static const char *more(void)
 {
 	return mmr_verbose ? "" : " (-v shows libbpf's log)";
@@ -313,13 +322,13 @@ static void say_started(const struct engine *e)
 		const char *name = strrchr(o->argv[0], '/');
 
 		snprintf(what, sizeof(what), "of %.20s", name ? name + 1 : o->argv[0]);
-	}
-	else if (o->pid)
+	} else if (o->pid) {
 		snprintf(what, sizeof(what), "of pid %d", (int)o->pid);
-	else if (o->cgroup)
+	} else if (o->cgroup) {
 		snprintf(what, sizeof(what), "in cgroup %.24s", o->cgroup);
-	else
+	} else {
 		snprintf(what, sizeof(what), "system-wide");
+	}
 	if (o->duration)
 		snprintf(len, sizeof(len), " for %g s", o->duration);
 	fprintf(stderr, "Tracing faults %s (%s mode)%s%s\n", what,
@@ -386,9 +395,7 @@ int engine_wait(struct engine *e, int timeout_ms)
 	if (e->o.pid && kill(e->o.pid, 0) && errno == ESRCH)
 		return 0;	/* the traced process is gone */
 	if (e->cmd.pid > 0 && waitpid(e->cmd.pid, &status, WNOHANG) == e->cmd.pid) {
-		e->exit_status = command_exit_code(status);
-		e->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		e->cmd.pid = -1;
+		command_ended(e, status);
 		return 0;
 	}
 	return 1;
@@ -401,10 +408,8 @@ void engine_stop(struct engine *e)
 	if (e->cmd.pid > 0) {
 		/* interrupted: the command got the same SIGINT from the tty;
 		 * wait for it so its exit is known */
-		if (waitpid(e->cmd.pid, &status, 0) == e->cmd.pid) {
-			e->exit_status = command_exit_code(status);
-			e->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		}
+		if (waitpid(e->cmd.pid, &status, 0) == e->cmd.pid)
+			command_ended(e, status);
 		e->cmd.pid = -1;
 	}
 	e->t1 = mono_now();

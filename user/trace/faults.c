@@ -148,10 +148,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	const struct trace_target *tg = o->target;
 	struct faults_bpf *skel;
 	struct bpf_program *prog;
+	double t0 = mono_now();
 	size_t i;
 	int err, fd, ti;
-
-	double t0 = mono_now();
 
 	faults_hooks(f, m, t->hooks);
 	skel = faults_bpf__open();
