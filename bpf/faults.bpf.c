@@ -48,6 +48,9 @@ const volatile __u8 fault_timing = 1;
 /* stat: stream each fault at least min_fault_ns long (fentry, kprobe) */
 const volatile __u8 stream_faults = 0;
 const volatile __u64 min_fault_ns = 1000000;
+/* the kernel can preempt a BPF program (preemption full, lazy or RT): each
+ * hook's program is attached twice, the twin a guard (guard_pass()) */
+const volatile __u8 guarded = 0;
 /* ~(PAGE_SIZE - 1), from user space's sysconf(_SC_PAGESIZE): a fault's page */
 const volatile __u64 page_mask = ~0xfffULL;
 /* record: the syscalls that change an address space, by number (user
@@ -145,6 +148,65 @@ static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *tas
 	return p;
 }
 
+/*
+ * Preemption guards. A fentry/fexit program preempted on a CPU makes the
+ * kernel skip that same program for every other task that reaches its hook
+ * on that CPU until it resumes (kernel/bpf/trampoline.c: prog->active, a
+ * recursion_misses); on 7.2 (preempt=lazy) that lost 1-5% of the retries
+ * of a contended file workload, in counts and reasons. Kernels that preempt
+ * BPF programs get each hook's program twice: the twin has its own
+ * prog->active, so it runs when the first was skipped. Both run the same
+ * logic: the first marks the task's tstate (ran), the guard, which runs
+ * after it, finds the mark and clears it, or finds none and does the work
+ * (guard_covered: the first was skipped). A run is lost only if both are
+ * skipped; user space reports the first programs' skips less the covered
+ * ones (user/trace/faults.c).
+ *
+ * Order: a trampoline runs the last attached program first, a tracepoint
+ * the first attached (user/trace/faults.c attaches accordingly).
+ */
+enum mmr_hook_bit {
+	MMR_HK_ENTRY = 1 << 0,		/* handle_mm_fault, entry */
+	MMR_HK_EXIT = 1 << 1,		/* handle_mm_fault, exit */
+	MMR_HK_FOLIO_LOCK = 1 << 2,	/* __folio_lock_killable */
+	MMR_HK_FILEMAP = 1 << 3,	/* filemap_fault */
+	MMR_HK_LOCK_OR_RETRY = 1 << 4,	/* __folio_lock_or_retry */
+	MMR_HK_SWAP = 1 << 5,		/* do_swap_page */
+	MMR_HK_UFFD = 1 << 6,		/* handle_userfault */
+	MMR_HK_SHMEM = 1 << 7,		/* shmem_fault */
+	MMR_HK_ANON = 1 << 8,		/* __vmf_anon_prepare */
+	MMR_HK_PCACHE = 1 << 9,		/* mm_filemap_add_to_page_cache */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} guard_covered SEC(".maps");
+
+/* Should this run of hook's program (guard: the twin) do its work? */
+static __always_inline bool guard_pass(struct tstate *st, __u16 hook, bool guard)
+{
+	__u32 zero = 0;
+	__u64 *n;
+
+	if (!guarded)
+		return true;
+	if (!guard) {
+		st->ran |= hook;
+		return true;
+	}
+	if (st->ran & hook) {
+		st->ran &= ~hook;
+		return false;
+	}
+	n = bpf_map_lookup_elem(&guard_covered, &zero);
+	if (n)
+		*n += 1;
+	return true;
+}
+
 static __always_inline struct tstate *tstate_get(bool create)
 {
 	return bpf_task_storage_get(&tstates, bpf_get_current_task_btf(), 0,
@@ -157,18 +219,35 @@ static __always_inline struct tstate *tstate_get(bool create)
  * traced tgids are added before their first fault (fork or command start),
  * so the hash lookup stays off the fault path.
  */
-static __always_inline struct tstate *traced_tstate(struct task_struct *task)
+static __always_inline struct tstate *traced_tstate_of(struct task_struct *task, __u16 hook,
+							bool guard)
 {
 	struct tstate *st;
 
 	if (!mmr_in_cgroup())
 		return NULL;
 	st = bpf_task_storage_get(&tstates, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st || !filter_tgids)
+	if (!st || (hook && !guard_pass(st, hook, guard)))
+		return NULL;
+	if (!filter_tgids)
 		return st;
 	if (!st->filter)
 		st->filter = mmr_tgid_listed(bpf_get_current_pid_tgid() >> 32) ? 1 : 2;
 	return st->filter == 1 ? st : NULL;
+}
+
+static __always_inline struct tstate *traced_tstate(struct task_struct *task)
+{
+	return traced_tstate_of(task, 0, false);
+}
+
+/* The state of the task at a hook's program; NULL if none, or if the run
+ * is a guard's whose first program ran. */
+static __always_inline struct tstate *hook_tstate(__u16 hook, bool guard)
+{
+	struct tstate *st = tstate_get(false);
+
+	return st && guard_pass(st, hook, guard) ? st : NULL;
 }
 
 static __always_inline void emit_retry(struct mmr_fault_counters *c, __u64 addr,
@@ -303,14 +382,14 @@ static __always_inline void retry_resumed(struct tstate *st, __u64 now)
 		mmr_hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
 }
 
-static __always_inline void attempt_enter(__u64 address, __u32 flags,
-					  __u64 vm_file, __u64 vm_ops, __u64 vma)
+static __always_inline void attempt_enter(__u64 address, __u32 flags, __u64 vm_file,
+					  __u64 vm_ops, __u64 vma, bool guard)
 {
 	struct mmr_fault_counters *c;
 	struct tstate *st;
 	__u64 page = address & page_mask, now;
 
-	st = traced_tstate(bpf_get_current_task_btf());
+	st = traced_tstate_of(bpf_get_current_task_btf(), MMR_HK_ENTRY, guard);
 	if (!st)
 		return;
 	now = fault_timing || record ? bpf_ktime_get_ns() : 0;
@@ -444,7 +523,7 @@ static __always_inline void retry_timed(struct tstate *st, __u32 ret, __u8 reaso
 		mmr_hist_add_reason(l->attempt, idx, now - st->start_ns);
 }
 
-static __always_inline void attempt_exit(void *ctx, __u32 ret)
+static __always_inline void attempt_exit(void *ctx, __u32 ret, bool guard)
 {
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
@@ -454,7 +533,7 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 	__u64 now;
 	__u8 reason;
 
-	st = tstate_get(false);
+	st = hook_tstate(MMR_HK_EXIT, guard);
 	if (!st || !st->in_attempt)
 		return;
 	st->in_attempt = 0;
@@ -538,22 +617,25 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret)
 }
 
 /* A retry producer returned: the innermost one names the reason. */
-static __always_inline void producer_exit(bool retried, __u8 reason)
+static __always_inline void producer_exit(bool retried, __u8 reason, __u16 hook, bool guard)
 {
 	struct tstate *st;
 
 	if (!retried)
 		return;
-	st = tstate_get(false);
+	st = hook_tstate(hook, guard);
 	if (st && st->in_attempt && st->reason == MMR_REASON_NONE)
 		st->reason = reason;
 }
 
-static __always_inline void filemap_fault_exit(__u32 ret)
+static __always_inline void filemap_fault_exit(__u32 ret, bool guard)
 {
-	struct tstate *st = tstate_get(false);
+	struct tstate *st;
 
-	if (!(ret & VMF(RETRY)) || !st || !st->in_attempt)
+	if (!(ret & VMF(RETRY)))
+		return;
+	st = hook_tstate(MMR_HK_FILEMAP, guard);
+	if (!st || !st->in_attempt)
 		return;
 	if (st->reason != MMR_REASON_NONE)
 		return;
@@ -571,17 +653,17 @@ static __always_inline void filemap_fault_exit(__u32 ret)
 		st->reason = st->lock_wait ? MMR_REASON_PAGE_LOCK : MMR_REASON_FILE_IO;
 }
 
-static __always_inline void folio_lock_killable_enter(void)
+static __always_inline void folio_lock_killable_enter(bool guard)
 {
-	struct tstate *st = tstate_get(false);
+	struct tstate *st = hook_tstate(MMR_HK_FOLIO_LOCK, guard);
 
 	if (st && st->in_attempt)
 		st->lock_wait = 1;
 }
 
-static __always_inline void shmem_fault_exit(__u32 ret)
+static __always_inline void shmem_fault_exit(__u32 ret, bool guard)
 {
-	struct tstate *st = tstate_get(false);
+	struct tstate *st = hook_tstate(MMR_HK_SHMEM, guard);
 
 	if (!st || !st->in_attempt)
 		return;
@@ -599,78 +681,84 @@ static __always_inline bool folio_lock_or_retry_retried(__u64 ret)
 	return ret & VMF(RETRY);
 }
 
-/* fentry/fexit twins */
+/* fentry/fexit twins, each with its preemption guard (guard_pass()) */
 
-SEC("fentry/handle_mm_fault")
-int BPF_PROG(fentry_handle_mm_fault, struct vm_area_struct *vma,
-	     unsigned long address, unsigned int flags)
-{
-	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops, (__u64)vma);
-	return 0;
+#define MMR_FENTRY_PROGS(sfx, guard)							\
+SEC("fentry/handle_mm_fault")								\
+int BPF_PROG(fentry_handle_mm_fault##sfx, struct vm_area_struct *vma,			\
+	     unsigned long address, unsigned int flags)					\
+{											\
+	attempt_enter(address, flags, (__u64)vma->vm_file, (__u64)vma->vm_ops,		\
+		      (__u64)vma, guard);							\
+	return 0;									\
+}											\
+											\
+SEC("fexit/handle_mm_fault")								\
+int BPF_PROG(fexit_handle_mm_fault##sfx, struct vm_area_struct *vma,			\
+	     unsigned long address, unsigned int flags, struct pt_regs *regs,		\
+	     vm_fault_t ret)								\
+{											\
+	attempt_exit(ctx, ret, guard);							\
+	return 0;									\
+}											\
+											\
+SEC("fentry/__folio_lock_killable")							\
+int BPF_PROG(fentry_folio_lock_killable##sfx)						\
+{											\
+	folio_lock_killable_enter(guard);						\
+	return 0;									\
+}											\
+											\
+SEC("fexit/filemap_fault")								\
+int BPF_PROG(fexit_filemap_fault##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	filemap_fault_exit(ret, guard);							\
+	return 0;									\
+}											\
+											\
+/* the argument count changed (6.1: 3, 6.5+: 2); ask for the return */		\
+SEC("fexit/__folio_lock_or_retry")							\
+int fexit_folio_lock_or_retry##sfx(__u64 *ctx)						\
+{											\
+	__u64 ret = 0;									\
+											\
+	bpf_get_func_ret(ctx, &ret);							\
+	producer_exit(folio_lock_or_retry_retried(ret), MMR_REASON_SWAP,		\
+		      MMR_HK_LOCK_OR_RETRY, guard);					\
+	return 0;									\
+}											\
+											\
+SEC("fexit/do_swap_page")								\
+int BPF_PROG(fexit_do_swap_page##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	producer_exit(ret & VMF(RETRY), MMR_REASON_SWAP, MMR_HK_SWAP, guard);		\
+	return 0;									\
+}											\
+											\
+SEC("fexit/handle_userfault")								\
+int BPF_PROG(fexit_handle_userfault##sfx, struct vm_fault *vmf, unsigned long reason,	\
+	     vm_fault_t ret)								\
+{											\
+	producer_exit(ret & VMF(RETRY), MMR_REASON_USERFAULTFD, MMR_HK_UFFD, guard);	\
+	return 0;									\
+}											\
+											\
+SEC("fexit/shmem_fault")								\
+int BPF_PROG(fexit_shmem_fault##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	shmem_fault_exit(ret, guard);							\
+	return 0;									\
+}											\
+											\
+SEC("fexit/__vmf_anon_prepare")								\
+int BPF_PROG(fexit_vmf_anon_prepare##sfx, struct vm_fault *vmf, vm_fault_t ret)	\
+{											\
+	producer_exit(ret & VMF(RETRY), MMR_REASON_ANON_VMA, MMR_HK_ANON, guard);	\
+	return 0;									\
 }
 
-SEC("fexit/handle_mm_fault")
-int BPF_PROG(fexit_handle_mm_fault, struct vm_area_struct *vma,
-	     unsigned long address, unsigned int flags, struct pt_regs *regs,
-	     vm_fault_t ret)
-{
-	attempt_exit(ctx, ret);
-	return 0;
-}
-
-SEC("fentry/__folio_lock_killable")
-int BPF_PROG(fentry_folio_lock_killable)
-{
-	folio_lock_killable_enter();
-	return 0;
-}
-
-SEC("fexit/filemap_fault")
-int BPF_PROG(fexit_filemap_fault, struct vm_fault *vmf, vm_fault_t ret)
-{
-	filemap_fault_exit(ret);
-	return 0;
-}
-
-SEC("fexit/__folio_lock_or_retry")
-int fexit_folio_lock_or_retry(__u64 *ctx)
-{
-	__u64 ret = 0;
-
-	/* the argument count changed (6.1: 3, 6.5+: 2); ask for the return */
-	bpf_get_func_ret(ctx, &ret);
-	producer_exit(folio_lock_or_retry_retried(ret), MMR_REASON_SWAP);
-	return 0;
-}
-
-SEC("fexit/do_swap_page")
-int BPF_PROG(fexit_do_swap_page, struct vm_fault *vmf, vm_fault_t ret)
-{
-	producer_exit(ret & VMF(RETRY), MMR_REASON_SWAP);
-	return 0;
-}
-
-SEC("fexit/handle_userfault")
-int BPF_PROG(fexit_handle_userfault, struct vm_fault *vmf, unsigned long reason,
-	     vm_fault_t ret)
-{
-	producer_exit(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
-	return 0;
-}
-
-SEC("fexit/shmem_fault")
-int BPF_PROG(fexit_shmem_fault, struct vm_fault *vmf, vm_fault_t ret)
-{
-	shmem_fault_exit(ret);
-	return 0;
-}
-
-SEC("fexit/__vmf_anon_prepare")
-int BPF_PROG(fexit_vmf_anon_prepare, struct vm_fault *vmf, vm_fault_t ret)
-{
-	producer_exit(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
-	return 0;
-}
+MMR_FENTRY_PROGS(, false)
+MMR_FENTRY_PROGS(_guard, true)
 
 /* kprobe/kretprobe twins */
 
@@ -679,63 +767,64 @@ int BPF_KPROBE(kprobe_handle_mm_fault, struct vm_area_struct *vma,
 	       unsigned long address, unsigned int flags)
 {
 	attempt_enter(address, flags, (__u64)BPF_CORE_READ(vma, vm_file),
-		      (__u64)BPF_CORE_READ(vma, vm_ops), (__u64)vma);
+		      (__u64)BPF_CORE_READ(vma, vm_ops), (__u64)vma, false);
 	return 0;
 }
 
 SEC("kretprobe/handle_mm_fault")
 int BPF_KRETPROBE(kretprobe_handle_mm_fault, vm_fault_t ret)
 {
-	attempt_exit(ctx, ret);
+	attempt_exit(ctx, ret, false);
 	return 0;
 }
 
 SEC("kprobe/__folio_lock_killable")
 int BPF_KPROBE(kprobe_folio_lock_killable)
 {
-	folio_lock_killable_enter();
+	folio_lock_killable_enter(false);
 	return 0;
 }
 
 SEC("kretprobe/filemap_fault")
 int BPF_KRETPROBE(kretprobe_filemap_fault, vm_fault_t ret)
 {
-	filemap_fault_exit(ret);
+	filemap_fault_exit(ret, false);
 	return 0;
 }
 
 SEC("kretprobe/__folio_lock_or_retry")
 int BPF_KRETPROBE(kretprobe_folio_lock_or_retry, __u64 ret)
 {
-	producer_exit(folio_lock_or_retry_retried(ret), MMR_REASON_SWAP);
+	producer_exit(folio_lock_or_retry_retried(ret), MMR_REASON_SWAP, MMR_HK_LOCK_OR_RETRY,
+		      false);
 	return 0;
 }
 
 SEC("kretprobe/do_swap_page")
 int BPF_KRETPROBE(kretprobe_do_swap_page, vm_fault_t ret)
 {
-	producer_exit(ret & VMF(RETRY), MMR_REASON_SWAP);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_SWAP, MMR_HK_SWAP, false);
 	return 0;
 }
 
 SEC("kretprobe/handle_userfault")
 int BPF_KRETPROBE(kretprobe_handle_userfault, vm_fault_t ret)
 {
-	producer_exit(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_USERFAULTFD, MMR_HK_UFFD, false);
 	return 0;
 }
 
 SEC("kretprobe/shmem_fault")
 int BPF_KRETPROBE(kretprobe_shmem_fault, vm_fault_t ret)
 {
-	shmem_fault_exit(ret);
+	shmem_fault_exit(ret, false);
 	return 0;
 }
 
 SEC("kretprobe/__vmf_anon_prepare")
 int BPF_KRETPROBE(kretprobe_vmf_anon_prepare, vm_fault_t ret)
 {
-	producer_exit(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
+	producer_exit(ret & VMF(RETRY), MMR_REASON_ANON_VMA, MMR_HK_ANON, false);
 	return 0;
 }
 
@@ -875,20 +964,34 @@ int BPF_PROG(tp_mm_filemap_fault)
 	return 0;
 }
 
-SEC("tp_btf/mm_filemap_add_to_page_cache")
-int BPF_PROG(tp_mm_filemap_add_to_page_cache)
+static __always_inline void page_cache_add(bool guard)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct tstate *st = bpf_task_storage_get(&tstates, task, 0, 0);
+	struct tstate *st = hook_tstate(MMR_HK_PCACHE, guard);
 
 	if (!st)
-		return 0;
+		return;
 	/* fentry, kprobe: inside an attempt; tracepoint: inside a fault whose
 	 * first attempt is running filemap_fault */
 	if (st->in_attempt ||
 	    (st->tp_open && st->tp_filemap_first && st->tp_nacq == 0 &&
 	     st->seq == task->min_flt + task->maj_flt))
 		st->tp_io = 1;
+}
+
+SEC("tp_btf/mm_filemap_add_to_page_cache")
+int BPF_PROG(tp_mm_filemap_add_to_page_cache)
+{
+	page_cache_add(false);
+	return 0;
+}
+
+/* its guard (guard_pass()): tracepoint programs are preemptible too on
+ * kernels that run them under SRCU (7.x) */
+SEC("tp_btf/mm_filemap_add_to_page_cache")
+int BPF_PROG(tp_mm_filemap_add_to_page_cache_guard)
+{
+	page_cache_add(true);
 	return 0;
 }
 

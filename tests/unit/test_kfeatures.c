@@ -394,6 +394,35 @@ static void kernel_shapes(void **state)
 	kbtf_free(&k);
 }
 
+/* sched/preempt in debugfs names the mode in use; uname -v the build's */
+static void preempt_model(void **state)
+{
+	struct features f;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	features_parse_preempt(&f, "none voluntary full (lazy) \n", "#1 SMP PREEMPT_DYNAMIC");
+	assert_string_equal(f.preempt, "lazy");
+	assert_string_equal(f.preempt_from, "debugfs");
+	features_parse_preempt(&f, "none (voluntary) full lazy\n", NULL);
+	assert_string_equal(f.preempt, "voluntary");
+	/* debugfs unreadable: the build's model, dynamic as such */
+	features_parse_preempt(&f, NULL, "#1 SMP PREEMPT_DYNAMIC Debian 6.12.12-1");
+	assert_string_equal(f.preempt, "dynamic");
+	assert_string_equal(f.preempt_from, "uname -v");
+	features_parse_preempt(&f, NULL, "#1 SMP PREEMPT_RT Debian 6.12.12-1");
+	assert_string_equal(f.preempt, "rt");
+	features_parse_preempt(&f, NULL, "#1 SMP PREEMPT Tue Jan 1");
+	assert_string_equal(f.preempt, "full");
+	features_parse_preempt(&f, NULL, "#1 SMP Debian 6.1.0");
+	assert_string_equal(f.preempt, "voluntary");
+	/* a malformed line is not trusted */
+	features_parse_preempt(&f, "none voluntary full lazy", "#1 SMP PREEMPT_DYNAMIC");
+	assert_string_equal(f.preempt, "dynamic");
+	features_parse_preempt(&f, NULL, NULL);
+	assert_string_equal(f.preempt, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_kfeatures[] = {
@@ -407,6 +436,7 @@ int main(void)
 		cmocka_unit_test(fn_and_tp_flags_exact),
 		cmocka_unit_test(all_fns_and_tps),
 		cmocka_unit_test(scan_clears_absent),
+		cmocka_unit_test(preempt_model),
 		cmocka_unit_test(per_vma_locks_follows_lock_vma_under_rcu),
 		cmocka_unit_test(empty_btf),
 		cmocka_unit_test(kernel_shapes),

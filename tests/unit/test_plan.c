@@ -979,9 +979,37 @@ static void plan_to_states_per_kernel(void **state)
 	}
 }
 
+/* Guards wherever the kernel may preempt a BPF program, and only there. */
+static void plan_guards_follow_preemption(void **state)
+{
+	static const struct {
+		const char *model;
+		bool guarded;
+	} cases[] = {
+		{ "none", false }, { "voluntary", false }, { "full", true }, { "lazy", true },
+		{ "rt", true }, { "dynamic", true }, { "", true },
+	};
+	struct features f = kernel_7_2();
+	struct plan p;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strcpy(f.preempt, cases[i].model);
+		strcpy(f.preempt_from, cases[i].model[0] ? "debugfs" : "");
+		assert_int_equal(plan_make(&f, &(struct plan_request){ 0 }, &p, err, sizeof(err)), 0);
+		assert_int_equal(p.faults.guarded, cases[i].guarded);
+		assert_true(!strncmp(p.faults.guard_why, cases[i].guarded ? "yes: " : "no: ",
+				     cases[i].guarded ? 5 : 4));
+		assert_contains(p.faults.guard_why, cases[i].model[0] ? cases[i].model : "unknown");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_plan[] = {
+		cmocka_unit_test(plan_guards_follow_preemption),
 		cmocka_unit_test(mode_name_and_parse),
 		cmocka_unit_test(plan_6_1_all_modes),
 		cmocka_unit_test(plan_6_12_and_7_2),

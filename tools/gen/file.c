@@ -438,15 +438,13 @@ void run_timed(const struct job *job)
 }
 
 /*
- * stall: two readers fault on uncached pages of PATH (a read each, a
+ * stall: readers (-t, 2 by default) fault on uncached pages of PATH (a read each, a
  * file_io retry each) while a writer holds mmap_lock for write over and
  * over (mprotect() of a populated MIB region): each retry re-takes
  * mmap_lock behind the writer. With per-VMA locks (6.4+) the first attempt
  * runs under the file VMA's own lock, which the writer's mprotect() of
  * another VMA leaves alone: the readers wait for the writer only to retry.
  */
-#define STALL_READERS 2
-
 struct stall_thread {
 	pthread_t thread;
 	pid_t tid;
@@ -512,33 +510,33 @@ void run_stall(const struct job *job)
 {
 	unsigned long pages = job->count;
 	struct totals *tot = job->tot;
-	static struct stall_thread reader[STALL_READERS], writer;
-	size_t uncached, share = pages / STALL_READERS, k;
+	static struct stall_thread reader[MAX_THREADS], writer;
+	size_t nreaders = job->threads, uncached, share = pages / nreaders, k;
 	struct target t;
 	double t0, elapsed;
 
 	if (share < 1)
-		die_usage("-n: at least %d pages", STALL_READERS);
-	pages = share * STALL_READERS;
+		die_usage("-n: at least %zu pages, one per reader", nreaders);
+	pages = share * nreaders;
 	target_open(&t, job->path, pages);
 	target_map(&t);
 	writer.len = job->size_mib << 20;
 	writer.region = anon_map(writer.len);
 	populate(writer.region, writer.len);
 	uncached = evict(&t);
-	for (k = 0; k < STALL_READERS; k++) {
+	for (k = 0; k < nreaders; k++) {
 		reader[k].map = t.map + k * share * page_size;
 		reader[k].pages = share;
 	}
-	stall_readers_left = STALL_READERS;
-	if (pthread_barrier_init(&stall_start, NULL, STALL_READERS + 2))
+	stall_readers_left = nreaders;
+	if (pthread_barrier_init(&stall_start, NULL, nreaders + 2))
 		die_sys("pthread_barrier_init");
 	stall_run(&writer, stall_writer);
-	for (k = 0; k < STALL_READERS; k++)
+	for (k = 0; k < nreaders; k++)
 		stall_run(&reader[k], stall_reader);
 	t0 = now();
 	pthread_barrier_wait(&stall_start);
-	for (k = 0; k < STALL_READERS; k++)
+	for (k = 0; k < nreaders; k++)
 		pthread_join(reader[k].thread, NULL);
 	pthread_join(writer.thread, NULL);
 	elapsed = now() - t0;
@@ -553,7 +551,7 @@ void run_stall(const struct job *job)
 		printf(",\"size_mib\":%zu,\"target\":\"%s\"", job->size_mib, target_kind(&t));
 		json_expect(exact(uncached), "file_io", uncached, 0);
 		printf(",\"observed\":{\"uncached\":%zu,\"readers\":[", uncached);
-		for (k = 0; k < STALL_READERS; k++)
+		for (k = 0; k < nreaders; k++)
 			printf("%s{\"tid\":%d,\"pages\":%zu}", k ? "," : "", (int)reader[k].tid,
 			       reader[k].pages);
 		printf("],\"writer\":{\"tid\":%d,\"calls\":%lu,\"max_call_ns\":%llu},"
@@ -561,10 +559,11 @@ void run_stall(const struct job *job)
 		       (unsigned long long)writer.max_call_ns, elapsed);
 		json_tail();
 	}
-	human("stall: 2 readers read %lu pages of '%s' (%zu uncached) in %.2f s while\n"
+	human("stall: %zu readers read %lu pages of '%s' (%zu uncached) in %.2f s while\n"
 	      "  thread %d (mmr-writer) mprotect()ed %zu MiB %lu times (at most %.2f ms)\n"
 	      "  expect %zu retries (file_io), their re-takes of mmap_lock behind the writer\n",
-	      pages, job->path, uncached, elapsed, (int)writer.tid, job->size_mib, writer.calls,
+	      nreaders, pages, job->path, uncached, elapsed, (int)writer.tid, job->size_mib,
+	      writer.calls,
 	      writer.max_call_ns / 1e6, uncached);
 	finish_output();
 }

@@ -35,10 +35,14 @@ struct faults {
 };
 
 /* what a workload runs with: the command line's, or mix's */
+/* -t: the most threads a workload starts */
+#define MAX_THREADS 16
+
 struct job {
 	unsigned long count;	/* -n, or the workload's default */
 	unsigned long rounds;	/* -r */
 	size_t size_mib;	/* -s, or the workload's default */
+	unsigned long threads;	/* -t, or the workload's default */
 	const char *path;	/* -f */
 	int cow;		/* -w */
 	struct totals *tot;

@@ -56,9 +56,10 @@ static const struct workload workloads[] = {
 	  "per round, WILLNEED a fresh 128 KiB window and fault on it at once",
 	  "0..ROUNDS retries (page_lock), timing dependent",
 	  run_pagelock },
-	{ "stall", "nfsk", 64, 16, "[-n PAGES=64] [-f PATH] [-s MIB=16] [-k]",
-	  "2 threads read PAGES uncached pages while another mprotect()s a\n"
-	  "           populated MIB region in a loop, holding mmap_lock for write",
+	{ "stall", "nfstk", 64, 16, "[-n PAGES=64] [-f PATH] [-s MIB=16] [-t READERS=2] [-k]",
+	  "READERS threads read PAGES uncached pages, a share each, while\n"
+	  "           another mprotect()s a populated MIB region in a loop,\n"
+	  "           holding mmap_lock for write",
 	  "retries = uncached pages (file_io); they re-take mmap_lock\n"
 	  "                   behind mmr-writer",
 	  run_stall },
@@ -118,7 +119,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fputs("usage: " PROG " [--json] [-q] WORKLOAD [-n COUNT] [-f PATH] [-r ROUNDS]\n"
-	      "                   [-s MIB] [-k] [-w]\n"
+	      "                   [-s MIB] [-t THREADS] [-k] [-w]\n"
 	      "\n"
 	      "Produces page-fault retries (VM_FAULT_RETRY) and completions\n"
 	      "(VM_FAULT_COMPLETED), mmap_lock holds, anon_vma chains and rmap walks\n"
@@ -194,7 +195,7 @@ int main(int argc, char **argv)
 			job.cow = 1;
 			if (!strchr(given, 'w'))
 				strcat(given, "w");
-		} else if (arg[0] == '-' && arg[1] && strchr("nfrs", arg[1])) {
+		} else if (arg[0] == '-' && arg[1] && strchr("nfrst", arg[1])) {
 			char letter = arg[1];
 			const char *val = arg[2] ? arg + 2 : argv[++a];
 
@@ -206,6 +207,11 @@ int main(int argc, char **argv)
 			} else if (letter == 's') {
 				job.size_mib = parse_count(val, 's');
 				have_size = 1;
+			} else if (letter == 't') {
+				job.threads = parse_count(val, 't');
+				if (job.threads > MAX_THREADS)
+					die_usage("-t wants at most %d threads, not %lu", MAX_THREADS,
+						  job.threads);
 			} else if (letter == 'r') {
 				job.rounds = parse_count(val, 'r');
 				have_rounds = 1;
@@ -237,6 +243,8 @@ int main(int argc, char **argv)
 		job.rounds = 64;
 	if (!job.path)
 		job.path = DEFAULT_PATH;
+	if (!job.threads)
+		job.threads = 2;
 	if (!have_size)
 		job.size_mib = w->def_size;
 

@@ -33,6 +33,8 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 	printf("kernel          %s\n", f->release);
 	printf("btf             %s\n", f->btf ? "yes" : "no");
 	printf("lockdown        %s\n", f->lockdown[0] ? f->lockdown : "unknown");
+	printf("preemption      %s%s%s%s\n", f->preempt[0] ? f->preempt : "unknown",
+	       f->preempt_from[0] ? " (" : "", f->preempt_from, f->preempt_from[0] ? ")" : "");
 	printf("fentry/fexit    %s\n", f->fentry == PROBE_YES ? "yes" :
 	       probe_refusal(f->fentry, f->fentry_err, false));
 	printf("kprobes         %s\n", f->kprobe == PROBE_YES ? "yes" :
@@ -70,6 +72,8 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 	printf("\nfaults modes\n");
 	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++)
 		printf("  %-11s %s\n", mode_name(m), p->faults.why[m]);
+	/* fentry/fexit programs are preemptible everywhere the model is */
+	printf("  %-11s %s\n", "guards", p->faults.guard_why);
 }
 
 static int print_json(const struct features *f, const struct plan *p, int plan_err,
@@ -91,6 +95,11 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 			    json_boolean(f->ringbuf));
 	json_object_set_new(root, "task_storage", f->tp_btf == PROBE_UNTESTED ? json_null() :
 			    json_boolean(f->task_storage));
+	json_object_set_new(root, "preemption", f->preempt[0] ? json_string(f->preempt)
+							      : json_null());
+	json_object_set_new(root, "preemption_from", f->preempt_from[0] ?
+			    json_string(f->preempt_from) : json_null());
+	json_object_set_new(root, "preemption_guards", json_boolean(p->faults.guarded));
 	json_object_set_new(root, "per_vma_locks", json_boolean(f->per_vma_locks));
 	json_object_set_new(root, "mmap_lock_tracepoint_proto",
 			    !f->tp[TP_MMAP_LOCK_START_LOCKING] ? json_null() :

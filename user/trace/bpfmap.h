@@ -31,7 +31,9 @@ int percpu_hash_each(const struct bpf_map *map, size_t key_size, size_t value_si
  * recursion_misses): a run preempted inside a program, possible wherever
  * BPF programs are preemptible (fentry/fexit, and tracepoints on newer
  * kernels with full or lazy preemption). Events of any process may be
- * missing, up to this many. 0 if unreadable or obj is NULL.
+ * missing, up to this many. 0 if unreadable or obj is NULL. Preemption
+ * guards (programs named *_guard, bpf/faults.bpf.c) are left out: the
+ * skip of a guard loses nothing, since its program ran.
  */
 uint64_t prog_recursion_misses(const struct bpf_object *obj);
 

@@ -518,7 +518,7 @@ int engine_read_faults(struct engine *e, struct mmr_fault_counters *sum, uint8_t
 
 uint64_t engine_missed_faults(const struct engine *e)
 {
-	return prog_recursion_misses(faults_trace_object(e->ft));
+	return faults_trace_missed(e->ft);
 }
 
 uint64_t engine_missed_lock(const struct engine *e)

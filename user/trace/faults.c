@@ -35,6 +35,7 @@ enum prog_when {
 	FORKS,		/* forks followed, or record */
 	MEMCG_PATH,	/* the mmap_lock tracepoints' prototype with memcg_path (6.13 and older) */
 	NO_MEMCG_PATH,	/* the one without */
+	GUARD,		/* a preemption guard: the kernel can preempt BPF programs */
 };
 
 /* Programs of each mode: the hook each serves (-1: always needed in that mode). */
@@ -47,7 +48,26 @@ struct prog_spec {
 	enum prog_when when;
 };
 
+/*
+ * Attached in this order. A preemption guard (bpf/faults.bpf.c,
+ * guard_pass()) must run after its program: a trampoline runs the programs
+ * of a hook last attached first (kernel/bpf/trampoline.c, hlist_add_head),
+ * a tracepoint first attached first, so fentry/fexit guards come before
+ * their programs here, a tracepoint's after. A guard that fails to attach
+ * leaves its program unguarded, as on a kernel that needs none.
+ */
 static const struct prog_spec progs[] = {
+	{ "fentry_handle_mm_fault_guard", MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, false, GUARD },
+	{ "fexit_handle_mm_fault_guard", MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, false, GUARD },
+	{ "fentry_folio_lock_killable_guard", MMR_MODE_FENTRY, FN_FOLIO_LOCK_KILLABLE, -1, false,
+	  GUARD },
+	{ "fexit_filemap_fault_guard",	MMR_MODE_FENTRY, FN_FILEMAP_FAULT, -1, false, GUARD },
+	{ "fexit_folio_lock_or_retry_guard", MMR_MODE_FENTRY, FN_FOLIO_LOCK_OR_RETRY, -1, false,
+	  GUARD },
+	{ "fexit_do_swap_page_guard",	MMR_MODE_FENTRY, FN_DO_SWAP_PAGE, -1, false, GUARD },
+	{ "fexit_handle_userfault_guard", MMR_MODE_FENTRY, FN_HANDLE_USERFAULT, -1, false, GUARD },
+	{ "fexit_shmem_fault_guard",	MMR_MODE_FENTRY, FN_SHMEM_FAULT, -1, false, GUARD },
+	{ "fexit_vmf_anon_prepare_guard", MMR_MODE_FENTRY, FN_VMF_ANON_PREPARE, -1, false, GUARD },
 	{ "fentry_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true, ALWAYS },
 	{ "fexit_handle_mm_fault",	MMR_MODE_FENTRY, FN_HANDLE_MM_FAULT, -1, true, ALWAYS },
 	{ "fentry_folio_lock_killable",	MMR_MODE_FENTRY, FN_FOLIO_LOCK_KILLABLE, -1, false, ALWAYS },
@@ -69,6 +89,8 @@ static const struct prog_spec progs[] = {
 	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false, ALWAYS },
 	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_NONE, -1,
 	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false, ALWAYS },
+	{ "tp_mm_filemap_add_to_page_cache_guard", MMR_MODE_NONE, -1,
+	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false, GUARD },
 	/* the mmap_lock prototype twins: one per kernel */
 	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true,
 	  MEMCG_PATH },
@@ -89,7 +111,7 @@ static const struct prog_spec progs[] = {
 /* Should this program load in mode m on this kernel? */
 static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 			const struct features *f, const bool hooks[NR_FNS],
-			bool follow_forks, bool record)
+			bool follow_forks, bool record, bool guarded)
 {
 	if (s->mode != MMR_MODE_NONE && s->mode != m)
 		return false;
@@ -106,6 +128,8 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 		return f->mmap_lock_memcg_path;
 	case NO_MEMCG_PATH:
 		return !f->mmap_lock_memcg_path;
+	case GUARD:
+		return guarded;
 	default:
 		return true;
 	}
@@ -140,6 +164,31 @@ static void destroy(struct faults_trace *t)
 	t->rb = NULL;
 	faults_bpf__destroy(t->skel);	/* detaches every link */
 	t->skel = NULL;
+}
+
+/* The skeleton's link slot of a program. */
+static struct bpf_link **link_slot(struct faults_bpf *skel, const struct bpf_program *prog)
+{
+	for (int k = 0; k < skel->skeleton->prog_cnt; k++)
+		if (*skel->skeleton->progs[k].prog == prog)
+			return skel->skeleton->progs[k].link;
+	return NULL;
+}
+
+/* Detach the guard of a program that could not be attached. */
+static void drop_guard(struct faults_bpf *skel, const char *name)
+{
+	struct bpf_program *guard;
+	struct bpf_link **slot;
+	char gname[64];
+
+	snprintf(gname, sizeof(gname), "%s_guard", name);
+	guard = bpf_object__find_program_by_name(skel->obj, gname);
+	slot = guard ? link_slot(skel, guard) : NULL;
+	if (slot && *slot) {
+		bpf_link__destroy(*slot);
+		*slot = NULL;
+	}
 }
 
 static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults_trace_opts *o)
@@ -178,6 +227,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->stream_events = o->on_event != NULL;
 	skel->rodata->stream_faults = o->on_fault != NULL;
 	skel->rodata->min_fault_ns = o->min_fault_ns;
+	skel->rodata->guarded = o->plan->faults.guarded;
 	if (!o->per_process)	/* stat: no memory for a map it never fills */
 		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
 	skel->rodata->filter_tgids = tg->ntgids > 0;
@@ -191,7 +241,8 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		if (!prog)
 			return -ENOENT;
 		bpf_program__set_autoload(prog, prog_wanted(&progs[i], m, f, t->hooks,
-							    tg->follow_forks, o->record));
+							    tg->follow_forks, o->record,
+							    o->plan->faults.guarded));
 	}
 	t0 = mmr_took(t0, "faults: open");
 	err = faults_bpf__load(skel);
@@ -229,14 +280,14 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 				  progs[i].name, strerror(-err));
 			if (progs[i].fn >= 0)
 				t->hooks[progs[i].fn] = false;
+			if (progs[i].when != GUARD)
+				drop_guard(skel, progs[i].name);	/* alone, it would count */
 			continue;
 		}
 		if (progs[i].tp == TP_MM_FILEMAP_ADD_TO_PAGE_CACHE)
 			skel->bss->io_hooked = 1;
 		/* the skeleton's link slot: destroyed with the skeleton */
-		for (int k = 0; k < skel->skeleton->prog_cnt; k++)
-			if (*skel->skeleton->progs[k].prog == prog)
-				*skel->skeleton->progs[k].link = link;
+		*link_slot(skel, prog) = link;
 	}
 
 	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, t, NULL);
@@ -463,6 +514,17 @@ int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid)
 uint64_t faults_trace_proc_lost(struct faults_trace *t)
 {
 	return percpu_u64_sum(t->skel->maps.proc_lost);
+}
+
+uint64_t faults_trace_missed(const struct faults_trace *t)
+{
+	uint64_t skipped, covered;
+
+	if (!t || !t->skel)
+		return 0;
+	skipped = prog_recursion_misses(t->skel->obj);
+	covered = percpu_u64_sum(t->skel->maps.guard_covered);
+	return skipped > covered ? skipped - covered : 0;
 }
 
 struct bpf_object *faults_trace_object(const struct faults_trace *t)

@@ -101,6 +101,11 @@ int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid);
 /* processes the per-process map had no room for */
 uint64_t faults_trace_proc_lost(struct faults_trace *t);
 
+/* Runs of the fault tracer's programs the kernel skipped that no guard
+ * (bpf/faults.bpf.c, guard_pass()) made up for: events may be short by
+ * up to this many. */
+uint64_t faults_trace_missed(const struct faults_trace *t);
+
 /* The loaded object, to read its programs' run statistics (export). */
 struct bpf_object;
 struct bpf_object *faults_trace_object(const struct faults_trace *t);

@@ -226,6 +226,50 @@ static void read_lockdown(struct features *f)
 	fclose(fp);
 }
 
+void features_parse_preempt(struct features *f, const char *debugfs, const char *version)
+{
+	const char *l, *r;
+
+	f->preempt[0] = f->preempt_from[0] = '\0';
+	if (debugfs && (l = strchr(debugfs, '(')) && (r = strchr(l, ')')) &&
+	    (size_t)(r - l - 1) < sizeof(f->preempt)) {
+		memcpy(f->preempt, l + 1, r - l - 1);
+		f->preempt[r - l - 1] = '\0';
+		strlcpy_(f->preempt_from, "debugfs", sizeof(f->preempt_from));
+		return;
+	}
+	if (!version)
+		return;
+	/* uname -v names the build's model: "PREEMPT_RT", "PREEMPT_DYNAMIC",
+	 * "PREEMPT" (full, fixed); none of them for none and voluntary */
+	if (strstr(version, "PREEMPT_RT"))
+		strlcpy_(f->preempt, "rt", sizeof(f->preempt));
+	else if (strstr(version, "PREEMPT_DYNAMIC"))
+		strlcpy_(f->preempt, "dynamic", sizeof(f->preempt));
+	else if (strstr(version, "PREEMPT_LAZY"))
+		strlcpy_(f->preempt, "lazy", sizeof(f->preempt));
+	else if (strstr(version, "PREEMPT ") || strstr(version, "PREEMPT\n") ||
+		 (strlen(version) >= 7 && !strcmp(version + strlen(version) - 7, "PREEMPT")))
+		strlcpy_(f->preempt, "full", sizeof(f->preempt));
+	else
+		strlcpy_(f->preempt, "voluntary", sizeof(f->preempt));
+	strlcpy_(f->preempt_from, "uname -v", sizeof(f->preempt_from));
+}
+
+static void read_preempt(struct features *f)
+{
+	char buf[128] = "";
+	struct utsname u;
+	FILE *fp = fopen("/sys/kernel/debug/sched/preempt", "r");
+	bool have = false;
+
+	if (fp) {
+		have = fgets(buf, sizeof(buf), fp) != NULL;
+		fclose(fp);
+	}
+	features_parse_preempt(f, have ? buf : NULL, uname(&u) ? NULL : u.version);
+}
+
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
@@ -375,6 +419,7 @@ int features_probe(struct features *f, probe_next_fn next, const void *ctx)
 	}
 	t0 = mmr_took(t0, "probe: vmlinux BTF");
 	read_lockdown(f);
+	read_preempt(f);
 
 	privileged = !check_bpf_privileges(what, sizeof(what));
 	if (!privileged)

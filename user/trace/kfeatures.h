@@ -65,6 +65,11 @@ struct features {
 	int fentry_err, kprobe_err, tp_btf_err;	/* errno of a refused attach */
 	bool ringbuf, task_storage;
 	char lockdown[20];		/* none, integrity, confidentiality; "" = unknown */
+	/* the preemption model: none, voluntary, full, lazy, rt, or "dynamic"
+	 * (PREEMPT_DYNAMIC, the mode unreadable without debugfs); "" = unknown.
+	 * preempt_from: where it was read */
+	char preempt[16];
+	char preempt_from[40];
 	bool per_vma_locks;		/* lock_vma_under_rcu exists (6.4+) */
 	bool fn_btf[NR_FNS];		/* FUNC in vmlinux BTF */
 	bool fn_ksym[NR_FNS];		/* in /proc/kallsyms */
@@ -92,6 +97,10 @@ enum prog_kind features_every_kind(const struct features *f, const void *ctx);
  * thread of its own), then, when privileged, the program kinds next()
  * asks for, each loaded and attached. */
 int features_probe(struct features *f, probe_next_fn next, const void *ctx);
+/* The preemption model from debugfs's sched/preempt ("none voluntary (full)
+ * lazy") or, without it, from `uname -v` ("... PREEMPT_DYNAMIC ..."): the
+ * parsing part of features_probe(), for tests. */
+void features_parse_preempt(struct features *f, const char *debugfs, const char *version);
 /* The BTF part of features_probe(), for tests: btf may be any vmlinux BTF. */
 void features_scan_btf(const struct btf *btf, struct features *f);
 

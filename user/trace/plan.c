@@ -229,6 +229,22 @@ enum prog_kind plan_next_probe(const struct features *f, const struct plan_reque
 	return PROG_NONE;
 }
 
+/*
+ * Can the kernel preempt a running BPF program? Under none and voluntary
+ * preemption a task is only switched where the code calls schedule() or
+ * cond_resched(), which no BPF program does; full, lazy and RT preemption
+ * switch anywhere, and a dynamic kernel whose mode is unknown may.
+ */
+static void plan_guard(const struct features *f, struct fault_plan *fp)
+{
+	const char *m = f->preempt[0] ? f->preempt : "unknown";
+
+	fp->guarded = strcmp(m, "none") && strcmp(m, "voluntary");
+	snprintf(fp->guard_why, sizeof(fp->guard_why), "%s: preemption %s%s%s%s",
+		 fp->guarded ? "yes" : "no", m, f->preempt_from[0] ? " (" : "",
+		 f->preempt_from, f->preempt_from[0] ? ")" : "");
+}
+
 int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
 	      char *err, size_t errlen)
 {
@@ -240,6 +256,7 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 	plan_lock(f, rq, &p->lock);
 	plan_anon(f, rq, &p->anon);
 	plan_latency(rq, &p->latency);
+	plan_guard(f, fp);
 	for (i = 0; i < NR_ORDER; i++) {
 		enum mmr_mode m = mode_order[i];
 		bool ok = faults_mode_usable(f, m, fp->why[m], sizeof(fp->why[m]));

@@ -18,6 +18,11 @@ struct fault_plan {
 	int nmodes;
 	/* why each mode is or is not usable, for `probe` */
 	char why[MMR_NR_MODES][96];
+	/* the kernel can preempt a BPF program, which makes it skip the
+	 * program for other tasks meanwhile: fentry/fexit and tracepoint
+	 * programs get a guard twin (bpf/faults.bpf.c, guard_pass()) */
+	bool guarded;
+	char guard_why[160];	/* why, or why not, for `probe` */
 };
 
 /* What the user asked for (the trace options that decide the plan). */
