@@ -857,6 +857,7 @@ static __always_inline bool tp_fault(struct tstate *st, struct task_struct *task
 	st->tp_open = 1;
 	st->seq = seq;
 	st->tp_nacq = 0;
+	st->tp_reason = MMR_REASON_NONE;
 	st->tp_filemap_first = 0;
 	st->tp_io = 0;
 	st->attempt = 0;
@@ -888,7 +889,7 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	struct tstate *st;
 	bool fresh, retry;
 	__u64 now;
-	__u8 from, reason;
+	__u8 from, reason, prod;
 
 	/* mmap_write_downgrade() emits acquire_returned(read) with no
 	 * start_locking: only count acquisitions that started as reads (and
@@ -908,6 +909,10 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	if (!success || !c)
 		return;
 	fresh = tp_fault(st, task);
+	/* what a hooked producer said of the attempt this one follows; the
+	 * next attempt's producers name its own retry */
+	prod = st->tp_reason;
+	st->tp_reason = MMR_REASON_NONE;
 	p = proc_of(task);
 	c->mmap_lock_attempts += 1;
 	if (p)
@@ -937,8 +942,13 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	/* filemap_fault ran in the attempt before the first retry (6.12+):
 	 * it retried for I/O it started, or for a folio locked for I/O */
 	reason = MMR_REASON_UNATTRIBUTED;
-	if (st->tp_filemap_first && st->tp_nacq == 1)
+	if (prod != MMR_REASON_NONE && prod < MMR_NR_REASONS)
+		reason = prod;	/* the producer's own word */
+	else if (st->tp_filemap_first && st->tp_nacq == 1)
 		reason = st->tp_io ? MMR_REASON_FILE_IO : MMR_REASON_PAGE_LOCK;
+	barrier_var(reason);
+	if (reason >= MMR_NR_REASONS)
+		return;
 	c->reasons[reason] += 1;
 	if (p)
 		p->reasons[reason] += 1;
@@ -948,6 +958,148 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 		mmr_hist_add_reason(l->lock_wait, reason, now - st->tp_start_ns);
 	emit_retry(c, 0, 0, 0, reason, st->tp_filemap_first ? MMR_VMA_FILE : MMR_VMA_UNKNOWN,
 		   st->attempt - 1, 1);
+}
+
+/*
+ * Tracepoint mode's producer hooks: fexit (or kretprobes) on the functions
+ * that return VM_FAULT_RETRY, where the kernel allows them
+ * (user/trace/faults.c), and nothing on the fast path. A producer that
+ * retried names the retry the next mmap_lock acquisition counts
+ * (tp_acquire_returned(), tp_reason: the innermost one, the first to
+ * return); fault_dirty_shared_page() counts VM_FAULT_COMPLETED, which
+ * tracepoints cannot see.
+ */
+static __always_inline void tp_producer(bool retried, __u8 reason)
+{
+	struct task_struct *task;
+	struct tstate *st;
+
+	if (!retried)
+		return;
+	task = bpf_get_current_task_btf();
+	st = traced_tstate(task);
+	if (!st)
+		return;
+	tp_fault(st, task);
+	if (st->tp_reason == MMR_REASON_NONE)
+		st->tp_reason = reason;
+}
+
+/* filemap_fault: MAJOR, or a folio it added to the page cache (tp_io):
+ * it dropped the lock for its own I/O; else for a folio locked for I/O */
+static __always_inline void tp_filemap_producer(__u32 ret)
+{
+	struct task_struct *task;
+	struct tstate *st;
+
+	if (!(ret & VMF(RETRY)))
+		return;
+	task = bpf_get_current_task_btf();
+	st = traced_tstate(task);
+	if (!st)
+		return;
+	tp_fault(st, task);
+	if (st->tp_reason == MMR_REASON_NONE)
+		st->tp_reason = (ret & VMF(MAJOR)) || st->tp_io ? MMR_REASON_FILE_IO :
+								  MMR_REASON_PAGE_LOCK;
+}
+
+static __always_inline void tp_completed(__u32 ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mmr_proc_counters *p;
+	struct mmr_fault_counters *c;
+
+	if (!(ret & VMF(COMPLETED)) || !traced_tstate(task) || !(c = counters()))
+		return;
+	c->completed += 1;
+	p = proc_of(task);
+	if (p)
+		p->completed += 1;
+}
+
+SEC("fexit/filemap_fault")
+int BPF_PROG(tpx_filemap_fault, struct vm_fault *vmf, vm_fault_t ret)
+{
+	tp_filemap_producer(ret);
+	return 0;
+}
+
+SEC("fexit/do_swap_page")
+int BPF_PROG(tpx_do_swap_page, struct vm_fault *vmf, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SWAP);
+	return 0;
+}
+
+SEC("fexit/handle_userfault")
+int BPF_PROG(tpx_handle_userfault, struct vm_fault *vmf, unsigned long reason, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
+	return 0;
+}
+
+SEC("fexit/shmem_fault")
+int BPF_PROG(tpx_shmem_fault, struct vm_fault *vmf, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM);
+	return 0;
+}
+
+SEC("fexit/__vmf_anon_prepare")
+int BPF_PROG(tpx_vmf_anon_prepare, struct vm_fault *vmf, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
+	return 0;
+}
+
+SEC("fexit/fault_dirty_shared_page")
+int BPF_PROG(tpx_fault_dirty_shared_page, struct vm_fault *vmf, vm_fault_t ret)
+{
+	tp_completed(ret);
+	return 0;
+}
+
+SEC("kretprobe/filemap_fault")
+int BPF_KRETPROBE(tpk_filemap_fault, vm_fault_t ret)
+{
+	tp_filemap_producer(ret);
+	return 0;
+}
+
+SEC("kretprobe/do_swap_page")
+int BPF_KRETPROBE(tpk_do_swap_page, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SWAP);
+	return 0;
+}
+
+SEC("kretprobe/handle_userfault")
+int BPF_KRETPROBE(tpk_handle_userfault, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
+	return 0;
+}
+
+SEC("kretprobe/shmem_fault")
+int BPF_KRETPROBE(tpk_shmem_fault, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM);
+	return 0;
+}
+
+SEC("kretprobe/__vmf_anon_prepare")
+int BPF_KRETPROBE(tpk_vmf_anon_prepare, vm_fault_t ret)
+{
+	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
+	return 0;
+}
+
+SEC("kretprobe/fault_dirty_shared_page")
+int BPF_KRETPROBE(tpk_fault_dirty_shared_page, vm_fault_t ret)
+{
+	tp_completed(ret);
+	return 0;
 }
 
 SEC("tp_btf/mm_filemap_fault")

@@ -55,6 +55,8 @@ struct tstate {
 	__u8 tp_filemap_first;	/* mm_filemap_fault before the first mmap_lock read */
 	__u8 tp_io;		/* the (first) attempt added a folio to the page cache */
 	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
+	__u8 tp_reason;		/* enum mmr_reason a hooked producer gave the attempt in
+				 * progress (tracepoint mode with producer hooks) */
 	/* preemption guards (faults.bpf.c, guard_pass()): the hooks whose
 	 * first program ran for the invocation in progress, MMR_HK_* bits */
 	__u16 ran;

@@ -211,8 +211,8 @@ for s in "${settings[@]}"; do
 		"$(head -5 "$tmp/$s.err")"
 	expect "$s" "st" stat
 	expect "$s" "--mo" --mode
-	expect "$s" "mode" fentry kprobe tracepoint auto
-	expect "$s" "mode=" fentry kprobe tracepoint auto
+	expect "$s" "mode" fentry kprobe tracepoint light auto
+	expect "$s" "mode=" fentry kprobe tracepoint light auto
 	expect "$s" "-m t" tracepoint
 	# top's parser's keys: what its usage error lists
 	mapfile -t keys < <(./mmretry top --sort frob 2>&1 | sed -n 's/.*(\(.*\)).*/\1/p' |

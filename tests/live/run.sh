@@ -72,7 +72,8 @@ CHECK_SHOW='.faults // .'
 # (rmap walks under compaction: the anon_vma handlers are shared too), stall
 # (readers' retries behind a writer, the slowest faults' blocker: the lock
 # group's too), knob (--no-latency's programs and report), preempt (exact
-# counts with more busy threads than CPUs: fentry's preemption guards)
+# counts with more busy threads than CPUs: fentry's preemption guards), light
+# (--mode light, which ignores MMRETRY_MODE)
 group() {
 	case " ${MMRETRY_LIVE_SKIP:-} " in
 	*" $1 "*)
@@ -270,6 +271,55 @@ if stat_gen uffd uffd -n 100; then
 		check "uffd: reason userfaultfd unavailable (null)" \
 			'.faults.retry_reasons.userfaultfd == null' "$tmp/uffd.json"
 	fi
+fi
+
+# --- the light mode: the slow path and the producers, nothing per attempt -------
+# export's and top's default (--mode light): tracepoint mode where per-VMA
+# locks keep faults off mmap_lock, with fentry (or kprobes) on the retry
+# producers where the kernel allows them: they name the retries the slow path
+# counts and count VM_FAULT_COMPLETED; nothing runs on a fault that finishes
+# under its per-VMA lock. Before per-VMA locks, light is auto's best mode.
+if group light; then
+	prod=$(jq -r 'if .fentry == true then "fentry" elif .kprobe == true then "kprobe"
+		      else "none" end' "$tmp/probe.json")
+	if per_vma; then
+		want_mode=tracepoint
+	else
+		want_mode=$(jq -r '.capabilities.faults.mode' "$tmp/probe.json")
+		prod=none
+	fi
+	saved_mode_args=("${mode_args[@]}")
+	mode_args=(--mode light --no-anon-vma)
+	if stat_gen light-uffd uffd -n 100; then
+		n=$(gen light-uffd .observed.served)
+		if [ "$want_mode" = tracepoint ] && [ "$prod" != none ]; then
+			check "light: tracepoint mode with $prod producers; $n retries named userfaultfd" \
+				".modes.faults == \"tracepoint\" and .modes.producers == \"$prod\" and
+				 .faults.retry_reasons.userfaultfd == $n and .fault_latency == null" \
+				"$tmp/light-uffd.json" '.modes, .faults.retry_reasons'
+		elif [ "$want_mode" = tracepoint ]; then
+			check "light: tracepoint mode alone (no fentry, no kprobes): userfaultfd n/a" \
+				'.modes.faults == "tracepoint" and .modes.producers == null and
+				 .faults.retry_reasons.userfaultfd == null' "$tmp/light-uffd.json" \
+				'.modes, .faults.retry_reasons'
+		else
+			check "light: no per-VMA locks, so auto's $want_mode mode, every retry named" \
+				".modes.faults == \"$want_mode\" and .faults.retry_reasons.userfaultfd == $n" \
+				"$tmp/light-uffd.json" '.modes, .faults.retry_reasons'
+		fi
+	fi
+	if [ "$prod" != none ] && stat_gen light-memfd memfd -n 1000; then
+		check "light: VM_FAULT_COMPLETED counted by fault_dirty_shared_page ($prod)" \
+			".faults.completed >= 1000 and .faults.completed <= 1000 + $SLACK" \
+			"$tmp/light-memfd.json"
+	fi
+	if [ "$prod" != none ] && stat_gen light-file file -n 1024 -f "$DATA"; then
+		n=$(gen light-file .expect.retries)
+		check "light: $n uncached pages, each a file_io retry (filemap_fault, $prod)" \
+			".faults.retry_reasons.file_io >= $n and .faults.retry_reasons.file_io <= $n + $SLACK" \
+			"$tmp/light-file.json"
+	fi
+	mode_args=("${saved_mode_args[@]}")
 fi
 
 # --- per-VMA-lock fallbacks: forked children touch the vDSO ---------------------

@@ -300,7 +300,7 @@ _Static_assert((1ULL << (MMR_HIST_SLOTS - 1)) > MMR_CHAIN_MAX, "a chain length f
 /* the BPF side's `mode` defaults to 0: nothing selected */
 _Static_assert(MMR_MODE_NONE == 0 && MMR_NR_MODES == 4, "modes");
 _Static_assert(FF_REASON0 == 9 && FF_NR == FF_REASON0 + MMR_NR_REASONS, "fault figures");
-_Static_assert(NR_FNS == 16 && NR_TPS == 9, "9 hooks for faults, 7 for anon_vma; 9 tracepoints");
+_Static_assert(NR_FNS == 17 && NR_TPS == 9, "10 hooks for faults, 7 for anon_vma; 9 tracepoints");
 /* NA is what a zeroed struct mmr_val says */
 _Static_assert(VAL_NA == 0, "a zeroed figure is unavailable");
 

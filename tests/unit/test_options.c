@@ -718,10 +718,43 @@ static void trace_group_alike(void **state)
 	/* and is refused alike, named for the command */
 	assert_int_equal(top_opts_parse(ARGC(ARGV("top", "-m", "fast")), ARGV("top", "-m", "fast"),
 					&t, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "top: unknown mode 'fast' (fentry, kprobe, tracepoint or auto)");
+	assert_string_equal(err, "top: unknown mode 'fast' (fentry, kprobe, tracepoint, light or auto)");
 }
 
 /* --no-latency: every tracing command takes it (the trace group), without a value */
+/* export and top default to the light mode, stat to auto; --mode light
+ * asks for it, --mode auto (or a mode) for the full order */
+static void trace_group_light(void **state)
+{
+	struct stat_opts s;
+	struct top_opts t;
+	struct export_opts x;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(stat_opts_parse(ARGC(ARGV("stat", "-d", "1")), ARGV("stat", "-d", "1"),
+					 &s, err, sizeof(err)), 0);
+	assert_false(s.t.light);
+	assert_int_equal(stat_opts_parse(ARGC(ARGV("stat", "-m", "light", "-d", "1")),
+					 ARGV("stat", "-m", "light", "-d", "1"), &s, err,
+					 sizeof(err)), 0);
+	assert_true(s.t.light);
+	assert_int_equal(s.t.mode, MMR_MODE_NONE);
+	assert_int_equal(top_opts_parse(ARGC(ARGV("top")), ARGV("top"), &t, err, sizeof(err)), 0);
+	assert_true(t.t.light);
+	assert_int_equal(top_opts_parse(ARGC(ARGV("top", "--mode=auto")), ARGV("top", "--mode=auto"),
+					&t, err, sizeof(err)), 0);
+	assert_false(t.t.light);
+	assert_int_equal(t.t.mode, MMR_MODE_NONE);
+	assert_int_equal(export_opts_parse(ARGC(ARGV("export")), ARGV("export"), &x, err,
+					   sizeof(err)), 0);
+	assert_true(x.t.light);
+	assert_int_equal(export_opts_parse(ARGC(ARGV("export", "-m", "fentry")),
+					   ARGV("export", "-m", "fentry"), &x, err, sizeof(err)), 0);
+	assert_false(x.t.light);
+	assert_int_equal(x.t.mode, MMR_MODE_FENTRY);
+}
+
 static void trace_group_no_latency(void **state)
 {
 	struct stat_opts s;
@@ -834,7 +867,7 @@ static void check_errors(void **state)
 				"s.json"), "check: --save-report needs a traced run, not --report");
 	/* stat's errors, named for check */
 	assert_gate_error(CHECK("--baseline", "b.yml", "--mode", "fast", "--", "gen"),
-			  "check: unknown mode 'fast' (fentry, kprobe, tracepoint or auto)");
+			  "check: unknown mode 'fast' (fentry, kprobe, tracepoint, light or auto)");
 	assert_gate_error(CHECK("--baseline", "b.yml", "--bogus", "--", "gen"),
 			  "check: unknown option '--bogus'");
 }
@@ -1057,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(listen_addresses),
 		cmocka_unit_test(export_options),
 		cmocka_unit_test(trace_group_alike),
+		cmocka_unit_test(trace_group_light),
 		cmocka_unit_test(trace_group_no_latency),
 		cmocka_unit_test(check_options),
 		cmocka_unit_test(check_errors),

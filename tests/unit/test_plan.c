@@ -743,9 +743,16 @@ static void plan_lock_and_anon(void **state)
 	assert_false(p.anon.on[p.faults.modes[0]]);
 }
 
+/* A kernel whose probe found only tracepoints working. */
+static struct features tracepoints_only(struct features f)
+{
+	f.fentry = f.kprobe = PROBE_NO;
+	return f;
+}
+
 static void hooks_none_outside_fentry_kprobe(void **state)
 {
-	struct features f = kernel_6_12();
+	struct features f = tracepoints_only(kernel_6_12());
 	bool hooks[NR_FNS];
 	int i;
 
@@ -765,7 +772,7 @@ static void hooks_none_outside_fentry_kprobe(void **state)
 /* Tracepoint mode on a kernel without per-VMA locks or mm_filemap_fault. */
 static void states_tracepoint_6_1(void **state)
 {
-	struct features f = kernel_6_1();
+	struct features f = tracepoints_only(kernel_6_1());
 	uint8_t got[FF_NR], want[FF_NR];
 
 	all_states(want, VAL_NA);
@@ -784,7 +791,7 @@ static void states_tracepoint_6_1(void **state)
 /* Tracepoint mode with per-VMA locks and mm_filemap_fault. */
 static void states_tracepoint_6_12(void **state)
 {
-	struct features f = kernel_6_12();
+	struct features f = tracepoints_only(kernel_6_12());
 	uint8_t got[FF_NR], want[FF_NR];
 
 	all_states(want, VAL_NA);
@@ -813,17 +820,42 @@ static void states_tracepoint_6_12(void **state)
 	assert_int_equal(got[REASON(OTHER)], VAL_NA);
 }
 
-/* The hooks argument does not matter in tracepoint mode. */
-static void states_tracepoint_ignores_hooks(void **state)
+/* Tracepoint mode where fentry or kprobes work: the producers, and only
+ * they, are hooked (never handle_mm_fault: the fast path stays untouched);
+ * they name the retries the slow path counts, and fault_dirty_shared_page
+ * counts VM_FAULT_COMPLETED exactly. */
+static void states_tracepoint_producers(void **state)
 {
-	struct features f = kernel_6_12();
-	uint8_t a[FF_NR], b[FF_NR];
+	struct features f = kernel_6_12(), k = kernel_6_12();
+	uint8_t got[FF_NR];
 	bool hooks[NR_FNS];
+	int i;
 
-	states_for(&f, MMR_MODE_TRACEPOINT, a);
-	memset(hooks, 1, sizeof(hooks));
-	faults_figure_states(&f, MMR_MODE_TRACEPOINT, hooks, b);
-	assert_memory_equal(a, b, FF_NR);
+	faults_hooks(&f, MMR_MODE_TRACEPOINT, hooks);
+	for (i = 0; i < NR_FNS; i++)
+		assert_int_equal(hooks[i], i == FN_FILEMAP_FAULT || i == FN_DO_SWAP_PAGE ||
+				 i == FN_HANDLE_USERFAULT || i == FN_SHMEM_FAULT ||
+				 i == FN_VMF_ANON_PREPARE || i == FN_FAULT_DIRTY_SHARED_PAGE);
+	assert_int_equal(producers_kind(&f), MMR_MODE_FENTRY);
+	states_for(&f, MMR_MODE_TRACEPOINT, got);
+	assert_int_equal(got[FF_COMPLETED], VAL_EXACT);
+	assert_int_equal(got[FF_RETRIES], VAL_INFERRED);
+	assert_int_equal(got[REASON(SWAP)], VAL_INFERRED);
+	assert_int_equal(got[REASON(USERFAULTFD)], VAL_INFERRED);
+	assert_int_equal(got[REASON(SHMEM)], VAL_INFERRED);
+	assert_int_equal(got[REASON(ANON_VMA)], VAL_INFERRED);
+	assert_int_equal(got[REASON(FILE_IO)], VAL_INFERRED);
+	assert_int_equal(got[FF_ERRORS], VAL_NA);
+	assert_int_equal(got[REASON(VMA_FALLBACK)], VAL_NA);
+	/* kprobes only: by kallsyms */
+	k.fentry = PROBE_NO;
+	k.fn_ksym[FN_SHMEM_FAULT] = false;
+	assert_int_equal(producers_kind(&k), MMR_MODE_KPROBE);
+	faults_hooks(&k, MMR_MODE_TRACEPOINT, hooks);
+	assert_true(hooks[FN_DO_SWAP_PAGE]);
+	assert_false(hooks[FN_SHMEM_FAULT]);
+	states_for(&k, MMR_MODE_TRACEPOINT, got);
+	assert_int_equal(got[REASON(SHMEM)], VAL_NA);
 }
 
 static void states_fentry_6_12_all_exact(void **state)
@@ -1006,9 +1038,44 @@ static void plan_guards_follow_preemption(void **state)
 	}
 }
 
+/* export and top (light): tracepoint mode first where per-VMA locks keep
+ * faults off mmap_lock, the usual order before them */
+static void plan_light_order(void **state)
+{
+	struct features k612 = kernel_6_12(), k72 = kernel_7_2(), k61 = kernel_6_1();
+	struct plan_request light = { .light = true };
+	struct plan p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(plan_make(&k612, &light, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.faults.modes[0], MMR_MODE_TRACEPOINT);
+	assert_int_equal(p.faults.modes[1], MMR_MODE_FENTRY);
+	assert_int_equal(plan_make(&k72, &light, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.faults.modes[0], MMR_MODE_TRACEPOINT);
+	assert_int_equal(plan_make(&k61, &light, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.faults.modes[0], MMR_MODE_FENTRY);
+	/* a forced mode wins */
+	light.mode = MMR_MODE_FENTRY;
+	assert_int_equal(plan_make(&k612, &light, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.faults.modes[0], MMR_MODE_FENTRY);
+	assert_int_equal(p.faults.nmodes, 1);
+	/* the probe order follows: tp_btf, and tracepoint mode decides */
+	k612.fentry = k612.kprobe = k612.tp_btf = PROBE_NOT_TRIED;
+	light.mode = MMR_MODE_NONE;
+	assert_int_equal(plan_next_probe(&k612, &light), PROG_TP_BTF);
+	k612.tp_btf = PROBE_YES;	/* tracepoint mode decides; its producers want fentry */
+	assert_int_equal(plan_next_probe(&k612, &light), PROG_FENTRY);
+	k612.fentry = PROBE_NO;
+	assert_int_equal(plan_next_probe(&k612, &light), PROG_KPROBE);
+	k612.kprobe = PROBE_YES;
+	assert_int_equal(plan_next_probe(&k612, &light), PROG_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest test_plan[] = {
+		cmocka_unit_test(plan_light_order),
 		cmocka_unit_test(plan_guards_follow_preemption),
 		cmocka_unit_test(mode_name_and_parse),
 		cmocka_unit_test(plan_6_1_all_modes),
@@ -1035,7 +1102,7 @@ int main(void)
 		cmocka_unit_test(hooks_none_outside_fentry_kprobe),
 		cmocka_unit_test(states_tracepoint_6_1),
 		cmocka_unit_test(states_tracepoint_6_12),
-		cmocka_unit_test(states_tracepoint_ignores_hooks),
+		cmocka_unit_test(states_tracepoint_producers),
 		cmocka_unit_test(states_fentry_6_12_all_exact),
 		cmocka_unit_test(states_fentry_6_1),
 		cmocka_unit_test(states_fentry_anon_vma_unseen),

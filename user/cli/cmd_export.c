@@ -356,7 +356,9 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		       "The kernel and the mode of each capability; always 1.");
 	{
 		const char *mode = mode_name(engine_fault_mode(ex->e));
+		enum mmr_mode prod = engine_producers(ex->e);
 		const char *const l[] = { "kernel", engine_kernel(ex->e), "faults_mode", mode,
+					  "faults_producers", prod ? mode_name(prod) : "none",
 					  "mmap_lock_mode", ex->lt ? "tracepoint" : "none",
 					  "anon_vma_mode", ex->at ? mode : "none", NULL };
 
@@ -503,7 +505,9 @@ static const char export_usage[] =
 "\n"
 "  -l, --listen=[ADDR]:PORT  where to listen (default 127.0.0.1:9862; \":PORT\"\n"
 "                            for every address)\n"
-"  -m, --mode=MODE           fentry, kprobe, tracepoint or auto (default)\n"
+"  -m, --mode=MODE           light (default: the slow path only), auto (every\n"
+"                            attempt, and fault latency), fentry, kprobe or\n"
+"                            tracepoint\n"
 "  -p, --pid=PID             only process PID\n"
 "  -c, --cgroup=PATH         only tasks in cgroup v2 PATH\n"
 "      --no-mmap-lock        do not trace mmap_lock waits and holds\n"
@@ -654,6 +658,7 @@ int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, s
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
+	o->t.light = true;	/* always on: the light mode unless --mode */
 	o->listen = "127.0.0.1:9862";
 	ret = opts_parse(&spec, argc, argv, err, errlen);
 	if (ret)

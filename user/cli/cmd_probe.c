@@ -26,7 +26,7 @@ static const char *anon_mode(const struct plan *p, int plan_err, const char **wh
 }
 
 static void print_text(const struct features *f, const struct plan *p, int plan_err,
-		       const char *err)
+		       const char *err, enum mmr_mode light)
 {
 	int i, m;
 
@@ -62,7 +62,8 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 	if (plan_err)
 		printf("  faults    none: %s\n", err);
 	else
-		printf("  faults    %s\n", mode_name(p->faults.modes[0]));
+		printf("  faults    %s; export and top: %s\n", mode_name(p->faults.modes[0]),
+		       mode_name(light));
 	printf("  mmap_lock %s\n", p->lock.on ? "tracepoint" : p->lock.why);
 	{
 		const char *why, *am = anon_mode(p, plan_err, &why);
@@ -77,7 +78,7 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 }
 
 static int print_json(const struct features *f, const struct plan *p, int plan_err,
-		      const char *err)
+		      const char *err, enum mmr_mode light)
 {
 	json_t *root = json_object(), *tps = json_object(), *fns = json_object();
 	json_t *caps = json_object(), *fmodes = json_object(), *fc = json_object(), *lc;
@@ -118,6 +119,9 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 
 	json_object_set_new(fc, "mode", plan_err ? json_null() :
 			    json_string(mode_name(p->faults.modes[0])));
+	/* export's and top's default: the light order (plan_request.light) */
+	json_object_set_new(fc, "light_mode", plan_err ? json_null() :
+			    json_string(mode_name(light)));
 	if (plan_err)
 		json_object_set_new(fc, "error", json_string(err));
 	for (m = MMR_MODE_FENTRY; m < MMR_NR_MODES; m++) {
@@ -207,7 +211,8 @@ int cmd_probe(int argc, char **argv)
 {
 	struct probe_opts o;
 	struct features f;
-	struct plan p;
+	enum mmr_mode light = MMR_MODE_NONE;
+	struct plan p, lp;
 	char err[512] = "";
 	int rc, plan_err;
 
@@ -221,8 +226,10 @@ int cmd_probe(int argc, char **argv)
 	features_probe(&f, features_every_kind, NULL);	/* every kind: the full report */
 	plan_err = plan_make(&f, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err,
 			     sizeof(err));
+	if (!plan_err && !plan_make(&f, &(struct plan_request){ .light = true }, &lp, NULL, 0))
+		light = lp.faults.modes[0];
 	if (o.json)
-		return print_json(&f, &p, plan_err, err) ? EXIT_CANNOT_TRACE : EXIT_OK;
-	print_text(&f, &p, plan_err, err);
+		return print_json(&f, &p, plan_err, err, light) ? EXIT_CANNOT_TRACE : EXIT_OK;
+	print_text(&f, &p, plan_err, err, light);
 	return EXIT_OK;
 }

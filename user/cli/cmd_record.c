@@ -126,7 +126,7 @@ static const char record_usage[] =
 "                        COMMAND exits\n"
 "  -p, --pid=PID         only process PID\n"
 "  -c, --cgroup=PATH     only tasks in cgroup v2 PATH\n"
-"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
+"  -m, --mode=MODE       fentry, kprobe, tracepoint, light or auto (default)\n"
 "      --ringbuf-size=N  each ring buffer's size (default 1M): every attempt is\n"
 "                        an event; events lost when one is full are counted in\n"
 "                        the recording and its report\n"

@@ -273,7 +273,7 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 
 	localtime_r(&now, &tm);
 	strftime(h.time, sizeof(h.time), "%H:%M:%S", &tm);
-	h.modes[0] = mode_name(engine_fault_mode(t->e));
+	h.modes[0] = engine_mode_label(t->e);
 	h.modes[1] = lt ? "tracepoint" : "n/a";
 	h.modes[2] = at ? mode_name(engine_fault_mode(t->e)) : "n/a";
 	h.lost = faults_trace_proc_lost(engine_faults(t->e)) + (lt ? lock_trace_lost(lt) : 0) +
@@ -434,7 +434,8 @@ static const char top_usage[] =
 "                        fit the terminal; piped, every one)\n"
 "  -s, --sort=KEY        retries (default), faults, retry%, latency (FLTp99),\n"
 "                        flt%, wait, hold, chain or pid\n"
-"  -m, --mode=MODE       fentry, kprobe, tracepoint or auto (default)\n"
+"  -m, --mode=MODE       light (default: the slow path only), auto (every\n"
+"                        attempt: FLTp99, FLT%), fentry, kprobe or tracepoint\n"
 "      --no-mmap-lock    do not trace mmap_lock (no HOLD or WAIT columns)\n"
 "      --no-anon-vma     do not trace anon_vma chains (no CHAIN column)\n"
 "      --no-latency      count faults without timing them (no FLTp99, FLT%)\n"
@@ -519,6 +520,7 @@ int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t 
 
 	memset(o, 0, sizeof(*o));
 	trace_opts_init(&o->t);
+	o->t.light = true;	/* left running: the light mode unless --mode */
 	o->interval = 2;
 	o->sort = TOP_SORT_RETRIES;
 	ret = opts_parse(&spec, argc, argv, err, errlen);

@@ -85,7 +85,7 @@ static void list_values(const struct cmd *c, const struct option *o, const char 
 	if (!strcmp(o->name, "mode")) {
 		for (i = MMR_MODE_FENTRY; i < MMR_NR_MODES; i++)
 			printf("%s%s\n", before, mode_name(i));
-		printf("%sauto\n", before);
+		printf("%slight\n%sauto\n", before, before);
 	} else if (!strcmp(c->name, "top") && !strcmp(o->name, "sort")) {
 		for (i = 0; i < TOP_NR_SORTS; i++)
 			printf("%s%s\n", before, top_sort_names[i]);

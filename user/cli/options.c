@@ -117,7 +117,12 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 		t->cgroup = arg;
 		return 1;
 	case 'm':
-		if (mode_parse(arg, &t->mode))
+		/* light: auto, tracepoint mode first (plan_request.light); an
+		 * explicit auto or mode is the full order */
+		t->light = !strcmp(arg, "light");
+		if (t->light)
+			t->mode = MMR_MODE_NONE;
+		else if (mode_parse(arg, &t->mode))
 			break;
 		return 1;
 	case OPT_MIN_HOLD:
@@ -173,7 +178,7 @@ int trace_opt(struct trace_opts *t, int c, const char *arg, const char *cmd, cha
 			{ 'd', "invalid duration '%s' (1ms to 30 days, e.g. 10, 1.5, 500ms, "
 			       "2m, 1h)" },
 			{ 'p', "invalid pid '%s'" },
-			{ 'm', "unknown mode '%s' (fentry, kprobe, tracepoint or auto)" },
+			{ 'm', "unknown mode '%s' (fentry, kprobe, tracepoint, light or auto)" },
 			{ OPT_MIN_HOLD, "invalid --min-hold '%s' (e.g. 500us, 1ms, 0.01, or 0 "
 					"for all)" },
 			{ OPT_MIN_FAULT, "invalid --min-fault '%s' (e.g. 500us, 1ms, 0.01, or 0 "

@@ -211,7 +211,7 @@ void report_print_text(FILE *out, const struct report *r)
 		fprintf(out, "kernel   %s\n", r->kernel);
 	} else {
 		fprintf(out, "mmretry stat: %.2f s, faults traced with %s\n", r->duration_s,
-			mode_name(r->fault_mode));
+			mode_label(r->fault_mode, r->producers));
 		fprintf(out, "kernel   %s\n", r->kernel);
 	}
 	print_target(out, r);
@@ -301,6 +301,9 @@ json_t *report_to_json(const struct report *r)
 			    json_bytes(r->kernel));
 	json_object_set_new(modes, "faults", json_string(r->target == TARGET_MODEL ? "model" :
 							 mode_name(r->fault_mode)));
+	/* tracepoint mode's producer hooks (fentry or kprobes), where any */
+	json_object_set_new(modes, "producers", r->producers == MMR_MODE_NONE ? json_null() :
+			    json_string(mode_name(r->producers)));
 	json_object_set_new(modes, "mmap_lock", !r->lock.traced ? json_null() :
 			    json_string(r->target == TARGET_MODEL ? "model" : "tracepoint"));
 	/* the anon_vma programs attach in the faults' mode (fentry or kprobe) */

@@ -37,6 +37,7 @@ struct proc_row {
 struct report {
 	char kernel[65];
 	enum mmr_mode fault_mode;
+	enum mmr_mode producers;	/* tracepoint mode's producer hooks, or NONE */
 	double duration_s;
 	struct mmr_val faults[FF_NR];
 	struct mmr_val lost_events;

@@ -38,6 +38,15 @@ const char *mode_name(enum mmr_mode m)
 	return m < MMR_NR_MODES ? mode_names[m] : "?";
 }
 
+const char *mode_label(enum mmr_mode m, enum mmr_mode producers)
+{
+	if (m == MMR_MODE_TRACEPOINT && producers == MMR_MODE_FENTRY)
+		return "tracepoint+fentry";
+	if (m == MMR_MODE_TRACEPOINT && producers == MMR_MODE_KPROBE)
+		return "tracepoint+kprobe";
+	return mode_name(m);
+}
+
 int mode_parse(const char *s, enum mmr_mode *m)
 {
 	int i;

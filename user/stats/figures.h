@@ -51,6 +51,9 @@ void fault_latency_merge(struct mmr_fault_latency *a, const struct mmr_fault_lat
 
 /* A tracing mode's name: "fentry", "kprobe", "tracepoint" ("none"). */
 const char *mode_name(enum mmr_mode m);
+/* A mode as the reports name it: tracepoint mode with its producer hooks
+ * (fentry or kprobes) is "tracepoint+fentry" */
+const char *mode_label(enum mmr_mode m, enum mmr_mode producers);
 /* "fentry", "kprobe", "tracepoint", or "auto" (MMR_MODE_NONE); 0 or -EINVAL */
 int mode_parse(const char *s, enum mmr_mode *m);
 /* Whether mode m times faults (fault_latency, per-process durations):

@@ -330,6 +330,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	report_set_faults(r, &sum, states);
 	report_sort_procs(r);
 	r->fault_mode = engine_fault_mode(e);
+	r->producers = engine_producers(e);
 	r->missed_runs = engine_missed_faults(e);
 	strlcpy_(r->kernel, engine_kernel(e), sizeof(r->kernel));
 	engine_finish(e);

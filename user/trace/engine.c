@@ -124,7 +124,7 @@ int engine_prepare(struct engine **out, const struct trace_opts *o,
 {
 	struct plan_request rq = {
 		.mode = o->mode, .no_mmap_lock = o->no_mmap_lock, .no_anon_vma = o->no_anon_vma,
-		.no_latency = o->no_latency,
+		.no_latency = o->no_latency, .light = o->light,
 	};
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
 	struct engine *e;
@@ -332,7 +332,7 @@ static void say_started(const struct engine *e)
 	if (o->duration)
 		snprintf(len, sizeof(len), " for %g s", o->duration);
 	fprintf(stderr, "Tracing faults %s (%s mode)%s%s\n", what,
-		mode_name(engine_fault_mode(e)), len,
+		engine_mode_label(e), len,
 		o->argv ? " until it exits." : "... Hit Ctrl-C to end.");
 }
 
@@ -444,6 +444,16 @@ const struct features *engine_features(const struct engine *e)
 enum mmr_mode engine_fault_mode(const struct engine *e)
 {
 	return faults_trace_mode(e->ft);
+}
+
+enum mmr_mode engine_producers(const struct engine *e)
+{
+	return faults_trace_producers(e->ft);
+}
+
+const char *engine_mode_label(const struct engine *e)
+{
+	return mode_label(engine_fault_mode(e), engine_producers(e));
 }
 
 const char *engine_kernel(const struct engine *e)

@@ -49,6 +49,9 @@ struct trace_opts {
 	uint32_t min_fanout;	/* rmap walks streamed from this many VMAs */
 	bool no_anon_vma;	/* --no-anon-vma */
 	bool no_latency;	/* --no-latency: faults counted, not timed */
+	/* without --mode, prefer the light mode (plan.h, plan_request.light):
+	 * export's and top's default, for always-on use */
+	bool light;
 	bool quiet;		/* -q: no line on stderr once tracing has started */
 	/* the command's stdout goes to our stderr: the report owns stdout */
 	bool command_stdout_to_stderr;
@@ -108,6 +111,10 @@ void engine_request_stop(void);
 /* What the run is. */
 const struct features *engine_features(const struct engine *e);
 enum mmr_mode engine_fault_mode(const struct engine *e);
+/* Tracepoint mode's producer hooks: fentry, kprobe or none (MMR_MODE_NONE) */
+enum mmr_mode engine_producers(const struct engine *e);
+/* "tracepoint", or "tracepoint+fentry" where producers are hooked */
+const char *engine_mode_label(const struct engine *e);
 const char *engine_kernel(const struct engine *e);	/* uname's release */
 pid_t engine_tgid(const struct engine *e);		/* the traced process, or 0 */
 /* the command's exit status (128+N if killed by N), -1 if none or unknown */

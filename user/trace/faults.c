@@ -20,6 +20,7 @@ struct faults_trace {
 	struct ring_buffer *rb;
 	enum mmr_mode mode;
 	bool hooks[NR_FNS];	/* hooks attached */
+	enum mmr_mode producers; /* tracepoint mode: the producer hooks' kind, if any attached */
 	const struct features *f;
 	retry_event_fn on_event;
 	fault_event_fn on_fault;
@@ -36,6 +37,8 @@ enum prog_when {
 	MEMCG_PATH,	/* the mmap_lock tracepoints' prototype with memcg_path (6.13 and older) */
 	NO_MEMCG_PATH,	/* the one without */
 	GUARD,		/* a preemption guard: the kernel can preempt BPF programs */
+	PRODUCERS_FENTRY, /* tracepoint mode's producer hooks, by fentry (producers_kind()) */
+	PRODUCERS_KPROBE, /* by kprobes */
 };
 
 /* Programs of each mode: the hook each serves (-1: always needed in that mode). */
@@ -87,6 +90,30 @@ static const struct prog_spec progs[] = {
 	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false, ALWAYS },
 	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false, ALWAYS },
 	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false, ALWAYS },
+	{ "tpx_filemap_fault",		MMR_MODE_TRACEPOINT, FN_FILEMAP_FAULT, -1, false,
+	  PRODUCERS_FENTRY },
+	{ "tpx_do_swap_page",		MMR_MODE_TRACEPOINT, FN_DO_SWAP_PAGE, -1, false,
+	  PRODUCERS_FENTRY },
+	{ "tpx_handle_userfault",	MMR_MODE_TRACEPOINT, FN_HANDLE_USERFAULT, -1, false,
+	  PRODUCERS_FENTRY },
+	{ "tpx_shmem_fault",		MMR_MODE_TRACEPOINT, FN_SHMEM_FAULT, -1, false,
+	  PRODUCERS_FENTRY },
+	{ "tpx_vmf_anon_prepare",	MMR_MODE_TRACEPOINT, FN_VMF_ANON_PREPARE, -1, false,
+	  PRODUCERS_FENTRY },
+	{ "tpx_fault_dirty_shared_page", MMR_MODE_TRACEPOINT, FN_FAULT_DIRTY_SHARED_PAGE, -1, false,
+	  PRODUCERS_FENTRY },
+	{ "tpk_filemap_fault",		MMR_MODE_TRACEPOINT, FN_FILEMAP_FAULT, -1, false,
+	  PRODUCERS_KPROBE },
+	{ "tpk_do_swap_page",		MMR_MODE_TRACEPOINT, FN_DO_SWAP_PAGE, -1, false,
+	  PRODUCERS_KPROBE },
+	{ "tpk_handle_userfault",	MMR_MODE_TRACEPOINT, FN_HANDLE_USERFAULT, -1, false,
+	  PRODUCERS_KPROBE },
+	{ "tpk_shmem_fault",		MMR_MODE_TRACEPOINT, FN_SHMEM_FAULT, -1, false,
+	  PRODUCERS_KPROBE },
+	{ "tpk_vmf_anon_prepare",	MMR_MODE_TRACEPOINT, FN_VMF_ANON_PREPARE, -1, false,
+	  PRODUCERS_KPROBE },
+	{ "tpk_fault_dirty_shared_page", MMR_MODE_TRACEPOINT, FN_FAULT_DIRTY_SHARED_PAGE, -1, false,
+	  PRODUCERS_KPROBE },
 	{ "tp_mm_filemap_add_to_page_cache", MMR_MODE_NONE, -1,
 	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false, ALWAYS },
 	{ "tp_mm_filemap_add_to_page_cache_guard", MMR_MODE_NONE, -1,
@@ -130,6 +157,10 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 		return !f->mmap_lock_memcg_path;
 	case GUARD:
 		return guarded;
+	case PRODUCERS_FENTRY:
+		return producers_kind(f) == MMR_MODE_FENTRY;
+	case PRODUCERS_KPROBE:
+		return producers_kind(f) == MMR_MODE_KPROBE;
 	default:
 		return true;
 	}
@@ -202,6 +233,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	int err, fd, ti;
 
 	faults_hooks(f, m, t->hooks);
+	t->producers = MMR_MODE_NONE;
 	skel = faults_bpf__open();
 	if (!skel)
 		return -errno;
@@ -286,6 +318,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		}
 		if (progs[i].tp == TP_MM_FILEMAP_ADD_TO_PAGE_CACHE)
 			skel->bss->io_hooked = 1;
+		if (progs[i].when == PRODUCERS_FENTRY || progs[i].when == PRODUCERS_KPROBE)
+			t->producers = progs[i].when == PRODUCERS_FENTRY ? MMR_MODE_FENTRY :
+									  MMR_MODE_KPROBE;
 		/* the skeleton's link slot: destroyed with the skeleton */
 		*link_slot(skel, prog) = link;
 	}
@@ -350,6 +385,11 @@ void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
 enum mmr_mode faults_trace_mode(const struct faults_trace *t)
 {
 	return t->mode;
+}
+
+enum mmr_mode faults_trace_producers(const struct faults_trace *t)
+{
+	return t->mode == MMR_MODE_TRACEPOINT ? t->producers : MMR_MODE_NONE;
 }
 
 void faults_trace_states(const struct faults_trace *t, uint8_t states[FF_NR])

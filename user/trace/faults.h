@@ -101,6 +101,10 @@ int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid);
 /* processes the per-process map had no room for */
 uint64_t faults_trace_proc_lost(struct faults_trace *t);
 
+/* Tracepoint mode: the kind of its producer hooks (fentry, kprobe), if
+ * any attached; MMR_MODE_NONE otherwise. */
+enum mmr_mode faults_trace_producers(const struct faults_trace *t);
+
 /* Runs of the fault tracer's programs the kernel skipped that no guard
  * (bpf/faults.bpf.c, guard_pass()) made up for: events may be short by
  * up to this many. */

@@ -21,6 +21,7 @@ enum mmr_fn {
 	FN_HANDLE_USERFAULT,
 	FN_SHMEM_FAULT,
 	FN_VMF_ANON_PREPARE,
+	FN_FAULT_DIRTY_SHARED_PAGE,	/* static: VM_FAULT_COMPLETED (tracepoint mode) */
 	FN_LOCK_VMA_UNDER_RCU,
 	/* anon_vma chains and rmap walks (bpf/anon_vma.bpf.c) */
 	FN_ANON_VMA_FORK,

@@ -17,6 +17,7 @@ const char *const mmr_fn_names[NR_FNS] = {
 	[FN_HANDLE_USERFAULT]	 = "handle_userfault",
 	[FN_SHMEM_FAULT]	 = "shmem_fault",
 	[FN_VMF_ANON_PREPARE]	 = "__vmf_anon_prepare",
+	[FN_FAULT_DIRTY_SHARED_PAGE] = "fault_dirty_shared_page",
 	[FN_LOCK_VMA_UNDER_RCU]	 = "lock_vma_under_rcu",
 	[FN_ANON_VMA_FORK]	 = "anon_vma_fork",
 	[FN_ANON_VMA_CLONE]	 = "anon_vma_clone",
@@ -39,12 +40,21 @@ const char *const mmr_tp_names[NR_TPS] = {
 	[TP_CONTENTION_END]		= "contention_end",
 };
 
-/* modes, best first: the plan falls back along this order */
+/* modes, best first: the plan falls back along this order; the light
+ * order (plan_request.light) puts tracepoint mode first */
 static const enum mmr_mode mode_order[] = {
 	MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
 };
+static const enum mmr_mode light_order[] = {
+	MMR_MODE_TRACEPOINT, MMR_MODE_FENTRY, MMR_MODE_KPROBE,
+};
 
 #define NR_ORDER (sizeof(mode_order) / sizeof(mode_order[0]))
+
+static const enum mmr_mode *order_of(const struct features *f, const struct plan_request *rq)
+{
+	return rq->light && f->per_vma_locks ? light_order : mode_order;
+}
 
 const char *probe_refusal(enum probed t, int err, bool kprobes)
 {
@@ -217,14 +227,17 @@ enum prog_kind plan_next_probe(const struct features *f, const struct plan_reque
 	if (f->tp_btf == PROBE_NOT_TRIED)
 		return PROG_TP_BTF;
 	for (i = 0; i < NR_ORDER; i++) {
-		enum mmr_mode m = mode_order[i];
+		enum mmr_mode m = order_of(f, rq)[i];
 
 		if (rq->mode != MMR_MODE_NONE && rq->mode != m)
 			continue;
 		if (kind_of_mode(f, m, &k) == PROBE_NOT_TRIED)
 			return k;
-		if (faults_mode_usable(f, m, NULL, 0))
-			break;	/* the first mode that works decides */
+		/* the first mode that works decides; light, tracepoint
+		 * mode's producer hooks want fentry or kprobes too */
+		if (faults_mode_usable(f, m, NULL, 0) &&
+		    !(rq->light && m == MMR_MODE_TRACEPOINT && i == 0))
+			break;
 	}
 	return PROG_NONE;
 }
@@ -258,7 +271,7 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 	plan_latency(rq, &p->latency);
 	plan_guard(f, fp);
 	for (i = 0; i < NR_ORDER; i++) {
-		enum mmr_mode m = mode_order[i];
+		enum mmr_mode m = order_of(f, rq)[i];
 		bool ok = faults_mode_usable(f, m, fp->why[m], sizeof(fp->why[m]));
 
 		if (ok && (forced == MMR_MODE_NONE || forced == m))
@@ -283,17 +296,36 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 	return -ENOTSUP;
 }
 
+enum mmr_mode producers_kind(const struct features *f)
+{
+	if (f->fentry == PROBE_YES)
+		return MMR_MODE_FENTRY;
+	if (f->kprobe == PROBE_YES)
+		return MMR_MODE_KPROBE;
+	return MMR_MODE_NONE;
+}
+
+/* the producers tracepoint mode hooks: no fast path, no attempt's entry */
+static bool tracepoint_producer(int fn)
+{
+	return fn == FN_FILEMAP_FAULT || fn == FN_DO_SWAP_PAGE || fn == FN_HANDLE_USERFAULT ||
+	       fn == FN_SHMEM_FAULT || fn == FN_VMF_ANON_PREPARE ||
+	       fn == FN_FAULT_DIRTY_SHARED_PAGE;
+}
+
 void faults_hooks(const struct features *f, enum mmr_mode m, bool hooks[NR_FNS])
 {
-	const bool *have = m == MMR_MODE_FENTRY ? f->fn_btf : f->fn_ksym;
+	enum mmr_mode kind = m == MMR_MODE_TRACEPOINT ? producers_kind(f) : m;
+	const bool *have = kind == MMR_MODE_FENTRY ? f->fn_btf : f->fn_ksym;
 	int i;
 
 	for (i = 0; i < NR_FNS; i++)
 		hooks[i] = false;
-	if (m != MMR_MODE_FENTRY && m != MMR_MODE_KPROBE)
+	if (kind != MMR_MODE_FENTRY && kind != MMR_MODE_KPROBE)
 		return;
 	for (i = 0; i < NR_FNS; i++)
-		hooks[i] = have[i] && i < FN_LOCK_VMA_UNDER_RCU;
+		hooks[i] = have[i] && i < FN_LOCK_VMA_UNDER_RCU &&
+			   (m != MMR_MODE_TRACEPOINT || tracepoint_producer(i));
 }
 
 bool anon_vma_usable(const struct features *f, enum mmr_mode m, char *why, size_t len)
@@ -375,10 +407,24 @@ void faults_figure_states(const struct features *f, enum mmr_mode m,
 	states[FF_MMAP_LOCK_ATTEMPTS] = VAL_INFERRED;
 	/* no per-VMA locks: no VMA-lock attempts, exactly */
 	states[FF_VMA_LOCK_ATTEMPTS] = f->per_vma_locks ? VAL_INFERRED : VAL_EXACT;
-	if (f->tp[TP_MM_FILEMAP_FAULT] && f->tp[TP_MM_FILEMAP_ADD_TO_PAGE_CACHE]) {
+	if ((f->tp[TP_MM_FILEMAP_FAULT] && f->tp[TP_MM_FILEMAP_ADD_TO_PAGE_CACHE]) ||
+	    hooks[FN_FILEMAP_FAULT]) {
 		states[FF_REASON0 + MMR_REASON_FILE_IO] = VAL_INFERRED;
 		states[FF_REASON0 + MMR_REASON_PAGE_LOCK] = VAL_INFERRED;
 	}
+	/* the producers hooked where the kernel allows it (faults_hooks())
+	 * name the retries the slow path counts */
+	if (hooks[FN_DO_SWAP_PAGE])
+		states[FF_REASON0 + MMR_REASON_SWAP] = VAL_INFERRED;
+	if (hooks[FN_HANDLE_USERFAULT])
+		states[FF_REASON0 + MMR_REASON_USERFAULTFD] = VAL_INFERRED;
+	if (hooks[FN_SHMEM_FAULT])
+		states[FF_REASON0 + MMR_REASON_SHMEM] = VAL_INFERRED;
+	if (hooks[FN_VMF_ANON_PREPARE])
+		states[FF_REASON0 + MMR_REASON_ANON_VMA] = VAL_INFERRED;
 	states[FF_REASON0 + MMR_REASON_UNATTRIBUTED] = VAL_INFERRED;
-	/* completed, errors, abandoned and the other reasons are unseen */
+	/* VM_FAULT_COMPLETED: fault_dirty_shared_page() is its one producer */
+	if (hooks[FN_FAULT_DIRTY_SHARED_PAGE])
+		states[FF_COMPLETED] = VAL_EXACT;
+	/* errors, abandoned and the other reasons are unseen */
 }

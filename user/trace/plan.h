@@ -31,6 +31,14 @@ struct plan_request {
 	bool no_mmap_lock;
 	bool no_anon_vma;
 	bool no_latency;	/* --no-latency: count faults, do not time them */
+	/*
+	 * Without a forced mode, prefer the light one: tracepoint mode, which
+	 * reads only the slow path (a fault that takes mmap_lock, retries,
+	 * the producers), never every attempt. Only where per-VMA locks keep
+	 * most faults off mmap_lock (6.4+): before them every fault takes it,
+	 * and tracepoint mode would walk a stack per fault.
+	 */
+	bool light;
 };
 
 /* mmap_lock: tp_btf on its tracepoints, whatever traces the faults */
@@ -87,8 +95,13 @@ enum prog_kind plan_next_probe(const struct features *f, const struct plan_reque
 int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
 	      char *err, size_t errlen);
 
+/* The program kind tracepoint mode's producer hooks use: fentry, else
+ * kprobes, where the probe found them working; MMR_MODE_NONE: neither. */
+enum mmr_mode producers_kind(const struct features *f);
+
 /* Hooks the faults capability attaches in mode m: a hook the kernel lacks
- * is left out, and the figure it feeds becomes unavailable. */
+ * is left out, and the figure it feeds becomes unavailable. Tracepoint
+ * mode hooks the producers only (fentry or kprobes, producers_kind()). */
 void faults_hooks(const struct features *f, enum mmr_mode m, bool hooks[NR_FNS]);
 
 /* What each fault figure is in mode m on this kernel: exact, inferred, n/a. */
