@@ -66,7 +66,7 @@ DOCS        := README.md $(wildcard docs/*.md) packaging/mmretry-alerts.yml \
                packaging/prometheus-scrape.yml packaging/grafana-dashboard.json
 
 .SECONDARY:
-.PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench help man \
+.PHONY: all clean deps demo vmlinux test unit live vmtest vmtest-full bench vmbench help man \
 	install uninstall deb FORCE
 all: mmretry $(GEN) man $(UNIT)
 
@@ -135,6 +135,8 @@ help:
 	@echo 'make fuzz-smoke the fuzz targets over their seed corpus once (in make test)'
 	@echo 'make bench      attach time, and the overhead of mmretry stat on faults and on'
 	@echo '                mmap/munmap (root; BENCH_BASELINE=BINARY beside another build)'
+	@echo 'make vmbench    each mode against a bare fexit counter on the fault and mmap'
+	@echo '                loops, in one 6.12 and one 7.2 guest (VMBENCH_KERNELS; ~30 min)'
 	@echo 'make vmtest     the VM suite on Debian kernels under QEMU (KERNELS="6.12"),'
 	@echo '                each guest within VM_BUDGET seconds (in make test)'
 	@echo 'make vmtest-full every VM check in every mode (not in make test)'
@@ -253,6 +255,25 @@ test: deps
 	$(MAKE) fuzz-smoke
 	$(MAKE) live
 	$(MAKE) vmtest
+
+# the bare fentry+fexit counter the guest benchmark takes as its floor
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
+$(OUTPUT)/bench/floor.bpf.o: tests/bench/floor.bpf.c vmlinux.h
+	@mkdir -p $(@D)
+	$(call say,BPF,$@)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(OUTPUT)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(CFLAGS) $< -lbpf -lelf -lz -o $@
+
+# make vmbench: tests/bench/vm_overhead.sh in one boot of each kernel of
+# VMBENCH_KERNELS, one guest at a time (a benchmark wants the host's CPUs)
+VMBENCH_KERNELS ?= 6.12 7.2
+vmbench: all $(BENCH_TOOLS)
+	@tools/deps.sh --vm
+	tools/vmtest -j 1 $(foreach k,$(VMBENCH_KERNELS),-k $(k)) -t 3000 \
+		-i /usr/bin/bash -i /usr/bin/jq -i /usr/bin/taskset -i /usr/bin/bc \
+		-i tests/bench/lib.sh -i tests/bench/vm_overhead.sh \
+		$(foreach t,$(BENCH_TOOLS),-i $(t)) -- tests/bench/vm_overhead.sh
 
 bench: all
 	@tests/bench/attach_time.sh

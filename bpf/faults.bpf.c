@@ -176,6 +176,7 @@ enum mmr_hook_bit {
 	MMR_HK_SHMEM = 1 << 7,		/* shmem_fault */
 	MMR_HK_ANON = 1 << 8,		/* __vmf_anon_prepare */
 	MMR_HK_PCACHE = 1 << 9,		/* mm_filemap_add_to_page_cache */
+	MMR_HK_COMPLETED = 1 << 10,	/* fault_dirty_shared_page */
 };
 
 struct {
@@ -969,7 +970,7 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
  * return); fault_dirty_shared_page() counts VM_FAULT_COMPLETED, which
  * tracepoints cannot see.
  */
-static __always_inline void tp_producer(bool retried, __u8 reason)
+static __always_inline void tp_producer(bool retried, __u8 reason, __u16 hook, bool guard)
 {
 	struct task_struct *task;
 	struct tstate *st;
@@ -977,7 +978,7 @@ static __always_inline void tp_producer(bool retried, __u8 reason)
 	if (!retried)
 		return;
 	task = bpf_get_current_task_btf();
-	st = traced_tstate(task);
+	st = traced_tstate_of(task, hook, guard);
 	if (!st)
 		return;
 	tp_fault(st, task);
@@ -987,7 +988,7 @@ static __always_inline void tp_producer(bool retried, __u8 reason)
 
 /* filemap_fault: MAJOR, or a folio it added to the page cache (tp_io):
  * it dropped the lock for its own I/O; else for a folio locked for I/O */
-static __always_inline void tp_filemap_producer(__u32 ret)
+static __always_inline void tp_filemap_producer(__u32 ret, bool guard)
 {
 	struct task_struct *task;
 	struct tstate *st;
@@ -995,7 +996,7 @@ static __always_inline void tp_filemap_producer(__u32 ret)
 	if (!(ret & VMF(RETRY)))
 		return;
 	task = bpf_get_current_task_btf();
-	st = traced_tstate(task);
+	st = traced_tstate_of(task, MMR_HK_FILEMAP, guard);
 	if (!st)
 		return;
 	tp_fault(st, task);
@@ -1004,13 +1005,14 @@ static __always_inline void tp_filemap_producer(__u32 ret)
 								  MMR_REASON_PAGE_LOCK;
 }
 
-static __always_inline void tp_completed(__u32 ret)
+static __always_inline void tp_completed(__u32 ret, bool guard)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mmr_proc_counters *p;
 	struct mmr_fault_counters *c;
 
-	if (!(ret & VMF(COMPLETED)) || !traced_tstate(task) || !(c = counters()))
+	if (!(ret & VMF(COMPLETED)) || !traced_tstate_of(task, MMR_HK_COMPLETED, guard) ||
+	    !(c = counters()))
 		return;
 	c->completed += 1;
 	p = proc_of(task);
@@ -1018,87 +1020,93 @@ static __always_inline void tp_completed(__u32 ret)
 		p->completed += 1;
 }
 
-SEC("fexit/filemap_fault")
-int BPF_PROG(tpx_filemap_fault, struct vm_fault *vmf, vm_fault_t ret)
-{
-	tp_filemap_producer(ret);
-	return 0;
+/* fexit twins, each with its preemption guard (guard_pass()) */
+#define MMR_TPX_PROGS(sfx, guard)							\
+SEC("fexit/filemap_fault")								\
+int BPF_PROG(tpx_filemap_fault##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	tp_filemap_producer(ret, guard);						\
+	return 0;									\
+}											\
+											\
+SEC("fexit/do_swap_page")								\
+int BPF_PROG(tpx_do_swap_page##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SWAP, MMR_HK_SWAP, guard);		\
+	return 0;									\
+}											\
+											\
+SEC("fexit/handle_userfault")								\
+int BPF_PROG(tpx_handle_userfault##sfx, struct vm_fault *vmf, unsigned long reason,	\
+	     vm_fault_t ret)								\
+{											\
+	tp_producer(ret & VMF(RETRY), MMR_REASON_USERFAULTFD, MMR_HK_UFFD, guard);	\
+	return 0;									\
+}											\
+											\
+SEC("fexit/shmem_fault")								\
+int BPF_PROG(tpx_shmem_fault##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM, MMR_HK_SHMEM, guard);		\
+	return 0;									\
+}											\
+											\
+SEC("fexit/__vmf_anon_prepare")								\
+int BPF_PROG(tpx_vmf_anon_prepare##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
+{											\
+	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA, MMR_HK_ANON, guard);		\
+	return 0;									\
+}											\
+											\
+SEC("fexit/fault_dirty_shared_page")							\
+int BPF_PROG(tpx_fault_dirty_shared_page##sfx, struct vm_fault *vmf, vm_fault_t ret)	\
+{											\
+	tp_completed(ret, guard);							\
+	return 0;									\
 }
 
-SEC("fexit/do_swap_page")
-int BPF_PROG(tpx_do_swap_page, struct vm_fault *vmf, vm_fault_t ret)
-{
-	tp_producer(ret & VMF(RETRY), MMR_REASON_SWAP);
-	return 0;
-}
-
-SEC("fexit/handle_userfault")
-int BPF_PROG(tpx_handle_userfault, struct vm_fault *vmf, unsigned long reason, vm_fault_t ret)
-{
-	tp_producer(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
-	return 0;
-}
-
-SEC("fexit/shmem_fault")
-int BPF_PROG(tpx_shmem_fault, struct vm_fault *vmf, vm_fault_t ret)
-{
-	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM);
-	return 0;
-}
-
-SEC("fexit/__vmf_anon_prepare")
-int BPF_PROG(tpx_vmf_anon_prepare, struct vm_fault *vmf, vm_fault_t ret)
-{
-	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
-	return 0;
-}
-
-SEC("fexit/fault_dirty_shared_page")
-int BPF_PROG(tpx_fault_dirty_shared_page, struct vm_fault *vmf, vm_fault_t ret)
-{
-	tp_completed(ret);
-	return 0;
-}
+MMR_TPX_PROGS(, false)
+MMR_TPX_PROGS(_guard, true)
 
 SEC("kretprobe/filemap_fault")
 int BPF_KRETPROBE(tpk_filemap_fault, vm_fault_t ret)
 {
-	tp_filemap_producer(ret);
+	tp_filemap_producer(ret, false);
 	return 0;
 }
 
 SEC("kretprobe/do_swap_page")
 int BPF_KRETPROBE(tpk_do_swap_page, vm_fault_t ret)
 {
-	tp_producer(ret & VMF(RETRY), MMR_REASON_SWAP);
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SWAP, MMR_HK_SWAP, false);
 	return 0;
 }
 
 SEC("kretprobe/handle_userfault")
 int BPF_KRETPROBE(tpk_handle_userfault, vm_fault_t ret)
 {
-	tp_producer(ret & VMF(RETRY), MMR_REASON_USERFAULTFD);
+	tp_producer(ret & VMF(RETRY), MMR_REASON_USERFAULTFD, MMR_HK_UFFD, false);
 	return 0;
 }
 
 SEC("kretprobe/shmem_fault")
 int BPF_KRETPROBE(tpk_shmem_fault, vm_fault_t ret)
 {
-	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM);
+	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM, MMR_HK_SHMEM, false);
 	return 0;
 }
 
 SEC("kretprobe/__vmf_anon_prepare")
 int BPF_KRETPROBE(tpk_vmf_anon_prepare, vm_fault_t ret)
 {
-	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA);
+	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA, MMR_HK_ANON, false);
 	return 0;
 }
 
 SEC("kretprobe/fault_dirty_shared_page")
 int BPF_KRETPROBE(tpk_fault_dirty_shared_page, vm_fault_t ret)
 {
-	tp_completed(ret);
+	tp_completed(ret, false);
 	return 0;
 }
 

@@ -295,7 +295,7 @@ if group light; then
 		if [ "$want_mode" = tracepoint ] && [ "$prod" != none ]; then
 			check "light: tracepoint mode with $prod producers; $n retries named userfaultfd" \
 				".modes.faults == \"tracepoint\" and .modes.producers == \"$prod\" and
-				 .faults.retry_reasons.userfaultfd == $n and .fault_latency == null" \
+				 .faults.retry_reasons.userfaultfd == $n and .fault_latency.user == null" \
 				"$tmp/light-uffd.json" '.modes, .faults.retry_reasons'
 		elif [ "$want_mode" = tracepoint ]; then
 			check "light: tracepoint mode alone (no fentry, no kprobes): userfaultfd n/a" \
@@ -313,10 +313,11 @@ if group light; then
 			".faults.completed >= 1000 and .faults.completed <= 1000 + $SLACK" \
 			"$tmp/light-memfd.json"
 	fi
-	if [ "$prod" != none ] && stat_gen light-file file -n 1024 -f "$DATA"; then
+	if [ "$prod" != none ] && stat_gen light-file file -n 256 -f "$DATA"; then
 		n=$(gen light-file .expect.retries)
 		check "light: $n uncached pages, each a file_io retry (filemap_fault, $prod)" \
-			".faults.retry_reasons.file_io >= $n and .faults.retry_reasons.file_io <= $n + $SLACK" \
+			"$n >= 250 and .faults.retry_reasons.file_io >= $n and
+			 .faults.retry_reasons.file_io <= $n + $SLACK" \
 			"$tmp/light-file.json"
 	fi
 	mode_args=("${saved_mode_args[@]}")
@@ -666,11 +667,11 @@ fi
 # mprotect()s in a loop: five busy threads preempt one another, inside the
 # tracer's programs too. Where the kernel preempts BPF programs (7.x,
 # preempt=lazy) it skipped a preempted program for the next task on that
-# CPU (1-5% of the retries lost before the guards: bpf/faults.bpf.c,
+# CPU (14 to 68 of 1024 retries lost before the guards: bpf/faults.bpf.c,
 # guard_pass()); every retry must be counted and named, and no run lost.
 if ! { [ -b "$PL" ] && [[ $PL == */nullb* ]]; }; then
 	skip "preempt: exact counts" "needs MMRETRY_PAGELOCK_DATA on null_blk"
-elif group preempt && stat_gen preempt stall -t 4 -n 1024 -s "$LOCK_MIB" -f "$PL"; then
+elif group preempt && stat_gen preempt stall -t 4 -n 512 -s "$LOCK_MIB" -f "$PL"; then
 	if exact preempt; then
 		n=$(gen preempt .observed.uncached)
 		guards=$("$MMR" probe --json | jq -r '"preemption \(.preemption), guards \(.preemption_guards)"')

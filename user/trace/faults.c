@@ -90,6 +90,15 @@ static const struct prog_spec progs[] = {
 	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false, ALWAYS },
 	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false, ALWAYS },
 	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false, ALWAYS },
+	/* light: guards first, as fentry's (a guard loads if both hold: its
+	 * `when` GUARD, and producers_kind() is fentry, checked in prog_wanted) */
+	{ "tpx_filemap_fault_guard",	MMR_MODE_TRACEPOINT, FN_FILEMAP_FAULT, -1, false, GUARD },
+	{ "tpx_do_swap_page_guard",	MMR_MODE_TRACEPOINT, FN_DO_SWAP_PAGE, -1, false, GUARD },
+	{ "tpx_handle_userfault_guard",	MMR_MODE_TRACEPOINT, FN_HANDLE_USERFAULT, -1, false, GUARD },
+	{ "tpx_shmem_fault_guard",	MMR_MODE_TRACEPOINT, FN_SHMEM_FAULT, -1, false, GUARD },
+	{ "tpx_vmf_anon_prepare_guard",	MMR_MODE_TRACEPOINT, FN_VMF_ANON_PREPARE, -1, false, GUARD },
+	{ "tpx_fault_dirty_shared_page_guard", MMR_MODE_TRACEPOINT, FN_FAULT_DIRTY_SHARED_PAGE, -1,
+	  false, GUARD },
 	{ "tpx_filemap_fault",		MMR_MODE_TRACEPOINT, FN_FILEMAP_FAULT, -1, false,
 	  PRODUCERS_FENTRY },
 	{ "tpx_do_swap_page",		MMR_MODE_TRACEPOINT, FN_DO_SWAP_PAGE, -1, false,
@@ -155,8 +164,9 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 		return f->mmap_lock_memcg_path;
 	case NO_MEMCG_PATH:
 		return !f->mmap_lock_memcg_path;
-	case GUARD:
-		return guarded;
+	case GUARD:	/* tracepoint mode's: fentry's producer hooks (tpx_*) */
+		return guarded && (s->mode != MMR_MODE_TRACEPOINT ||
+				   producers_kind(f) == MMR_MODE_FENTRY);
 	case PRODUCERS_FENTRY:
 		return producers_kind(f) == MMR_MODE_FENTRY;
 	case PRODUCERS_KPROBE:

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * floor: run a command under tests/bench/floor.bpf.c (fentry and fexit on
+ * handle_mm_fault, a per-CPU counter each), the benchmarks' floor for a
+ * per-attempt tracer.
+ *
+ *   floor OBJ -- COMMAND [ARG...]
+ *
+ * Attaches OBJ's programs, runs COMMAND (its output is its own), detaches,
+ * prints the entry and exit counts on stderr and exits with COMMAND's
+ * status. A benchmark tool: it is not installed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+static unsigned long long sum(int fd, __u32 key)
+{
+	int ncpus = libbpf_num_possible_cpus(), c;
+	unsigned long long total = 0;
+	__u64 *v;
+
+	if (ncpus <= 0 || !(v = calloc(ncpus, sizeof(*v))))
+		return 0;
+	if (!bpf_map_lookup_elem(fd, &key, v))
+		for (c = 0; c < ncpus; c++)
+			total += v[c];
+	free(v);
+	return total;
+}
+
+int main(int argc, char **argv)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_link *links[2] = { 0 };
+	int n = 0, status = 0, fd;
+	pid_t pid;
+
+	if (argc < 4 || strcmp(argv[2], "--")) {
+		fprintf(stderr, "usage: floor OBJ -- COMMAND [ARG...]\n");
+		return 2;
+	}
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj || bpf_object__load(obj)) {
+		fprintf(stderr, "floor: cannot load %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		if (n == 2 || !(links[n++] = bpf_program__attach(prog))) {
+			fprintf(stderr, "floor: cannot attach %s: %s\n",
+				bpf_program__name(prog), strerror(errno));
+			return 1;
+		}
+	}
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[3], argv + 3);
+		fprintf(stderr, "floor: cannot run %s: %s\n", argv[3], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "floor: %s\n", strerror(errno));
+		return 1;
+	}
+	fd = bpf_object__find_map_fd_by_name(obj, "hits");
+	fprintf(stderr, "floor: handle_mm_fault entries %llu, exits %llu\n", sum(fd, 0), sum(fd, 1));
+	bpf_link__destroy(links[0]);
+	bpf_link__destroy(links[1]);
+	bpf_object__close(obj);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
