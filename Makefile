@@ -256,9 +256,10 @@ test: deps
 	$(MAKE) live
 	$(MAKE) vmtest
 
-# the bare fentry+fexit counter the guest benchmark takes as its floor
-BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
-$(OUTPUT)/bench/floor.bpf.o: tests/bench/floor.bpf.c vmlinux.h
+# the guest benchmark's bare fentry+fexit counter (its floor) and its
+# baseline (a pair on a function the loops never call)
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/idle.bpf.o
+$(OUTPUT)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h
 	@mkdir -p $(@D)
 	$(call say,BPF,$@)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 $(OUTPUT)/bench/floor: tests/bench/floor.c
@@ -270,7 +271,8 @@ $(OUTPUT)/bench/floor: tests/bench/floor.c
 VMBENCH_KERNELS ?= 6.12 7.2
 vmbench: all $(BENCH_TOOLS)
 	@tools/deps.sh --vm
-	tools/vmtest -j 1 $(foreach k,$(VMBENCH_KERNELS),-k $(k)) -t 3000 \
+	MMRETRY_VM_QEMU_ARGS="-icount shift=0" \
+		tools/vmtest -j 1 $(foreach k,$(VMBENCH_KERNELS),-k $(k)) -t 3000 \
 		-i /usr/bin/bash -i /usr/bin/jq -i /usr/bin/taskset -i /usr/bin/bc \
 		-i tests/bench/lib.sh -i tests/bench/vm_overhead.sh \
 		$(foreach t,$(BENCH_TOOLS),-i $(t)) -- tests/bench/vm_overhead.sh

@@ -6,7 +6,8 @@
  *
  *   floor OBJ -- COMMAND [ARG...]
  *
- * Attaches OBJ's programs, runs COMMAND (its output is its own), detaches,
+ * Attaches OBJ's programs (none if OBJ is -: the same process tree, for
+ * an untraced run to compare with), runs COMMAND (its output is its own), detaches,
  * prints the entry and exit counts on stderr and exits with COMMAND's
  * status. A benchmark tool: it is not installed.
  */
@@ -34,18 +35,42 @@ static unsigned long long sum(int fd, __u32 key)
 	return total;
 }
 
+/* Run cmd, wait for it, print obj's counts (if any); its exit status. */
+static int run(char **cmd, struct bpf_object *obj)
+{
+	int status = 0, fd;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "floor: cannot run %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "floor: %s\n", strerror(errno));
+		return 1;
+	}
+	if (obj) {
+		fd = bpf_object__find_map_fd_by_name(obj, "hits");
+		fprintf(stderr, "floor: handle_mm_fault entries %llu, exits %llu\n", sum(fd, 0),
+			sum(fd, 1));
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_link *links[2] = { 0 };
-	int n = 0, status = 0, fd;
-	pid_t pid;
+	int n = 0, status;
 
 	if (argc < 4 || strcmp(argv[2], "--")) {
-		fprintf(stderr, "usage: floor OBJ -- COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: floor OBJ|- -- COMMAND [ARG...]\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "-"))
+		return run(argv + 3, NULL);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj || bpf_object__load(obj)) {
 		fprintf(stderr, "floor: cannot load %s: %s\n", argv[1], strerror(errno));
@@ -58,20 +83,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	pid = fork();
-	if (pid == 0) {
-		execvp(argv[3], argv + 3);
-		fprintf(stderr, "floor: cannot run %s: %s\n", argv[3], strerror(errno));
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		fprintf(stderr, "floor: %s\n", strerror(errno));
-		return 1;
-	}
-	fd = bpf_object__find_map_fd_by_name(obj, "hits");
-	fprintf(stderr, "floor: handle_mm_fault entries %llu, exits %llu\n", sum(fd, 0), sum(fd, 1));
+	status = run(argv + 3, obj);
 	bpf_link__destroy(links[0]);
 	bpf_link__destroy(links[1]);
 	bpf_object__close(obj);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return status;
 }
