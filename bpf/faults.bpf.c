@@ -880,7 +880,45 @@ static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bo
 	st->tp_start_ns = bpf_ktime_get_ns();
 }
 
-static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write,
+/* Does the current kernel stack pass through asm_exc_page_fault (a page
+ * fault's, user or kernel mode)? For rare events only: a stack walk. */
+static __always_inline bool in_page_fault(void *ctx)
+{
+	__u64 ips[MMR_LMFV_FRAMES];
+	long n;
+
+	if (!aepf_start)
+		return false;
+	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	for (int i = 0; i < MMR_LMFV_FRAMES; i++) {
+		if (i * 8 >= n)
+			break;
+		if (ips[i] >= aepf_start && ips[i] < aepf_end)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A read trylock of the task's own mm that failed, not lock_mm_and_find_vma()'s
+ * (tp_start unset), inside a page fault: with per-VMA locks (6.4+) that is
+ * __vmf_anon_prepare() (6.12+: 6.4-6.11 inline it as part of
+ * do_anonymous_page() and the like), which found no anon_vma under the VMA
+ * lock, could not take mmap_lock to make one, and retries: the retry the
+ * next acquisition counts is anon_vma's. It stands in for a hook on
+ * __vmf_anon_prepare(), which every anonymous fault calls.
+ */
+static __always_inline void tp_anon_trylock_failed(void *ctx, struct task_struct *task,
+						   struct tstate *st)
+{
+	if (!per_vma_locks || !in_page_fault(ctx))
+		return;
+	tp_fault(st, task);
+	if (st->tp_reason == MMR_REASON_NONE)
+		st->tp_reason = MMR_REASON_ANON_VMA;
+}
+
+static __always_inline void tp_acquire_returned(void *ctx, struct mm_struct *mm, bool write,
 						bool success)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -901,8 +939,13 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 	 * tracer's program runs after this one and takes it (tp_acq_ns) */
 	now = bpf_ktime_get_ns();
 	st = bpf_task_storage_get(&tstates, task, 0, 0);
-	if (!st || !st->tp_start)
+	if (!st)
 		return;
+	if (!st->tp_start) {
+		if (!success && st->filter != 2)
+			tp_anon_trylock_failed(ctx, task, st);
+		return;
+	}
 	st->tp_acq_ns = now;
 	from = st->tp_start;
 	st->tp_start = 0;
@@ -964,7 +1007,9 @@ static __always_inline void tp_acquire_returned(struct mm_struct *mm, bool write
 /*
  * Tracepoint mode's producer hooks: fexit (or kretprobes) on the functions
  * that return VM_FAULT_RETRY, where the kernel allows them
- * (user/trace/faults.c), and nothing on the fast path. A producer that
+ * (user/trace/faults.c), and nothing on the fast path: not
+ * __vmf_anon_prepare(), which every anonymous fault calls (its retries are
+ * told from its failed trylock, tp_anon_trylock_failed()). A producer that
  * retried names the retry the next mmap_lock acquisition counts
  * (tp_acquire_returned(), tp_reason: the innermost one, the first to
  * return); fault_dirty_shared_page() counts VM_FAULT_COMPLETED, which
@@ -1051,13 +1096,6 @@ int BPF_PROG(tpx_shmem_fault##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
 	return 0;									\
 }											\
 											\
-SEC("fexit/__vmf_anon_prepare")								\
-int BPF_PROG(tpx_vmf_anon_prepare##sfx, struct vm_fault *vmf, vm_fault_t ret)		\
-{											\
-	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA, MMR_HK_ANON, guard);		\
-	return 0;									\
-}											\
-											\
 SEC("fexit/fault_dirty_shared_page")							\
 int BPF_PROG(tpx_fault_dirty_shared_page##sfx, struct vm_fault *vmf, vm_fault_t ret)	\
 {											\
@@ -1093,13 +1131,6 @@ SEC("kretprobe/shmem_fault")
 int BPF_KRETPROBE(tpk_shmem_fault, vm_fault_t ret)
 {
 	tp_producer(ret & VMF(RETRY), MMR_REASON_SHMEM, MMR_HK_SHMEM, false);
-	return 0;
-}
-
-SEC("kretprobe/__vmf_anon_prepare")
-int BPF_KRETPROBE(tpk_vmf_anon_prepare, vm_fault_t ret)
-{
-	tp_producer(ret & VMF(RETRY), MMR_REASON_ANON_VMA, MMR_HK_ANON, false);
 	return 0;
 }
 
@@ -1196,7 +1227,7 @@ SEC("tp_btf/mmap_lock_acquire_returned")
 int BPF_PROG(tp_acquire_returned_old, struct mm_struct *mm, const char *memcg_path,
 	     bool write, bool success)
 {
-	tp_acquire_returned(mm, write, success);
+	tp_acquire_returned(ctx, mm, write, success);
 	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 	return 0;
 }
@@ -1204,7 +1235,7 @@ int BPF_PROG(tp_acquire_returned_old, struct mm_struct *mm, const char *memcg_pa
 SEC("tp_btf/mmap_lock_acquire_returned")
 int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool success)
 {
-	tp_acquire_returned(mm, write, success);
+	tp_acquire_returned(ctx, mm, write, success);
 	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 	return 0;
 }

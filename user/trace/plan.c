@@ -305,12 +305,13 @@ enum mmr_mode producers_kind(const struct features *f)
 	return MMR_MODE_NONE;
 }
 
-/* the producers tracepoint mode hooks: no fast path, no attempt's entry */
+/* the producers tracepoint mode hooks: no fast path, no attempt's entry
+ * (not __vmf_anon_prepare, which every anonymous fault calls: tracepoint
+ * mode tells its retries from its failed mmap_lock trylock) */
 static bool tracepoint_producer(int fn)
 {
 	return fn == FN_FILEMAP_FAULT || fn == FN_DO_SWAP_PAGE || fn == FN_HANDLE_USERFAULT ||
-	       fn == FN_SHMEM_FAULT || fn == FN_VMF_ANON_PREPARE ||
-	       fn == FN_FAULT_DIRTY_SHARED_PAGE;
+	       fn == FN_SHMEM_FAULT || fn == FN_FAULT_DIRTY_SHARED_PAGE;
 }
 
 void faults_hooks(const struct features *f, enum mmr_mode m, bool hooks[NR_FNS])
@@ -420,7 +421,9 @@ void faults_figure_states(const struct features *f, enum mmr_mode m,
 		states[FF_REASON0 + MMR_REASON_USERFAULTFD] = VAL_INFERRED;
 	if (hooks[FN_SHMEM_FAULT])
 		states[FF_REASON0 + MMR_REASON_SHMEM] = VAL_INFERRED;
-	if (hooks[FN_VMF_ANON_PREPARE])
+	/* __vmf_anon_prepare()'s failed trylock inside a fault (a stack
+	 * walk: kallsyms addresses), with per-VMA locks */
+	if (f->per_vma_locks && f->fn_btf[FN_VMF_ANON_PREPARE] && f->aepf_start)
 		states[FF_REASON0 + MMR_REASON_ANON_VMA] = VAL_INFERRED;
 	states[FF_REASON0 + MMR_REASON_UNATTRIBUTED] = VAL_INFERRED;
 	/* VM_FAULT_COMPLETED: fault_dirty_shared_page() is its one producer */
