@@ -258,7 +258,7 @@ test: deps
 
 # the guest benchmark's bare fentry+fexit counter (its floor) and its
 # baseline (a pair on a function the loops never call)
-BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/idle.bpf.o
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
 $(OUTPUT)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h
 	@mkdir -p $(@D)
 	$(call say,BPF,$@)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

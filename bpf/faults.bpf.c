@@ -890,13 +890,7 @@ static __always_inline bool in_page_fault(void *ctx)
 	if (!aepf_start)
 		return false;
 	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
-	for (int i = 0; i < MMR_LMFV_FRAMES; i++) {
-		if (i * 8 >= n)
-			break;
-		if (ips[i] >= aepf_start && ips[i] < aepf_end)
-			return true;
-	}
-	return false;
+	return kstack_in_fault(ips, n, MMR_LMFV_FRAMES);
 }
 
 /*

@@ -175,24 +175,11 @@ static __always_inline struct mmr_lock_stats *stats_of(struct lstate *ls,
 
 /*
  * The kernel stack of a streamed event, deeper than the event keeps: does
- * it run inside a page fault (user or kernel mode)? Its frames then pass
- * through asm_exc_page_fault. One walk serves both, and only for a
- * streamed event: a stack walk on every lock would cost the fault path.
+ * it run inside a page fault (kstack_in_fault(), tstate.bpf.h)? One walk
+ * serves both, and only for a streamed event: a stack walk on every lock
+ * would cost the fault path.
  */
 #define MMR_FAULT_FRAMES 32
-
-static __always_inline bool kstack_in_fault(const __u64 *ips, long n)
-{
-	if (!aepf_start)
-		return false;
-	for (int i = 0; i < MMR_FAULT_FRAMES; i++) {
-		if (i * 8 >= n)
-			break;
-		if (ips[i] >= aepf_start && ips[i] < aepf_end)
-			return true;
-	}
-	return false;
-}
 
 /* an event the ring buffer had no room for */
 static __always_inline void count_lost(void)
@@ -226,7 +213,7 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->write = h->write;
 	e->remote = h->remote;
 	nk = bpf_get_stack(ctx, ips, sizeof(ips), 0);
-	e->in_fault = kstack_in_fault(ips, nk);
+	e->in_fault = kstack_in_fault(ips, nk, MMR_FAULT_FRAMES);
 	e->success = success;
 	e->blocking = blocking;
 	e->fault = 0;

@@ -98,6 +98,22 @@ struct {
 #define MMR_LMFV_USER	1
 #define MMR_LMFV_KERNEL	2
 
+/* Do a kernel stack's first frames (n bytes of ips, at most frames of
+ * them: a constant) pass through asm_exc_page_fault, i.e. is it a page
+ * fault's, user or kernel mode? */
+static __always_inline bool kstack_in_fault(const __u64 *ips, long n, int frames)
+{
+	if (!aepf_start)
+		return false;
+	for (int i = 0; i < frames; i++) {
+		if (i * 8 >= n)
+			break;
+		if (ips[i] >= aepf_start && ips[i] < aepf_end)
+			return true;
+	}
+	return false;
+}
+
 static __always_inline int lock_taken_for(void *ctx)
 {
 	__u64 ips[MMR_LMFV_FRAMES];

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * floor: run a command under tests/bench/floor.bpf.c (fentry and fexit on
- * handle_mm_fault, a per-CPU counter each), the benchmarks' floor for a
- * per-attempt tracer.
+ * floor: run a command under one of tests/bench/floor.bpf.c's reference
+ * tracers, or none.
  *
- *   floor OBJ -- COMMAND [ARG...]
+ *   floor OBJ floor|idle|none -- COMMAND [ARG...]
  *
- * Attaches OBJ's programs (none if OBJ is -: the same process tree, for
- * an untraced run to compare with), runs COMMAND (its output is its own), detaches,
- * prints the entry and exit counts on stderr and exits with COMMAND's
- * status. A benchmark tool: it is not installed.
+ * Attaches OBJ's programs named floor_* (fentry and fexit on
+ * handle_mm_fault) or idle_* (the same on a function nothing calls), or
+ * none (the same process tree, for an untraced run to compare with), runs
+ * COMMAND (its output is its own), detaches, prints the entry and exit
+ * counts on stderr and exits with COMMAND's status. A benchmark tool: it is
+ * not installed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,27 +64,39 @@ int main(int argc, char **argv)
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_link *links[2] = { 0 };
+	char prefix[16];
 	int n = 0, status;
 
-	if (argc < 4 || strcmp(argv[2], "--")) {
-		fprintf(stderr, "usage: floor OBJ|- -- COMMAND [ARG...]\n");
+	if (argc < 5 || strcmp(argv[3], "--") ||
+	    (strcmp(argv[2], "floor") && strcmp(argv[2], "idle") && strcmp(argv[2], "none"))) {
+		fprintf(stderr, "usage: floor OBJ floor|idle|none -- COMMAND [ARG...]\n");
 		return 2;
 	}
-	if (!strcmp(argv[1], "-"))
-		return run(argv + 3, NULL);
+	if (!strcmp(argv[2], "none"))
+		return run(argv + 4, NULL);
+	snprintf(prefix, sizeof(prefix), "%s_", argv[2]);
 	obj = bpf_object__open_file(argv[1], NULL);
-	if (!obj || bpf_object__load(obj)) {
+	if (!obj) {
+		fprintf(stderr, "floor: cannot open %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strncmp(bpf_program__name(prog), prefix,
+							 strlen(prefix)));
+	if (bpf_object__load(obj)) {
 		fprintf(stderr, "floor: cannot load %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
 	bpf_object__for_each_program(prog, obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
 		if (n == 2 || !(links[n++] = bpf_program__attach(prog))) {
 			fprintf(stderr, "floor: cannot attach %s: %s\n",
 				bpf_program__name(prog), strerror(errno));
 			return 1;
 		}
 	}
-	status = run(argv + 3, obj);
+	status = run(argv + 4, obj);
 	bpf_link__destroy(links[0]);
 	bpf_link__destroy(links[1]);
 	bpf_object__close(obj);

@@ -7,7 +7,7 @@
 # under the per-VMA lock) and the mmap/munmap loop (mmretry-gen mapping:
 # two mmap_lock write holds a round). Configurations:
 #   idle       the baseline: a fentry/fexit pair on a function the loops
-#              never call (tests/bench/idle.bpf.c says why: under TCG a
+#              never call (tests/bench/floor.bpf.c says why: under TCG a
 #              guest without any BPF trampoline ran these loops erratically);
 #   untraced   nothing attached, for the record (its spread shows why not);
 #   floor      a bare fentry+fexit counter on handle_mm_fault
@@ -41,9 +41,8 @@ maps=${BENCH_MAPS:-20000}
 configs=(${BENCH_CONFIGS:-idle untraced floor light fentry kprobe tracepoint})
 FLOOR=build/bench/floor
 FLOOR_OBJ=build/bench/floor.bpf.o
-IDLE_OBJ=build/bench/idle.bpf.o
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-for f in "$FLOOR" "$FLOOR_OBJ" "$IDLE_OBJ"; do
+for f in "$FLOOR" "$FLOOR_OBJ"; do
 	[ -e "$f" ] || { echo "bench: $f is missing (make vmbench builds it)" >&2; exit 1; }
 done
 command -v taskset >/dev/null || { echo "bench: taskset is missing" >&2; exit 1; }
@@ -81,9 +80,9 @@ run() {
 	local w=(taskset -c 1 "${gen[@]}")
 	case $1 in
 	# the same process tree as the others', no programs
-	untraced) taskset -c 0 "$FLOOR" - -- "${w[@]}" ;;
-	floor) taskset -c 0 "$FLOOR" "$FLOOR_OBJ" -- "${w[@]}" 2>>"$tmp/floor.err" ;;
-	idle) taskset -c 0 "$FLOOR" "$IDLE_OBJ" -- "${w[@]}" 2>/dev/null ;;
+	untraced) taskset -c 0 "$FLOOR" "$FLOOR_OBJ" none -- "${w[@]}" ;;
+	floor) taskset -c 0 "$FLOOR" "$FLOOR_OBJ" floor -- "${w[@]}" 2>>"$tmp/floor.err" ;;
+	idle) taskset -c 0 "$FLOOR" "$FLOOR_OBJ" idle -- "${w[@]}" 2>/dev/null ;;
 	light|fentry|kprobe|tracepoint)
 		taskset -c 0 ./mmretry stat -q --mode "$1" -o "$tmp/stat.json" -- "${w[@]}" \
 			2>>"$tmp/stat.err" ;;
