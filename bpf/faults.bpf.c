@@ -177,6 +177,8 @@ enum mmr_hook_bit {
 	MMR_HK_ANON = 1 << 8,		/* __vmf_anon_prepare */
 	MMR_HK_PCACHE = 1 << 9,		/* mm_filemap_add_to_page_cache */
 	MMR_HK_COMPLETED = 1 << 10,	/* fault_dirty_shared_page */
+	MMR_HK_TASK_EXIT = 1 << 11,	/* sched_process_exit */
+	MMR_HK_FORK = 1 << 12,		/* sched_process_fork */
 };
 
 struct {
@@ -1379,14 +1381,27 @@ int BPF_PROG(rec_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
+/* A sched tracepoint's program or its guard: the task's state marks the
+ * first's run (guard_pass()); a task without state, the first alone. */
+static __always_inline bool sched_pass(struct task_struct *task, __u16 hook, bool guard)
+{
+	struct tstate *st;
+
+	if (!guarded)
+		return true;
+	st = bpf_task_storage_get(&tstates, task, 0, 0);
+	if (!st)
+		return !guard;
+	return guard_pass(st, hook, guard);
+}
+
+static __always_inline void task_exit(struct task_struct *task, bool guard)
 {
 	struct mmr_fault_counters *c = counters();
 	struct tstate *st;
 
-	if (!c)
-		return 0;
+	if (!c || !sched_pass(task, MMR_HK_TASK_EXIT, guard))
+		return;
 	if (record && task == bpf_get_current_task_btf() && traced_tstate(task))
 		emit_mm(c, task, MMR_MM_EXIT, 0, 0, 0, 0, 0);
 	if (exit_accounting && task == bpf_get_current_task_btf() && traced_tstate(task)) {
@@ -1403,16 +1418,44 @@ int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
 		c->faults += 1;
 		c->abandoned += 1;
 	}
+}
+
+static __always_inline void task_fork(struct task_struct *parent, struct task_struct *child,
+				      bool guard)
+{
+	struct mmr_fault_counters *c;
+
+	if (!sched_pass(parent, MMR_HK_FORK, guard))
+		return;
+	mmr_follow_fork(parent, child);
+	if (record && traced_tstate(parent) && (c = counters()))
+		emit_mm(c, parent, MMR_MM_FORK, 0, 0, 0, BPF_CORE_READ(child, pid), 0);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_sched_process_exit, struct task_struct *task)
+{
+	task_exit(task, false);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_sched_process_exit_guard, struct task_struct *task)
+{
+	task_exit(task, true);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(tp_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct mmr_fault_counters *c;
+	task_fork(parent, child, false);
+	return 0;
+}
 
-	mmr_follow_fork(parent, child);
-	if (record && traced_tstate(parent) && (c = counters()))
-		emit_mm(c, parent, MMR_MM_FORK, 0, 0, 0, BPF_CORE_READ(child, pid), 0);
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_sched_process_fork_guard, struct task_struct *parent, struct task_struct *child)
+{
+	task_fork(parent, child, true);
 	return 0;
 }

@@ -325,11 +325,14 @@ else
 	if [ -n "$timed" ]; then
 		# each page's fault retried once (file_io), and took time after
 		# it; other processes' retried faults (of any reason) come with
-		# at least one retry each, so the retries bound them (SLACK:
-		# faults in flight at either end)
+		# at least one retry each, so the retries bound them: those
+		# counted since, and those of faults still in flight at the
+		# start, which the retries then counted (rt0) exceed the
+		# retried faults then finished (rd0) by at least (SLACK: the
+		# two reads of each end are not at one instant)
 		rd1=$(val 'sum(mmretry_fault_duration_seconds_count{outcome="retried"})')
 		rt1=$(val 'mmretry_fault_retries_total')
-		rmax=$(awk -v a="$rt0" -v b="$rt1" -v s="$SLACK" 'BEGIN { print b - a + s }')
+		rmax=$(awk -v d="$rd0" -v b="$rt1" -v s="$SLACK" 'BEGIN { print b - d + s }')
 		delta "$rd0" "$rd1" "$PAGES" "$rmax" &&
 			ok "prometheus: the workload's $PAGES retried faults timed ($rd0 -> $rd1)" ||
 			not_ok "prometheus: the workload's $PAGES retried faults timed" \

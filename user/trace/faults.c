@@ -39,6 +39,7 @@ enum prog_when {
 	GUARD,		/* a preemption guard: the kernel can preempt BPF programs */
 	PRODUCERS_FENTRY, /* tracepoint mode's producer hooks, by fentry (producers_kind()) */
 	PRODUCERS_KPROBE, /* by kprobes */
+	GUARD_FORKS,	/* a guard of a FORKS program */
 };
 
 /* Programs of each mode: the hook each serves (-1: always needed in that mode). */
@@ -132,7 +133,10 @@ static const struct prog_spec progs[] = {
 	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true,
 	  NO_MEMCG_PATH },
 	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true, ALWAYS },
+	{ "tp_sched_process_exit_guard", MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, false, GUARD },
 	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false, FORKS },
+	{ "tp_sched_process_fork_guard", MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false,
+	  GUARD_FORKS },
 	{ "rec_sys_enter",		MMR_MODE_NONE, -1, -1, true, RECORD },
 	{ "rec_sys_exit",		MMR_MODE_NONE, -1, -1, true, RECORD },
 };
@@ -162,6 +166,8 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 	case GUARD:	/* tracepoint mode's: fentry's producer hooks (tpx_*) */
 		return guarded && (s->mode != MMR_MODE_TRACEPOINT ||
 				   producers_kind(f) == MMR_MODE_FENTRY);
+	case GUARD_FORKS:
+		return guarded && (follow_forks || record);
 	case PRODUCERS_FENTRY:
 		return producers_kind(f) == MMR_MODE_FENTRY;
 	case PRODUCERS_KPROBE:
