@@ -141,5 +141,5 @@ done
 	echo "kernel $(uname -r) ($(./mmretry probe --json | jq -r '"preemption \(.preemption)"'))"
 	report anon faults/s
 	report mapping rounds/s
-	grep -m1 'entries' "$tmp/floor.err" | sed 's/^/  last floor run: /'
+	grep -s -m1 entries "$tmp/floor.err" | sed 's/^/  last floor run: /'
 }
