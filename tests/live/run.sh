@@ -675,10 +675,18 @@ elif group preempt && stat_gen preempt stall -t 4 -n 512 -s "$LOCK_MIB" -f "$PL"
 	if exact preempt; then
 		n=$(gen preempt .observed.uncached)
 		guards=$("$MMR" probe --json | jq -r '"preemption \(.preemption), guards \(.preemption_guards)"')
-		check "preempt: 4 readers' $n uncached pages each a file_io retry, no run lost ($guards)" \
-			".faults.retry_reasons.file_io == $n and .faults.retry_reasons.other == 0 and
-			 .faults.retry_reasons.page_lock == 0 and .missed_runs == 0" "$tmp/preempt.json" \
-			"{retry_reasons: .faults.retry_reasons, missed_runs}"
+		# the guards make a loss need both a program and its twin held by
+		# preempted tasks on one CPU: 0 in most runs on 7.2, not all
+		# (one slow 7.2 guest lost 4 of 512 with 9 missed runs); what
+		# always holds is that nothing is counted twice or named wrong,
+		# and nothing is lost without being reported
+		check "preempt: 4 readers' $n uncached pages each a file_io retry, or reported missed ($guards)" \
+			".faults.retry_reasons.file_io <= $n and
+			 .faults.retry_reasons.file_io + .missed_runs >= $n and
+			 .faults.retry_reasons.other == 0 and .faults.retry_reasons.page_lock == 0" \
+			"$tmp/preempt.json" "{retry_reasons: .faults.retry_reasons, missed_runs}"
+		jq -r '"# preempt: \(.faults.retry_reasons.file_io) of '"$n"' counted, \(.missed_runs) missed runs"' \
+			"$tmp/preempt.json"
 	else
 		skip "preempt: exact counts" "tracepoint mode infers reasons"
 	fi
