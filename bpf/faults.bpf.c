@@ -895,6 +895,15 @@ static __always_inline bool in_page_fault(void *ctx)
 	return kstack_in_fault(ips, n, MMR_LMFV_FRAMES);
 }
 
+/* A producer's reason for the attempt in progress of the task's fault
+ * (st: the task's, traced): the first to be given stands. */
+static __always_inline void tp_name(struct tstate *st, struct task_struct *task, __u8 reason)
+{
+	tp_fault(st, task);
+	if (st->tp_reason == MMR_REASON_NONE)
+		st->tp_reason = reason;
+}
+
 /*
  * A read trylock of the task's own mm that failed, not lock_mm_and_find_vma()'s
  * (tp_start unset), inside a page fault: with per-VMA locks (6.4+) that is
@@ -907,11 +916,8 @@ static __always_inline bool in_page_fault(void *ctx)
 static __always_inline void tp_anon_trylock_failed(void *ctx, struct task_struct *task,
 						   struct tstate *st)
 {
-	if (!per_vma_locks || !in_page_fault(ctx))
-		return;
-	tp_fault(st, task);
-	if (st->tp_reason == MMR_REASON_NONE)
-		st->tp_reason = MMR_REASON_ANON_VMA;
+	if (per_vma_locks && in_page_fault(ctx))
+		tp_name(st, task, MMR_REASON_ANON_VMA);
 }
 
 static __always_inline void tp_acquire_returned(void *ctx, struct mm_struct *mm, bool write,
@@ -1020,11 +1026,8 @@ static __always_inline void tp_producer(bool retried, __u8 reason, __u16 hook, b
 		return;
 	task = bpf_get_current_task_btf();
 	st = traced_tstate_of(task, hook, guard);
-	if (!st)
-		return;
-	tp_fault(st, task);
-	if (st->tp_reason == MMR_REASON_NONE)
-		st->tp_reason = reason;
+	if (st)
+		tp_name(st, task, reason);
 }
 
 /* filemap_fault: MAJOR, or a folio it added to the page cache (tp_io):
@@ -1040,10 +1043,9 @@ static __always_inline void tp_filemap_producer(__u32 ret, bool guard)
 	st = traced_tstate_of(task, MMR_HK_FILEMAP, guard);
 	if (!st)
 		return;
-	tp_fault(st, task);
-	if (st->tp_reason == MMR_REASON_NONE)
-		st->tp_reason = (ret & VMF(MAJOR)) || st->tp_io ? MMR_REASON_FILE_IO :
-								  MMR_REASON_PAGE_LOCK;
+	tp_fault(st, task);	/* tp_io: this fault's */
+	tp_name(st, task, (ret & VMF(MAJOR)) || st->tp_io ? MMR_REASON_FILE_IO :
+							  MMR_REASON_PAGE_LOCK);
 }
 
 static __always_inline void tp_completed(__u32 ret, bool guard)
