@@ -887,12 +887,11 @@ static __always_inline void tp_start_locking(void *ctx, struct mm_struct *mm, bo
 static __always_inline bool in_page_fault(void *ctx)
 {
 	__u64 ips[MMR_LMFV_FRAMES];
-	long n;
 
 	if (!aepf_start)
 		return false;
-	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
-	return kstack_in_fault(ips, n, MMR_LMFV_FRAMES);
+	bpf_get_stack(ctx, ips, sizeof(ips), 0);	/* zeroed past the stack */
+	return kstack_in_fault(ips, MMR_LMFV_FRAMES);
 }
 
 /* A producer's reason for the attempt in progress of the task's fault

@@ -191,7 +191,7 @@ static __always_inline void count_lost(void)
 		*lost += 1;
 }
 
-static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 now,
+static __always_inline void emit(void *ctx, __u32 kind, const struct held *h, __u64 now,
 				 __u64 dur, bool success, bool blocking)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -213,7 +213,7 @@ static __always_inline void emit(void *ctx, __u32 kind, struct held *h, __u64 no
 	e->write = h->write;
 	e->remote = h->remote;
 	nk = bpf_get_stack(ctx, ips, sizeof(ips), 0);
-	e->in_fault = kstack_in_fault(ips, nk, MMR_FAULT_FRAMES);
+	e->in_fault = kstack_in_fault(ips, MMR_FAULT_FRAMES);
 	e->success = success;
 	e->blocking = blocking;
 	e->fault = 0;
@@ -386,9 +386,10 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 now = bpf_ktime_get_ns(), t_ev, wait;
 	struct mmr_lock_stats *s;
+	struct held *h, was;
 	struct tstate *st;
 	struct lstate *ls;
-	struct held *h;
+	__u32 long_ev = 0;
 	bool downgrade;
 
 	/* t_ev: the acquisition (the wait's end); now: our start, after the
@@ -404,30 +405,25 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 	downgrade = h->t_acq != 0;
 	if (downgrade && (write || !h->write))
 		return;
+	wait = t_ev - (downgrade ? h->t_acq : h->t_start);
+	/* what a streamed event says of the hold, before this changes it */
+	if (wait >= min_hold_ns) {
+		was = *h;
+		long_ev = downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT;
+	}
 	if (downgrade) {
 		s = stats_of(ls, task, true);
 		if (s) {
 			account_wait(s, h, task);
-			hist_add(&s->hold, t_ev - h->t_acq);
+			hist_add(&s->hold, wait);
 			s->downgrades++;
 		}
-	}
-	/* one call site: emit() and its stack walk verified once */
-	wait = t_ev - (downgrade ? h->t_acq : h->t_start);
-	if (wait >= min_hold_ns) {
-		emit(ctx, downgrade ? MMR_LOCK_EV_HOLD : MMR_LOCK_EV_WAIT, h, t_ev, wait,
-		     downgrade || success, false);
-		now = bpf_ktime_get_ns();	/* the hold begins after the stack walk */
-	}
-	if (downgrade) {
 		emit_op(h, t_ev, true, MMR_LOCK_OP_DOWNGRADED);
 		h->write = 0;
 		h->t_acq = now;
 		h->t_start = now;	/* the read hold begins without a wait */
 		h->downgraded = 1;
-		return;
-	}
-	if (success) {
+	} else if (success) {
 		/* the wait is accounted with the hold, in one map lookup: the
 		 * hold begins at now, and t_start moves as far, so that
 		 * t_acq - t_start stays the wait (record's events too) */
@@ -436,16 +432,31 @@ static __always_inline void on_acquire(void *ctx, struct mm_struct *mm, bool wri
 		h->wait_pending = 1;
 		if (!write && !h->remote)
 			retake_after_retry(st, wait);
+	} else {
+		s = stats_of(ls, task, h->write);
+		if (s) {
+			hist_add(&s->wait, wait);
+			s->failures++;
+		}
+		h->t_acq = t_ev;
+		emit_op(h, 0, false, 0);
+		h->mm = 0;
+	}
+	if (!long_ev)
 		return;
+	/*
+	 * Last, from one call site, on what the paths above left in memory
+	 * and nothing they decided in registers: emit() and its stack walk
+	 * are verified once, not once per path. The hold (a held h with
+	 * t_acq == now) begins after the stack walk, and t_start moves with
+	 * it, so that the wait stays t_acq - t_start.
+	 */
+	emit(ctx, long_ev, &was, t_ev, wait, downgrade || success, false);
+	if (h->mm && h->t_acq == now) {
+		t_ev = bpf_ktime_get_ns();
+		h->t_start += t_ev - now;
+		h->t_acq = t_ev;
 	}
-	s = stats_of(ls, task, h->write);
-	if (s) {
-		hist_add(&s->wait, wait);
-		s->failures++;
-	}
-	h->t_acq = t_ev;
-	emit_op(h, 0, false, 0);
-	h->mm = 0;
 }
 
 static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool write)

@@ -98,19 +98,22 @@ struct {
 #define MMR_LMFV_USER	1
 #define MMR_LMFV_KERNEL	2
 
-/* Do a kernel stack's first frames (n bytes of ips, at most frames of
- * them: a constant) pass through asm_exc_page_fault, i.e. is it a page
- * fault's, user or kernel mode? */
-static __always_inline bool kstack_in_fault(const __u64 *ips, long n, int frames)
+/*
+ * Do a kernel stack's first frames (at most frames of them: a constant)
+ * pass through asm_exc_page_fault, i.e. is it a page fault's, user or
+ * kernel mode? ips is bpf_get_stack()'s buffer, which the kernel zeroes
+ * past the stack (or wholly, on an error), so every frame is read and the
+ * stack's length is not compared: a comparison would narrow the length
+ * differently at each frame, and the verifier would then walk the rest of
+ * the caller once per frame (mmap_lock's emit()).
+ */
+static __always_inline bool kstack_in_fault(const __u64 *ips, int frames)
 {
 	if (!aepf_start)
 		return false;
-	for (int i = 0; i < frames; i++) {
-		if (i * 8 >= n)
-			break;
+	for (int i = 0; i < frames; i++)
 		if (ips[i] >= aepf_start && ips[i] < aepf_end)
 			return true;
-	}
 	return false;
 }
 
