@@ -62,6 +62,7 @@ struct avstate {
 	__u64 vm_end;
 	__u64 lock_t0;		/* in a contention on the root's rwsem */
 	__u64 lock_wait;
+	__u64 own_ns;		/* this tracer's programs' time inside the walk */
 	__u32 vmas;
 	__u32 mapped;
 	__u32 owner;
@@ -312,7 +313,7 @@ static __always_inline void walk_enter(struct folio *folio, struct rmap_walk_con
 	st->anon_vma = (__u64)av;
 	st->root = av ? (__u64)BPF_CORE_READ(av, root) : 0;
 	st->last_mapped = st->vm_start = st->vm_end = 0;
-	st->lock_t0 = st->lock_wait = 0;
+	st->lock_t0 = st->lock_wait = st->own_ns = 0;
 	st->vmas = st->mapped = st->owner = 0;
 	st->locked = locked;
 	st->contended = 0;
@@ -338,7 +339,7 @@ static __always_inline struct mmr_walk_stats *walk_stats_of(__u64 rmap_one)
 
 static __always_inline void walk_exit(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns(), pid_tgid = bpf_get_current_pid_tgid(), dur, own;
 	struct avstate *st = state(false);
 	struct mmr_walk_stats *s;
 	struct mmr_walk_event *e;
@@ -359,14 +360,20 @@ static __always_inline void walk_exit(void)
 	traced = mmr_traced() || (filter_tgids && st->owner && mmr_tgid_listed(st->owner));
 	if (!traced)
 		return;
+	/* the walk's time is the kernel's: the per-VMA programs' runs inside
+	 * it (walk_own()) are taken out */
+	dur = now - st->t0;
+	own = st->own_ns < dur ? st->own_ns : dur;
+	dur -= own;
 	s = walk_stats_of(st->rmap_one);
 	if (s) {
 		s->walks++;
+		s->tracer_ns += own;
 		s->locked += st->locked;
 		s->contended += st->contended;
 		hist_add(&s->vmas, st->vmas);
 		hist_add(&s->mapped, st->mapped);
-		hist_add(&s->ns, now - st->t0);
+		hist_add(&s->ns, dur);
 		if (st->contended)
 			hist_add(&s->lock_wait_ns, st->lock_wait);
 	}
@@ -388,7 +395,8 @@ static __always_inline void walk_exit(void)
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	e->rmap_one = st->rmap_one;
 	e->ts_ns = now;
-	e->dur_ns = now - st->t0;
+	e->dur_ns = dur;
+	e->tracer_ns = own < 0xffffffffULL ? own : 0xffffffffULL;
 	e->lock_wait_ns = st->lock_wait;
 	e->anon_vma = st->anon_vma;
 	e->root = st->root;
@@ -399,22 +407,25 @@ static __always_inline void walk_exit(void)
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* an interval-tree iteration of the walk returned avc (NULL: the end) */
-static __always_inline void walk_visit(struct anon_vma_chain *avc)
+/*
+ * A per-VMA program ran inside the walk from t_in (its first clock read,
+ * after its state lookup) to now: its time is this tracer's, not the
+ * kernel's, and walk_exit() takes it out of the walk's. What stays in is
+ * the trampoline's (or kprobe's) entry and exit around each program and
+ * the state lookup before t_in: tens of ns a VMA on hardware.
+ */
+static __always_inline void walk_own(struct avstate *st, __u64 t_in)
 {
-	struct avstate *st;
+	st->own_ns += bpf_ktime_get_ns() - t_in;
+}
+
+/* the walk's first VMA: its range and owner, read while the walk holds
+ * the anon_vma lock that keeps it alive */
+static __always_inline void walk_first(struct avstate *st, struct anon_vma_chain *avc)
+{
 	struct vm_area_struct *vma;
 	struct task_struct *owner;
 
-	if (!avc)
-		return;
-	st = state(false);
-	if (!st || st->walking != 1)
-		return;
-	if (st->vmas++)
-		return;
-	/* the first VMA: its range and owner, read while the walk holds the
-	 * anon_vma lock that keeps it alive */
 	vma = BPF_CORE_READ(avc, vma);
 	st->vm_start = BPF_CORE_READ(vma, vm_start);
 	st->vm_end = BPF_CORE_READ(vma, vm_end);
@@ -427,22 +438,41 @@ static __always_inline void walk_visit(struct anon_vma_chain *avc)
 	}
 }
 
+/* an interval-tree iteration of the walk returned avc (NULL: the end) */
+static __always_inline void walk_visit(struct anon_vma_chain *avc)
+{
+	struct avstate *st;
+	__u64 t_in;
+
+	if (!avc)
+		return;
+	st = state(false);
+	if (!st || st->walking != 1)
+		return;
+	t_in = bpf_ktime_get_ns();
+	if (!st->vmas++)
+		walk_first(st, avc);
+	walk_own(st, t_in);
+}
+
 /* page_vma_mapped_walk(pvmw) returned ret */
 static __always_inline void walk_mapped(struct page_vma_mapped_walk *pvmw, bool ret)
 {
 	struct avstate *st;
-	__u64 vma;
+	__u64 vma, t_in;
 
 	if (!ret)
 		return;
 	st = state(false);
 	if (!st || st->walking != 1)
 		return;
+	t_in = bpf_ktime_get_ns();
 	vma = (__u64)BPF_CORE_READ(pvmw, vma);
 	if (vma != st->last_mapped) {
 		st->last_mapped = vma;
 		st->mapped++;
 	}
+	walk_own(st, t_in);
 }
 
 /* ---- fentry/fexit ---------------------------------------------------------------------- */
@@ -635,9 +665,13 @@ SEC("kprobe/page_vma_mapped_walk")
 int BPF_KPROBE(kprobe_page_vma_mapped_walk, struct page_vma_mapped_walk *pvmw)
 {
 	struct avstate *st = state(false);
+	__u64 t_in;
 
-	if (st && st->walking == 1)
+	if (st && st->walking == 1) {
+		t_in = bpf_ktime_get_ns();
 		st->pvmw = (__u64)pvmw;
+		walk_own(st, t_in);
+	}
 	return 0;
 }
 

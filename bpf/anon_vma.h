@@ -48,6 +48,7 @@ struct mmr_walk_stats {
 	__u64 locked;		/* rmap_walk_locked: the caller held the anon_vma lock */
 	__u64 contended;	/* walks that waited for the anon_vma lock */
 	__u64 nested;		/* walks inside a walk, not measured */
+	__u64 tracer_ns;	/* anon_vma.bpf.c's own time inside the walks, not in ns */
 	struct mmr_hist vmas;	/* VMAs visited (interval-tree iterations) */
 	struct mmr_hist mapped;	/* of those, VMAs that mapped the folio */
 	struct mmr_hist ns;	/* walk duration */
@@ -84,7 +85,9 @@ struct mmr_walk_event {
 	__u32 mapped;		/* of those, VMAs that mapped the folio */
 	__u8 locked;		/* rmap_walk_locked */
 	__u8 contended;		/* waited for the anon_vma lock */
-	__u8 pad[6];
+	__u8 pad[2];
+	__u32 tracer_ns;	/* anon_vma.bpf.c's own time in the walk, not in dur_ns
+				 * (saturated; 0 in recordings made before it) */
 	__u64 rmap_one;		/* the walker (see struct mmr_walk_key) */
 	__u64 ts_ns;		/* end of the walk */
 	__u64 dur_ns;

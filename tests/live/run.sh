@@ -589,6 +589,15 @@ if group walks; then
 			"($walks | map(select(.walker == \"remove_migration_ptes\")) | length) as \$n |
 			 [.anon_vma.walkers[] | select(.walker == \"remove_migration_ptes\")][0] |
 			 .walks >= \$n and .vmas.max >= $((N + 1))" "$tmp/$name.json" "$show"
+		# the walks' time is the kernel's: the per-VMA programs' own runs
+		# inside each walk are measured (tracer_ns) and left out of dur_ns
+		check "$name: each walk's time leaves out the tracer's per-VMA programs (tracer_ns), as the walker's does" \
+			"($walks | all(.tracer_ns > 0 and .dur_ns > 0 and .dur_ns < 10000000000)) and
+			 ($walks | map(select(.walker == \"remove_migration_ptes\")) | map(.tracer_ns) | add) as \$t |
+			 [.anon_vma.walkers[] | select(.walker == \"remove_migration_ptes\")][0].tracer_ns >= \$t" \
+			"$tmp/$name.json" "$show"
+		jq -r "$walks | \"# $name: the tracer's own time left out of the walks: \\(map(.tracer_ns) | add) ns of \\(map(.tracer_ns + .dur_ns) | add) ns, \\(length) walks\"" \
+			"$tmp/$name.json"
 	done
 	stat_args=()
 fi

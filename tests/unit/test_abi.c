@@ -179,7 +179,8 @@ FIRST(struct mmr_walk_stats, walks);
 FOLLOWS(struct mmr_walk_stats, walks, locked);
 FOLLOWS(struct mmr_walk_stats, locked, contended);
 FOLLOWS(struct mmr_walk_stats, contended, nested);
-FOLLOWS(struct mmr_walk_stats, nested, vmas);
+FOLLOWS(struct mmr_walk_stats, nested, tracer_ns);
+FOLLOWS(struct mmr_walk_stats, tracer_ns, vmas);
 FOLLOWS(struct mmr_walk_stats, vmas, mapped);
 FOLLOWS(struct mmr_walk_stats, mapped, ns);
 FOLLOWS(struct mmr_walk_stats, ns, lock_wait_ns);
@@ -212,7 +213,8 @@ FOLLOWS(struct mmr_walk_event, vmas, mapped);
 FOLLOWS(struct mmr_walk_event, mapped, locked);
 FOLLOWS(struct mmr_walk_event, locked, contended);
 FOLLOWS(struct mmr_walk_event, contended, pad);
-FOLLOWS(struct mmr_walk_event, pad, rmap_one);
+FOLLOWS(struct mmr_walk_event, pad, tracer_ns);
+FOLLOWS(struct mmr_walk_event, tracer_ns, rmap_one);
 FOLLOWS(struct mmr_walk_event, rmap_one, ts_ns);
 FOLLOWS(struct mmr_walk_event, ts_ns, dur_ns);
 FOLLOWS(struct mmr_walk_event, dur_ns, lock_wait_ns);
@@ -262,8 +264,8 @@ _Static_assert(MMR_HIST_SLOTS == 36, "36 log2 slots");
 _Static_assert(sizeof(struct mmr_lock_stats) == 4 * 8 + 16 + 2 * sizeof(struct mmr_hist),
 	       "mmr_lock_stats: counters, comm, wait and hold");
 _Static_assert(sizeof(struct mmr_chain_stats) == 368, "mmr_chain_stats is 368 bytes");
-_Static_assert(sizeof(struct mmr_walk_stats) == 4 * 8 + 4 * sizeof(struct mmr_hist),
-	       "mmr_walk_stats is 4 counters and 4 histograms");
+_Static_assert(sizeof(struct mmr_walk_stats) == 5 * 8 + 4 * sizeof(struct mmr_hist),
+	       "mmr_walk_stats is 5 counters and 4 histograms");
 /* 8-byte fields 8-byte aligned, in both worlds */
 _Static_assert(offsetof(struct mmr_retry_event, ts_ns) % 8 == 0, "aligned");
 _Static_assert(offsetof(struct mmr_lock_event, ts_ns) % 8 == 0, "aligned");

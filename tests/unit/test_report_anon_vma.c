@@ -97,6 +97,7 @@ static struct av_walker *sample_walkers(size_t *n)
 	w->s.walks = 50;
 	w->s.locked = 20;
 	w->s.nested = 1;
+	w->s.tracer_ns = 4500;
 	values(&w->s.vmas, 50, 600);
 	values(&w->s.mapped, 50, 600);
 	values(&w->s.ns, 50, 200000);
@@ -162,6 +163,7 @@ static struct mmr_walk_event walk_ev(uint64_t rmap_one, uint32_t pid, const char
 	e.rmap_one = rmap_one;
 	e.ts_ns = 5 * MS + vmas;
 	e.dur_ns = dur_ns;
+	e.tracer_ns = vmas * 30;	/* the tracer's own time: 30 ns a VMA */
 	e.anon_vma = AV_A;
 	e.root = AV_ROOT;
 	e.vm_start = 0x7f0000000000ULL;
@@ -976,7 +978,8 @@ static void json_walkers(void **state)
 	assert_json_int(w, "ns.max", 200000);
 	assert_json_int(w, "lock_wait_ns.count", 0);
 	assert_json_null(w, "lock_wait_ns.p50");
-	assert_int_equal(json_object_size(w), 10);
+	assert_json_int(w, "tracer_ns", 4500);
+	assert_int_equal(json_object_size(w), 11);
 	w = json_array_get(ws, 1);
 	assert_json_str(w, "walker", "folio_referenced");
 	assert_json_str(w, "rmap_one", "0xffffffff81234560");
@@ -1098,13 +1101,14 @@ static void json_walk_events(void **state)
 	assert_json_bool(w, "locked", false);
 	assert_json_bool(w, "contended", true);
 	assert_json_int(w, "dur_ns", 2000000);
+	assert_json_int(w, "tracer_ns", 3000);
 	assert_json_int(w, "lock_wait_ns", 20000);
 	assert_json_str(w, "anon_vma", "0xffff888100a00000");
 	assert_json_str(w, "root", "0xffff888100900000");
 	assert_json_int(w, "vma.start", 0x7f0000000000LL);
 	assert_json_int(w, "vma.end", 0x7f0000200000LL);
 	assert_json_int(w, "ts_ns", 5000100);
-	assert_int_equal(json_object_size(w), 16);
+	assert_int_equal(json_object_size(w), 17);
 
 	/* owner unknown, no VMA, under the caller's lock: no lock wait at all */
 	w = json_array_get(ws, 1);
@@ -1114,7 +1118,7 @@ static void json_walk_events(void **state)
 	assert_json_bool(w, "locked", true);
 	assert_json_null(w, "lock_wait_ns");
 	assert_json_null(w, "vma");
-	assert_int_equal(json_object_size(w), 16);
+	assert_int_equal(json_object_size(w), 17);
 
 	/* the lock taken without waiting: 0, a measurement */
 	w = json_array_get(ws, 2);

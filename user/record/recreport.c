@@ -137,6 +137,7 @@ static void add_walk(struct rebuild *b, const struct mmr_walk_event *e)
 	if (!w)
 		return;
 	w->s.walks++;
+	w->s.tracer_ns += e->tracer_ns;
 	w->s.locked += e->locked;
 	w->s.contended += e->contended;
 	hist_add(&w->s.vmas, e->vmas);

@@ -374,6 +374,8 @@ static json_t *walker_json(const struct av_walker *w)
 	json_object_set_new(o, "locked", u64(w->s.locked));
 	json_object_set_new(o, "contended", u64(w->s.contended));
 	json_object_set_new(o, "nested", u64(w->s.nested));
+	/* the tracer's own time inside the walks, which ns leaves out */
+	json_object_set_new(o, "tracer_ns", u64(w->s.tracer_ns));
 	json_object_set_new(o, "vmas", hist_json(&w->s.vmas));
 	json_object_set_new(o, "mapped", hist_json(&w->s.mapped));
 	json_object_set_new(o, "ns", hist_json(&w->s.ns));
@@ -432,6 +434,7 @@ static json_t *walk_json(const struct anon_walk *w)
 	json_object_set_new(o, "locked", json_boolean(e->locked));
 	json_object_set_new(o, "contended", json_boolean(e->contended));
 	json_object_set_new(o, "dur_ns", u64(e->dur_ns));
+	json_object_set_new(o, "tracer_ns", u64(e->tracer_ns));
 	/* a locked walk (rmap_walk_locked) took no lock: nothing to measure;
 	 * else 0 is a measurement, the lock taken without waiting */
 	json_object_set_new(o, "lock_wait_ns", e->locked ? json_null() : u64(e->lock_wait_ns));

@@ -26,6 +26,7 @@ void walk_stats_merge(struct mmr_walk_stats *a, const struct mmr_walk_stats *b)
 	a->locked += b->locked;
 	a->contended += b->contended;
 	a->nested += b->nested;
+	a->tracer_ns += b->tracer_ns;
 	hist_merge(&a->vmas, &b->vmas);
 	hist_merge(&a->mapped, &b->mapped);
 	hist_merge(&a->ns, &b->ns);
