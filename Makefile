@@ -257,7 +257,8 @@ test: deps
 	$(MAKE) vmtest
 
 # the guest benchmark's bare fentry+fexit counter (its floor) and its
-# baseline (a pair on a function the loops never call)
+# baseline (a pair on a function the loops never call); the mmap_lock
+# tracepoints' floors (make bench's lock_overhead.sh)
 BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
 $(OUTPUT)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h
 	@mkdir -p $(@D)
@@ -277,7 +278,7 @@ vmbench: all $(BENCH_TOOLS)
 		-i tests/bench/lib.sh -i tests/bench/vm_overhead.sh \
 		$(foreach t,$(BENCH_TOOLS),-i $(t)) -- tests/bench/vm_overhead.sh
 
-bench: all
+bench: all $(BENCH_TOOLS)
 	@tests/bench/attach_time.sh
 	@echo
 	@tests/bench/fault_overhead.sh

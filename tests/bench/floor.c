@@ -3,10 +3,11 @@
  * floor: run a command under one of tests/bench/floor.bpf.c's reference
  * tracers, or none.
  *
- *   floor OBJ floor|idle|none -- COMMAND [ARG...]
+ *   floor OBJ floor|idle|lockfloor|lockclock|none -- COMMAND [ARG...]
  *
  * Attaches OBJ's programs named floor_* (fentry and fexit on
- * handle_mm_fault) or idle_* (the same on a function nothing calls), or
+ * handle_mm_fault), idle_* (the same on a function nothing calls),
+ * lockfloor_* or lockclock_* (the mmap_lock tracepoints: floor.bpf.c), or
  * none (the same process tree, for an untraced run to compare with), runs
  * COMMAND (its output is its own), detaches, prints the entry and exit
  * counts on stderr and exits with COMMAND's status. A benchmark tool: it is
@@ -63,13 +64,16 @@ int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	struct bpf_link *links[2] = { 0 };
+	static const char *const kinds[] = { "floor", "idle", "lockfloor", "lockclock", "none" };
+	struct bpf_link *links[3] = { 0 };
 	char prefix[16];
-	int n = 0, status;
+	int n = 0, status, i, k = -1;
 
-	if (argc < 5 || strcmp(argv[3], "--") ||
-	    (strcmp(argv[2], "floor") && strcmp(argv[2], "idle") && strcmp(argv[2], "none"))) {
-		fprintf(stderr, "usage: floor OBJ floor|idle|none -- COMMAND [ARG...]\n");
+	for (i = 0; argc >= 5 && i < (int)(sizeof(kinds) / sizeof(kinds[0])); i++)
+		if (!strcmp(argv[2], kinds[i]))
+			k = i;
+	if (k < 0 || strcmp(argv[3], "--")) {
+		fprintf(stderr, "usage: floor OBJ floor|idle|lockfloor|lockclock|none -- COMMAND [ARG...]\n");
 		return 2;
 	}
 	if (!strcmp(argv[2], "none"))
@@ -90,15 +94,15 @@ int main(int argc, char **argv)
 	bpf_object__for_each_program(prog, obj) {
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (n == 2 || !(links[n++] = bpf_program__attach(prog))) {
+		if (n == 3 || !(links[n++] = bpf_program__attach(prog))) {
 			fprintf(stderr, "floor: cannot attach %s: %s\n",
 				bpf_program__name(prog), strerror(errno));
 			return 1;
 		}
 	}
-	status = run(argv + 4, obj);
-	bpf_link__destroy(links[0]);
-	bpf_link__destroy(links[1]);
+	status = run(argv + 4, k < 2 ? obj : NULL);
+	for (i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
 	bpf_object__close(obj);
 	return status;
 }

@@ -8,7 +8,10 @@
 # under `mmretry stat --no-mmap-lock -- CMD` (faults only), under `mmretry
 # stat -- CMD` (faults and mmap_lock), and under bpftrace with the script
 # below (tests/bench/lock.bt: the same three tracepoints, the same wait and
-# hold histograms by mode). Each round runs them in a rotating order; the
+# hold histograms by mode), and under two floors (tests/bench/floor.bpf.c):
+# empty programs on the same three tracepoints, what any tracer of them pays,
+# and the same reading the clock once each, what any tracer timing waits and
+# holds from them pays. Each round runs them in a rotating order; the
 # report is the median rounds/s of each and its ratio to the untraced
 # median. A benchmark, not a test: only side-by-side medians mean anything
 # on a shared machine.
@@ -41,7 +44,13 @@ rate() { jq -r .observed.rounds_per_s; }
 mode=$(./mmretry probe --json | jq -r '.capabilities.faults.mode')
 [ -n "${MMRETRY_MODE:-}" ] && mode=$MMRETRY_MODE
 
+FLOOR=build/bench/floor
+FLOOR_OBJ=build/bench/floor.bpf.o
+[ -x "$FLOOR" ] && [ -s "$FLOOR_OBJ" ] || { echo "bench: $FLOOR is missing (make bench builds it)" >&2; exit 1; }
+
 run_plain() { "${gen[@]}" | rate; }
+run_lockfloor() { "$FLOOR" "$FLOOR_OBJ" lockfloor -- "${gen[@]}" | rate; }
+run_lockclock() { "$FLOOR" "$FLOOR_OBJ" lockclock -- "${gen[@]}" | rate; }
 run_faults() {
 	./mmretry stat "${mode_args[@]}" --no-mmap-lock --json -o "$tmp/f.json" -- "${gen[@]}" | rate
 }
@@ -59,7 +68,7 @@ run_bpftrace() {
 		{ echo "bench: bpftrace made no histograms: $(head -c 300 "$tmp/bt.err")" >&2; exit 1; }
 }
 
-kinds=(plain faults lock bpftrace)
+kinds=(plain lockfloor lockclock faults lock bpftrace)
 [ -n "$base" ] && kinds+=(base)
 nk=${#kinds[@]}
 for ((i = 0; i < rounds; i++)); do
@@ -80,6 +89,8 @@ echo
 echo "mmap/munmap rate, median of $rounds interleaved rounds ($maps x mmap+write+munmap),"
 echo "mmretry stat -- COMMAND, faults in $mode mode, kernel $(uname -r):"
 printf '  %-28s %12.0f rounds/s\n' "untraced" "$p"
+ratio_line "floor: 3 empty programs" "$(median <"$tmp/lockfloor")" "$p" rounds/s
+ratio_line "floor: 3 clock reads" "$(median <"$tmp/lockclock")" "$p" rounds/s
 ratio_line "faults only (--no-mmap-lock)" "$f" "$p" rounds/s
 ratio_line "faults + mmap_lock" "$l" "$p" rounds/s
 ratio_line "bpftrace, waits and holds" "$b" "$p" rounds/s
