@@ -684,16 +684,26 @@ elif group preempt && stat_gen preempt stall -t 4 -n 512 -s "$LOCK_MIB" -f "$PL"
 	if exact preempt; then
 		n=$(gen preempt .observed.uncached)
 		guards=$("$MMR" probe --json | jq -r '"preemption \(.preemption), guards \(.preemption_guards)"')
-		# the guards make a loss need both a program and its twin held by
-		# preempted tasks on one CPU: 0 in most runs on 7.2, not all
-		# (one slow 7.2 guest lost 4 of 512 with 9 missed runs); what
-		# always holds is that nothing is counted twice or named wrong,
-		# and nothing is lost without being reported
-		check "preempt: 4 readers' $n uncached pages each a file_io retry, or reported missed ($guards)" \
-			".faults.retry_reasons.file_io <= $n and
-			 .faults.retry_reasons.file_io + .missed_runs >= $n and
-			 .faults.retry_reasons.other == 0 and .faults.retry_reasons.page_lock == 0" \
-			"$tmp/preempt.json" "{retry_reasons: .faults.retry_reasons, missed_runs}"
+		# fentry: the guards make a loss need both a program and its
+		# twin held by preempted tasks on one CPU: rare, not impossible
+		# (3 of 8 runs in a 7.2 guest lost 2 of 512, with 2 or 3 missed
+		# runs); what always holds is that nothing is counted twice or
+		# named wrong, and nothing is lost without being reported
+		if [ "$(jq -r .modes.faults "$tmp/preempt.json")" = kprobe ]; then
+			# a kprobe's program runs with preemption off: none is
+			# skipped, so the plan picks kprobes where the kernel
+			# preempts BPF programs (7.x)
+			check "preempt: 4 readers' $n uncached pages each a file_io retry, none missed (kprobes; $guards)" \
+				".faults.retry_reasons.file_io == $n and .missed_runs == 0 and
+				 .faults.retry_reasons.other == 0 and .faults.retry_reasons.page_lock == 0" \
+				"$tmp/preempt.json" "{retry_reasons: .faults.retry_reasons, missed_runs}"
+		else
+			check "preempt: 4 readers' $n uncached pages each a file_io retry, or reported missed ($guards)" \
+				".faults.retry_reasons.file_io <= $n and
+				 .faults.retry_reasons.file_io + .missed_runs >= $n and
+				 .faults.retry_reasons.other == 0 and .faults.retry_reasons.page_lock == 0" \
+				"$tmp/preempt.json" "{retry_reasons: .faults.retry_reasons, missed_runs}"
+		fi
 		jq -r '"# preempt: \(.faults.retry_reasons.file_io) of '"$n"' counted, \(.missed_runs) missed runs"' \
 			"$tmp/preempt.json"
 	else

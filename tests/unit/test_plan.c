@@ -30,6 +30,9 @@ static struct features kernel_full(const char *release)
 	for (i = 0; i < NR_TPS; i++)
 		f.tp[i] = true;
 	f.per_vma_locks = true;
+	/* Debian's 6.1 and 6.12: PREEMPT_DYNAMIC, booted voluntary */
+	strcpy(f.preempt, "voluntary");
+	strcpy(f.preempt_from, "debugfs");
 	return f;
 }
 
@@ -68,6 +71,7 @@ static struct features kernel_7_2(void)
 	struct features f = kernel_full("7.2.0");
 
 	f.mmap_lock_memcg_path = false;
+	strcpy(f.preempt, "lazy");	/* Debian's 7.x */
 	return f;
 }
 
@@ -224,11 +228,22 @@ static void plan_6_12_and_7_2(void **state)
 	struct plan p;
 	char err[512];
 
-	/* the mmap_lock prototype does not change which modes work */
+	/* the mmap_lock prototype does not change which modes work; 7.x's
+	 * lazy preemption puts kprobes (exact) before fentry */
 	assert_int_equal(plan_make(&a, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
 	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	assert_contains(p.faults.order_why, "fentry before kprobes: preemption voluntary");
 	assert_int_equal(plan_make(&b, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
-	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT);
+	ASSERT_MODES(&p, MMR_MODE_KPROBE, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
+	assert_contains(p.faults.order_why, "kprobes before fentry: preemption lazy");
+	/* asked for, fentry is fentry (with its guards) */
+	assert_int_equal(plan_make(&b, &(struct plan_request){ .mode = MMR_MODE_FENTRY }, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY);
+	assert_true(p.faults.guarded);
+	/* where kprobes are refused, fentry */
+	b.kprobe = PROBE_NO;
+	assert_int_equal(plan_make(&b, &(struct plan_request){ .mode = MMR_MODE_NONE }, &p, err, sizeof(err)), 0);
+	ASSERT_MODES(&p, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT);
 }
 
 static void plan_fallback_order(void **state)
@@ -997,7 +1012,7 @@ static void plan_to_states_per_kernel(void **state)
 		kernel_6_1(), kernel_6_12(), kernel_7_2(), kernel_6_18_lockdown(),
 	};
 	const enum mmr_mode first[] = {
-		MMR_MODE_FENTRY, MMR_MODE_FENTRY, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT,
+		MMR_MODE_FENTRY, MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
 	};
 	uint8_t got[FF_NR];
 	struct plan p;
@@ -1075,6 +1090,22 @@ static void plan_light_order(void **state)
 	assert_int_equal(plan_next_probe(&k612, &light), PROG_KPROBE);
 	k612.kprobe = PROBE_YES;
 	assert_int_equal(plan_next_probe(&k612, &light), PROG_NONE);
+	assert_int_equal(producers_kind(&k612), MMR_MODE_KPROBE);
+
+	/* 7.x (preempted BPF programs): the producers by kprobes, exact,
+	 * which the probe tries before fentry; fentry where they fail */
+	assert_int_equal(plan_make(&k72, &light, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.faults.modes[1], MMR_MODE_KPROBE);
+	assert_int_equal(producers_kind(&k72), MMR_MODE_KPROBE);
+	k72.fentry = k72.kprobe = PROBE_NOT_TRIED;
+	assert_int_equal(plan_next_probe(&k72, &light), PROG_KPROBE);
+	k72.kprobe = PROBE_NO;
+	assert_int_equal(plan_next_probe(&k72, &light), PROG_FENTRY);
+	k72.fentry = PROBE_YES;
+	assert_int_equal(producers_kind(&k72), MMR_MODE_FENTRY);
+	/* 6.12 (voluntary): fentry's, with kprobes working too */
+	k612 = kernel_6_12();
+	assert_int_equal(producers_kind(&k612), MMR_MODE_FENTRY);
 }
 
 int main(void)

@@ -75,6 +75,7 @@ static void print_text(const struct features *f, const struct plan *p, int plan_
 		printf("  %-11s %s\n", mode_name(m), p->faults.why[m]);
 	/* fentry/fexit programs are preemptible everywhere the model is */
 	printf("  %-11s %s\n", "guards", p->faults.guard_why);
+	printf("  %-11s %s\n", "order", p->faults.order_why);
 }
 
 static int print_json(const struct features *f, const struct plan *p, int plan_err,
@@ -101,6 +102,7 @@ static int print_json(const struct features *f, const struct plan *p, int plan_e
 	json_object_set_new(root, "preemption_from", f->preempt_from[0] ?
 			    json_string(f->preempt_from) : json_null());
 	json_object_set_new(root, "preemption_guards", json_boolean(p->faults.guarded));
+	json_object_set_new(root, "mode_order", json_string(p->faults.order_why));
 	json_object_set_new(root, "per_vma_locks", json_boolean(f->per_vma_locks));
 	json_object_set_new(root, "mmap_lock_tracepoint_proto",
 			    !f->tp[TP_MMAP_LOCK_START_LOCKING] ? json_null() :

@@ -40,20 +40,43 @@ const char *const mmr_tp_names[NR_TPS] = {
 	[TP_CONTENTION_END]		= "contention_end",
 };
 
-/* modes, best first: the plan falls back along this order; the light
- * order (plan_request.light) puts tracepoint mode first */
+/*
+ * Can the kernel preempt a running BPF program? Under none and voluntary
+ * preemption a task is only switched where the code calls schedule() or
+ * cond_resched(), which no BPF program does; full, lazy and RT preemption
+ * switch anywhere, and a dynamic kernel whose mode is unknown may. A
+ * preempted fentry/fexit program is skipped for every other task reaching
+ * its hook on that CPU until it resumes (prog->active): counts can miss
+ * runs there. A kprobe's program runs with preemption off: none is skipped.
+ */
+static bool preemptible(const struct features *f)
+{
+	return !f->preempt[0] || (strcmp(f->preempt, "none") && strcmp(f->preempt, "voluntary"));
+}
+
+/* modes, best first: the plan falls back along this order. Where the
+ * kernel preempts BPF programs, kprobes (exact) before fentry (cheaper);
+ * the light order (plan_request.light) puts tracepoint mode first */
 static const enum mmr_mode mode_order[] = {
 	MMR_MODE_FENTRY, MMR_MODE_KPROBE, MMR_MODE_TRACEPOINT,
 };
+static const enum mmr_mode exact_order[] = {
+	MMR_MODE_KPROBE, MMR_MODE_FENTRY, MMR_MODE_TRACEPOINT,
+};
 static const enum mmr_mode light_order[] = {
 	MMR_MODE_TRACEPOINT, MMR_MODE_FENTRY, MMR_MODE_KPROBE,
+};
+static const enum mmr_mode light_exact_order[] = {
+	MMR_MODE_TRACEPOINT, MMR_MODE_KPROBE, MMR_MODE_FENTRY,
 };
 
 #define NR_ORDER (sizeof(mode_order) / sizeof(mode_order[0]))
 
 static const enum mmr_mode *order_of(const struct features *f, const struct plan_request *rq)
 {
-	return rq->light && f->per_vma_locks ? light_order : mode_order;
+	if (rq->light && f->per_vma_locks)
+		return preemptible(f) ? light_exact_order : light_order;
+	return preemptible(f) ? exact_order : mode_order;
 }
 
 const char *probe_refusal(enum probed t, int err, bool kprobes)
@@ -242,20 +265,23 @@ enum prog_kind plan_next_probe(const struct features *f, const struct plan_reque
 	return PROG_NONE;
 }
 
-/*
- * Can the kernel preempt a running BPF program? Under none and voluntary
- * preemption a task is only switched where the code calls schedule() or
- * cond_resched(), which no BPF program does; full, lazy and RT preemption
- * switch anywhere, and a dynamic kernel whose mode is unknown may.
- */
+/* preemptible(): the fentry/fexit programs get guard twins there, which
+ * make up for most skipped runs, not all (README) */
 static void plan_guard(const struct features *f, struct fault_plan *fp)
 {
 	const char *m = f->preempt[0] ? f->preempt : "unknown";
 
-	fp->guarded = strcmp(m, "none") && strcmp(m, "voluntary");
+	fp->guarded = preemptible(f);
 	snprintf(fp->guard_why, sizeof(fp->guard_why), "%s: preemption %s%s%s%s",
 		 fp->guarded ? "yes" : "no", m, f->preempt_from[0] ? " (" : "",
 		 f->preempt_from, f->preempt_from[0] ? ")" : "");
+	if (fp->guarded)
+		snprintf(fp->order_why, sizeof(fp->order_why),
+			 "kprobes before fentry: preemption %s, where a preempted "
+			 "fentry/fexit program misses other tasks' runs", m);
+	else
+		snprintf(fp->order_why, sizeof(fp->order_why),
+			 "fentry before kprobes: preemption %s, no run missed", m);
 }
 
 int plan_make(const struct features *f, const struct plan_request *rq, struct plan *p,
@@ -298,6 +324,8 @@ int plan_make(const struct features *f, const struct plan_request *rq, struct pl
 
 enum mmr_mode producers_kind(const struct features *f)
 {
+	if (preemptible(f) && f->kprobe == PROBE_YES)
+		return MMR_MODE_KPROBE;
 	if (f->fentry == PROBE_YES)
 		return MMR_MODE_FENTRY;
 	if (f->kprobe == PROBE_YES)

@@ -23,6 +23,10 @@ struct fault_plan {
 	 * programs get a guard twin (bpf/faults.bpf.c, guard_pass()) */
 	bool guarded;
 	char guard_why[160];	/* why, or why not, for `probe` */
+	/* why modes[0] comes first (kprobes first where the kernel preempts
+	 * BPF programs: a kprobe's runs with preemption off, so none is
+	 * skipped), for `probe` */
+	char order_why[160];
 };
 
 /* What the user asked for (the trace options that decide the plan). */
