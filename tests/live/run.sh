@@ -979,16 +979,18 @@ fi
 if group cgroups; then
 	# --- stat --by cgroup: workloads in cgroups of their own --------------------------
 	# Two file workloads, each moved into a cgroup v2 the test makes before it
-	# faults (1024 and 2048 uncached pages), under one stat: each cgroup's row
+	# faults (1024 and 2048 uncached pages; the first in a child, a/x, counted
+	# with its parent at --cgroup-depth 1), under one stat: each cgroup's row
 	# has exactly its workload's file_io retries, and the rows add up to the
-	# run's figures. Then four workloads in four cgroups with --max-cgroups 2:
-	# two rows, the rest summed in "other", which says how many it holds.
+	# run's figures. Then four workloads in four cgroups with --max-cgroups 2
+	# (each task's own cgroup): two rows, the rest summed in "other", which
+	# says how many it holds.
 	cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 	cgp=mmrtest-$$
 	if [ -z "$cgroot" ] || ! mkdir "$cgroot/$cgp-a" 2>/dev/null; then
 		skip "cgroups: rows by cgroup" "no cgroup2 mount this test can write to"
 	else
-		for x in b c d; do mkdir "$cgroot/$cgp-$x"; done
+		for x in b c d a/x; do mkdir "$cgroot/$cgp-$x"; done
 		# in_cg X ARGS...: a shell line that starts a shell of its own, which
 		# moves itself into cgroup X and execs the generator there
 		in_cg() {
@@ -997,13 +999,14 @@ if group cgroups; then
 			printf 'sh -c %q' "$(printf 'echo $$ > %q && exec %q -q %s' \
 				"$cgroot/$cgp-$x/cgroup.procs" "$GEN" "$*")"
 		}
-		two="$(in_cg a file -n 1024 -f "${data[0]}") & $(in_cg b file -n 2048 -f "${data[1]}") & wait"
-		if "$MMR" stat "${mode_args[@]}" --by cgroup --json -o "$tmp/cg2.json" -- \
+		two="$(in_cg a/x file -n 1024 -f "${data[0]}") & $(in_cg b file -n 2048 -f "${data[1]}") & wait"
+		if "$MMR" stat "${mode_args[@]}" --by cgroup --cgroup-depth 1 --json -o "$tmp/cg2.json" -- \
 			sh -c "$two" >"$tmp/cg2.out" 2>"$tmp/cg2.err"; then
 			show="[.cgroups.rows[] | {cgroup, retries, file_io: .retry_reasons.file_io}]"
-			check "cgroups: each cgroup's row has exactly its workload's file_io retries (1024, 2048)" \
+			check "cgroups: each cgroup's row has exactly its workload's file_io retries (1024, a/x's at depth 1; 2048)" \
 				"(.cgroups.rows | map({(.cgroup): .retry_reasons.file_io}) | add) as \$r |
-				 \$r[\"/$cgp-a\"] == 1024 and \$r[\"/$cgp-b\"] == 2048" "$tmp/cg2.json" "$show"
+				 \$r[\"/$cgp-a\"] == 1024 and \$r[\"/$cgp-b\"] == 2048 and
+				 \$r[\"/$cgp-a/x\"] == null and .cgroups.depth == 1" "$tmp/cg2.json" "$show"
 			check "cgroups: the rows add up to the run's retries and file_io" \
 				"([.cgroups.rows[].retries] | add) == .faults.retries and
 				 ([.cgroups.rows[].retry_reasons.file_io] | add) == .faults.retry_reasons.file_io and
@@ -1046,7 +1049,7 @@ if group cgroups; then
 		else
 			not_ok "cgroups: stat --by cgroup --max-cgroups 2 ran" "$(head -c 400 "$tmp/cg4.err")"
 		fi
-		for x in a b c d; do rmdir "$cgroot/$cgp-$x" 2>/dev/null; done
+		for x in a/x a b c d; do rmdir "$cgroot/$cgp-$x" 2>/dev/null; done
 	fi
 fi
 
