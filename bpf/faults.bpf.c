@@ -430,10 +430,28 @@ static __always_inline void retry_resumed(struct tstate *st, __u64 now)
 		mmr_hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
 }
 
+/* A retried fault ends without another attempt (fault_signal_pending(),
+ * or its task exits): a fault, in the run's counters and its row's (task:
+ * the current task, which a cgroup row needs; a process's row is not made
+ * again here, after top forgot an exited process). Rare: a lookup. */
+static __always_inline void abandoned(struct mmr_fault_counters *c, struct task_struct *task)
+{
+	__u64 tgid = BPF_CORE_READ(task, tgid);
+	struct mmr_proc_counters *p = rows_by_cgroup ? proc_of(task) :
+				      per_process ? bpf_map_lookup_elem(&proc_counters, &tgid) :
+				      NULL;
+
+	if (c) {
+		c->faults += 1;
+		c->abandoned += 1;
+	}
+	if (p)
+		p->faults += 1;
+}
+
 static __always_inline void attempt_enter(__u64 address, __u32 flags, __u64 vm_file,
 					  __u64 vm_ops, __u64 vma, bool guard)
 {
-	struct mmr_fault_counters *c;
 	struct tstate *st;
 	__u64 page = address & page_mask, now;
 
@@ -449,11 +467,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags, __u64 vm_f
 		if (st->pending) {
 			/* the previous fault's last attempt retried and was
 			 * not attempted again (fault_signal_pending) */
-			c = counters();
-			if (c) {
-				c->faults += 1;
-				c->abandoned += 1;
-			}
+			abandoned(counters(), bpf_get_current_task_btf());
 		}
 		st->attempt = 1;
 	}
@@ -1461,8 +1475,7 @@ static __always_inline void task_exit(struct task_struct *task, bool guard)
 	if (st && st->pending) {
 		/* the task dies with a retried fault not attempted again */
 		st->pending = 0;
-		c->faults += 1;
-		c->abandoned += 1;
+		abandoned(c, task);
 	}
 }
 
