@@ -37,8 +37,12 @@ const volatile __u8 stream_events = 1;
 __u8 io_hooked = 0;
 /* tracepoint mode: sum the fault accounting of traced tasks as they exit */
 const volatile __u8 exit_accounting = 0;
-/* `mmretry top`: also count per process (proc_counters); off for stat */
+/* `mmretry top`: also count per row (proc_counters); off for stat */
 const volatile __u8 per_process = 0;
+/* the rows are cgroups, not processes: the task's cgroup (v2), or its
+ * ancestor at cgroup_level (the root is level 0) if it is that deep */
+const volatile __u8 rows_by_cgroup = 0;
+const volatile __u32 cgroup_level = 0;
 /* `mmretry record`: stream every attempt and the address-space changes */
 const volatile __u8 record = 0;
 /* fentry and kprobe modes: time each fault (fault_latency, the slowest
@@ -80,13 +84,23 @@ struct {
 	__type(value, struct mmr_fault_latency);
 } fault_latency SEC(".maps");
 
-/* sized to 1 by user space unless per_process is set */
+/* sized to 1 by user space unless per_process is set; by cgroup, to
+ * --max-cgroups + 1 (MMR_CGROUP_OTHER's row) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, MMR_PROC_MAX);
-	__type(key, __u32);	/* tgid */
+	__type(key, __u64);	/* tgid, or cgroup id (rows_by_cgroup) */
 	__type(value, struct mmr_proc_counters);
 } proc_counters SEC(".maps");
+
+/* by cgroup: the cgroups whose figures went to MMR_CGROUP_OTHER's row, to
+ * count them once each (rows_folded) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MMR_CGROUP_FOLDED_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroups_folded SEC(".maps");
 
 /* processes proc_counters had no room for, per CPU */
 struct {
@@ -114,34 +128,65 @@ static __always_inline struct mmr_fault_counters *counters(void)
 }
 
 /*
- * The per-process counters of task's process, created on its first event;
- * NULL when per_process is off (stat: no lookup at all) or the map is full
- * (counted in proc_lost). One lookup per event once the entry exists.
+ * The current task's cgroup row key: its cgroup's id, or its ancestor's at
+ * cgroup_level if the task is that deep (a shallower task keeps its own).
+ * Called for the current task only (both helpers read current's cgroup).
+ */
+static __always_inline __u64 cgroup_row_key(void)
+{
+	__u64 id = cgroup_level ? bpf_get_current_ancestor_cgroup_id(cgroup_level) : 0;
+
+	return id ? id : bpf_get_current_cgroup_id();
+}
+
+/* By cgroup, with the map full: the other cgroups' row, and the cgroup
+ * counted once among those folded into it (proc_lost counts them). */
+static __always_inline struct mmr_proc_counters *folded_row(__u64 key)
+{
+	__u64 other = MMR_CGROUP_OTHER, *n;
+	__u32 zero = 0;
+	__u8 one = 1;
+
+	if (!bpf_map_update_elem(&cgroups_folded, &key, &one, BPF_NOEXIST)) {
+		n = bpf_map_lookup_elem(&proc_lost, &zero);
+		if (n)
+			*n += 1;
+	}
+	return bpf_map_lookup_elem(&proc_counters, &other);
+}
+
+/*
+ * The row of task's process, or of its cgroup (rows_by_cgroup: task is
+ * the current task), created on its first event; NULL when per_process is
+ * off (stat: no lookup at all) or, by process, the map is full (counted
+ * in proc_lost). One lookup per event once the entry exists.
  */
 static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *task)
 {
 	struct mmr_proc_counters *p;
 	struct task_struct *leader;
-	__u32 tgid, zero = 0;
-	__u64 *lost;
+	__u32 zero = 0;
+	__u64 key, *lost;
 
 	if (!per_process)
 		return NULL;
-	tgid = BPF_CORE_READ(task, tgid);
-	p = bpf_map_lookup_elem(&proc_counters, &tgid);
+	key = rows_by_cgroup ? cgroup_row_key() : BPF_CORE_READ(task, tgid);
+	p = bpf_map_lookup_elem(&proc_counters, &key);
 	if (p)
 		return p;
-	if (bpf_map_update_elem(&proc_counters, &tgid, &zero_proc, BPF_NOEXIST)) {
-		p = bpf_map_lookup_elem(&proc_counters, &tgid);	/* raced with another CPU */
-		if (!p) {
-			lost = bpf_map_lookup_elem(&proc_lost, &zero);
-			if (lost)
-				*lost += 1;
-		}
-		return p;
+	if (bpf_map_update_elem(&proc_counters, &key, &zero_proc, BPF_NOEXIST)) {
+		p = bpf_map_lookup_elem(&proc_counters, &key);	/* raced with another CPU */
+		if (p)
+			return p;
+		if (rows_by_cgroup)
+			return folded_row(key);
+		lost = bpf_map_lookup_elem(&proc_lost, &zero);
+		if (lost)
+			*lost += 1;
+		return NULL;
 	}
-	p = bpf_map_lookup_elem(&proc_counters, &tgid);
-	if (p) {
+	p = bpf_map_lookup_elem(&proc_counters, &key);
+	if (p && !rows_by_cgroup) {
 		leader = BPF_CORE_READ(task, group_leader);
 		bpf_core_read_str(p->comm, sizeof(p->comm), &leader->comm);
 	}
@@ -385,10 +430,28 @@ static __always_inline void retry_resumed(struct tstate *st, __u64 now)
 		mmr_hist_add_reason(l->lock_wait, st->last_reason, st->retry_lock_wait);
 }
 
+/* A retried fault ends without another attempt (fault_signal_pending(),
+ * or its task exits): a fault, in the run's counters and its row's (task:
+ * the current task, which a cgroup row needs; a process's row is not made
+ * again here, after top forgot an exited process). Rare: a lookup. */
+static __always_inline void abandoned(struct mmr_fault_counters *c, struct task_struct *task)
+{
+	__u64 tgid = BPF_CORE_READ(task, tgid);
+	struct mmr_proc_counters *p = rows_by_cgroup ? proc_of(task) :
+				      per_process ? bpf_map_lookup_elem(&proc_counters, &tgid) :
+				      NULL;
+
+	if (c) {
+		c->faults += 1;
+		c->abandoned += 1;
+	}
+	if (p)
+		p->faults += 1;
+}
+
 static __always_inline void attempt_enter(__u64 address, __u32 flags, __u64 vm_file,
 					  __u64 vm_ops, __u64 vma, bool guard)
 {
-	struct mmr_fault_counters *c;
 	struct tstate *st;
 	__u64 page = address & page_mask, now;
 
@@ -404,11 +467,7 @@ static __always_inline void attempt_enter(__u64 address, __u32 flags, __u64 vm_f
 		if (st->pending) {
 			/* the previous fault's last attempt retried and was
 			 * not attempted again (fault_signal_pending) */
-			c = counters();
-			if (c) {
-				c->faults += 1;
-				c->abandoned += 1;
-			}
+			abandoned(counters(), bpf_get_current_task_btf());
 		}
 		st->attempt = 1;
 	}
@@ -1408,7 +1467,7 @@ static __always_inline void task_exit(struct task_struct *task, bool guard)
 	if (exit_accounting && task == bpf_get_current_task_btf() && traced_tstate(task)) {
 		c->exit_faults += task->min_flt + task->maj_flt;
 		c->exit_major += task->maj_flt;
-		if (per_process && task->signal->live.counter == 0)
+		if (per_process && !rows_by_cgroup && task->signal->live.counter == 0)
 			proc_exit(task);
 	}
 	mmr_forget_exit(task);
@@ -1416,8 +1475,7 @@ static __always_inline void task_exit(struct task_struct *task, bool guard)
 	if (st && st->pending) {
 		/* the task dies with a retried fault not attempted again */
 		st->pending = 0;
-		c->faults += 1;
-		c->abandoned += 1;
+		abandoned(c, task);
 	}
 }
 

@@ -123,11 +123,18 @@ struct mmr_fault_counters {
 };
 
 /*
- * Per process (tgid), per CPU, for `mmretry top`: kept only when user space
- * sets per_process before load. Tracepoint mode fills the subset it infers
+ * Per row, per CPU: a process (tgid), for `mmretry top` and stat
+ * --proc-latency, or a cgroup (its id, or its ancestor's at a chosen depth:
+ * rows_by_cgroup), for stat --by cgroup; kept only when user space sets
+ * per_process before load. Tracepoint mode fills the subset it infers
  * (retries, reasons, mmap_lock attempts, kernel_faults, exit_faults).
  */
 #define MMR_PROC_MAX 10240	/* processes; more are counted in proc_lost */
+/* the row of the cgroups past the map's room (user space creates it first):
+ * no cgroup has this id */
+#define MMR_CGROUP_OTHER (~0ULL)
+/* cgroups folded into it, told apart up to this many */
+#define MMR_CGROUP_FOLDED_MAX 4096
 
 struct mmr_proc_counters {
 	__u64 attempts;			/* handle_mm_fault calls */

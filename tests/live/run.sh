@@ -73,7 +73,8 @@ CHECK_SHOW='.faults // .'
 # (readers' retries behind a writer, the slowest faults' blocker: the lock
 # group's too), knob (--no-latency's programs and report), preempt (exact
 # counts with more busy threads than CPUs: fentry's preemption guards), light
-# (--mode light, which ignores MMRETRY_MODE)
+# (--mode light, which ignores MMRETRY_MODE), cgroups (stat --by cgroup in
+# cgroups the test makes)
 group() {
 	case " ${MMRETRY_LIVE_SKIP:-} " in
 	*" $1 "*)
@@ -973,6 +974,83 @@ if group filter; then
 		not_ok "pid: -p ran" "$(cat "$tmp/pid.err")"
 	fi
 	wait "$bg" 2>/dev/null
+fi
+
+if group cgroups; then
+	# --- stat --by cgroup: workloads in cgroups of their own --------------------------
+	# Two file workloads, each moved into a cgroup v2 the test makes before it
+	# faults (1024 and 2048 uncached pages; the first in a child, a/x, counted
+	# with its parent at --cgroup-depth 1), under one stat: each cgroup's row
+	# has exactly its workload's file_io retries, and the rows add up to the
+	# run's figures. Then four workloads in four cgroups with --max-cgroups 2
+	# (each task's own cgroup): two rows, the rest summed in "other", which
+	# says how many it holds.
+	cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	cgp=mmrtest-$$
+	if [ -z "$cgroot" ] || ! mkdir "$cgroot/$cgp-a" 2>/dev/null; then
+		skip "cgroups: rows by cgroup" "no cgroup2 mount this test can write to"
+	else
+		for x in b c d a/x; do mkdir "$cgroot/$cgp-$x"; done
+		# in_cg X ARGS...: a shell line that starts a shell of its own, which
+		# moves itself into cgroup X and execs the generator there
+		in_cg() {
+			local x=$1
+			shift
+			printf 'sh -c %q' "$(printf 'echo $$ > %q && exec %q -q %s' \
+				"$cgroot/$cgp-$x/cgroup.procs" "$GEN" "$*")"
+		}
+		two="$(in_cg a/x file -n 1024 -f "${data[0]}") & $(in_cg b file -n 2048 -f "${data[1]}") & wait"
+		if "$MMR" stat "${mode_args[@]}" --by cgroup --cgroup-depth 1 --json -o "$tmp/cg2.json" -- \
+			sh -c "$two" >"$tmp/cg2.out" 2>"$tmp/cg2.err"; then
+			show="[.cgroups.rows[] | {cgroup, retries, file_io: .retry_reasons.file_io}]"
+			check "cgroups: each cgroup's row has exactly its workload's file_io retries (1024, a/x's at depth 1; 2048)" \
+				"(.cgroups.rows | map({(.cgroup): .retry_reasons.file_io}) | add) as \$r |
+				 \$r[\"/$cgp-a\"] == 1024 and \$r[\"/$cgp-b\"] == 2048 and
+				 \$r[\"/$cgp-a/x\"] == null and .cgroups.depth == 1" "$tmp/cg2.json" "$show"
+			check "cgroups: the rows add up to the run's retries and file_io" \
+				"([.cgroups.rows[].retries] | add) == .faults.retries and
+				 ([.cgroups.rows[].retry_reasons.file_io] | add) == .faults.retry_reasons.file_io and
+				 .cgroups.folded == 0" "$tmp/cg2.json" "$show"
+			if exact cg2; then
+				check "cgroups: fentry and kprobe rows count faults and majors (each uncached page)" \
+					"(.cgroups.rows | map({(.cgroup): .}) | add) as \$r |
+					 \$r[\"/$cgp-a\"].major >= 1024 and \$r[\"/$cgp-b\"].major >= 2048 and
+					 ([.cgroups.rows[].faults] | add) == .faults.faults" "$tmp/cg2.json" "$show"
+			else
+				check "cgroups: tracepoint mode's rows leave faults and majors n/a (null)" \
+					".cgroups.rows | all(.faults == null and .major == null and .retries != null)" \
+					"$tmp/cg2.json" "$show"
+			fi
+		else
+			not_ok "cgroups: stat --by cgroup ran" "$(head -c 400 "$tmp/cg2.err")"
+		fi
+		four=""
+		for i in 0 1 2 3; do
+			x=$(printf 'abcd' | cut -c$((i + 1)))
+			four="$four$(in_cg "$x" file -n 64 -f "${data[$i]}") & "
+		done
+		if "$MMR" stat "${mode_args[@]}" --by cgroup --max-cgroups 2 --json -o "$tmp/cg4.json" -- \
+			sh -c "${four}wait" >"$tmp/cg4.out" 2>"$tmp/cg4.err"; then
+			check "cgroups: --max-cgroups 2 keeps 2 rows and sums the rest in other, which counts them" \
+				"([.cgroups.rows[] | select(.cgroup != \"other\")] | length) == 2 and
+				 (.cgroups.rows[-1].cgroup == \"other\") and .cgroups.folded >= 2 and
+				 ([.cgroups.rows[].retries] | add) == .faults.retries and
+				 ([.cgroups.rows[].retry_reasons.file_io] | add) == .faults.retry_reasons.file_io" \
+				"$tmp/cg4.json" "{folded: .cgroups.folded, rows: [.cgroups.rows[] | {cgroup, retries}]}"
+			"$MMR" stat "${mode_args[@]}" --by cgroup --max-cgroups 2 -o "$tmp/cg4.txt" -- \
+				sh -c "${four}wait" >/dev/null 2>&1
+			if grep -q "^  other ([0-9]* cgroups\?)" "$tmp/cg4.txt" &&
+			   ! awk 'length > 80' "$tmp/cg4.txt" | grep -q .; then
+				ok "cgroups: the text report has the other row and fits 80 columns"
+			else
+				not_ok "cgroups: the text report has the other row and fits 80 columns" \
+					"$(grep -A8 'by cgroup' "$tmp/cg4.txt")"
+			fi
+		else
+			not_ok "cgroups: stat --by cgroup --max-cgroups 2 ran" "$(head -c 400 "$tmp/cg4.err")"
+		fi
+		for x in a/x a b c d; do rmdir "$cgroot/$cgp-$x" 2>/dev/null; done
+	fi
 fi
 
 if group lock; then

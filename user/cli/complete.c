@@ -86,6 +86,8 @@ static void list_values(const struct cmd *c, const struct option *o, const char 
 		for (i = MMR_MODE_FENTRY; i < MMR_NR_MODES; i++)
 			printf("%s%s\n", before, mode_name(i));
 		printf("%slight\n%sauto\n", before, before);
+	} else if (!strcmp(o->name, "by")) {
+		printf("%scgroup\n", before);
 	} else if (!strcmp(c->name, "top") && !strcmp(o->name, "sort")) {
 		for (i = 0; i < TOP_NR_SORTS; i++)
 			printf("%s%s\n", before, top_sort_names[i]);

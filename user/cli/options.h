@@ -98,6 +98,10 @@ struct stat_opts {
 	const char *output;	/* NULL = stdout */
 	const char *folded;	/* --folded FILE: long holds and waits, slow faults, folded */
 	bool proc_latency;	/* --proc-latency: fault latency per process (top's map) */
+	bool by_cgroup;		/* --by cgroup: the fault figures per cgroup */
+	bool cgroup_depth_set;
+	uint32_t cgroup_depth;	/* --cgroup-depth: 0, each task's own cgroup */
+	uint32_t max_cgroups;	/* --max-cgroups */
 	int verbose;
 };
 

@@ -39,6 +39,7 @@ void report_free(struct report *r)
 	report_slow_free(&r->slow);
 	report_anon_free(&r->anon);
 	report_proclat_free(&r->proclat);
+	report_cgroups_free(&r->cgroups);
 }
 
 void report_note(struct report *r, const char *fmt, ...)
@@ -261,6 +262,7 @@ void report_print_text(FILE *out, const struct report *r)
 	}
 	report_print_latency_text(out, &r->latency);
 	report_print_proclat_text(out, &r->proclat, r->duration_s);
+	report_print_cgroups_text(out, &r->cgroups);
 	report_print_slow_text(out, &r->slow, &r->lock);
 	if (r->lock.traced)
 		report_print_lock_text(out, &r->lock);
@@ -380,6 +382,8 @@ json_t *report_to_json(const struct report *r)
 	json_object_set_new(root, "fault_latency", report_latency_json(&r->latency));
 	if ((pl = report_proclat_json(&r->proclat, r->duration_s)))
 		json_object_set_new(root, "fault_latency_processes", pl);
+	if ((pl = report_cgroups_json(&r->cgroups)))
+		json_object_set_new(root, "cgroups", pl);
 	json_object_set_new(root, "slow_faults", report_slow_json(&r->slow, &r->lock));
 	json_object_set_new(root, "mmap_lock", r->lock.traced ? report_lock_json(&r->lock) :
 			    json_null());

@@ -18,6 +18,7 @@
 #include "report/anon_vma.h"
 #include "report/latency.h"
 #include "report/mmap_lock.h"
+#include "report/cgroups.h"
 #include "report/proclat.h"
 #include "report/slow.h"
 
@@ -65,6 +66,7 @@ struct report {
 
 	struct report_latency latency;
 	struct report_proclat proclat;	/* stat --proc-latency */
+	struct report_cgroups cgroups;	/* stat --by cgroup */
 	struct report_slow slow;
 	struct report_lock lock;
 	struct report_anon anon;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cgpath.h"
 #include "lib/ksyms.h"
 #include "lib/procmaps.h"
 #include "lib/util.h"
@@ -246,6 +247,40 @@ static void read_proclat(struct engine *e, struct report *r)
 			    "map (%d)", (unsigned long long)lost, MMR_PROC_MAX);
 }
 
+/* stat --by cgroup: each cgroup's row, named from the cgroup2 mount (walked
+ * once attached, and again for a cgroup made since) */
+static void read_cgroups(struct engine *e, struct report *r, struct cgpaths *names,
+			 const uint8_t states[FF_NR])
+{
+	struct report_cgroups *x = &r->cgroups;
+	enum mmr_mode m = engine_fault_mode(e);
+	struct fproc_row *rows = NULL;
+	int i, n;
+
+	n = faults_trace_procs(engine_faults(e), &rows);
+	if (n < 0) {
+		x->why = "the per-cgroup map could not be read";
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *path = rows[i].cgroup == MMR_CGROUP_OTHER ? NULL :
+				   cgpaths_lookup(names, rows[i].cgroup);
+
+		if (report_cgroups_add(x, rows[i].cgroup, path, &rows[i].c)) {
+			free(rows);
+			report_cgroups_free(x);
+			x->why = "out of memory";
+			return;
+		}
+	}
+	free(rows);
+	memcpy(x->states, states, sizeof(x->states));
+	x->all_figures = m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE;
+	x->timed = !engine_latency_why(e);
+	x->folded = faults_trace_proc_lost(engine_faults(e));
+	report_cgroups_sort(x);
+}
+
 enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 				   const struct collect_tap *t)
 {
@@ -255,8 +290,12 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		.on_retry = on_retry, .on_fault = on_fault, .on_lock = on_lock, .on_chain = on_chain,
 		.on_walk = on_walk, .record = record, .on_raw = record ? on_raw : NULL,
 		.on_lock_op = record ? on_lock_op : NULL, .ctx = &x, .note = on_note,
-		.per_process = r->proclat.wanted,
+		.per_process = r->proclat.wanted || r->cgroups.wanted,
+		.rows_by_cgroup = r->cgroups.wanted, .cgroup_level = r->cgroups.depth,
+		.max_cgroups = r->cgroups.max,
 	};
+	struct cgpaths *cgnames = NULL;
+	char cgroot[4096];
 	enum collect_result res = COLLECT_CANNOT_TRACE;
 	struct mmr_fault_counters sum;
 	uint8_t states[FF_NR];
@@ -283,6 +322,9 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	}
 	if (engine_attach(e))
 		goto out;
+	if (r->cgroups.wanted && !cgroup2_mount(cgroot, sizeof(cgroot)) &&
+	    (cgnames = cgpaths_new(cgroot)))
+		cgpaths_scan(cgnames);
 	/* the report's thresholds, before any event arrives (engine_wait) */
 	if (engine_lock(e)) {
 		r->lock.traced = true;
@@ -325,6 +367,8 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	collect_read_latency(e, &r->latency);
 	if (r->proclat.wanted)
 		read_proclat(e, r);
+	if (r->cgroups.wanted)
+		read_cgroups(e, r, cgnames, states);
 	if (r->slow.traced)
 		read_slow(e, &r->slow);
 	report_set_faults(r, &sum, states);
@@ -343,5 +387,6 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 out:
 	engine_finish(e);
 	file_names_free(x.names);
+	cgpaths_free(cgnames);
 	return res;
 }

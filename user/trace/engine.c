@@ -280,6 +280,8 @@ int engine_attach(struct engine *e)
 	struct faults_trace_opts fo = {
 		.features = &e->f, .plan = &e->p, .target = &e->tg,
 		.ringbuf_bytes = e->o.ringbuf_bytes, .per_process = e->sink.per_process,
+		.rows_by_cgroup = e->sink.rows_by_cgroup, .cgroup_level = e->sink.cgroup_level,
+		.max_cgroups = e->sink.max_cgroups,
 		.on_event = e->sink.on_retry, .ctx = e->sink.ctx,
 		.on_fault = e->sink.on_fault, .min_fault_ns = e->o.min_fault_ns,
 		.record = e->sink.record, .on_raw = e->sink.on_raw,

@@ -71,6 +71,9 @@ struct engine_sink {
 	raw_event_fn on_raw;
 	int (*on_lock_op)(void *ctx, const struct mmr_lock_op_event *e);
 	bool per_process;		/* top: per-process fault counters */
+	/* stat --by cgroup: those rows are cgroups (faults_trace_opts) */
+	bool rows_by_cgroup;
+	uint32_t cgroup_level, max_cgroups;
 	/* the front end says itself that it has started (export: where it
 	 * listens), so the engine does not */
 	bool own_banner;

@@ -27,7 +27,29 @@ struct faults_trace {
 	raw_event_fn on_raw;
 	void *ctx;
 	int ncpus;
+	bool rows_by_cgroup;	/* proc_counters' rows are cgroups */
 };
+
+/* by cgroup: the row the cgroups past --max-cgroups are summed in, made
+ * first so that it always has room (bpf/faults.bpf.c, folded_row()) */
+static int add_other_row(struct faults_bpf *skel)
+{
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
+	size_t size = (sizeof(struct mmr_proc_counters) + 7) / 8 * 8;
+	__u64 key = MMR_CGROUP_OTHER;
+	void *zero;
+
+	if (ncpus < 1)
+		return ncpus ? ncpus : -EINVAL;
+	zero = calloc(ncpus, size);
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map__update_elem(skel->maps.proc_counters, &key, sizeof(key), zero, ncpus * size,
+				 BPF_NOEXIST))
+		err = -errno;
+	free(zero);
+	return err;
+}
 
 /* when a program loads, beyond its mode and hook */
 enum prog_when {
@@ -273,6 +295,13 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->guarded = o->plan->faults.guarded;
 	if (!o->per_process)	/* stat: no memory for a map it never fills */
 		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
+	else if (o->rows_by_cgroup)	/* and the other cgroups' row */
+		bpf_map__set_max_entries(skel->maps.proc_counters, o->max_cgroups + 1);
+	if (!o->per_process || !o->rows_by_cgroup)
+		bpf_map__set_max_entries(skel->maps.cgroups_folded, 1);
+	skel->rodata->rows_by_cgroup = o->per_process && o->rows_by_cgroup;
+	skel->rodata->cgroup_level = o->cgroup_level;
+	t->rows_by_cgroup = o->per_process && o->rows_by_cgroup;
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	skel->rodata->follow_forks = tg->follow_forks;
@@ -295,6 +324,11 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 
 	for (ti = 0; ti < tg->ntgids; ti++) {
 		err = faults_trace_add_tgid(t, tg->tgids[ti]);
+		if (err)
+			return err;
+	}
+	if (t->rows_by_cgroup) {
+		err = add_other_row(skel);
 		if (err)
 			return err;
 	}
@@ -511,6 +545,7 @@ void faults_trace_close(struct faults_trace *t)
 struct fproc_rows {
 	struct fproc_row *out;
 	size_t n, cap;
+	bool by_cgroup;
 };
 
 static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
@@ -523,7 +558,10 @@ static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
 
 	if (!row)
 		return -ENOMEM;
-	row->pid = *(const __u32 *)key;
+	if (rc->by_cgroup)
+		row->cgroup = *(const __u64 *)key;
+	else
+		row->pid = (uint32_t)*(const __u64 *)key;
 	for (c = 0; c < ncpus; c++) {
 		const __u64 *src = (const __u64 *)&percpu[c];
 		__u64 *dst = (__u64 *)&row->c;
@@ -541,10 +579,10 @@ static int add_proc(void *ctx, const void *key, const void *values, int ncpus)
 
 int faults_trace_procs(struct faults_trace *t, struct fproc_row **rows)
 {
-	struct fproc_rows rc = { 0 };
+	struct fproc_rows rc = { .by_cgroup = t->rows_by_cgroup };
 	int err;
 
-	err = percpu_hash_each(t->skel->maps.proc_counters, sizeof(__u32),
+	err = percpu_hash_each(t->skel->maps.proc_counters, sizeof(__u64),
 			       sizeof(struct mmr_proc_counters), add_proc, &rc);
 	if (err) {
 		free(rc.out);
@@ -556,7 +594,11 @@ int faults_trace_procs(struct faults_trace *t, struct fproc_row **rows)
 
 int faults_trace_proc_forget(struct faults_trace *t, uint32_t pid)
 {
-	if (bpf_map__delete_elem(t->skel->maps.proc_counters, &pid, sizeof(pid), 0) &&
+	__u64 key = pid;
+
+	if (t->rows_by_cgroup)
+		return 0;	/* the rows are cgroups */
+	if (bpf_map__delete_elem(t->skel->maps.proc_counters, &key, sizeof(key), 0) &&
 	    errno != ENOENT)
 		return -errno;
 	return 0;

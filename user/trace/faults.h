@@ -37,6 +37,12 @@ struct faults_trace_opts {
 	const struct trace_target *target;
 	size_t ringbuf_bytes;	/* power of two; 0 = default */
 	bool per_process;	/* top: keep per-process counters (proc_counters) */
+	/* with per_process, the rows are cgroups: each task's cgroup v2, or
+	 * its ancestor at cgroup_level (root: 0; 0 keeps its own), at most
+	 * max_cgroups of them, the rest summed in the row MMR_CGROUP_OTHER */
+	bool rows_by_cgroup;
+	uint32_t cgroup_level;
+	uint32_t max_cgroups;
 	bool record;		/* record: stream every attempt and address-space change */
 	raw_event_fn on_raw;	/* record: where those go */
 	retry_event_fn on_event;	/* NULL: no retry event is streamed */
@@ -89,9 +95,11 @@ void faults_trace_close(struct faults_trace *t);
 /* slow fault events the ring buffer had no room for */
 uint64_t faults_trace_slow_lost(struct faults_trace *t);
 
-/* top (per_process): one process's counters, summed over CPUs */
+/* top (per_process): one process's counters, summed over CPUs; by
+ * cgroup (rows_by_cgroup), one cgroup's (pid 0) */
 struct fproc_row {
 	uint32_t pid;
+	uint64_t cgroup;	/* its id, or MMR_CGROUP_OTHER */
 	struct mmr_proc_counters c;
 };
 /* Every process's counters, in *rows (malloc'ed): their number or -errno. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "lib/cgpath.h"	/* cgroup2_mount() */
 #include "trace/target.h"
 
 int command_prepare(struct command *c, char *const argv[], bool out_to_err)
@@ -94,27 +95,6 @@ int command_exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return 1;
-}
-
-/* Where cgroup v2 is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on
- * hybrid hosts. */
-static int cgroup2_mount(char *buf, size_t len)
-{
-	char dev[256], dir[4096], type[64];
-	FILE *fp = fopen("/proc/self/mounts", "r");
-	int found = -ENOENT;
-
-	if (!fp)
-		return -errno;
-	while (fscanf(fp, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(buf, len, "%s", dir);
-			found = 0;
-			break;
-		}
-	}
-	fclose(fp);
-	return found;
 }
 
 int cgroup_open(const char *path)
