@@ -6,9 +6,15 @@
 # durations and retry time (fentry, kprobe; absent in tracepoint mode) and
 # the mmap_lock wait before each retry.
 #
+# A second exporter, with --cgroup-depth 1, serves the same series with a
+# cgroup label: two workloads in cgroups the test makes (one in a child of
+# its cgroup, counted with the parent) must show there with exactly their
+# retries.
+#
 # Environment: MMRETRY_MODE (a mode for the exporter), MMRETRY_EXPORT_DATA
 # (a file or block device for the file workload; default: a file under
-# TMPDIR, which must not be tmpfs), TMPDIR.
+# TMPDIR, which must not be tmpfs), MMRETRY_EXPORT_CGROUP_DATA (two more,
+# for the cgroups' workloads), TMPDIR.
 #
 # Needs: root, a built ./mmretry and tools/mmretry-gen (make), prometheus,
 #   promtool, curl and jq (make deps), loopback TCP ports.
@@ -44,12 +50,16 @@ usage() {
 usage "bad --listen" "invalid --listen" --listen localhost:x
 usage "no such user" "no user 'no-such-user-here'" --user no-such-user-here
 usage "stray argument" "unexpected argument 'extra'" extra
-epid= ppid= spid=
+epid= ppid= spid= cpid=
+cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+cgp=mmrtest-export-$$
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
 	[ -n "$epid" ] && kill "$epid" 2>/dev/null
+	[ -n "$cpid" ] && kill "$cpid" 2>/dev/null
 	[ -n "$ppid" ] && kill "$ppid" 2>/dev/null
 	wait 2>/dev/null
+	[ -n "$cgroot" ] && rmdir "$cgroot/$cgp-a/x" "$cgroot/$cgp-a" "$cgroot/$cgp-b" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -65,6 +75,8 @@ port() {
 EPORT=$(port)
 PPORT=$(port)
 [ "$PPORT" != "$EPORT" ] || PPORT=$((EPORT + 1))
+CPORT=$(port)
+while [ "$CPORT" = "$EPORT" ] || [ "$CPORT" = "$PPORT" ]; do CPORT=$(port); done
 
 "$MMR" export --listen "127.0.0.1:$EPORT" ${MMRETRY_MODE:+--mode "$MMRETRY_MODE"} \
 	2>"$tmp/export.err" &
@@ -245,18 +257,28 @@ done
 	not_ok "export: 4 clients that read nothing, 3 scrapes from 127.0.0.2 each within 1 s" \
 		"$failed failed; times $times; $answered of the 4 answered"
 
-# a real Prometheus scrapes it every second
+# the second exporter, by cgroup (when this host lets the test make cgroups)
+if [ -n "$cgroot" ] && mkdir -p "$cgroot/$cgp-a/x" "$cgroot/$cgp-b" 2>/dev/null; then
+	"$MMR" export -q --listen "127.0.0.1:$CPORT" --cgroup-depth 1 \
+		${MMRETRY_MODE:+--mode "$MMRETRY_MODE"} 2>"$tmp/cg.err" &
+	cpid=$!
+fi
+
+# a real Prometheus scrapes them every second
 cat >"$tmp/prometheus.yml" <<EOY
 global: { scrape_interval: 1s, evaluation_interval: 1s }
 scrape_configs:
   - job_name: mmretry
     static_configs: [ { targets: ['127.0.0.1:$EPORT'] } ]
+  - job_name: cgroup
+    static_configs: [ { targets: ['127.0.0.1:$CPORT'] } ]
 EOY
 prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
 	--web.listen-address="127.0.0.1:$PPORT" >"$tmp/prometheus.log" 2>&1 &
 ppid=$!
 q() { curl -sf "http://127.0.0.1:$PPORT/api/v1/query" --data-urlencode "query=$1"; }
-series='mmretry_fault_retries_by_reason_total{reason="file_io"}'
+# the first exporter's series (job mmretry; the second's are job cgroup)
+series='mmretry_fault_retries_by_reason_total{job="mmretry",reason="file_io"}'
 reason=file_io
 for ((i = 0; i < 300; i++)); do
 	v0=$(q "$series" | jq -r '.data.result[0].value[1] // empty' 2>/dev/null)
@@ -265,7 +287,7 @@ for ((i = 0; i < 300; i++)); do
 done
 if [ -z "$v0" ]; then
 	# tracepoint mode before 6.12 cannot name file_io: all retries then
-	series=mmretry_fault_retries_total reason=all
+	series='mmretry_fault_retries_total{job="mmretry"}' reason=all
 	v0=$(q "$series" | jq -r '.data.result[0].value[1] // empty')
 fi
 # fault latency (docs/metrics.md): durations and retry time in fentry and
@@ -305,12 +327,12 @@ if [ -z "$v0" ]; then
 else
 	ok "prometheus: scrapes the exporter"
 	# by the workload's reason, or every reason where the mode cannot name it
-	by=
-	[ "$reason" != all ] && by="{reason=\"$reason\"}"
+	by='{job="mmretry"}'
+	[ "$reason" != all ] && by="{job=\"mmretry\",reason=\"$reason\"}"
 	lw0=$(val "sum(mmretry_fault_retry_lock_wait_seconds_count$by)")
-	rd0=$(val 'sum(mmretry_fault_duration_seconds_count{outcome="retried"})')
+	rd0=$(val 'sum(mmretry_fault_duration_seconds_count{job="mmretry",outcome="retried"})')
 	rs0=$(val "sum(mmretry_fault_retry_seconds_total$by)")
-	rt0=$(val 'mmretry_fault_retries_total')
+	rt0=$(val 'mmretry_fault_retries_total{job="mmretry"}')
 	"$GEN" -q file -n "$PAGES" -f "${MMRETRY_EXPORT_DATA:-$tmp/data}" >/dev/null 2>&1
 	sleep 3
 	v1=$(q "$series" | jq -r '.data.result[0].value[1] // empty')
@@ -330,8 +352,8 @@ else
 		# start, which the retries then counted (rt0) exceed the
 		# retried faults then finished (rd0) by at least (SLACK: the
 		# two reads of each end are not at one instant)
-		rd1=$(val 'sum(mmretry_fault_duration_seconds_count{outcome="retried"})')
-		rt1=$(val 'mmretry_fault_retries_total')
+		rd1=$(val 'sum(mmretry_fault_duration_seconds_count{job="mmretry",outcome="retried"})')
+		rt1=$(val 'mmretry_fault_retries_total{job="mmretry"}')
 		rmax=$(awk -v d="$rd0" -v b="$rt1" -v s="$SLACK" 'BEGIN { print b - d + s }')
 		delta "$rd0" "$rd1" "$PAGES" "$rmax" &&
 			ok "prometheus: the workload's $PAGES retried faults timed ($rd0 -> $rd1)" ||
@@ -355,13 +377,60 @@ else
 		# tracepoint mode times each retry's re-take where it counts the
 		# retry: the counts sum to the retries since the start (SLACK:
 		# retries between the two maps' reads)
-		rt=$(val 'mmretry_fault_retries_total')
-		lw=$(val 'sum(mmretry_fault_retry_lock_wait_seconds_count)')
+		rt=$(val 'mmretry_fault_retries_total{job="mmretry"}')
+		lw=$(val 'sum(mmretry_fault_retry_lock_wait_seconds_count{job="mmretry"})')
 		delta "$rt" "$lw" -"$SLACK" "$SLACK" &&
 			ok "prometheus: every retry's mmap_lock wait timed ($lw of $rt)" ||
 			not_ok "prometheus: every retry's mmap_lock wait timed" "$lw waits, $rt retries"
 	fi
 fi
+
+# --- by cgroup: each cgroup's retries, exactly ------------------------------
+if [ -z "$cpid" ]; then
+	skip "export: --cgroup-depth" "no cgroup2 mount this test can write to"
+elif [ -z "$v0" ]; then
+	not_ok "export: --cgroup-depth" "Prometheus scraped nothing"
+else
+	for ((i = 0; i < 100; i++)); do
+		curl -sf "http://127.0.0.1:$CPORT/metrics" >"$tmp/mc.txt" && break
+		sleep 0.1
+	done
+	promtool check metrics <"$tmp/mc.txt" >"$tmp/promtool-cg.out" 2>&1 &&
+		ok "export: --cgroup-depth 1's scrape passes promtool check metrics" ||
+		not_ok "export: --cgroup-depth 1's scrape passes promtool check metrics" \
+			"$(head -5 "$tmp/promtool-cg.out"; head -c 300 "$tmp/cg.err")"
+	# in_cg X PAGES DATA: a generator moved into cgroup X before it faults
+	in_cg() {
+		sh -c "echo \$\$ > '$cgroot/$cgp-$1/cgroup.procs' && exec '$GEN' -q file -n $2 -f '$3'" \
+			>/dev/null 2>&1
+	}
+	read -r -a cgdata <<<"${MMRETRY_EXPORT_CGROUP_DATA:-$tmp/cga $tmp/cgb}"
+	in_cg a/x 1024 "${cgdata[0]}" &
+	w1=$!
+	in_cg b 2048 "${cgdata[1]}" &
+	w2=$!
+	wait "$w1" "$w2"
+	sleep 3
+	pick="job=\"cgroup\""
+	[ "$reason" != all ] && pick="$pick,reason=\"$reason\""
+	fam=mmretry_fault_retries_by_reason_total
+	[ "$reason" = all ] && fam=mmretry_fault_retries_total
+	a=$(val "sum($fam{$pick,cgroup=\"/$cgp-a\"})")
+	b=$(val "sum($fam{$pick,cgroup=\"/$cgp-b\"})")
+	ax=$(val "count($fam{job=\"cgroup\",cgroup=\"/$cgp-a/x\"})")
+	if [ "$reason" != all ] && [ "$a" = 1024 ] && [ "$b" = 2048 ] && [ -z "$ax" ] ||
+	   { [ "$reason" = all ] && [ "${a:-0}" -ge 1024 ] && [ "${b:-0}" -ge 2048 ]; }; then
+		ok "prometheus: each cgroup's retries ($reason) exactly: 1024 (a child's, at depth 1), 2048"
+	else
+		not_ok "prometheus: each cgroup's retries ($reason) exactly: 1024, 2048" \
+			"a $a, b $b, a/x series: ${ax:-none}"
+	fi
+	f=$(val 'mmretry_cgroups_folded{job="cgroup"}')
+	[ "$f" = 0 ] && ok "prometheus: no cgroup folded into other (64 rows at most)" ||
+		not_ok "prometheus: no cgroup folded into other" "mmretry_cgroups_folded $f"
+fi
+[ -n "$cpid" ] && kill -TERM "$cpid" && wait "$cpid" 2>/dev/null
+cpid=
 
 kill -TERM "$epid"
 if wait "$epid"; then ok "export: exits 0 on SIGTERM"; else not_ok "export: exits 0 on SIGTERM"; fi

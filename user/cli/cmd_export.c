@@ -30,6 +30,7 @@
 #include "trace/anon_vma.h"
 #include "stats/anon_vma.h"
 #include "cli/commands.h"
+#include "lib/cgpath.h"
 #include "lib/ksyms.h"
 #include "trace/collect.h"
 #include "trace/counters.h"
@@ -86,6 +87,10 @@ struct exporter {
 	struct anon_trace *at;		/* NULL: anon_vma not traced */
 	struct mmr_chain_stats chain_retired;
 	uint64_t scrapes;
+	/* --by cgroup: the rows, refilled at each scrape, and their names */
+	bool by_cgroup;
+	struct report_cgroups cg;
+	struct cgpaths *cgnames;
 };
 
 static const char landing[] =
@@ -338,6 +343,38 @@ static void render_cost(struct exporter *ex, struct metrics_buf *b)
 	}
 }
 
+/* --by cgroup: does fig have a sample per cgroup (else the host's total)? */
+static bool by_cgroup(const struct exporter *ex, int fig)
+{
+	return ex->by_cgroup && !ex->cg.why && cgroup_row_has(&ex->cg, fig);
+}
+
+/* name's samples, one per cgroup row: fig's value, or (fig -1) the row's
+ * retries for reason */
+static void cgroup_samples(struct exporter *ex, struct metrics_buf *b, const char *name, int fig,
+			   const char *reason)
+{
+	char label[300];
+	size_t k;
+	int j;
+
+	for (k = 0; k < ex->cg.n; k++) {
+		const struct cgroup_row *row = &ex->cg.rows[k];
+		const char *const l[] = { "cgroup", cgroup_row_label(row, label, sizeof(label)),
+					  reason ? "reason" : NULL, reason, NULL };
+		uint64_t v = 0;
+
+		if (fig >= 0) {
+			v = cgroup_row_fig(&row->c, fig);
+		} else {
+			for (j = 0; j < MMR_NR_REASONS; j++)
+				if (!strcmp(reason_names[j], reason))
+					v = row->c.reasons[j];
+		}
+		metrics_sample_u64(b, name, l, v);
+	}
+}
+
 static void render(struct exporter *ex, struct metrics_buf *b)
 {
 	struct mmr_fault_counters sum;
@@ -379,20 +416,35 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		{ FF_MMAP_LOCK_ATTEMPTS, "mmretry_fault_mmap_lock_attempts_total", "Attempts under mmap_lock." },
 		{ FF_ABANDONED, "mmretry_faults_abandoned_total", "Faults whose last attempt retried." },
 	};
+	if (ex->by_cgroup)
+		collect_read_cgroups(ex->e, &ex->cg, ex->cgnames, states);
 	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++) {
 		if (r.faults[counters[i].fig].state == VAL_NA)
 			continue;
 		metrics_family(b, counters[i].name, "counter", counters[i].help);
-		metrics_sample_u64(b, counters[i].name, NULL, r.faults[counters[i].fig].v);
+		if (by_cgroup(ex, counters[i].fig))
+			cgroup_samples(ex, b, counters[i].name, counters[i].fig, NULL);
+		else
+			metrics_sample_u64(b, counters[i].name, NULL, r.faults[counters[i].fig].v);
 	}
 	metrics_family(b, "mmretry_fault_retries_by_reason_total", "counter",
 		       "Retries by the producer that returned VM_FAULT_RETRY.");
 	for (i = 0; i < MMR_NR_REASONS; i++) {
 		const char *const l[] = { "reason", reason_names[i], NULL };
 
-		if (r.faults[FF_REASON0 + i].state != VAL_NA)
+		if (r.faults[FF_REASON0 + i].state == VAL_NA)
+			continue;
+		if (by_cgroup(ex, FF_RETRIES))
+			cgroup_samples(ex, b, "mmretry_fault_retries_by_reason_total", -1,
+				       reason_names[i]);
+		else
 			metrics_sample_u64(b, "mmretry_fault_retries_by_reason_total", l,
 					   r.faults[FF_REASON0 + i].v);
+	}
+	if (ex->by_cgroup && !ex->cg.why) {
+		metrics_family(b, "mmretry_cgroups_folded", "gauge",
+			       "Cgroups past --max-cgroups, whose figures are in cgroup=\"other\".");
+		metrics_sample_u64(b, "mmretry_cgroups_folded", NULL, ex->cg.folded);
 	}
 	render_latency(ex, &r, b);
 	if (ex->lt)
@@ -498,6 +550,7 @@ static int drop_to(const char *user)
 
 static const char export_usage[] =
 "usage: mmretry export [--listen [ADDR]:PORT] [--mode MODE] [-p PID] [-c CGROUP]\n"
+"                      [--by cgroup [--cgroup-depth N] [--max-cgroups N]]\n"
 "                      [--user USER] [-v]\n"
 "\n"
 "Serve page-fault retry figures as Prometheus metrics on GET /metrics, until\n"
@@ -514,6 +567,13 @@ static const char export_usage[] =
 "      --no-anon-vma         do not trace anon_vma chains and rmap walks\n"
 "      --no-latency          count faults without timing them\n"
 "      --ringbuf-size=N      ring buffers' size (default 1M; nothing is streamed)\n"
+"      --by cgroup           a cgroup label on the fault and retry series: each\n"
+"                            task's cgroup v2, or its ancestor at\n"
+"      --cgroup-depth=N      N levels below the root (system.slice/x.service\n"
+"                            is at 2; either option implies --by cgroup)\n"
+"      --max-cgroups=N       at most N cgroups (default 64), the rest summed in\n"
+"                            cgroup=\"other\" (mmretry_cgroups_folded says how\n"
+"                            many)\n"
 "  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
 "                            programs are attached\n"
 "  -q, --quiet               do not say when tracing has started\n"
@@ -620,7 +680,10 @@ static int export_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
 	struct export_opts *o = p;
 	struct sockaddr_in sa;
+	int ret = by_cgroup_opt(&o->bc, c, arg, "export", err, errlen);
 
+	if (ret)
+		return ret;
 	switch (c) {
 	case 'l':
 		if (listen_parse(arg, &sa))
@@ -643,6 +706,7 @@ const struct option export_longopts[] = {
 	TRACE_LONGOPTS_TARGET,
 	{ "listen", required_argument, NULL, 'l' },
 	{ "user", required_argument, NULL, 'u' },
+	BY_CGROUP_LONGOPTS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -663,6 +727,7 @@ int export_opts_parse(int argc, char **argv, struct export_opts *o, char *err, s
 	ret = opts_parse(&spec, argc, argv, err, errlen);
 	if (ret)
 		return ret;
+	by_cgroup_end(&o->bc);
 	return trace_opts_end(&o->t, TG_TARGET, "export", argc, argv, err, errlen);
 }
 
@@ -690,6 +755,18 @@ int cmd_export(int argc, char **argv)
 			mmr_err("no user '%s' (a name, or UID[:GID])", o.user);
 			return EXIT_USAGE;
 		}
+	}
+	if (o.bc.on) {
+		char root[4096];
+
+		sink.per_process = sink.rows_by_cgroup = ex.by_cgroup = true;
+		sink.cgroup_level = o.bc.depth;
+		sink.max_cgroups = o.bc.max;
+		ex.cg.wanted = true;
+		ex.cg.depth = o.bc.depth;
+		ex.cg.max = o.bc.max;
+		if (!cgroup2_mount(root, sizeof(root)) && (ex.cgnames = cgpaths_new(root)))
+			cgpaths_scan(ex.cgnames);
 	}
 	engine_signals(false);
 	ret = engine_run(&ex.e, &o.t, &sink);
@@ -736,5 +813,7 @@ out:
 	if (d)
 		MHD_stop_daemon(d);
 	engine_finish(ex.e);
+	report_cgroups_free(&ex.cg);
+	cgpaths_free(ex.cgnames);
 	return rc;
 }

@@ -10,8 +10,6 @@
 #include "report/report.h"
 #include "trace/collect.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 static const char stat_usage[] =
 "usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
@@ -53,11 +51,11 @@ static const char stat_usage[] =
 "      --by cgroup       the fault figures per cgroup v2 (each task's own, or\n"
 "                        its ancestor at --cgroup-depth); a hash lookup per\n"
 "                        fault attempt, as --proc-latency (not with it)\n"
-"      --cgroup-depth=N  group by the cgroup N levels below the root\n"
+"      --cgroup-depth=N  by cgroup, the one N levels below the root\n"
 "                        (system.slice/nginx.service is at 2); a task above it\n"
 "                        keeps its own; default: each task's own cgroup\n"
-"      --max-cgroups=N   at most N cgroups (default 64); the rest are summed in\n"
-"                        one row, other, which says how many it holds\n"
+"      --max-cgroups=N   by cgroup, at most N (default 64); the rest are summed\n"
+"                        in one row, other, which says how many it holds\n"
 "      --no-latency      count faults without timing them: fault latency, the\n"
 "                        slowest faults and --proc-latency are n/a (what timing\n"
 "                        costs: README, Cost)\n"
@@ -74,13 +72,15 @@ static const char stat_usage[] =
 "  mmretry stat -p 1234 --json -o r.json      one process, until Ctrl-C\n"
 "  mmretry stat -c system.slice/nginx.service -d 1m\n";
 
-enum { OPT_FOLDED = OPT_OWN, OPT_PROC_LATENCY, OPT_BY, OPT_CGROUP_DEPTH, OPT_MAX_CGROUPS };
+enum { OPT_FOLDED = OPT_OWN, OPT_PROC_LATENCY };
 
 static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
 	struct stat_opts *o = p;
-	uint64_t v;
+	int ret = by_cgroup_opt(&o->bc, c, arg, "stat", err, errlen);
 
+	if (ret)
+		return ret;
 	switch (c) {
 	case 'j':
 		o->json = true;
@@ -93,24 +93,6 @@ static int stat_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 		return 1;
 	case OPT_PROC_LATENCY:
 		o->proc_latency = true;
-		return 1;
-	case OPT_BY:
-		if (strcmp(arg, "cgroup"))
-			return usage_err(err, errlen, "stat: unknown --by '%s' (cgroup)", arg);
-		o->by_cgroup = true;
-		return 1;
-	case OPT_CGROUP_DEPTH:
-		if (parse_u64(arg, &v) || v > CGROUPS_DEPTH_LIMIT)
-			return usage_err(err, errlen, "stat: invalid --cgroup-depth '%s' (0 to "
-					 STR(CGROUPS_DEPTH_LIMIT) "; 0: each task's own cgroup)", arg);
-		o->cgroup_depth = (uint32_t)v;
-		o->cgroup_depth_set = true;
-		return 1;
-	case OPT_MAX_CGROUPS:
-		if (parse_u64(arg, &v) || !v || v > CGROUPS_MAX_LIMIT)
-			return usage_err(err, errlen, "stat: invalid --max-cgroups '%s' (1 to "
-					 STR(CGROUPS_MAX_LIMIT) ")", arg);
-		o->max_cgroups = (uint32_t)v;
 		return 1;
 	case 'v':
 		o->verbose++;
@@ -126,9 +108,7 @@ const struct option stat_longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "proc-latency", no_argument, NULL, OPT_PROC_LATENCY },
-	{ "by", required_argument, NULL, OPT_BY },
-	{ "cgroup-depth", required_argument, NULL, OPT_CGROUP_DEPTH },
-	{ "max-cgroups", required_argument, NULL, OPT_MAX_CGROUPS },
+	BY_CGROUP_LONGOPTS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -150,15 +130,11 @@ int stat_opts_parse(int argc, char **argv, struct stat_opts *o, char *err, size_
 	/* the report owns stdout (README, "Output"): a command's output goes to
 	 * stderr unless the report goes to a file */
 	o->t.command_stdout_to_stderr = !o->output;
-	if ((o->cgroup_depth_set || o->max_cgroups) && !o->by_cgroup)
-		return usage_err(err, errlen, "stat: --cgroup-depth and --max-cgroups need "
-				 "--by cgroup%s", "");
 	/* one map holds the rows, processes or cgroups */
-	if (o->by_cgroup && o->proc_latency)
+	if (o->bc.on && o->proc_latency)
 		return usage_err(err, errlen, "stat: --by cgroup and --proc-latency: one "
 				 "breakdown at a time%s", "");
-	if (!o->max_cgroups)
-		o->max_cgroups = CGROUPS_MAX_DEFAULT;
+	by_cgroup_end(&o->bc);
 	return trace_opts_end(&o->t, TG_TARGET | TG_RUN | TG_STREAM, "stat", argc, argv, err,
 			      errlen);
 }
@@ -184,9 +160,9 @@ int cmd_stat(int argc, char **argv)
 	}
 	report_init(&r);
 	r.proclat.wanted = o.proc_latency;
-	r.cgroups.wanted = o.by_cgroup;
-	r.cgroups.depth = o.cgroup_depth;
-	r.cgroups.max = o.max_cgroups;
+	r.cgroups.wanted = o.bc.on;
+	r.cgroups.depth = o.bc.depth;
+	r.cgroups.max = o.bc.max;
 	rc = trace_status(collect_report(&o.t, &r, NULL));
 	if (rc)
 		goto out;

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "lib/util.h"
+#include "report/cgroups.h"	/* the breakdown's limits */
 #include "stats/figures.h"
 
 #define MIN_DURATION_S 1e-3
@@ -26,6 +27,47 @@ int usage_err(char *err, size_t len, const char *fmt, const char *arg)
 {
 	snprintf(err, len, fmt, arg);
 	return -EINVAL;
+}
+
+int by_cgroup_opt(struct by_cgroup_opts *b, int c, const char *arg, const char *cmd, char *err,
+		  size_t errlen)
+{
+	uint64_t v;
+
+	switch (c) {
+	case OPT_BY:
+		if (strcmp(arg, "cgroup")) {
+			snprintf(err, errlen, "%s: unknown --by '%s' (cgroup)", cmd, arg);
+			return -EINVAL;
+		}
+		b->on = true;
+		return 1;
+	case OPT_CGROUP_DEPTH:
+		if (parse_u64(arg, &v) || v > CGROUPS_DEPTH_LIMIT) {
+			snprintf(err, errlen, "%s: invalid --cgroup-depth '%s' (0 to %d; 0: each "
+				 "task's own cgroup)", cmd, arg, CGROUPS_DEPTH_LIMIT);
+			return -EINVAL;
+		}
+		b->depth = (uint32_t)v;
+		b->on = true;
+		return 1;
+	case OPT_MAX_CGROUPS:
+		if (parse_u64(arg, &v) || !v || v > CGROUPS_MAX_LIMIT) {
+			snprintf(err, errlen, "%s: invalid --max-cgroups '%s' (1 to %d)", cmd, arg,
+				 CGROUPS_MAX_LIMIT);
+			return -EINVAL;
+		}
+		b->max = (uint32_t)v;
+		b->on = true;
+		return 1;
+	}
+	return 0;
+}
+
+void by_cgroup_end(struct by_cgroup_opts *b)
+{
+	if (!b->max)
+		b->max = CGROUPS_MAX_DEFAULT;
 }
 
 int opt_refused(int c, const char *cmd, char **argv, char *err, size_t errlen)

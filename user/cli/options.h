@@ -35,6 +35,7 @@ enum trace_group {
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_NO_MMAP_LOCK, OPT_MIN_CHAIN, OPT_MIN_FANOUT,
 	OPT_NO_ANON_VMA, OPT_MIN_FAULT, OPT_NO_LATENCY,
+	OPT_BY = 280, OPT_CGROUP_DEPTH, OPT_MAX_CGROUPS,	/* the cgroup breakdown */
 	OPT_OWN = 300,		/* a command's own long-only options from here */
 };
 
@@ -56,6 +57,28 @@ enum {
 	{ "min-fault", required_argument, NULL, OPT_MIN_FAULT }, \
 	{ "min-chain", required_argument, NULL, OPT_MIN_CHAIN }, \
 	{ "min-fanout", required_argument, NULL, OPT_MIN_FANOUT }
+
+/*
+ * The cgroup breakdown of stat and export: --by cgroup, --cgroup-depth N,
+ * --max-cgroups N (either of the last two implies the first). A command
+ * hands getopt_long()'s value to by_cgroup_opt(), and calls by_cgroup_end()
+ * after its options.
+ */
+struct by_cgroup_opts {
+	bool on;
+	uint32_t depth;		/* 0: each task's own cgroup */
+	uint32_t max;		/* 0 until by_cgroup_end(): CGROUPS_MAX_DEFAULT */
+};
+
+#define BY_CGROUP_LONGOPTS \
+	{ "by", required_argument, NULL, OPT_BY }, \
+	{ "cgroup-depth", required_argument, NULL, OPT_CGROUP_DEPTH }, \
+	{ "max-cgroups", required_argument, NULL, OPT_MAX_CGROUPS }
+
+/* 1 taken, 0 not one of them, -EINVAL with err */
+int by_cgroup_opt(struct by_cgroup_opts *b, int c, const char *arg, const char *cmd, char *err,
+		  size_t errlen);
+void by_cgroup_end(struct by_cgroup_opts *b);
 
 /* the defaults: --min-hold 1ms, --min-fault 1ms, --min-chain 8, --min-fanout 32 */
 void trace_opts_init(struct trace_opts *t);
@@ -98,10 +121,7 @@ struct stat_opts {
 	const char *output;	/* NULL = stdout */
 	const char *folded;	/* --folded FILE: long holds and waits, slow faults, folded */
 	bool proc_latency;	/* --proc-latency: fault latency per process (top's map) */
-	bool by_cgroup;		/* --by cgroup: the fault figures per cgroup */
-	bool cgroup_depth_set;
-	uint32_t cgroup_depth;	/* --cgroup-depth: 0, each task's own cgroup */
-	uint32_t max_cgroups;	/* --max-cgroups */
+	struct by_cgroup_opts bc;	/* --by cgroup: the fault figures per cgroup */
 	int verbose;
 };
 
@@ -113,6 +133,7 @@ struct export_opts {
 	struct trace_opts t;
 	const char *listen;	/* --listen [ADDR]:PORT */
 	const char *user;	/* --user USER: run as USER once attached */
+	struct by_cgroup_opts bc;	/* --by cgroup: a cgroup label on the fault series */
 	int verbose;
 };
 

@@ -18,6 +18,10 @@ struct cgpaths {
 	char *root;
 	struct cgpath *v;
 	size_t n, cap;
+	/* ids a walk made for them did not find: removed before it, and never
+	 * back (cgroup ids are not reused), so not walked for again */
+	uint64_t *gone;
+	size_t ngone, capgone;
 };
 
 int cgroup2_mount(char *buf, size_t len)
@@ -59,6 +63,7 @@ void cgpaths_free(struct cgpaths *c)
 	for (i = 0; i < c->n; i++)
 		free(c->v[i].path);
 	free(c->v);
+	free(c->gone);
 	free(c->root);
 	free(c);
 }
@@ -127,9 +132,24 @@ int cgpaths_scan(struct cgpaths *c)
 const char *cgpaths_lookup(struct cgpaths *c, uint64_t id)
 {
 	const char *name = cgpaths_name(c, id);
+	size_t i;
 
 	if (name || !c)
 		return name;
-	cgpaths_scan(c);
-	return cgpaths_name(c, id);
+	for (i = 0; i < c->ngone; i++)
+		if (c->gone[i] == id)
+			return NULL;
+	if (cgpaths_scan(c) >= 0 && !(name = cgpaths_name(c, id))) {
+		if (c->ngone == c->capgone) {
+			size_t cap = c->capgone ? 2 * c->capgone : 16;
+			uint64_t *g = realloc(c->gone, cap * sizeof(*g));
+
+			if (!g)
+				return NULL;
+			c->gone = g;
+			c->capgone = cap;
+		}
+		c->gone[c->ngone++] = id;
+	}
+	return name;
 }

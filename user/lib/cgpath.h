@@ -27,7 +27,8 @@ int cgpaths_scan(struct cgpaths *c);
 /* id's path from the mount ("/" for the root, "/system.slice/x.service"),
  * or NULL if no walk has seen it. */
 const char *cgpaths_name(const struct cgpaths *c, uint64_t id);
-/* cgpaths_name(), walking root again first if it is not known yet */
+/* cgpaths_name(), walking root again first if it is not known yet; an id
+ * such a walk did not find is not walked for again */
 const char *cgpaths_lookup(struct cgpaths *c, uint64_t id);
 
 #endif

@@ -76,7 +76,7 @@ void report_cgroups_sort(struct report_cgroups *x)
 /* A row's counted figures: the counts faults.bpf.c keeps per row in every
  * mode (retries, reasons, mmap_lock attempts, completions), and in fentry
  * and kprobe modes the ones of every attempt too. */
-static bool row_has(const struct report_cgroups *x, int fig)
+bool cgroup_row_has(const struct report_cgroups *x, int fig)
 {
 	if (x->states[fig] == VAL_NA)
 		return false;
@@ -95,7 +95,7 @@ static bool row_has(const struct report_cgroups *x, int fig)
 	}
 }
 
-static uint64_t row_fig(const struct mmr_proc_counters *c, int fig)
+uint64_t cgroup_row_fig(const struct mmr_proc_counters *c, int fig)
 {
 	switch (fig) {
 	case FF_ATTEMPTS:
@@ -130,6 +130,17 @@ static const char *row_name(const struct report_cgroups *x, const struct cgroup_
 	return buf;
 }
 
+const char *cgroup_row_label(const struct cgroup_row *r, char *buf, size_t len)
+{
+	if (is_other(r))
+		snprintf(buf, len, "other");
+	else if (r->path[0])
+		snprintf(buf, len, "%s", r->path);
+	else
+		snprintf(buf, len, "id:%llu", (unsigned long long)r->id);
+	return buf;
+}
+
 /* the reason most of a row's retries had, "-" for none */
 static const char *top_reason(const struct mmr_proc_counters *c)
 {
@@ -144,9 +155,9 @@ static const char *top_reason(const struct mmr_proc_counters *c)
 static const char *num(char *buf, size_t len, const struct report_cgroups *x,
 		       const struct mmr_proc_counters *c, int fig)
 {
-	if (!row_has(x, fig))
+	if (!cgroup_row_has(x, fig))
 		return "n/a";
-	snprintf(buf, len, "%llu", (unsigned long long)row_fig(c, fig));
+	snprintf(buf, len, "%llu", (unsigned long long)cgroup_row_fig(c, fig));
 	return buf;
 }
 
@@ -199,7 +210,7 @@ void report_print_cgroups_text(FILE *out, const struct report_cgroups *x)
 static json_t *fig_json(const struct report_cgroups *x, const struct mmr_proc_counters *c,
 			int fig)
 {
-	return row_has(x, fig) ? json_integer((json_int_t)row_fig(c, fig)) : json_null();
+	return cgroup_row_has(x, fig) ? json_integer((json_int_t)cgroup_row_fig(c, fig)) : json_null();
 }
 
 static json_t *row_json(const struct report_cgroups *x, const struct cgroup_row *r)

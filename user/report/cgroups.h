@@ -56,6 +56,14 @@ int report_cgroups_add(struct report_cgroups *x, uint64_t id, const char *path,
  * without an attempt, retry or fault are dropped. */
 void report_cgroups_sort(struct report_cgroups *x);
 
+/* What a row counts: a figure of enum fault_fig (figures.h) the row has in
+ * this mode (the run's states, and which the rows count), and its value. */
+bool cgroup_row_has(const struct report_cgroups *x, int fig);
+uint64_t cgroup_row_fig(const struct mmr_proc_counters *c, int fig);
+/* A row's name as a metric label, the same at every scrape: its path,
+ * "other", or "id:N" for a cgroup removed before its path was read. */
+const char *cgroup_row_label(const struct cgroup_row *r, char *buf, size_t len);
+
 /* Nothing unless wanted. */
 void report_print_cgroups_text(FILE *out, const struct report_cgroups *x);
 /* NULL (leave the key out) when not wanted; null when wanted, not traced. */

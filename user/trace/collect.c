@@ -249,14 +249,15 @@ static void read_proclat(struct engine *e, struct report *r)
 
 /* stat --by cgroup: each cgroup's row, named from the cgroup2 mount (walked
  * once attached, and again for a cgroup made since) */
-static void read_cgroups(struct engine *e, struct report *r, struct cgpaths *names,
-			 const uint8_t states[FF_NR])
+void collect_read_cgroups(struct engine *e, struct report_cgroups *x, struct cgpaths *names,
+			  const uint8_t states[FF_NR])
 {
-	struct report_cgroups *x = &r->cgroups;
 	enum mmr_mode m = engine_fault_mode(e);
 	struct fproc_row *rows = NULL;
 	int i, n;
 
+	report_cgroups_free(x);
+	x->why = NULL;
 	n = faults_trace_procs(engine_faults(e), &rows);
 	if (n < 0) {
 		x->why = "the per-cgroup map could not be read";
@@ -368,7 +369,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	if (r->proclat.wanted)
 		read_proclat(e, r);
 	if (r->cgroups.wanted)
-		read_cgroups(e, r, cgnames, states);
+		collect_read_cgroups(e, &r->cgroups, cgnames, states);
 	if (r->slow.traced)
 		read_slow(e, &r->slow);
 	report_set_faults(r, &sum, states);

@@ -42,5 +42,11 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
  * timed (stat's report, export's scrapes): x zeroed by the caller. 0, or
  * -errno if the map could not be read (then nothing counts as timed). */
 int collect_read_latency(struct engine *e, struct report_latency *x);
+/* The cgroup breakdown's rows (engine_sink.rows_by_cgroup) into x (emptied
+ * first), named through names (NULL: none), with the run's figure states;
+ * on failure x->why says why. */
+struct cgpaths;
+void collect_read_cgroups(struct engine *e, struct report_cgroups *x, struct cgpaths *names,
+			  const uint8_t states[FF_NR]);
 
 #endif
