@@ -6,7 +6,9 @@
 # filter) in each mode the kernel allows, in fentry and kprobe modes both
 # with fault timing (the default) and without it (--no-latency: counting
 # alone); and traced while `mmretry stat` watches every process (default
-# mode). Each round runs them all in a rotating order; the report is the
+# mode), and while `mmretry export` runs (its default, light, mode) without
+# and with its cgroup breakdown (--by cgroup: a hash lookup per counted
+# event). Each round runs them all in a rotating order; the report is the
 # median faults/s of each and its ratio to the untraced median, then what
 # timing costs: each mode's timed median against its untimed one. This is a
 # benchmark, not a test: the machine is shared and noisy, so only
@@ -14,7 +16,8 @@
 #
 # Environment: BENCH_ROUNDS (default 9), BENCH_PAGES (4096), BENCH_REPS (64);
 # BENCH_MODES (default: every mode `mmretry probe` offers; MMRETRY_MODE, if
-# set, alone); BENCH_SYS=0 leaves the all-processes run out; BENCH_BEFORE=
+# set, alone); BENCH_SYS=0 leaves the all-processes runs out (stat's and
+# the exporter's); BENCH_BEFORE=
 # PATH, another build's mmretry (e.g. of the commit before a change), also
 # traces the benchmark in each mode, as it is, in the same rounds;
 # BENCH_PROG_NS=1 also turns kernel.bpf_stats_enabled on and prints what
@@ -108,6 +111,8 @@ run() {
 		kill -INT "$sys_pid"
 		wait "$sys_pid" || true
 		sys_pid= ;;
+	export) under_export "$EXPORT_PORT" -- "${gen[@]}" | rate ;;
+	export-cg) under_export "$EXPORT_PORT" --by cgroup -- "${gen[@]}" | rate ;;
 	*-on) traced ./mmretry --mode "$m" ;;
 	*-off) traced ./mmretry --mode "$m" --no-latency ;;
 	*-before) traced "$before" --mode "$m" ;;
@@ -121,7 +126,8 @@ for m in $modes; do
 	timed "$m" && kinds+=("$m-off")
 	[ -n "$before" ] && kinds+=("$m-before")
 done
-[ "${BENCH_SYS:-1}" != 0 ] && kinds+=(sys)
+[ "${BENCH_SYS:-1}" != 0 ] && kinds+=(sys export export-cg)
+EXPORT_PORT=$((20000 + RANDOM % 40000))
 nk=${#kinds[@]}
 for ((i = 0; i < rounds; i++)); do
 	line=
@@ -160,8 +166,11 @@ for m in $modes; do
 	fi
 	[ -n "$before" ] && ratio_line "$m, BENCH_BEFORE" "$(median_of "$m-before")" "$p" faults/s
 done
-[ "${BENCH_SYS:-1}" != 0 ] &&
+if [ "${BENCH_SYS:-1}" != 0 ]; then
 	ratio_line "all processes, $default" "$(median_of sys)" "$p" faults/s
+	ratio_line "export (light)" "$(median_of export)" "$p" faults/s
+	ratio_line "export --by cgroup" "$(median_of export-cg)" "$p" faults/s
+fi
 for m in $modes; do
 	timed "$m" || continue
 	[ "${printed:-}" ] || echo "what timing costs: timed against --no-latency"

@@ -11,7 +11,8 @@
 # hold histograms by mode), and under two floors (tests/bench/floor.bpf.c):
 # empty programs on the same three tracepoints, what any tracer of them pays,
 # and the same reading the clock once each, what any tracer timing waits and
-# holds from them pays. Each round runs them in a rotating order; the
+# holds from them pays; and under `mmretry export` (light mode) without and
+# with its cgroup breakdown. Each round runs them in a rotating order; the
 # report is the median rounds/s of each and its ratio to the untraced
 # median. A benchmark, not a test: only side-by-side medians mean anything
 # on a shared machine.
@@ -62,13 +63,17 @@ lock_with() {
 run_lock() { lock_with ./mmretry; }
 run_base() { lock_with "$base"; }
 # bpftrace -c: the command's output on stdout, the histograms in -o's file
+# the exporter (light mode), without and with its cgroup breakdown
+EXPORT_PORT=$((20000 + RANDOM % 40000))
+run_export() { under_export "$EXPORT_PORT" -- "${gen[@]}" | rate; }
+run_exportcg() { under_export "$EXPORT_PORT" --by cgroup -- "${gen[@]}" | rate; }
 run_bpftrace() {
 	bpftrace -o "$tmp/bt.out" -c "${gen[*]}" tests/bench/lock.bt 2>"$tmp/bt.err" | rate
 	grep -q '^@hold\[1\]' "$tmp/bt.out" ||
 		{ echo "bench: bpftrace made no histograms: $(head -c 300 "$tmp/bt.err")" >&2; exit 1; }
 }
 
-kinds=(plain lockfloor lockclock faults lock bpftrace)
+kinds=(plain lockfloor lockclock faults lock export exportcg bpftrace)
 [ -n "$base" ] && kinds+=(base)
 nk=${#kinds[@]}
 for ((i = 0; i < rounds; i++)); do
@@ -93,6 +98,8 @@ ratio_line "floor: 3 empty programs" "$(median <"$tmp/lockfloor")" "$p" rounds/s
 ratio_line "floor: 3 clock reads" "$(median <"$tmp/lockclock")" "$p" rounds/s
 ratio_line "faults only (--no-mmap-lock)" "$f" "$p" rounds/s
 ratio_line "faults + mmap_lock" "$l" "$p" rounds/s
+ratio_line "export (light)" "$(median <"$tmp/export")" "$p" rounds/s
+ratio_line "export --by cgroup" "$(median <"$tmp/exportcg")" "$p" rounds/s
 ratio_line "bpftrace, waits and holds" "$b" "$p" rounds/s
 [ -n "$base" ] && ratio_line "baseline: faults + mmap_lock" "$(median <"$tmp/base")" "$p" rounds/s
 printf '  %-28s %12s           ratio %.3f\n' "mmap_lock vs faults only" "" "$(echo "$l / $f" | bc -l)"
