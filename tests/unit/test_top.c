@@ -561,6 +561,11 @@ static void fault_latency_na_in_tracepoint_mode(void **state)
 			    "WAITp99 WAITmax");
 	free(titles);
 	free(buf);
+	/* the light mode (export's and top's default) is named as such */
+	c.light = true;
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_FLT_PCT, NULL));
+	assert_non_null(strstr(buf, "\nhidden: FLTp99 FLT% DONE/s CHAIN (light mode)\n"));
+	free(buf);
 	free(rows);
 	top_table_free(&t);
 }

@@ -553,6 +553,7 @@ int cmd_top(int argc, char **argv)
 		goto out;
 	}
 	caps.fault_mode = engine_fault_mode(t.e);
+	caps.light = caps.fault_mode == MMR_MODE_TRACEPOINT && engine_producers(t.e) != MMR_MODE_NONE;
 	faults_trace_states(engine_faults(t.e), caps.states);
 	caps.per_vma_locks = engine_features(t.e)->per_vma_locks;
 	caps.lock_traced = engine_lock(t.e) != NULL;

@@ -464,6 +464,8 @@ static const enum top_col sort_col[TOP_NR_SORTS] = {
 bool top_col_available(const struct top_caps *c, enum top_col k, const char **why)
 {
 	bool tp = c->fault_mode == MMR_MODE_TRACEPOINT;
+	/* what the header calls the mode that leaves a column out */
+	const char *tpname = c->light ? "light mode" : "tracepoint mode";
 	const char *w = NULL;
 
 	switch (k) {
@@ -476,14 +478,14 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 	case TOP_COL_FLT_PCT:
 		/* tracepoints see no fault begin or end */
 		if (!mode_times_faults(c->fault_mode))
-			w = tp ? "tracepoint mode" : "faults not timed";
+			w = tp ? tpname : "faults not timed";
 		else if (c->untimed)
 			w = "--no-latency";
 		break;
 	case TOP_COL_DONE:
 		/* VM_FAULT_COMPLETED is a return value: fentry, kprobe */
 		if (c->states[FF_COMPLETED] == VAL_NA)
-			w = tp ? "tracepoint mode" : "completions not seen";
+			w = tp ? tpname : "completions not seen";
 		break;
 	case TOP_COL_VMA:
 		if (c->states[FF_VMA_LOCK_ATTEMPTS] == VAL_NA || c->states[FF_FAULTS] == VAL_NA)
@@ -499,7 +501,7 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 	case TOP_COL_CHAIN:
 		/* the anon_vma tracer hooks functions: fentry, kprobe */
 		if (!c->anon_traced)
-			w = c->anon_off ? "--no-anon-vma" : tp ? "tracepoint mode" :
+			w = c->anon_off ? "--no-anon-vma" : tp ? tpname :
 			    "anon_vma not traced";
 		break;
 	default:

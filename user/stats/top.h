@@ -50,6 +50,7 @@ void top_samples_free(struct top_samples *s);
 /* What the modes in use can see. */
 struct top_caps {
 	enum mmr_mode fault_mode;
+	bool light;		/* tracepoint mode with the producers hooked (--mode light) */
 	uint8_t states[FF_NR];	/* faults_trace_states(): VAL_NA is shown "n/a" */
 	bool per_vma_locks;
 	bool lock_traced;	/* mmap_lock */
