@@ -87,8 +87,8 @@ struct exporter {
 	struct anon_trace *at;		/* NULL: anon_vma not traced */
 	struct mmr_chain_stats chain_retired;
 	uint64_t scrapes;
-	/* --by cgroup: the rows, refilled at each scrape, and their names */
-	bool by_cgroup;
+	/* --by cgroup (cg.wanted): the rows, refilled at each scrape, and
+	 * their names */
 	struct report_cgroups cg;
 	struct cgpaths *cgnames;
 };
@@ -346,32 +346,25 @@ static void render_cost(struct exporter *ex, struct metrics_buf *b)
 /* --by cgroup: does fig have a sample per cgroup (else the host's total)? */
 static bool by_cgroup(const struct exporter *ex, int fig)
 {
-	return ex->by_cgroup && !ex->cg.why && cgroup_row_has(&ex->cg, fig);
+	return ex->cg.wanted && !ex->cg.why && cgroup_row_has(&ex->cg, fig);
 }
 
-/* name's samples, one per cgroup row: fig's value, or (fig -1) the row's
- * retries for reason */
+/* name's samples, one per cgroup row: fig's value, or with a reason
+ * (enum mmr_reason; -1: none) the row's retries for it */
 static void cgroup_samples(struct exporter *ex, struct metrics_buf *b, const char *name, int fig,
-			   const char *reason)
+			   int reason)
 {
 	char label[300];
 	size_t k;
-	int j;
 
 	for (k = 0; k < ex->cg.n; k++) {
 		const struct cgroup_row *row = &ex->cg.rows[k];
 		const char *const l[] = { "cgroup", cgroup_row_label(row, label, sizeof(label)),
-					  reason ? "reason" : NULL, reason, NULL };
-		uint64_t v = 0;
+					  reason >= 0 ? "reason" : NULL,
+					  reason >= 0 ? reason_names[reason] : NULL, NULL };
 
-		if (fig >= 0) {
-			v = cgroup_row_fig(&row->c, fig);
-		} else {
-			for (j = 0; j < MMR_NR_REASONS; j++)
-				if (!strcmp(reason_names[j], reason))
-					v = row->c.reasons[j];
-		}
-		metrics_sample_u64(b, name, l, v);
+		metrics_sample_u64(b, name, l, reason >= 0 ? row->c.reasons[reason] :
+				   cgroup_row_fig(&row->c, fig));
 	}
 }
 
@@ -416,14 +409,14 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		{ FF_MMAP_LOCK_ATTEMPTS, "mmretry_fault_mmap_lock_attempts_total", "Attempts under mmap_lock." },
 		{ FF_ABANDONED, "mmretry_faults_abandoned_total", "Faults whose last attempt retried." },
 	};
-	if (ex->by_cgroup)
+	if (ex->cg.wanted)
 		collect_read_cgroups(ex->e, &ex->cg, ex->cgnames, states);
 	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++) {
 		if (r.faults[counters[i].fig].state == VAL_NA)
 			continue;
 		metrics_family(b, counters[i].name, "counter", counters[i].help);
 		if (by_cgroup(ex, counters[i].fig))
-			cgroup_samples(ex, b, counters[i].name, counters[i].fig, NULL);
+			cgroup_samples(ex, b, counters[i].name, counters[i].fig, -1);
 		else
 			metrics_sample_u64(b, counters[i].name, NULL, r.faults[counters[i].fig].v);
 	}
@@ -435,13 +428,13 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		if (r.faults[FF_REASON0 + i].state == VAL_NA)
 			continue;
 		if (by_cgroup(ex, FF_RETRIES))
-			cgroup_samples(ex, b, "mmretry_fault_retries_by_reason_total", -1,
-				       reason_names[i]);
+			cgroup_samples(ex, b, "mmretry_fault_retries_by_reason_total", FF_RETRIES,
+				       i);
 		else
 			metrics_sample_u64(b, "mmretry_fault_retries_by_reason_total", l,
 					   r.faults[FF_REASON0 + i].v);
 	}
-	if (ex->by_cgroup && !ex->cg.why) {
+	if (ex->cg.wanted && !ex->cg.why) {
 		metrics_family(b, "mmretry_cgroups_folded", "gauge",
 			       "Cgroups past --max-cgroups, whose figures are in cgroup=\"other\".");
 		metrics_sample_u64(b, "mmretry_cgroups_folded", NULL, ex->cg.folded);
@@ -757,16 +750,13 @@ int cmd_export(int argc, char **argv)
 		}
 	}
 	if (o.bc.on) {
-		char root[4096];
-
-		sink.per_process = sink.rows_by_cgroup = ex.by_cgroup = true;
+		sink.per_process = sink.rows_by_cgroup = true;
 		sink.cgroup_level = o.bc.depth;
 		sink.max_cgroups = o.bc.max;
 		ex.cg.wanted = true;
 		ex.cg.depth = o.bc.depth;
 		ex.cg.max = o.bc.max;
-		if (!cgroup2_mount(root, sizeof(root)) && (ex.cgnames = cgpaths_new(root)))
-			cgpaths_scan(ex.cgnames);
+		ex.cgnames = cgpaths_open();
 	}
 	engine_signals(false);
 	ret = engine_run(&ex.e, &o.t, &sink);

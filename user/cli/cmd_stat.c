@@ -10,7 +10,6 @@
 #include "report/report.h"
 #include "trace/collect.h"
 
-
 static const char stat_usage[] =
 "usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
 "                    [-o FILE] [--proc-latency] [--by cgroup [--cgroup-depth N]\n"

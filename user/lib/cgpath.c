@@ -54,6 +54,17 @@ struct cgpaths *cgpaths_new(const char *root)
 	return c;
 }
 
+struct cgpaths *cgpaths_open(void)
+{
+	struct cgpaths *c;
+	char root[4096];
+
+	if (cgroup2_mount(root, sizeof(root)) || !(c = cgpaths_new(root)))
+		return NULL;
+	cgpaths_scan(c);
+	return c;
+}
+
 void cgpaths_free(struct cgpaths *c)
 {
 	size_t i;

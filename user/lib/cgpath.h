@@ -20,6 +20,9 @@ int cgroup2_mount(char *buf, size_t len);
 struct cgpaths;
 
 struct cgpaths *cgpaths_new(const char *root);
+/* The cgroup2 mount's (cgroup2_mount()), walked once; NULL if there is none
+ * (every lookup is then NULL). */
+struct cgpaths *cgpaths_open(void);
 void cgpaths_free(struct cgpaths *c);
 /* Walk root again, adding the cgroups made since (a removed one keeps its
  * name). Cgroups known, or -errno if root cannot be read. */

@@ -247,8 +247,9 @@ static void read_proclat(struct engine *e, struct report *r)
 			    "map (%d)", (unsigned long long)lost, MMR_PROC_MAX);
 }
 
-/* stat --by cgroup: each cgroup's row, named from the cgroup2 mount (walked
- * once attached, and again for a cgroup made since) */
+/* --by cgroup (stat's report, export's scrapes): each cgroup's row, named
+ * from the cgroup2 mount (walked once attached, and again for a cgroup made
+ * since) */
 void collect_read_cgroups(struct engine *e, struct report_cgroups *x, struct cgpaths *names,
 			  const uint8_t states[FF_NR])
 {
@@ -296,7 +297,6 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		.max_cgroups = r->cgroups.max,
 	};
 	struct cgpaths *cgnames = NULL;
-	char cgroot[4096];
 	enum collect_result res = COLLECT_CANNOT_TRACE;
 	struct mmr_fault_counters sum;
 	uint8_t states[FF_NR];
@@ -323,9 +323,8 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 	}
 	if (engine_attach(e))
 		goto out;
-	if (r->cgroups.wanted && !cgroup2_mount(cgroot, sizeof(cgroot)) &&
-	    (cgnames = cgpaths_new(cgroot)))
-		cgpaths_scan(cgnames);
+	if (r->cgroups.wanted)
+		cgnames = cgpaths_open();
 	/* the report's thresholds, before any event arrives (engine_wait) */
 	if (engine_lock(e)) {
 		r->lock.traced = true;

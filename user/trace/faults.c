@@ -32,20 +32,17 @@ struct faults_trace {
 
 /* by cgroup: the row the cgroups past --max-cgroups are summed in, made
  * first so that it always has room (bpf/faults.bpf.c, folded_row()) */
-static int add_other_row(struct faults_bpf *skel)
+static int add_other_row(struct faults_trace *t)
 {
-	int ncpus = libbpf_num_possible_cpus(), err = 0;
 	size_t size = (sizeof(struct mmr_proc_counters) + 7) / 8 * 8;
 	__u64 key = MMR_CGROUP_OTHER;
-	void *zero;
+	void *zero = calloc(t->ncpus, size);
+	int err = 0;
 
-	if (ncpus < 1)
-		return ncpus ? ncpus : -EINVAL;
-	zero = calloc(ncpus, size);
 	if (!zero)
 		return -ENOMEM;
-	if (bpf_map__update_elem(skel->maps.proc_counters, &key, sizeof(key), zero, ncpus * size,
-				 BPF_NOEXIST))
+	if (bpf_map__update_elem(t->skel->maps.proc_counters, &key, sizeof(key), zero,
+				 t->ncpus * size, BPF_NOEXIST))
 		err = -errno;
 	free(zero);
 	return err;
@@ -328,7 +325,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 			return err;
 	}
 	if (t->rows_by_cgroup) {
-		err = add_other_row(skel);
+		err = add_other_row(t);
 		if (err)
 			return err;
 	}
