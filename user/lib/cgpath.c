@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "lib/cgpath.h"
+#include "lib/util.h"	/* array_push() */
 
 struct cgpath {
 	uint64_t id;
@@ -104,24 +105,16 @@ static int add(const char *fpath, const struct stat *sb, int type, struct FTW *f
 	(void)ftw;
 	if (type != FTW_D || cgpaths_name(c, sb->st_ino))
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-
-		v = realloc(c->v, cap * sizeof(*v));
-		if (!v)
-			goto nomem;
-		c->v = v;
-		c->cap = cap;
-	}
 	path = strdup(*rel ? rel : "/");
-	if (!path)
-		goto nomem;
-	c->v[c->n].id = sb->st_ino;
-	c->v[c->n++].path = path;
+	v = path ? array_push((void **)&c->v, &c->n, &c->cap, sizeof(*v)) : NULL;
+	if (!v) {
+		free(path);
+		walk_err = -ENOMEM;
+		return 1;
+	}
+	v->id = sb->st_ino;
+	v->path = path;
 	return 0;
-nomem:
-	walk_err = -ENOMEM;
-	return 1;
 }
 
 int cgpaths_scan(struct cgpaths *c)
@@ -151,16 +144,10 @@ const char *cgpaths_lookup(struct cgpaths *c, uint64_t id)
 		if (c->gone[i] == id)
 			return NULL;
 	if (cgpaths_scan(c) >= 0 && !(name = cgpaths_name(c, id))) {
-		if (c->ngone == c->capgone) {
-			size_t cap = c->capgone ? 2 * c->capgone : 16;
-			uint64_t *g = realloc(c->gone, cap * sizeof(*g));
+		uint64_t *g = array_push((void **)&c->gone, &c->ngone, &c->capgone, sizeof(*g));
 
-			if (!g)
-				return NULL;
-			c->gone = g;
-			c->capgone = cap;
-		}
-		c->gone[c->ngone++] = id;
+		if (g)
+			*g = id;
 	}
 	return name;
 }
