@@ -39,10 +39,6 @@ __u8 io_hooked = 0;
 const volatile __u8 exit_accounting = 0;
 /* `mmretry top`: also count per row (proc_counters); off for stat */
 const volatile __u8 per_process = 0;
-/* the rows are cgroups, not processes: the task's cgroup (v2), or its
- * ancestor at cgroup_level (the root is level 0) if it is that deep */
-const volatile __u8 rows_by_cgroup = 0;
-const volatile __u32 cgroup_level = 0;
 /* `mmretry record`: stream every attempt and the address-space changes */
 const volatile __u8 record = 0;
 /* fentry and kprobe modes: time each fault (fault_latency, the slowest
@@ -63,6 +59,7 @@ const volatile __s32 nr_mmap = -1, nr_munmap = -1, nr_mprotect = -1, nr_madvise 
 	nr_mremap = -1, nr_brk = -1;
 
 #include "tstate.bpf.h"
+#include "rows.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -84,31 +81,6 @@ struct {
 	__type(value, struct mmr_fault_latency);
 } fault_latency SEC(".maps");
 
-/* sized to 1 by user space unless per_process is set; by cgroup, to
- * --max-cgroups + 1 (MMR_CGROUP_OTHER's row) */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, MMR_PROC_MAX);
-	__type(key, __u64);	/* tgid, or cgroup id (rows_by_cgroup) */
-	__type(value, struct mmr_proc_counters);
-} proc_counters SEC(".maps");
-
-/* by cgroup: the cgroups whose figures went to MMR_CGROUP_OTHER's row, to
- * count them once each (rows_folded) */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MMR_CGROUP_FOLDED_MAX);
-	__type(key, __u64);
-	__type(value, __u8);
-} cgroups_folded SEC(".maps");
-
-/* processes proc_counters had no room for, per CPU */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} proc_lost SEC(".maps");
 
 /* slow fault events the ring buffer had no room for, per CPU */
 struct {
@@ -118,41 +90,11 @@ struct {
 	__type(value, __u64);
 } slow_lost SEC(".maps");
 
-static struct mmr_proc_counters zero_proc;
-
 static __always_inline struct mmr_fault_counters *counters(void)
 {
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&fault_counters, &zero);
-}
-
-/*
- * The current task's cgroup row key: its cgroup's id, or its ancestor's at
- * cgroup_level if the task is that deep (a shallower task keeps its own).
- * Called for the current task only (both helpers read current's cgroup).
- */
-static __always_inline __u64 cgroup_row_key(void)
-{
-	__u64 id = cgroup_level ? bpf_get_current_ancestor_cgroup_id(cgroup_level) : 0;
-
-	return id ? id : bpf_get_current_cgroup_id();
-}
-
-/* By cgroup, with the map full: the other cgroups' row, and the cgroup
- * counted once among those folded into it (proc_lost counts them). */
-static __always_inline struct mmr_proc_counters *folded_row(__u64 key)
-{
-	__u64 other = MMR_CGROUP_OTHER, *n;
-	__u32 zero = 0;
-	__u8 one = 1;
-
-	if (!bpf_map_update_elem(&cgroups_folded, &key, &one, BPF_NOEXIST)) {
-		n = bpf_map_lookup_elem(&proc_lost, &zero);
-		if (n)
-			*n += 1;
-	}
-	return bpf_map_lookup_elem(&proc_counters, &other);
 }
 
 /*
@@ -165,12 +107,14 @@ static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *tas
 {
 	struct mmr_proc_counters *p;
 	struct task_struct *leader;
+	__u64 key, row, *lost;
 	__u32 zero = 0;
-	__u64 key, *lost;
 
 	if (!per_process)
 		return NULL;
-	key = rows_by_cgroup ? cgroup_row_key() : BPF_CORE_READ(task, tgid);
+	if (rows_by_cgroup)
+		return cgroup_row(cgroup_row_key(), &row);
+	key = BPF_CORE_READ(task, tgid);
 	p = bpf_map_lookup_elem(&proc_counters, &key);
 	if (p)
 		return p;
@@ -178,15 +122,13 @@ static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *tas
 		p = bpf_map_lookup_elem(&proc_counters, &key);	/* raced with another CPU */
 		if (p)
 			return p;
-		if (rows_by_cgroup)
-			return folded_row(key);
 		lost = bpf_map_lookup_elem(&proc_lost, &zero);
 		if (lost)
 			*lost += 1;
 		return NULL;
 	}
 	p = bpf_map_lookup_elem(&proc_counters, &key);
-	if (p && !rows_by_cgroup) {
+	if (p) {
 		leader = BPF_CORE_READ(task, group_leader);
 		bpf_core_read_str(p->comm, sizeof(p->comm), &leader->comm);
 	}

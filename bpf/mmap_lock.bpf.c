@@ -12,7 +12,7 @@
  * A task holds at most a few mmap_locks at once: its own mm and, nested, a
  * remote one (a /proc reader, remote GUP). Their state lives in the task's
  * storage, so a holder that exits leaves nothing behind. Waits and holds
- * go into per-CPU log2 histograms per (tgid, mode); the ones at least
+ * go into per-CPU log2 histograms per process (or cgroup) and mode; the ones at least
  * min_hold_ns long are streamed with their stacks.
  */
 #include "vmlinux.h"
@@ -21,6 +21,7 @@
 #include <bpf/bpf_core_read.h>
 #include "filter.bpf.h"
 #include "tstate.bpf.h"
+#include "rows.bpf.h"
 #include "mmap_lock.h"
 #include "record.h"
 #include "hist.h"
@@ -53,8 +54,10 @@ struct held {
 
 struct lstate {
 	struct held slot[MMR_LOCK_SLOTS];
-	__u32 proc;		/* 1 + the task's process's index in lock_stats; 0: not yet */
+	__u64 cg;		/* by cgroup: the task's cgroup row key when proc was found */
+	__u32 proc;		/* 1 + its row's index in lock_stats; 0: not yet */
 	__u8 filter;		/* 0 unknown, 1 traced, 2 not */
+	__u8 pad[3];
 };
 
 /* rwsem count bits (kernel/locking/rwsem.c, since 5.3) */
@@ -68,8 +71,11 @@ struct {
 } lstates SEC(".maps");
 
 /*
- * Per process (the locking task's tgid) and mode: lock_stats[2 * i + write],
- * i its index in lock_procs, looked up once per task and kept in its state
+ * Per row and mode: lock_stats[2 * i + write], i the row's index in
+ * lock_procs. A row is the locking task's process (its tgid) or, by cgroup
+ * (rows_by_cgroup), its cgroup's row in the fault tracer's proc_counters
+ * (rows.bpf.h: the cgroup's id, or MMR_CGROUP_OTHER for the folded ones).
+ * The index is looked up once per task and kept in its state
  * (lstate.proc): a hold costs an array lookup, not a hash lookup (~100 ns
  * on the 6.18 host). Free indices wait in lock_free, all of them at first
  * (no atomic fetch-and-add before -mcpu=v3); user space, once a process is
@@ -79,7 +85,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MMR_LOCK_PROCS);
-	__type(key, __u32);	/* tgid */
+	__type(key, __u64);	/* tgid, or cgroup row key */
 	__type(value, __u32);	/* index */
 } lock_procs SEC(".maps");
 
@@ -143,31 +149,42 @@ static __always_inline struct held *slot_of(struct lstate *ls, __u64 mm)
 	return NULL;
 }
 
-/* The stats of the task's process in a mode; NULL when MMR_LOCK_PROCS
- * processes have them already. */
+/* The stats of the task's row in a mode; NULL when MMR_LOCK_PROCS rows
+ * exist already. Current's, by cgroup: a task moved to another cgroup
+ * finds its new row at its next lock (one helper call a lock). */
 static __always_inline struct mmr_lock_stats *stats_of(struct lstate *ls,
 						       struct task_struct *task, bool write)
 {
-	__u32 tgid, idx, *p;
+	__u64 key = 0, row;
+	__u32 idx, *p;
 
+	if (rows_by_cgroup) {
+		key = cgroup_row_key();
+		if (ls->cg != key)
+			ls->proc = 0;
+	}
 	if (!ls->proc) {
-		tgid = task->tgid;
-		p = bpf_map_lookup_elem(&lock_procs, &tgid);
+		if (!rows_by_cgroup)
+			row = task->tgid;
+		else if (!cgroup_row(key, &row))
+			return NULL;
+		p = bpf_map_lookup_elem(&lock_procs, &row);
 		if (p) {
 			idx = *p;
 		} else {
 			if (bpf_map_pop_elem(&lock_free, &idx) || idx >= MMR_LOCK_PROCS)
-				return NULL;	/* MMR_LOCK_PROCS processes already */
-			if (bpf_map_update_elem(&lock_procs, &tgid, &idx, BPF_NOEXIST)) {
-				/* another thread of it was first: its index */
+				return NULL;	/* MMR_LOCK_PROCS rows already */
+			if (bpf_map_update_elem(&lock_procs, &row, &idx, BPF_NOEXIST)) {
+				/* another thread was first: its index */
 				bpf_map_push_elem(&lock_free, &idx, 0);
-				p = bpf_map_lookup_elem(&lock_procs, &tgid);
+				p = bpf_map_lookup_elem(&lock_procs, &row);
 				if (!p)
 					return NULL;
 				idx = *p;
 			}
 		}
 		ls->proc = idx + 1;
+		ls->cg = key;
 	}
 	idx = (ls->proc - 1) * 2 + write;
 	return bpf_map_lookup_elem(&lock_stats, &idx);
@@ -329,7 +346,7 @@ static __always_inline void account_wait(struct mmr_lock_stats *s, struct held *
 	s->remote += h->remote;
 	/* the process's name, refreshed at log-spaced counts: after exec the
 	 * new one wins, at next to no cost per lock */
-	if (!(s->acquisitions & (s->acquisitions - 1)))
+	if (!rows_by_cgroup && !(s->acquisitions & (s->acquisitions - 1)))
 		bpf_probe_read_kernel_str(s->comm, sizeof(s->comm), task->group_leader->comm);
 }
 

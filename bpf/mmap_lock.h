@@ -27,12 +27,7 @@ struct mmr_hist {
 /* processes with mmap_lock figures at once (bpf/mmap_lock.bpf.c lock_procs) */
 #define MMR_LOCK_PROCS 8192
 
-/* Per process (the locking task's tgid) and lock mode, per CPU. */
-struct mmr_lock_key {
-	__u32 tgid;
-	__u32 write;		/* 0 read, 1 write */
-};
-
+/* Per row (a process, or a cgroup: bpf/rows.bpf.h) and lock mode, per CPU. */
 struct mmr_lock_stats {
 	__u64 acquisitions;	/* acquire_returned(success) after start_locking */
 	__u64 failures;		/* failed trylocks and interrupted killable waits */

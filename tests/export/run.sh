@@ -428,6 +428,29 @@ else
 	f=$(val 'mmretry_cgroups_folded{job="cgroup"}')
 	[ "$f" = 0 ] && ok "prometheus: no cgroup folded into other (64 rows at most)" ||
 		not_ok "prometheus: no cgroup folded into other" "mmretry_cgroups_folded $f"
+	# mmap_lock by cgroup: each retry re-takes it for read in the
+	# retrying task's cgroup (more locks come with exec and mmap)
+	if [ -n "$lmode" ] && [ "$lmode" != none ]; then
+		la=$(val "mmretry_mmap_lock_acquisitions_total{job=\"cgroup\",cgroup=\"/$cgp-a\",mode=\"read\"}")
+		lb=$(val "mmretry_mmap_lock_wait_seconds_count{job=\"cgroup\",cgroup=\"/$cgp-b\",mode=\"read\"}")
+		[ "${la:-0}" -ge 1024 ] && [ "${lb:-0}" -ge 2048 ] &&
+			ok "prometheus: each cgroup's mmap_lock read acquisitions and waits, one a retry at least (a $la, b $lb)" ||
+			not_ok "prometheus: each cgroup's mmap_lock read acquisitions and waits" \
+				"a ${la:-none} (>= 1024), b ${lb:-none} (>= 2048)"
+	fi
+	# fault durations by cgroup where faults are timed, absent elsewhere
+	if [ -n "$timed" ]; then
+		fa=$(val "mmretry_cgroup_fault_seconds_count{job=\"cgroup\",cgroup=\"/$cgp-a\"}")
+		fb=$(val "mmretry_cgroup_fault_seconds_count{job=\"cgroup\",cgroup=\"/$cgp-b\"}")
+		[ "${fa:-0}" -ge 1024 ] && [ "${fb:-0}" -ge 2048 ] &&
+			ok "prometheus: each cgroup's faults timed, each uncached page's among them (a $fa, b $fb)" ||
+			not_ok "prometheus: each cgroup's faults timed" "a ${fa:-none}, b ${fb:-none}"
+	else
+		! grep -q 'mmretry_cgroup_fault_seconds' "$tmp/mc.txt" &&
+			ok "export: no fault durations by cgroup ($fmode mode cannot time them)" ||
+			not_ok "export: no fault durations by cgroup ($fmode)" \
+				"$(grep -m3 mmretry_cgroup_fault_seconds "$tmp/mc.txt")"
+	fi
 fi
 [ -n "$cpid" ] && kill -TERM "$cpid" && wait "$cpid" 2>/dev/null
 cpid=

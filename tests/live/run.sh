@@ -1011,6 +1011,18 @@ if group cgroups; then
 				"([.cgroups.rows[].retries] | add) == .faults.retries and
 				 ([.cgroups.rows[].retry_reasons.file_io] | add) == .faults.retry_reasons.file_io and
 				 .cgroups.folded == 0" "$tmp/cg2.json" "$show"
+			# each retry re-takes mmap_lock for read (lock_mm_and_find_vma()),
+			# in the retrying task's cgroup; the rows hold every lock the run
+			# counted, and processes are not rows then
+			check "cgroups: each cgroup's mmap_lock row has a read acquisition per retry, and the rows add up" \
+				"(.cgroups.rows | map({(.cgroup): .mmap_lock}) | add) as \$r |
+				 \$r[\"/$cgp-a\"].read.acquisitions >= 1024 and
+				 \$r[\"/$cgp-b\"].read.acquisitions >= 2048 and
+				 \$r[\"/$cgp-b\"].read.wait_ns.count == \$r[\"/$cgp-b\"].read.acquisitions and
+				 ([.cgroups.rows[].mmap_lock.read.acquisitions] | add) == .mmap_lock.read.acquisitions and
+				 ([.cgroups.rows[].mmap_lock.write.hold_ns.count] | add) == .mmap_lock.write.hold_ns.count and
+				 .mmap_lock.processes == null" \
+				"$tmp/cg2.json" "[.cgroups.rows[] | {cgroup, read: .mmap_lock.read.acquisitions, write: .mmap_lock.write.acquisitions}], .mmap_lock.read.acquisitions"
 			if exact cg2; then
 				check "cgroups: fentry and kprobe rows count faults and majors (each uncached page)" \
 					"(.cgroups.rows | map({(.cgroup): .}) | add) as \$r |

@@ -130,8 +130,6 @@ FOLLOWS(struct mmr_hist, sum_ns, max_ns);
 FOLLOWS(struct mmr_hist, max_ns, slots);
 
 /* lock key layout */
-FIRST(struct mmr_lock_key, tgid);
-FOLLOWS(struct mmr_lock_key, tgid, write);
 
 /* lock stats layout */
 FIRST(struct mmr_lock_stats, acquisitions);
@@ -256,7 +254,6 @@ _Static_assert(offsetof(struct mmr_proc_counters, fault_ns) == (9 + MMR_NR_REASO
 _Static_assert(sizeof(struct mmr_proc_counters) ==
 	       (9 + MMR_NR_REASONS) * 8 + 16 + (3 + MMR_HIST_SLOTS) * 8,
 	       "mmr_proc_counters has no padding");
-_Static_assert(sizeof(struct mmr_lock_key) == 8, "mmr_lock_key is two __u32");
 _Static_assert(sizeof(struct mmr_walk_key) == 8, "mmr_walk_key is one __u64");
 _Static_assert(sizeof(struct mmr_hist) == (3 + MMR_HIST_SLOTS) * 8, "mmr_hist is only __u64");
 /* the last slot starts at 2^35 ns: ~34 s, as the header says */

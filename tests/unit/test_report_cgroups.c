@@ -6,7 +6,8 @@
  * (most retries first, "other" last, empty rows dropped), the text table (80
  * columns, a long path keeping its end, other's count, n/a where the mode
  * counts nothing), JSON (null figures in tracepoint mode, never 0), and no
- * key at all when not asked for.
+ * key at all when not asked for; mmap_lock rows joined to the fault rows
+ * by id (a cgroup that only locked gets a row), their table and JSON.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,68 @@ static void json_rows(void **state)
 	assert_null(report_cgroups_json(&x));
 }
 
+/* a cgroup's mmap_lock figures: n acquisitions in a mode, waits and holds
+ * of ns each */
+static void locks(struct mmr_lock_stats l[2], int write, uint64_t n, uint64_t ns)
+{
+	l[write].acquisitions = n;
+	values(&l[write].wait, n, ns);
+	values(&l[write].hold, n, ns);
+}
+
+static void lock_rows(void **state)
+{
+	struct report_cgroups x = { .wanted = true, .max = 64, .all_figures = true,
+				    .timed = true, .lock_traced = true };
+	struct mmr_lock_stats l[2];
+	json_t *o, *r;
+	char *t;
+
+	all_states(&x, VAL_EXACT);
+	add(&x, 10, "/a", 10, 5, MMR_REASON_FILE_IO);
+	memset(l, 0, sizeof(l));
+	locks(l, 0, 300, 500);
+	locks(l, 1, 7, 70000);
+	assert_int_equal(report_cgroups_add_lock(&x, 10, "/a", l), 0);
+	/* a cgroup that locked without a fault: a row of its own */
+	memset(l, 0, sizeof(l));
+	locks(l, 1, 3, 1000000);
+	assert_int_equal(report_cgroups_add_lock(&x, 11, "/mapper", l), 0);
+	assert_int_equal(x.n, 2);
+	report_cgroups_sort(&x);
+	assert_int_equal(x.n, 2);	/* kept: it locked */
+	assert_string_equal(x.rows[0].path, "/a");
+	assert_int_equal(x.rows[0].c.retries, 5);
+	assert_int_equal(x.rows[0].lock[0].acquisitions, 300);
+
+	t = PRINTED(fp, report_print_cgroups_text(fp, &x));
+	find(t, "\nmmap_lock by cgroup\n  CGROUP                       R WAIT99 W WAIT99  W HOLDS "
+		"W HOLD99    W HELD\n");
+	find(t, "\n  /a                              500ns   70.0us        7   70.0us   490.0us\n");
+	find(t, "\n  /mapper                             -    1.0ms        3    1.0ms     3.0ms\n");
+	assert_max_columns(t, 80);
+	free(t);
+
+	o = report_cgroups_json(&x);
+	r = json_array_get(json_path(o, "rows"), 1);
+	assert_json_str(r, "cgroup", "/mapper");
+	assert_json_int(r, "retries", 0);
+	assert_json_int(r, "mmap_lock.write.acquisitions", 3);
+	assert_json_int(r, "mmap_lock.write.hold_ns.count", 3);
+	assert_json_int(r, "mmap_lock.read.acquisitions", 0);
+	json_decref(o);
+
+	/* mmap_lock not traced: null, and n/a in text, never 0 */
+	x.lock_traced = false;
+	o = report_cgroups_json(&x);
+	assert_json_null(json_array_get(json_path(o, "rows"), 0), "mmap_lock");
+	json_decref(o);
+	t = PRINTED(fp, report_print_cgroups_text(fp, &x));
+	find(t, "\nmmap_lock by cgroup: n/a (mmap_lock not traced)\n");
+	free(t);
+	report_cgroups_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +282,7 @@ int main(void)
 		cmocka_unit_test(order),
 		cmocka_unit_test(text_table),
 		cmocka_unit_test(json_rows),
+		cmocka_unit_test(lock_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,20 +105,17 @@ static bool process_gone(uint32_t pid)
 }
 
 /* mmap_lock: the kernel's per-process rows summed, plus those of exited
- * processes folded in earlier (and then dropped from the kernel's map) */
-static void render_lock(struct exporter *ex, struct metrics_buf *b)
+ * processes folded in earlier (and then dropped from the kernel's map);
+ * 0 or -errno */
+static int lock_totals(struct exporter *ex, struct mmr_lock_stats total[2])
 {
-	static const char *const modes[2] = { "read", "write" };
-	struct mmr_lock_stats total[2];
 	struct lock_row *rows = NULL;
 	int n, i, m;
 
 	n = lock_trace_rows(ex->lt, &rows);
-	if (n < 0) {
-		b->err = -n;
-		return;
-	}
-	memcpy(total, ex->lock_retired, sizeof(total));
+	if (n < 0)
+		return n;
+	memcpy(total, ex->lock_retired, 2 * sizeof(*total));
 	for (i = 0; i < n; i++) {
 		bool gone = process_gone(rows[i].pid);
 
@@ -131,43 +128,87 @@ static void render_lock(struct exporter *ex, struct metrics_buf *b)
 			lock_trace_forget(ex->lt, rows[i].pid);
 	}
 	free(rows);
+	return 0;
+}
 
-	metrics_family(b, "mmretry_mmap_lock_acquisitions_total", "counter",
-		       "mmap_lock acquisitions, by mode.");
-	for (m = 0; m < 2; m++) {
-		const char *const l[] = { "mode", modes[m], NULL };
+static const struct {
+	const char *name, *type, *help;
+} lock_fams[] = {
+	{ "mmretry_mmap_lock_acquisitions_total", "counter", "mmap_lock acquisitions, by mode." },
+	{ "mmretry_mmap_lock_failures_total", "counter",
+	  "Failed mmap_lock trylocks and interrupted killable waits, by mode." },
+	{ "mmretry_mmap_lock_remote_acquisitions_total", "counter",
+	  "Acquisitions of another process's mmap_lock (/proc readers, remote GUP)." },
+	{ "mmretry_mmap_lock_wait_seconds", "histogram",
+	  "Time from start_locking to acquire_returned, by mode." },
+	{ "mmretry_mmap_lock_hold_seconds", "histogram", "Time mmap_lock was held, by mode." },
+};
 
-		metrics_sample_u64(b, "mmretry_mmap_lock_acquisitions_total", l,
-				   total[m].acquisitions);
+/* family f's sample (or histogram) of one mode's figures */
+static void lock_sample(struct metrics_buf *b, size_t f, const char *const *l,
+			const struct mmr_lock_stats *s)
+{
+	const char *name = lock_fams[f].name;
+
+	switch (f) {
+	case 0:
+		metrics_sample_u64(b, name, l, s->acquisitions);
+		break;
+	case 1:
+		metrics_sample_u64(b, name, l, s->failures);
+		break;
+	case 2:
+		metrics_sample_u64(b, name, l, s->remote);
+		break;
+	case 3:
+		metrics_hist(b, name, l, &s->wait, 1e9);
+		break;
+	default:
+		metrics_hist(b, name, l, &s->hold, 1e9);
 	}
-	metrics_family(b, "mmretry_mmap_lock_failures_total", "counter",
-		       "Failed mmap_lock trylocks and interrupted killable waits, by mode.");
-	for (m = 0; m < 2; m++) {
-		const char *const l[] = { "mode", modes[m], NULL };
+}
 
-		metrics_sample_u64(b, "mmretry_mmap_lock_failures_total", l, total[m].failures);
+/* a cgroup row that has locked mmap_lock (the others have no lock series) */
+static bool row_locked(const struct cgroup_row *r)
+{
+	return r->lock[0].acquisitions || r->lock[0].failures || r->lock[1].acquisitions ||
+	       r->lock[1].failures;
+}
+
+/* mmap_lock families: by mode, and by cgroup with --by cgroup (the rows
+ * collect_read_cgroups() read for this scrape) */
+static void render_lock(struct exporter *ex, struct metrics_buf *b)
+{
+	static const char *const modes[2] = { "read", "write" };
+	bool by_cg = ex->cg.wanted && !ex->cg.why && ex->cg.lock_traced;
+	struct mmr_lock_stats total[2];
+	char label[300];
+	size_t f, k;
+	int m, err;
+
+	if (!by_cg && (err = lock_totals(ex, total))) {
+		b->err = -err;
+		return;
 	}
-	metrics_family(b, "mmretry_mmap_lock_remote_acquisitions_total", "counter",
-		       "Acquisitions of another process's mmap_lock (/proc readers, remote GUP).");
-	for (m = 0; m < 2; m++) {
-		const char *const l[] = { "mode", modes[m], NULL };
+	for (f = 0; f < sizeof(lock_fams) / sizeof(lock_fams[0]); f++) {
+		metrics_family(b, lock_fams[f].name, lock_fams[f].type, lock_fams[f].help);
+		for (m = 0; m < 2 && !by_cg; m++) {
+			const char *const l[] = { "mode", modes[m], NULL };
 
-		metrics_sample_u64(b, "mmretry_mmap_lock_remote_acquisitions_total", l,
-				   total[m].remote);
-	}
-	metrics_family(b, "mmretry_mmap_lock_wait_seconds", "histogram",
-		       "Time from start_locking to acquire_returned, by mode.");
-	for (m = 0; m < 2; m++) {
-		const char *const l[] = { "mode", modes[m], NULL };
+			lock_sample(b, f, l, &total[m]);
+		}
+		for (k = 0; by_cg && k < ex->cg.n; k++) {
+			const struct cgroup_row *r = &ex->cg.rows[k];
 
-		metrics_hist(b, "mmretry_mmap_lock_wait_seconds", l, &total[m].wait, 1e9);
-	}
-	metrics_family(b, "mmretry_mmap_lock_hold_seconds", "histogram",
-		       "Time mmap_lock was held, by mode.");
-	for (m = 0; m < 2; m++) {
-		const char *const l[] = { "mode", modes[m], NULL };
+			if (!row_locked(r))
+				continue;
+			cgroup_row_label(r, label, sizeof(label));
+			for (m = 0; m < 2; m++) {
+				const char *const l[] = { "cgroup", label, "mode", modes[m], NULL };
 
-		metrics_hist(b, "mmretry_mmap_lock_hold_seconds", l, &total[m].hold, 1e9);
+				lock_sample(b, f, l, &r->lock[m]);
+			}
+		}
 	}
 }
 
@@ -368,6 +409,26 @@ static void cgroup_samples(struct exporter *ex, struct metrics_buf *b, const cha
 	}
 }
 
+/* --by cgroup, faults timed (fentry, kprobe): each cgroup's fault
+ * durations, every fault of its tasks (first attempt's entry to last
+ * attempt's return), a cgroup with none yet left out */
+static void render_cgroup_latency(struct exporter *ex, struct metrics_buf *b)
+{
+	char label[300];
+	size_t k;
+
+	metrics_family(b, "mmretry_cgroup_fault_seconds", "histogram",
+		       "Page-fault durations (first attempt to last), by cgroup.");
+	for (k = 0; k < ex->cg.n; k++) {
+		const struct cgroup_row *r = &ex->cg.rows[k];
+		const char *const l[] = { "cgroup", cgroup_row_label(r, label, sizeof(label)),
+					  NULL };
+
+		if (r->c.fault_ns.count)
+			metrics_hist(b, "mmretry_cgroup_fault_seconds", l, &r->c.fault_ns, 1e9);
+	}
+}
+
 static void render(struct exporter *ex, struct metrics_buf *b)
 {
 	struct mmr_fault_counters sum;
@@ -438,6 +499,8 @@ static void render(struct exporter *ex, struct metrics_buf *b)
 		metrics_family(b, "mmretry_cgroups_folded", "gauge",
 			       "Cgroups past --max-cgroups, whose figures are in cgroup=\"other\".");
 		metrics_sample_u64(b, "mmretry_cgroups_folded", NULL, ex->cg.folded);
+		if (ex->cg.timed)
+			render_cgroup_latency(ex, b);
 	}
 	render_latency(ex, &r, b);
 	if (ex->lt)

@@ -6,6 +6,7 @@
 
 #include "lib/util.h"
 #include "report/cgroups.h"
+#include "report/mmap_lock.h"
 #include "report/render.h"
 #include "stats/figures.h"
 #include "stats/mmap_lock.h"	/* hist_quantile */
@@ -37,6 +38,21 @@ int report_cgroups_add(struct report_cgroups *x, uint64_t id, const char *path,
 	return 0;
 }
 
+int report_cgroups_add_lock(struct report_cgroups *x, uint64_t id, const char *path,
+			    const struct mmr_lock_stats lock[2])
+{
+	static const struct mmr_proc_counters none;
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->rows[i].id == id)
+			break;
+	if (i == x->n && report_cgroups_add(x, id, path, &none))
+		return -ENOMEM;
+	memcpy(x->rows[i].lock, lock, sizeof(x->rows[i].lock));
+	return 0;
+}
+
 static bool is_other(const struct cgroup_row *r)
 {
 	return r->id == MMR_CGROUP_OTHER;
@@ -55,10 +71,14 @@ static int cmp_rows(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
-static bool counted(const struct mmr_proc_counters *c)
+static bool counted(const struct cgroup_row *r)
 {
+	const struct mmr_proc_counters *c = &r->c;
+
 	return c->attempts || c->faults || c->retries || c->completed ||
-	       c->mmap_lock_attempts || c->kernel_faults;
+	       c->mmap_lock_attempts || c->kernel_faults ||
+	       r->lock[0].acquisitions || r->lock[1].acquisitions ||
+	       r->lock[0].failures || r->lock[1].failures;
 }
 
 void report_cgroups_sort(struct report_cgroups *x)
@@ -66,7 +86,7 @@ void report_cgroups_sort(struct report_cgroups *x)
 	size_t i, n = 0;
 
 	for (i = 0; i < x->n; i++)
-		if (counted(&x->rows[i].c))
+		if (counted(&x->rows[i]))
 			x->rows[n++] = x->rows[i];
 	x->n = n;
 	if (n)
@@ -161,10 +181,55 @@ static const char *num(char *buf, size_t len, const struct report_cgroups *x,
 	return buf;
 }
 
+/* a row's name in CGROUP_COL columns: a long path keeps its end, where
+ * the leaf names the service */
+static const char *name_col(const struct report_cgroups *x, const struct cgroup_row *r,
+			    char *col, size_t len)
+{
+	char name[300];
+	size_t n;
+
+	row_name(x, r, name, sizeof(name));
+	n = strlen(name);
+	if (n > CGROUP_COL)
+		snprintf(col, len, "...%s", name + n - (CGROUP_COL - 3));
+	else
+		snprintf(col, len, "%s", name);
+	return col;
+}
+
+/* a histogram's p99, "-" when empty */
+static const char *p99_of(char *buf, size_t len, const struct mmr_hist *h)
+{
+	return h->count ? fmt_ns_narrow(buf, len, hist_quantile(h, 0.99)) : "-";
+}
+
+/* mmap_lock by cgroup: waits (read, write) and write holds, in the fault
+ * table's order */
+static void print_lock_text(FILE *out, const struct report_cgroups *x, size_t n)
+{
+	char col[CGROUP_COL + 4], rw[32], ww[32], wh[32], held[32], holds[24];
+	size_t i;
+
+	fprintf(out, "\nmmap_lock by cgroup\n  %-*s %8s %8s %8s %8s %9s\n", CGROUP_COL, "CGROUP",
+		"R WAIT99", "W WAIT99", "W HOLDS", "W HOLD99", "W HELD");
+	for (i = 0; i < n; i++) {
+		const struct cgroup_row *r = &x->rows[i];
+
+		snprintf(holds, sizeof(holds), "%llu", (unsigned long long)r->lock[1].hold.count);
+		fprintf(out, "  %-*s %8s %8s %8s %8s %9s\n", CGROUP_COL,
+			name_col(x, r, col, sizeof(col)), p99_of(rw, sizeof(rw), &r->lock[0].wait),
+			p99_of(ww, sizeof(ww), &r->lock[1].wait), holds,
+			p99_of(wh, sizeof(wh), &r->lock[1].hold),
+			r->lock[1].hold.count ?
+			fmt_ns_narrow(held, sizeof(held), r->lock[1].hold.sum_ns) : "-");
+	}
+}
+
 void report_print_cgroups_text(FILE *out, const struct report_cgroups *x)
 {
-	char name[300], col[CGROUP_COL + 1], f[24], rt[24], mj[24], p99[32];
-	size_t i, n, len;
+	char col[CGROUP_COL + 4], f[24], rt[24], mj[24], p99[32];
+	size_t i, n;
 
 	if (!x->wanted)
 		return;
@@ -188,23 +253,20 @@ void report_print_cgroups_text(FILE *out, const struct report_cgroups *x)
 	for (i = 0; i < n; i++) {
 		const struct cgroup_row *r = &x->rows[i];
 
-		row_name(x, r, name, sizeof(name));
-		len = strlen(name);
-		/* a long path keeps its end: the leaf names the service */
-		if (len > CGROUP_COL)
-			snprintf(col, sizeof(col), "...%s", name + len - (CGROUP_COL - 3));
-		else
-			snprintf(col, sizeof(col), "%s", name);
-		fprintf(out, "  %-*s %8s %8s %7s %7s  %s\n", CGROUP_COL, col,
+		fprintf(out, "  %-*s %8s %8s %7s %7s  %s\n", CGROUP_COL,
+			name_col(x, r, col, sizeof(col)),
 			num(f, sizeof(f), x, &r->c, FF_FAULTS),
 			num(rt, sizeof(rt), x, &r->c, FF_RETRIES),
 			num(mj, sizeof(mj), x, &r->c, FF_MAJOR),
-			!x->timed ? "n/a" : !r->c.fault_ns.count ? "-" :
-			fmt_ns_narrow(p99, sizeof(p99), hist_quantile(&r->c.fault_ns, 0.99)),
+			!x->timed ? "n/a" : p99_of(p99, sizeof(p99), &r->c.fault_ns),
 			top_reason(&r->c));
 	}
 	if (x->n > n)
 		fprintf(out, "  (%zu more)\n", x->n - n);
+	if (x->lock_traced)
+		print_lock_text(out, x, n);
+	else
+		fprintf(out, "\nmmap_lock by cgroup: n/a (mmap_lock not traced)\n");
 }
 
 static json_t *fig_json(const struct report_cgroups *x, const struct mmr_proc_counters *c,
@@ -233,6 +295,15 @@ static json_t *row_json(const struct report_cgroups *x, const struct cgroup_row 
 				    json_integer((json_int_t)r->c.reasons[i]));
 	json_object_set_new(o, "retry_reasons", reasons);
 	json_object_set_new(o, "fault_ns", x->timed ? hist_json(&r->c.fault_ns) : json_null());
+	if (x->lock_traced) {
+		json_t *l = json_object();
+
+		json_object_set_new(l, "read", lock_stats_json(&r->lock[0], false));
+		json_object_set_new(l, "write", lock_stats_json(&r->lock[1], true));
+		json_object_set_new(o, "mmap_lock", l);
+	} else {
+		json_object_set_new(o, "mmap_lock", json_null());
+	}
 	return o;
 }
 

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "bpf/faults.h"
+#include "bpf/mmap_lock.h"
 #include "stats/figures.h"	/* FF_NR */
 
 /* --max-cgroups's default: rows a scrape or a report carries at most */
@@ -32,6 +33,7 @@ struct cgroup_row {
 	uint64_t id;		/* MMR_CGROUP_OTHER: the cgroups past --max-cgroups */
 	char path[256];		/* from the cgroup2 mount; "" if it was removed unseen */
 	struct mmr_proc_counters c;
+	struct mmr_lock_stats lock[2];	/* mmap_lock, read and write (lock_traced) */
 };
 
 struct report_cgroups {
@@ -42,6 +44,7 @@ struct report_cgroups {
 	uint8_t states[FF_NR];	/* the run's figures' (enum mmr_val_state): a figure
 				 * unavailable there is unavailable in each row */
 	bool timed;		/* fault durations (c.fault_ns) were timed */
+	bool lock_traced;	/* mmap_lock traced: rows have lock[] */
 	uint64_t folded;	/* cgroups summed in "other" (at most MMR_CGROUP_FOLDED_MAX told apart) */
 	const char *why;	/* wanted, and not traced: why */
 	struct cgroup_row *rows;
@@ -52,8 +55,12 @@ void report_cgroups_free(struct report_cgroups *x);
 /* Add a row (its counters over every CPU); path NULL: unknown. 0 or -ENOMEM. */
 int report_cgroups_add(struct report_cgroups *x, uint64_t id, const char *path,
 		       const struct mmr_proc_counters *c);
+/* A cgroup's mmap_lock figures (read, write) into its row, which is added
+ * (path as above) if the cgroup has none yet. 0 or -ENOMEM. */
+int report_cgroups_add_lock(struct report_cgroups *x, uint64_t id, const char *path,
+			    const struct mmr_lock_stats lock[2]);
 /* Most retries first, then most faults, then by path; "other" last. Rows
- * without an attempt, retry or fault are dropped. */
+ * without an attempt, retry, fault or mmap_lock acquisition are dropped. */
 void report_cgroups_sort(struct report_cgroups *x);
 
 /* What a row counts: a figure of enum fault_fig (figures.h) the row has in

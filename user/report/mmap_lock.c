@@ -160,7 +160,9 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 		print_hist(out, "wait", &s->wait, "ns");
 		print_hist(out, "hold", &s->hold, "ns");
 	}
-	if (l->nrows) {
+	if (l->by_cgroup) {
+		fprintf(out, "\nprocesses by mmap_lock: n/a (--by cgroup: the rows are cgroups)\n");
+	} else if (l->nrows) {
 		rows = malloc(l->nrows * sizeof(*rows));
 		if (rows) {
 			memcpy(rows, l->rows, l->nrows * sizeof(*rows));
@@ -231,7 +233,7 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 	free(holds);
 }
 
-static json_t *stats_json(const struct mmr_lock_stats *s, bool write)
+json_t *lock_stats_json(const struct mmr_lock_stats *s, bool write)
 {
 	json_t *o = json_object();
 
@@ -285,16 +287,20 @@ json_t *report_lock_json(const struct report_lock *l)
 	struct mmr_lock_event *holds = NULL;
 	size_t i, k;
 
-	json_object_set_new(o, "read", stats_json(&l->total[0], false));
-	json_object_set_new(o, "write", stats_json(&l->total[1], true));
+	json_object_set_new(o, "read", lock_stats_json(&l->total[0], false));
+	json_object_set_new(o, "write", lock_stats_json(&l->total[1], true));
 	for (i = 0; i < l->nrows; i++) {
 		json_t *p = json_object();
 
 		json_object_set_new(p, "pid", json_integer(l->rows[i].pid));
 		json_object_set_new(p, "comm", json_bytes(l->rows[i].comm[0] ? l->rows[i].comm : "?"));
-		json_object_set_new(p, "read", stats_json(&l->rows[i].mode[0], false));
-		json_object_set_new(p, "write", stats_json(&l->rows[i].mode[1], true));
+		json_object_set_new(p, "read", lock_stats_json(&l->rows[i].mode[0], false));
+		json_object_set_new(p, "write", lock_stats_json(&l->rows[i].mode[1], true));
 		json_array_append_new(procs, p);
+	}
+	if (l->by_cgroup) {	/* the rows are cgroups (the report's "cgroups") */
+		json_decref(procs);
+		procs = json_null();
 	}
 	json_object_set_new(o, "processes", procs);
 	json_object_set_new(o, "min_hold_ns", json_integer((json_int_t)l->min_hold_ns));

@@ -27,6 +27,8 @@ struct report_lock {
 	uint64_t min_hold_ns;
 	struct lock_row *rows;		/* per process, from the kernel's histograms */
 	size_t nrows;
+	bool by_cgroup;			/* rows are cgroups' (stat --by cgroup): no
+					 * per-process rows, the totals the same */
 	struct mmr_lock_stats total[2];	/* read, write */
 	struct lock_long *longs;
 	size_t nlongs, longs_cap;
@@ -42,6 +44,9 @@ int report_add_lock_event(struct report_lock *l, const struct mmr_lock_event *e)
 void report_lock_free(struct report_lock *l);
 void report_print_lock_text(FILE *out, const struct report_lock *l);
 json_t *report_lock_json(const struct report_lock *l);
+/* One mode's figures (counts, wait_ns and hold_ns histograms); write: with
+ * downgrades. */
+json_t *lock_stats_json(const struct mmr_lock_stats *s, bool write);
 /* a blocker's pid, tid, comm, mode, overlap_ns and hold_ns */
 json_t *blocker_json(const struct blocker *b);
 /* The streamed events alone, for find_blockers(): malloc'ed (never

@@ -14,10 +14,13 @@
 #include "bpf/mmap_lock.h"
 #include "bpf/record.h"
 
-/* a process's figures in one mode (0 read, 1 write) */
+/* a row's figures in each mode (0 read, 1 write): a process's, or by
+ * cgroup a cgroup's (key its id, or MMR_CGROUP_OTHER) */
 struct lock_row {
-	uint32_t pid;
-	char comm[16];
+	uint32_t pid;		/* 0 by cgroup */
+	bool cgroup;		/* key is a cgroup row's */
+	uint64_t key;		/* tgid, or the cgroup row's key */
+	char comm[16];		/* "" by cgroup */
 	struct mmr_lock_stats mode[2];
 };
 

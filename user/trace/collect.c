@@ -118,6 +118,7 @@ static void read_lock(struct engine *e, struct report *r)
 	n = lock_trace_rows(lt, &rows);
 	if (n >= 0)
 		report_set_lock_rows(&r->lock, rows, n);
+	r->lock.by_cgroup = r->cgroups.wanted;
 	r->lock.lost += lock_trace_lost(lt);
 	r->lock.missed = engine_missed_lock(e);
 	for (i = 0; i < r->lock.nlongs; i++) {
@@ -247,6 +248,31 @@ static void read_proclat(struct engine *e, struct report *r)
 			    "map (%d)", (unsigned long long)lost, MMR_PROC_MAX);
 }
 
+/* The mmap_lock tracer's rows, cgroups' like the fault tracer's (the same
+ * registry: bpf/rows.bpf.h), into theirs; x->lock_traced says if there
+ * were any to read. 0 or -errno. */
+static int read_cgroup_locks(struct engine *e, struct report_cgroups *x, struct cgpaths *names)
+{
+	struct lock_trace *lt = engine_lock(e);
+	struct lock_row *rows = NULL;
+	int i, n, err = 0;
+
+	x->lock_traced = lt != NULL;
+	if (!lt)
+		return 0;
+	n = lock_trace_rows(lt, &rows);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && !err; i++)
+		if (rows[i].cgroup)
+			err = report_cgroups_add_lock(x, rows[i].key,
+						      rows[i].key == MMR_CGROUP_OTHER ? NULL :
+						      cgpaths_lookup(names, rows[i].key),
+						      rows[i].mode);
+	free(rows);
+	return err;
+}
+
 /* --by cgroup (stat's report, export's scrapes): each cgroup's row, named
  * from the cgroup2 mount (walked once attached, and again for a cgroup made
  * since) */
@@ -276,6 +302,11 @@ void collect_read_cgroups(struct engine *e, struct report_cgroups *x, struct cgp
 		}
 	}
 	free(rows);
+	if (read_cgroup_locks(e, x, names)) {
+		report_cgroups_free(x);
+		x->why = "the per-cgroup mmap_lock map could not be read";
+		return;
+	}
 	memcpy(x->states, states, sizeof(x->states));
 	x->all_figures = m == MMR_MODE_FENTRY || m == MMR_MODE_KPROBE;
 	x->timed = !engine_latency_why(e);

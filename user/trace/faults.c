@@ -422,6 +422,11 @@ void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
 	out->chain_acquire_fd = out->tp_lock_hooks ?
 		bpf_map__fd(t->skel->maps.lock_chain_acquire) : -1;
 	out->ring = t->rb;
+	out->rows_by_cgroup = t->rows_by_cgroup;
+	out->cgroup_level = t->skel->rodata->cgroup_level;
+	out->rows_fd = bpf_map__fd(t->skel->maps.proc_counters);
+	out->folded_fd = bpf_map__fd(t->skel->maps.cgroups_folded);
+	out->rows_lost_fd = bpf_map__fd(t->skel->maps.proc_lost);
 }
 
 enum mmr_mode faults_trace_mode(const struct faults_trace *t)

@@ -75,6 +75,12 @@ struct faults_shared {
 	bool tp_lock_hooks;
 	int chain_start_fd, chain_acquire_fd;
 	struct ring_buffer *ring;
+	/* the rows are cgroups (--by cgroup): proc_counters decides which
+	 * cgroups have rows and which are folded (bpf/rows.bpf.h), for every
+	 * tracer that keeps rows by cgroup */
+	bool rows_by_cgroup;
+	uint32_t cgroup_level;
+	int rows_fd, folded_fd, rows_lost_fd;
 };
 void faults_trace_shared(struct faults_trace *t, struct faults_shared *out);
 /* figure states for the mode in use and the hooks that really attached */

@@ -14,6 +14,7 @@
 struct lock_trace {
 	struct mmap_lock_bpf *skel;
 	int chain_start_fd, chain_acquire_fd;	/* -1: our programs attached alone */
+	bool by_cgroup;		/* rows are cgroups (bpf/rows.bpf.h) */
 	lock_event_fn on_event;
 	int (*on_op)(void *ctx, const struct mmr_lock_op_event *e);
 	void *ctx;
@@ -73,6 +74,20 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	    (err = bpf_map__reuse_fd(skel->maps.cgroup_map, sh->cgroup_map_fd)) ||
 	    (err = bpf_map__reuse_fd(skel->maps.tstates, sh->tstates_fd)))
 		goto fail;
+	/* by cgroup, the fault tracer's rows say which cgroups have rows of
+	 * their own (bpf/rows.bpf.h); else those maps go unused */
+	t->by_cgroup = sh->rows_by_cgroup;
+	skel->rodata->rows_by_cgroup = sh->rows_by_cgroup;
+	skel->rodata->cgroup_level = sh->cgroup_level;
+	if (sh->rows_by_cgroup) {
+		if ((err = bpf_map__reuse_fd(skel->maps.proc_counters, sh->rows_fd)) ||
+		    (err = bpf_map__reuse_fd(skel->maps.cgroups_folded, sh->folded_fd)) ||
+		    (err = bpf_map__reuse_fd(skel->maps.proc_lost, sh->rows_lost_fd)))
+			goto fail;
+	} else {
+		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
+		bpf_map__set_max_entries(skel->maps.cgroups_folded, 1);
+	}
 	/* the prototype twins: one of each per kernel */
 	bpf_program__set_autoload(skel->progs.lock_start_old, old);
 	bpf_program__set_autoload(skel->progs.lock_acquire_old, old);
@@ -140,29 +155,30 @@ struct rows_ctx {
 	size_t n, cap;
 };
 
-/* one (tgid, mode) entry into its process's row */
-static int add_row(void *ctx, const void *k, const void *values, int ncpus)
+/* one (row, mode) entry into its row */
+static int add_row(struct rows_ctx *rc, uint64_t key, bool by_cgroup, int m,
+		   const struct mmr_lock_stats *percpu, int ncpus)
 {
-	const struct mmr_lock_key *key = k;
-	const struct mmr_lock_stats *percpu = values;
-	struct rows_ctx *rc = ctx;
 	struct lock_row *row = NULL;
-	int m = key->write ? 1 : 0;
 	size_t i;
 	int c;
 
 	for (i = 0; i < rc->n && !row; i++)
-		if (rc->out[i].pid == key->tgid)
+		if (rc->out[i].key == key)
 			row = &rc->out[i];
 	if (!row) {
 		row = array_push((void **)&rc->out, &rc->n, &rc->cap, sizeof(*row));
 		if (!row)
 			return -ENOMEM;
-		row->pid = key->tgid;
+		row->key = key;
+		row->pid = by_cgroup ? 0 : (uint32_t)key;
+		row->cgroup = by_cgroup;
 	}
 	for (c = 0; c < ncpus; c++)
 		lock_stats_merge(&row->mode[m], &percpu[c]);
-	if (!row->comm[0] || m == 0)	/* reads are the most common */
+	if (by_cgroup)
+		memset(row->comm, 0, sizeof(row->comm));
+	else if (!row->comm[0] || m == 0)	/* reads are the most common */
 		memcpy(row->comm, row->mode[m].comm, sizeof(row->comm));
 	row->comm[sizeof(row->comm) - 1] = '\0';
 	return 0;
@@ -178,14 +194,15 @@ static bool stats_used(const struct mmr_lock_stats *percpu, int ncpus)
 	return false;
 }
 
-/* Each process's entries of lock_stats, by lock_procs (tgid -> index). */
+/* Each row's entries of lock_stats, by lock_procs (row key -> index). */
 int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 {
 	const struct bpf_map *procs = t->skel->maps.lock_procs;
 	int ncpus = libbpf_num_possible_cpus(), err = 0;
 	struct rows_ctx rc = { 0 };
 	struct mmr_lock_stats *values;
-	__u32 tgid, next, *prev = NULL, idx, k;
+	__u64 key, next, *prev = NULL;
+	__u32 idx, k;
 
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
@@ -193,20 +210,19 @@ int lock_trace_rows(struct lock_trace *t, struct lock_row **rows)
 	if (!values)
 		return -ENOMEM;
 	while (!err && !bpf_map__get_next_key(procs, prev, &next, sizeof(next))) {
-		tgid = next;
-		prev = &tgid;
-		if (bpf_map__lookup_elem(procs, &tgid, sizeof(tgid), &idx, sizeof(idx), 0) ||
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(procs, &key, sizeof(key), &idx, sizeof(idx), 0) ||
 		    idx >= MMR_LOCK_PROCS)
 			continue;	/* forgotten meanwhile */
 		for (k = 0; k <= 1 && !err; k++) {
-			struct mmr_lock_key key = { .tgid = tgid, .write = k };
 			__u32 i = 2 * idx + k;
 
 			if (bpf_map__lookup_elem(t->skel->maps.lock_stats, &i, sizeof(i), values,
 						 ncpus * sizeof(*values), 0))
 				continue;
 			if (stats_used(values, ncpus))
-				err = add_row(&rc, &key, values, ncpus);
+				err = add_row(&rc, key, t->by_cgroup, k, values, ncpus);
 		}
 	}
 	free(values);
@@ -223,8 +239,11 @@ int lock_trace_forget(struct lock_trace *t, uint32_t pid)
 {
 	int ncpus = libbpf_num_possible_cpus(), err = 0;
 	struct mmr_lock_stats *zero;
-	__u32 tgid = pid, idx, i;
+	__u64 tgid = pid;
+	__u32 idx, i;
 
+	if (t->by_cgroup)
+		return 0;	/* the rows are cgroups: kept */
 	if (bpf_map__lookup_elem(t->skel->maps.lock_procs, &tgid, sizeof(tgid), &idx,
 				 sizeof(idx), 0))
 		return errno == ENOENT ? 0 : -errno;
