@@ -33,7 +33,9 @@
 #include "trace/plan.h"
 #include "trace/target.h"
 #include "stats/top.h"
+#include "lib/cgpath.h"
 #include "lib/util.h"
+#include "report/cgroups.h"
 
 static void on_winch(int sig)
 {
@@ -49,6 +51,7 @@ struct top_run {
 	int lines;		/* $LINES, likewise */
 	bool raw;		/* stdin switched to non-canonical, no echo */
 	struct termios saved;
+	struct cgpaths *cgnames;	/* --cgroups: the rows' names */
 };
 
 /* /proc/PID/stat: the process's fault accounting (every thread, the
@@ -145,6 +148,60 @@ static void read_acct(struct top_run *t, struct top_samples *s)
 			acct_sample(s, s->v[i].pid);
 }
 
+/* --cgroups: a cgroup row's sample, named (a cgroup made since the last
+ * walk of the mount is found by the next) */
+static struct top_sample *cgroup_sample(struct top_run *t, struct top_samples *s, uint64_t id)
+{
+	struct top_sample *x = top_sample_of(s, id);
+
+	if (x && !x->cgroup[0]) {
+		x->pid = 0;
+		cgroup_label(id, id == MMR_CGROUP_OTHER ? NULL : cgpaths_lookup(t->cgnames, id),
+			     x->cgroup, sizeof(x->cgroup));
+	}
+	return x;
+}
+
+/* --cgroups: the fault and mmap_lock tracers' rows, keyed by cgroup (the
+ * anon_vma tracer's are processes: no CHAIN; faults in tracepoint mode are
+ * processes' accounting: no FAULT/s). 0 or -errno. */
+static int read_cgroup_samples(struct top_run *t, struct top_samples *s)
+{
+	struct lock_trace *lt = engine_lock(t->e);
+	struct fproc_row *fr = NULL;
+	struct lock_row *lr = NULL;
+	struct top_sample *x;
+	int i, n, err = 0;
+
+	n = faults_trace_procs(engine_faults(t->e), &fr);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && !err; i++) {
+		if (!(x = cgroup_sample(t, s, fr[i].cgroup))) {
+			err = -ENOMEM;
+			break;
+		}
+		x->f = fr[i].c;
+		x->have |= TOP_HAVE_FAULTS;
+	}
+	free(fr);
+	if (err || !lt)
+		return err;
+	n = lock_trace_rows(lt, &lr);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && !err; i++) {
+		if (!(x = cgroup_sample(t, s, lr[i].key))) {
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(x->lock, lr[i].mode, sizeof(x->lock));
+		x->have |= TOP_HAVE_LOCK;
+	}
+	free(lr);
+	return err;
+}
+
 /* Every source's cumulative figures, per process. 0 or -errno. */
 static int read_samples(struct top_run *t, struct top_samples *s)
 {
@@ -157,6 +214,8 @@ static int read_samples(struct top_run *t, struct top_samples *s)
 	struct lock_trace *lt = engine_lock(t->e);
 	struct anon_trace *at = engine_anon(t->e);
 
+	if (t->o->bc.on)
+		return read_cgroup_samples(t, s);
 	n = faults_trace_procs(engine_faults(t->e), &fr);
 	if (n < 0)
 		return n;
@@ -228,6 +287,8 @@ static void forget(struct top_run *t, const uint32_t *pids, size_t n)
 {
 	size_t i;
 
+	if (t->o->bc.on)
+		return;	/* cgroups' rows stay: they are bounded (--max-cgroups) */
 	for (i = 0; i < n; i++)
 		engine_forget(t->e, pids[i]);
 }
@@ -416,6 +477,7 @@ static int run(struct top_run *t)
 static const char top_usage[] =
 "usage: mmretry top [-i SECONDS] [-p PID] [-c CGROUP] [-n ITERATIONS]\n"
 "                   [--rows N] [--sort KEY] [--mode MODE] [-v]\n"
+"                   [--cgroups [--cgroup-depth N] [--max-cgroups N]]\n"
 "\n"
 "A refreshing per-process table of page-fault retries, like top: faults/s,\n"
 "the p99 of fault durations (FLTp99) and the time in faults as a share of\n"
@@ -432,6 +494,12 @@ static const char top_usage[] =
 "  -n, --iterations=N    stop after N tables (default: until q or Ctrl-C)\n"
 "      --rows=N          at most N processes per table (default: as many as\n"
 "                        fit the terminal; piped, every one)\n"
+"      --cgroups         rows are cgroups, not processes: each task's cgroup\n"
+"                        v2 (also --by cgroup), or its ancestor at\n"
+"      --cgroup-depth=N  N levels below the root (system.slice/x.service is\n"
+"                        at 2; either option implies --cgroups)\n"
+"      --max-cgroups=N   at most N cgroups (default 64), the rest summed in\n"
+"                        \"other\"\n"
 "  -s, --sort=KEY        retries (default), faults, retry%, latency (FLTp99),\n"
 "                        flt%, wait, hold, chain or pid\n"
 "  -m, --mode=MODE       light (default: the slow path only), auto (every\n"
@@ -456,17 +524,24 @@ static const char top_usage[] =
 "  mmretry top -i 1 -n 5 > top.txt       five tables, for a script\n"
 "  mmretry top --rows 10 -s faults       the ten with the most faults\n"
 "  mmretry top -c system.slice --sort wait\n"
-"  mmretry top --sort flt%               who spends the most time in faults\n";
+"  mmretry top --sort flt%               who spends the most time in faults\n"
+"  mmretry top --cgroup-depth 2          which service's faults retry\n";
 
-enum { OPT_ROWS = OPT_OWN };
+enum { OPT_ROWS = OPT_OWN, OPT_CGROUPS };
 
 static int top_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 {
 	struct top_opts *o = p;
 	enum top_sort k;
 	uint64_t v;
+	int ret = by_cgroup_opt(&o->bc, c, arg, "top", err, errlen);
 
+	if (ret)
+		return ret;
 	switch (c) {
+	case OPT_CGROUPS:
+		o->bc.on = true;
+		return 1;
 	case 'i':
 		if (parse_duration(arg, &o->interval) || o->interval < 0.1 || o->interval > 86400)
 			return usage_err(err, errlen, "top: invalid interval '%s' (0.1 s to 1 day, "
@@ -505,6 +580,8 @@ const struct option top_longopts[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "sort", required_argument, NULL, 's' },
 	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "cgroups", no_argument, NULL, OPT_CGROUPS },
+	BY_CGROUP_LONGOPTS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -526,6 +603,10 @@ int top_opts_parse(int argc, char **argv, struct top_opts *o, char *err, size_t 
 	ret = opts_parse(&spec, argc, argv, err, errlen);
 	if (ret)
 		return ret;
+	by_cgroup_end(&o->bc);
+	if (o->bc.on && o->sort == TOP_SORT_PID)
+		return usage_err(err, errlen, "top: --sort %s with --cgroups: the rows are cgroups",
+				 "pid");
 	return trace_opts_end(&o->t, TG_TARGET, "top", argc, argv, err, errlen);
 }
 
@@ -547,6 +628,12 @@ int cmd_top(int argc, char **argv)
 	sigemptyset(&wa.sa_mask);
 	sigaction(SIGWINCH, &wa, NULL);
 
+	if (o.bc.on) {
+		sink.rows_by_cgroup = true;
+		sink.cgroup_level = o.bc.depth;
+		sink.max_cgroups = o.bc.max;
+		t.cgnames = cgpaths_open();
+	}
 	ret = engine_run(&t.e, &o.t, &sink);
 	if (ret) {
 		rc = ret == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_TRACE;
@@ -561,6 +648,7 @@ int cmd_top(int argc, char **argv)
 	caps.untimed = o.t.no_latency;
 	caps.lock_off = o.t.no_mmap_lock;
 	caps.anon_off = o.t.no_anon_vma;
+	caps.cgroups = o.bc.on;
 	top_table_init(&t.table, &caps);
 	t.tty = isatty(STDOUT_FILENO);
 	t.columns = env_size("COLUMNS");
@@ -578,5 +666,6 @@ int cmd_top(int argc, char **argv)
 out:
 	top_table_free(&t.table);
 	engine_finish(t.e);
+	cgpaths_free(t.cgnames);
 	return rc;
 }

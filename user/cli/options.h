@@ -59,7 +59,7 @@ enum {
 	{ "min-fanout", required_argument, NULL, OPT_MIN_FANOUT }
 
 /*
- * The cgroup breakdown of stat and export: --by cgroup, --cgroup-depth N,
+ * The cgroup breakdown of stat, export and top: --by cgroup, --cgroup-depth N,
  * --max-cgroups N (either of the last two implies the first). A command
  * hands getopt_long()'s value to by_cgroup_opt(), and calls by_cgroup_end()
  * after its options.
@@ -218,6 +218,7 @@ struct top_opts {
 	uint64_t iterations;	/* -n: stop after this many tables; 0 = until q or Ctrl-C */
 	int sort;		/* enum top_sort */
 	size_t rows;		/* --rows: process rows per table at most; 0 = as many as fit */
+	struct by_cgroup_opts bc;	/* --cgroups (--by cgroup): rows are cgroups */
 	int verbose;
 };
 

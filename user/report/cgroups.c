@@ -150,15 +150,20 @@ static const char *row_name(const struct report_cgroups *x, const struct cgroup_
 	return buf;
 }
 
+const char *cgroup_label(uint64_t id, const char *path, char *buf, size_t len)
+{
+	if (id == MMR_CGROUP_OTHER)
+		snprintf(buf, len, "other");
+	else if (path && path[0])
+		snprintf(buf, len, "%s", path);
+	else
+		snprintf(buf, len, "id:%llu", (unsigned long long)id);
+	return buf;
+}
+
 const char *cgroup_row_label(const struct cgroup_row *r, char *buf, size_t len)
 {
-	if (is_other(r))
-		snprintf(buf, len, "other");
-	else if (r->path[0])
-		snprintf(buf, len, "%s", r->path);
-	else
-		snprintf(buf, len, "id:%llu", (unsigned long long)r->id);
-	return buf;
+	return cgroup_label(r->id, r->path, buf, len);
 }
 
 /* the reason most of a row's retries had, "-" for none */

@@ -70,6 +70,8 @@ uint64_t cgroup_row_fig(const struct mmr_proc_counters *c, int fig);
 /* A row's name as a metric label, the same at every scrape: its path,
  * "other", or "id:N" for a cgroup removed before its path was read. */
 const char *cgroup_row_label(const struct cgroup_row *r, char *buf, size_t len);
+/* The same from a row's id and path (NULL or "": not known). */
+const char *cgroup_label(uint64_t id, const char *path, char *buf, size_t len);
 
 /* Nothing unless wanted. */
 void report_print_cgroups_text(FILE *out, const struct report_cgroups *x);

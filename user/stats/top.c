@@ -34,18 +34,20 @@ int top_sort_parse(const char *s, enum top_sort *k)
 	return -EINVAL;
 }
 
-struct top_sample *top_sample_of(struct top_samples *s, uint32_t pid)
+struct top_sample *top_sample_of(struct top_samples *s, uint64_t id)
 {
 	struct top_sample *x;
 	size_t i;
 
 	/* the newest first: the sources add a process's figures in a row */
 	for (i = s->n; i > 0; i--)
-		if (s->v[i - 1].pid == pid)
+		if (s->v[i - 1].id == id)
 			return &s->v[i - 1];
 	x = array_push((void **)&s->v, &s->n, &s->cap, sizeof(*x));
-	if (x)
-		x->pid = pid;
+	if (x) {
+		x->id = id;
+		x->pid = (uint32_t)id;
+	}
 	return x;
 }
 
@@ -124,7 +126,9 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 	int i;
 
 	memset(r, 0, sizeof(*r));
+	r->id = cur->id;
 	r->pid = cur->pid;
+	memcpy(r->cgroup, cur->cgroup, sizeof(r->cgroup));
 	memcpy(r->comm, cur->comm[0] ? cur->comm : f->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
 	r->secs = secs;
@@ -202,15 +206,15 @@ static bool interval_row(const struct top_caps *c, const struct top_sample *cur,
 
 static int proc_cmp(const void *a, const void *b)
 {
-	uint32_t x = ((const struct top_proc *)a)->prev.pid;
-	uint32_t y = ((const struct top_proc *)b)->prev.pid;
+	uint64_t x = ((const struct top_proc *)a)->prev.id;
+	uint64_t y = ((const struct top_proc *)b)->prev.id;
 
 	return x < y ? -1 : x > y;
 }
 
-static struct top_proc *find_proc(struct top_table *t, uint32_t pid)
+static struct top_proc *find_proc(struct top_table *t, uint64_t id)
 {
-	struct top_proc key = { .prev.pid = pid };
+	struct top_proc key = { .prev.id = id };
 
 	return t->n ? bsearch(&key, t->procs, t->n, sizeof(*t->procs), proc_cmp) : NULL;
 }
@@ -236,12 +240,13 @@ int top_update(struct top_table *t, const struct top_samples *s, double secs,
 		bool active = false;
 		uint64_t v;
 
-		old = find_proc(t, cur->pid);
+		old = find_proc(t, cur->id);
 		if (old) {
 			prev = old->prev;
 			kept[old - t->procs] = true;
 		} else {
 			memset(&prev, 0, sizeof(prev));
+			prev.id = cur->id;
 			prev.pid = cur->pid;
 		}
 		if (t->primed) {
@@ -386,7 +391,7 @@ static int row_cmp(const void *pa, const void *pb)
 		return ka ? -1 : 1;	/* n/a last */
 	if (c && ka)
 		return c;
-	return a->pid < b->pid ? -1 : a->pid > b->pid;
+	return a->id < b->id ? -1 : a->id > b->id;
 }
 
 void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k)
@@ -469,10 +474,19 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 	const char *w = NULL;
 
 	switch (k) {
+	case TOP_COL_PID:
+		/* rows are cgroups: no pid, and nothing to say about it */
+		if (why)
+			*why = NULL;
+		return !c->cgroups;
 	case TOP_COL_FAULTS:
 	case TOP_COL_RETRY_PCT:
 		if (c->states[FF_FAULTS] == VAL_NA)
 			w = "faults not counted";
+		/* there faults are each process's own accounting, read
+		 * from /proc: no cgroup's */
+		else if (c->cgroups && tp)
+			w = c->light ? "light mode, by cgroup" : "tracepoint mode, by cgroup";
 		break;
 	case TOP_COL_FLT_P99:
 	case TOP_COL_FLT_PCT:
@@ -490,6 +504,8 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 	case TOP_COL_VMA:
 		if (c->states[FF_VMA_LOCK_ATTEMPTS] == VAL_NA || c->states[FF_FAULTS] == VAL_NA)
 			w = "VMA locks not seen";
+		else if (c->cgroups && tp)
+			w = c->light ? "light mode, by cgroup" : "tracepoint mode, by cgroup";
 		break;
 	case TOP_COL_HOLD_P99:
 	case TOP_COL_HOLD_MAX:
@@ -503,6 +519,8 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 		if (!c->anon_traced)
 			w = c->anon_off ? "--no-anon-vma" : tp ? tpname :
 			    "anon_vma not traced";
+		else if (c->cgroups)	/* the anon_vma tracer's rows are processes */
+			w = "by cgroup";
 		break;
 	default:
 		break;	/* PID, COMM, RETRY/s, REASON: always */
@@ -521,7 +539,11 @@ void top_layout(const struct top_caps *c, enum top_sort k, int width, struct top
 	int i, j = 0, used = 0, need;
 	bool core = false, full = false;
 
+	int name_min = c->cgroups ? TOP_CGNAME_MIN : TOP_COMM_MIN;
+	int name_max = c->cgroups ? TOP_CGNAME_MAX : TOP_COMM_MAX;
+
 	memset(l, 0, sizeof(*l));
+	l->cgroups = c->cgroups;
 	for (i = 0; i < TOP_CORE_COLS; i++)
 		core |= top_col_priority[i] == sk;
 	/* the priority order, the sort key's column moved up after the core */
@@ -537,7 +559,7 @@ void top_layout(const struct top_caps *c, enum top_sort k, int width, struct top
 
 		if (!top_col_available(c, col, &l->why[col]))
 			continue;
-		need = (col == TOP_COL_COMM && width > 0 ? TOP_COMM_MIN : col_width[col]) +
+		need = (col != TOP_COL_COMM ? col_width[col] : width > 0 ? name_min : name_max) +
 		       (used ? 1 : 0);
 		/* drop the rest whole; PID always stays */
 		if (full || (width > 0 && used && used + need > width)) {
@@ -548,12 +570,12 @@ void top_layout(const struct top_caps *c, enum top_sort k, int width, struct top
 		l->shown[col] = true;
 		used += need;
 	}
-	l->comm_width = TOP_COMM_MAX;
+	l->comm_width = name_max;
 	if (width > 0 && l->shown[TOP_COL_COMM]) {
-		/* what is left widens COMM back */
-		l->comm_width = TOP_COMM_MIN + (width - used < TOP_COMM_MAX - TOP_COMM_MIN ?
-						width - used : TOP_COMM_MAX - TOP_COMM_MIN);
-		used += l->comm_width - TOP_COMM_MIN;
+		/* what is left widens COMM (CGROUP) back */
+		l->comm_width = name_min + (width - used < name_max - name_min ?
+					    width - used : name_max - name_min);
+		used += l->comm_width - name_min;
 	}
 	l->width = used;
 }
@@ -601,7 +623,7 @@ static void cell(const struct top_row *r, enum top_col k, char *buf, size_t len)
 		snprintf(buf, len, "%u", r->pid);
 		break;
 	case TOP_COL_COMM:
-		snprintf(buf, len, "%s", r->comm);
+		snprintf(buf, len, "%s", r->cgroup[0] ? r->cgroup : r->comm);
 		break;
 	case TOP_COL_FAULTS:
 		fmt_rate(buf, len, r->faults, r->secs, r->faults_known);
@@ -680,17 +702,25 @@ static void table_line(char *line, size_t len, const struct top_layout *l,
 
 	line[0] = '\0';
 	for (k = 0; k < TOP_NR_COLS && at < len; k++) {
-		char v[32];
+		char v[TOP_CGROUP_LEN + 8];
+		size_t n;
 
 		if (!l->shown[k])
 			continue;
 		if (r)
 			cell(r, k, v, sizeof(v));
 		else
-			snprintf(v, sizeof(v), "%s", top_col_names[k]);
+			snprintf(v, sizeof(v), "%s", k == TOP_COL_COMM && l->cgroups ? "CGROUP" :
+				 top_col_names[k]);
 		w = k == TOP_COL_COMM ? l->comm_width : col_width[k];
-		if (k == TOP_COL_COMM && (int)strlen(v) > w)
-			v[w] = '\0';	/* the name narrowed, not the table */
+		n = strlen(v);
+		/* the name narrowed, not the table: a path keeps its end,
+		 * where the leaf names the service */
+		if (k == TOP_COL_COMM && (int)n > w && l->cgroups && w > 3) {
+			memmove(v + 3, v + n - (w - 3), w - 2);	/* its last w - 3, and NUL */
+			memcpy(v, "...", 3);
+		} else if (k == TOP_COL_COMM && (int)n > w)
+			v[w] = '\0';
 		at += snprintf(line + at, len - at, k == TOP_COL_COMM || k == TOP_COL_REASON ?
 			       "%s%-*s" : "%s%*s", at ? " " : "", w, v);
 	}
@@ -811,9 +841,11 @@ static void header_text(char hdr[TOP_HEADER_LINES][1024], const struct top_heade
 	else
 		snprintf(pct, sizeof(pct), tot->faults_known ? "-" : "n/a");
 	if (shown < tot->nprocs)
-		snprintf(procs, sizeof(procs), "%zu of %zu processes shown", shown, tot->nprocs);
+		snprintf(procs, sizeof(procs), "%zu of %zu %s shown", shown, tot->nprocs,
+			 c->cgroups ? "cgroups" : "processes");
 	else
-		snprintf(procs, sizeof(procs), "processes %zu", tot->nprocs);
+		snprintf(procs, sizeof(procs), "%s %zu", c->cgroups ? "cgroups" : "processes",
+			 tot->nprocs);
 	snprintf(hdr[1], sizeof(hdr[1]), "total: faults/s %s,\tretries/s %s,\tretry %s,\t%s",
 		 a, b, pct, procs);
 	snprintf(hdr[2], sizeof(hdr[2]), "modes: faults %s%s,\tmmap_lock %s,\tanon_vma %s;\t"

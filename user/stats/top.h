@@ -26,10 +26,16 @@
 #define TOP_HAVE_LOCK	4	/* lock[]: mmap_lock histograms (read, write) */
 #define TOP_HAVE_CHAIN	8	/* chain_*: anon_vma chains */
 
-/* One process's cumulative figures at one read. */
+/* the width a cgroup row's name keeps (a path keeps its end) */
+#define TOP_CGROUP_LEN 128
+
+/* One process's (or, top --cgroups, one cgroup's) cumulative figures at
+ * one read. */
 struct top_sample {
-	uint32_t pid;
+	uint64_t id;		/* the pid, or the cgroup row's key (caps.cgroups) */
+	uint32_t pid;		/* 0 for a cgroup */
 	char comm[16];
+	char cgroup[TOP_CGROUP_LEN];	/* caps.cgroups: its path, "other", "id:N" */
 	uint8_t have;		/* TOP_HAVE_* */
 	bool gone;		/* the process has exited (and was reaped) */
 	struct mmr_proc_counters f;
@@ -39,12 +45,13 @@ struct top_sample {
 	uint64_t chain_max;	/* longest chain seen */
 };
 
-/* Samples of one read, one per pid: top_sample_of() finds or adds. */
+/* Samples of one read, one per id: top_sample_of() finds or adds (a new
+ * one's pid is the id: caps.cgroups callers set it to 0). */
 struct top_samples {
 	struct top_sample *v;
 	size_t n, cap;
 };
-struct top_sample *top_sample_of(struct top_samples *s, uint32_t pid);
+struct top_sample *top_sample_of(struct top_samples *s, uint64_t id);
 void top_samples_free(struct top_samples *s);
 
 /* What the modes in use can see. */
@@ -58,12 +65,17 @@ struct top_caps {
 	bool untimed;		/* --no-latency: faults counted, not timed */
 	bool lock_off;		/* --no-mmap-lock */
 	bool anon_off;		/* --no-anon-vma */
+	bool cgroups;		/* rows are cgroups (top --cgroups): no PID, no
+				 * CHAIN, and in tracepoint and light modes no
+				 * faults (a process's own accounting) */
 };
 
-/* A process's figures over one interval. */
+/* A process's (or cgroup's) figures over one interval. */
 struct top_row {
+	uint64_t id;		/* as top_sample.id */
 	uint32_t pid;
 	char comm[16];
+	char cgroup[TOP_CGROUP_LEN];	/* caps.cgroups: the row's name */
 	bool faults_known;	/* false: n/a */
 	uint64_t faults, retries, completed;
 	bool completed_known;
@@ -188,12 +200,16 @@ bool top_col_available(const struct top_caps *c, enum top_col k, const char **wh
 
 #define TOP_COMM_MIN	12	/* COMM narrows to this before a column goes */
 #define TOP_COMM_MAX	15	/* a task's comm: TASK_COMM_LEN - 1 */
+/* the name column of top --cgroups (CGROUP, in COMM's place) */
+#define TOP_CGNAME_MIN	16
+#define TOP_CGNAME_MAX	40
 
 /* The columns a table shows. */
 struct top_layout {
 	bool shown[TOP_NR_COLS];
 	const char *why[TOP_NR_COLS];	/* not shown: why; "no room" (width) */
 	int comm_width;
+	bool cgroups;			/* the name column is CGROUP */
 	int width;			/* a row's length */
 };
 
