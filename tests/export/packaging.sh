@@ -47,6 +47,7 @@ jq -e '.templating.list[] | select(.name == "cgroup") |
 	ok "packaging: the dashboard's cgroup variable lists mmretry_fault_retries_total's cgroups, multi, All = any cgroup label" ||
 	not_ok "packaging: the dashboard's cgroup variable lists mmretry_fault_retries_total's cgroups, multi, All = any cgroup label"
 # the cgroup row's panels: those after the row titled "By cgroup"
+# shellcheck disable=SC2016 # jq's $r, not the shell's
 cgpanels='.panels | (map(.type == "row" and (.title | startswith("By cgroup"))) | index(true)) as $r |
 	if $r == null then [] else .[$r + 1:] | map(select(.type != "row")) end'
 for m in mmretry_fault_retries_total mmretry_fault_retries_by_reason_total \
@@ -136,8 +137,7 @@ series() {
 		  else empty end' "$dash"
 } >"$tmp/dash.test.yml"
 n=$(grep -c '^  - {"expr"' "$tmp/dash.test.yml")
-out=$(promtool test rules "$tmp/dash.test.yml" 2>&1)
-[ $? -eq 0 ] && [ "$n" -ge 20 ] &&
+out=$(promtool test rules "$tmp/dash.test.yml" 2>&1) && [ "$n" -ge 20 ] &&
 	ok "packaging: the dashboard's queries, on made-up series: the host's panels alike with the cgroup label and without, the cgroup row's empty without it ($n checks)" ||
 	not_ok "packaging: the dashboard's queries, on made-up series: the host's panels alike with the cgroup label and without, the cgroup row's empty without it ($n checks)" \
 		"$(head -30 <<<"$out")"
