@@ -24,6 +24,9 @@
 #    M processes shown", q quits with status 0; in a pane of 10 lines (no
 #    --rows) the header on top and the rows that fit below it, Ctrl-C quits
 #    with status 0. (No top of its own for these: the VM matrix's budget.)
+# 6. top --cgroups: two workloads in cgroups the test makes, each cgroup's row
+#    with its retries (RETRY/s over the tables), the name column CGROUP, no
+#    PID or CHAIN.
 #
 # Columns are found by the header's names (norm below): a column the mode
 # cannot fill is not printed (tracepoint mode: FLTp99, FLT%, DONE/s, CHAIN),
@@ -648,6 +651,61 @@ else
 		not_ok "tmux: Ctrl-C quits with status 0 and restores the screen" \
 			"status '$(cat "$tmp/tmux.rc" 2>/dev/null)'; pane: $(head -c 300 "$tmp/pane.txt"); stderr: $(head -c 300 "$tmp/tmux.err" 2>/dev/null)"
 	fi
+fi
+
+# --- top --cgroups: rows are cgroups ----------------------------------------------
+# Two file workloads in cgroups the test makes (1024 and 2048 uncached
+# pages, one after the other, on the file workload's data) under a piped
+# top --cgroups: each cgroup's row, named by its path, with the leading
+# reason and its retries over the tables (RETRY/s times each interval) the
+# workload's, give or take the rates' rounding; no PID or CHAIN column, and
+# no FAULT/s where faults are processes' own accounting (tracepoint mode).
+cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+cgp=mmrtop-$$
+if [ -z "$cgroot" ] || ! mkdir "$cgroot/$cgp-a" "$cgroot/$cgp-b" 2>/dev/null; then
+	skip "cgroups: top --cgroups" "no cgroup2 mount this test can write to"
+else
+	"$MMR" top "${mode_args[@]}" --cgroups -i 1 -n 3 >"$tmp/cg.txt" 2>"$tmp/cg.err" &
+	top_pid=$!
+	wait_for "$tmp/cg.txt" '^mmretry top - ' 60 ||
+		not_ok "cgroups: top --cgroups printed a first table" "$(head -c 400 "$tmp/cg.err")"
+	for x in a:1024 b:2048; do
+		sh -c "echo \$\$ > '$cgroot/$cgp-${x%%:*}/cgroup.procs' &&
+			exec '$GEN' -q file -n ${x#*:} -f '$DATA'" >/dev/null 2>&1
+	done
+	wait "$top_pid"
+	rc=$?
+	# cgroup row: its retries over the tables, and its leading reasons
+	sums=$(awk -v p="/$cgp-" '
+		/^mmretry top - / { for (i = 1; i <= NF; i++) if ($i == "interval") secs = $(i + 1) }
+		/^ *CGROUP / { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		index($1, p) == 1 && ("RETRY/s" in col) {
+			n[$1] += $col["RETRY/s"] * secs; why[$1] = why[$1] " " $col["REASON"] }
+		END { for (k in n) printf "%s %.0f%s\n", k, n[k], why[k] }' "$tmp/cg.txt")
+	na=$(awk -v k="/$cgp-a" '$1 == k { print $2 }' <<<"$sums")
+	nb=$(awk -v k="/$cgp-b" '$1 == k { print $2 }' <<<"$sums")
+	if [ "$rc" -eq 0 ] && [ -n "$na" ] && [ -n "$nb" ] &&
+	   [ "$na" -ge 1021 ] && [ "$na" -le 1030 ] && [ "$nb" -ge 2045 ] && [ "$nb" -le 2054 ] &&
+	   grep -q "^/$cgp-b .* file_io\|^/$cgp-b .* unattributed" <<<"$sums"; then
+		ok "cgroups: top --cgroups has each cgroup's row with its retries (~1024, ~2048: $na, $nb)"
+	else
+		not_ok "cgroups: top --cgroups has each cgroup's row with its retries (~1024, ~2048)" \
+			"exit $rc; rows: $sums; $(tail -n 8 "$tmp/cg.txt"; head -c 300 "$tmp/cg.err")"
+	fi
+	titles=$(grep -m1 '^ *CGROUP ' "$tmp/cg.txt")
+	want_faults=1
+	[ "$(sed -n 's/^modes: faults \([a-z]*\).*/\1/p' "$tmp/cg.txt" | head -1)" = tracepoint ] &&
+		want_faults=
+	if [ -n "$titles" ] && ! grep -Eq ' (PID|COMM|CHAIN)( |$)' <<<"$titles" &&
+	   { [ -n "$want_faults" ] && grep -q ' FAULT/s ' <<<"$titles" ||
+	     [ -z "$want_faults" ] && ! grep -q 'FAULT/s' <<<"$titles" &&
+	     grep -q '^hidden: FAULT/s RETRY% VMA% (.* mode, by cgroup)' "$tmp/cg.txt"; }; then
+		ok "cgroups: CGROUP in COMM's place, no PID or CHAIN; FAULT/s only where counted per cgroup"
+	else
+		not_ok "cgroups: CGROUP in COMM's place, no PID or CHAIN; FAULT/s only where counted per cgroup" \
+			"$titles; $(grep -m1 '^hidden' "$tmp/cg.txt")"
+	fi
+	rmdir "$cgroot/$cgp-a" "$cgroot/$cgp-b" 2>/dev/null
 fi
 
 finish

@@ -13,6 +13,7 @@
 #include "stats/mmap_lock.h"
 #include "stats/top.h"
 #include "unit.h"
+#include "unit_report.h"
 
 /* ---- fixtures ---- */
 
@@ -1066,6 +1067,96 @@ static void rows_limited(void **state)
 	free(r);
 }
 
+/* ---- top --cgroups: rows are cgroups ---- */
+
+/* does the line of text that begins with start hold sub? (not inlined, as
+ * titles_of()) */
+__attribute__((noinline)) static bool line_has(const char *text, const char *start,
+					       const char *sub)
+{
+	const char *p = strstr(text, start);
+	char line[512];
+
+	if (!p)
+		return false;
+	p += *start == '\n';
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	return strstr(line, sub) != NULL;
+}
+
+/* a cgroup's sample (fentry mode's figures) */
+static void cgsample(struct top_samples *s, uint64_t id, const char *name, uint64_t faults,
+		     uint64_t retries)
+{
+	struct top_sample *x = fsample(s, 0, "", faults, retries, MMR_REASON_FILE_IO, 0);
+
+	x->id = id;	/* fsample's key was 0: a cgroup's is its row key */
+	x->pid = 0;
+	snprintf(x->cgroup, sizeof(x->cgroup), "%s", name);
+}
+
+static void cgroup_rows(void **state)
+{
+	struct top_caps c = caps_of(MMR_MODE_FENTRY);
+	struct top_samples s = { 0 };
+	struct top_fit fit = { .width = 80 };
+	struct top_table t;
+	struct top_totals tot;
+	struct top_row *rows;
+	char *buf = NULL;
+	size_t n;
+	struct top_header h = { .time = "12:00:00", .secs = 1, .kernel = "6.18",
+				.modes = { "fentry", "tracepoint", "fentry" } };
+
+	c.cgroups = true;
+	c.anon_traced = true;
+	top_table_init(&t, &c);
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	/* ids beyond 32 bits are rows of their own */
+	cgsample(&s, (1ULL << 32) + 7, "/system.slice/a-service-with-a-long-name.service", 100, 40);
+	cgsample(&s, 7, "/user.slice", 10, 2);
+	cgsample(&s, MMR_CGROUP_OTHER, "other", 5, 1);
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 3);
+	top_rows_sort(rows, n, TOP_SORT_RETRIES);
+	assert_true(rows[0].id == (1ULL << 32) + 7);
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, &fit));
+	/* CGROUP in COMM's place, no PID, no CHAIN (the anon_vma tracer's rows
+	 * are processes); a long path keeps its end */
+	assert_true(line_has(buf, "\nCGROUP ", "RETRY/s"));
+	assert_false(line_has(buf, "\nCGROUP ", "PID"));
+	assert_false(line_has(buf, "\nCGROUP ", "CHAIN"));
+	assert_non_null(strstr(buf, "; CHAIN (by cgroup)"));
+	assert_non_null(strstr(buf, "\n...long-name.service    100.0 "));
+	assert_non_null(strstr(buf, "\n/user.slice "));
+	assert_non_null(strstr(buf, "cgroups 3"));
+	assert_max_columns(buf, 80);
+	free(buf);
+	free(rows);
+	top_table_free(&t);
+
+	/* tracepoint (light) mode: faults are each process's accounting, no
+	 * cgroup's: no FAULT/s, RETRY% or VMA%, and the header says why */
+	c = caps_of(MMR_MODE_TRACEPOINT);
+	c.cgroups = true;
+	c.light = true;
+	top_table_init(&t, &c);
+	update(&t, &s, 0, &rows, &tot, NULL, NULL);
+	free(rows);
+	cgsample(&s, 7, "/user.slice", 0, 2);
+	s.v[0].have = TOP_HAVE_FAULTS;
+	n = update(&t, &s, 1, &rows, &tot, NULL, NULL);
+	assert_int_equal(n, 1);
+	assert_false(rows[0].faults_known);
+	buf = PRINTED(m, top_print(m, &h, &c, &tot, rows, n, TOP_SORT_RETRIES, &fit));
+	assert_non_null(strstr(buf, "hidden: FAULT/s RETRY% VMA% (light mode, by cgroup)"));
+	assert_null(strstr(buf, "FAULT/s  "));
+	free(buf);
+	free(rows);
+	top_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1088,6 +1179,7 @@ int main(void)
 		cmocka_unit_test(layout_by_mode_and_width),
 		cmocka_unit_test(print_fits_widths),
 		cmocka_unit_test(rows_limited),
+		cmocka_unit_test(cgroup_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -391,7 +391,9 @@ static int row_cmp(const void *pa, const void *pb)
 		return ka ? -1 : 1;	/* n/a last */
 	if (c && ka)
 		return c;
-	return a->id < b->id ? -1 : a->id > b->id;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;	/* cgroups' */
 }
 
 void top_rows_sort(struct top_row *rows, size_t n, enum top_sort k)
