@@ -164,7 +164,7 @@ static const char *num(char *buf, size_t len, const struct report_cgroups *x,
 void report_print_cgroups_text(FILE *out, const struct report_cgroups *x)
 {
 	char name[300], col[CGROUP_COL + 1], f[24], rt[24], mj[24], p99[32];
-	size_t i, n, len;
+	size_t i, n;
 
 	if (!x->wanted)
 		return;
@@ -189,13 +189,8 @@ void report_print_cgroups_text(FILE *out, const struct report_cgroups *x)
 		const struct cgroup_row *r = &x->rows[i];
 
 		row_name(x, r, name, sizeof(name));
-		len = strlen(name);
-		/* a long path keeps its end: the leaf names the service */
-		if (len > CGROUP_COL)
-			snprintf(col, sizeof(col), "...%s", name + len - (CGROUP_COL - 3));
-		else
-			snprintf(col, sizeof(col), "%s", name);
-		fprintf(out, "  %-*s %8s %8s %7s %7s  %s\n", CGROUP_COL, col,
+		fprintf(out, "  %-*s %8s %8s %7s %7s  %s\n", CGROUP_COL,
+			fmt_tail(col, sizeof(col), name, CGROUP_COL),
 			num(f, sizeof(f), x, &r->c, FF_FAULTS),
 			num(rt, sizeof(rt), x, &r->c, FF_RETRIES),
 			num(mj, sizeof(mj), x, &r->c, FF_MAJOR),
