@@ -951,15 +951,13 @@ static json_t *cgroup_row(const json_t *report, const char *cg, bool *no_row, ch
 		snprintf(why, len, "no row: %s", folded ? "nothing counted in the folded cgroups" :
 			 "nothing counted in any cgroup");
 	} else if (depth > 0 && cgroup_level(cg) > depth) {
-		snprintf(why, len, "no row: deeper than the run's --cgroup-depth %.0f, which counts "
-			 "it in its ancestor's row", depth);
+		snprintf(why, len, "no row: below --cgroup-depth %.0f, it is counted in its "
+			 "ancestor's row", depth);
 	} else if (folded) {
-		snprintf(why, len, "no row: %.0f cgroup%s past --max-cgroups %.0f %s summed in "
-			 "other, and it may be one (raise --max-cgroups)", folded,
-			 folded == 1 ? "" : "s", max, folded == 1 ? "was" : "were");
+		snprintf(why, len, "no row: it may be one of the %.0f cgroup%s summed in other "
+			 "(--max-cgroups %.0f)", folded, folded == 1 ? "" : "s", max);
 	} else {
-		snprintf(why, len, "no row: no cgroup by that path counted anything%s (a typo? "
-			 "a workload that did not run there?)",
+		snprintf(why, len, "no row: no such cgroup counted anything%s (a typo?)",
 			 depth > 0 ? " at this --cgroup-depth" : "");
 	}
 	return NULL;

@@ -117,8 +117,8 @@ void print_check_text(FILE *out, const char *baseline, const struct check_row *r
 		fprintf(out, "\nunavailable here:\n");
 	for (i = 0; i < n; i++)
 		if (rows[i].verdict == VERDICT_UNAVAILABLE)
-			fprintf(out, "  %s\n    %s\n", limit_name(rows[i].l, name, sizeof(name)),
-				rows[i].why);
+			fprintf(out, "  %s\n    %s\n", fmt_tail(path, sizeof(path),
+				limit_name(rows[i].l, name, sizeof(name)), 80 - 2), rows[i].why);
 }
 
 static json_t *num_or_null(bool have, double v)
