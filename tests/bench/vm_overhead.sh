@@ -15,7 +15,11 @@
 #   light      mmretry stat --mode light (export's and top's default);
 #   fentry, kprobe   mmretry stat --mode fentry|kprobe (stat's default:
 #              every attempt, timed; mmap_lock; anon_vma);
-#   tracepoint mmretry stat --mode tracepoint (tracepoints only).
+#   tracepoint mmretry stat --mode tracepoint (tracepoints only);
+#   light-cg, fentry-cg   light and fentry with --by cgroup: the cgroup
+#              breakdown's rows (a hash lookup per counted event, and the
+#              mmap_lock tracer's rows by cgroup) beside the same modes
+#              without it.
 # Method, for ratios that hold under QEMU's TCG: make vmbench runs QEMU with
 # -icount (the guest's clock counts instructions, not the host's time); the
 # workload pinned to CPU 1 and the tracer to CPU 0 (taskset), each under a
@@ -38,7 +42,7 @@ rounds=${BENCH_ROUNDS:-5}
 pages=${BENCH_PAGES:-1024}
 reps=${BENCH_REPS:-16}
 maps=${BENCH_MAPS:-20000}
-configs=(${BENCH_CONFIGS:-idle untraced floor light fentry kprobe tracepoint})
+configs=(${BENCH_CONFIGS:-idle untraced floor light light-cg fentry fentry-cg kprobe tracepoint})
 FLOOR=build/bench/floor
 FLOOR_OBJ=build/bench/floor.bpf.o
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
@@ -86,6 +90,9 @@ run() {
 	light|fentry|kprobe|tracepoint)
 		taskset -c 0 ./mmretry stat -q --mode "$1" -o "$tmp/stat.json" -- "${w[@]}" \
 			2>>"$tmp/stat.err" ;;
+	*-cg)
+		taskset -c 0 ./mmretry stat -q --mode "${1%-cg}" --by cgroup -o "$tmp/stat.json" \
+			-- "${w[@]}" 2>>"$tmp/stat.err" ;;
 	esac | head -n1 | jq -r ".observed.$key // empty"
 }
 

@@ -3,7 +3,8 @@
 # root: every exit status of the gate (0 within limits, 1 a regression, 2
 # usage or malformed input, 3 a metric unavailable in the mode, 4 cannot
 # trace, 5 the command failed), the row a regression marks in the table,
-# JSON and JUnit, recorded baselines, and compare.
+# JSON and JUnit, recorded baselines, and compare; a baseline's cgroups,
+# judged live on two workloads in two cgroups the test makes.
 #
 # The gate's workload is the generator's file workload: one file_io retry per
 # uncached page it reads, so asking it for more pages than the baseline
@@ -33,7 +34,8 @@ SLACK=${MMRETRY_SLACK:-8}
 
 command -v jq >/dev/null || bail "jq is missing (make deps)"
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-check.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+cgdirs=()	# the cgroups the test made, removed on exit
+trap 'for d in "${cgdirs[@]}"; do rmdir "$d" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"	# the unprivileged runs below read the reports
 DATA=${MMRETRY_CHECK_DATA:-$tmp/data}
 trace_args=(--no-anon-vma)
@@ -244,6 +246,96 @@ fi
 run "baseline from a report" 0 "$MMR" baseline --report "$tmp/r$PAGES.json" -o "$tmp/rec2.yml"
 run "a recorded baseline passes its own run" 0 "$MMR" check --baseline "$tmp/rec2.yml" --report "$tmp/r$PAGES.json"
 run "a recorded baseline catches the regression" 1 "$MMR" check --baseline "$tmp/rec2.yml" --report "$tmp/r$big.json"
+
+# ---- a baseline's cgroups: two workloads in two cgroups the test makes ----
+# Each file workload moves itself into its cgroup before it faults (as
+# tests/live/run.sh's cgroups group): 1024 uncached pages in a, 2048 in b,
+# under one check, which traces by cgroup because the baseline names them.
+cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+cgp=mmrcheck-$$
+if [ -z "$cgroot" ] || ! mkdir "$cgroot/$cgp-a" 2>/dev/null; then
+	skip "cgroups: check by cgroup" "no cgroup2 mount this test can write to"
+else
+	cgdirs+=("$cgroot/$cgp-a")
+	mkdir "$cgroot/$cgp-b" && cgdirs+=("$cgroot/$cgp-b")
+	# in_cg X ARGS...: a shell line whose shell moves itself into cgroup X and
+	# execs the generator there
+	in_cg() {
+		local x=$1
+		shift
+		printf 'sh -c %q' "$(printf 'echo $$ > %q && exec %q -q %s' \
+			"$cgroot/$cgp-$x/cgroup.procs" "$GEN" "$*")"
+	}
+	two="$(in_cg a file -n 1024 -f "$tmp/cg-a.data") & $(in_cg b file -n 2048 -f "$tmp/cg-b.data") & wait"
+	# cg_gate NAME A_MAX: a baseline holding a's $G to A_MAX, b's to 2048 (+slack)
+	cg_gate() {
+		printf '%s\n' "mmretry_baseline: 1" "metrics:" "  lost_events: 0" "cgroups:" \
+			"  /$cgp-a:" "    $G: {value: 1024, max: $2}" \
+			"  /$cgp-b:" "    $G: {max: $((2048 + SLACK))}" >"$tmp/$1.yml"
+	}
+	cg_gate cg-pass $((1024 + SLACK))
+	n="cgroups: within the limits"
+	if run "$n" 0 "$MMR" check "${trace_args[@]}" --baseline "$tmp/cg-pass.yml" --json \
+		--save-report "$tmp/cg.json" -- sh -c "$two"; then
+		check "$n: each cgroup's $G is its workload's (1024, 2048; +$SLACK)" \
+			"(.metrics | map({(.metric): .}) | add) as \$m |
+			 \$m[\"/$cgp-a: $G\"].measured >= 1024 and \$m[\"/$cgp-a: $G\"].measured <= 1024 + $SLACK and
+			 \$m[\"/$cgp-b: $G\"].measured >= 2048 and \$m[\"/$cgp-b: $G\"].measured <= 2048 + $SLACK and
+			 \$m[\"/$cgp-a: $G\"].cgroup == \"/$cgp-a\" and (.metrics | all(.verdict == \"pass\"))" \
+			"$tmp/$n.out"
+	fi
+	# a's limit below what a did: a regression, a's row marked, b's not
+	cg_gate cg-fail 512
+	n="cgroups: a's limit below what it did"
+	if run "$n" 1 "$MMR" check "${trace_args[@]}" --baseline "$tmp/cg-fail.yml" \
+		--junit "$tmp/cg-fail.xml" -- sh -c "$two"; then
+		if grep -A1 "^  /$cgp-a:\$" "$tmp/$n.out" | grep -Eq "^    $Gre +1024 +[0-9]+ +<= 512 .* FAIL\$" &&
+		   grep -A1 "^  /$cgp-b:\$" "$tmp/$n.out" | grep -Eq "^    $Gre .* ok\$" &&
+		   grep -A1 "name=\"/$cgp-a: $G\"" "$tmp/cg-fail.xml" | grep -q '<failure type="regression"'; then
+			ok "$n: the table marks a's row under its cgroup, b's passes; JUnit fails a's"
+		else
+			not_ok "$n: the table marks a's row under its cgroup, b's passes; JUnit fails a's" \
+				"$(cat "$tmp/$n.out")"
+		fi
+	fi
+	if [ -s "$tmp/cg.json" ]; then
+		# a cgroup with no row (a typo) is unavailable, never 0
+		printf 'mmretry_baseline: 1\ncgroups:\n  /%s-typo: {%s: {max: 100000}}\n' "$cgp" "$G" \
+			>"$tmp/cg-typo.yml"
+		n="cgroups: a cgroup without a row"
+		if run "$n" 3 "$MMR" check --baseline "$tmp/cg-typo.yml" --report "$tmp/cg.json"; then
+			if grep -Eq "^    $Gre +- +no row .* n/a \(no row\)\$" "$tmp/$n.out" &&
+			   grep -q '^    no row: no such cgroup counted anything (a typo?)$' "$tmp/$n.out"; then
+				ok "$n: no row, and why"
+			else
+				not_ok "$n: no row, and why" "$(cat "$tmp/$n.out")"
+			fi
+		fi
+		# and a report without the breakdown cannot pass it
+		run "cgroups: a report without them" 3 "$MMR" check --baseline "$tmp/cg-pass.yml" \
+			--report "$tmp/r$PAGES.json"
+		# baseline records each cgroup's row; check passes its own run
+		n="cgroups: baseline records them"
+		if run "$n" 0 "$MMR" baseline --report "$tmp/cg.json" -o "$tmp/cg-rec.yml"; then
+			if grep -q "^  /$cgp-a:\$" "$tmp/cg-rec.yml" && grep -q "^  /$cgp-b:\$" "$tmp/cg-rec.yml" &&
+			   ! grep -q '^  other:' "$tmp/cg-rec.yml"; then
+				ok "$n: a's and b's rows"
+			else
+				not_ok "$n: a's and b's rows" "$(cat "$tmp/cg-rec.yml")"
+			fi
+			run "cgroups: a recorded baseline passes its run" 0 "$MMR" check --baseline \
+				"$tmp/cg-rec.yml" --report "$tmp/cg.json"
+		fi
+		n="cgroups: compare names each cgroup's rows"
+		run "$n" 0 "$MMR" compare --json "$tmp/r$PAGES.json" "$tmp/cg.json" &&
+			check "$n: b's $G only in B" \
+				"(.metrics[] | select(.metric == \"/$cgp-b: $G\") | .a == null and .b >= 2048)" \
+				"$tmp/$n.out"
+	fi
+fi
+run "cgroups: --report takes no --cgroup-depth" 2 "$MMR" check --baseline "$tmp/gate.yml" \
+	--report "$tmp/r$PAGES.json" --cgroup-depth 1 &&
+	one_line "cgroups: --report takes no --cgroup-depth" "check: --report reads a report: --by cgroup"
 
 # ---- compare ----
 run "compare" 0 "$MMR" compare "$tmp/r$PAGES.json" "$tmp/r$big.json"

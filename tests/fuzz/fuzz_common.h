@@ -68,6 +68,19 @@ static const char fuzz_report_full[] =
 	"\"chain_events\":{\"fork\":40,\"clone\":25,\"prepare\":153},\"reused\":30,\"truncated\":1,"
 	"\"walks\":1052,\"walkers\":[],\"processes\":[],\"min_chain\":8,\"min_fanout\":32,"
 	"\"chains\":[],\"walk_events\":[],\"lost\":0,\"missed_runs\":0},"
+	"\"cgroups\":{\"depth\":1,\"max_cgroups\":2,\"folded\":3,\"rows\":["
+	"{\"cgroup\":\"/svc-a\",\"id\":41,\"attempts\":900,\"faults\":700,\"retries\":256,"
+	"\"completed\":0,\"major\":256,\"vma_lock_attempts\":880,\"mmap_lock_attempts\":20,"
+	"\"retry_reasons\":{\"file_io\":256,\"page_lock\":0,\"swap\":0,\"userfaultfd\":0,"
+	"\"shmem\":0,\"anon_vma\":null,\"vma_fallback\":0,\"other\":0,\"unattributed\":0},"
+	"\"fault_ns\":{\"count\":700,\"sum\":9000000,\"p50\":2047,\"p99\":1048575,\"max\":900000,"
+	"\"buckets\":[{\"le\":2047,\"count\":444},{\"le\":1048575,\"count\":256}]}},"
+	"{\"cgroup\":null,\"id\":42,\"attempts\":1,\"faults\":1,\"retries\":0,\"completed\":0,"
+	"\"major\":0,\"vma_lock_attempts\":1,\"mmap_lock_attempts\":0,\"retry_reasons\":{},"
+	"\"fault_ns\":null},"
+	"{\"cgroup\":\"other\",\"id\":null,\"attempts\":1099,\"faults\":899,\"retries\":135,"
+	"\"completed\":256,\"major\":44,\"vma_lock_attempts\":1019,\"mmap_lock_attempts\":80,"
+	"\"retry_reasons\":{\"file_io\":0,\"page_lock\":3},\"fault_ns\":null}]},"
 	"\"notes\":[]}";
 
 /* Tracepoint mode: anon_vma null, no faults at all (retries_per_fault 0/0). */
@@ -128,7 +141,10 @@ static inline void fuzz_check_baseline(const struct baseline *b)
 		double lo, hi;
 
 		fuzz_require(l->m != NULL, "limit %zu has no metric", i);
-		fuzz_require(metric_find(l->m->name) == l->m, "limit %zu: metric not in the catalogue", i);
+		fuzz_require((l->cgroup ? cgroup_metric_find(l->m->name) : metric_find(l->m->name)) == l->m,
+			     "limit %zu: metric not in the catalogue", i);
+		fuzz_require(!l->cgroup || cgroup_name_ok(l->cgroup), "limit %zu: cgroup '%s'", i,
+			     l->cgroup);
 		fuzz_require(l->line >= 1, "limit %s: line %d", l->m->name, l->line);
 		limit_bounds(l, &lo, &hi);
 		fuzz_require(!isnan(lo) && !isnan(hi), "limit %s (line %d): bounds %g..%g",

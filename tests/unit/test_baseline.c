@@ -210,12 +210,13 @@ static void parse_errors(void **state)
 		"b.yml:1: unsupported baseline version '2' (this mmretry reads 1)");
 	refused("mmretry_baseline: [1]\n",
 		"b.yml:1: unsupported baseline version '(not a scalar)' (this mmretry reads 1)");
-	refused("mmretry_baseline: 1\n", "b.yml:1: no metrics");
+	refused("mmretry_baseline: 1\n", "b.yml:1: no metrics (nor cgroups)");
 	refused(HEAD, "b.yml:2: metrics: expected a mapping of metric names to limits");
 	refused("mmretry_baseline: 1\nmetrics: {}\n",
 		"b.yml:2: metrics: empty: a baseline needs at least one metric");
 	refused("mmretry_baseline: 1\nlimits: 3\nmetrics:\n  lost_events: 0\n",
-		"b.yml:2: unknown key 'limits' (expected mmretry_baseline, metrics, recorded)");
+		"b.yml:2: unknown key 'limits' (expected mmretry_baseline, metrics, cgroups, "
+		"recorded)");
 	refused(HEAD "  lost_events: 0\n  faults.retries: {max: 1}\n  faults.retry: {max: 1}\n",
 		"b.yml:5: unknown metric 'faults.retry' (`mmretry check --list-metrics` lists them)");
 	refused(HEAD "  faults.retries: {max: 1, maximum: 2}\n",

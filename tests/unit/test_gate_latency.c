@@ -153,7 +153,7 @@ static void values(void **state)
 			assert_int_equal(counted, 9 * HF_NR);
 			break;
 		}
-		if (!m->src[0])
+		if (!m->hist)
 			continue;
 		for (k = 0; k < MMR_NR_REASONS + MMR_NR_ORIGINS * MMR_NR_OUTCOMES; k++) {
 			static const char *const arrays[] = {

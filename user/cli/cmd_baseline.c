@@ -17,17 +17,24 @@
 #include "lib/util.h"
 
 static const char baseline_usage[] =
-"usage: mmretry baseline [-o FILE] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
+"usage: mmretry baseline [-o FILE] [--by cgroup [--cgroup-depth N]\n"
+"                        [--max-cgroups N]] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
 "       mmretry baseline [-o FILE] --report REPORT.json\n"
 "       mmretry baseline --list-metrics\n"
 "\n"
 "Trace COMMAND as `mmretry stat` does (or read a report it wrote) and write a\n"
 "baseline for `mmretry check`: the metrics this run could measure, each\n"
-"with its value and a default limit (docs/baseline.md), to edit by hand.\n"
+"with its value and a default limit (docs/baseline.md), to edit by hand;\n"
+"with a breakdown by cgroup, each cgroup's too.\n"
 "\n"
 "  -o, --output=FILE     write the baseline to FILE (default: stdout)\n"
 "      --report=FILE     record from this `mmretry stat --json` report: no\n"
 "                        tracing, no root needed\n"
+"      --by cgroup       trace by cgroup too, as `mmretry stat` does, and\n"
+"                        record each cgroup's figures (not other's)\n"
+"      --cgroup-depth=N  by cgroup, the one N levels below the root (either\n"
+"                        option implies --by cgroup)\n"
+"      --max-cgroups=N   by cgroup, at most N rows (default 64)\n"
 "      --list-metrics    list the metrics a baseline may name, and stop\n"
 "  -h, --help            this text\n"
 "\n"
@@ -40,7 +47,7 @@ static int baseline_opt(void *p, int c, const char *arg, char *err, size_t errle
 {
 	if (c == 'j')
 		return usage_err(err, errlen, "baseline: no --json: a baseline is YAML%s", "");
-	return gate_opt(p, c, arg);
+	return gate_opt(p, c, arg, "baseline", err, errlen);
 }
 
 /* in the table only to be refused with a pointer: not offered by completion */

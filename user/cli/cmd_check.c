@@ -17,7 +17,8 @@
 
 static const char check_usage[] =
 "usage: mmretry check --baseline FILE [--junit FILE] [--json] [-o FILE]\n"
-"                     [--save-report FILE] [STAT OPTIONS] -- COMMAND [ARGS...]\n"
+"                     [--save-report FILE] [--cgroup-depth N] [--max-cgroups N]\n"
+"                     [STAT OPTIONS] -- COMMAND [ARGS...]\n"
 "       mmretry check --baseline FILE --report REPORT.json [--junit FILE]\n"
 "                     [--json]\n"
 "       mmretry check --list-metrics\n"
@@ -35,6 +36,12 @@ static const char check_usage[] =
 "  -o, --output=FILE       write the table or JSON to FILE\n"
 "      --save-report=FILE  keep the traced run's report (stat --json) in FILE\n"
 "      --list-metrics      list the metrics a baseline may name, and stop\n"
+"      --by cgroup         trace by cgroup, as `mmretry stat` does; implied by a\n"
+"                          baseline that names cgroups (docs/baseline.md)\n"
+"      --cgroup-depth=N    by cgroup, the one N levels below the root: as the\n"
+"                          baseline's paths are (default: each task's own)\n"
+"      --max-cgroups=N     by cgroup, at most N rows (default 64); a cgroup\n"
+"                          summed in other cannot be judged\n"
 "  -h, --help              this text\n"
 "\n"
 "STAT OPTIONS (see `mmretry stat --help`): -m, --mode=MODE, --min-hold,\n"
@@ -75,7 +82,7 @@ static int check_opt(void *p, int c, const char *arg, char *err, size_t errlen)
 		o->json = true;
 		return 1;
 	}
-	return gate_opt(o, c, arg);
+	return gate_opt(o, c, arg, "check", err, errlen);
 }
 
 /* the options getopt_long() takes; main.c lists them for completion */
@@ -134,6 +141,11 @@ int cmd_check(int argc, char **argv)
 	if (baseline_load(o.baseline, &b, err, sizeof(err))) {
 		mmr_err("%s", err);
 		return EXIT_USAGE;
+	}
+	/* a baseline naming cgroups traces the breakdown they are read from */
+	if (b.ncgroups && !o.report) {
+		o.bc.on = true;
+		by_cgroup_end(&o.bc);
 	}
 	/* then every output: an unwritable one must not cost a run either */
 	if (!(out = out_open(o.output)) || (o.junit && !(junit = out_open(o.junit))) ||

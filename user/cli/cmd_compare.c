@@ -15,7 +15,8 @@ static const char compare_usage[] =
 "usage: mmretry compare [--json] [-o FILE] A.json B.json\n"
 "\n"
 "Two `mmretry stat --json` reports side by side: every metric either one\n"
-"measured (`mmretry check --list-metrics`), with B - A and (B - A) / A.\n"
+"measured (`mmretry check --list-metrics`), with B - A and (B - A) / A, then\n"
+"each cgroup's (stat --by cgroup), named \"CGROUP: metric\".\n"
 "\n"
 "  -j, --json            print JSON instead of the table\n"
 "  -o, --output=FILE     write to FILE instead of stdout\n"
@@ -87,7 +88,7 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_CANNOT_TRACE;
-	rows = calloc(metric_count(), sizeof(*rows));
+	rows = calloc(report_compare_max(a, b), sizeof(*rows));
 	if (!rows || !(out = out_open(o.output)))
 		goto out;
 	n = report_compare(a, b, rows);

@@ -271,8 +271,13 @@ int trace_opts_end(struct trace_opts *t, unsigned int groups, const char *cmd, i
 	return 0;
 }
 
-int gate_opt(struct gate_opts *o, int c, const char *arg)
+int gate_opt(struct gate_opts *o, int c, const char *arg, const char *cmd, char *err,
+	     size_t errlen)
 {
+	int ret = by_cgroup_opt(&o->bc, c, arg, cmd, err, errlen);
+
+	if (ret)
+		return ret;
 	switch (c) {
 	case OPT_REPORT:
 		o->report = arg;
@@ -305,6 +310,11 @@ int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, c
 	if (o->report && target)
 		return usage_err(err, errlen, "%s: --report reads a report: it takes no command, "
 				 "-p, -c or -d", cmd);
+	/* the report's rows are as it was traced: one source of truth */
+	if (o->report && o->bc.on)
+		return usage_err(err, errlen, "%s: --report reads a report: --by cgroup, "
+				 "--cgroup-depth and --max-cgroups are how to trace one", cmd);
+	by_cgroup_end(&o->bc);
 	{
 		const char *in[] = { o->report, o->baseline };
 		const char *out[] = { o->output, o->save_report, o->junit };

@@ -59,8 +59,9 @@ enum {
 	{ "min-fanout", required_argument, NULL, OPT_MIN_FANOUT }
 
 /*
- * The cgroup breakdown of stat, export and top: --by cgroup, --cgroup-depth N,
- * --max-cgroups N (either of the last two implies the first). A command
+ * The cgroup breakdown of stat, export, top, check and baseline: --by
+ * cgroup, --cgroup-depth N, --max-cgroups N (either of the last two implies
+ * the first). A command
  * hands getopt_long()'s value to by_cgroup_opt(), and calls by_cgroup_end()
  * after its options.
  */
@@ -157,6 +158,7 @@ struct gate_opts {
 	const char *output;	/* -o FILE; NULL = stdout */
 	bool json;		/* check: -j */
 	bool list_metrics;	/* --list-metrics */
+	struct by_cgroup_opts bc;	/* --by cgroup (check: implied by a baseline's cgroups) */
 };
 
 /* their own long options */
@@ -167,14 +169,17 @@ enum {
 int check_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen);
 int baseline_opts_parse(int argc, char **argv, struct gate_opts *o, char *err, size_t errlen);
 /* What check and baseline both take: --report, --list-metrics, -o, -v, -h,
- * and gate_opt() takes them (1, or 0 for another). */
+ * the cgroup breakdown, and gate_opt() takes them (1, 0 for another,
+ * -EINVAL with err). */
 #define GATE_LONGOPTS \
 	{ "report", required_argument, NULL, OPT_REPORT }, \
 	{ "list-metrics", no_argument, NULL, OPT_LIST_METRICS }, \
 	{ "output", required_argument, NULL, 'o' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "help", no_argument, NULL, 'h' }
-int gate_opt(struct gate_opts *o, int c, const char *arg);
+	{ "help", no_argument, NULL, 'h' }, \
+	BY_CGROUP_LONGOPTS
+int gate_opt(struct gate_opts *o, int c, const char *arg, const char *cmd, char *err,
+	     size_t errlen);
 /* After either's options: the trace group's end, and a report or a target
  * to trace (not both). 0 or -EINVAL. */
 int gate_opts_end(struct gate_opts *o, const char *cmd, int argc, char **argv, char *err,

@@ -4,8 +4,10 @@
  * (docs/baseline.md). Three parts, free of side effects for tests and
  * fuzzing:
  *
- *   the catalogue: every metric a baseline may name, each a path to a
- *     number in `mmretry stat --json`'s report (plus retries_per_fault);
+ *   the catalogues: every metric a baseline may name, each a path to a
+ *     number in `mmretry stat --json`'s report (plus retries_per_fault),
+ *     and every figure of a row of its `cgroups` (stat --by cgroup) that a
+ *     baseline's `cgroups:` section may name;
  *   baselines: YAML (libyaml), versioned, each metric with a recorded
  *     value and a max, a min or a tolerance; parsed with line-numbered
  *     errors, recorded from a report with documented default rules;
@@ -22,6 +24,7 @@
 
 #define BASELINE_VERSION 1
 #define METRIC_NAME_MAX 64
+#define CGROUP_NAME_MAX 256	/* a cgroup row's path, as report/cgroups.h keeps it */
 
 enum metric_unit {
 	MU_COUNT,	/* events, VMAs, chain entries */
@@ -48,21 +51,36 @@ struct metric_def {
 	enum metric_unit unit;
 	enum record_rule rule;
 	/*
-	 * The fault-latency metrics are named apart from the report's layout
+	 * Where the value is, in the report (or in a cgroup's row): src, the
+	 * path of a number (for most run-wide metrics, the name itself). The
+	 * fault-latency metrics are named apart from the report's layout
 	 * ("faults.latency_ns.retried.p99" is fault_latency.user.retried's
-	 * p99): src is then the path of their histogram, or of an object of
-	 * histograms merged into one (merge: fault_latency.retry_ns, every
-	 * reason's), and fig the figure. src empty: the name is the path.
+	 * p99): hist, and src is then the path of their histogram, or of an
+	 * object of histograms merged into one (merge: fault_latency.retry_ns,
+	 * every reason's), and fig the figure. den: a ratio, src / den
+	 * (retries_per_fault).
 	 */
 	char src[METRIC_NAME_MAX];
-	bool merge;
+	char den[METRIC_NAME_MAX];
+	bool hist, merge;
 	enum hist_fig fig;
 };
 
+/* the run's metrics: the report's top level */
 size_t metric_count(void);
 const struct metric_def *metric_at(size_t i);
 const struct metric_def *metric_find(const char *name);
 const char *metric_unit_name(enum metric_unit u);
+
+/*
+ * A cgroup's metrics: the figures of a row of the report's cgroups
+ * (docs/json.md), named as the run's are ("faults.retries" is the row's
+ * retries, "faults.latency_ns.p99" its fault_ns's p99), one table in
+ * baseline.c. A row figure the report adds is one entry there.
+ */
+size_t cgroup_metric_count(void);
+const struct metric_def *cgroup_metric_at(size_t i);
+const struct metric_def *cgroup_metric_find(const char *name);
 
 /*
  * m's value in a stat report: 0 and *v, or -ENODATA when the report has
@@ -80,6 +98,7 @@ const char *metric_why(const json_t *report, const struct metric_def *m, char *b
 /* One metric of a baseline. */
 struct limit {
 	const struct metric_def *m;
+	const char *cgroup;		/* the row it names ("/a/b", "other"), NULL: the run's */
 	int line;			/* in the baseline file, from 1 */
 	bool has_value, has_min, has_max, has_tol, tol_rel;
 	double value;			/* recorded: shown as "baseline" */
@@ -89,9 +108,14 @@ struct limit {
 
 struct baseline {
 	int version;
-	struct limit *limits;		/* in file order */
+	struct limit *limits;		/* metrics, then each cgroup's, in file order */
 	size_t n;
+	char **cgroups;			/* the cgroups it names, which limits point to */
+	size_t ncgroups;
 };
+
+/* "metric", or "CGROUP: metric" for a cgroup's: how the outputs name it */
+const char *limit_name(const struct limit *l, char *buf, size_t len);
 
 /*
  * Parse a baseline (YAML; JSON is YAML too) of len bytes; name is for the
@@ -115,13 +139,24 @@ struct check_row {
 	enum verdict verdict;
 	double measured;		/* unless VERDICT_UNAVAILABLE */
 	double lo, hi;			/* limit_bounds() */
-	char why[160];			/* VERDICT_UNAVAILABLE: metric_why() */
+	bool no_row;			/* a cgroup's, unavailable: the report has no row for it */
+	char why[256];			/* VERDICT_UNAVAILABLE: metric_why() */
 };
 
 /*
  * Evaluate report against b: rows[b->n] in the baseline's order. Returns
  * the worst verdict: VERDICT_FAIL if any metric is outside its limits,
  * else VERDICT_UNAVAILABLE if any is unavailable, else VERDICT_PASS.
+ *
+ * A cgroup's metric is read from the report's row of that cgroup. It is
+ * unavailable, never 0, when the report has no cgroups (no --by cgroup),
+ * when the row's figure is null (its mode does not count it per cgroup),
+ * and when there is no row for the cgroup (no_row): the row of a cgroup
+ * that counted nothing is dropped, but so is a typo, a cgroup deeper than
+ * --cgroup-depth, one the workload never ran in, and one summed in "other"
+ * past --max-cgroups, which the report cannot tell apart. "other" alone
+ * has no such doubt: without a row and with nothing folded, its counts are
+ * 0 (null where the other rows have null).
  */
 enum verdict baseline_check(const struct baseline *b, const json_t *report,
 			    struct check_row *rows);
@@ -129,8 +164,11 @@ enum verdict baseline_check(const struct baseline *b, const json_t *report,
 /*
  * Write a baseline recorded from report with the default rules (RULE_*).
  * The metrics unavailable in report are left out and, if skipped is not
- * NULL, listed there (comma-separated, truncated to skippedlen). Returns
- * the number of metrics written, or -errno.
+ * NULL, listed there (comma-separated, truncated to skippedlen). With the
+ * report's cgroups, a cgroups section too: each row's figures by the same
+ * rules (rows named by path; not "other", whose cgroups change from run to
+ * run, nor a removed cgroup's). Returns the number of metrics written, or
+ * -errno.
  */
 int baseline_record(FILE *out, const json_t *report, char *skipped, size_t skippedlen);
 
@@ -143,15 +181,26 @@ int report_parse(const char *buf, size_t len, const char *name, json_t **out, ch
 		 size_t errlen);
 int report_load(const char *path, json_t **out, char *err, size_t errlen);
 
-/* compare: each catalogue metric available in a or b. */
+/* compare: each catalogue metric available in a or b, then each cgroup
+ * metric of each cgroup row (a's, then b's others). */
 struct compare_row {
 	const struct metric_def *m;
+	const char *cgroup;		/* NULL, or the row's (in a's or b's JSON) */
 	bool a_ok, b_ok;		/* available in a, in b */
 	double a, b;
 };
 
-/* rows has room for metric_count(); returns how many were filled */
+/* the rows report_compare() may fill */
+size_t report_compare_max(const json_t *a, const json_t *b);
+/* rows has room for report_compare_max(); returns how many were filled */
 size_t report_compare(const json_t *a, const json_t *b, struct compare_row *rows);
+/* as limit_name() */
+const char *compare_row_name(const struct compare_row *r, char *buf, size_t len);
+
+/* Is s a cgroup a baseline may name: "other", or a path as the report
+ * prints it ("/", "/a/b": from the root, no "//", "." or "..", no trailing
+ * "/")? */
+bool cgroup_name_ok(const char *s);
 
 /* change from a to b, as a fraction of a; NAN when a is 0 (and b is not) */
 double relative_change(double a, double b);

@@ -10,7 +10,8 @@
 #include <libxml/xmlwriter.h>
 
 #include "gate/render.h"
-#include "lib/util.h"	/* fmt_ns */
+#include "lib/util.h"	/* fmt_ns, fmt_tail */
+#include "report/render.h"	/* json_bytes */
 
 static const char *const verdict_names[] = {
 	[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail", [VERDICT_UNAVAILABLE] = "unavailable",
@@ -65,14 +66,22 @@ static size_t name_width(size_t w, const char *name)
 	return strlen(name) > w ? strlen(name) : w;
 }
 
+/*
+ * The table: the run's metrics, then each cgroup's under a line naming it
+ * (its path's end, if it is too long for 80 columns), its metrics
+ * indented, so that a cgroup's rows are as wide as the run's.
+ */
 void print_check_text(FILE *out, const char *baseline, const struct check_row *rows,
 			     size_t n, enum verdict worst)
 {
 	size_t i, w = 6, nfail = 0, nna = 0;
-	char b[4][48];
+	const char *cgroup = NULL;
+	char b[4][48], path[CGROUP_NAME_MAX], name[METRIC_NAME_MAX + CGROUP_NAME_MAX];
 
 	for (i = 0; i < n; i++) {
-		w = name_width(w, rows[i].l->m->name);
+		size_t len = strlen(rows[i].l->m->name) + (rows[i].l->cgroup ? 2 : 0);
+
+		w = len > w ? len : w;
 		nfail += rows[i].verdict == VERDICT_FAIL;
 		nna += rows[i].verdict == VERDICT_UNAVAILABLE;
 	}
@@ -89,20 +98,27 @@ void print_check_text(FILE *out, const char *baseline, const struct check_row *r
 		const struct metric_def *m = r->l->m;
 		bool have = r->verdict != VERDICT_UNAVAILABLE;
 
-		fprintf(out, "  %-*s %12s %12s %22s %8s  %s\n", (int)w, m->name,
+		if (r->l->cgroup && r->l->cgroup != cgroup)
+			fprintf(out, "  %s:\n", fmt_tail(path, sizeof(path), r->l->cgroup, 80 - 3));
+		cgroup = r->l->cgroup;
+		snprintf(name, sizeof(name), "%s%s", cgroup ? "  " : "", m->name);
+		fprintf(out, "  %-*s %12s %12s %22s %8s  %s\n", (int)w, name,
 			r->l->has_value ? fmt_metric(b[0], sizeof(b[0]), m, r->l->value) : "-",
-			have ? fmt_metric(b[1], sizeof(b[1]), m, r->measured) : "n/a",
+			have ? fmt_metric(b[1], sizeof(b[1]), m, r->measured) :
+			r->no_row ? "no row" : "n/a",
 			fmt_limit(b[2], sizeof(b[2]), r),
 			have && r->l->has_value ? fmt_change(b[3], sizeof(b[3]), r->l->value,
 							    r->measured) : "-",
 			r->verdict == VERDICT_PASS ? "ok" :
-			r->verdict == VERDICT_FAIL ? "FAIL" : "n/a (unavailable here)");
+			r->verdict == VERDICT_FAIL ? "FAIL" :
+			r->no_row ? "n/a (no row)" : "n/a (unavailable here)");
 	}
 	if (nna)
 		fprintf(out, "\nunavailable here:\n");
 	for (i = 0; i < n; i++)
 		if (rows[i].verdict == VERDICT_UNAVAILABLE)
-			fprintf(out, "  %s\n    %s\n", rows[i].l->m->name, rows[i].why);
+			fprintf(out, "  %s\n    %s\n", fmt_tail(path, sizeof(path),
+				limit_name(rows[i].l, name, sizeof(name)), 80 - 2), rows[i].why);
 }
 
 static json_t *num_or_null(bool have, double v)
@@ -118,6 +134,7 @@ json_t *check_json(const char *baseline, const json_t *report,
 			  const struct check_row *rows, size_t n, enum verdict worst, int status)
 {
 	json_t *o = json_object(), *arr = json_array();
+	char name[METRIC_NAME_MAX + CGROUP_NAME_MAX];
 	size_t i;
 
 	json_object_set_new(o, "schema", json_string("mmretry.check/1"));
@@ -136,7 +153,8 @@ json_t *check_json(const char *baseline, const json_t *report,
 		json_t *e = json_object();
 		double c = have && r->l->has_value ? relative_change(r->l->value, r->measured) : NAN;
 
-		json_object_set_new(e, "metric", json_string(r->l->m->name));
+		json_object_set_new(e, "metric", json_bytes(limit_name(r->l, name, sizeof(name))));
+		json_object_set_new(e, "cgroup", r->l->cgroup ? json_bytes(r->l->cgroup) : json_null());
 		json_object_set_new(e, "unit", json_string(metric_unit_name(r->l->m->unit)));
 		json_object_set_new(e, "baseline", num_or_null(r->l->has_value, r->l->value));
 		json_object_set_new(e, "measured", num_or_null(have, r->measured));
@@ -160,7 +178,7 @@ int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	size_t i, nfail = 0, nerr = 0;
-	char b[4][48], msg[256], num[32];
+	char b[4][48], msg[768], num[32], name[METRIC_NAME_MAX + CGROUP_NAME_MAX];
 	int rc = 0;
 
 	if (!w) {
@@ -199,11 +217,12 @@ int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 		const struct check_row *r = &rows[i];
 		const struct metric_def *m = r->l->m;
 
+		limit_name(r->l, name, sizeof(name));
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "mmretry.check") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST m->name) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0;
 		if (r->verdict == VERDICT_FAIL) {
-			snprintf(msg, sizeof(msg), "%s: measured %s, limit %s (baseline %s)", m->name,
+			snprintf(msg, sizeof(msg), "%s: measured %s, limit %s (baseline %s)", name,
 				 fmt_metric(b[0], sizeof(b[0]), m, r->measured),
 				 fmt_limit(b[1], sizeof(b[1]), r), r->l->has_value ?
 				 fmt_metric(b[2], sizeof(b[2]), m, r->l->value) : "-");
@@ -212,8 +231,8 @@ int write_junit(FILE *f, const char *baseline, const struct check_row *rows,
 			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
 			rc |= xmlTextWriterEndElement(w) < 0;
 		} else if (r->verdict == VERDICT_UNAVAILABLE) {
-			snprintf(msg, sizeof(msg), "%s is unavailable with this kernel or mode: %s",
-				 m->name, r->why);
+			snprintf(msg, sizeof(msg), "%s is unavailable %s: %s", name,
+				 r->no_row ? "in this report" : "with this kernel or mode", r->why);
 			rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
 			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "unavailable") < 0;
 			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg) < 0;
@@ -248,12 +267,20 @@ void list_metrics(FILE *out)
 		fprintf(out, "%-*s %-6s %s\n", (int)w, m->name, metric_unit_name(m->unit),
 			rules[m->rule]);
 	}
+	fprintf(out, "\na cgroup's (cgroups: in a baseline, a row of stat --by cgroup):\n");
+	for (i = 0; i < cgroup_metric_count(); i++) {
+		const struct metric_def *m = cgroup_metric_at(i);
+
+		fprintf(out, "%-*s %-6s %s\n", (int)w, m->name, metric_unit_name(m->unit),
+			rules[m->rule]);
+	}
 }
 
 json_t *compare_json(const char *a, const char *b, const struct compare_row *rows,
 		     size_t n)
 {
 	json_t *j = json_object(), *arr = json_array();
+	char name[METRIC_NAME_MAX + CGROUP_NAME_MAX];
 	size_t i;
 
 	json_object_set_new(j, "schema", json_string("mmretry.compare/1"));
@@ -264,7 +291,8 @@ json_t *compare_json(const char *a, const char *b, const struct compare_row *row
 		double c = r->a_ok && r->b_ok ? relative_change(r->a, r->b) : NAN;
 		json_t *e = json_object();
 
-		json_object_set_new(e, "metric", json_string(r->m->name));
+		json_object_set_new(e, "metric", json_bytes(compare_row_name(r, name, sizeof(name))));
+		json_object_set_new(e, "cgroup", r->cgroup ? json_bytes(r->cgroup) : json_null());
 		json_object_set_new(e, "unit", json_string(metric_unit_name(r->m->unit)));
 		json_object_set_new(e, "a", num_or_null(r->a_ok, r->a));
 		json_object_set_new(e, "b", num_or_null(r->b_ok, r->b));
@@ -278,6 +306,7 @@ json_t *compare_json(const char *a, const char *b, const struct compare_row *row
 
 /* compare's cells, formatted first: the columns as wide as their widest */
 struct compare_cells {
+	char name[METRIC_NAME_MAX + CGROUP_NAME_MAX];
 	char v[4][32];		/* A, B, B - A, change */
 };
 
@@ -287,7 +316,7 @@ int print_compare_text(FILE *out, const char *a, const char *b,
 	static const char *const heads[4] = { "A", "B", "B - A", "change" };
 	struct compare_cells *c = calloc(n ? n : 1, sizeof(*c));
 	size_t i, k, w = 6, cw[4], rest;
-	char buf[32];
+	char buf[32], line[METRIC_NAME_MAX + CGROUP_NAME_MAX];
 
 	if (!c)
 		return -ENOMEM;
@@ -312,7 +341,8 @@ int print_compare_text(FILE *out, const char *a, const char *b,
 		for (k = 0; k < 4; k++)
 			if (strlen(c[i].v[k]) > cw[k])
 				cw[k] = strlen(c[i].v[k]);
-		w = name_width(w, r->m->name);
+		compare_row_name(r, c[i].name, sizeof(c[i].name));
+		w = name_width(w, c[i].name);
 	}
 	/* 80 columns: a name longer than its column gets a line of its own */
 	rest = 2 + 4 + cw[0] + cw[1] + cw[2] + cw[3];
@@ -322,10 +352,10 @@ int print_compare_text(FILE *out, const char *a, const char *b,
 	fprintf(out, "  %-*s %*s %*s %*s %*s\n", (int)w, "metric", (int)cw[0], heads[0],
 		(int)cw[1], heads[1], (int)cw[2], heads[2], (int)cw[3], heads[3]);
 	for (i = 0; i < n; i++) {
-		const char *name = rows[i].m->name;
+		const char *name = c[i].name;
 
-		if (strlen(name) > w) {
-			fprintf(out, "  %s\n", name);
+		if (strlen(name) > w) {	/* a cgroup's long path keeps its end */
+			fprintf(out, "  %s\n", fmt_tail(line, sizeof(line), name, 80 - 2));
 			name = "";
 		}
 		fprintf(out, "  %-*s %*s %*s %*s %*s\n", (int)w, name, (int)cw[0], c[i].v[0],

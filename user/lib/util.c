@@ -248,6 +248,17 @@ size_t strlcpy_(char *dst, const char *src, size_t size)
 	return n;
 }
 
+const char *fmt_tail(char *buf, size_t len, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	if (n > width && width > 3)
+		snprintf(buf, len, "...%s", s + n - (width - 3));
+	else
+		snprintf(buf, len, "%s", s);
+	return buf;
+}
+
 /* Grow *arr (n used, cap allocated, elements of size bytes) by one zeroed
  * element: a pointer to it, or NULL out of memory. */
 void *array_push(void **arr, size_t *n, size_t *cap, size_t size)

@@ -30,6 +30,9 @@ int parse_size(const char *s, uint64_t *bytes);
  * (top's 7-column cells). buf, for use in an argument list. */
 const char *fmt_ns(char *buf, size_t len, uint64_t ns);
 const char *fmt_ns_narrow(char *buf, size_t len, uint64_t ns);
+/* s in at most width bytes: when longer, "..." and its end (a cgroup's
+ * path keeps its leaf, which names the service). buf. */
+const char *fmt_tail(char *buf, size_t len, const char *s, size_t width);
 
 /* The privileges loading BPF tracing programs needs: 0, or -EPERM with
  * what is missing written to `what`. */

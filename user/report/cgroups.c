@@ -192,15 +192,8 @@ static const char *name_col(const struct report_cgroups *x, const struct cgroup_
 			    char *col, size_t len)
 {
 	char name[300];
-	size_t n;
 
-	row_name(x, r, name, sizeof(name));
-	n = strlen(name);
-	if (n > CGROUP_COL)
-		snprintf(col, len, "...%s", name + n - (CGROUP_COL - 3));
-	else
-		snprintf(col, len, "%s", name);
-	return col;
+	return fmt_tail(col, len, row_name(x, r, name, sizeof(name)), CGROUP_COL);
 }
 
 /* a histogram's p99, "-" when empty */

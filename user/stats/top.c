@@ -718,9 +718,11 @@ static void table_line(char *line, size_t len, const struct top_layout *l,
 		n = strlen(v);
 		/* the name narrowed, not the table: a path keeps its end,
 		 * where the leaf names the service */
-		if (k == TOP_COL_COMM && (int)n > w && l->cgroups && w > 3) {
-			memmove(v + 3, v + n - (w - 3), w - 2);	/* its last w - 3, and NUL */
-			memcpy(v, "...", 3);
+		if (k == TOP_COL_COMM && (int)n > w && l->cgroups) {
+			char path[sizeof(v)];
+
+			snprintf(path, sizeof(path), "%s", v);
+			fmt_tail(v, sizeof(v), path, w);
 		} else if (k == TOP_COL_COMM && (int)n > w)
 			v[w] = '\0';
 		at += snprintf(line + at, len - at, k == TOP_COL_COMM || k == TOP_COL_REASON ?
