@@ -51,12 +51,15 @@ static const char report_fentry[] =
 	"   \"completed\": 2, \"major\": 250, \"vma_lock_attempts\": 1200, \"mmap_lock_attempts\": 90,"
 	"   \"retry_reasons\": {\"file_io\": 250, \"page_lock\": 0},"
 	"   \"fault_ns\": {\"count\": 1000, \"sum\": 5000000, \"p50\": 1023, \"p99\": 65535,"
-	"    \"max\": 60000, \"buckets\": [{\"le\": 1023, \"count\": 900}, {\"le\": 65535, \"count\": 100}]}},\n"
+	"    \"max\": 60000, \"buckets\": [{\"le\": 1023, \"count\": 900}, {\"le\": 65535, \"count\": 100}]},"
+	"   \"mmap_lock\": {\"read\": {\"acquisitions\": 1090}, \"write\": {\"acquisitions\": 3,"
+	"    \"hold_ns\": {\"count\": 3, \"sum\": 90000, \"p50\": 32767, \"p99\": 32767,"
+	"     \"max\": 31000, \"buckets\": [{\"le\": 32767, \"count\": 3}]}}}},\n"
 	"  {\"cgroup\": \"other\", \"id\": null, \"attempts\": 99, \"faults\": 90, \"retries\": 50,"
 	"   \"completed\": 0, \"major\": 9, \"vma_lock_attempts\": 90, \"mmap_lock_attempts\": 9,"
 	"   \"retry_reasons\": {\"file_io\": 50, \"page_lock\": 0},"
 	"   \"fault_ns\": {\"count\": 0, \"sum\": 0, \"p50\": null, \"p99\": null, \"max\": null,"
-	"    \"buckets\": []}}]}}\n";
+	"    \"buckets\": []}, \"mmap_lock\": null}]}}\n";
 
 static json_t *report(const char *text)
 {
@@ -130,7 +133,14 @@ static void catalogue(void **state)
 	/* the run's alone */
 	assert_null(cgroup_metric_find("lost_events"));
 	assert_null(cgroup_metric_find("faults.errors"));
-	assert_null(cgroup_metric_find("mmap_lock.read.wait_ns.p99"));
+	assert_null(cgroup_metric_find("mmap_lock.long_lost"));
+	/* a row's mmap_lock figures, read from its mmap_lock object */
+	m = cgroup_metric_find("mmap_lock.write.hold_ns.p99");
+	assert_non_null(m);
+	assert_true(m->hist);
+	assert_string_equal(m->src, "mmap_lock.write.hold_ns");
+	assert_string_equal(cgroup_metric_find("mmap_lock.read.acquisitions")->src,
+			    "mmap_lock.read.acquisitions");
 	/* and the run's catalogue has none of the row's names */
 	assert_null(metric_find("faults.latency_ns.p99"));
 }
@@ -355,6 +365,28 @@ static void judge_absent(void **state)
 	assert_why(&j.rows[1], "no row: below --cgroup-depth 1, it is counted in its ancestor's "
 		   "row");
 	assert_why(&j.rows[2], "no row: no such cgroup counted anything");
+	judged_free(&j);
+	json_decref(r);
+}
+
+/* a row's mmap_lock figures; null where the run did not trace mmap_lock */
+static void judge_mmap_lock(void **state)
+{
+	json_t *r = report(report_fentry);
+	struct judged j = judge(HEAD "cgroups:\n"
+		"  /svc:\n"
+		"    mmap_lock.write.hold_ns.p99: {max: 1ms}\n"
+		"    mmap_lock.read.acquisitions: {max: 1000}\n"
+		"  other: {mmap_lock.read.acquisitions: {max: 1000}}\n", r);
+
+	assert_int_equal(j.rows[0].verdict, VERDICT_PASS);
+	assert_true(j.rows[0].measured == 31000);	/* the slot's bound, capped at max */
+	assert_int_equal(j.rows[1].verdict, VERDICT_FAIL);	/* 1090 */
+	assert_true(j.rows[1].measured == 1090);
+	assert_int_equal(j.rows[2].verdict, VERDICT_UNAVAILABLE);
+	assert_false(j.rows[2].no_row);
+	assert_why(&j.rows[2], "in its row, mmap_lock is null: mmap_lock not traced");
+	assert_int_equal(j.worst, VERDICT_FAIL);
 	judged_free(&j);
 	json_decref(r);
 }
@@ -616,6 +648,7 @@ int main(void)
 		cmocka_unit_test(judge_present),
 		cmocka_unit_test(judge_null),
 		cmocka_unit_test(judge_absent),
+		cmocka_unit_test(judge_mmap_lock),
 		cmocka_unit_test(judge_folded),
 		cmocka_unit_test(judge_other_unfolded),
 		cmocka_unit_test(judge_no_breakdown),

@@ -149,6 +149,13 @@ static const struct cgroup_fig {
 	{ "faults.vma_lock_attempts", "vma_lock_attempts", MU_COUNT, RULE_NONE, false },
 	{ "faults.mmap_lock_attempts", "mmap_lock_attempts", MU_COUNT, RULE_NONE, false },
 	{ "faults.latency_ns", "fault_ns", MU_NS, RULE_LATENCY, true },
+	{ "mmap_lock.read.acquisitions", "mmap_lock.read.acquisitions", MU_COUNT, RULE_NONE, false },
+	{ "mmap_lock.write.acquisitions", "mmap_lock.write.acquisitions", MU_COUNT, RULE_NONE,
+	  false },
+	{ "mmap_lock.read.wait_ns", "mmap_lock.read.wait_ns", MU_NS, RULE_LATENCY, true },
+	{ "mmap_lock.read.hold_ns", "mmap_lock.read.hold_ns", MU_NS, RULE_LATENCY, true },
+	{ "mmap_lock.write.wait_ns", "mmap_lock.write.wait_ns", MU_NS, RULE_LATENCY, true },
+	{ "mmap_lock.write.hold_ns", "mmap_lock.write.hold_ns", MU_NS, RULE_LATENCY, true },
 };
 
 static void build_cgroup_catalogue(void)
@@ -409,6 +416,9 @@ static const char *path_why(const json_t *obj, const char *mode, const char *pat
 	snprintf(head, sizeof(head), "%.*s", (int)stop, path);
 	if (!stop || !json_is_null(path_get(obj, head, NULL)))
 		snprintf(buf, len, "this report has no %s (an older mmretry's?)", path);
+	else if (!strcmp(head, "mmap_lock"))	/* a cgroup row's */
+		snprintf(buf, len, "%s is null: mmap_lock not traced (--no-mmap-lock, or its "
+			 "tracepoints missing)", head);
 	else if (latency && mode && !strcmp(mode, "model"))
 		snprintf(buf, len, "%s is null: a model run does not time faults", head);
 	else if (latency && strstr(head, "lock_wait"))
