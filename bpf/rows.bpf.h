@@ -17,6 +17,21 @@
  * ancestor at cgroup_level (the root is level 0) if it is that deep */
 const volatile __u8 rows_by_cgroup = 0;
 const volatile __u32 cgroup_level = 0;
+/* or (--cgroup-tree) the deepest of the cgroups in cgroup_trees the task
+ * is in, the root if none */
+const volatile __u8 cgroup_by_tree = 0;
+
+/* --cgroup-tree's cgroups (ids); sized by user space */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroup_trees SEC(".maps");
+
+/* levels below the root a --cgroup-tree cgroup is looked for at (cgroup v2
+ * nests deeper only by configuration: CGROUPS_DEPTH_LIMIT) */
+#define MMR_CGROUP_LEVELS 64
 
 /* sized to 1 by user space unless it keeps rows; by cgroup, to
  * --max-cgroups + 1 (MMR_CGROUP_OTHER's row) */
@@ -49,13 +64,28 @@ static struct mmr_proc_counters zero_proc;
 
 /*
  * The current task's cgroup row key: its cgroup's id, or its ancestor's at
- * cgroup_level if the task is that deep (a shallower task keeps its own).
+ * cgroup_level if the task is that deep (a shallower task keeps its own),
+ * or (cgroup_by_tree) the deepest listed cgroup it is in.
  * Called for the current task only (both helpers read current's cgroup).
  */
 static __always_inline __u64 cgroup_row_key(void)
 {
-	__u64 id = cgroup_level ? bpf_get_current_ancestor_cgroup_id(cgroup_level) : 0;
+	__u64 id, key;
 
+	if (cgroup_by_tree) {
+		/* from the root down the task's own ancestry, one lookup a
+		 * level: the deepest listed one wins */
+		key = bpf_get_current_ancestor_cgroup_id(0);
+		for (int level = 1; level < MMR_CGROUP_LEVELS; level++) {
+			id = bpf_get_current_ancestor_cgroup_id(level);
+			if (!id)
+				break;	/* below the task's own cgroup */
+			if (bpf_map_lookup_elem(&cgroup_trees, &id))
+				key = id;
+		}
+		return key;
+	}
+	id = cgroup_level ? bpf_get_current_ancestor_cgroup_id(cgroup_level) : 0;
 	return id ? id : bpf_get_current_cgroup_id();
 }
 

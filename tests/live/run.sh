@@ -984,7 +984,8 @@ if group cgroups; then
 	# has exactly its workload's file_io retries, and the rows add up to the
 	# run's figures. Then four workloads in four cgroups with --max-cgroups 2
 	# (each task's own cgroup): two rows, the rest summed in "other", which
-	# says how many it holds.
+	# says how many it holds. --cgroup-tree: a row for the listed cgroup's
+	# subtree, the rest in the root's.
 	cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 	cgp=mmrtest-$$
 	if [ -z "$cgroot" ] || ! mkdir "$cgroot/$cgp-a" 2>/dev/null; then
@@ -1035,6 +1036,18 @@ if group cgroups; then
 			fi
 		else
 			not_ok "cgroups: stat --by cgroup ran" "$(head -c 400 "$tmp/cg2.err")"
+		fi
+		# --cgroup-tree: the listed cgroup's subtree has a row (a/x's 1024),
+		# the rest is the root's (b's 2048: b is not listed)
+		if "$MMR" stat "${mode_args[@]}" --cgroup-tree "/$cgp-a/x" --json -o "$tmp/cgt.json" -- \
+			sh -c "$two" >"$tmp/cgt.out" 2>"$tmp/cgt.err"; then
+			check "cgroups: --cgroup-tree, the listed cgroup's row (1024) and the rest in / (2048)" \
+				"(.cgroups.rows | map({(.cgroup): .retry_reasons.file_io}) | add) as \$r |
+				 \$r[\"/$cgp-a/x\"] == 1024 and \$r[\"/\"] == 2048 and
+				 (.cgroups.rows | length) == 2 and .cgroups.trees == [\"/$cgp-a/x\"]" \
+				"$tmp/cgt.json" "[.cgroups.rows[] | {cgroup, file_io: .retry_reasons.file_io}]"
+		else
+			not_ok "cgroups: stat --cgroup-tree ran" "$(head -c 400 "$tmp/cgt.err")"
 		fi
 		four=""
 		for i in 0 1 2 3; do

@@ -139,6 +139,18 @@ static void text_table(void **state)
 	free(t);
 	report_cgroups_free(&x);
 
+	/* --cgroup-tree: the listed subtrees, the rest in / */
+	{
+		struct cgroup_trees trees = { .n = 2, .id = { 12, 13 },
+					      .path = { "/system.slice", "/kubepods/pod1" } };
+
+		x.trees = &trees;
+		t = PRINTED(fp, report_print_cgroups_text(fp, &x));
+		find(t, "\nfaults by cgroup (2 listed subtrees and the rest in /; at most 64 rows)\n");
+		free(t);
+		x.trees = NULL;
+	}
+
 	/* not traced, not asked */
 	x.why = "needs a cgroup2 mount";
 	t = PRINTED(fp, report_print_cgroups_text(fp, &x));
@@ -177,7 +189,19 @@ static void json_rows(void **state)
 	r = json_array_get(json_path(o, "rows"), 1);
 	assert_json_str(r, "cgroup", "other");
 	assert_json_null(r, "id");
+	assert_json_null(o, "trees");	/* grouped by depth */
 	json_decref(o);
+	{
+		struct cgroup_trees trees = { .n = 1, .id = { 4711 }, .path = { "/system.slice" } };
+
+		x.trees = &trees;
+		o = report_cgroups_json(&x);
+		assert_int_equal(json_array_size(json_path(o, "trees")), 1);
+		assert_string_equal(json_string_value(json_array_get(json_path(o, "trees"), 0)),
+				    "/system.slice");
+		json_decref(o);
+		x.trees = NULL;
+	}
 
 	/* tracepoint mode: per-cgroup faults unavailable (null), as is a
 	 * reason the run could not see; retries counted */

@@ -630,6 +630,10 @@ static const char export_usage[] =
 "      --max-cgroups=N       at most N cgroups (default 64), the rest summed in\n"
 "                            cgroup=\"other\" (mmretry_cgroups_folded says how\n"
 "                            many)\n"
+"      --cgroup-tree=PATH[,PATH...]\n"
+"                            by cgroup, each task in the deepest of these\n"
+"                            cgroups it is in, the others in cgroup=\"/\"\n"
+"                            (repeatable; not with --cgroup-depth)\n"
 "  -u, --user=USER           run as USER (a name, or UID[:GID]) once the\n"
 "                            programs are attached\n"
 "  -q, --quiet               do not say when tracing has started\n"
@@ -816,8 +820,10 @@ int cmd_export(int argc, char **argv)
 		sink.per_process = sink.rows_by_cgroup = true;
 		sink.cgroup_level = o.bc.depth;
 		sink.max_cgroups = o.bc.max;
+		sink.cgroup_trees = &o.bc.trees;
 		ex.cg.wanted = true;
 		ex.cg.depth = o.bc.depth;
+		ex.cg.trees = &o.bc.trees;
 		ex.cg.max = o.bc.max;
 		ex.cgnames = cgpaths_open();
 	}

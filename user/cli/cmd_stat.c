@@ -13,7 +13,8 @@
 static const char stat_usage[] =
 "usage: mmretry stat [-d SECONDS] [-p PID] [-c CGROUP] [--mode MODE] [--json]\n"
 "                    [-o FILE] [--proc-latency] [--by cgroup [--cgroup-depth N]\n"
-"                    [--max-cgroups N]] [-v] [-- COMMAND [ARGS...]]\n"
+"                    [--cgroup-tree PATH] [--max-cgroups N]] [-v]\n"
+"                    [-- COMMAND [ARGS...]]\n"
 "\n"
 "Count page-fault attempts, retries and their reasons, then print a summary.\n"
 "\n"
@@ -55,6 +56,10 @@ static const char stat_usage[] =
 "                        keeps its own; default: each task's own cgroup\n"
 "      --max-cgroups=N   by cgroup, at most N (default 64); the rest are summed\n"
 "                        in one row, other, which says how many it holds\n"
+"      --cgroup-tree=PATH[,PATH...]\n"
+"                        by cgroup, each task in the deepest of these cgroups\n"
+"                        it is in (its subtree's row), the others in /; not\n"
+"                        with --cgroup-depth; repeatable\n"
 "      --no-latency      count faults without timing them: fault latency, the\n"
 "                        slowest faults and --proc-latency are n/a (what timing\n"
 "                        costs: README, Cost)\n"
@@ -161,6 +166,7 @@ int cmd_stat(int argc, char **argv)
 	r.proclat.wanted = o.proc_latency;
 	r.cgroups.wanted = o.bc.on;
 	r.cgroups.depth = o.bc.depth;
+	r.cgroups.trees = &o.bc.trees;
 	r.cgroups.max = o.bc.max;
 	rc = trace_status(collect_report(&o.t, &r, NULL));
 	if (rc)

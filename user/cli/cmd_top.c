@@ -500,6 +500,9 @@ static const char top_usage[] =
 "                        at 2; either option implies --cgroups)\n"
 "      --max-cgroups=N   at most N cgroups (default 64), the rest summed in\n"
 "                        \"other\"\n"
+"      --cgroup-tree=PATH[,PATH...]\n"
+"                        rows are these cgroups, each with its subtree, and /\n"
+"                        with the rest (repeatable; implies --cgroups)\n"
 "      --by cgroup       the same as --cgroups (as stat and export take it)\n"
 "  -s, --sort=KEY        retries (default), faults, retry%, latency (FLTp99),\n"
 "                        flt%, wait, hold, chain or pid\n"
@@ -633,6 +636,7 @@ int cmd_top(int argc, char **argv)
 		sink.rows_by_cgroup = true;
 		sink.cgroup_level = o.bc.depth;
 		sink.max_cgroups = o.bc.max;
+		sink.cgroup_trees = &o.bc.trees;
 		t.cgnames = cgpaths_open();
 	}
 	ret = engine_run(&t.e, &o.t, &sink);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -50,7 +51,23 @@ int by_cgroup_opt(struct by_cgroup_opts *b, int c, const char *arg, const char *
 		}
 		b->depth = (uint32_t)v;
 		b->on = true;
-		return 1;
+		break;
+	case OPT_CGROUP_TREE: {
+		/* the paths stay in use (labels, the report's trees) */
+		char *list = strdup(arg), why[512];
+		int ret;
+
+		if (!list)
+			return -ENOMEM;
+		ret = cgroup_trees_add(&b->trees, list, why, sizeof(why));
+		if (ret) {
+			free(list);
+			snprintf(err, errlen, "%s: %s", cmd, why);
+			return ret == -ENOMEM ? ret : -EINVAL;
+		}
+		b->on = true;
+		break;
+	}
 	case OPT_MAX_CGROUPS:
 		if (parse_u64(arg, &v) || !v || v > CGROUPS_MAX_LIMIT) {
 			snprintf(err, errlen, "%s: invalid --max-cgroups '%s' (1 to %d)", cmd, arg,
@@ -60,8 +77,15 @@ int by_cgroup_opt(struct by_cgroup_opts *b, int c, const char *arg, const char *
 		b->max = (uint32_t)v;
 		b->on = true;
 		return 1;
+	default:
+		return 0;
 	}
-	return 0;
+	if (b->depth && b->trees.n) {
+		snprintf(err, errlen, "%s: --cgroup-depth and --cgroup-tree: one grouping at a time",
+			 cmd);
+		return -EINVAL;
+	}
+	return 1;
 }
 
 void by_cgroup_end(struct by_cgroup_opts *b)

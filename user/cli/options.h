@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/cgpath.h"	/* struct cgroup_trees */
 #include "bpf/faults.h"
 #include "trace/engine.h"	/* struct trace_opts */
 
@@ -35,7 +36,7 @@ enum trace_group {
 enum {
 	OPT_RINGBUF = 256, OPT_MIN_HOLD, OPT_NO_MMAP_LOCK, OPT_MIN_CHAIN, OPT_MIN_FANOUT,
 	OPT_NO_ANON_VMA, OPT_MIN_FAULT, OPT_NO_LATENCY,
-	OPT_BY = 280, OPT_CGROUP_DEPTH, OPT_MAX_CGROUPS,	/* the cgroup breakdown */
+	OPT_BY = 280, OPT_CGROUP_DEPTH, OPT_MAX_CGROUPS, OPT_CGROUP_TREE,	/* the cgroup breakdown */
 	OPT_OWN = 300,		/* a command's own long-only options from here */
 };
 
@@ -60,8 +61,8 @@ enum {
 
 /*
  * The cgroup breakdown of stat, export, top, check and baseline: --by
- * cgroup, --cgroup-depth N, --max-cgroups N (either of the last two implies
- * the first). A command
+ * cgroup, --cgroup-depth N or --cgroup-tree PATH[,PATH...] (repeatable),
+ * --max-cgroups N (any of the last three implies the first). A command
  * hands getopt_long()'s value to by_cgroup_opt(), and calls by_cgroup_end()
  * after its options.
  */
@@ -69,12 +70,14 @@ struct by_cgroup_opts {
 	bool on;
 	uint32_t depth;		/* 0: each task's own cgroup */
 	uint32_t max;		/* 0 until by_cgroup_end(): CGROUPS_MAX_DEFAULT */
+	struct cgroup_trees trees;	/* --cgroup-tree (not with a depth) */
 };
 
 #define BY_CGROUP_LONGOPTS \
 	{ "by", required_argument, NULL, OPT_BY }, \
 	{ "cgroup-depth", required_argument, NULL, OPT_CGROUP_DEPTH }, \
-	{ "max-cgroups", required_argument, NULL, OPT_MAX_CGROUPS }
+	{ "max-cgroups", required_argument, NULL, OPT_MAX_CGROUPS }, \
+	{ "cgroup-tree", required_argument, NULL, OPT_CGROUP_TREE }
 
 /* 1 taken, 0 not one of them, -EINVAL with err */
 int by_cgroup_opt(struct by_cgroup_opts *b, int c, const char *arg, const char *cmd, char *err,

@@ -69,6 +69,7 @@ int gate_report(const char *cmd, const struct gate_opts *o, json_t **out, int *s
 	report_init(&r);
 	r.cgroups.wanted = o->bc.on;
 	r.cgroups.depth = o->bc.depth;
+	r.cgroups.trees = &o->bc.trees;
 	r.cgroups.max = o->bc.max;
 	rc = trace_status(collect_report(&o->t, &r, NULL));
 	if (rc == 126 || rc == 127)	/* the command could not run: its failure */

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/cgpath.c: cgroup v2 ids as paths (cgpath.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
 
 #include "lib/cgpath.h"
 #include "lib/util.h"	/* array_push() */
@@ -53,6 +57,87 @@ struct cgpaths *cgpaths_new(const char *root)
 		return NULL;
 	}
 	return c;
+}
+
+int cgroup_open(const char *path)
+{
+	char buf[8192], root[4096];
+	struct statfs sfs;
+	int fd;
+
+	if (path[0] != '/') {
+		if (cgroup2_mount(root, sizeof(root)))
+			return -ENOENT;
+		snprintf(buf, sizeof(buf), "%s/%s", root, path);
+		path = buf;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
+
+/* path's cgroup id: its directory's inode; "/x" is tried on the cgroup2
+ * mount when no such directory is one (the reports' form) */
+static int cgroup_id(const char *path, uint64_t *id)
+{
+	struct stat st;
+	int fd = cgroup_open(path), alt;
+
+	if (fd < 0 && path[0] == '/') {
+		alt = cgroup_open(path[1] ? path + 1 : ".");
+		/* a directory, not a cgroup's, says so rather than ENOENT */
+		if (alt >= 0 || fd != -ENOTDIR)
+			fd = alt;
+	}
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	*id = st.st_ino;
+	return 0;
+}
+
+int cgroup_trees_add(struct cgroup_trees *t, char *list, char *err, size_t errlen)
+{
+	char *save = NULL, *p;
+	uint64_t id = 0;
+	uint32_t i;
+	int ret;
+
+	for (p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		ret = cgroup_id(p, &id);
+		if (ret) {
+			snprintf(err, errlen, "cannot use cgroup '%s': %s", p,
+				 ret == -ENOTDIR ? "not a cgroup v2 directory" : strerror(-ret));
+			return ret;
+		}
+		for (i = 0; i < t->n && t->id[i] != id; i++)
+			;
+		if (i < t->n)
+			continue;	/* listed already */
+		if (t->n == CGROUP_TREES_MAX) {
+			snprintf(err, errlen, "more than %d cgroups for --cgroup-tree",
+				 CGROUP_TREES_MAX);
+			return -E2BIG;
+		}
+		t->path[t->n] = p;
+		t->id[t->n++] = id;
+	}
+	if (!t->n) {
+		snprintf(err, errlen, "no cgroup in --cgroup-tree '%s'", list);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 struct cgpaths *cgpaths_open(void)

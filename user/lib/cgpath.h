@@ -17,6 +17,29 @@
  * on hybrid hosts), from /proc/self/mounts. 0 or -errno (-ENOENT: none). */
 int cgroup2_mount(char *buf, size_t len);
 
+/* Open a cgroup v2 directory: absolute, or relative to the cgroup2 mount.
+ * A descriptor, or -errno (-ENOTDIR: not on a cgroup2 mount). */
+int cgroup_open(const char *path);
+
+/*
+ * --cgroup-tree: listed cgroups, each counting its subtree. A task counts
+ * in the deepest listed cgroup it is in, and in the root's row if it is in
+ * none (bpf/rows.bpf.h).
+ */
+#define CGROUP_TREES_MAX 64
+struct cgroup_trees {
+	uint32_t n;
+	uint64_t id[CGROUP_TREES_MAX];		/* their ids (directory inode numbers) */
+	const char *path[CGROUP_TREES_MAX];	/* as given (the argument's, kept) */
+};
+/*
+ * Add list's cgroups (comma-separated paths: as the reports print them,
+ * "/system.slice/nginx.service", relative to the cgroup2 mount, or the
+ * directory's own absolute path); list is split in place. 0, or -errno
+ * with err saying which path and why.
+ */
+int cgroup_trees_add(struct cgroup_trees *t, char *list, char *err, size_t errlen);
+
 struct cgpaths;
 
 struct cgpaths *cgpaths_new(const char *root);

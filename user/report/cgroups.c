@@ -235,7 +235,11 @@ void report_print_cgroups_text(FILE *out, const struct report_cgroups *x)
 		fprintf(out, "\nfaults by cgroup: n/a (%s)\n", x->why);
 		return;
 	}
-	if (x->depth)
+	if (x->trees && x->trees->n)
+		fprintf(out, "\nfaults by cgroup (%u listed subtree%s and the rest in /; at most %u "
+			"row%s)\n", x->trees->n, x->trees->n == 1 ? "" : "s", x->max,
+			x->max == 1 ? "" : "s");
+	else if (x->depth)
 		fprintf(out, "\nfaults by cgroup (at depth %u; at most %u row%s)\n", x->depth,
 			x->max, x->max == 1 ? "" : "s");
 	else
@@ -317,6 +321,15 @@ json_t *report_cgroups_json(const struct report_cgroups *x)
 	o = json_object();
 	rows = json_array();
 	json_object_set_new(o, "depth", json_integer(x->depth));
+	if (x->trees && x->trees->n) {
+		json_t *t = json_array();
+
+		for (i = 0; i < x->trees->n; i++)
+			json_array_append_new(t, json_bytes(x->trees->path[i]));
+		json_object_set_new(o, "trees", t);
+	} else {
+		json_object_set_new(o, "trees", json_null());
+	}
 	json_object_set_new(o, "max_cgroups", json_integer(x->max));
 	json_object_set_new(o, "folded", json_integer((json_int_t)x->folded));
 	for (i = 0; rows && i < x->n; i++)

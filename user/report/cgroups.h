@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "bpf/faults.h"
+#include "lib/cgpath.h"	/* struct cgroup_trees */
 #include "bpf/mmap_lock.h"
 #include "stats/figures.h"	/* FF_NR */
 
@@ -39,6 +40,7 @@ struct cgroup_row {
 struct report_cgroups {
 	bool wanted;		/* stat --by cgroup */
 	uint32_t depth;		/* --cgroup-depth: 0 is each task's own cgroup */
+	const struct cgroup_trees *trees;	/* --cgroup-tree: NULL or none, not asked */
 	uint32_t max;		/* --max-cgroups */
 	bool all_figures;	/* fentry, kprobe: every figure of a row is counted */
 	uint8_t states[FF_NR];	/* the run's figures' (enum mmr_val_state): a figure

@@ -325,7 +325,7 @@ enum collect_result collect_report(const struct trace_opts *o, struct report *r,
 		.on_lock_op = record ? on_lock_op : NULL, .ctx = &x, .note = on_note,
 		.per_process = r->proclat.wanted || r->cgroups.wanted,
 		.rows_by_cgroup = r->cgroups.wanted, .cgroup_level = r->cgroups.depth,
-		.max_cgroups = r->cgroups.max,
+		.max_cgroups = r->cgroups.max, .cgroup_trees = r->cgroups.trees,
 	};
 	struct cgpaths *cgnames = NULL;
 	enum collect_result res = COLLECT_CANNOT_TRACE;

@@ -22,6 +22,7 @@
 #include "trace/counters.h"
 #include "trace/engine.h"
 #include "trace/target.h"
+#include "lib/cgpath.h"	/* cgroup_open() */
 
 struct engine {
 	struct trace_opts o;
@@ -281,7 +282,7 @@ int engine_attach(struct engine *e)
 		.features = &e->f, .plan = &e->p, .target = &e->tg,
 		.ringbuf_bytes = e->o.ringbuf_bytes, .per_process = e->sink.per_process,
 		.rows_by_cgroup = e->sink.rows_by_cgroup, .cgroup_level = e->sink.cgroup_level,
-		.max_cgroups = e->sink.max_cgroups,
+		.max_cgroups = e->sink.max_cgroups, .cgroup_trees = e->sink.cgroup_trees,
 		.on_event = e->sink.on_retry, .ctx = e->sink.ctx,
 		.on_fault = e->sink.on_fault, .min_fault_ns = e->o.min_fault_ns,
 		.record = e->sink.record, .on_raw = e->sink.on_raw,

@@ -74,6 +74,7 @@ struct engine_sink {
 	/* stat --by cgroup: those rows are cgroups (faults_trace_opts) */
 	bool rows_by_cgroup;
 	uint32_t cgroup_level, max_cgroups;
+	const struct cgroup_trees *cgroup_trees;	/* --cgroup-tree: NULL, none */
 	/* the front end says itself that it has started (export: where it
 	 * listens), so the engine does not */
 	bool own_banner;

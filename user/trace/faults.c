@@ -256,6 +256,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 {
 	const struct features *f = o->features;
 	const struct trace_target *tg = o->target;
+	const struct cgroup_trees *trees;
 	struct faults_bpf *skel;
 	struct bpf_program *prog;
 	double t0 = mono_now();
@@ -299,6 +300,10 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->rows_by_cgroup = o->per_process && o->rows_by_cgroup;
 	skel->rodata->cgroup_level = o->cgroup_level;
 	t->rows_by_cgroup = o->per_process && o->rows_by_cgroup;
+	trees = t->rows_by_cgroup && o->cgroup_trees && o->cgroup_trees->n ? o->cgroup_trees : NULL;
+	skel->rodata->cgroup_by_tree = trees != NULL;
+	if (trees)
+		bpf_map__set_max_entries(skel->maps.cgroup_trees, trees->n);
 	skel->rodata->filter_tgids = tg->ntgids > 0;
 	skel->rodata->filter_cgroup = tg->cgroup_fd >= 0;
 	skel->rodata->follow_forks = tg->follow_forks;
@@ -328,6 +333,13 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		err = add_other_row(t);
 		if (err)
 			return err;
+	}
+	for (i = 0; trees && i < trees->n; i++) {
+		__u8 one = 1;
+
+		if (bpf_map__update_elem(skel->maps.cgroup_trees, &trees->id[i], sizeof(__u64),
+					 &one, sizeof(one), BPF_ANY))
+			return -errno;
 	}
 	if (tg->cgroup_fd >= 0) {
 		__u32 key = 0;
@@ -424,6 +436,8 @@ void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
 	out->ring = t->rb;
 	out->rows_by_cgroup = t->rows_by_cgroup;
 	out->cgroup_level = t->skel->rodata->cgroup_level;
+	out->cgroup_by_tree = t->skel->rodata->cgroup_by_tree;
+	out->trees_fd = bpf_map__fd(t->skel->maps.cgroup_trees);
 	out->rows_fd = bpf_map__fd(t->skel->maps.proc_counters);
 	out->folded_fd = bpf_map__fd(t->skel->maps.cgroups_folded);
 	out->rows_lost_fd = bpf_map__fd(t->skel->maps.proc_lost);

@@ -13,6 +13,7 @@
 
 #include "bpf/faults.h"
 #include "trace/kfeatures.h"
+#include "lib/cgpath.h"	/* struct cgroup_trees */
 #include "stats/figures.h"
 #include "trace/plan.h"
 
@@ -43,6 +44,9 @@ struct faults_trace_opts {
 	bool rows_by_cgroup;
 	uint32_t cgroup_level;
 	uint32_t max_cgroups;
+	/* or, where it lists any, the deepest of these cgroups a task is in
+	 * (the root's row if none): --cgroup-tree */
+	const struct cgroup_trees *cgroup_trees;
 	bool record;		/* record: stream every attempt and address-space change */
 	raw_event_fn on_raw;	/* record: where those go */
 	retry_event_fn on_event;	/* NULL: no retry event is streamed */
@@ -80,7 +84,8 @@ struct faults_shared {
 	 * tracer that keeps rows by cgroup */
 	bool rows_by_cgroup;
 	uint32_t cgroup_level;
-	int rows_fd, folded_fd, rows_lost_fd;
+	bool cgroup_by_tree;
+	int rows_fd, folded_fd, rows_lost_fd, trees_fd;
 };
 void faults_trace_shared(struct faults_trace *t, struct faults_shared *out);
 /* figure states for the mode in use and the hooks that really attached */

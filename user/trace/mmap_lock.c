@@ -79,8 +79,10 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	t->by_cgroup = sh->rows_by_cgroup;
 	skel->rodata->rows_by_cgroup = sh->rows_by_cgroup;
 	skel->rodata->cgroup_level = sh->cgroup_level;
+	skel->rodata->cgroup_by_tree = sh->cgroup_by_tree;
 	if (sh->rows_by_cgroup) {
 		if ((err = bpf_map__reuse_fd(skel->maps.proc_counters, sh->rows_fd)) ||
+		    (err = bpf_map__reuse_fd(skel->maps.cgroup_trees, sh->trees_fd)) ||
 		    (err = bpf_map__reuse_fd(skel->maps.cgroups_folded, sh->folded_fd)) ||
 		    (err = bpf_map__reuse_fd(skel->maps.proc_lost, sh->rows_lost_fd)))
 			goto fail;

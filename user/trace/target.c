@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "lib/cgpath.h"	/* cgroup2_mount() */
 #include "trace/target.h"
 
 int command_prepare(struct command *c, char *const argv[], bool out_to_err)
@@ -95,26 +94,4 @@ int command_exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return 1;
-}
-
-int cgroup_open(const char *path)
-{
-	char buf[8192], root[4096];
-	struct statfs sfs;
-	int fd;
-
-	if (path[0] != '/') {
-		if (cgroup2_mount(root, sizeof(root)))
-			return -ENOENT;
-		snprintf(buf, sizeof(buf), "%s/%s", root, path);
-		path = buf;
-	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		close(fd);
-		return -ENOTDIR;
-	}
-	return fd;
 }

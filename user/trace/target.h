@@ -22,7 +22,4 @@ void command_abort(struct command *c);
 /* Shell-style status: exit code, or 128 + signal. */
 int command_exit_code(int wstatus);
 
-/* Open a cgroup v2 directory: absolute, or relative to the cgroup2 mount. */
-int cgroup_open(const char *path);
-
 #endif
