@@ -107,28 +107,20 @@ static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *tas
 {
 	struct mmr_proc_counters *p;
 	struct task_struct *leader;
-	__u64 key, row, *lost;
+	__u64 row, *lost;
 	__u32 zero = 0;
+	bool made;
 
 	if (!per_process)
 		return NULL;
 	if (rows_by_cgroup)
 		return cgroup_row(cgroup_row_key(), &row);
-	key = BPF_CORE_READ(task, tgid);
-	p = bpf_map_lookup_elem(&proc_counters, &key);
-	if (p)
-		return p;
-	if (bpf_map_update_elem(&proc_counters, &key, &zero_proc, BPF_NOEXIST)) {
-		p = bpf_map_lookup_elem(&proc_counters, &key);	/* raced with another CPU */
-		if (p)
-			return p;
+	p = row_of(BPF_CORE_READ(task, tgid), &made);
+	if (!p) {
 		lost = bpf_map_lookup_elem(&proc_lost, &zero);
 		if (lost)
 			*lost += 1;
-		return NULL;
-	}
-	p = bpf_map_lookup_elem(&proc_counters, &key);
-	if (p) {
+	} else if (made) {
 		leader = BPF_CORE_READ(task, group_leader);
 		bpf_core_read_str(p->comm, sizeof(p->comm), &leader->comm);
 	}

@@ -106,26 +106,36 @@ static __always_inline struct mmr_proc_counters *folded_row(__u64 key)
 }
 
 /*
+ * key's row, made on its first event (*made then); NULL with the map full.
+ * One lookup once the row exists.
+ */
+static __always_inline struct mmr_proc_counters *row_of(__u64 key, bool *made)
+{
+	struct mmr_proc_counters *p = bpf_map_lookup_elem(&proc_counters, &key);
+
+	*made = false;
+	if (p)
+		return p;
+	/* not made here: the map is full, or another CPU made it meanwhile */
+	*made = !bpf_map_update_elem(&proc_counters, &key, &zero_proc, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&proc_counters, &key);
+}
+
+/*
  * The row of cgroup key, made on its first event while there is room,
- * else MMR_CGROUP_OTHER's; *row says which (key or MMR_CGROUP_OTHER). One
- * lookup once the row exists.
+ * else MMR_CGROUP_OTHER's; *row says which (key or MMR_CGROUP_OTHER).
  */
 static __always_inline struct mmr_proc_counters *cgroup_row(__u64 key, __u64 *row)
 {
 	struct mmr_proc_counters *p;
+	bool made;
 
 	*row = key;
-	p = bpf_map_lookup_elem(&proc_counters, &key);
+	p = row_of(key, &made);
 	if (p)
 		return p;
-	if (bpf_map_update_elem(&proc_counters, &key, &zero_proc, BPF_NOEXIST)) {
-		p = bpf_map_lookup_elem(&proc_counters, &key);	/* raced with another CPU */
-		if (p)
-			return p;
-		*row = MMR_CGROUP_OTHER;
-		return folded_row(key);
-	}
-	return bpf_map_lookup_elem(&proc_counters, &key);
+	*row = MMR_CGROUP_OTHER;
+	return folded_row(key);
 }
 
 #endif /* MMRETRY_ROWS_BPF_H */

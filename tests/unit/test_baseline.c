@@ -12,6 +12,7 @@
 
 #include "gate/baseline.h"
 #include "unit.h"
+#include "unit_gate.h"
 
 /* a stat report as tracepoint mode writes it: completed is null, no anon_vma */
 static const char report_text[] =
@@ -30,38 +31,7 @@ static const char report_text[] =
 
 static json_t *sample_report(void)
 {
-	char err[256];
-	json_t *j;
-
-	assert_int_equal(report_parse(report_text, strlen(report_text), "r.json", &j, err,
-				      sizeof(err)), 0);
-	return j;
-}
-
-struct parsed {
-	int ret;
-	struct baseline b;
-	char err[256];
-};
-
-static struct parsed parse(const char *text)
-{
-	struct parsed p;
-
-	memset(&p, 0, sizeof(p));
-	p.ret = baseline_parse(text, strlen(text), "b.yml", &p.b, p.err, sizeof(p.err));
-	return p;
-}
-
-/* text must be refused with exactly this message */
-static void refused(const char *text, const char *msg)
-{
-	struct parsed p = parse(text);
-
-	if (p.ret != -EINVAL || strcmp(p.err, msg))
-		fail_msg("for:\n%s\nwant -EINVAL '%s', got %d '%s'", text, msg, p.ret, p.err);
-	assert_int_equal(p.b.n, 0);
-	assert_null(p.b.limits);
+	return report_of(report_text);
 }
 
 #define HEAD "mmretry_baseline: 1\nmetrics:\n"

@@ -15,6 +15,7 @@
 #include "gate/baseline.h"
 #include "gate/render.h"
 #include "unit.h"
+#include "unit_gate.h"
 
 /*
  * stat --by cgroup's report in tracepoint mode (docs/json.md, cgroups):
@@ -60,42 +61,6 @@ static const char report_fentry[] =
 	"   \"retry_reasons\": {\"file_io\": 50, \"page_lock\": 0},"
 	"   \"fault_ns\": {\"count\": 0, \"sum\": 0, \"p50\": null, \"p99\": null, \"max\": null,"
 	"    \"buckets\": []}, \"mmap_lock\": null}]}}\n";
-
-static json_t *report(const char *text)
-{
-	char err[256];
-	json_t *j;
-
-	if (report_parse(text, strlen(text), "r.json", &j, err, sizeof(err)))
-		fail_msg("the test's report does not parse: %s", err);
-	return j;
-}
-
-struct parsed {
-	int ret;
-	struct baseline b;
-	char err[512];
-};
-
-static struct parsed parse(const char *text)
-{
-	struct parsed p;
-
-	memset(&p, 0, sizeof(p));
-	p.ret = baseline_parse(text, strlen(text), "b.yml", &p.b, p.err, sizeof(p.err));
-	return p;
-}
-
-static void refused(const char *text, const char *msg)
-{
-	struct parsed p = parse(text);
-
-	if (p.ret != -EINVAL || strcmp(p.err, msg))
-		fail_msg("for:\n%s\nwant -EINVAL '%s', got %d '%s'", text, msg, p.ret, p.err);
-	assert_int_equal(p.b.n, 0);
-	assert_null(p.b.limits);
-	assert_null(p.b.cgroups);
-}
 
 #define HEAD "mmretry_baseline: 1\n"
 
@@ -300,7 +265,7 @@ static void assert_why(const struct check_row *r, const char *want)
 
 static void judge_present(void **state)
 {
-	json_t *r = report(report_tp);
+	json_t *r = report_of(report_tp);
 	struct judged j = judge(HEAD "cgroups:\n"
 		"  /mmrtest-a: {faults.retry_reasons.file_io: {value: 1024, max: 1100}}\n"
 		"  /mmrtest-b:\n"
@@ -322,7 +287,7 @@ static void judge_present(void **state)
 
 static void judge_null(void **state)
 {
-	json_t *r = report(report_tp);
+	json_t *r = report_of(report_tp);
 	/* tracepoint mode: faults, major and fault_ns are null per cgroup */
 	struct judged j = judge(HEAD "cgroups:\n  /mmrtest-a:\n"
 		"    faults.faults: {max: 100000}\n"
@@ -347,7 +312,7 @@ static void judge_null(void **state)
 
 static void judge_absent(void **state)
 {
-	json_t *r = report(report_tp);
+	json_t *r = report_of(report_tp);
 	/* a typo, and a cgroup deeper than the run's --cgroup-depth 1 */
 	struct judged j = judge(HEAD "cgroups:\n"
 		"  /mmrtest-c: {faults.retries: {max: 1000000}}\n"
@@ -372,7 +337,7 @@ static void judge_absent(void **state)
 /* a row's mmap_lock figures; null where the run did not trace mmap_lock */
 static void judge_mmap_lock(void **state)
 {
-	json_t *r = report(report_fentry);
+	json_t *r = report_of(report_fentry);
 	struct judged j = judge(HEAD "cgroups:\n"
 		"  /svc:\n"
 		"    mmap_lock.write.hold_ns.p99: {max: 1ms}\n"
@@ -393,7 +358,7 @@ static void judge_mmap_lock(void **state)
 
 static void judge_folded(void **state)
 {
-	json_t *r = report(report_fentry);
+	json_t *r = report_of(report_fentry);
 	struct judged j = judge(HEAD "cgroups:\n"
 		"  /svc:\n"
 		"    faults.faults: {value: 1000, tolerance: 0}\n"
@@ -425,7 +390,7 @@ static void judge_folded(void **state)
 
 static void judge_other_unfolded(void **state)
 {
-	json_t *r = report(report_tp);
+	json_t *r = report_of(report_tp);
 	/* nothing folded, no other row: its counts are 0, its nulls null */
 	struct judged j = judge(HEAD "cgroups:\n  other:\n"
 		"    faults.retries: 0\n"
@@ -451,7 +416,7 @@ static void judge_no_breakdown(void **state)
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(reports); i++) {
-		json_t *r = report(reports[i][0]);
+		json_t *r = report_of(reports[i][0]);
 		struct judged j = judge(HEAD "metrics:\n  faults.retries: {max: 1000000}\n"
 					"cgroups:\n  other: {faults.retries: {max: 1000000}}\n"
 					"  /a: {faults.retries: {max: 1000000}}\n", r);
@@ -488,7 +453,7 @@ static void record_round_trip(void **state)
 	const char *reports[] = { report_tp, report_fentry };
 
 	for (size_t i = 0; i < ARRAY_LEN(reports); i++) {
-		json_t *r = report(reports[i]);
+		json_t *r = report_of(reports[i]);
 		char skipped[1024];
 		int n;
 		char *text = record(r, skipped, sizeof(skipped), &n);
@@ -530,7 +495,7 @@ static void record_round_trip(void **state)
 
 static void record_without_rows(void **state)
 {
-	json_t *r = report(REPORT_HEAD " \"cgroups\": null}");
+	json_t *r = report_of(REPORT_HEAD " \"cgroups\": null}");
 	char skipped[512];
 	int n;
 	char *text = record(r, skipped, sizeof(skipped), &n);
@@ -545,7 +510,7 @@ static void record_without_rows(void **state)
 
 static void compare(void **state)
 {
-	json_t *a = report(report_tp), *b = report(report_fentry);
+	json_t *a = report_of(report_tp), *b = report_of(report_fentry);
 	size_t max = report_compare_max(a, b), n, i;
 	struct compare_row *rows = calloc(max, sizeof(*rows));
 	char name[400];
@@ -592,7 +557,7 @@ static char *capture_text(const struct judged *j)
 
 static void outputs(void **state)
 {
-	json_t *r = report(report_tp), *out;
+	json_t *r = report_of(report_tp), *out;
 	struct judged j = judge(HEAD "metrics:\n  lost_events: 0\ncgroups:\n"
 		"  /mmrtest-b: {faults.retries: {max: 100}}\n"
 		"  /mmrtest-c: {faults.retries: {max: 100}}\n"
