@@ -577,6 +577,68 @@ static void swap_in(void **state)
 }
 
 /*
+ * gen-swapin, a one-page swap readahead window (vm.page-cluster=0): from
+ * 4.13 to 6.5 the read is polled, synchronous, and the fault never retries
+ * (KERNEL.md §9: 6.1, 3169 major faults and 0 retries); from 6.6 it is
+ * asynchronous, a swap retry per page (6.12 and 7.2); before the retry
+ * era, the wait is under mmap_lock.
+ */
+static void gen_swapin(void **state)
+{
+	struct model_result l = run("gen-swapin", POLICY_LEGACY, 1);
+	struct model_result r = run("gen-swapin", POLICY_RETRY, 1);
+	struct model_result c = run("gen-swapin", POLICY_COMPLETED, 1);
+	struct model_result v = run("gen-swapin", POLICY_PER_VMA, 1);
+
+	assert_int_equal(c.faults.major, 1024);
+	assert_int_equal(c.faults.retries, 0);
+	assert_int_equal(r.faults.retries, 0);
+	assert_int_equal(l.faults.retries, 0);
+	assert_int_equal(v.faults.major, 1024);
+	assert_int_equal(v.faults.retries, 1024);
+	assert_int_equal(v.faults.reasons[MMR_REASON_SWAP], 1024);
+	/* the polled read is waited for in the fault: as long as the retry's */
+	assert_true(c.latency.dur[MMR_ORIGIN_USER][MMR_OUTCOME_ONE_ATTEMPT].sum_ns >=
+		    1024 * 100000);
+}
+
+/*
+ * gen-holepunch: a read fault during a punch sleeps until it ends, without
+ * its lock (RETRY, shmem) where it may drop it; in the model the reader
+ * meets each of the 64 punches once. Before ALLOW_RETRY (legacy) it sleeps
+ * holding it: VM_FAULT_NOPAGE, no retry.
+ */
+static void gen_holepunch(void **state)
+{
+	struct model_result l = run("gen-holepunch", POLICY_LEGACY, 1);
+	struct model_result c = run("gen-holepunch", POLICY_COMPLETED, 1);
+	struct model_result v = run("gen-holepunch", POLICY_PER_VMA, 1);
+
+	assert_int_equal(c.faults.reasons[MMR_REASON_SHMEM], 64);
+	assert_int_equal(c.faults.retries, 64);
+	assert_int_equal(v.faults.reasons[MMR_REASON_SHMEM], 64);
+	assert_int_equal(l.faults.retries, 0);
+	assert_true(l.faults.faults >= 256);	/* NOPAGE is a fault done: it faults again */
+}
+
+/*
+ * gen-anonprep: first writes to fresh VMAs while mprotect() holds mmap_lock
+ * for write: under the VMA lock (per-vma) a failed trylock in
+ * __vmf_anon_prepare() retries (anon_vma), as often as the writer holds the
+ * lock; before, the fault waits for mmap_lock and never retries.
+ */
+static void gen_anonprep(void **state)
+{
+	struct model_result c = run("gen-anonprep", POLICY_COMPLETED, 1);
+	struct model_result v = run("gen-anonprep", POLICY_PER_VMA, 1);
+
+	assert_int_equal(c.faults.retries, 0);
+	assert_true(v.faults.reasons[MMR_REASON_ANON_VMA] >= 1);
+	assert_true(v.faults.reasons[MMR_REASON_ANON_VMA] <= 1000);
+	assert_int_equal(v.faults.retries, v.faults.reasons[MMR_REASON_ANON_VMA]);
+}
+
+/*
  * dirty-file: past the dirty limit the writer sleeps in
  * balance_dirty_pages() every 32 pages; holding mmap_lock before 5.3, the
  * mapper's mmap() waits out the sleep (about 1.25 ms: 32 pages written back
@@ -733,6 +795,9 @@ int main(void)
 		cmocka_unit_test(gen_blocker),
 		cmocka_unit_test(gen_rmapfan),
 		cmocka_unit_test(swap_in),
+		cmocka_unit_test(gen_swapin),
+		cmocka_unit_test(gen_holepunch),
+		cmocka_unit_test(gen_anonprep),
 		cmocka_unit_test(dirty_file),
 		cmocka_unit_test(replay_synthetic),
 	};

@@ -28,6 +28,11 @@ static void set_pte(struct vma *v, uint64_t page)
 	v->present[i / 8] |= 1u << (i % 8);
 }
 
+bool vma_page_present(const struct vma *v, uint64_t page)
+{
+	return pte_present(v, page);
+}
+
 /* is_swap_pte(): the PTE holds a swap entry */
 static bool pte_swapped(const struct vma *v, uint64_t page)
 {
@@ -65,6 +70,17 @@ static void zap_ptes(struct vma *v)
 {
 	memset(v->present, 0, (v->end - v->start + 7) / 8);
 	v->npresent = 0;
+}
+
+void shmem_punch(struct sim *s, struct mthread *t, struct vma *v)
+{
+	uint64_t n = v->end - v->start;
+
+	t->now += v->npresent * model_costs.pte_zap;	/* unmap_mapping_range() */
+	zap_ptes(v);
+	s->punch.vma = v;
+	s->punch.until = t->now + n * model_costs.pte_zap;	/* shmem_truncate_range() */
+	t->now = s->punch.until;
 }
 
 /* every page of an anonymous VMA written, then swapped out by reclaim:
@@ -259,6 +275,30 @@ static int vmf_can_call_fault(struct sim *s, struct mthread *t)
 
 /* do_read_fault() -> __do_fault() -> vma->vm_ops->fault(): filemap_fault(),
  * or special_mapping_fault(), whose page is always there */
+/*
+ * shmem_fault(): a page of a shmem file (a memfd, tmpfs), allocated
+ * (zeroed) at its first fault. While fallocate(PUNCH_HOLE) runs over it
+ * (shmem_falloc_wait()), the fault sleeps until the punch ends, having
+ * dropped its lock if it may (maybe_unlock_mmap_for_io()): VM_FAULT_RETRY,
+ * reason shmem; if it may not, VM_FAULT_NOPAGE, and the access faults
+ * again. The same from 6.1 to 7.2 (inlined as shmem_falloc_wait() later).
+ */
+static int shmem_fault(struct sim *s, struct mthread *t)
+{
+	if (s->punch.vma == t->vmf.vma && t->now < s->punch.until) {
+		bool dropped = maybe_unlock_mmap_for_io(s, t);
+
+		t->now = s->punch.until;
+		if (!dropped)
+			return MMR_VM_FAULT_NOPAGE;
+		t->reason = MMR_REASON_SHMEM;
+		return MMR_VM_FAULT_RETRY;
+	}
+	t->now += model_costs.shmem_page;
+	set_pte(t->vmf.vma, t->vmf.page);
+	return 0;
+}
+
 static int do_read_fault(struct sim *s, struct mthread *t)
 {
 	enum { D = 4 };
@@ -266,6 +306,10 @@ static int do_read_fault(struct sim *s, struct mthread *t)
 	PT_BEGIN(t, D);
 	if ((t->fault = vmf_can_call_fault(s, t)))
 		PT_EXIT(t, D, t->fault);
+	if (t->vmf.vma->shared && !t->vmf.vma->file) {
+		PT_SYNC(s, t, D);	/* the punch is another thread's */
+		PT_EXIT(t, D, shmem_fault(s, t));
+	}
 	if (t->vmf.vma->special) {
 		t->now += model_costs.map_page;
 		set_pte(t->vmf.vma, t->vmf.page);
@@ -339,9 +383,10 @@ static int do_shared_fault(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	if (!t->vmf.vma->file) {
-		t->now += model_costs.shmem_page;
-		set_pte(t->vmf.vma, t->vmf.page);
-		t->page_ret = 0;
+		PT_SYNC(s, t, D);	/* a punch is another thread's */
+		t->page_ret = shmem_fault(s, t);
+		if (t->page_ret & (MMR_VM_FAULT_RETRY | MMR_VM_FAULT_NOPAGE))
+			PT_EXIT(t, D, t->page_ret);
 	} else {
 		PT_CALL(t, D, t->page_ret, filemap_fault(s, t));
 		if (t->page_ret & (MMR_VM_FAULT_RETRY | MMR_VM_FAULT_ERROR))
@@ -377,6 +422,10 @@ static int do_cow_fault(struct sim *s, struct mthread *t)
  * its read runs, so the fault drops its lock, waits for the read and
  * returns VM_FAULT_RETRY, if it may (ALLOW_RETRY, first attempt); else it
  * waits holding it. The retry finds the folio in the swap cache and maps it.
+ * From 4.13 to 6.5 (swap_poll), a one-page readahead window (page-cluster
+ * 0) read the page polled: read_swap_cache_async(..., do_poll = win == 1)
+ * waited for it, so folio_lock_or_retry() found it unlocked: major, no
+ * retry. The other pages of a larger window are not modelled.
  */
 static int do_swap_page(struct sim *s, struct mthread *t)
 {
@@ -394,6 +443,10 @@ static int do_swap_page(struct sim *s, struct mthread *t)
 		sc->state[slot] = FOLIO_IO;
 		sc->io_done[slot] = t->now + read_ns(sc, slot, model_costs.swap_io);
 		ret = MMR_VM_FAULT_MAJOR;
+		if (s->tr->swap_poll && s->swap_window == 1) {	/* swap_readpage(, true) */
+			t->now = sc->io_done[slot];
+			sc->state[slot] = FOLIO_UPTODATE;
+		}
 	}
 	if (sc->state[slot] == FOLIO_IO) {
 		t->reason = MMR_REASON_SWAP;

@@ -25,21 +25,26 @@ static const struct model_policy_info policies[MODEL_NR_POLICIES] = {
 		"to throttle and returns VM_FAULT_RETRY",
 		"5.x: multiple retries (Peter Xu, 'mm: allow VM_FAULT_RETRY for multiple times'; "
 		"version from memory); maybe_unlock_mmap_for_io() only on the first attempt "
-		"(fault_flag_allow_retry_first)",
+		"(fault_flag_allow_retry_first); a swap-in whose readahead window is one page "
+		"(vm.page-cluster=0) reads it polled, synchronously, so it never retries "
+		"(23955622ff8d, 'swap: add block io poll in swapin path', 4.13: version from memory)",
 	},
 	[POLICY_COMPLETED] = {
 		"completed",
 		"as retry, but a fault done after dropping its lock returns VM_FAULT_COMPLETED "
 		"instead of being retried",
 		"5.19, Peter Xu: fault_dirty_shared_page() returns VM_FAULT_COMPLETED, not "
-		"RETRY (version from memory)",
+		"RETRY (version from memory); a one-page swap-in window still reads polled, "
+		"until b243dcbf2f13 (6.6, Suren Baghdasaryan, 'swap: remove remnants of polling "
+		"from read_swap_cache_async'): 6.6 itself is async, the era ends at 6.7",
 	},
 	[POLICY_PER_VMA] = {
 		"per-vma",
 		"lock_vma_under_rcu() first (anonymous, read and shared faults); a retry under "
 		"the VMA lock, or a VMA it cannot lock, goes on under mmap_lock, TRIED if MAJOR",
 		"6.4 per-VMA locks (anonymous VMAs); read faults under the VMA lock from 6.7 "
-		"(12214eba1992); TRIED after a MAJOR VMA-lock retry (46e714c729c8)",
+		"(12214eba1992); TRIED after a MAJOR VMA-lock retry (46e714c729c8); every "
+		"swap-in read asynchronous, whatever its window (b243dcbf2f13, 6.6)",
 	},
 	[POLICY_SPF] = {
 		"spf",
@@ -68,9 +73,9 @@ static const struct policy_traits traits[MODEL_NR_POLICIES] = {
 	[POLICY_LEGACY] = { .speculative = SPEC_NONE },
 	[POLICY_NOPAGE_RETRY] = { .allow_retry = true, .retry_once = true },
 	[POLICY_RETRY] = { .allow_retry = true, .dirty_drop = true, .chains = true,
-			   .munmap_downgrade = true },
+			   .munmap_downgrade = true, .swap_poll = true },
 	[POLICY_COMPLETED] = { .allow_retry = true, .dirty_drop = true, .completed = true,
-			       .chains = true, .munmap_downgrade = true },
+			       .chains = true, .munmap_downgrade = true, .swap_poll = true },
 	[POLICY_PER_VMA] = { .allow_retry = true, .dirty_drop = true, .completed = true,
 			     .vma_locks = true, .chains = true, .munmap_downgrade = true },
 	[POLICY_SPF] = { .allow_retry = true, .dirty_drop = true, .chains = true,
@@ -149,6 +154,7 @@ const struct costs model_costs = {
 	.pte_change = 10,	/* change_protection(), per PTE */
 	.pte_populate = 15,	/* MADV_POPULATE_READ: follow_page_mask() per page */
 	.pte_zap = 20,		/* zap_pte_range(), per PTE, freeing the page */
+	.touch = 10,		/* a load from a mapped page: a cache miss */
 	.fork = 50000,		/* dup_mmap() of a small process: its VMAs and page tables */
 	.exit = 30000,		/* exit_mmap() of a small process */
 };

@@ -241,6 +241,60 @@ static int blocker_writer(struct sim *s, struct mthread *t)
 	return 0;
 }
 
+/* While the lead runs: mprotect() the populated VMA at t->mapped,
+ * read-only and writable in turn (mmretry-gen anonprep's writer) */
+static int mprotect_loop(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	while (faulters_running(s)) {
+		t->write_fault = t->i++ % 2;
+		PT_CALL(t, D, t->ret, sys_mprotect(s, t, D + 1));
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* While the lead runs: read every page of the shmem VMA at t->mapped (its
+ * t->npages), pass after pass; a page not mapped faults (mmretry-gen
+ * holepunch's reader) */
+static int shmem_reader(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	while (faulters_running(s)) {
+		for (t->base = 0; t->base < t->npages; t->base++) {
+			t->addr_page = t->mapped + t->base;
+			t->now += model_costs.touch;
+			if (!vma_page_present(t->target, t->addr_page))
+				PT_CALL(t, D, t->ret, do_user_addr_fault(s, t));
+		}
+		PT_SYNC(s, t, D);
+	}
+	PT_END(t, D);
+	return 0;
+}
+
+/* t->n rounds: write every page of the shmem VMA's file (write(): no
+ * fault), then punch the whole file (fallocate(PUNCH_HOLE)), which zaps
+ * the reader's PTEs (mmretry-gen holepunch's puncher) */
+static int puncher(struct sim *s, struct mthread *t)
+{
+	enum { D = 0 };
+
+	PT_BEGIN(t, D);
+	for (t->i = 0; t->i < t->n; t->i++) {
+		t->now += t->npages * model_costs.shmem_page;
+		PT_SYNC(s, t, D);
+		shmem_punch(s, t, t->target);
+		PT_SYNC(s, t, D);
+	}
+	PT_END(t, D);
+	return 0;
+}
+
 static void start_faulter(struct mthread *t, struct vma *vma, uint64_t base, uint64_t n,
 			  int64_t step, bool write)
 {
@@ -629,6 +683,108 @@ static int run_dirty_file(enum model_policy p, uint64_t seed, double scale,
 				   dirty_setup);
 }
 
+/*
+ * mmretry-gen swapin: one thread reads back, last page first, an anonymous
+ * region that reclaim swapped out (each page a read off the swap device),
+ * with a one-page swap readahead window (vm.page-cluster=0, as the live
+ * tests run it): a retry (swap) per page where the read is asynchronous,
+ * none where it is polled (swap_poll: 4.13 to 6.5). Live, reclaim leaves
+ * some pages in the swap cache (no read, no retry): the model's count is
+ * the most.
+ */
+static int run_gen_swapin(enum model_policy p, uint64_t seed, double scale,
+			  struct model_result *res)
+{
+	const uint64_t pages = scaled(1024, scale);
+	struct sim s;
+	struct vma *v;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 1, res)))
+		goto out;
+	s.swap_window = 1;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, pages, true, false, false, 0)) || vma_swap_out(&s, v))
+		goto out;
+	v->has_anon_vma = true;	/* it was written before it was swapped out */
+	start_faulter(&s.threads[0], v, pages - 1, pages, -1, false);
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * mmretry-gen holepunch: one thread reads every page of a 1 MiB shared
+ * memfd mapping, pass after pass, while another writes the whole file and
+ * punches it out (fallocate(PUNCH_HOLE)), 64 times: a read fault during a
+ * punch waits for it without its lock, and retries (shmem). How many do is
+ * a matter of timing.
+ */
+static int run_gen_holepunch(enum model_policy p, uint64_t seed, double scale,
+			     struct model_result *res)
+{
+	const uint64_t pages = 256;
+	struct sim s;
+	struct vma *v;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 2, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, pages, false, true, false, 0)))
+		goto out;
+	s.threads[0].program = puncher;
+	s.threads[0].faulter = true;
+	s.threads[0].target = v;
+	s.threads[0].npages = pages;
+	s.threads[0].n = scaled(64, scale);
+	s.threads[1].program = shmem_reader;
+	s.threads[1].target = v;
+	s.threads[1].mapped = v->start;
+	s.threads[1].npages = pages;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
+/*
+ * mmretry-gen anonprep: one thread writes the first page of each of 1000
+ * fresh anonymous VMAs, none merged with another (each its own anon_vma to
+ * prepare), while another mprotect()s a populated 64 MiB region in a loop,
+ * holding mmap_lock for write: under the VMA lock (6.7+), a first write
+ * whose trylock of mmap_lock fails retries (anon_vma). How many do is a
+ * matter of timing; none before per-VMA locks.
+ */
+static int run_gen_anonprep(enum model_policy p, uint64_t seed, double scale,
+			    struct model_result *res)
+{
+	const uint64_t nvmas = scaled(1000, scale), region = 16384;
+	struct sim s;
+	struct vma *v;
+	uint64_t i;
+	int err;
+
+	if ((err = sim_init(&s, p, seed, 2, res)))
+		goto out;
+	err = -ENOMEM;
+	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)))
+		goto out;
+	vma_populate(&s, v);
+	/* a page each, a page apart */
+	for (i = 0; i < nvmas; i++)
+		if (!vma_add(&s.mm, region + 1 + 2 * i, 1, true, false, false, 0))
+			goto out;
+	start_faulter(&s.threads[0], v, region + 1, nvmas, 2, true);
+	s.threads[1].program = mprotect_loop;
+	s.threads[1].mapped = v->start;
+	err = sim_run(&s);
+out:
+	sim_free(&s);
+	return err;
+}
+
 /* mmretry-gen rmapfan: 4 children share a written 16 MiB region; the
  * parent compacts memory, which migrates its pages */
 static int run_gen_rmapfan(enum model_policy p, uint64_t seed, double scale,
@@ -773,6 +929,12 @@ static const struct model_scenario scenarios[] = {
 	  "thread mmap()s 200 us into 16 of the passes", "mmretry-gen blocker", run_gen_blocker },
 	{ "gen-rmapfan", "4 children share a written 16 MiB region; compaction migrates its "
 	  "pages", "mmretry-gen rmapfan", run_gen_rmapfan },
+	{ "gen-swapin", "one thread reads back, last first, 1024 swapped-out anonymous pages, a "
+	  "one-page swap readahead window", "mmretry-gen swapin", run_gen_swapin },
+	{ "gen-holepunch", "a thread reads a 1 MiB memfd mapping while another writes the file and "
+	  "punches it out, 64 times", "mmretry-gen holepunch", run_gen_holepunch },
+	{ "gen-anonprep", "first writes to 1000 fresh anonymous VMAs while another thread "
+	  "mprotect()s a populated 64 MiB region", "mmretry-gen anonprep", run_gen_anonprep },
 	{ "swap-in", "8 threads fault back a swapped-out 64 MiB anonymous region while another "
 	  "mmap()s and munmap()s", "do_swap_page(), __folio_lock_or_retry()", run_swap_in },
 	{ "dirty-file", "one thread dirties a 256 MiB shared file mapping past the dirty limit "

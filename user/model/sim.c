@@ -81,6 +81,7 @@ int sim_init(struct sim *s, enum model_policy p, uint64_t seed, int nthreads,
 	s->policy = p;
 	s->tr = model_traits(p);
 	s->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	s->swap_window = 8;	/* vm.page-cluster 3, the kernel's default */
 	s->res = res;
 	res->locks = true;
 	res->timed = true;

@@ -73,6 +73,7 @@ struct costs {
 	uint64_t pte_populate;		/* MADV_POPULATE_READ, per present page (GUP) */
 	uint64_t pte_zap;		/* MADV_DONTNEED, munmap(): per present PTE */
 	uint64_t fork, exit;		/* dup_mmap() of a small process, exit_mmap() */
+	uint64_t touch;			/* a load from a mapped page (a cache miss) */
 };
 
 /*
@@ -142,6 +143,7 @@ struct mthread {
 	uint64_t mapped;		/* the mapper's current mapping */
 	uint64_t seq_snapshot;		/* vma->seq or mm->seq when the fault looked */
 	uint64_t npages;		/* what mmap() maps: the mapper's, the changer's region */
+	struct vma *target;		/* holepunch's: the shmem VMA it reads or punches */
 	uint64_t op_ns;			/* a replay's: the next syscall's lock hold as recorded
 					 * (0: the model's cost) */
 	uint64_t uffd_ns;		/* a replay's: the handler's time as recorded (0: idem) */
@@ -162,6 +164,11 @@ struct sim {
 	struct mm mm;
 	struct file file;
 	struct file swap;		/* the swap cache: a slot per swapped page */
+	uint32_t swap_window;		/* swap readahead's window, pages: 1 << vm.page-cluster
+					 * (8, the default; 1: page-cluster 0) */
+	/* shmem_fallocate(FALLOC_FL_PUNCH_HOLE) over a shmem VMA's pages, in
+	 * progress until `until` (inode->i_private's shmem_falloc) */
+	struct { struct vma *vma; uint64_t until; } punch;
 	struct dirty_limits dirty;
 	struct model_result *res;
 	void *replay;			/* a replay's state (replay.c) */
@@ -178,6 +185,9 @@ struct policy_traits {
 	enum { SPEC_NONE, SPEC_SEQ, SPEC_DEAD } speculative;	/* lockless faults, validated how */
 	bool seq_continue;	/* after the I/O: re-take mmap_sem, go on if mm->seq is unchanged */
 	bool munmap_downgrade;	/* munmap() zaps the pages under mmap_lock for read (4.20+) */
+	bool swap_poll;		/* a swap-in with a one-page readahead window reads its
+				 * page polled, synchronously, holding the fault's lock
+				 * (4.13 to 6.5: no retry) */
 };
 
 const struct policy_traits *model_traits(enum model_policy p);
@@ -249,5 +259,11 @@ void vma_populate(struct sim *s, struct vma *v);
 /* every page of an anonymous VMA swapped out, to slots from swap_base on;
  * 0 or -ENOMEM */
 int vma_swap_out(struct sim *s, struct vma *v);
+/* is the page mapped (its PTE present)? */
+bool vma_page_present(const struct vma *v, uint64_t page);
+/* fallocate(PUNCH_HOLE) of a shmem VMA's whole file from t->now: its PTEs
+ * zapped (unmap_mapping_range()), its pages freed, the punch in progress
+ * until t->now + the work; no mmap_lock. t->now moves to its end. */
+void shmem_punch(struct sim *s, struct mthread *t, struct vma *v);
 
 #endif
