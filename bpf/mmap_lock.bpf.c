@@ -12,8 +12,8 @@
  * A task holds at most a few mmap_locks at once: its own mm and, nested, a
  * remote one (a /proc reader, remote GUP). Their state lives in the task's
  * storage, so a holder that exits leaves nothing behind. Waits and holds
- * go into per-CPU log2 histograms per process (or cgroup) and mode; the ones at least
- * min_hold_ns long are streamed with their stacks.
+ * go into per-CPU log2 histograms per process (or cgroup) and mode; the
+ * ones at least min_hold_ns long are streamed with their stacks.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -13,7 +13,9 @@
 # major, completions; wslack: 4 x SLACK mmap_lock write holds, the loader's
 # mmap() calls), never fall short of it; exact: equal; upto: from 0 to the
 # model's (what timing may avoid: a read that ends before the fault looks),
-# uptoslack: from 0 to the model's + SLACK.
+# uptoslack: from 0 to the model's + SLACK; some: none where the model
+# predicts none, else at least one (how many depends on the machine's
+# timing: a producer the model and the kernel agree this workload meets).
 # Figures that depend on the machine's speed (how many rounds one thread
 # makes while another holds a lock, how long a hold is) are not compared.
 #
@@ -107,7 +109,8 @@ latency_live() {
 		--argjson start "$START" --argjson slack "$SLACK" --arg figs "$LAT" '
 		def within($m; $l; $prof):
 			{start: [$m, $m + $start], slack: [$m, $m + $slack], exact: [$m, $m],
-			 upto: [0, $m], uptoslack: [0, $m + $slack]}[$prof] as $r
+			 upto: [0, $m], uptoslack: [0, $m + $slack],
+			 some: (if $m == 0 then [0, 0] else [1, infinite] end)}[$prof] as $r
 			| if $r == null then error("no profile \($prof)") else . end
 			| $l >= $r[0] and $l <= $r[1];
 		# the retried faults time up to their first RETRY, and after it
@@ -214,9 +217,11 @@ compare_live() {
 			| ($model | getpath($p)) as $m | ($live[0] | getpath($p)) as $l
 			| select($m != null and $l != null)
 			| {start: [$m, $m + $start], slack: [$m, $m + $slack], wslack: [$m, $m + 4 * $slack],
-			   exact: [$m, $m], upto: [0, $m], uptoslack: [0, $m + $slack]}[$prof] as $r
+			   exact: [$m, $m], upto: [0, $m], uptoslack: [0, $m + $slack],
+			   some: (if $m == 0 then [0, 0] else [1, null] end)}[$prof] as $r
 			| if $r == null then error("no profile \($prof)") else . end
-			| "  \($path): {value: \($m), min: \($r[0]), max: \($r[1])}";
+			| "  \($path): {value: \($m), min: \($r[0])" +
+			  (if $r[1] == null then "}" else ", max: \($r[1])}" end);
 		"mmretry_baseline: 1", "metrics:",
 		($figs | splits("[ \t\n]+") | select(. != "") | split("=") | fig(.[0]; .[1]))
 	' "$tmp/$name.model.json" >"$tmp/$name.yml" || { not_ok "$name: baseline from the model"; return; }
