@@ -590,22 +590,22 @@ static void gen_swapin(void **state)
 	struct model_result c = run("gen-swapin", POLICY_COMPLETED, 1);
 	struct model_result v = run("gen-swapin", POLICY_PER_VMA, 1);
 
-	assert_int_equal(c.faults.major, 1024);
+	assert_int_equal(c.faults.major, 512);
 	assert_int_equal(c.faults.retries, 0);
 	assert_int_equal(r.faults.retries, 0);
 	assert_int_equal(l.faults.retries, 0);
-	assert_int_equal(v.faults.major, 1024);
-	assert_int_equal(v.faults.retries, 1024);
-	assert_int_equal(v.faults.reasons[MMR_REASON_SWAP], 1024);
+	assert_int_equal(v.faults.major, 512);
+	assert_int_equal(v.faults.retries, 512);
+	assert_int_equal(v.faults.reasons[MMR_REASON_SWAP], 512);
 	/* the polled read is waited for in the fault: as long as the retry's */
 	assert_true(c.latency.dur[MMR_ORIGIN_USER][MMR_OUTCOME_ONE_ATTEMPT].sum_ns >=
-		    1024 * 100000);
+		    512 * 100000);
 }
 
 /*
  * gen-holepunch: a read fault during a punch sleeps until it ends, without
  * its lock (RETRY, shmem) where it may drop it; in the model the reader
- * meets each of the 64 punches once. Before ALLOW_RETRY (legacy) it sleeps
+ * meets each of the 48 punches once. Before ALLOW_RETRY (legacy) it sleeps
  * holding it: VM_FAULT_NOPAGE, no retry.
  */
 static void gen_holepunch(void **state)
@@ -614,11 +614,11 @@ static void gen_holepunch(void **state)
 	struct model_result c = run("gen-holepunch", POLICY_COMPLETED, 1);
 	struct model_result v = run("gen-holepunch", POLICY_PER_VMA, 1);
 
-	assert_int_equal(c.faults.reasons[MMR_REASON_SHMEM], 64);
-	assert_int_equal(c.faults.retries, 64);
-	assert_int_equal(v.faults.reasons[MMR_REASON_SHMEM], 64);
+	assert_int_equal(c.faults.reasons[MMR_REASON_SHMEM], 48);
+	assert_int_equal(c.faults.retries, 48);
+	assert_int_equal(v.faults.reasons[MMR_REASON_SHMEM], 48);
 	assert_int_equal(l.faults.retries, 0);
-	assert_true(l.faults.faults >= 256);	/* NOPAGE is a fault done: it faults again */
+	assert_true(l.faults.faults >= 1024);	/* NOPAGE is a fault done: it faults again */
 }
 
 /*
@@ -634,7 +634,7 @@ static void gen_anonprep(void **state)
 
 	assert_int_equal(c.faults.retries, 0);
 	assert_true(v.faults.reasons[MMR_REASON_ANON_VMA] >= 1);
-	assert_true(v.faults.reasons[MMR_REASON_ANON_VMA] <= 1000);
+	assert_true(v.faults.reasons[MMR_REASON_ANON_VMA] <= 256);
 	assert_int_equal(v.faults.retries, v.faults.reasons[MMR_REASON_ANON_VMA]);
 }
 

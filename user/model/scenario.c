@@ -277,8 +277,7 @@ static int shmem_reader(struct sim *s, struct mthread *t)
 	return 0;
 }
 
-/* t->n rounds: write every page of the shmem VMA's file (write(): no
- * fault), then punch the whole file (fallocate(PUNCH_HOLE)), which zaps
+/* t->n rounds: fill the shmem VMA's file (fallocate(): no fault), then punch the whole file (fallocate(PUNCH_HOLE)), which zaps
  * the reader's PTEs (mmretry-gen holepunch's puncher) */
 static int puncher(struct sim *s, struct mthread *t)
 {
@@ -286,7 +285,7 @@ static int puncher(struct sim *s, struct mthread *t)
 
 	PT_BEGIN(t, D);
 	for (t->i = 0; t->i < t->n; t->i++) {
-		t->now += t->npages * model_costs.shmem_page;
+		t->now += t->npages * model_costs.shmem_page;	/* fallocate(): every page */
 		PT_SYNC(s, t, D);
 		shmem_punch(s, t, t->target);
 		PT_SYNC(s, t, D);
@@ -695,7 +694,7 @@ static int run_dirty_file(enum model_policy p, uint64_t seed, double scale,
 static int run_gen_swapin(enum model_policy p, uint64_t seed, double scale,
 			  struct model_result *res)
 {
-	const uint64_t pages = scaled(1024, scale);
+	const uint64_t pages = scaled(512, scale);
 	struct sim s;
 	struct vma *v;
 	int err;
@@ -715,16 +714,16 @@ out:
 }
 
 /*
- * mmretry-gen holepunch: one thread reads every page of a 1 MiB shared
- * memfd mapping, pass after pass, while another writes the whole file and
- * punches it out (fallocate(PUNCH_HOLE)), 64 times: a read fault during a
+ * mmretry-gen holepunch: one thread reads every page of a 4 MiB shared
+ * memfd mapping, pass after pass, while another fills the whole file
+ * (fallocate()) and punches it out (fallocate(PUNCH_HOLE)), 48 times: a read fault during a
  * punch waits for it without its lock, and retries (shmem). How many do is
  * a matter of timing.
  */
 static int run_gen_holepunch(enum model_policy p, uint64_t seed, double scale,
 			     struct model_result *res)
 {
-	const uint64_t pages = 256;
+	const uint64_t pages = 1024;
 	struct sim s;
 	struct vma *v;
 	int err;
@@ -738,7 +737,7 @@ static int run_gen_holepunch(enum model_policy p, uint64_t seed, double scale,
 	s.threads[0].faulter = true;
 	s.threads[0].target = v;
 	s.threads[0].npages = pages;
-	s.threads[0].n = scaled(64, scale);
+	s.threads[0].n = scaled(48, scale);
 	s.threads[1].program = shmem_reader;
 	s.threads[1].target = v;
 	s.threads[1].mapped = v->start;
@@ -750,9 +749,10 @@ out:
 }
 
 /*
- * mmretry-gen anonprep: one thread writes the first page of each of 1000
- * fresh anonymous VMAs, none merged with another (each its own anon_vma to
- * prepare), while another mprotect()s a populated 64 MiB region in a loop,
+ * mmretry-gen anonprep: one thread writes the first page of each of 256
+ * fresh anonymous VMAs, none merged with another (a PROT_NONE page between:
+ * each its own anon_vma to prepare), while another mprotect()s a populated
+ * 16 MiB region in a loop,
  * holding mmap_lock for write: under the VMA lock (6.7+), a first write
  * whose trylock of mmap_lock fails retries (anon_vma). How many do is a
  * matter of timing; none before per-VMA locks.
@@ -760,7 +760,7 @@ out:
 static int run_gen_anonprep(enum model_policy p, uint64_t seed, double scale,
 			    struct model_result *res)
 {
-	const uint64_t nvmas = scaled(1000, scale), region = 16384;
+	const uint64_t nvmas = scaled(256, scale), region = 4096;
 	struct sim s;
 	struct vma *v;
 	uint64_t i;
@@ -929,12 +929,12 @@ static const struct model_scenario scenarios[] = {
 	  "thread mmap()s 200 us into 16 of the passes", "mmretry-gen blocker", run_gen_blocker },
 	{ "gen-rmapfan", "4 children share a written 16 MiB region; compaction migrates its "
 	  "pages", "mmretry-gen rmapfan", run_gen_rmapfan },
-	{ "gen-swapin", "one thread reads back, last first, 1024 swapped-out anonymous pages, a "
+	{ "gen-swapin", "one thread reads back, last first, 512 swapped-out anonymous pages, a "
 	  "one-page swap readahead window", "mmretry-gen swapin", run_gen_swapin },
-	{ "gen-holepunch", "a thread reads a 1 MiB memfd mapping while another writes the file and "
-	  "punches it out, 64 times", "mmretry-gen holepunch", run_gen_holepunch },
-	{ "gen-anonprep", "first writes to 1000 fresh anonymous VMAs while another thread "
-	  "mprotect()s a populated 64 MiB region", "mmretry-gen anonprep", run_gen_anonprep },
+	{ "gen-holepunch", "a thread reads a 4 MiB memfd mapping while another fills the file and "
+	  "punches it out, 48 times", "mmretry-gen holepunch", run_gen_holepunch },
+	{ "gen-anonprep", "first writes to 256 fresh anonymous VMAs while another thread "
+	  "mprotect()s a populated 16 MiB region", "mmretry-gen anonprep", run_gen_anonprep },
 	{ "swap-in", "8 threads fault back a swapped-out 64 MiB anonymous region while another "
 	  "mmap()s and munmap()s", "do_swap_page(), __folio_lock_or_retry()", run_swap_in },
 	{ "dirty-file", "one thread dirties a 256 MiB shared file mapping past the dirty limit "
