@@ -552,17 +552,25 @@ static void *anonprep_holder(void *arg)
 	return NULL;
 }
 
-/* the first write to each VMA, first to last */
+/*
+ * the first write to each VMA, first to last, each after a short sleep: the
+ * holder runs meanwhile (also where the CPUs take turns, as QEMU's
+ * single-threaded TCG runs a guest's), so a write lands inside one of its
+ * mprotect() calls more often than not
+ */
 static void *anonprep_writer(void *arg)
 {
 	struct lock_thread *t = arg;
+	struct timespec gap = { 0, 100000 };
 	struct faults f0, f;
 	size_t i;
 
 	thread_begin(t);
 	f0 = faults_now(RUSAGE_THREAD);
-	for (i = 0; i < anonprep_vmas; i++)
+	for (i = 0; i < anonprep_vmas; i++) {
+		nanosleep(&gap, NULL);
 		anonprep_base[2 * i * page_size] = 1;
+	}
 	f = faults_since(RUSAGE_THREAD, f0);
 	t->n = anonprep_vmas;
 	t->faults = (unsigned long)(f.minflt + f.majflt);
