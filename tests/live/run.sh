@@ -50,8 +50,10 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/mmretry-live.XXXXXX")
 cg=
+pc_saved=
 cleanup() {
 	[ -n "$cg" ] && rmdir "$cg" 2>/dev/null
+	[ -n "$pc_saved" ] && echo "$pc_saved" >/proc/sys/vm/page-cluster
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -74,7 +76,8 @@ CHECK_SHOW='.faults // .'
 # group's too), knob (--no-latency's programs and report), preempt (exact
 # counts with more busy threads than CPUs: fentry's preemption guards), light
 # (--mode light, which ignores MMRETRY_MODE), cgroups (stat --by cgroup in
-# cgroups the test makes)
+# cgroups the test makes), producers (the swap, shmem and anon_vma retries of
+# mmretry-gen swapin, holepunch and anonprep)
 group() {
 	case " ${MMRETRY_LIVE_SKIP:-} " in
 	*" $1 "*)
@@ -709,6 +712,116 @@ elif group preempt && stat_gen preempt stall -t 4 -n 512 -s "$LOCK_MIB" -f "$PL"
 			"$tmp/preempt.json"
 	else
 		skip "preempt: exact counts" "tracepoint mode infers reasons"
+	fi
+fi
+
+# --- the swap, shmem and anon_vma producers -------------------------------------
+# Workloads made for each producer (tools/gen: swapin, holepunch, anonprep).
+# fentry and kprobe modes name each retry by the producer hooked (share:
+# every retry of the workload but its start-up's, or the runs the kernel
+# skipped, missed_runs); tracepoint mode counts the retries but cannot name
+# swap or shmem (null, never 0) and names anon_vma by a stack walk where
+# the kernel has per-VMA locks (inferred). Retries of holepunch and anonprep
+# depend on timing: at least one, at most one a punch or a VMA.
+# all but the start-up's retries (and the skipped runs) named $1
+named() {
+	echo "(.faults.retry_reasons.$1 | type == \"number\") and .faults.retry_reasons.$1 >= 1 and
+	      .faults.retries - .faults.retry_reasons.$1 <= $SLACK + (.missed_runs // 0)"
+}
+if group producers; then
+	# swapin with a one-page readahead window, so its retries are one a
+	# read before 6.6 as after (KERNEL.md section 9); the setting restored
+	pc=/proc/sys/vm/page-cluster
+	"$GEN" -q swapin -n 1 >/dev/null 2>"$tmp/swapin-can.err"
+	rc=$?
+	if [ $rc -eq 3 ]; then
+		skip "swapin: swap retries" "$(sed 's/^mmretry-gen: //' "$tmp/swapin-can.err")"
+	elif [ $rc -ne 0 ]; then
+		not_ok "swapin: a one-page run" "exit $rc: $(cat "$tmp/swapin-can.err")"
+	elif ! pc_saved=$(cat "$pc") || ! echo 0 >"$pc"; then
+		not_ok "swapin: vm.page-cluster set to 0" "cannot write $pc"
+	else
+		stat_gen swapin swapin -n 512 -s 1
+		ran=$?
+		echo "$pc_saved" >"$pc"
+		pc_saved=
+		if [ $ran -eq 0 ]; then
+			swapped=$(gen swapin '.observed.swapped - .observed.swap_cache')
+			majflt=$(gen swapin .observed.majflt)
+			# MADV_PAGEOUT, then reclaim of the swap cache: every page
+			# is read from the device, a major fault each (no
+			# readahead to share a read)
+			check "swapin: 512 pages swapped out, each read back by a major fault ($swapped)" \
+				"$swapped == 512 and .observed.majflt == $swapped" "$tmp/swapin.gen" .observed
+			if [ "$(gen swapin .expect.retries)" = 0 ]; then
+				# before 6.6 a one-page window reads synchronously
+				# (swap_readahead's do_poll): the folio is unlocked by then
+				check "swapin: no swap retry before 6.6 with vm.page-cluster=0 ($majflt major faults)" \
+					'.faults.retry_reasons.swap == 0 or (.faults.retry_reasons.swap == null and
+					 .faults.retries <= '"$SLACK"')' "$tmp/swapin.json" .faults
+			elif exact swapin; then
+				check "swapin: every retry named swap" "$(named swap)" \
+					"$tmp/swapin.json" .faults.retry_reasons
+				# a retry for each read (a major fault of the read-back),
+				# or 10% fewer: a read that completes (null_blk's 2 ms
+				# timer) before the fault looks at the folio's lock does
+				# not retry; under QEMU's TCG 489 to 512 of 512 retried
+				check "swapin: a swap retry per swap-in read, 10% fewer at most ($majflt major faults)" \
+					".faults.retry_reasons.swap >= $majflt * 0.9 - (.missed_runs // 0) and
+					 .faults.retry_reasons.swap <= $majflt" "$tmp/swapin.json" \
+					'{retry_reasons: .faults.retry_reasons, missed_runs}'
+			else
+				check "swapin: swap n/a (null), the retries counted ($majflt reads)" \
+					".faults.retry_reasons.swap == null and .faults.retries >= $majflt * 0.9 and
+					 .faults.retries <= $majflt + $SLACK" "$tmp/swapin.json" .faults
+			fi
+		fi
+	fi
+
+	if stat_gen holepunch holepunch -n 48 -s 4; then
+		n=$(gen holepunch .observed.punches)
+		if exact holepunch; then
+			check "holepunch: every retry named shmem" "$(named shmem)" \
+				"$tmp/holepunch.json" '{retry_reasons: .faults.retry_reasons, missed_runs}'
+			check "holepunch: at most one shmem retry a punch ($n)" \
+				".faults.retry_reasons.shmem <= $n" "$tmp/holepunch.json" .faults.retry_reasons
+		else
+			check "holepunch: shmem and swap n/a (null), the retries counted, unattributed" \
+				".faults.retry_reasons.shmem == null and .faults.retry_reasons.swap == null and
+				 .faults.retries >= 1 and .faults.retries <= $n + $SLACK and
+				 .faults.retry_reasons.unattributed >= .faults.retries - $SLACK" \
+				"$tmp/holepunch.json" .faults
+		fi
+	fi
+
+	if stat_gen anonprep anonprep -n 256 -s 16; then
+		if [ "$(gen anonprep .vmf_anon_prepare)" = false ]; then
+			# 6.1: no per-VMA locks, so a first anonymous fault runs
+			# under mmap_lock, which anon_vma_prepare() takes as it
+			# is: no producer, and fentry and kprobe modes say an
+			# exact 0 (a reason the kernel cannot produce), not null
+			if exact anonprep; then
+				check "anonprep: no anon_vma retry without __vmf_anon_prepare (an exact 0)" \
+					'.faults.retry_reasons.anon_vma == 0 and .faults.retries <= '"$SLACK" \
+					"$tmp/anonprep.json" .faults
+			else
+				check "anonprep: no retry without __vmf_anon_prepare" \
+					'.faults.retries <= '"$SLACK" "$tmp/anonprep.json" .faults
+			fi
+		elif exact anonprep || jq -e '.faults.inferred | index("anon_vma")' "$tmp/anonprep.json" >/dev/null; then
+			how=exact
+			exact anonprep || how="inferred: a stack walk"
+			check "anonprep: every retry named anon_vma ($how), at most one a VMA" \
+				"$(named anon_vma) and .faults.retry_reasons.anon_vma <= 256" \
+				"$tmp/anonprep.json" '{retry_reasons: .faults.retry_reasons, missed_runs, inferred: .faults.inferred}'
+		else
+			check "anonprep: anon_vma n/a (null), the retries counted" \
+				'.faults.retry_reasons.anon_vma == null and .faults.retries >= 1 and
+				 .faults.retries <= 256 + '"$SLACK" "$tmp/anonprep.json" .faults
+		fi
+		exact anonprep || check "anonprep: swap and shmem n/a (null), never 0" \
+			'.faults.retry_reasons.swap == null and .faults.retry_reasons.shmem == null' \
+			"$tmp/anonprep.json" .faults.retry_reasons
 	fi
 fi
 

@@ -27,6 +27,7 @@ struct range {
 /* Expected counts, summed over the workloads run (for mix). */
 struct totals {
 	struct range retries, file_io, userfaultfd, page_lock, vma_fallback;
+	struct range swap, shmem, anon_vma;
 	unsigned long major, completed;
 };
 
@@ -71,6 +72,10 @@ void die_code(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 #define die_usage(...) die_code(2, __VA_ARGS__)
 #define die_msg(...) die_code(1, __VA_ARGS__)
+/* the workload cannot run on this system (no swap, no cgroup2 memory
+ * controller, not root): tests and mix skip on it */
+#define EXIT_CANNOT 3
+#define die_cannot(...) die_code(EXIT_CANNOT, __VA_ARGS__)
 void human(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t now_ns(void);
@@ -111,6 +116,15 @@ void run_kread(const struct job *job);
 void run_wrhold(const struct job *job);
 void run_blocker(const struct job *job);
 void run_mapping(const struct job *job);
+void run_anonprep(const struct job *job);
+int ksym_present(const char *sym);
+
+/* swap.c: anonymous memory swapped out and read back */
+int swapin_can_run(char *why, size_t len);
+void run_swapin(const struct job *job);
+
+/* shmem.c: a memfd read while another thread punches holes in it */
+void run_holepunch(const struct job *job);
 
 /* anon_vma.c: fork chains and rmap fan-out */
 void run_forktree(const struct job *job);

@@ -76,6 +76,31 @@ static const struct workload workloads[] = {
 	  "fault benchmark: ROUNDS x (mmap, first write to PAGES pages, munmap)",
 	  "0 retries; reports faults/s",
 	  run_anon },
+	{ "swapin", "ns", 512, 1, "[-n PAGES=512] [-s MIB=1]",
+	  "in a memory cgroup of its own (memory.max = MIB, cgroup v2),\n"
+	  "           write PAGES anonymous pages, MADV_PAGEOUT them to swap and\n"
+	  "           read them back, last first (root, swap on a device whose\n"
+	  "           reads complete asynchronously, e.g. null_blk irqmode=2)",
+	  "a retry (swap) per swap-in read (major fault) on 6.6+;\n"
+	  "                   before 6.6, none with vm.page-cluster=0 (the read is\n"
+	  "                   synchronous), 0..major with readahead; exit 3 where it\n"
+	  "                   cannot run (no swap, no cgroup2 memory controller)",
+	  run_swapin },
+	{ "holepunch", "ns", 48, 4, "[-n ROUNDS=48] [-s MIB=4]",
+	  "a thread reads a MIB shared memfd mapping over and over while\n"
+	  "           another fills the memfd and punches it out\n"
+	  "           (fallocate PUNCH_HOLE|KEEP_SIZE), ROUNDS times",
+	  "0..ROUNDS retries (shmem), timing dependent: at most one a\n"
+	  "                   punch, on every kernel, in fentry and kprobe modes",
+	  run_holepunch },
+	{ "anonprep", "ns", 256, 16, "[-n VMAS=256] [-s MIB=16]",
+	  "first writes to VMAS fresh anonymous VMAs (PROT_NONE pages\n"
+	  "           between), while another thread mprotect()s a populated MIB\n"
+	  "           region in a loop, holding mmap_lock for write",
+	  "0..VMAS retries (anon_vma), timing dependent, where the\n"
+	  "                   kernel has __vmf_anon_prepare (6.12+ here); none\n"
+	  "                   before it (6.1)",
+	  run_anonprep },
 	{ "wrhold", "ns", 16, 256, "[-n CALLS=16] [-s MIB=256]",
 	  "a thread mprotect()s a populated MIB region CALLS times while two\n"
 	  "           threads mmap/munmap and one faults",
@@ -107,7 +132,8 @@ static const struct workload workloads[] = {
 	  "                   CHILDREN+1 VMAs of which 1 maps it",
 	  run_rmapfan },
 	{ "mix", "fk", 0, 0, "[-f PATH] [-k]",
-	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8 in one process",
+	  "file 256, memfd 256, uffd 64, pagelock 16, vdso 8, holepunch 16,\n"
+	  "           anonprep 64 and, where it can run, swapin 256 in one process",
 	  "each line as above, then one line with the sums",
 	  run_mix },
 };
@@ -134,14 +160,15 @@ static void usage(FILE *out)
 	      "options:\n"
 	      "  --json    one JSON object per workload per line on stdout\n"
 	      "  -q        no human-readable summary or warnings\n"
-	      "  -n COUNT  pages, faults, rounds, children or depth, see above\n"
+	      "  -n COUNT  pages, faults, rounds, VMAs, children or depth, see above\n"
 	      "  -f PATH   regular file on a disk filesystem (not tmpfs), created if missing,\n"
 	      "            default " DEFAULT_PATH "; or a block device such as /dev/ram0,\n"
 	      "            used read-only\n"
 	      "  -k        keep the data file this run created (it is removed otherwise)\n"
 	      "  -r ROUNDS rounds of the anon workload\n"
-	      "  -s MIB    size of the populated region of wrhold, blocker, forktree\n"
-	      "            and rmapfan\n"
+	      "  -s MIB    size of the populated region of wrhold, blocker, forktree,\n"
+	      "            rmapfan and anonprep, of holepunch's memfd, of swapin's\n"
+	      "            memory.max\n"
 	      "  -w        rmapfan: huge pages, each child writes every page (copy on\n"
 	      "            write), the parent splits its own through debugfs\n"
 	      "  -h, --help\n"
@@ -149,7 +176,15 @@ static void usage(FILE *out)
 	      "\"major\" counts faults that returned VM_FAULT_MAJOR. getrusage majflt also counts\n"
 	      "uffd and pagelock retries as major without per-VMA locks (6.1), minor with them.\n"
 	      "With --json, \"observed\" holds the workload's own getrusage deltas and\n"
-	      "\"rusage\" the process's totals since fork (threads and reaped children).\n",
+	      "\"rusage\" the process's totals since fork (threads and reaped children).\n"
+	      "\n"
+	      "Where the producers retry: swapin, holepunch and anonprep name their reasons\n"
+	      "(swap, shmem, anon_vma) in mmretry's fentry and kprobe modes; tracepoint mode\n"
+	      "counts their retries but cannot name swap or shmem (null), and names anon_vma\n"
+	      "only where its stack walk can (per-VMA locks, see mmretry probe).\n"
+	      "\n"
+	      "exit status: 0 ran; 1 failed; 2 usage; 3 the workload cannot run here (swapin:\n"
+	      "not root, no swap, no cgroup2 memory controller)\n",
 	      out);
 }
 

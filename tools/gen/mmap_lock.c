@@ -20,11 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* 1 if the kernel has per-VMA locks (6.4+), 0 if not, -1 if unknown. */
-static int per_vma_locks(void)
+/* 1 if /proc/kallsyms lists the function sym, 0 if not, -1 if unknown */
+int ksym_present(const char *sym)
 {
-	static const char sym[] = "lock_vma_under_rcu";
-	size_t cap = 0, lines = 0;
+	size_t cap = 0, lines = 0, n = strlen(sym);
 	char *line = NULL;
 	int found = 0, err;
 	FILE *f;
@@ -41,8 +40,7 @@ static int per_vma_locks(void)
 		if (!name)
 			continue;
 		name++;
-		found = !strncmp(name, sym, sizeof(sym) - 1) &&
-			strchr(" \t\n", name[sizeof(sym) - 1]);
+		found = !strncmp(name, sym, n) && strchr(" \t\n", name[n]);
 	}
 	err = ferror(f);
 	free(line);
@@ -50,6 +48,12 @@ static int per_vma_locks(void)
 	if (found)
 		return 1;
 	return err || !lines ? -1 : 0;
+}
+
+/* 1 if the kernel has per-VMA locks (6.4+), 0 if not, -1 if unknown. */
+static int per_vma_locks(void)
+{
+	return ksym_present("lock_vma_under_rcu");
 }
 
 void run_vdso(const struct job *job)
@@ -519,4 +523,121 @@ void run_mapping(const struct job *job)
 	human("mapping: %lu x (mmap, first write, munmap) in %.2f s, %.0f rounds/s\n", n,
 	      elapsed, rate);
 	finish_output();
+}
+
+/*
+ * anonprep: first writes to fresh anonymous VMAs while another thread holds
+ * mmap_lock for write. A VMA's first anonymous fault needs an anon_vma;
+ * under the per-VMA lock __vmf_anon_prepare() (6.12; mm/memory.c) may only
+ * try mmap_lock for read to make one, and returns VM_FAULT_RETRY when the
+ * trylock fails: the fault is attempted again under mmap_lock.
+ */
+static unsigned char *anonprep_base;
+static size_t anonprep_vmas;
+
+/* mprotect() the populated region until the writer is done */
+static void *anonprep_holder(void *arg)
+{
+	struct lock_thread *t = arg;
+
+	thread_begin(t);
+	while (!__atomic_load_n(&lock_done, __ATOMIC_ACQUIRE)) {
+		int prot = t->n % 2 ? PROT_READ | PROT_WRITE : PROT_READ;
+
+		if (mprotect(t->region, t->len, prot))
+			die_sys("mprotect");
+		t->n++;
+	}
+	t->writes = t->n;
+	return NULL;
+}
+
+/*
+ * the first write to each VMA, first to last, each after a short sleep: the
+ * holder runs meanwhile (also where the CPUs take turns, as QEMU's
+ * single-threaded TCG runs a guest's), so a write lands inside one of its
+ * mprotect() calls more often than not
+ */
+static void *anonprep_writer(void *arg)
+{
+	struct lock_thread *t = arg;
+	struct timespec gap = { 0, 100000 };
+	struct faults f0, f;
+	size_t i;
+
+	thread_begin(t);
+	f0 = faults_now(RUSAGE_THREAD);
+	for (i = 0; i < anonprep_vmas; i++) {
+		nanosleep(&gap, NULL);
+		anonprep_base[2 * i * page_size] = 1;
+	}
+	f = faults_since(RUSAGE_THREAD, f0);
+	t->n = anonprep_vmas;
+	t->faults = (unsigned long)(f.minflt + f.majflt);
+	__atomic_store_n(&lock_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+void run_anonprep(const struct job *job)
+{
+	unsigned long vmas = job->count;
+	size_t mib = job->size_mib;
+	struct totals *tot = job->tot;
+	static struct lock_thread holder, writer;
+	struct lock_thread *const threads[] = { &holder, &writer };
+	size_t len = mib << 20, span, i;
+	int producer = ksym_present("__vmf_anon_prepare");
+	struct range expect = { 0, vmas };
+	double elapsed;
+	char buf[64];
+
+	/*
+	 * A page of its own for each VMA, a PROT_NONE page between two: VMAs
+	 * that differ in protection do not merge, and a PROT_NONE neighbour,
+	 * never faulted, has no anon_vma for anon_vma_prepare() to share.
+	 */
+	span = 2 * vmas * page_size;
+	anonprep_base = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			     -1, 0);
+	if (anonprep_base == MAP_FAILED)
+		die_sys("mmap");
+	for (i = 0; i < vmas; i++)
+		if (mprotect(anonprep_base + 2 * i * page_size, page_size, PROT_READ | PROT_WRITE))
+			die_sys(errno == ENOMEM ? "mprotect (vm.max_map_count?)" : "mprotect");
+	anonprep_vmas = vmas;
+	if (producer == 0)
+		expect = exact(0);
+
+	holder.name = "mmr-holder";
+	holder.fn = anonprep_holder;
+	holder.region = populated_region(len);
+	holder.len = len;
+	writer.name = "mmr-writer";
+	writer.fn = anonprep_writer;
+	elapsed = run_threads(threads, 2);
+
+	range_add(&tot->retries, expect);
+	range_add(&tot->anon_vma, expect);
+	if (opt.json) {
+		json_head("anonprep", vmas);
+		printf(",\"size_mib\":%zu,\"vmf_anon_prepare\":%s", mib,
+		       producer < 0 ? "null" : producer ? "true" : "false");
+		json_expect(expect, "anon_vma", 0, 0);
+		fputs(",\"observed\":{\"writer\":", stdout);
+		json_thread(&writer, 0);
+		fputs(",\"holder\":", stdout);
+		json_thread(&holder, 0);
+		printf(",\"elapsed_s\":%.6f}", elapsed);
+		json_tail();
+	}
+	human("anonprep: thread %d (mmr-writer) wrote first to %lu fresh VMAs in %.2f s\n"
+	      "  while thread %d (mmr-holder) made %lu mprotect() calls over %zu MiB\n"
+	      "  expect %s retries (anon_vma)%s\n",
+	      (int)writer.tid, vmas, elapsed, (int)holder.tid, holder.n, mib,
+	      range_str(expect, buf, sizeof(buf)),
+	      producer == 0 ? ": this kernel has no __vmf_anon_prepare" :
+	      producer < 0 ? ": /proc/kallsyms unreadable" : ", timing dependent");
+	finish_output();
+	munmap(holder.region, len);
+	munmap(anonprep_base, span);
 }
