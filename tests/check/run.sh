@@ -13,7 +13,8 @@
 # Environment: MMRETRY_MODE (the mode to trace with; tracepoint mode is also
 # used where the test needs a figure it cannot see), MMRETRY_CHECK_DATA (a
 # file or block device for the file workload; default: a file under TMPDIR,
-# which must not be tmpfs), TMPDIR.
+# which must not be tmpfs), MMRETRY_CHECK_CGROUP_DATA (two, space-separated,
+# for the cgroups' workloads; default: two files there), TMPDIR.
 #
 # Needs: root, a built ./mmretry and tools/mmretry-gen (make), jq; setpriv
 #   (util-linux) for the unprivileged runs.
@@ -266,7 +267,8 @@ else
 		printf 'sh -c %q' "$(printf 'echo $$ > %q && exec %q -q %s' \
 			"$cgroot/$cgp-$x/cgroup.procs" "$GEN" "$*")"
 	}
-	two="$(in_cg a file -n 1024 -f "$tmp/cg-a.data") & $(in_cg b file -n 2048 -f "$tmp/cg-b.data") & wait"
+	read -r -a cgdata <<<"${MMRETRY_CHECK_CGROUP_DATA:-$tmp/cg-a.data $tmp/cg-b.data}"
+	two="$(in_cg a file -n 1024 -f "${cgdata[0]}") & $(in_cg b file -n 2048 -f "${cgdata[1]}") & wait"
 	# cg_gate NAME A_MAX: a baseline holding a's $G to A_MAX, b's to 2048 (+slack)
 	cg_gate() {
 		printf '%s\n' "mmretry_baseline: 1" "metrics:" "  lost_events: 0" "cgroups:" \
