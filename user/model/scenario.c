@@ -752,10 +752,10 @@ out:
  * mmretry-gen anonprep: one thread writes the first page of each of 256
  * fresh anonymous VMAs, none merged with another (a PROT_NONE page between:
  * each its own anon_vma to prepare), while another mprotect()s a populated
- * 16 MiB region in a loop,
- * holding mmap_lock for write: under the VMA lock (6.7+), a first write
- * whose trylock of mmap_lock fails retries (anon_vma). How many do is a
- * matter of timing; none before per-VMA locks.
+ * 16 MiB region in a loop, holding mmap_lock for write: under the VMA lock
+ * (6.7+), a first write whose trylock of mmap_lock fails retries
+ * (anon_vma). How many do is a matter of timing; none before per-VMA
+ * locks.
  */
 static int run_gen_anonprep(enum model_policy p, uint64_t seed, double scale,
 			    struct model_result *res)
