@@ -289,7 +289,9 @@ MODEL_ARGS=()
 # whether each retries at all, for the reason the model gives, and no more
 # than the model's count (upto: its count is the most; some: how many is
 # the machine's timing). LAT: none compared (the model's counts of retried
-# faults are the most, not a prediction).
+# faults are the most, not a prediction). The live tests' group producers
+# runs the same workloads with the same arguments: in the VM matrix their
+# reports are judged (kept()), not traced again.
 LAT=
 # swapin: with vm.page-cluster=0 (the model's one-page window): a swap
 # retry per swap-in read from 6.6, none before (the read is polled); live,
@@ -302,7 +304,7 @@ if [ "$(awk 'NR > 1' /proc/swaps 2>/dev/null | wc -l)" -gt 0 ] && [ -w "$pc" ] &
    [ -n "$cgmount" ] && grep -qw memory "$cgmount/cgroup.controllers" 2>/dev/null; then
 	was=$(cat "$pc")
 	echo 0 >"$pc"
-	compare_live swapin gen-swapin "$GEN" -q swapin
+	compare_live swapin gen-swapin "$GEN" -q swapin -n 512 -s 1
 	echo "$was" >"$pc"
 else
 	skip "swapin: live within the model's prediction" \
@@ -310,11 +312,11 @@ else
 fi
 # holepunch: at most a shmem retry a punch (48), at least one
 FIGS="faults.retry_reasons.shmem=some faults.retries=uptoslack faults.major=slack"
-compare_live holepunch gen-holepunch "$GEN" -q holepunch
+compare_live holepunch gen-holepunch "$GEN" -q holepunch -n 48 -s 4
 # anonprep: anon_vma retries under the VMA lock (6.7+), none before; the
 # region's population (MADV_POPULATE_WRITE) and the 256 first writes
 FIGS="faults.retry_reasons.anon_vma=some faults.retries=uptoslack faults.major=slack"
-compare_live anonprep gen-anonprep "$GEN" -q anonprep
+compare_live anonprep gen-anonprep "$GEN" -q anonprep -n 256 -s 16
 LAT=$DEFAULT_LAT
 FIGS=$DEFAULT_FIGS
 
