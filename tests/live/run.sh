@@ -189,10 +189,16 @@ if stat_gen file file -n 4096 -f "$DATA"; then
 	# the tracers' own work is not in the lock figures (bpf/mmap_lock.bpf.c,
 	# acquired_at()): a single thread's read locks, each after a streamed
 	# retry, are uncontended, their waits hundreds of ns (p50 is a log2
-	# bucket's upper bound: 2047 is [1024, 2048) ns)
+	# bucket's upper bound: 2047 is [1024, 2048) ns). Under QEMU's TCG the
+	# tracepoints' own dispatch is slower, and slower again when the host is
+	# busy (a guest of this stop's second make test: p50 in [2048, 4096) on
+	# 6.1 in tracepoint mode, every section of that run 20% slower): one
+	# bucket more there, where a guest's clock runs at the host's mercy.
+	wlim=2047
+	[ -n "${MMRETRY_VM:-}" ] && wlim=4095
 	[ "$(jq -r .modes.mmap_lock "$tmp/file.json")" != null ] &&
-		check "file: uncontended mmap_lock read waits, p50 below 2 us" \
-			".mmap_lock.read.acquisitions >= $n and .mmap_lock.read.wait_ns.p50 <= 2047" \
+		check "file: uncontended mmap_lock read waits, p50 below $(((wlim + 1) / 1024)) us" \
+			".mmap_lock.read.acquisitions >= $n and .mmap_lock.read.wait_ns.p50 <= $wlim" \
 			"$tmp/file.json" '.mmap_lock.read | {acquisitions, wait_ns: (.wait_ns | {count, p50, p99, max}), hold_ns: (.hold_ns | {p50, p99})}'
 	check "file: per-process table names the workload" \
 		".processes[0].comm == \"mmretry-gen\" and .processes[0].retries >= $n" \
