@@ -26,6 +26,7 @@
 #include "trace/anon_vma.h"
 #include "trace/bpfmap.h"
 #include "cli/commands.h"
+#include "trace/collect.h"
 #include "trace/engine.h"
 #include "trace/faults.h"
 #include "trace/mmap_lock.h"
@@ -52,6 +53,7 @@ struct top_run {
 	bool raw;		/* stdin switched to non-canonical, no echo */
 	struct termios saved;
 	struct cgpaths *cgnames;	/* --cgroups: the rows' names */
+	struct report_cgroups cg;	/* --cgroups: the rows, read each interval */
 };
 
 /* /proc/PID/stat: the process's fault accounting (every thread, the
@@ -148,58 +150,34 @@ static void read_acct(struct top_run *t, struct top_samples *s)
 			acct_sample(s, s->v[i].pid);
 }
 
-/* --cgroups: a cgroup row's sample, named (a cgroup made since the last
- * walk of the mount is found by the next) */
-static struct top_sample *cgroup_sample(struct top_run *t, struct top_samples *s, uint64_t id)
-{
-	struct top_sample *x = top_sample_of(s, id);
-
-	if (x && !x->cgroup[0]) {
-		x->pid = 0;
-		cgroup_label(id, id == MMR_CGROUP_OTHER ? NULL : cgpaths_lookup(t->cgnames, id),
-			     x->cgroup, sizeof(x->cgroup));
-	}
-	return x;
-}
-
-/* --cgroups: the fault and mmap_lock tracers' rows, keyed by cgroup (the
- * anon_vma tracer's are processes: no CHAIN; faults in tracepoint mode are
- * processes' accounting: no FAULT/s). 0 or -errno. */
+/* --cgroups: the cgroup rows as stat and export read them
+ * (collect_read_cgroups(): the fault and mmap_lock tracers' rows, named),
+ * each a sample; the anon_vma tracer's rows are processes (no CHAIN), and
+ * faults in tracepoint mode are processes' accounting (no FAULT/s).
+ * 0 or -errno. */
 static int read_cgroup_samples(struct top_run *t, struct top_samples *s)
 {
-	struct lock_trace *lt = engine_lock(t->e);
-	struct fproc_row *fr = NULL;
-	struct lock_row *lr = NULL;
 	struct top_sample *x;
-	int i, n, err = 0;
+	size_t i;
 
-	n = faults_trace_procs(engine_faults(t->e), &fr);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && !err; i++) {
-		if (!(x = cgroup_sample(t, s, fr[i].cgroup))) {
-			err = -ENOMEM;
-			break;
-		}
-		x->f = fr[i].c;
+	collect_read_cgroups(t->e, &t->cg, t->cgnames, t->table.caps.states);
+	if (t->cg.why)
+		return -EIO;
+	for (i = 0; i < t->cg.n; i++) {
+		const struct cgroup_row *r = &t->cg.rows[i];
+
+		if (!(x = top_sample_of(s, r->id)))
+			return -ENOMEM;
+		x->pid = 0;
+		cgroup_row_label(r, x->cgroup, sizeof(x->cgroup));
+		x->f = r->c;
 		x->have |= TOP_HAVE_FAULTS;
-	}
-	free(fr);
-	if (err || !lt)
-		return err;
-	n = lock_trace_rows(lt, &lr);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && !err; i++) {
-		if (!(x = cgroup_sample(t, s, lr[i].key))) {
-			err = -ENOMEM;
-			break;
+		if (t->cg.lock_traced) {
+			memcpy(x->lock, r->lock, sizeof(x->lock));
+			x->have |= TOP_HAVE_LOCK;
 		}
-		memcpy(x->lock, lr[i].mode, sizeof(x->lock));
-		x->have |= TOP_HAVE_LOCK;
 	}
-	free(lr);
-	return err;
+	return 0;
 }
 
 /* Every source's cumulative figures, per process. 0 or -errno. */
@@ -672,5 +650,6 @@ out:
 	top_table_free(&t.table);
 	engine_finish(t.e);
 	cgpaths_free(t.cgnames);
+	report_cgroups_free(&t.cg);
 	return rc;
 }
