@@ -168,13 +168,6 @@ static void lock_sample(struct metrics_buf *b, size_t f, const char *const *l,
 	}
 }
 
-/* a cgroup row that has locked mmap_lock (the others have no lock series) */
-static bool row_locked(const struct cgroup_row *r)
-{
-	return r->lock[0].acquisitions || r->lock[0].failures || r->lock[1].acquisitions ||
-	       r->lock[1].failures;
-}
-
 /* mmap_lock families: by mode, and by cgroup with --by cgroup (the rows
  * collect_read_cgroups() read for this scrape) */
 static void render_lock(struct exporter *ex, struct metrics_buf *b)
@@ -200,8 +193,8 @@ static void render_lock(struct exporter *ex, struct metrics_buf *b)
 		for (k = 0; by_cg && k < ex->cg.n; k++) {
 			const struct cgroup_row *r = &ex->cg.rows[k];
 
-			if (!row_locked(r))
-				continue;
+			if (!cgroup_row_locked(r))
+				continue;	/* no lock series until it locks */
 			cgroup_row_label(r, label, sizeof(label));
 			for (m = 0; m < 2; m++) {
 				const char *const l[] = { "cgroup", label, "mode", modes[m], NULL };

@@ -71,14 +71,18 @@ static int cmp_rows(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
+bool cgroup_row_locked(const struct cgroup_row *r)
+{
+	return r->lock[0].acquisitions || r->lock[0].failures || r->lock[1].acquisitions ||
+	       r->lock[1].failures;
+}
+
 static bool counted(const struct cgroup_row *r)
 {
 	const struct mmr_proc_counters *c = &r->c;
 
 	return c->attempts || c->faults || c->retries || c->completed ||
-	       c->mmap_lock_attempts || c->kernel_faults ||
-	       r->lock[0].acquisitions || r->lock[1].acquisitions ||
-	       r->lock[0].failures || r->lock[1].failures;
+	       c->mmap_lock_attempts || c->kernel_faults || cgroup_row_locked(r);
 }
 
 void report_cgroups_sort(struct report_cgroups *x)

@@ -75,6 +75,9 @@ const char *cgroup_row_label(const struct cgroup_row *r, char *buf, size_t len);
 /* The same from a row's id and path (NULL or "": not known). */
 const char *cgroup_label(uint64_t id, const char *path, char *buf, size_t len);
 
+/* Has the row's cgroup taken or tried mmap_lock (either mode)? */
+bool cgroup_row_locked(const struct cgroup_row *r);
+
 /* Nothing unless wanted. */
 void report_print_cgroups_text(FILE *out, const struct report_cgroups *x);
 /* NULL (leave the key out) when not wanted; null when wanted, not traced. */
