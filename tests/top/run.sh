@@ -630,7 +630,9 @@ else
 	within 60 on_screen '^ *PID COMM '
 	first_frame=$(head -n 1 "$tmp/pane.txt")
 	"$GEN" -q vdso -n 16 >/dev/null 2>&1
-	within 10 frame_changed
+	# the new frame, read again once drawn (a frame a second, one write
+	# each, which tmux may take in pieces: a capture can fall between them)
+	within 10 frame_changed && sleep 0.3 && cap
 	check=$(rows_said "$tmp/pane.txt" 0)
 	head -n 1 "$tmp/pane.txt" | grep -q '^mmretry top - ' || check="line 1 is not the header; $check"
 	[ "$(wc -l <"$tmp/pane.txt")" -le 10 ] || check="more than 10 lines; $check"

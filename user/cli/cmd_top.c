@@ -294,6 +294,49 @@ static void terminal_size(const struct top_run *t, int *w, int *h)
 	}
 }
 
+/* A frame drawn over the last in one write(2): the cursor home, each line
+ * then erased to its end, the rest of the screen erased. Never a cleared
+ * screen: a terminal that shows the write in pieces (a pty read in chunks)
+ * shows the new frame's first lines over the last frame's, not a blank
+ * screen, and there is no flicker. A full screen's last newline would
+ * scroll it: the cursor stays on the last line (hidden). */
+static int draw_in_place(const char *frame, size_t len)
+{
+	char *buf = NULL, *p;
+	size_t blen = 0, off;
+	ssize_t w;
+	FILE *m;
+
+	if (len && frame[len - 1] == '\n')
+		len--;
+	m = open_memstream(&buf, &blen);
+	if (!m)
+		return -ENOMEM;
+	fputs("\033[H", m);
+	for (off = 0; off < len; off = p - frame + 1) {
+		p = memchr(frame + off, '\n', len - off);
+		if (!p)
+			p = (char *)frame + len;
+		fwrite(frame + off, 1, p - frame - off, m);
+		fputs(p < frame + len ? "\033[K\n" : "\033[K", m);
+	}
+	fputs("\033[J", m);
+	if (fclose(m)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	fflush(stdout);
+	for (off = 0; off < blen; off += w) {
+		w = write(STDOUT_FILENO, buf + off, blen - off);
+		if (w < 0 && errno == EINTR)
+			w = 0;
+		else if (w < 0)
+			break;
+	}
+	free(buf);
+	return off < blen ? -EIO : 0;
+}
+
 /* One table: a frame redrawn in place on a terminal, else appended. */
 static int show(struct top_run *t, const struct top_totals *tot, struct top_row *rows,
 		size_t n, double secs, bool first)
@@ -304,6 +347,7 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 	char *buf = NULL;
 	size_t len = 0;
 	time_t now = time(NULL);
+	int err;
 	struct tm tm;
 	/* piped: $COLUMNS wide if set, else every column the mode can fill
 	 * (scripts parse it); every row unless --rows */
@@ -322,29 +366,20 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 	top_rows_sort(rows, n, t->o->sort);
 	if (t->tty)
 		terminal_size(t, &fit.width, &fit.height);
-	/* the frame in one write: no flicker */
 	m = open_memstream(&buf, &len);
 	if (!m)
 		return -ENOMEM;
-	if (t->tty)
-		fputs("\033[H\033[2J", m);
-	else if (!first)
+	if (!t->tty && !first)
 		fputc('\n', m);
 	top_print(m, &h, &t->table.caps, tot, rows, n, t->o->sort, &fit);
 	if (fclose(m)) {
 		free(buf);
 		return -ENOMEM;
 	}
-	/* a full screen's last newline would scroll it: the cursor stays on
-	 * the last line (hidden) */
-	if (t->tty && len && buf[len - 1] == '\n')
-		len--;
-	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout)) {
-		free(buf);
-		return -EIO;
-	}
+	err = t->tty ? draw_in_place(buf, len) :
+		fwrite(buf, 1, len, stdout) != len || fflush(stdout) ? -EIO : 0;
 	free(buf);
-	return 0;
+	return err;
 }
 
 static void terminal_enter(struct top_run *t)
