@@ -18,7 +18,7 @@ static struct model_result run(const char *scenario, enum model_policy p, double
 	struct model_result r;
 
 	assert_non_null(sc);
-	assert_int_equal(sc->run(p, 1, scale, &r), 0);
+	assert_int_equal(model_scenario_run(sc, p, 1, scale, &r), 0);
 	return r;
 }
 

@@ -23,7 +23,7 @@ static struct model_result run(const char *scenario, enum model_policy p, double
 	struct model_result r;
 
 	assert_non_null(sc);
-	assert_int_equal(sc->run(p, 1, scale, &r), 0);
+	assert_int_equal(model_scenario_run(sc, p, 1, scale, &r), 0);
 	return r;
 }
 
@@ -263,7 +263,7 @@ static void consistent_with_counters(void **state)
 			const struct mmr_fault_latency *x = &r.latency;
 			uint64_t timed = 0, retried = 0, retry = 0, completed = 0, major = 0;
 
-			assert_int_equal(sc->run(p, 1, 0.25, &r), 0);
+			assert_int_equal(model_scenario_run(sc, p, 1, 0.25, &r), 0);
 			for (int o = 0; o < MMR_NR_ORIGINS; o++) {
 				timed += x->dur[o][MMR_OUTCOME_ONE_ATTEMPT].count +
 					 x->dur[o][MMR_OUTCOME_RETRIED].count;

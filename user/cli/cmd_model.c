@@ -130,7 +130,7 @@ struct scenario {
 static int run_one(const struct model_opts *o, const struct scenario *sc,
 		   enum model_policy p, struct model_result *res)
 {
-	int err = sc->builtin ? sc->builtin->run(p, o->seed, o->scale, res) :
+	int err = sc->builtin ? model_scenario_run(sc->builtin, p, o->seed, o->scale, res) :
 		  model_spec_run(sc->spec, p, o->seed, o->scale, res);
 
 	if (err)

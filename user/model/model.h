@@ -87,12 +87,18 @@ struct model_result {
 	int nwalkers;
 };
 
-/* A built-in scenario (model/scenario.c). */
+struct sim;
+
+/* A built-in scenario (model/scenario.c); model_scenario_run() runs it. */
 struct model_scenario {
 	const char *name;
 	const char *summary;
 	const char *source;	/* the seed result it reproduces, or the workload it mirrors */
-	/* run it under policy p with this seed; 0, or -ENOMEM */
+	/* threads: a sim of nthreads, which setup fills (its VMAs, what each
+	 * thread runs) at this scale; 0, or -ENOMEM */
+	int nthreads;
+	int (*setup)(struct sim *s, double scale);
+	/* processes (model/rmap.c's fork scenarios): a run of its own */
 	int (*run)(enum model_policy p, uint64_t seed, double scale, struct model_result *out);
 };
 
@@ -199,5 +205,9 @@ int model_replay(const struct model_workload *w, enum model_policy p, struct mod
 size_t model_scenario_count(void);
 const struct model_scenario *model_scenario_at(size_t i);
 const struct model_scenario *model_scenario_find(const char *name);
+/* Run sc under policy p with this seed at this scale: 0, -ENOMEM, or
+ * -EDEADLK (a simulated thread never woke: a model bug). */
+int model_scenario_run(const struct model_scenario *sc, enum model_policy p, uint64_t seed,
+		       double scale, struct model_result *out);
 
 #endif

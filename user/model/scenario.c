@@ -315,63 +315,72 @@ static uint64_t scaled(uint64_t n, double scale)
 /* ---- the scenarios ---- */
 
 /*
- * One thread faulting every page of one VMA once, in order or last first:
- * the single-threaded scenarios. A file VMA's pages are all uncached.
+ * The frame every scenario runs in: a sim of nthreads threads under policy
+ * p, which setup fills (its VMAs and file, what each thread runs), run
+ * until every thread's program has ended.
  */
-static int one_faulter(enum model_policy p, uint64_t seed, struct model_result *res,
-		       uint64_t pages, enum spec_vma_kind kind, bool reverse, bool write, bool uffd)
+static int simulate(enum model_policy p, uint64_t seed, double scale, struct model_result *res,
+		    int nthreads, int (*setup)(struct sim *s, double scale, const void *arg),
+		    const void *arg)
 {
 	struct sim s;
-	struct vma *vma;
 	int err;
 
-	if ((err = sim_init(&s, p, seed, 1, res)) ||
-	    (kind == SPEC_FILE && (err = file_init(&s.file, pages))))
-		goto out;
-	vma = vma_add(&s.mm, 0, pages, kind == SPEC_ANON, kind != SPEC_ANON, kind == SPEC_FILE, 0);
-	err = -ENOMEM;
-	if (!vma)
-		goto out;
-	vma->uffd = uffd;
-	start_faulter(&s.threads[0], vma, reverse ? pages - 1 : 0, pages, reverse ? -1 : 1, write);
-	err = sim_run(&s);
-out:
+	if (!(err = sim_init(&s, p, seed, nthreads, res)) && !(err = setup(&s, scale, arg)))
+		err = sim_run(&s);
 	sim_free(&s);
 	return err;
 }
 
 /*
- * nf threads fault their own per pages each of one VMA (last first if
- * reverse; writes if write) while another maps and unmaps 16 pages every
- * 20 us: the scenarios of I/O under mmap_lock, or not. A file VMA's pages
- * are uncached; setup() may make the VMA otherwise (swapped out, cached).
+ * One thread faulting every page of one VMA once, in order or last first:
+ * the single-threaded scenarios. A file VMA's pages are all uncached.
  */
-static int faulters_and_mapper(enum model_policy p, uint64_t seed, struct model_result *res,
-			       int nf, uint64_t per, enum spec_vma_kind kind, bool reverse,
-			       bool write, int (*setup)(struct sim *s, struct vma *v))
+static int one_faulter(struct sim *s, uint64_t pages, enum spec_vma_kind kind, bool reverse,
+		       bool write, bool uffd)
 {
-	struct sim s;
+	struct vma *vma;
+	int err;
+
+	if (kind == SPEC_FILE && (err = file_init(&s->file, pages)))
+		return err;
+	vma = vma_add(&s->mm, 0, pages, kind == SPEC_ANON, kind != SPEC_ANON, kind == SPEC_FILE, 0);
+	if (!vma)
+		return -ENOMEM;
+	vma->uffd = uffd;
+	start_faulter(&s->threads[0], vma, reverse ? pages - 1 : 0, pages, reverse ? -1 : 1, write);
+	return 0;
+}
+
+/*
+ * All threads but the last fault their own per pages each of one VMA (last
+ * first if reverse; writes if write) while the last maps and unmaps 16
+ * pages every 20 us: the scenarios of I/O under mmap_lock, or not. A file
+ * VMA's pages are uncached; setup() may make the VMA otherwise (swapped
+ * out, cached).
+ */
+static int faulters_and_mapper(struct sim *s, uint64_t per, enum spec_vma_kind kind,
+			       bool reverse, bool write,
+			       int (*setup)(struct sim *s, struct vma *v))
+{
+	const int nf = s->nthreads - 1;
 	struct vma *v;
 	int err, i;
 
-	if ((err = sim_init(&s, p, seed, nf + 1, res)) ||
-	    (kind == SPEC_FILE && (err = file_init(&s.file, nf * per))))
-		goto out;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, nf * per, kind == SPEC_ANON, kind != SPEC_ANON,
-			  kind == SPEC_FILE, 0)) ||
-	    (setup && (err = setup(&s, v))))
-		goto out;
+	if (kind == SPEC_FILE && (err = file_init(&s->file, nf * per)))
+		return err;
+	if (!(v = vma_add(&s->mm, 0, nf * per, kind == SPEC_ANON, kind != SPEC_ANON,
+			  kind == SPEC_FILE, 0)))
+		return -ENOMEM;
+	if (setup && (err = setup(s, v)))
+		return err;
 	for (i = 0; i < nf; i++)
-		start_faulter(&s.threads[i], v, i * per + (reverse ? per - 1 : 0), per,
+		start_faulter(&s->threads[i], v, i * per + (reverse ? per - 1 : 0), per,
 			      reverse ? -1 : 1, write);
-	s.threads[nf].program = mapper;
-	s.threads[nf].npages = 16;
-	s.threads[nf].step = 20000;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	s->threads[nf].program = mapper;
+	s->threads[nf].npages = 16;
+	s->threads[nf].step = 20000;
+	return 0;
 }
 
 /*
@@ -382,11 +391,9 @@ out:
  * file off disk, each its own 256 pages in reverse order (no readahead
  * helps), while another thread maps and unmaps 16 pages every 20 us.
  */
-static int run_file_reverse(enum model_policy p, uint64_t seed, double scale,
-			    struct model_result *res)
+static int file_reverse(struct sim *s, double scale)
 {
-	return faulters_and_mapper(p, seed, res, 64, scaled(256, scale), SPEC_FILE, true, false,
-				   NULL);
+	return faulters_and_mapper(s, scaled(256, scale), SPEC_FILE, true, false, NULL);
 }
 
 /*
@@ -395,38 +402,41 @@ static int run_file_reverse(enum model_policy p, uint64_t seed, double scale,
  * MAP_SHARED shmem mapping, and "we should expect 2 counts for each shmem
  * write simply because we retried".
  */
-static int run_shmem_dirty(enum model_policy p, uint64_t seed, double scale,
-			   struct model_result *res)
+static int shmem_dirty(struct sim *s, double scale)
 {
-	return one_faulter(p, seed, res, scaled(400 * 256, scale), SPEC_SHMEM, false, true, false);
+	return one_faulter(s, scaled(400 * 256, scale), SPEC_SHMEM, false, true, false);
 }
 
 /* mmretry-gen file: PAGES uncached pages of a MAP_SHARED file, last first */
-static int run_gen_file(enum model_policy p, uint64_t seed, double scale,
-			struct model_result *res)
+static int gen_file(struct sim *s, double scale)
 {
-	return one_faulter(p, seed, res, scaled(4096, scale), SPEC_FILE, true, false, false);
+	return one_faulter(s, scaled(4096, scale), SPEC_FILE, true, false, false);
 }
 
 /* mmretry-gen memfd: the first write to each of PAGES pages of a shared memfd */
-static int run_gen_memfd(enum model_policy p, uint64_t seed, double scale,
-			 struct model_result *res)
+static int gen_memfd(struct sim *s, double scale)
 {
-	return one_faulter(p, seed, res, scaled(1000, scale), SPEC_SHMEM, false, true, false);
+	return one_faulter(s, scaled(1000, scale), SPEC_SHMEM, false, true, false);
 }
 
 /* mmretry-gen anon: first writes to PAGES anonymous pages (one round) */
-static int run_gen_anon(enum model_policy p, uint64_t seed, double scale,
-			struct model_result *res)
+static int gen_anon(struct sim *s, double scale)
 {
-	return one_faulter(p, seed, res, scaled(4096, scale), SPEC_ANON, false, true, false);
+	return one_faulter(s, scaled(4096, scale), SPEC_ANON, false, true, false);
+}
+
+/* mmretry-gen uffd: reads FAULTS missing pages of a userfaultfd-registered
+ * region; a handler thread UFFDIO_COPYs each */
+static int gen_uffd(struct sim *s, double scale)
+{
+	return one_faulter(s, scaled(100, scale), SPEC_ANON, false, false, true);
 }
 
 /*
  * The 2010 anon_vma_chain patch: an AIM7-like fork workload, 1000 children
  * each COWing 1000 anonymous pages of a VMA they share with the parent,
  * then reclaim walks every page: "reduces the average scanning cost ...
- * from O(N) to 2".
+ * from O(N) to 2". (Processes, not threads: model/rmap.c runs it.)
  */
 static int run_aim7_fork(enum model_policy p, uint64_t seed, double scale,
 			 struct model_result *res)
@@ -442,21 +452,16 @@ static int run_aim7_fork(enum model_policy p, uint64_t seed, double scale,
  * read-only while it ran: it is retried (its VMA changed) or fails safely
  * (SIGSEGV on the read-only or missing VMA).
  */
-static int run_spf_race(enum model_policy p, uint64_t seed, double scale,
-			struct model_result *res)
+static int spf_race(struct sim *s, double scale)
 {
-	const int nf = 8;
+	const int nf = s->nthreads - 1;
 	const uint64_t region = 256;
-	struct sim s;
-	int err, i;
+	int i;
 
-	if ((err = sim_init(&s, p, seed, nf + 1, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!vma_add(&s.mm, 0, region, true, false, false, 0))
-		goto out;
+	if (!vma_add(&s->mm, 0, region, true, false, false, 0))
+		return -ENOMEM;
 	for (i = 0; i < nf; i++) {
-		struct mthread *t = &s.threads[i];
+		struct mthread *t = &s->threads[i];
 
 		t->program = random_faulter;
 		t->faulter = true;
@@ -465,105 +470,69 @@ static int run_spf_race(enum model_policy p, uint64_t seed, double scale,
 		t->n = scaled(4000, scale);
 		t->write_fault = true;
 	}
-	s.threads[nf].program = changer;
-	s.threads[nf].mapped = 0;
-	s.threads[nf].npages = region;
-	s.threads[nf].step = 2000;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	s->threads[nf].program = changer;
+	s->threads[nf].mapped = 0;
+	s->threads[nf].npages = region;
+	s->threads[nf].step = 2000;
+	return 0;
 }
 
 /* mmretry-gen mapping: ROUNDS x (mmap 4 pages, write one, munmap) */
-static int run_gen_mapping(enum model_policy p, uint64_t seed, double scale,
-			   struct model_result *res)
+static int gen_mapping(struct sim *s, double scale)
 {
-	struct sim s;
-	int err;
-
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
 	/* each 4-page mapping lands next to an anonymous VMA the process has
 	 * and merges with it: live, the faults need no anon_vma_prepare() */
-	s.mm.merge_anon = true;
-	s.threads[0].program = map_touch_unmap;
-	s.threads[0].faulter = true;
-	s.threads[0].n = scaled(100000, scale);
-	s.threads[0].write_fault = true;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	s->mm.merge_anon = true;
+	s->threads[0].program = map_touch_unmap;
+	s->threads[0].faulter = true;
+	s->threads[0].n = scaled(100000, scale);
+	s->threads[0].write_fault = true;
+	return 0;
 }
 
 /* mmretry-gen pagelock: 64 rounds over fresh 32-page windows of a file */
-static int run_gen_pagelock(enum model_policy p, uint64_t seed, double scale,
-			    struct model_result *res)
+static int gen_pagelock(struct sim *s, double scale)
 {
 	uint64_t rounds = scaled(64, scale);
-	struct sim s;
 	int err;
 
-	if ((err = sim_init(&s, p, seed, 1, res)) || (err = file_init(&s.file, rounds * 32)))
-		goto out;
-	err = -ENOMEM;
-	if (!(s.threads[0].vma = vma_add(&s.mm, 0, rounds * 32, false, true, true, 0)))
-		goto out;
-	s.threads[0].program = pagelock_faulter;
-	s.threads[0].faulter = true;
-	s.threads[0].n = rounds;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	if ((err = file_init(&s->file, rounds * 32)))
+		return err;
+	if (!(s->threads[0].vma = vma_add(&s->mm, 0, rounds * 32, false, true, true, 0)))
+		return -ENOMEM;
+	s->threads[0].program = pagelock_faulter;
+	s->threads[0].faulter = true;
+	s->threads[0].n = rounds;
+	return 0;
 }
 
 /* mmretry-gen vdso: 16 children, each reading one byte of the vDSO */
-static int run_gen_vdso(enum model_policy p, uint64_t seed, double scale,
-			struct model_result *res)
+static int gen_vdso(struct sim *s, double scale)
 {
 	uint64_t children = scaled(16, scale);
-	struct sim s;
-	int err;
 
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!(s.threads[0].vma = vma_add(&s.mm, 0, children, false, false, false, 0)))
-		goto out;
-	s.threads[0].vma->special = true;
-	s.threads[0].vma->writable = false;
-	s.threads[0].program = vdso_forker;
-	s.threads[0].faulter = true;
-	s.threads[0].n = children;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	if (!(s->threads[0].vma = vma_add(&s->mm, 0, children, false, false, false, 0)))
+		return -ENOMEM;
+	s->threads[0].vma->special = true;
+	s->threads[0].vma->writable = false;
+	s->threads[0].program = vdso_forker;
+	s->threads[0].faulter = true;
+	s->threads[0].n = children;
+	return 0;
 }
 
 /* mmretry-gen kread: read() of 1024 pages of /dev/zero into fresh
  * anonymous memory: clear_user() faults on each, in kernel mode */
-static int run_gen_kread(enum model_policy p, uint64_t seed, double scale,
-			 struct model_result *res)
+static int gen_kread(struct sim *s, double scale)
 {
 	uint64_t pages = scaled(1024, scale);
-	struct sim s;
 	struct vma *v;
-	int err;
 
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, pages, true, false, false, 0)))
-		goto out;
-	start_faulter(&s.threads[0], v, 0, pages, 1, true);
-	s.threads[0].kernel_mode = true;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	if (!(v = vma_add(&s->mm, 0, pages, true, false, false, 0)))
+		return -ENOMEM;
+	start_faulter(&s->threads[0], v, 0, pages, 1, true);
+	s->threads[0].kernel_mode = true;
+	return 0;
 }
 
 /*
@@ -572,42 +541,34 @@ out:
  * one writes its 256 populated pages and MADV_DONTNEEDs them (8 passes at
  * most). The scale scales the region (mmretry-gen -s MIB: MIB / 256).
  */
-static int run_gen_wrhold(enum model_policy p, uint64_t seed, double scale,
-			  struct model_result *res)
+static int gen_wrhold(struct sim *s, double scale)
 {
 	const uint64_t region = scaled(65536, scale), fregion = 256;
-	struct sim s;
 	struct vma *v, *fv;
-	int err, i;
+	int i;
 
-	if ((err = sim_init(&s, p, seed, 4, res)))
-		goto out;
 	/* each 16-page mapping merges with an anonymous neighbour, as in
 	 * gen-mapping: no anon_vma_prepare() */
-	s.mm.merge_anon = true;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)) ||
-	    !(fv = vma_add(&s.mm, region + 1, fregion, true, false, false, 0)))
-		goto out;
-	vma_populate(&s, v);
-	vma_populate(&s, fv);
-	s.threads[0].program = mprotect_holder;
-	s.threads[0].faulter = true;
-	s.threads[0].mapped = v->start;
-	s.threads[0].n = 16;
+	s->mm.merge_anon = true;
+	if (!(v = vma_add(&s->mm, 0, region, true, false, false, 0)) ||
+	    !(fv = vma_add(&s->mm, region + 1, fregion, true, false, false, 0)))
+		return -ENOMEM;
+	vma_populate(s, v);
+	vma_populate(s, fv);
+	s->threads[0].program = mprotect_holder;
+	s->threads[0].faulter = true;
+	s->threads[0].mapped = v->start;
+	s->threads[0].n = 16;
 	for (i = 1; i <= 2; i++) {
-		s.threads[i].program = mapper_touch;
-		s.threads[i].npages = 16;
-		s.threads[i].write_fault = true;
+		s->threads[i].program = mapper_touch;
+		s->threads[i].npages = 16;
+		s->threads[i].write_fault = true;
 	}
-	s.threads[3].program = dontneed_faulter;
-	s.threads[3].mapped = fv->start;
-	s.threads[3].npages = fregion;
-	s.threads[3].write_fault = true;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	s->threads[3].program = dontneed_faulter;
+	s->threads[3].mapped = fv->start;
+	s->threads[3].npages = fregion;
+	s->threads[3].write_fault = true;
+	return 0;
 }
 
 /*
@@ -616,30 +577,21 @@ out:
  * mmap()s a page 200 us into 16 of its passes, and waits for the rest. The
  * scale scales the region (mmretry-gen -s MIB: MIB / 256).
  */
-static int run_gen_blocker(enum model_policy p, uint64_t seed, double scale,
-			   struct model_result *res)
+static int gen_blocker(struct sim *s, double scale)
 {
 	const uint64_t region = scaled(65536, scale);
-	struct sim s;
 	struct vma *v;
-	int err;
 
-	if ((err = sim_init(&s, p, seed, 2, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)))
-		goto out;
-	vma_populate(&s, v);
-	s.threads[0].program = populate_reader;
-	s.threads[0].mapped = v->start;
-	s.threads[1].program = blocker_writer;
-	s.threads[1].faulter = true;
-	s.threads[1].npages = 1;
-	s.threads[1].n = 16;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	if (!(v = vma_add(&s->mm, 0, region, true, false, false, 0)))
+		return -ENOMEM;
+	vma_populate(s, v);
+	s->threads[0].program = populate_reader;
+	s->threads[0].mapped = v->start;
+	s->threads[1].program = blocker_writer;
+	s->threads[1].faulter = true;
+	s->threads[1].npages = 1;
+	s->threads[1].n = 16;
+	return 0;
 }
 
 /*
@@ -649,11 +601,9 @@ out:
  * pages every 20 us. As file-reverse for the page cache: the I/O under
  * mmap_lock (legacy) or not (a retry with reason swap).
  */
-static int run_swap_in(enum model_policy p, uint64_t seed, double scale,
-		       struct model_result *res)
+static int swap_in(struct sim *s, double scale)
 {
-	return faulters_and_mapper(p, seed, res, 8, scaled(2048, scale), SPEC_ANON, false, false,
-				   vma_swap_out);
+	return faulters_and_mapper(s, scaled(2048, scale), SPEC_ANON, false, false, vma_swap_out);
 }
 
 /*
@@ -675,11 +625,9 @@ static int dirty_setup(struct sim *s, struct vma *v)
 	return 0;
 }
 
-static int run_dirty_file(enum model_policy p, uint64_t seed, double scale,
-			  struct model_result *res)
+static int dirty_file(struct sim *s, double scale)
 {
-	return faulters_and_mapper(p, seed, res, 1, scaled(65536, scale), SPEC_FILE, false, true,
-				   dirty_setup);
+	return faulters_and_mapper(s, scaled(65536, scale), SPEC_FILE, false, true, dirty_setup);
 }
 
 /*
@@ -691,26 +639,17 @@ static int run_dirty_file(enum model_policy p, uint64_t seed, double scale,
  * some pages in the swap cache (no read, no retry): the model's count is
  * the most.
  */
-static int run_gen_swapin(enum model_policy p, uint64_t seed, double scale,
-			  struct model_result *res)
+static int gen_swapin(struct sim *s, double scale)
 {
 	const uint64_t pages = scaled(512, scale);
-	struct sim s;
 	struct vma *v;
-	int err;
 
-	if ((err = sim_init(&s, p, seed, 1, res)))
-		goto out;
-	s.swap_window = 1;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, pages, true, false, false, 0)) || vma_swap_out(&s, v))
-		goto out;
+	s->swap_window = 1;
+	if (!(v = vma_add(&s->mm, 0, pages, true, false, false, 0)) || vma_swap_out(s, v))
+		return -ENOMEM;
 	v->has_anon_vma = true;	/* it was written before it was swapped out */
-	start_faulter(&s.threads[0], v, pages - 1, pages, -1, false);
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	start_faulter(&s->threads[0], v, pages - 1, pages, -1, false);
+	return 0;
 }
 
 /*
@@ -720,32 +659,23 @@ out:
  * punch waits for it without its lock, and retries (shmem). How many do is
  * a matter of timing.
  */
-static int run_gen_holepunch(enum model_policy p, uint64_t seed, double scale,
-			     struct model_result *res)
+static int gen_holepunch(struct sim *s, double scale)
 {
 	const uint64_t pages = 1024;
-	struct sim s;
 	struct vma *v;
-	int err;
 
-	if ((err = sim_init(&s, p, seed, 2, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, pages, false, true, false, 0)))
-		goto out;
-	s.threads[0].program = puncher;
-	s.threads[0].faulter = true;
-	s.threads[0].target = v;
-	s.threads[0].npages = pages;
-	s.threads[0].n = scaled(48, scale);
-	s.threads[1].program = shmem_reader;
-	s.threads[1].target = v;
-	s.threads[1].mapped = v->start;
-	s.threads[1].npages = pages;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	if (!(v = vma_add(&s->mm, 0, pages, false, true, false, 0)))
+		return -ENOMEM;
+	s->threads[0].program = puncher;
+	s->threads[0].faulter = true;
+	s->threads[0].target = v;
+	s->threads[0].npages = pages;
+	s->threads[0].n = scaled(48, scale);
+	s->threads[1].program = shmem_reader;
+	s->threads[1].target = v;
+	s->threads[1].mapped = v->start;
+	s->threads[1].npages = pages;
+	return 0;
 }
 
 /*
@@ -757,32 +687,23 @@ out:
  * (anon_vma). How many do is a matter of timing; none before per-VMA
  * locks.
  */
-static int run_gen_anonprep(enum model_policy p, uint64_t seed, double scale,
-			    struct model_result *res)
+static int gen_anonprep(struct sim *s, double scale)
 {
 	const uint64_t nvmas = scaled(256, scale), region = 4096;
-	struct sim s;
 	struct vma *v;
 	uint64_t i;
-	int err;
 
-	if ((err = sim_init(&s, p, seed, 2, res)))
-		goto out;
-	err = -ENOMEM;
-	if (!(v = vma_add(&s.mm, 0, region, true, false, false, 0)))
-		goto out;
-	vma_populate(&s, v);
+	if (!(v = vma_add(&s->mm, 0, region, true, false, false, 0)))
+		return -ENOMEM;
+	vma_populate(s, v);
 	/* a page each, a page apart */
 	for (i = 0; i < nvmas; i++)
-		if (!vma_add(&s.mm, region + 1 + 2 * i, 1, true, false, false, 0))
-			goto out;
-	start_faulter(&s.threads[0], v, region + 1, nvmas, 2, true);
-	s.threads[1].program = mprotect_loop;
-	s.threads[1].mapped = v->start;
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+		if (!vma_add(&s->mm, region + 1 + 2 * i, 1, true, false, false, 0))
+			return -ENOMEM;
+	start_faulter(&s->threads[0], v, region + 1, nvmas, 2, true);
+	s->threads[1].program = mprotect_loop;
+	s->threads[1].mapped = v->start;
+	return 0;
 }
 
 /* mmretry-gen rmapfan: 4 children share a written 16 MiB region; the
@@ -793,43 +714,45 @@ static int run_gen_rmapfan(enum model_policy p, uint64_t seed, double scale,
 	return model_fork_compact(p, 4, scaled(4096, scale), res);
 }
 
+/* mmretry-gen forktree: DEPTH 6 */
+static int run_gen_forktree(enum model_policy p, uint64_t seed, double scale,
+			    struct model_result *res)
+{
+	return model_forktree(p, 6, res);
+}
+
 /* ---- scenario files (scenario_file.c parses them) ---- */
 
-int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t seed,
-		   double scale, struct model_result *res)
+/* the file's VMAs side by side, one page apart, and its threads */
+static int spec_setup(struct sim *s, double scale, const void *arg)
 {
+	const struct model_spec *spec = arg;
 	struct vma *vmas[SPEC_MAX_VMAS];
 	uint64_t start = 0, file_pages = 0;
-	int nthreads = 0, i, k, err;
-	struct sim s;
+	int nthreads, i, k, err;
 
-	for (i = 0; i < spec->nthreads; i++)
-		nthreads += spec->threads[i].count;
 	for (i = 0; i < spec->nvmas; i++)
 		if (spec->vmas[i].kind == SPEC_FILE)
 			file_pages += spec->vmas[i].pages;
-	if ((err = sim_init(&s, p, seed, nthreads, res)) ||
-	    (file_pages && (err = file_init(&s.file, file_pages))))
-		goto out;
-	s.dirty.limit = spec->dirty_limit;
-	s.dirty.bw = spec->writeback;
-	s.dirty.ratelimit = 32;
-	err = -ENOMEM;
-	/* the VMAs side by side, one page apart; file VMAs on their own pages
-	 * of the one file */
+	if (file_pages && (err = file_init(&s->file, file_pages)))
+		return err;
+	s->dirty.limit = spec->dirty_limit;
+	s->dirty.bw = spec->writeback;
+	s->dirty.ratelimit = 32;
+	/* file VMAs on their own pages of the one file */
 	for (i = 0, file_pages = 0; i < spec->nvmas; i++) {
 		enum spec_vma_kind kind = spec->vmas[i].kind;
 
-		vmas[i] = vma_add(&s.mm, start, spec->vmas[i].pages, kind == SPEC_ANON,
+		vmas[i] = vma_add(&s->mm, start, spec->vmas[i].pages, kind == SPEC_ANON,
 				  kind != SPEC_ANON, kind == SPEC_FILE, file_pages);
 		if (!vmas[i])
-			goto out;
+			return -ENOMEM;
 		if (spec->vmas[i].initial == INIT_PRESENT)
-			vma_populate(&s, vmas[i]);
-		else if (spec->vmas[i].initial == INIT_SWAPPED && vma_swap_out(&s, vmas[i]))
-			goto out;
+			vma_populate(s, vmas[i]);
+		else if (spec->vmas[i].initial == INIT_SWAPPED && vma_swap_out(s, vmas[i]))
+			return -ENOMEM;
 		else if (spec->vmas[i].initial == INIT_CACHED)
-			memset(s.file.state + file_pages, FOLIO_UPTODATE, spec->vmas[i].pages);
+			memset(s->file.state + file_pages, FOLIO_UPTODATE, spec->vmas[i].pages);
 		if (kind == SPEC_FILE)
 			file_pages += spec->vmas[i].pages;
 		start += spec->vmas[i].pages + 1;
@@ -838,7 +761,7 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 		const typeof(spec->threads[0]) *ts = &spec->threads[i];
 
 		for (k = 0; k < ts->count; k++) {
-			struct mthread *t = &s.threads[nthreads++];
+			struct mthread *t = &s->threads[nthreads++];
 			struct vma *v = ts->vma >= 0 ? vmas[ts->vma] : NULL;
 
 			t->write_fault = ts->write;
@@ -874,72 +797,86 @@ int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t 
 			}
 		}
 	}
-	err = sim_run(&s);
-out:
-	sim_free(&s);
-	return err;
+	return 0;
 }
 
-/* mmretry-gen uffd: reads FAULTS missing pages of a userfaultfd-registered
- * region; a handler thread UFFDIO_COPYs each */
-static int run_gen_uffd(enum model_policy p, uint64_t seed, double scale,
-			struct model_result *res)
+int model_spec_run(const struct model_spec *spec, enum model_policy p, uint64_t seed,
+		   double scale, struct model_result *res)
 {
-	return one_faulter(p, seed, res, scaled(100, scale), SPEC_ANON, false, false, true);
+	int nthreads = 0, i;
+
+	for (i = 0; i < spec->nthreads; i++)
+		nthreads += spec->threads[i].count;
+	return simulate(p, seed, scale, res, nthreads, spec_setup, spec);
 }
 
-/* mmretry-gen forktree: DEPTH 6 */
-static int run_gen_forktree(enum model_policy p, uint64_t seed, double scale,
-			    struct model_result *res)
+/* ---- the table ---- */
+
+static int builtin_setup(struct sim *s, double scale, const void *arg)
 {
-	return model_forktree(p, 6, res);
+	return ((const struct model_scenario *)arg)->setup(s, scale);
+}
+
+int model_scenario_run(const struct model_scenario *sc, enum model_policy p, uint64_t seed,
+		       double scale, struct model_result *res)
+{
+	return sc->run ? sc->run(p, seed, scale, res) :
+	       simulate(p, seed, scale, res, sc->nthreads, builtin_setup, sc);
 }
 
 static const struct model_scenario scenarios[] = {
 	{ "file-reverse", "64 threads fault a file's pages off disk in reverse order while "
-	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread", run_file_reverse },
+	  "another thread mmap()s and munmap()s", "2006 NOPAGE_RETRY thread",
+	  .nthreads = 65, .setup = file_reverse },
 	{ "shmem-dirty", "one thread dirties a 400 MB MAP_SHARED shmem mapping page by page",
-	  "2022 VM_FAULT_COMPLETED patch (Peter Xu)", run_shmem_dirty },
+	  "2022 VM_FAULT_COMPLETED patch (Peter Xu)", .nthreads = 1, .setup = shmem_dirty },
 	{ "aim7-fork", "1000 forked children each COW 1000 pages of a shared VMA, then reclaim "
-	  "walks every page", "2010 anon_vma_chain patch (Rik van Riel)", run_aim7_fork },
+	  "walks every page", "2010 anon_vma_chain patch (Rik van Riel)", .run = run_aim7_fork },
 	{ "spf-race", "8 threads write to random pages of a region another thread keeps "
 	  "mprotect()ing and re-mapping", "2018 speculative page faults (Laurent Dufour)",
-	  run_spf_race },
+	  .nthreads = 9, .setup = spf_race },
 	{ "gen-file", "4096 uncached pages of a MAP_SHARED file, last first",
-	  "mmretry-gen file", run_gen_file },
+	  "mmretry-gen file", .nthreads = 1, .setup = gen_file },
 	{ "gen-memfd", "the first write to each of 1000 pages of a MAP_SHARED memfd",
-	  "mmretry-gen memfd", run_gen_memfd },
+	  "mmretry-gen memfd", .nthreads = 1, .setup = gen_memfd },
 	{ "gen-anon", "the first write to each of 4096 anonymous pages",
-	  "mmretry-gen anon (one round)", run_gen_anon },
+	  "mmretry-gen anon (one round)", .nthreads = 1, .setup = gen_anon },
 	{ "gen-mapping", "100000 rounds of mmap 4 pages, write one, munmap",
-	  "mmretry-gen mapping", run_gen_mapping },
+	  "mmretry-gen mapping", .nthreads = 1, .setup = gen_mapping },
 	{ "gen-uffd", "reads of 100 missing pages of a userfaultfd-registered region, a "
-	  "handler UFFDIO_COPYing each", "mmretry-gen uffd", run_gen_uffd },
+	  "handler UFFDIO_COPYing each", "mmretry-gen uffd", .nthreads = 1, .setup = gen_uffd },
 	{ "gen-forktree", "a chain of 6 forks over a written region; R1 forks R2 and exits, "
-	  "R2 forks R3", "mmretry-gen forktree", run_gen_forktree },
+	  "R2 forks R3", "mmretry-gen forktree", .run = run_gen_forktree },
 	{ "gen-pagelock", "64 rounds: start the readahead of a fresh 32-page window of a file, "
-	  "read its first page at once", "mmretry-gen pagelock", run_gen_pagelock },
+	  "read its first page at once", "mmretry-gen pagelock", .nthreads = 1,
+	  .setup = gen_pagelock },
 	{ "gen-vdso", "16 forked children each read one byte of the vDSO",
-	  "mmretry-gen vdso", run_gen_vdso },
+	  "mmretry-gen vdso", .nthreads = 1, .setup = gen_vdso },
 	{ "gen-kread", "read() of 1024 pages of /dev/zero into fresh anonymous memory (faults "
-	  "in kernel mode)", "mmretry-gen kread", run_gen_kread },
+	  "in kernel mode)", "mmretry-gen kread", .nthreads = 1, .setup = gen_kread },
 	{ "gen-wrhold", "16 mprotect() calls over a populated 256 MiB region while two threads "
-	  "mmap, write and munmap 16 pages and one faults", "mmretry-gen wrhold", run_gen_wrhold },
+	  "mmap, write and munmap 16 pages and one faults", "mmretry-gen wrhold",
+	  .nthreads = 4, .setup = gen_wrhold },
 	{ "gen-blocker", "MADV_POPULATE_READ over 256 MiB, pass after pass, while another "
-	  "thread mmap()s 200 us into 16 of the passes", "mmretry-gen blocker", run_gen_blocker },
+	  "thread mmap()s 200 us into 16 of the passes", "mmretry-gen blocker",
+	  .nthreads = 2, .setup = gen_blocker },
 	{ "gen-rmapfan", "4 children share a written 16 MiB region; compaction migrates its "
-	  "pages", "mmretry-gen rmapfan", run_gen_rmapfan },
+	  "pages", "mmretry-gen rmapfan", .run = run_gen_rmapfan },
 	{ "gen-swapin", "one thread reads back, last first, 512 swapped-out anonymous pages, a "
-	  "one-page swap readahead window", "mmretry-gen swapin", run_gen_swapin },
+	  "one-page swap readahead window", "mmretry-gen swapin", .nthreads = 1,
+	  .setup = gen_swapin },
 	{ "gen-holepunch", "a thread reads a 4 MiB memfd mapping while another fills the file and "
-	  "punches it out, 48 times", "mmretry-gen holepunch", run_gen_holepunch },
+	  "punches it out, 48 times", "mmretry-gen holepunch", .nthreads = 2,
+	  .setup = gen_holepunch },
 	{ "gen-anonprep", "first writes to 256 fresh anonymous VMAs while another thread "
-	  "mprotect()s a populated 16 MiB region", "mmretry-gen anonprep", run_gen_anonprep },
+	  "mprotect()s a populated 16 MiB region", "mmretry-gen anonprep", .nthreads = 2,
+	  .setup = gen_anonprep },
 	{ "swap-in", "8 threads fault back a swapped-out 64 MiB anonymous region while another "
-	  "mmap()s and munmap()s", "do_swap_page(), __folio_lock_or_retry()", run_swap_in },
+	  "mmap()s and munmap()s", "do_swap_page(), __folio_lock_or_retry()", .nthreads = 9,
+	  .setup = swap_in },
 	{ "dirty-file", "one thread dirties a 256 MiB shared file mapping past the dirty limit "
 	  "while another mmap()s and munmap()s", "balance_dirty_pages(); 89b15332af7c (5.3) "
-	  "dropped mmap_lock for it", run_dirty_file },
+	  "dropped mmap_lock for it", .nthreads = 2, .setup = dirty_file },
 };
 
 size_t model_scenario_count(void)
