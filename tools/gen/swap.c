@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -32,6 +33,7 @@
 static char cg_mount[512];	/* the cgroup2 mount */
 static char cg_home[1024];	/* the cgroup the process came from, under cg_mount */
 static char cg_dir[1024];	/* the transient cgroup, while it exists */
+static char cg_home_procs[1700];	/* cg_home's cgroup.procs, a full path */
 
 /* the first line of path into buf (newline dropped), or -1 with errno */
 static int read_line(const char *path, char *buf, size_t len)
@@ -170,11 +172,35 @@ static void cgroup_leave(void)
 	cg_dir[0] = '\0';
 }
 
+/* SIGINT, SIGTERM, SIGHUP: cgroup_leave() with async-signal-safe calls
+ * only, then the signal's own end (the shell sees it) */
+static void cgroup_leave_killed(int sig)
+{
+	int fd;
+
+	if (cg_dir[0] && (fd = open(cg_home_procs, O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "0", 1) == 1)
+			rmdir(cg_dir);
+		close(fd);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* into a new cgroup with memory.max = bytes; charges do not move with a
- * task, so this comes before the region is allocated */
+ * task, so this comes before the region is allocated. Left on exit, and
+ * when killed by SIGINT, SIGTERM or SIGHUP. */
 static void cgroup_enter(size_t bytes)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = cgroup_leave_killed };
 	char val[32];
+	size_t i;
+
+	snprintf(cg_home_procs, sizeof(cg_home_procs), "%s%s/cgroup.procs", cg_mount,
+		 strcmp(cg_home, "/") ? cg_home : "");
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 
 	snprintf(cg_dir, sizeof(cg_dir), "%s/" PROG "-swapin.%ld", cg_mount, (long)getpid());
 	if (mkdir(cg_dir, 0755)) {

@@ -294,16 +294,28 @@ static void terminal_size(const struct top_run *t, int *w, int *h)
 	}
 }
 
+/* the columns a line of UTF-8 takes (one a character) */
+static size_t line_columns(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (len--)
+		n += ((unsigned char)*s++ & 0xc0) != 0x80;
+	return n;
+}
+
 /* A frame drawn over the last in one write(2): the cursor home, each line
  * then erased to its end, the rest of the screen erased. Never a cleared
  * screen: a terminal that shows the write in pieces (a pty read in chunks)
  * shows the new frame's first lines over the last frame's, not a blank
- * screen, and there is no flicker. A full screen's last newline would
- * scroll it: the cursor stays on the last line (hidden). */
-static int draw_in_place(const char *frame, size_t len)
+ * screen, and there is no flicker. A line as wide as the terminal is not
+ * erased after (at the right margin, some terminals would erase its last
+ * character). A full screen's last newline would scroll it: the cursor
+ * stays on the last line (hidden). */
+static int draw_in_place(const char *frame, size_t len, int width)
 {
 	char *buf = NULL, *p;
-	size_t blen = 0, off;
+	size_t blen = 0, off, n;
 	ssize_t w;
 	FILE *m;
 
@@ -317,8 +329,12 @@ static int draw_in_place(const char *frame, size_t len)
 		p = memchr(frame + off, '\n', len - off);
 		if (!p)
 			p = (char *)frame + len;
-		fwrite(frame + off, 1, p - frame - off, m);
-		fputs(p < frame + len ? "\033[K\n" : "\033[K", m);
+		n = p - frame - off;
+		fwrite(frame + off, 1, n, m);
+		if (line_columns(frame + off, n) < (size_t)width)
+			fputs("\033[K", m);
+		if (p < frame + len)
+			fputc('\n', m);
 	}
 	fputs("\033[J", m);
 	if (fclose(m)) {
@@ -376,7 +392,7 @@ static int show(struct top_run *t, const struct top_totals *tot, struct top_row 
 		free(buf);
 		return -ENOMEM;
 	}
-	err = t->tty ? draw_in_place(buf, len) :
+	err = t->tty ? draw_in_place(buf, len, fit.width) :
 		fwrite(buf, 1, len, stdout) != len || fflush(stdout) ? -EIO : 0;
 	free(buf);
 	return err;
