@@ -48,9 +48,6 @@ const volatile __u8 fault_timing = 1;
 /* stat: stream each fault at least min_fault_ns long (fentry, kprobe) */
 const volatile __u8 stream_faults = 0;
 const volatile __u64 min_fault_ns = 1000000;
-/* the kernel can preempt a BPF program (preemption full, lazy or RT): each
- * hook's program is attached twice, the twin a guard (guard_pass()) */
-const volatile __u8 guarded = 0;
 /* ~(PAGE_SIZE - 1), from user space's sysconf(_SC_PAGESIZE): a fault's page */
 const volatile __u64 page_mask = ~0xfffULL;
 /* record: the syscalls that change an address space, by number (user
@@ -59,6 +56,7 @@ const volatile __s32 nr_mmap = -1, nr_munmap = -1, nr_mprotect = -1, nr_madvise 
 	nr_mremap = -1, nr_brk = -1;
 
 #include "tstate.bpf.h"
+#include "guard.bpf.h"	/* guarded: each hook's program twice (guard_pass()) */
 #include "rows.bpf.h"
 
 struct {
@@ -127,68 +125,6 @@ static __always_inline struct mmr_proc_counters *proc_of(struct task_struct *tas
 	return p;
 }
 
-/*
- * Preemption guards. A fentry/fexit program preempted on a CPU makes the
- * kernel skip that same program for every other task that reaches its hook
- * on that CPU until it resumes (kernel/bpf/trampoline.c: prog->active, a
- * recursion_misses); on 7.2 (preempt=lazy) that lost 1-5% of the retries
- * of a contended file workload, in counts and reasons. Kernels that preempt
- * BPF programs get each hook's program twice: the twin has its own
- * prog->active, so it runs when the first was skipped. Both run the same
- * logic: the first marks the task's tstate (ran), the guard, which runs
- * after it, finds the mark and clears it, or finds none and does the work
- * (guard_covered: the first was skipped). A run is lost only if both are
- * skipped; user space reports the first programs' skips less the covered
- * ones (user/trace/faults.c).
- *
- * Order: a trampoline runs the last attached program first, a tracepoint
- * the first attached (user/trace/faults.c attaches accordingly).
- */
-enum mmr_hook_bit {
-	MMR_HK_ENTRY = 1 << 0,		/* handle_mm_fault, entry */
-	MMR_HK_EXIT = 1 << 1,		/* handle_mm_fault, exit */
-	MMR_HK_FOLIO_LOCK = 1 << 2,	/* __folio_lock_killable */
-	MMR_HK_FILEMAP = 1 << 3,	/* filemap_fault */
-	MMR_HK_LOCK_OR_RETRY = 1 << 4,	/* __folio_lock_or_retry */
-	MMR_HK_SWAP = 1 << 5,		/* do_swap_page */
-	MMR_HK_UFFD = 1 << 6,		/* handle_userfault */
-	MMR_HK_SHMEM = 1 << 7,		/* shmem_fault */
-	MMR_HK_ANON = 1 << 8,		/* __vmf_anon_prepare */
-	MMR_HK_PCACHE = 1 << 9,		/* mm_filemap_add_to_page_cache */
-	MMR_HK_COMPLETED = 1 << 10,	/* fault_dirty_shared_page */
-	MMR_HK_TASK_EXIT = 1 << 11,	/* sched_process_exit */
-	MMR_HK_FORK = 1 << 12,		/* sched_process_fork */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} guard_covered SEC(".maps");
-
-/* Should this run of hook's program (guard: the twin) do its work? */
-static __always_inline bool guard_pass(struct tstate *st, __u16 hook, bool guard)
-{
-	__u32 zero = 0;
-	__u64 *n;
-
-	if (!guarded)
-		return true;
-	if (!guard) {
-		st->ran |= hook;
-		return true;
-	}
-	if (st->ran & hook) {
-		st->ran &= ~hook;
-		return false;
-	}
-	n = bpf_map_lookup_elem(&guard_covered, &zero);
-	if (n)
-		*n += 1;
-	return true;
-}
-
 static __always_inline struct tstate *tstate_get(bool create)
 {
 	return bpf_task_storage_get(&tstates, bpf_get_current_task_btf(), 0,
@@ -201,7 +137,7 @@ static __always_inline struct tstate *tstate_get(bool create)
  * traced tgids are added before their first fault (fork or command start),
  * so the hash lookup stays off the fault path.
  */
-static __always_inline struct tstate *traced_tstate_of(struct task_struct *task, __u16 hook,
+static __always_inline struct tstate *traced_tstate_of(struct task_struct *task, __u32 hook,
 							bool guard)
 {
 	struct tstate *st;
@@ -225,7 +161,7 @@ static __always_inline struct tstate *traced_tstate(struct task_struct *task)
 
 /* The state of the task at a hook's program; NULL if none, or if the run
  * is a guard's whose first program ran. */
-static __always_inline struct tstate *hook_tstate(__u16 hook, bool guard)
+static __always_inline struct tstate *hook_tstate(__u32 hook, bool guard)
 {
 	struct tstate *st = tstate_get(false);
 
@@ -490,9 +426,9 @@ static __always_inline void emit_fault(void *ctx, struct tstate *st, __u32 ret, 
 	/* this attempt beside the retries' (slots past attempts are stale) */
 	att_end(st, now, e->result, MMR_REASON_NONE);
 	__builtin_memcpy(e->attempt, st->att, sizeof(e->attempt));
-	n = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+	n = stack_walk(ctx, e->kstack, sizeof(e->kstack), 0);
 	e->nkstack = n > 0 ? n / sizeof(__u64) : 0;
-	n = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
+	n = stack_walk(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
 	e->nustack = n > 0 ? n / sizeof(__u64) : 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
@@ -613,7 +549,7 @@ static __always_inline void attempt_exit(void *ctx, __u32 ret, bool guard)
 }
 
 /* A retry producer returned: the innermost one names the reason. */
-static __always_inline void producer_exit(bool retried, __u8 reason, __u16 hook, bool guard)
+static __always_inline void producer_exit(bool retried, __u8 reason, __u32 hook, bool guard)
 {
 	struct tstate *st;
 
@@ -883,7 +819,8 @@ static __always_inline bool in_page_fault(void *ctx)
 
 	if (!aepf_start)
 		return false;
-	bpf_get_stack(ctx, ips, sizeof(ips), 0);	/* zeroed past the stack */
+	if (stack_walk(ctx, ips, sizeof(ips), 0) == MMR_WALK_REFUSED)	/* zeroed past the stack */
+		count_walk_refused();
 	return kstack_in_fault(ips, MMR_LMFV_FRAMES);
 }
 
@@ -1009,7 +946,7 @@ static __always_inline void tp_acquire_returned(void *ctx, struct mm_struct *mm,
  * return); fault_dirty_shared_page() counts VM_FAULT_COMPLETED, which
  * tracepoints cannot see.
  */
-static __always_inline void tp_producer(bool retried, __u8 reason, __u16 hook, bool guard)
+static __always_inline void tp_producer(bool retried, __u8 reason, __u32 hook, bool guard)
 {
 	struct task_struct *task;
 	struct tstate *st;
@@ -1131,17 +1068,35 @@ int BPF_KRETPROBE(tpk_fault_dirty_shared_page, vm_fault_t ret)
 	return 0;
 }
 
+static __always_inline void filemap_fault_tp(bool guard)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct tstate *st;
+
+	if (guard && !guard_takes_over(MMR_HK_FILEMAP_TP))
+		return;
+	st = traced_tstate(task);
+	if (st) {
+		tp_fault(st, task);
+		if (st->tp_nacq == 0)
+			st->tp_filemap_first = 1;
+	}
+	if (!guard)
+		guard_ran(MMR_HK_FILEMAP_TP);
+}
+
 SEC("tp_btf/mm_filemap_fault")
 int BPF_PROG(tp_mm_filemap_fault)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct tstate *st = traced_tstate(task);
+	filemap_fault_tp(false);
+	return 0;
+}
 
-	if (!st)
-		return 0;
-	tp_fault(st, task);
-	if (st->tp_nacq == 0)
-		st->tp_filemap_first = 1;
+/* its guard (guard.bpf.h), and the mmap_lock tracepoints' below */
+SEC("tp_btf/mm_filemap_fault")
+int BPF_PROG(tp_mm_filemap_fault_guard)
+{
+	filemap_fault_tp(true);
 	return 0;
 }
 
@@ -1193,42 +1148,66 @@ struct {
 	__type(value, __u32);
 } lock_chain_acquire SEC(".maps");
 
-/* mmap_lock tracepoints: 6.14 dropped the memcg_path argument
- * ("mm: mmap_lock: optimize mmap_lock tracepoints") */
-
-SEC("tp_btf/mmap_lock_start_locking")
-int BPF_PROG(tp_start_locking_old, struct mm_struct *mm, const char *memcg_path,
-	     bool write)
+/*
+ * mmap_lock tracepoints: 6.14 dropped the memcg_path argument ("mm:
+ * mmap_lock: optimize mmap_lock tracepoints"). Each program and its guard
+ * (guard.bpf.h) run the mmap_lock tracer's by a tail call where they did
+ * the work, so that it runs once an event too.
+ */
+static __always_inline void tp_start(void *ctx, struct mm_struct *mm, bool write, bool guard)
 {
+	if (guard && !guard_takes_over(MMR_HK_LOCK_START))
+		return;
 	tp_start_locking(ctx, mm, write);
+	if (!guard)
+		guard_ran(MMR_HK_LOCK_START);
 	bpf_tail_call(ctx, &lock_chain_start, 0);
-	return 0;
 }
 
-SEC("tp_btf/mmap_lock_start_locking")
-int BPF_PROG(tp_start_locking_new, struct mm_struct *mm, bool write)
+static __always_inline void tp_acquire(void *ctx, struct mm_struct *mm, bool write,
+				       bool success, bool guard)
 {
-	tp_start_locking(ctx, mm, write);
-	bpf_tail_call(ctx, &lock_chain_start, 0);
-	return 0;
-}
-
-SEC("tp_btf/mmap_lock_acquire_returned")
-int BPF_PROG(tp_acquire_returned_old, struct mm_struct *mm, const char *memcg_path,
-	     bool write, bool success)
-{
+	if (guard && !guard_takes_over(MMR_HK_LOCK_ACQUIRE))
+		return;
 	tp_acquire_returned(ctx, mm, write, success);
+	if (!guard)
+		guard_ran(MMR_HK_LOCK_ACQUIRE);
 	bpf_tail_call(ctx, &lock_chain_acquire, 0);
-	return 0;
 }
 
-SEC("tp_btf/mmap_lock_acquire_returned")
-int BPF_PROG(tp_acquire_returned_new, struct mm_struct *mm, bool write, bool success)
-{
-	tp_acquire_returned(ctx, mm, write, success);
-	bpf_tail_call(ctx, &lock_chain_acquire, 0);
-	return 0;
+#define MMR_TP_LOCK_PROGS(sfx, guard)							\
+SEC("tp_btf/mmap_lock_start_locking")							\
+int BPF_PROG(tp_start_locking_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
+	     bool write)								\
+{											\
+	tp_start(ctx, mm, write, guard);						\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_start_locking")							\
+int BPF_PROG(tp_start_locking_new##sfx, struct mm_struct *mm, bool write)		\
+{											\
+	tp_start(ctx, mm, write, guard);						\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_acquire_returned")						\
+int BPF_PROG(tp_acquire_returned_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
+	     bool write, bool success)							\
+{											\
+	tp_acquire(ctx, mm, write, success, guard);					\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_acquire_returned")						\
+int BPF_PROG(tp_acquire_returned_new##sfx, struct mm_struct *mm, bool write, bool success)	\
+{											\
+	tp_acquire(ctx, mm, write, success, guard);					\
+	return 0;									\
 }
+
+MMR_TP_LOCK_PROGS(, false)
+MMR_TP_LOCK_PROGS(_guard, true)
 
 /* ------------------------------------------------------------------ */
 /* every mode                                                          */
@@ -1377,7 +1356,7 @@ int BPF_PROG(rec_sys_exit, struct pt_regs *regs, long ret)
 
 /* A sched tracepoint's program or its guard: the task's state marks the
  * first's run (guard_pass()); a task without state, the first alone. */
-static __always_inline bool sched_pass(struct task_struct *task, __u16 hook, bool guard)
+static __always_inline bool sched_pass(struct task_struct *task, __u32 hook, bool guard)
 {
 	struct tstate *st;
 

@@ -21,6 +21,7 @@
 #include <bpf/bpf_core_read.h>
 #include "filter.bpf.h"
 #include "tstate.bpf.h"
+#include "guard.bpf.h"	/* guarded: each program twice (guard_ran()) */
 #include "rows.bpf.h"
 #include "mmap_lock.h"
 #include "record.h"
@@ -229,7 +230,7 @@ static __always_inline void emit(void *ctx, __u32 kind, const struct held *h, __
 	e->tid = (__u32)id;
 	e->write = h->write;
 	e->remote = h->remote;
-	nk = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	nk = stack_walk(ctx, ips, sizeof(ips), 0);
 	e->in_fault = kstack_in_fault(ips, MMR_FAULT_FRAMES);
 	e->success = success;
 	e->blocking = blocking;
@@ -255,7 +256,7 @@ static __always_inline void emit(void *ctx, __u32 kind, const struct held *h, __
 		__builtin_memcpy(e->kstack, ips, sizeof(e->kstack));
 	}
 	n = user_stacks && !h->remote ?
-		bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK) : 0;
+		stack_walk(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK) : 0;
 	e->nustack = n > 0 ? n / sizeof(__u64) : 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
@@ -505,47 +506,86 @@ static __always_inline void on_release(void *ctx, struct mm_struct *mm, bool wri
 	h->mm = 0;
 }
 
+/*
+ * Each program with its preemption guard (guard.bpf.h), attached after it
+ * (a skeleton attaches a section's programs in source order). In
+ * tracepoint mode the fault tracer's programs and their guards run start
+ * and acquire by a tail call, once an event, and own those marks: these
+ * guards are not loaded then, and the programs leave the marks alone.
+ */
+static __always_inline void lock_start(void *ctx, struct mm_struct *mm, bool write, bool guard)
+{
+	if (guard && !guard_takes_over(MMR_HK_LOCK_START))
+		return;
+	on_start(ctx, mm, write);
+	if (!guard && !faults_tp)
+		guard_ran(MMR_HK_LOCK_START);
+}
+
+static __always_inline void lock_acquire(void *ctx, struct mm_struct *mm, bool write,
+					 bool success, bool guard)
+{
+	if (guard && !guard_takes_over(MMR_HK_LOCK_ACQUIRE))
+		return;
+	on_acquire(ctx, mm, write, success);
+	if (!guard && !faults_tp)
+		guard_ran(MMR_HK_LOCK_ACQUIRE);
+}
+
+static __always_inline void lock_release(void *ctx, struct mm_struct *mm, bool write, bool guard)
+{
+	if (guard && !guard_takes_over(MMR_HK_LOCK_RELEASE))
+		return;
+	on_release(ctx, mm, write);
+	if (!guard)
+		guard_ran(MMR_HK_LOCK_RELEASE);
+}
+
 /* 6.14 dropped memcg_path ("mm: mmap_lock: optimize mmap_lock tracepoints") */
-
-SEC("tp_btf/mmap_lock_start_locking")
-int BPF_PROG(lock_start_old, struct mm_struct *mm, const char *memcg_path, bool write)
-{
-	on_start(ctx, mm, write);
-	return 0;
+#define MMR_LOCK_PROGS(sfx, guard)							\
+SEC("tp_btf/mmap_lock_start_locking")							\
+int BPF_PROG(lock_start_old##sfx, struct mm_struct *mm, const char *memcg_path, bool write) \
+{											\
+	lock_start(ctx, mm, write, guard);						\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_start_locking")							\
+int BPF_PROG(lock_start_new##sfx, struct mm_struct *mm, bool write)			\
+{											\
+	lock_start(ctx, mm, write, guard);						\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_acquire_returned")						\
+int BPF_PROG(lock_acquire_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
+	     bool write, bool success)							\
+{											\
+	lock_acquire(ctx, mm, write, success, guard);					\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_acquire_returned")						\
+int BPF_PROG(lock_acquire_new##sfx, struct mm_struct *mm, bool write, bool success)	\
+{											\
+	lock_acquire(ctx, mm, write, success, guard);					\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_released")							\
+int BPF_PROG(lock_release_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
+	     bool write)								\
+{											\
+	lock_release(ctx, mm, write, guard);						\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_released")							\
+int BPF_PROG(lock_release_new##sfx, struct mm_struct *mm, bool write)			\
+{											\
+	lock_release(ctx, mm, write, guard);						\
+	return 0;									\
 }
 
-SEC("tp_btf/mmap_lock_start_locking")
-int BPF_PROG(lock_start_new, struct mm_struct *mm, bool write)
-{
-	on_start(ctx, mm, write);
-	return 0;
-}
-
-SEC("tp_btf/mmap_lock_acquire_returned")
-int BPF_PROG(lock_acquire_old, struct mm_struct *mm, const char *memcg_path, bool write,
-	     bool success)
-{
-	on_acquire(ctx, mm, write, success);
-	return 0;
-}
-
-SEC("tp_btf/mmap_lock_acquire_returned")
-int BPF_PROG(lock_acquire_new, struct mm_struct *mm, bool write, bool success)
-{
-	on_acquire(ctx, mm, write, success);
-	return 0;
-}
-
-SEC("tp_btf/mmap_lock_released")
-int BPF_PROG(lock_release_old, struct mm_struct *mm, const char *memcg_path, bool write)
-{
-	on_release(ctx, mm, write);
-	return 0;
-}
-
-SEC("tp_btf/mmap_lock_released")
-int BPF_PROG(lock_release_new, struct mm_struct *mm, bool write)
-{
-	on_release(ctx, mm, write);
-	return 0;
-}
+MMR_LOCK_PROGS(, false)
+MMR_LOCK_PROGS(_guard, true)

@@ -57,9 +57,9 @@ struct tstate {
 	__u8 tp_nacq;		/* mmap_lock read acquisitions in this fault */
 	__u8 tp_reason;		/* enum mmr_reason a hooked producer gave the attempt in
 				 * progress (tracepoint mode with producer hooks) */
-	/* preemption guards (faults.bpf.c, guard_pass()): the hooks whose
-	 * first program ran for the invocation in progress, MMR_HK_* bits */
-	__u16 ran;
+	/* preemption guards (guard.bpf.h): the hooks whose first program
+	 * ran for the invocation in progress, MMR_HK_* bits */
+	__u32 ran;
 	/* the slowest faults (faults.bpf.c, stream_faults): a retried fault's
 	 * attempts as they end, the first three and the latest; kprobe mode's
 	 * vma of the attempt (fexit reads its argument) */
@@ -87,6 +87,64 @@ struct {
 	__type(key, int);
 	__type(value, struct tstate);
 } tstates SEC(".maps");
+
+/*
+ * One stack walk at a time on a CPU, of all of mmretry's programs (the
+ * fault tracer owns the map, the mmap_lock tracer shares it). Where BPF
+ * programs are preemptible (7.x), a program preempted inside
+ * bpf_get_stack() and another walking on the same CPU corrupt the
+ * kernel's per-CPU callchain buffer: 7.2 oopsed in callchain_store() when
+ * a preemption guard (guard.bpf.h) walked while its program, preempted,
+ * was in the middle of its own walk. A CPU's key in stack_walks is its
+ * lock, taken by an insert that fails if it exists (the hash bucket's
+ * lock makes it atomic, with no atomics the BPF target lacks); a walk
+ * that finds another in progress is refused: no stack, as on an error.
+ * User space sizes the map to the CPUs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} stack_walks SEC(".maps");
+
+/* the walks an inference needed (lock_taken_for(), in_page_fault()) and
+ * stack_walk() refused: the fault may go uncounted, as if a run had been
+ * skipped, and user space reports them with the skipped runs */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} walks_refused SEC(".maps");
+
+#define MMR_WALK_REFUSED (-16)	/* -EBUSY */
+
+static __always_inline void count_walk_refused(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&walks_refused, &zero);
+
+	if (n)
+		*n += 1;
+}
+
+/* bpf_get_stack(), or buf zeroed and MMR_WALK_REFUSED while another of
+ * mmretry's walks is in progress on this CPU; size: a constant */
+static __always_inline long stack_walk(void *ctx, void *buf, __u32 size, __u64 flags)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u8 one = 1;
+	long n;
+
+	if (bpf_map_update_elem(&stack_walks, &cpu, &one, BPF_NOEXIST)) {
+		__builtin_memset(buf, 0, size);
+		return MMR_WALK_REFUSED;
+	}
+	n = bpf_get_stack(ctx, buf, size, flags);
+	bpf_map_delete_elem(&stack_walks, &cpu);
+	return n;
+}
 
 /*
  * Where was this mmap_lock read lock taken? 0: not by lock_mm_and_find_vma
@@ -126,7 +184,9 @@ static __always_inline int lock_taken_for(void *ctx)
 
 	if (!lmfv_start)
 		return MMR_LMFV_USER;	/* cannot tell: every read lock is a fault's */
-	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	n = stack_walk(ctx, ips, sizeof(ips), 0);
+	if (n == MMR_WALK_REFUSED)
+		count_walk_refused();
 	if (n < 8)
 		return 0;
 	for (int i = 0; i < MMR_LMFV_FRAMES; i++) {

@@ -22,11 +22,11 @@ uint64_t percpu_u64_sum(const struct bpf_map *map)
 	return sum;
 }
 
-static bool str_ends_with(const char *s, const char *end)
+size_t prog_guard_of(const char *name)
 {
-	size_t n = strlen(s), m = strlen(end);
+	size_t n = strlen(name);
 
-	return n >= m && !strcmp(s + n - m, end);
+	return n > 6 && !strcmp(name + n - 6, "_guard") ? n - 6 : 0;
 }
 
 uint64_t prog_recursion_misses(const struct bpf_object *obj)
@@ -41,7 +41,7 @@ uint64_t prog_recursion_misses(const struct bpf_object *obj)
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 
-		if (str_ends_with(bpf_program__name(prog), "_guard"))
+		if (prog_guard_of(bpf_program__name(prog)))
 			continue;	/* a guard's skip loses nothing */
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
@@ -82,3 +82,10 @@ out:
 	return err;
 }
 
+
+uint64_t prog_missed_runs(const struct bpf_object *obj, const struct bpf_map *covered)
+{
+	uint64_t skipped = prog_recursion_misses(obj), made_up = percpu_u64_sum(covered);
+
+	return skipped > made_up ? skipped - made_up : 0;
+}

@@ -32,10 +32,16 @@ int percpu_hash_each(const struct bpf_map *map, size_t key_size, size_t value_si
  * BPF programs are preemptible (fentry/fexit, and tracepoints on newer
  * kernels with full or lazy preemption). Events of any process may be
  * missing, up to this many. 0 if unreadable or obj is NULL. Preemption
- * guards (programs named *_guard, bpf/faults.bpf.c) are left out: the
+ * guards (programs named *_guard, bpf/guard.bpf.h) are left out: the
  * skip of a guard loses nothing, since its program ran.
  */
 uint64_t prog_recursion_misses(const struct bpf_object *obj);
+/* If name is a preemption guard's (NAME_guard), the length of its
+ * program's name (NAME); else 0. */
+size_t prog_guard_of(const char *name);
+/* The runs of obj's programs the kernel skipped, less those the guards
+ * made up for (covered: the object's guard_covered, bpf/guard.bpf.h). */
+uint64_t prog_missed_runs(const struct bpf_object *obj, const struct bpf_map *covered);
 
 /* A new zeroed element at the end of *arr (n elements of size, room for
  * *cap), growing it; NULL if memory ran out (*arr is kept). */

@@ -536,7 +536,7 @@ uint64_t engine_missed_faults(const struct engine *e)
 
 uint64_t engine_missed_lock(const struct engine *e)
 {
-	return prog_recursion_misses(lock_trace_object(e->lt));
+	return lock_trace_missed(e->lt);
 }
 
 uint64_t engine_missed_anon(const struct engine *e)

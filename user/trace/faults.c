@@ -59,6 +59,9 @@ enum prog_when {
 	PRODUCERS_FENTRY, /* tracepoint mode's producer hooks, by fentry (producers_kind()) */
 	PRODUCERS_KPROBE, /* by kprobes */
 	GUARD_FORKS,	/* a guard of a FORKS program */
+	GUARD_TP,	/* a guard of a tracepoint mode's tracepoint program */
+	GUARD_MEMCG_PATH,	/* a guard of a MEMCG_PATH program */
+	GUARD_NO_MEMCG_PATH,	/* of a NO_MEMCG_PATH one */
 };
 
 /* Programs of each mode: the hook each serves (-1: always needed in that mode). */
@@ -110,6 +113,8 @@ static const struct prog_spec progs[] = {
 	{ "kretprobe_shmem_fault",	MMR_MODE_KPROBE, FN_SHMEM_FAULT, -1, false, ALWAYS },
 	{ "kretprobe_vmf_anon_prepare",	MMR_MODE_KPROBE, FN_VMF_ANON_PREPARE, -1, false, ALWAYS },
 	{ "tp_mm_filemap_fault",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false, ALWAYS },
+	{ "tp_mm_filemap_fault_guard",	MMR_MODE_TRACEPOINT, -1, TP_MM_FILEMAP_FAULT, false,
+	  GUARD_TP },
 	/* light: guards first, as fentry's (a guard loads if both hold: its
 	 * `when` GUARD, and producers_kind() is fentry, checked in prog_wanted) */
 	{ "tpx_filemap_fault_guard",	MMR_MODE_TRACEPOINT, FN_FILEMAP_FAULT, -1, false, GUARD },
@@ -142,15 +147,24 @@ static const struct prog_spec progs[] = {
 	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false, ALWAYS },
 	{ "tp_mm_filemap_add_to_page_cache_guard", MMR_MODE_NONE, -1,
 	  TP_MM_FILEMAP_ADD_TO_PAGE_CACHE, false, GUARD },
-	/* the mmap_lock prototype twins: one per kernel */
+	/* the mmap_lock prototype twins: one per kernel; each one's guard
+	 * after it */
 	{ "tp_start_locking_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true,
 	  MEMCG_PATH },
+	{ "tp_start_locking_old_guard",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, false,
+	  GUARD_MEMCG_PATH },
 	{ "tp_start_locking_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, true,
 	  NO_MEMCG_PATH },
+	{ "tp_start_locking_new_guard",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_START_LOCKING, false,
+	  GUARD_NO_MEMCG_PATH },
 	{ "tp_acquire_returned_old",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true,
 	  MEMCG_PATH },
+	{ "tp_acquire_returned_old_guard", MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED,
+	  false, GUARD_MEMCG_PATH },
 	{ "tp_acquire_returned_new",	MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED, true,
 	  NO_MEMCG_PATH },
+	{ "tp_acquire_returned_new_guard", MMR_MODE_TRACEPOINT, -1, TP_MMAP_LOCK_ACQUIRE_RETURNED,
+	  false, GUARD_NO_MEMCG_PATH },
 	{ "tp_sched_process_exit",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, true, ALWAYS },
 	{ "tp_sched_process_exit_guard", MMR_MODE_NONE, -1, TP_SCHED_PROCESS_EXIT, false, GUARD },
 	{ "tp_sched_process_fork",	MMR_MODE_NONE, -1, TP_SCHED_PROCESS_FORK, false, FORKS },
@@ -187,6 +201,12 @@ static bool prog_wanted(const struct prog_spec *s, enum mmr_mode m,
 				   producers_kind(f) == MMR_MODE_FENTRY);
 	case GUARD_FORKS:
 		return guarded && (follow_forks || record);
+	case GUARD_TP:
+		return guarded;
+	case GUARD_MEMCG_PATH:
+		return guarded && f->mmap_lock_memcg_path;
+	case GUARD_NO_MEMCG_PATH:
+		return guarded && !f->mmap_lock_memcg_path;
 	case PRODUCERS_FENTRY:
 		return producers_kind(f) == MMR_MODE_FENTRY;
 	case PRODUCERS_KPROBE:
@@ -252,6 +272,23 @@ static void drop_guard(struct faults_bpf *skel, const char *name)
 	}
 }
 
+/* A tracepoint's guard, attached after its program: whether that program
+ * is attached (alone, the guard would do its program's work) */
+static bool guard_wanted(struct faults_bpf *skel, const struct prog_spec *s)
+{
+	size_t n = prog_guard_of(s->name);
+	struct bpf_program *prog;
+	struct bpf_link **slot;
+	char name[64];
+
+	if (s->tp < 0 || !n)
+		return true;
+	snprintf(name, sizeof(name), "%.*s", (int)n, s->name);
+	prog = bpf_object__find_program_by_name(skel->obj, name);
+	slot = prog ? link_slot(skel, prog) : NULL;
+	return slot && *slot;
+}
+
 static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults_trace_opts *o)
 {
 	const struct features *f = o->features;
@@ -309,6 +346,9 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 	skel->rodata->follow_forks = tg->follow_forks;
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(skel->maps.events, o->ringbuf_bytes);
+	/* a key per CPU (bpf/tstate.bpf.h, stack_walk()) */
+	if (t->ncpus > 0)
+		bpf_map__set_max_entries(skel->maps.stack_walks, t->ncpus);
 
 	for (i = 0; i < NPROGS; i++) {
 		prog = bpf_object__find_program_by_name(skel->obj, progs[i].name);
@@ -354,7 +394,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 		struct bpf_link *link;
 
 		prog = bpf_object__find_program_by_name(skel->obj, progs[i].name);
-		if (!bpf_program__autoload(prog))
+		if (!bpf_program__autoload(prog) || !guard_wanted(skel, &progs[i]))
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link) {
@@ -428,8 +468,10 @@ void faults_trace_shared(struct faults_trace *t, struct faults_shared *out)
 	out->tgids_fd = bpf_map__fd(t->skel->maps.traced_tgids);
 	out->cgroup_map_fd = bpf_map__fd(t->skel->maps.cgroup_map);
 	out->tstates_fd = bpf_map__fd(t->skel->maps.tstates);
+	out->stack_walks_fd = bpf_map__fd(t->skel->maps.stack_walks);
 	out->io_known = t->skel->bss->io_hooked;
 	out->tp_lock_hooks = t->mode == MMR_MODE_TRACEPOINT;
+	out->guarded = t->skel->rodata->guarded;
 	out->chain_start_fd = out->tp_lock_hooks ? bpf_map__fd(t->skel->maps.lock_chain_start) : -1;
 	out->chain_acquire_fd = out->tp_lock_hooks ?
 		bpf_map__fd(t->skel->maps.lock_chain_acquire) : -1;
@@ -627,13 +669,9 @@ uint64_t faults_trace_proc_lost(struct faults_trace *t)
 
 uint64_t faults_trace_missed(const struct faults_trace *t)
 {
-	uint64_t skipped, covered;
-
-	if (!t || !t->skel)
-		return 0;
-	skipped = prog_recursion_misses(t->skel->obj);
-	covered = percpu_u64_sum(t->skel->maps.guard_covered);
-	return skipped > covered ? skipped - covered : 0;
+	/* and the runs whose inference could not walk the stack (bpf/tstate.bpf.h) */
+	return t && t->skel ? prog_missed_runs(t->skel->obj, t->skel->maps.guard_covered) +
+			      percpu_u64_sum(t->skel->maps.walks_refused) : 0;
 }
 
 struct bpf_object *faults_trace_object(const struct faults_trace *t)

@@ -70,6 +70,7 @@ enum mmr_mode faults_trace_mode(const struct faults_trace *t);
  */
 struct faults_shared {
 	int tgids_fd, cgroup_map_fd, tstates_fd;
+	int stack_walks_fd;	/* one stack walk at a time on a CPU (bpf/tstate.bpf.h) */
 	bool io_known;		/* page-cache insertions are traced */
 	/* tracepoint mode: its programs on mmap_lock_start_locking and
 	 * acquire_returned serve the mmap_lock tracer too: they end with a
@@ -78,6 +79,10 @@ struct faults_shared {
 	 * it (tstate.tp_acq_ns, bpf/mmap_lock.bpf.c) */
 	bool tp_lock_hooks;
 	int chain_start_fd, chain_acquire_fd;
+	/* the kernel preempts BPF programs: the fault tracer loaded its
+	 * preemption guards (bpf/guard.bpf.h), and the mmap_lock tracer loads
+	 * its own */
+	bool guarded;
 	struct ring_buffer *ring;
 	/* the rows are cgroups (--by cgroup): proc_counters decides which
 	 * cgroups have rows and which are folded (bpf/rows.bpf.h), for every
@@ -125,8 +130,9 @@ uint64_t faults_trace_proc_lost(struct faults_trace *t);
 enum mmr_mode faults_trace_producers(const struct faults_trace *t);
 
 /* Runs of the fault tracer's programs the kernel skipped that no guard
- * (bpf/faults.bpf.c, guard_pass()) made up for: events may be short by
- * up to this many. */
+ * (bpf/guard.bpf.h) made up for, and tracepoint mode's stack walks refused
+ * while another was in progress on the CPU (bpf/tstate.bpf.h): events may
+ * be short by up to this many. */
 uint64_t faults_trace_missed(const struct faults_trace *t);
 
 /* The loaded object, to read its programs' run statistics (export). */

@@ -72,7 +72,8 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 	 * keep, and its per-thread fault state */
 	if ((err = bpf_map__reuse_fd(skel->maps.traced_tgids, sh->tgids_fd)) ||
 	    (err = bpf_map__reuse_fd(skel->maps.cgroup_map, sh->cgroup_map_fd)) ||
-	    (err = bpf_map__reuse_fd(skel->maps.tstates, sh->tstates_fd)))
+	    (err = bpf_map__reuse_fd(skel->maps.tstates, sh->tstates_fd)) ||
+	    (err = bpf_map__reuse_fd(skel->maps.stack_walks, sh->stack_walks_fd)))
 		goto fail;
 	/* by cgroup, the fault tracer's rows say which cgroups have rows of
 	 * their own (bpf/rows.bpf.h); else those maps go unused */
@@ -90,13 +91,27 @@ int lock_trace_open(struct lock_trace **out, const struct lock_trace_opts *o)
 		bpf_map__set_max_entries(skel->maps.proc_counters, 1);
 		bpf_map__set_max_entries(skel->maps.cgroups_folded, 1);
 	}
-	/* the prototype twins: one of each per kernel */
+	/* the prototype twins: one of each per kernel; and their preemption
+	 * guards where the kernel preempts BPF programs, but for tracepoint
+	 * mode's start and acquire: the fault tracer's programs, guarded, run
+	 * ours by a tail call, once an event */
+	skel->rodata->guarded = sh->guarded;
 	bpf_program__set_autoload(skel->progs.lock_start_old, old);
 	bpf_program__set_autoload(skel->progs.lock_acquire_old, old);
 	bpf_program__set_autoload(skel->progs.lock_release_old, old);
 	bpf_program__set_autoload(skel->progs.lock_start_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_acquire_new, !old);
 	bpf_program__set_autoload(skel->progs.lock_release_new, !old);
+	bpf_program__set_autoload(skel->progs.lock_start_old_guard,
+				  old && sh->guarded && !sh->tp_lock_hooks);
+	bpf_program__set_autoload(skel->progs.lock_acquire_old_guard,
+				  old && sh->guarded && !sh->tp_lock_hooks);
+	bpf_program__set_autoload(skel->progs.lock_release_old_guard, old && sh->guarded);
+	bpf_program__set_autoload(skel->progs.lock_start_new_guard,
+				  !old && sh->guarded && !sh->tp_lock_hooks);
+	bpf_program__set_autoload(skel->progs.lock_acquire_new_guard,
+				  !old && sh->guarded && !sh->tp_lock_hooks);
+	bpf_program__set_autoload(skel->progs.lock_release_new_guard, !old && sh->guarded);
 	/* tracepoint mode: the fault tracer's programs on start_locking and
 	 * acquire_returned run ours by a tail call; only released attaches */
 	if (sh->tp_lock_hooks) {
@@ -289,4 +304,9 @@ void lock_trace_close(struct lock_trace *t)
 struct bpf_object *lock_trace_object(const struct lock_trace *t)
 {
 	return t && t->skel ? t->skel->obj : NULL;
+}
+
+uint64_t lock_trace_missed(const struct lock_trace *t)
+{
+	return t && t->skel ? prog_missed_runs(t->skel->obj, t->skel->maps.guard_covered) : 0;
 }

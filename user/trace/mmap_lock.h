@@ -50,5 +50,7 @@ void lock_trace_close(struct lock_trace *t);
 /* The loaded object, to read its programs' run statistics (export). */
 struct bpf_object;
 struct bpf_object *lock_trace_object(const struct lock_trace *t);
+/* Program runs the kernel skipped that no preemption guard made up for. */
+uint64_t lock_trace_missed(const struct lock_trace *t);
 
 #endif
