@@ -71,6 +71,18 @@ static __always_inline void guard_count_covered(void)
 		*n += 1;
 }
 
+/* A guard's run: its program's mark cleared (it ran: false), or none
+ * (skipped: true, the guard does the work) */
+static __always_inline bool guard_unmarked(struct tstate *st, __u32 hook)
+{
+	if (st->ran & hook) {
+		st->ran &= ~hook;
+		return false;
+	}
+	guard_count_covered();
+	return true;
+}
+
 /* Should this run of hook's program (guard: the twin) do its work? st is
  * the task's state, which the first program marks before its work. */
 static __always_inline bool guard_pass(struct tstate *st, __u32 hook, bool guard)
@@ -81,12 +93,7 @@ static __always_inline bool guard_pass(struct tstate *st, __u32 hook, bool guard
 		st->ran |= hook;
 		return true;
 	}
-	if (st->ran & hook) {
-		st->ran &= ~hook;
-		return false;
-	}
-	guard_count_covered();
-	return true;
+	return guard_unmarked(st, hook);
 }
 
 /*
@@ -111,14 +118,7 @@ static __always_inline bool guard_takes_over(__u32 hook)
 {
 	struct tstate *st = bpf_task_storage_get(&tstates, bpf_get_current_task_btf(), 0, 0);
 
-	if (!st)
-		return false;
-	if (st->ran & hook) {
-		st->ran &= ~hook;
-		return false;
-	}
-	guard_count_covered();
-	return true;
+	return st && guard_unmarked(st, hook);
 }
 
 #endif

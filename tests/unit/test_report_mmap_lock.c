@@ -548,14 +548,14 @@ static void text_blockers(void **state)
 	h0 = find(t, "\n  300/301 postgres: read hold of 4.0 ms in mmap_read_unlock\n"
 		     "  300/302 postgres: write wait of 3.0 ms in down_write_killable\n");
 	w2 = find(t, "\n  300/302 postgres: write wait of 3.0 ms in down_write_killable\n"
-		     "      blocked by 300/301 postgres: read hold of 4.0 ms, 2.0 ms during the "
-		     "wait, in a page fault at 0x7f3a12345000 that did I/O\n"
-		     "      blocked by 200/200 sh: read hold of 200.0 us, 200.0 us during the "
-		     "wait, not in a page fault (m_stop), on another process's mm\n"
+		     "      blocked by 300/301 postgres: read hold of 4.0 ms,\n"
+		     "        2.0 ms during the wait, in a page fault at 0x7f3a12345000 that did I/O\n"
+		     "      blocked by 200/200 sh: read hold of 200.0 us,\n"
+		     "        200.0 us during the wait, not in a page fault, on another process's mm\n"
 		     "  100/102 java: write wait of 2.0 ms\n");
 	w4 = find(t, "\n  100/102 java: write wait of 2.0 ms\n"
-		     "      blocked by 100/104 java: read hold of 1.2 ms, 1.2 ms during the wait, "
-		     "in a page fault without I/O\n"
+		     "      blocked by 100/104 java: read hold of 1.2 ms,\n"
+		     "        1.2 ms during the wait, in a page fault without I/O\n"
 		     "  400/400 cat: write wait of 2.0 ms\n");
 	w7 = find(t, "\n  400/400 cat: write wait of 2.0 ms\n"
 		     "      no hold of 1.0 ms or more (or blocking a writer for 125.0 us) seen\n");
@@ -635,7 +635,8 @@ static void text_blocker_fault_states(void **state)
 		add_long(&r, &h, "a;b;c", NULL);	/* in a fault: no site */
 		add_long(&r, &w, NULL, NULL);
 		t = lock_text_of(&r);
-		find(t, "\n      blocked by 2/2 reader: read hold of 4.0 ms, 4.0 ms during the wait");
+		find(t, "\n      blocked by 2/2 reader: read hold of 4.0 ms,\n"
+			"        4.0 ms during the wait");
 		if (!strstr(t, cases[i].says))
 			fail_msg("fault %#x: no '%s' in:\n%s", cases[i].fault, cases[i].says, t);
 		free(t);
@@ -653,10 +654,10 @@ static void text_blocker_fault_states(void **state)
 	add_long(&r, &h, "do_single_frame", NULL);	/* no ';': the whole stack is the leaf */
 	add_long(&r, &w, NULL, NULL);
 	t = lock_text_of(&r);
-	find(t, "\n      blocked by 2/3 reader: write hold of 4.0 ms, 4.0 ms during the wait, "
-		"not in a page fault\n");
-	find(t, "\n      blocked by 2/4 reader: write hold of 4.0 ms, 4.0 ms during the wait, "
-		"not in a page fault (do_single_frame)\n");
+	find(t, "\n      blocked by 2/3 reader: write hold of 4.0 ms,\n"
+		"        4.0 ms during the wait, not in a page fault\n");
+	find(t, "\n      blocked by 2/4 reader: write hold of 4.0 ms,\n"
+		"        4.0 ms during the wait, not in a page fault (do_single_frame)\n");
 	free(t);
 	report_free(&r);
 }
@@ -682,8 +683,8 @@ static void text_blockers_at_most_four(void **state)
 	t = lock_text_of(&r);
 	p = find(t, "\n  10/10 w: write wait of 6.0 ms\n");
 	for (tid = 16; tid >= 13; tid--) {	/* 16: 10..20 ms, 6 ms of it in the wait */
-		snprintf(want, sizeof(want), "\n      blocked by 10/%u r: read hold of %u.0 ms, "
-			 "%u.0 ms during the wait", tid, tid - 6, tid - 10);
+		snprintf(want, sizeof(want), "\n      blocked by 10/%u r: read hold of %u.0 ms,\n"
+			 "        %u.0 ms during the wait", tid, tid - 6, tid - 10);
 		p = find(p, want);
 	}
 	assert_int_equal(count_of(t, "blocked by"), 4);

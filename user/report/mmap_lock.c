@@ -117,13 +117,27 @@ static void print_blockers(FILE *out, const struct report_lock *l,
 		fprintf(out, "      no hold of %s or more (or blocking a writer for %s) seen\n",
 			fmt_ns(a, sizeof(a), l->min_hold_ns),
 			fmt_ns(c, sizeof(c), l->min_hold_ns / MMR_BLOCKER_DIV));
-	for (i = 0; i < n; i++)
-		fprintf(out, "      blocked by %u/%u %s: %s hold of %s, %s during the wait, %s%s\n",
-			b[i].pid, b[i].tid, b[i].comm, b[i].write ? "write" : "read",
-			fmt_ns(a, sizeof(a), b[i].hold_ns), fmt_ns(c, sizeof(c), b[i].overlap_ns),
-			doing(d, sizeof(d), b[i].in_fault, b[i].fault, b[i].fault_addr,
-			      stack_site(l->longs[b[i].index].kstack)),
-			b[i].remote ? ", on another process's mm" : "");
+	/* two lines, 80 columns: what the holder was doing gives way, its
+	 * site first (JSON has the whole stack) */
+	for (i = 0; i < n; i++) {
+		const char *tail = b[i].remote ? ", on another process's mm" : "";
+		char line[128];
+		int room;
+
+		fprintf(out, "      blocked by %u/%u %s: %s hold of %s,\n", b[i].pid, b[i].tid,
+			b[i].comm, b[i].write ? "write" : "read", fmt_ns(a, sizeof(a), b[i].hold_ns));
+		snprintf(line, sizeof(line), "        %s during the wait",
+			 fmt_ns(c, sizeof(c), b[i].overlap_ns));
+		room = 80 - (int)strlen(line) - (int)strlen(", ") - (int)strlen(tail);
+		doing(d, sizeof(d), b[i].in_fault, b[i].fault, b[i].fault_addr,
+		      stack_site(l->longs[b[i].index].kstack));
+		if ((int)strlen(d) > room)
+			doing(d, sizeof(d), b[i].in_fault, b[i].fault, b[i].fault_addr, NULL);
+		if (room >= 8)
+			fprintf(out, "%s, %.*s%s\n", line, room, d, tail);
+		else
+			fprintf(out, "%s%s\n", line, tail);
+	}
 }
 
 static int longest_first(const void *a, const void *b)
