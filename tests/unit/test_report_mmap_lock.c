@@ -503,6 +503,32 @@ static void text_top_ten(void **state)
 	report_free(&r);
 }
 
+/* Every line of the text fits 80 columns, with counts as large as they
+ * come and the blockers' lines (the live suites check it on real runs). */
+static void text_fits_80_columns(void **state)
+{
+	const char *p, *nl;
+	struct report r;
+	char *t;
+
+	sample_lock_report(&r);
+	r.lock.lost = 123456789;
+	r.lock.missed = 987654321;
+	t = lock_text_of(&r);
+	for (p = t; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		if (nl - p > 80)
+			fail_msg("a line of %d columns: '%.*s'", (int)(nl - p), (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+	find(t, ",\n  123456789 lost, 987654321 program runs skipped by the kernel\n");
+	free(t);
+	report_free(&r);
+}
+
 static void text_long_count(void **state)
 {
 	struct report r;
@@ -511,7 +537,7 @@ static void text_long_count(void **state)
 	sample_lock_report(&r);
 	t = lock_text_of(&r);
 	find(t, "\nlong holds and waits (>= 1.0 ms): 7, and 1 shorter holds that blocked a "
-		"writer, 2 lost, 4 program runs skipped by the kernel\n");
+		"writer,\n  2 lost, 4 program runs skipped by the kernel\n");
 	free(t);
 
 	/* a hold exactly min_hold long is long; nothing shorter, nothing lost */
@@ -1113,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(text_processes),
 		cmocka_unit_test(text_top_ten),
 		cmocka_unit_test(text_long_count),
+		cmocka_unit_test(text_fits_80_columns),
 		cmocka_unit_test(text_blockers),
 		cmocka_unit_test(text_long_list_fits_80_columns),
 		cmocka_unit_test(text_blocker_fault_states),

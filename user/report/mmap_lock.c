@@ -140,6 +140,18 @@ static void print_blockers(FILE *out, const struct report_lock *l,
 	}
 }
 
+/* ", clause" after col columns, or, past 80, "," and the clause on a line
+ * of its own, indented; the columns after it */
+static int print_clause(FILE *out, int col, const char *clause)
+{
+	int n = (int)strlen(clause);
+
+	if (col + 2 + n <= 80)
+		return col + fprintf(out, ", %s", clause);
+	fprintf(out, ",\n  %s", clause);
+	return 2 + n;
+}
+
 static int longest_first(const void *a, const void *b)
 {
 	const struct lock_long *x = *(const struct lock_long *const *)a;
@@ -156,8 +168,8 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 	struct mmr_lock_event *holds;
 	struct lock_row *rows;
 	size_t i, n, nlong;
-	char a[24], b[24];
-	int m;
+	char a[24], b[24], clause[80];
+	int m, col;
 
 	fprintf(out, "\nmmap_lock\n");
 	for (m = 0; m < 2; m++) {
@@ -200,14 +212,23 @@ void report_print_lock_text(FILE *out, const struct report_lock *l)
 	}
 	for (i = 0, nlong = 0; i < l->nlongs; i++)
 		nlong += l->longs[i].e.dur_ns >= l->min_hold_ns;
-	fprintf(out, "\nlong holds and waits (>= %s): %zu", fmt_ns(a, sizeof(a), l->min_hold_ns),
-		nlong);
-	if (l->nlongs > nlong)
-		fprintf(out, ", and %zu shorter holds that blocked a writer", l->nlongs - nlong);
-	if (l->lost)
-		fprintf(out, ", %llu lost", (unsigned long long)l->lost);
-	if (l->missed)
-		fprintf(out, ", %llu program runs skipped by the kernel", (unsigned long long)l->missed);
+	/* the count, then what else there is to say, wrapped at 80 columns */
+	col = fprintf(out, "\nlong holds and waits (>= %s): %zu", fmt_ns(a, sizeof(a), l->min_hold_ns),
+		      nlong) - 1;
+	if (l->nlongs > nlong) {
+		snprintf(clause, sizeof(clause), "and %zu shorter holds that blocked a writer",
+			 l->nlongs - nlong);
+		col = print_clause(out, col, clause);
+	}
+	if (l->lost) {
+		snprintf(clause, sizeof(clause), "%llu lost", (unsigned long long)l->lost);
+		col = print_clause(out, col, clause);
+	}
+	if (l->missed) {
+		snprintf(clause, sizeof(clause), "%llu program runs skipped by the kernel",
+			 (unsigned long long)l->missed);
+		print_clause(out, col, clause);
+	}
 	fputc('\n', out);
 	holds = report_lock_events(l);
 	order = malloc((nlong ? nlong : 1) * sizeof(*order));
