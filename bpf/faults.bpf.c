@@ -56,7 +56,7 @@ const volatile __s32 nr_mmap = -1, nr_munmap = -1, nr_mprotect = -1, nr_madvise 
 	nr_mremap = -1, nr_brk = -1;
 
 #include "tstate.bpf.h"
-#include "guard.bpf.h"	/* guarded: each hook's program twice (guard_pass()) */
+#include "guard.bpf.h"	/* each hook's program twice (guard_pass()) */
 #include "rows.bpf.h"
 
 struct {

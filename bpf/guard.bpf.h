@@ -26,11 +26,7 @@
 #ifndef MMRETRY_GUARD_BPF_H
 #define MMRETRY_GUARD_BPF_H
 
-#include "tstate.bpf.h"
-
-/* the kernel can preempt a BPF program: the guards are loaded (user space
- * loads a guard only then) and the first programs mark their runs */
-const volatile __u8 guarded = 0;
+#include "tstate.bpf.h"	/* guarded: the guards are loaded, the first programs mark their runs */
 
 enum mmr_hook_bit {
 	MMR_HK_ENTRY = 1 << 0,		/* handle_mm_fault, entry */

@@ -21,7 +21,7 @@
 #include <bpf/bpf_core_read.h>
 #include "filter.bpf.h"
 #include "tstate.bpf.h"
-#include "guard.bpf.h"	/* guarded: each program twice (guard_ran()) */
+#include "guard.bpf.h"	/* each program twice (guard_ran()) */
 #include "rows.bpf.h"
 #include "mmap_lock.h"
 #include "record.h"

@@ -88,10 +88,17 @@ struct {
 	__type(value, struct tstate);
 } tstates SEC(".maps");
 
+/* the kernel can preempt a BPF program (preemption full, lazy or RT; user
+ * space's plan): the preemption guards are loaded (guard.bpf.h) and stack
+ * walks take turns on a CPU (stack_walk()) */
+const volatile __u8 guarded = 0;
+
 /*
  * One stack walk at a time on a CPU, of all of mmretry's programs (the
- * fault tracer owns the map, the mmap_lock tracer shares it). Where BPF
- * programs are preemptible (7.x), a program preempted inside
+ * fault tracer owns the map, the mmap_lock tracer shares it), where the
+ * kernel can preempt them (guarded; elsewhere no two walks can overlap on
+ * a CPU, and a walk takes no turn). Where BPF programs are preemptible
+ * (7.x), a program preempted inside
  * bpf_get_stack() and another walking on the same CPU corrupt the
  * kernel's per-CPU callchain buffer: 7.2 oopsed in callchain_store() when
  * a preemption guard (guard.bpf.h) walked while its program, preempted,
@@ -137,6 +144,8 @@ static __always_inline long stack_walk(void *ctx, void *buf, __u32 size, __u64 f
 	__u8 one = 1;
 	long n;
 
+	if (!guarded)
+		return bpf_get_stack(ctx, buf, size, flags);
 	if (bpf_map_update_elem(&stack_walks, &cpu, &one, BPF_NOEXIST)) {
 		__builtin_memset(buf, 0, size);
 		return MMR_WALK_REFUSED;

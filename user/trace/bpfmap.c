@@ -82,7 +82,6 @@ out:
 	return err;
 }
 
-
 uint64_t prog_missed_runs(const struct bpf_object *obj, const struct bpf_map *covered)
 {
 	uint64_t skipped = prog_recursion_misses(obj), made_up = percpu_u64_sum(covered);

@@ -406,7 +406,7 @@ static int try_mode(struct faults_trace *t, enum mmr_mode m, const struct faults
 				  progs[i].name, strerror(-err));
 			if (progs[i].fn >= 0)
 				t->hooks[progs[i].fn] = false;
-			if (progs[i].when != GUARD)
+			if (!prog_guard_of(progs[i].name))
 				drop_guard(skel, progs[i].name);	/* alone, it would count */
 			continue;
 		}
