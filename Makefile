@@ -223,11 +223,15 @@ live: all
 	@tests/package/run.sh
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
-# guests at once (each TCG guest keeps one host CPU busy). VM_BUDGET is each
-# guest's time in make test, in seconds, and its timeout: the README's
-# figure; vmtest prints each guest's share of it and each section's time.
-# vmtest-full runs every check in every mode (tests/vm/run --full).
+# guests at once (each TCG guest keeps one host CPU busy). make test boots
+# each kernel once per part of tests/vm/run (VM_PARTS: live, the live tests
+# and the model's judgment of them; front, the front ends' suites), the live
+# parts first, the longest. VM_BUDGET is each guest's time in make test, in
+# seconds, and its timeout: the README's figure; vmtest prints each guest's
+# share of it and each section's time. vmtest-full runs every check in every
+# mode (tests/vm/run --full), one guest per kernel.
 KERNELS     ?= 6.1 6.12 7.2
+VM_PARTS    ?= live front
 VM_JOBS     ?= 2
 VM_BUDGET   ?= 720
 VM_FULL_BUDGET ?= 1800
@@ -239,15 +243,15 @@ VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr
                /lib/terminfo/t/tmux-256color /lib/terminfo/s/screen /usr/lib/locale/C.utf8 \
                tests/lib.sh tests/live/run.sh tests/export/run.sh tests/check/run.sh tests/model/live.sh \
                tests/record/run.sh tests/top/run.sh
-VMTEST      = tools/vmtest -j $(VM_JOBS) $(foreach k,$(KERNELS),-k $(k)) \
-              $(foreach t,$(VM_TOOLS),-i $(t))
+VMTEST      = tools/vmtest -j $(VM_JOBS) $(foreach t,$(VM_TOOLS),-i $(t))
 vmtest: all
 	@tools/deps.sh --vm
-	$(VMTEST) -t $(VM_BUDGET) -- tests/vm/run
+	$(VMTEST) $(foreach p,$(VM_PARTS),$(foreach k,$(KERNELS),-k $(k):$(p))) \
+		-t $(VM_BUDGET) -- tests/vm/run
 
 vmtest-full: all
 	@tools/deps.sh --vm
-	$(VMTEST) -t $(VM_FULL_BUDGET) -- tests/vm/run --full
+	$(VMTEST) $(foreach k,$(KERNELS),-k $(k)) -t $(VM_FULL_BUDGET) -- tests/vm/run --full
 
 test: deps
 	$(MAKE) all
