@@ -224,14 +224,15 @@ live: all
 
 # The QEMU kernel matrix (tools/vmtest): KERNELS="6.12" for a subset; VM_JOBS
 # guests at once (each TCG guest keeps one host CPU busy). make test boots
-# each kernel once per part of tests/vm/run (VM_PARTS: live, the live tests
-# and the model's judgment of them; front, the front ends' suites), the live
-# parts first, the longest. VM_BUDGET is each guest's time in make test, in
-# seconds, and its timeout: the README's figure; vmtest prints each guest's
-# share of it and each section's time. vmtest-full runs every check in every
-# mode (tests/vm/run --full), one guest per kernel.
+# each kernel once per part of tests/vm/run (VM_PARTS: 1, the live tests in
+# fentry mode and the model's judgment of them; 2, the kprobe and tracepoint
+# passes and the front ends' suites), a guest each. VM_BUDGET is each
+# guest's time in make test, in seconds, and its timeout: the README's
+# figure; vmtest prints each guest's share of it and each section's time.
+# vmtest-full runs every check in every mode (tests/vm/run --full), one
+# guest per kernel.
 KERNELS     ?= 6.1 6.12 7.2
-VM_PARTS    ?= live front
+VM_PARTS    ?= 1 2
 VM_JOBS     ?= 2
 VM_BUDGET   ?= 720
 VM_FULL_BUDGET ?= 1800
@@ -246,7 +247,7 @@ VM_TOOLS    := /usr/bin/bash /usr/bin/jq /usr/sbin/bpftool /usr/bin/setpriv /usr
 VMTEST      = tools/vmtest -j $(VM_JOBS) $(foreach t,$(VM_TOOLS),-i $(t))
 vmtest: all
 	@tools/deps.sh --vm
-	$(VMTEST) $(foreach p,$(VM_PARTS),$(foreach k,$(KERNELS),-k $(k):$(p))) \
+	$(VMTEST) $(foreach k,$(KERNELS),$(foreach p,$(VM_PARTS),-k $(k):$(p))) \
 		-t $(VM_BUDGET) -- tests/vm/run
 
 vmtest-full: all
