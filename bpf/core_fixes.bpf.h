@@ -68,4 +68,58 @@ static __always_inline __u32 vm_fault_mmr(__u32 ret)
 	return r;
 }
 
+/*
+ * The mmap_lock tracepoints' prototypes: 6.14 dropped their memcg_path
+ * argument ("mm: mmap_lock: optimize mmap_lock tracepoints"). A tracer
+ * defines a program for each, PREFIX_old##SFX and PREFIX_new##SFX, and user
+ * space loads the one the running kernel's BTF has; CALL is the body of
+ * both, with ctx, mm, write (and, on acquire_returned, success) in scope.
+ */
+#define MMAP_LOCK_TP_START_LOCKING(prefix, sfx, call)					\
+SEC("tp_btf/mmap_lock_start_locking")							\
+int BPF_PROG(prefix##_old##sfx, struct mm_struct *mm, const char *memcg_path, bool write) \
+{											\
+	call;										\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_start_locking")							\
+int BPF_PROG(prefix##_new##sfx, struct mm_struct *mm, bool write)			\
+{											\
+	call;										\
+	return 0;									\
+}
+
+#define MMAP_LOCK_TP_ACQUIRE_RETURNED(prefix, sfx, call)				\
+SEC("tp_btf/mmap_lock_acquire_returned")						\
+int BPF_PROG(prefix##_old##sfx, struct mm_struct *mm, const char *memcg_path,		\
+	     bool write, bool success)							\
+{											\
+	call;										\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_acquire_returned")						\
+int BPF_PROG(prefix##_new##sfx, struct mm_struct *mm, bool write, bool success)		\
+{											\
+	call;										\
+	return 0;									\
+}
+
+#define MMAP_LOCK_TP_RELEASED(prefix, sfx, call)					\
+SEC("tp_btf/mmap_lock_released")							\
+int BPF_PROG(prefix##_old##sfx, struct mm_struct *mm, const char *memcg_path,		\
+	     bool write)								\
+{											\
+	call;										\
+	return 0;									\
+}											\
+											\
+SEC("tp_btf/mmap_lock_released")							\
+int BPF_PROG(prefix##_new##sfx, struct mm_struct *mm, bool write)			\
+{											\
+	call;										\
+	return 0;									\
+}
+
 #endif /* MMRETRY_CORE_FIXES_BPF_H */

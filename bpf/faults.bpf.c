@@ -1149,10 +1149,9 @@ struct {
 } lock_chain_acquire SEC(".maps");
 
 /*
- * mmap_lock tracepoints: 6.14 dropped the memcg_path argument ("mm:
- * mmap_lock: optimize mmap_lock tracepoints"). Each program and its guard
- * (guard.bpf.h) run the mmap_lock tracer's by a tail call where they did
- * the work, so that it runs once an event too.
+ * mmap_lock tracepoints, a program per prototype (core_fixes.bpf.h). Each
+ * program and its guard (guard.bpf.h) run the mmap_lock tracer's by a tail
+ * call where they did the work, so that it runs once an event too.
  */
 static __always_inline void tp_start(void *ctx, struct mm_struct *mm, bool write, bool guard)
 {
@@ -1175,36 +1174,11 @@ static __always_inline void tp_acquire(void *ctx, struct mm_struct *mm, bool wri
 	bpf_tail_call(ctx, &lock_chain_acquire, 0);
 }
 
+/* a program for each prototype (core_fixes.bpf.h), and its guard */
 #define MMR_TP_LOCK_PROGS(sfx, guard)							\
-SEC("tp_btf/mmap_lock_start_locking")							\
-int BPF_PROG(tp_start_locking_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
-	     bool write)								\
-{											\
-	tp_start(ctx, mm, write, guard);						\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_start_locking")							\
-int BPF_PROG(tp_start_locking_new##sfx, struct mm_struct *mm, bool write)		\
-{											\
-	tp_start(ctx, mm, write, guard);						\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_acquire_returned")						\
-int BPF_PROG(tp_acquire_returned_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
-	     bool write, bool success)							\
-{											\
-	tp_acquire(ctx, mm, write, success, guard);					\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_acquire_returned")						\
-int BPF_PROG(tp_acquire_returned_new##sfx, struct mm_struct *mm, bool write, bool success)	\
-{											\
-	tp_acquire(ctx, mm, write, success, guard);					\
-	return 0;									\
-}
+	MMAP_LOCK_TP_START_LOCKING(tp_start_locking, sfx, tp_start(ctx, mm, write, guard))	\
+	MMAP_LOCK_TP_ACQUIRE_RETURNED(tp_acquire_returned, sfx,				\
+				      tp_acquire(ctx, mm, write, success, guard))
 
 MMR_TP_LOCK_PROGS(, false)
 MMR_TP_LOCK_PROGS(_guard, true)

@@ -19,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"	/* the tracepoints' prototypes */
 #include "filter.bpf.h"
 #include "tstate.bpf.h"
 #include "guard.bpf.h"	/* each program twice (guard_ran()) */
@@ -541,51 +542,12 @@ static __always_inline void lock_release(void *ctx, struct mm_struct *mm, bool w
 		guard_ran(MMR_HK_LOCK_RELEASE);
 }
 
-/* 6.14 dropped memcg_path ("mm: mmap_lock: optimize mmap_lock tracepoints") */
+/* a program for each prototype (core_fixes.bpf.h: 6.14 dropped memcg_path) */
 #define MMR_LOCK_PROGS(sfx, guard)							\
-SEC("tp_btf/mmap_lock_start_locking")							\
-int BPF_PROG(lock_start_old##sfx, struct mm_struct *mm, const char *memcg_path, bool write) \
-{											\
-	lock_start(ctx, mm, write, guard);						\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_start_locking")							\
-int BPF_PROG(lock_start_new##sfx, struct mm_struct *mm, bool write)			\
-{											\
-	lock_start(ctx, mm, write, guard);						\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_acquire_returned")						\
-int BPF_PROG(lock_acquire_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
-	     bool write, bool success)							\
-{											\
-	lock_acquire(ctx, mm, write, success, guard);					\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_acquire_returned")						\
-int BPF_PROG(lock_acquire_new##sfx, struct mm_struct *mm, bool write, bool success)	\
-{											\
-	lock_acquire(ctx, mm, write, success, guard);					\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_released")							\
-int BPF_PROG(lock_release_old##sfx, struct mm_struct *mm, const char *memcg_path,	\
-	     bool write)								\
-{											\
-	lock_release(ctx, mm, write, guard);						\
-	return 0;									\
-}											\
-											\
-SEC("tp_btf/mmap_lock_released")							\
-int BPF_PROG(lock_release_new##sfx, struct mm_struct *mm, bool write)			\
-{											\
-	lock_release(ctx, mm, write, guard);						\
-	return 0;									\
-}
+	MMAP_LOCK_TP_START_LOCKING(lock_start, sfx, lock_start(ctx, mm, write, guard))	\
+	MMAP_LOCK_TP_ACQUIRE_RETURNED(lock_acquire, sfx,				\
+				      lock_acquire(ctx, mm, write, success, guard))	\
+	MMAP_LOCK_TP_RELEASED(lock_release, sfx, lock_release(ctx, mm, write, guard))
 
 MMR_LOCK_PROGS(, false)
 MMR_LOCK_PROGS(_guard, true)
