@@ -570,7 +570,9 @@ elif ! tmux new-session -d -s "$session" -x 80 -y 30 \
 	2>"$tmp/tmux.start"; then
 	not_ok "tmux: a session starts (the pane checks did not run)" "$(head -c 300 "$tmp/tmux.start")"
 else
-	within 60 on_screen '^mmretry top - '
+	# the first frame whole: tmux may show a frame's one write in pieces
+	titles_on_screen() { on_screen '^mmretry top - ' && grep -q '^ *PID COMM' "$tmp/pane.txt"; }
+	within 60 titles_on_screen
 	if grep -q '^mmretry top - ' "$tmp/pane.txt" && grep -q '^ *PID COMM' "$tmp/pane.txt"; then
 		ok "tmux: header and column titles on screen"
 	else
